@@ -1,0 +1,59 @@
+// The interfaces the flows need. Wix adapters (backend/wix) and outside connectors (backend/connectors)
+// implement them; tests pass in-memory fakes typed against the same interfaces.
+import type { TicketDef } from './core/ticketDefinition.js';
+
+export interface Page<T> { items: T[]; nextCursor: string | null }
+
+/** Ticket Definitions V3, always called with elevated permissions by the adapter. */
+export interface TicketDefinitionsPort {
+  /** null when the definition does not exist (deleted). */
+  get(id: string, opts?: { salesDetails?: boolean }): Promise<TicketDef | null>;
+  /** One page of an event's definitions (≤100), in Wix's default order. */
+  queryByEvent(eventId: string, opts?: { cursor?: string | null; limit?: number; salesDetails?: boolean }): Promise<Page<TicketDef>>;
+  /** Definitions whose sale is on (for repair sweeps). */
+  querySaleStarted(opts?: { cursor?: string | null; limit?: number }): Promise<Page<TicketDef>>;
+}
+
+/** A stored CMS item always has `_id`. */
+export interface Item { _id: string; [k: string]: unknown }
+
+export interface Filter { [field: string]: unknown }
+
+/** Wix Data collections, as the site code's backend sees them. */
+export interface CollectionsPort {
+  get<T extends Item>(collection: string, id: string): Promise<T | null>;
+  /** Fails with `DuplicateItemError` when an item with that `_id` exists: the exactly-once primitive. */
+  insert<T extends Item>(collection: string, item: T): Promise<T>;
+  save<T extends Item>(collection: string, item: T): Promise<T>;
+  remove(collection: string, id: string): Promise<void>;
+  /** Equality filters on top-level fields plus optional `$lt/$lte/$gt/$gte/$in/$ne` per field. */
+  query<T extends Item>(collection: string, opts?: { filter?: Filter; sort?: { field: string; order: 'ASC' | 'DESC' }[]; limit?: number; skip?: number }): Promise<{ items: T[]; total?: number }>;
+  bulkSave<T extends Item>(collection: string, items: T[]): Promise<void>;
+}
+
+export class DuplicateItemError extends Error {
+  constructor(readonly collection: string, readonly id: string) {
+    super(`Item ${id} already exists in ${collection}`);
+    this.name = 'DuplicateItemError';
+  }
+}
+
+export interface RealtimeChannel { name: string; resourceId?: string }
+export interface RealtimePort {
+  publish(channel: RealtimeChannel, payload: unknown): Promise<void>;
+}
+
+export interface ClockPort {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface SecretsPort {
+  getSecret(name: string): Promise<string>;
+}
+
+export interface LoggerPort {
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+  error(msg: string, data?: Record<string, unknown>): void;
+}

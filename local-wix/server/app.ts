@@ -1,0 +1,110 @@
+// Composes the local Wix: one HTTP server, one SQLite file, the modules that answer Wix's wire format,
+// and the seams through which the Velo host runs site code (events, data hooks, realtime).
+import http from 'node:http';
+import Database from 'better-sqlite3';
+import { Router, type RequestContext } from './http.js';
+import { Clock } from './clock.js';
+import { identify, type Identity } from './identity.js';
+
+/** What the local Wix asks of the Velo host. Without a host, events and hooks are recorded only. */
+export interface SiteCodeHost {
+  /** Deliver a backend event to `events.js` by its Velo name, e.g. `wixEvents_onOrderConfirmed`. */
+  dispatchEvent(veloName: string, payload: unknown): void;
+  /** Run `data.js` hook `<Collection>_<hook>`; returns the (possibly changed) item; throws to refuse. */
+  runDataHook(collection: string, hook: string, item: any, context: DataHookContext): Promise<any>;
+}
+export interface DataHookContext { collectionName: string; userId: string | null; userRole: string }
+
+export interface LocalWixOptions {
+  dbFile: string;
+  /** API keys accepted as admin (e.g. for `npm run sync` against the local Wix). */
+  apiKeys?: string[];
+  clock?: Clock;
+}
+
+export interface ServerContext {
+  router: Router;
+  db: Database.Database;
+  clock: Clock;
+  /** Who is calling, from the Authorization header. */
+  identity(req: RequestContext): Identity;
+  host: SiteCodeHost;
+  /** Counts of requests by route label, for benchmarks (`GET /_local/stats`). */
+  stats: Map<string, number>;
+  /** Recorded backend events (also available when no host is attached). */
+  emittedEvents: { name: string; payload: unknown; at: string }[];
+}
+
+export interface LocalWix extends ServerContext {
+  server: http.Server;
+  listen(port?: number): Promise<string>;
+  close(): Promise<void>;
+  attachHost(host: SiteCodeHost): void;
+}
+
+export type LocalWixModule = (ctx: ServerContext) => void;
+
+export function createLocalWix(opts: LocalWixOptions, modules: LocalWixModule[]): LocalWix {
+  const db = new Database(opts.dbFile);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const router = new Router();
+  const clock = opts.clock ?? new Clock();
+  const apiKeys = new Set(opts.apiKeys ?? []);
+  const stats = new Map<string, number>();
+  router.onRequest = (method, path) => {
+    const label = `${method} ${path.replace(/\/[0-9a-f-]{36}(?=\/|$)/g, '/{id}')}`;
+    stats.set(label, (stats.get(label) ?? 0) + 1);
+  };
+  const emittedEvents: ServerContext['emittedEvents'] = [];
+  let attached: SiteCodeHost | null = null;
+  const host: SiteCodeHost = {
+    dispatchEvent(name, payload) {
+      emittedEvents.push({ name, payload, at: clock.now().toISOString() });
+      if (emittedEvents.length > 10_000) emittedEvents.splice(0, 5_000);
+      attached?.dispatchEvent(name, payload);
+    },
+    async runDataHook(collection, hook, item, context) {
+      return attached ? attached.runDataHook(collection, hook, item, context) : item;
+    },
+  };
+  const ctx: ServerContext = {
+    router, db, clock, host, stats, emittedEvents,
+    identity: (req) => identify(req.headers, apiKeys),
+  };
+  for (const m of modules) m(ctx);
+  router.get('/_local/stats', () => ({ stats: Object.fromEntries(stats) }));
+  router.post('/_local/stats/reset', () => { stats.clear(); return {}; });
+  router.get('/_local/events', () => ({ events: emittedEvents }));
+  router.post('/_local/clock', (req) => {
+    const b = req.body as { now?: string; advanceMs?: number; freeze?: boolean; reset?: boolean };
+    if (b.reset) clock.reset();
+    if (b.now) clock.set(new Date(b.now), !!b.freeze);
+    if (typeof b.advanceMs === 'number') clock.advance(b.advanceMs);
+    return { now: clock.now().toISOString() };
+  });
+  router.get('/_local/clock', () => ({ now: clock.now().toISOString() }));
+
+  const server = http.createServer((req, res) => {
+    // Wix SDK calls come as https://www.wixapis.com/<path>; the rewriting fetch keeps the path.
+    res.setHeader('access-control-allow-origin', '*');
+    void router.handle(req, res);
+  });
+  return {
+    ...ctx,
+    server,
+    attachHost(h) { attached = h; },
+    listen(port = 0) {
+      return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
+        const a = server.address();
+        resolve(`http://127.0.0.1:${typeof a === 'object' && a ? a.port : port}`);
+      }));
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => { db.close(); resolve(); });
+      });
+    },
+  };
+}
