@@ -15,7 +15,7 @@ export interface TicketDefinitionsPort {
 }
 
 /** A stored CMS item always has `_id`. */
-export interface Item { _id: string; [k: string]: unknown }
+export interface Item { _id: string }
 
 export interface Filter { [field: string]: unknown }
 

@@ -1,0 +1,85 @@
+// A counter snapshot: what is stored per (definition, price point) and pushed to visitors.
+// Counts come from one read of `salesDetails`; `readAt` orders snapshots so an older read never wins.
+import type { SaleStatus, TicketDef } from '../ticketDefinition.js';
+import { pricePoints } from './pricePoints.js';
+
+export interface CounterSnapshot {
+  _id: string;
+  definitionId: string;
+  eventId: string;
+  pricePointKey: string;
+  label: string;
+  /** Decimal string, as Wix sends it ("25.00"); null for free tickets without a price. */
+  price: string | null;
+  currency: string | null;
+  /** null: unlimited. */
+  unsold: number | null;
+  sold: number;
+  limit: number | null;
+  soldOut: boolean;
+  saleStatus: SaleStatus;
+  saleStart: string | null;
+  saleEnd: string | null;
+  hidden: boolean;
+  /** When the counts were read from Wix (ISO). */
+  readAt: string;
+  revision: string;
+}
+
+export function counterId(definitionId: string, pricePointKey: string): string {
+  return `${definitionId}:${pricePointKey}`;
+}
+
+export class MissingSalesDetailsError extends Error {
+  constructor(definitionId: string) {
+    super(`Ticket definition ${definitionId} was read without SALES_DETAILS; counters need them.`);
+    this.name = 'MissingSalesDetailsError';
+  }
+}
+
+export function counterSnapshots(def: TicketDef, readAt: Date): CounterSnapshot[] {
+  const sd = def.salesDetails;
+  if (!sd) throw new MissingSalesDetailsError(def._id);
+  const limit = def.actualLimit ?? def.initialLimit ?? null;
+  const unsold = sd.unsoldCount ?? null;
+  return pricePoints(def).map((p) => ({
+    _id: counterId(def._id, p.key),
+    definitionId: def._id,
+    eventId: def.eventId,
+    pricePointKey: p.key,
+    label: p.label,
+    price: p.price?.value ?? null,
+    currency: p.price?.currency ?? null,
+    unsold,
+    sold: sd.soldCount ?? 0,
+    limit,
+    soldOut: sd.soldOut === true || unsold === 0,
+    saleStatus: def.saleStatus ?? 'SALE_STARTED',
+    saleStart: def.salePeriod?.startDate ?? null,
+    saleEnd: def.salePeriod?.endDate ?? null,
+    hidden: def.hidden === true,
+    readAt: readAt.toISOString(),
+    revision: def.revision,
+  }));
+}
+
+/** Whether `candidate` may replace `stored`: only a strictly newer read does. */
+export function isNewerSnapshot(candidate: Pick<CounterSnapshot, 'readAt'>, stored: Pick<CounterSnapshot, 'readAt'> | null | undefined): boolean {
+  if (!stored) return true;
+  return Date.parse(candidate.readAt) > Date.parse(stored.readAt);
+}
+
+/** Snapshots worth writing: newer than what is stored and different in something a visitor sees. */
+export function snapshotsToWrite(fresh: CounterSnapshot[], stored: CounterSnapshot[]): CounterSnapshot[] {
+  const byId = new Map(stored.map((s) => [s._id, s]));
+  return fresh.filter((s) => {
+    const old = byId.get(s._id);
+    if (!isNewerSnapshot(s, old)) return false;
+    return !old || visibleFieldsDiffer(s, old);
+  });
+}
+
+const VISIBLE: (keyof CounterSnapshot)[] = ['label', 'price', 'currency', 'unsold', 'sold', 'limit', 'soldOut', 'saleStatus', 'saleStart', 'saleEnd', 'hidden'];
+function visibleFieldsDiffer(a: CounterSnapshot, b: CounterSnapshot): boolean {
+  return VISIBLE.some((k) => a[k] !== b[k]);
+}

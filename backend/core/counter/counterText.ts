@@ -1,0 +1,74 @@
+// The sentence a counter shows ("Only 3 tickets left at $25.00"), localized with Intl.
+import type { CounterState } from './counterState.js';
+
+export interface TextTemplates {
+  low: string;
+  available: string;
+  unlimited: string;
+  soldOut: string;
+  notOnSale: string;
+  ended: string;
+}
+
+export const DEFAULT_TEMPLATES: TextTemplates = {
+  low: 'Only {count} left at {price}',
+  available: '{count} left at {price}',
+  unlimited: 'Tickets available at {price}',
+  soldOut: 'Sold out',
+  notOnSale: 'On sale {start}',
+  ended: 'Sale ended',
+};
+
+export interface TextInput {
+  state: CounterState;
+  unsold: number | null;
+  price: string | null;
+  currency: string | null;
+  saleStart: string | null;
+  locale: string;
+  timeZone?: string;
+}
+
+/** Money from a decimal string, never through float arithmetic: Intl formats the string as given. */
+export function formatPrice(value: string | null, currency: string | null, locale: string): string {
+  if (value == null || !/^-?\d+(\.\d+)?$/.test(value)) return '';
+  if (!currency || !/^[A-Z]{3}$/.test(currency)) return value;
+  // Intl.NumberFormat accepts decimal strings exactly (no binary rounding).
+  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value as unknown as number);
+}
+
+const TICKET_WORDS: Record<string, { one: string; other: string }> = {
+  en: { one: 'ticket', other: 'tickets' },
+};
+
+export function formatCount(count: number, locale: string): string {
+  const words = TICKET_WORDS[locale.split('-')[0] ?? 'en'] ?? TICKET_WORDS.en!;
+  const rule = new Intl.PluralRules(locale).select(count);
+  const n = new Intl.NumberFormat(locale).format(count);
+  return `${n} ${rule === 'one' ? words.one : words.other}`;
+}
+
+export function formatStart(iso: string | null, locale: string, timeZone?: string): string {
+  if (!iso || Number.isNaN(Date.parse(iso))) return 'soon';
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone ?? 'UTC', timeZoneName: 'short' }).format(new Date(iso));
+}
+
+/** Fills `{count}`, `{price}`, `{start}` in the template for the state. Unknown placeholders are left as written. */
+export function counterText(input: TextInput, templates: Partial<TextTemplates> = {}): string {
+  if (input.state === 'hidden') return '';
+  const template = templates[input.state] ?? DEFAULT_TEMPLATES[input.state];
+  const values: Record<string, string> = {
+    count: input.unsold == null ? '' : formatCount(input.unsold, input.locale),
+    price: formatPrice(input.price, input.currency, input.locale),
+    start: formatStart(input.saleStart, input.locale, input.timeZone),
+  };
+  return template.replace(/\{(count|price|start)\}/g, (_, k: string) => values[k] ?? '');
+}
+
+export function safeLocale(raw: string | null | undefined): string {
+  try {
+    return raw && Intl.NumberFormat.supportedLocalesOf([raw]).length ? raw : 'en-US';
+  } catch {
+    return 'en-US';
+  }
+}

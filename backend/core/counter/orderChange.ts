@@ -1,0 +1,44 @@
+// An order event, reduced to what the counter needs: which delivery it is and which definitions changed.
+import { z } from 'zod';
+
+export type OrderChangeKind = 'confirmed' | 'updated' | 'deleted';
+
+const orderEventSchema = z.object({
+  orderNumber: z.string().min(1).max(100),
+  eventId: z.string().min(1).max(100).optional(),
+  status: z.string().max(40).optional(),
+  tickets: z.array(z.object({ ticketDefinitionId: z.string().min(1).max(100) }).passthrough()).max(1000).default([]),
+}).passthrough();
+
+export interface OrderChange {
+  /** Same order, same change ⇒ same key: redeliveries are dropped by it. */
+  key: string;
+  orderNumber: string;
+  definitionIds: string[];
+}
+
+export class InvalidOrderEventError extends Error {
+  constructor(message: string) {
+    super(`Order event is not usable: ${message}`);
+    this.name = 'InvalidOrderEventError';
+  }
+}
+
+export function orderChange(kind: OrderChangeKind, event: unknown): OrderChange {
+  const parsed = orderEventSchema.safeParse(event);
+  if (!parsed.success) throw new InvalidOrderEventError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const e = parsed.data;
+  const definitionIds = [...new Set(e.tickets.map((t) => t.ticketDefinitionId))].sort();
+  const key = `${e.orderNumber}:${kind}:${e.status ?? ''}`;
+  return { key, orderNumber: e.orderNumber, definitionIds };
+}
+
+/**
+ * Coalescing: time is cut into slots of `slotMs`; for each (definition, slot) exactly one invocation
+ * wins the slot (a unique insert) and refreshes at the slot's end. Every order confirmed before that
+ * refresh begins is included in it, so counts stay exact with at most one read per slot.
+ */
+export function refreshSlot(definitionId: string, now: Date, slotMs: number): { id: string; endsAt: Date } {
+  const index = Math.floor(now.getTime() / slotMs);
+  return { id: `${definitionId}:${index}`, endsAt: new Date((index + 1) * slotMs) };
+}
