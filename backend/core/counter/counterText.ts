@@ -50,7 +50,7 @@ export function formatCount(count: number, locale: string): string {
 
 export function formatStart(iso: string | null, locale: string, timeZone?: string): string {
   if (!iso || Number.isNaN(Date.parse(iso))) return 'soon';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone ?? 'UTC', timeZoneName: 'short' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: timeZone ?? 'UTC', timeZoneName: 'short' }).format(new Date(iso));
 }
 
 /** Fills `{count}`, `{price}`, `{start}` in the template for the state. Unknown placeholders are left as written. */

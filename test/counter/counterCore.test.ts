@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { pricePoints } from '../../backend/core/counter/pricePoints.js';
+import { counterSnapshots, isNewerSnapshot, snapshotsToWrite, MissingSalesDetailsError } from '../../backend/core/counter/counterSnapshot.js';
+import { counterState, parseThreshold } from '../../backend/core/counter/counterState.js';
+import { counterText, formatCount, formatPrice } from '../../backend/core/counter/counterText.js';
+import { orderChange, refreshSlot, InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
+import { definition } from './fakes.js';
+
+const now = new Date('2026-11-26T12:00:00Z');
+
+describe('pricePoints', () => {
+  it.each([
+    ['fixed price', { fixedPrice: { value: '25.00', currency: 'USD' } }, [['fixed', '25.00']]],
+    ['free fixed price', { fixedPrice: { value: '0.00', currency: 'USD' }, free: true }, [['free', '0.00']]],
+    ['guest price minimum', { guestPrice: { value: '5.00', currency: 'EUR' } }, [['guest', '5.00']]],
+    ['price options', { pricingOptions: { optionDetails: [
+      { optionId: 'a', name: 'Early bird', price: { value: '40.00', currency: 'USD' } },
+      { optionId: 'b', name: 'Regular', price: { value: '55.00', currency: 'USD' } }] } }, [['option:a', '40.00'], ['option:b', '55.00']]],
+    ['no price at all', {}, [['free', null]]],
+  ] as const)('%s', (_, pricingMethod, expected) => {
+    const points = pricePoints(definition({ _id: 'd', pricingMethod: pricingMethod as any }));
+    expect(points.map((p) => [p.key, p.price?.value ?? null])).toEqual(expected);
+  });
+});
+
+describe('counterSnapshots', () => {
+  it('one snapshot per price point, sharing the definition counts', () => {
+    const def = definition({ _id: 'd1', pricingMethod: { pricingOptions: { optionDetails: [
+      { optionId: 'a', name: 'Early', price: { value: '40.00', currency: 'USD' } },
+      { optionId: 'b', name: 'Late', price: { value: '55.00', currency: 'USD' } }] } },
+      salesDetails: { unsoldCount: 7, soldCount: 3, reservedCount: 0, soldOut: false } });
+    const snaps = counterSnapshots(def, now);
+    expect(snaps.map((s) => [s._id, s.label, s.price, s.unsold, s.sold])).toEqual([
+      ['d1:option:a', 'Early', '40.00', 7, 3], ['d1:option:b', 'Late', '55.00', 7, 3]]);
+    expect(snaps[0]!.readAt).toBe(now.toISOString());
+  });
+  it('refuses a definition read without sales details', () => {
+    const def = definition({ _id: 'd1' });
+    delete def.salesDetails;
+    expect(() => counterSnapshots(def, now)).toThrow(MissingSalesDetailsError);
+  });
+  it('only strictly newer reads replace a stored snapshot', () => {
+    const [a] = counterSnapshots(definition({ _id: 'd' }), new Date('2026-01-01T00:00:01Z'));
+    const [older] = counterSnapshots(definition({ _id: 'd', salesDetails: { unsoldCount: 4, soldCount: 1, reservedCount: 0, soldOut: false } }), new Date('2026-01-01T00:00:00Z'));
+    expect(isNewerSnapshot(older!, a!)).toBe(false);
+    expect(isNewerSnapshot(a!, older!)).toBe(true);
+    expect(snapshotsToWrite([older!], [a!])).toEqual([]);
+  });
+  it('skips writes that change nothing a visitor sees', () => {
+    const [a] = counterSnapshots(definition({ _id: 'd' }), new Date('2026-01-01T00:00:00Z'));
+    const [b] = counterSnapshots(definition({ _id: 'd' }), new Date('2026-01-01T00:00:05Z'));
+    expect(snapshotsToWrite([b!], [a!])).toEqual([]);
+  });
+  it('property: whatever order reads arrive in, the stored snapshot ends as the newest read', () => {
+    fc.assert(fc.property(fc.array(fc.record({ t: fc.integer({ min: 0, max: 1e6 }), unsold: fc.integer({ min: 0, max: 50 }) }), { minLength: 1, maxLength: 30 }), (reads) => {
+      let stored: ReturnType<typeof counterSnapshots> = [];
+      for (const r of reads) {
+        const snap = counterSnapshots(definition({ _id: 'd', salesDetails: { unsoldCount: r.unsold, soldCount: 50 - r.unsold, reservedCount: 0, soldOut: r.unsold === 0 } }), new Date(r.t));
+        const write = snapshotsToWrite(snap, stored);
+        if (write.length) stored = write;
+        else if (!stored.length) stored = snap;
+        else if (isNewerSnapshot(snap[0]!, stored[0]!)) stored = [{ ...stored[0]!, readAt: snap[0]!.readAt }];
+      }
+      const newest = Math.max(...reads.map((r) => r.t));
+      const last = reads.filter((r) => r.t === newest)[0]!;
+      expect(Date.parse(stored[0]!.readAt)).toBe(newest);
+      expect(stored[0]!.unsold).toBe(last.unsold);
+    }));
+  });
+});
+
+describe('counterState', () => {
+  const base = { unsold: 10, limit: 100, soldOut: false, saleStatus: 'SALE_STARTED' as const, saleStart: null, saleEnd: null, hidden: false };
+  it.each([
+    ['unlimited', { unsold: null }, { count: 5 }, 'unlimited'],
+    ['available above the count', { unsold: 6 }, { count: 5 }, 'available'],
+    ['low at the count', { unsold: 5 }, { count: 5 }, 'low'],
+    ['low by share of the limit', { unsold: 10 }, { share: 0.1 }, 'low'],
+    ['available above the share', { unsold: 11 }, { share: 0.1 }, 'available'],
+    ['sold out', { unsold: 0, soldOut: true }, { count: 5 }, 'soldOut'],
+    ['not on sale yet, carrying the start', { saleStatus: 'SALE_SCHEDULED', saleStart: '2026-12-01T00:00:00Z' }, { count: 5 }, 'notOnSale'],
+    ['sale start passed though status is stale', { saleStatus: 'SALE_SCHEDULED', saleStart: '2026-11-01T00:00:00Z' }, { count: 5 }, 'available'],
+    ['ended', { saleStatus: 'SALE_ENDED' }, { count: 5 }, 'ended'],
+    ['hidden wins', { hidden: true, unsold: 0 }, { count: 5 }, 'hidden'],
+  ] as const)('%s', (_, over, threshold, expected) => {
+    expect(counterState({ ...base, ...over } as any, threshold as any, now)).toBe(expected);
+  });
+  it.each([['5', { count: 5 }], ['10%', { share: 0.1 }], ['', null], ['abc', null], ['150%', null], ['-1', null]] as const)('parseThreshold(%j)', (raw, expected) => {
+    expect(parseThreshold(raw)).toEqual(expected);
+  });
+});
+
+describe('counterText', () => {
+  it('says "Only 3 tickets left at $25.00"', () => {
+    expect(counterText({ state: 'low', unsold: 3, price: '25.00', currency: 'USD', saleStart: null, locale: 'en-US' })).toBe('Only 3 tickets left at $25.00');
+  });
+  it('uses the singular for one', () => {
+    expect(counterText({ state: 'low', unsold: 1, price: '25.00', currency: 'USD', saleStart: null, locale: 'en-US' })).toBe('Only 1 ticket left at $25.00');
+  });
+  it('formats money in the locale and currency without float rounding', () => {
+    expect(formatPrice('1234.50', 'EUR', 'de-DE')).toBe('1.234,50\u00a0€');
+    expect(formatPrice('9007199254740993.10', 'USD', 'en-US')).toBe('$9,007,199,254,740,993.10');
+    expect(formatPrice('not money', 'USD', 'en-US')).toBe('');
+  });
+  it('custom templates and states', () => {
+    expect(counterText({ state: 'soldOut', unsold: 0, price: '25.00', currency: 'USD', saleStart: null, locale: 'en-US' })).toBe('Sold out');
+    expect(counterText({ state: 'notOnSale', unsold: 5, price: '1', currency: 'USD', saleStart: '2026-12-24T18:00:00Z', locale: 'en-US' })).toBe('On sale Dec 24, 2026, 6:00 PM UTC');
+    expect(counterText({ state: 'low', unsold: 2, price: '5', currency: 'USD', saleStart: null, locale: 'en-US' }, { low: 'Hurry: {count} at {price}!' })).toBe('Hurry: 2 tickets at $5.00!');
+  });
+  it('property: count text always names the number and the right word', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 100000 }), (n) => {
+      const s = formatCount(n, 'en-US');
+      expect(s).toBe(`${n.toLocaleString('en-US')} ${n === 1 ? 'ticket' : 'tickets'}`);
+    }));
+  });
+});
+
+describe('orderChange', () => {
+  it('keys a delivery by order and change, with distinct definitions', () => {
+    const c = orderChange('confirmed', { orderNumber: 'A1', status: 'PAID', tickets: [{ ticketDefinitionId: 'x' }, { ticketDefinitionId: 'y' }, { ticketDefinitionId: 'x' }] });
+    expect(c).toEqual({ key: 'A1:confirmed:PAID', orderNumber: 'A1', definitionIds: ['x', 'y'] });
+  });
+  it('refuses an event without an order number', () => {
+    expect(() => orderChange('confirmed', { tickets: [] })).toThrow(InvalidOrderEventError);
+  });
+  it('property: every instant falls in exactly the slot that ends after it', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 42 }), fc.integer({ min: 1, max: 10_000 }), (t, w) => {
+      const s = refreshSlot('d', new Date(t), w);
+      expect(s.endsAt.getTime()).toBeGreaterThan(t);
+      expect(s.endsAt.getTime() - t).toBeLessThanOrEqual(w);
+    }));
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { handleOrderEvent, countersFor, refreshCounters, repairCounters, type CounterDeps } from '../../backend/flows/counter.js';
+import { InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
+import { MemoryCollections, MemoryDefinitions, definition, realClock } from './fakes.js';
+
+function setup(slotMs = 40) {
+  const definitions = new MemoryDefinitions();
+  const collections = new MemoryCollections();
+  const deps: CounterDeps = { definitions, collections, clock: realClock, slotMs };
+  return { definitions, collections, deps };
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const counters = (c: MemoryCollections) => [...(c.data.get('TicketCounters')?.values() ?? [])] as any[];
+
+describe('counter flow', () => {
+  it('a confirmed order refreshes the definition and stores its snapshot', async () => {
+    const { definitions, collections, deps } = setup();
+    definitions.defs.set('d1', definition({ _id: 'd1' }));
+    definitions.sell('d1', 2);
+    const r = await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }, { ticketDefinitionId: 'd1' }] });
+    expect(r).toMatchObject({ outcome: 'handled', refreshed: ['d1'] });
+    expect(counters(collections).map((s) => [s._id, s.unsold, s.price])).toEqual([['d1:fixed', 3, '25.00']]);
+  });
+
+  it('drops a redelivered order event without reading anything', async () => {
+    const { definitions, deps } = setup();
+    definitions.defs.set('d1', definition({ _id: 'd1' }));
+    const e = { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] };
+    await handleOrderEvent(deps, 'confirmed', e);
+    const reads = definitions.gets;
+    expect(await handleOrderEvent(deps, 'confirmed', e)).toEqual({ outcome: 'duplicate', key: 'o1:confirmed:PAID' });
+    expect(definitions.gets).toBe(reads);
+  });
+
+  it('rejects a malformed event with a clear error', async () => {
+    const { deps } = setup();
+    await expect(handleOrderEvent(deps, 'confirmed', { tickets: 'x' })).rejects.toThrow(InvalidOrderEventError);
+  });
+
+  it('a burst is coalesced to one read per slot and ends exact, duplicates included', async () => {
+    const { definitions, collections, deps } = setup(50);
+    for (const id of ['a', 'b']) definitions.defs.set(id, definition({ _id: id, initialLimit: 500, actualLimit: 500, salesDetails: { unsoldCount: 500, soldCount: 0, reservedCount: 0, soldOut: false } }));
+    const handlers: Promise<unknown>[] = [];
+    const start = Date.now();
+    for (let i = 0; i < 200; i++) {
+      const id = i % 2 ? 'a' : 'b';
+      definitions.sell(id, 1);
+      const e = { orderNumber: `o${i}`, status: 'PAID', tickets: [{ ticketDefinitionId: id }] };
+      handlers.push(handleOrderEvent(deps, 'confirmed', e));
+      if (i % 10 === 0) handlers.push(handleOrderEvent(deps, 'confirmed', e)); // redelivery
+      await sleep(1);
+    }
+    await Promise.all(handlers);
+    const slots = Math.ceil((Date.now() - start) / 50) + 1;
+    expect(definitions.gets).toBeLessThanOrEqual(2 * slots);
+    expect(definitions.gets).toBeLessThan(200 / 4);
+    expect(counters(collections).map((s) => [s._id, s.unsold, s.sold]).sort()).toEqual([['a:fixed', 400, 100], ['b:fixed', 400, 100]]);
+  });
+
+  it('an older read finishing late never overwrites a newer snapshot', async () => {
+    const { definitions, collections, deps } = setup();
+    definitions.defs.set('d1', definition({ _id: 'd1' }));
+    definitions.readDelayMs = 60;
+    const slow = refreshCounters(deps, 'd1'); // reads unsold=5, finishes late
+    await sleep(5);
+    definitions.readDelayMs = 0;
+    definitions.sell('d1', 1);
+    await refreshCounters(deps, 'd1'); // reads unsold=4, finishes first
+    await slow;
+    expect(counters(collections)[0].unsold).toBe(4);
+  });
+
+  it('getCounter creates snapshots on first request, then answers from storage', async () => {
+    const { definitions, deps } = setup();
+    definitions.defs.set('d1', definition({ _id: 'd1' }));
+    expect((await countersFor(deps, 'd1')).map((s) => s.unsold)).toEqual([5]);
+    const reads = definitions.gets;
+    await countersFor(deps, 'd1');
+    expect(definitions.gets).toBe(reads);
+    expect(await countersFor(deps, 'missing')).toEqual([]);
+  });
+
+  it('a deleted definition loses its counters; the repair sweep refreshes on-sale ones and prunes old keys', async () => {
+    const { definitions, collections, deps } = setup();
+    definitions.defs.set('d1', definition({ _id: 'd1' }));
+    definitions.defs.set('d2', definition({ _id: 'd2' }));
+    await countersFor(deps, 'd1');
+    await countersFor(deps, 'd2');
+    definitions.defs.delete('d1');
+    await refreshCounters(deps, 'd1');
+    expect(counters(collections).map((s) => s._id)).toEqual(['d2:fixed']);
+    await collections.insert('CounterOrderEvents', { _id: 'old', receivedAt: '2020-01-01T00:00:00.000Z' } as any);
+    definitions.sell('d2', 5);
+    expect(await repairCounters(deps)).toEqual({ refreshed: 1, pruned: 1 });
+    expect(counters(collections)[0]).toMatchObject({ unsold: 0, soldOut: true });
+  });
+});
