@@ -51,3 +51,7 @@ declare module 'wix-http-functions' {
   export function forbidden(o?: Res): Res; export function notFound(o?: Res): Res; export function serverError(o?: Res): Res;
   export function response(o: Res): Res;
 }
+
+declare module 'backend/counter.web' {
+  export function getCounter(input: { definitionId: string }): Promise<unknown[]>;
+}

@@ -10,7 +10,7 @@ export class MemoryCollections implements CollectionsPort {
     if (!m) this.data.set(c, (m = new Map()));
     return m;
   }
-  async get<T extends Item>(c: string, id: string) { return (structuredClone(this.coll(c).get(id)) as T) ?? null; }
+  async get<T extends Item>(c: string, id: string): Promise<T | null> { const v = this.coll(c).get(id); return v ? (structuredClone(v) as T) : null; }
   async insert<T extends Item>(c: string, item: T) {
     if (this.coll(c).has(item._id)) throw new DuplicateItemError(c, item._id);
     this.writes++;
