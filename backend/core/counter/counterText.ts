@@ -39,6 +39,10 @@ export function formatPrice(value: string | null, currency: string | null, local
 
 const TICKET_WORDS: Record<string, { one: string; other: string }> = {
   en: { one: 'ticket', other: 'tickets' },
+  de: { one: 'Ticket', other: 'Tickets' },
+  fr: { one: 'billet', other: 'billets' },
+  es: { one: 'entrada', other: 'entradas' },
+  nl: { one: 'ticket', other: 'tickets' },
 };
 
 export function formatCount(count: number, locale: string): string {

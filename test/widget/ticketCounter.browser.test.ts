@@ -1,0 +1,112 @@
+// The built <ticket-counter> (src/public/custom-elements/ticket-counter.js, what Wix serves) in real Chromium.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../support/browser.js';
+
+const widgetFile = path.resolve(import.meta.dirname, '../../src/public/custom-elements/ticket-counter.js');
+let browser: Browser;
+let page: Page;
+
+const snap = (over: Record<string, unknown> = {}) => JSON.stringify({
+  definitionId: 'def-1', pricePointKey: 'fixed', label: 'General Admission', price: '25.00', currency: 'USD',
+  unsold: 3, sold: 2, limit: 5, soldOut: false, saleStatus: 'SALE_STARTED', saleStart: null, saleEnd: null, hidden: false,
+  readAt: '2026-11-26T12:00:00.000Z', ...over,
+});
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  await page.setContent('<html><body></body></html>');
+  await page.addScriptTag({ content: fs.readFileSync(widgetFile, 'utf8'), type: 'module' });
+  await page.waitForFunction(() => !!customElements.get('ticket-counter'));
+});
+afterAll(async () => { await browser?.close(); });
+
+async function mount(attrs: Record<string, string>): Promise<void> {
+  await page.evaluate((a) => {
+    document.body.innerHTML = '';
+    const el = document.createElement('ticket-counter');
+    el.id = 'c';
+    for (const [k, v] of Object.entries(a)) el.setAttribute(k, v);
+    document.body.appendChild(el);
+  }, attrs);
+}
+const text = () => page.locator('#c [role=status]').textContent();
+const setSnapshot = (json: string) => page.evaluate((j) => document.getElementById('c')!.setAttribute('snapshot', j), json);
+
+describe('<ticket-counter>', () => {
+  it('shows a neutral state until data arrives, then the count, politely announced', async () => {
+    await mount({ 'definition-id': 'def-1', 'price-point': 'fixed' });
+    expect(await text()).toBe('Checking ticket availability…');
+    expect(await page.locator('#c [role=status]').getAttribute('aria-live')).toBe('polite');
+    await setSnapshot(snap());
+    expect(await text()).toBe('Only 3 tickets left at $25.00');
+    expect(await page.locator('#c').getAttribute('data-state')).toBe('low');
+  });
+
+  it('follows newer snapshots and never goes back to an older read', async () => {
+    await mount({ 'definition-id': 'def-1' });
+    await setSnapshot(snap({ unsold: 1, readAt: '2026-11-26T12:00:02.000Z' }));
+    expect(await text()).toBe('Only 1 ticket left at $25.00');
+    await setSnapshot(snap({ unsold: 3, readAt: '2026-11-26T12:00:01.000Z' }));
+    expect(await text()).toBe('Only 1 ticket left at $25.00');
+    await setSnapshot(snap({ unsold: 0, soldOut: true, readAt: '2026-11-26T12:00:03.000Z' }));
+    expect(await text()).toBe('Sold out');
+  });
+
+  it('uses the template, threshold and locale attributes', async () => {
+    await mount({ 'definition-id': 'def-1', template: 'Nur noch {count} zu {price}', threshold: '50%', locale: 'de-DE' });
+    await setSnapshot(snap({ unsold: 2, limit: 4, currency: 'EUR', price: '1234.50' }));
+    expect(await text()).toBe('Nur noch 2 Tickets zu 1.234,50\u00a0€');
+    await mount({ 'definition-id': 'def-1', threshold: '1' });
+    await setSnapshot(snap({ unsold: 3 }));
+    expect(await text()).toBe('3 tickets left at $25.00');
+  });
+
+  it('ignores snapshots of other definitions or price points, and invalid data', async () => {
+    await mount({ 'definition-id': 'def-1', 'price-point': 'Regular' });
+    await setSnapshot(snap({ pricePointKey: 'option:a', label: 'Early bird' }));
+    await setSnapshot(snap({ definitionId: 'def-2', pricePointKey: 'option:b', label: 'Regular' }));
+    await setSnapshot('{"not":"a snapshot"}');
+    await setSnapshot(snap({ pricePointKey: 'option:b', label: 'Regular', unsold: -4 }));
+    expect(await text()).toBe('Checking ticket availability…');
+    await setSnapshot(snap({ pricePointKey: 'option:b', label: 'Regular', price: '55.00', unsold: 40, limit: 50 }));
+    expect(await text()).toBe('40 tickets left at $55.00');
+  });
+
+  it('never inserts data as HTML', async () => {
+    await mount({ 'definition-id': 'def-1', template: '<img src=x onerror="window.pwned=1">{count}' });
+    await setSnapshot(snap({ label: '<b>bold</b>' }));
+    expect(await page.locator('#c img').count()).toBe(0);
+    expect(await text()).toBe('<img src=x onerror="window.pwned=1">3 tickets');
+    expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
+  });
+
+  it('shows a future sale with its start time, and hides hidden definitions', async () => {
+    await mount({ 'definition-id': 'def-1', 'time-zone': 'UTC' });
+    await setSnapshot(snap({ saleStatus: 'SALE_SCHEDULED', saleStart: '2099-12-24T18:00:00.000Z' }));
+    expect(await text()).toBe('On sale Dec 24, 2099, 6:00 PM UTC');
+    expect(await page.locator('#c').getAttribute('data-state')).toBe('notOnSale');
+    await setSnapshot(snap({ hidden: true, readAt: '2026-11-26T13:00:00.000Z' }));
+    expect(await page.locator('#c').evaluate((e) => (e as HTMLElement).hidden)).toBe(true);
+  });
+
+  it('announces itself to page code with its definition', async () => {
+    await mount({ 'definition-id': 'def-9', 'price-point': 'fixed' });
+    const detail = await page.evaluate(() => new Promise((resolve) => {
+      const el = document.getElementById('c')!;
+      el.addEventListener('counter-ready', (e) => resolve((e as CustomEvent).detail));
+      el.setAttribute('ping', '1');
+    }));
+    expect(detail).toEqual({ definitionId: 'def-9', pricePoint: 'fixed' });
+  });
+
+  it('stays small', () => {
+    const gz = zlib.gzipSync(fs.readFileSync(widgetFile)).length;
+    console.log(`ticket-counter.js: ${fs.statSync(widgetFile).size} B, ${gz} B gzipped`);
+    expect(gz).toBeLessThan(4096);
+  });
+});
