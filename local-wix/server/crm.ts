@@ -1,0 +1,289 @@
+// Local stand-in for Wix CRM as site code sees it through `wix-crm-backend`: contacts, labels,
+// email subscription status, and triggered emails delivered into a local inbox (SQLite).
+// Triggered emails to a contact whose email is UNSUBSCRIBED are not sent, as on Wix; the inbox
+// records them as skipped with the reason, so tests can see what Wix would have dropped.
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { LocalWixModule, ServerContext } from './app.js';
+import { WixHttpError } from './http.js';
+import { Clock } from './clock.js';
+import { EmailTemplates } from '../site/email-templates.js';
+import { renderInbox } from '../site/inbox-view.js';
+import { registerPushEndpoint } from '../site/push-endpoint.js';
+
+export type SubscriptionStatus = 'SUBSCRIBED' | 'UNSUBSCRIBED' | 'NOT_SET';
+const STATUSES: readonly SubscriptionStatus[] = ['SUBSCRIBED', 'UNSUBSCRIBED', 'NOT_SET'];
+
+export interface ContactInput {
+  /** `"Ada Lovelace"` or Velo's `{first, last}`. */
+  name?: string | { first?: string; last?: string };
+  /** Plain addresses or Velo's `{email, tag?}` entries; the first is primary. */
+  emails?: (string | { email: string; tag?: string })[];
+}
+
+export interface Contact {
+  _id: string;
+  _createdDate: string;
+  _updatedDate: string;
+  info: {
+    name: { first?: string; last?: string };
+    emails: { email: string; tag: string; primary: boolean; subscriptionStatus: SubscriptionStatus }[];
+    labelKeys: string[];
+  };
+  primaryInfo: { email?: string };
+  primaryEmail?: { email: string; subscriptionStatus: SubscriptionStatus };
+}
+
+export interface InboxEntry {
+  id: string;
+  templateId: string;
+  contactId: string;
+  to: string | null;
+  variables: Record<string, unknown>;
+  sentAt: string;
+  status: 'SENT' | 'SKIPPED';
+  reason: string | null;
+}
+
+export interface CrmOptions {
+  clock?: Clock;
+  templates?: EmailTemplates;
+  /** Refuse `emailContact` for a template that has no file (Wix refuses unknown template IDs). Default true. */
+  requireTemplate?: boolean;
+}
+
+export class CrmError extends Error {
+  constructor(readonly code: 'NOT_FOUND' | 'INVALID_ARGUMENT', message: string) {
+    super(message);
+    this.name = 'CrmError';
+  }
+}
+
+export class LocalCrm {
+  readonly clock: Clock;
+  readonly templates: EmailTemplates;
+  private readonly requireTemplate: boolean;
+
+  constructor(readonly db: Database.Database, opts: CrmOptions | Clock = {}) {
+    const o: CrmOptions = opts instanceof Clock ? { clock: opts } : opts;
+    this.clock = o.clock ?? new Clock();
+    this.templates = o.templates ?? new EmailTemplates();
+    this.requireTemplate = o.requireTemplate ?? true;
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS crm_contacts (id TEXT PRIMARY KEY, first_name TEXT, last_name TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS crm_contact_emails (contact_id TEXT NOT NULL, email TEXT NOT NULL, tag TEXT NOT NULL DEFAULT 'UNTAGGED', position INTEGER NOT NULL, PRIMARY KEY (contact_id, email));
+      CREATE INDEX IF NOT EXISTS crm_contact_emails_email ON crm_contact_emails(email);
+      CREATE TABLE IF NOT EXISTS crm_email_subscriptions (email TEXT PRIMARY KEY, status TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS crm_labels (key TEXT PRIMARY KEY, display_name TEXT NOT NULL UNIQUE);
+      CREATE TABLE IF NOT EXISTS crm_contact_labels (contact_id TEXT NOT NULL, label_key TEXT NOT NULL, PRIMARY KEY (contact_id, label_key));
+      CREATE TABLE IF NOT EXISTS inbox (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, template_id TEXT NOT NULL, contact_id TEXT NOT NULL, to_email TEXT,
+        variables TEXT NOT NULL, sent_at TEXT NOT NULL, status TEXT NOT NULL, reason TEXT);
+      CREATE INDEX IF NOT EXISTS inbox_to ON inbox(to_email);
+    `);
+  }
+
+  private now() { return this.clock.now().toISOString(); }
+
+  /** Finds a contact by any of the given emails and appends the new info, or creates one. */
+  appendOrCreateContact(input: ContactInput): { contactId: string; identityType: 'CONTACT' } {
+    const emails = (input.emails ?? []).map((e) => normalizeEmail(typeof e === 'string' ? e : e?.email));
+    const tags = (input.emails ?? []).map((e) => (typeof e === 'string' ? 'UNTAGGED' : e?.tag ?? 'UNTAGGED'));
+    const name = typeof input.name === 'string' ? splitName(input.name) : { first: input.name?.first, last: input.name?.last };
+    if (emails.length === 0 && !name.first && !name.last) {
+      throw new CrmError('INVALID_ARGUMENT', 'A contact needs at least a name or an email');
+    }
+    const now = this.now();
+    return this.db.transaction(() => {
+      let id: string | undefined;
+      for (const e of emails) {
+        const row = this.db.prepare('SELECT contact_id FROM crm_contact_emails WHERE email = ? ORDER BY rowid LIMIT 1').get(e) as { contact_id: string } | undefined;
+        if (row) { id = row.contact_id; break; }
+      }
+      if (!id) {
+        id = randomUUID();
+        this.db.prepare('INSERT INTO crm_contacts (id, first_name, last_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
+          .run(id, name.first ?? null, name.last ?? null, now, now);
+      } else {
+        this.db.prepare('UPDATE crm_contacts SET first_name = COALESCE(?, first_name), last_name = COALESCE(?, last_name), updated_at = ? WHERE id = ?')
+          .run(name.first ?? null, name.last ?? null, now, id);
+      }
+      const pos = (this.db.prepare('SELECT COUNT(*) AS n FROM crm_contact_emails WHERE contact_id = ?').get(id) as { n: number }).n;
+      emails.forEach((e, i) => {
+        this.db.prepare('INSERT OR IGNORE INTO crm_contact_emails (contact_id, email, tag, position) VALUES (?, ?, ?, ?)').run(id, e, tags[i], pos + i);
+      });
+      return { contactId: id, identityType: 'CONTACT' as const };
+    })();
+  }
+
+  getContact(contactId: string): Contact {
+    const c = this.db.prepare('SELECT * FROM crm_contacts WHERE id = ?').get(contactId) as
+      { id: string; first_name: string | null; last_name: string | null; created_at: string; updated_at: string } | undefined;
+    if (!c) throw new CrmError('NOT_FOUND', `Contact ${contactId} not found`);
+    const emails = (this.db.prepare('SELECT email, tag FROM crm_contact_emails WHERE contact_id = ? ORDER BY position').all(contactId) as { email: string; tag: string }[])
+      .map((e, i) => ({ email: e.email, tag: e.tag, primary: i === 0, subscriptionStatus: this.getEmailSubscription(e.email) }));
+    const labelKeys = (this.db.prepare('SELECT label_key FROM crm_contact_labels WHERE contact_id = ? ORDER BY label_key').all(contactId) as { label_key: string }[]).map((r) => r.label_key);
+    const primary = emails[0];
+    return {
+      _id: c.id,
+      _createdDate: c.created_at,
+      _updatedDate: c.updated_at,
+      info: { name: { ...(c.first_name ? { first: c.first_name } : {}), ...(c.last_name ? { last: c.last_name } : {}) }, emails, labelKeys },
+      primaryInfo: primary ? { email: primary.email } : {},
+      ...(primary ? { primaryEmail: { email: primary.email, subscriptionStatus: primary.subscriptionStatus } } : {}),
+    };
+  }
+
+  listContacts(): Contact[] {
+    const ids = this.db.prepare('SELECT id FROM crm_contacts ORDER BY created_at, rowid').all() as { id: string }[];
+    return ids.map((r) => this.getContact(r.id));
+  }
+
+  getEmailSubscription(email: string): SubscriptionStatus {
+    const row = this.db.prepare('SELECT status FROM crm_email_subscriptions WHERE email = ?').get(normalizeEmail(email)) as { status: SubscriptionStatus } | undefined;
+    return row?.status ?? 'NOT_SET';
+  }
+
+  setEmailSubscription(email: string, status: SubscriptionStatus): { email: string; subscriptionStatus: SubscriptionStatus } {
+    if (!STATUSES.includes(status)) throw new CrmError('INVALID_ARGUMENT', `status must be one of ${STATUSES.join(', ')}`);
+    const e = normalizeEmail(email);
+    this.db.prepare('INSERT INTO crm_email_subscriptions (email, status, updated_at) VALUES (?, ?, ?) ON CONFLICT(email) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at')
+      .run(e, status, this.now());
+    return { email: e, subscriptionStatus: status };
+  }
+
+  findOrCreateLabel(displayName: string): { label: { key: string; displayName: string }; newLabel: boolean } {
+    const name = String(displayName ?? '').trim();
+    if (!name) throw new CrmError('INVALID_ARGUMENT', 'displayName is required');
+    const existing = this.db.prepare('SELECT key, display_name FROM crm_labels WHERE lower(display_name) = lower(?)').get(name) as { key: string; display_name: string } | undefined;
+    if (existing) return { label: { key: existing.key, displayName: existing.display_name }, newLabel: false };
+    const base = `custom.${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'label'}`;
+    let key = base;
+    for (let i = 2; this.db.prepare('SELECT 1 FROM crm_labels WHERE key = ?').get(key); i++) key = `${base}-${i}`;
+    this.db.prepare('INSERT INTO crm_labels (key, display_name) VALUES (?, ?)').run(key, name);
+    return { label: { key, displayName: name }, newLabel: true };
+  }
+
+  labelContact(contactId: string, labelKeys: string[]): Contact {
+    this.getContact(contactId);
+    for (const k of labelKeys) {
+      if (!this.db.prepare('SELECT 1 FROM crm_labels WHERE key = ?').get(k)) throw new CrmError('NOT_FOUND', `Label ${k} not found`);
+    }
+    for (const k of labelKeys) this.db.prepare('INSERT OR IGNORE INTO crm_contact_labels (contact_id, label_key) VALUES (?, ?)').run(contactId, k);
+    return this.getContact(contactId);
+  }
+
+  unlabelContact(contactId: string, labelKeys: string[]): Contact {
+    this.getContact(contactId);
+    for (const k of labelKeys) this.db.prepare('DELETE FROM crm_contact_labels WHERE contact_id = ? AND label_key = ?').run(contactId, k);
+    return this.getContact(contactId);
+  }
+
+  /**
+   * `triggeredEmails.emailContact`: the email goes to the contact's primary address, unless that
+   * address is UNSUBSCRIBED (then it is recorded as skipped). Unknown contact or template: throws.
+   */
+  emailContact(templateId: string, contactId: string, options: { variables?: Record<string, unknown> } = {}): InboxEntry {
+    if (typeof templateId !== 'string' || !templateId) throw new CrmError('INVALID_ARGUMENT', 'templateId is required');
+    if (this.requireTemplate && !this.templates.has(templateId)) throw new CrmError('NOT_FOUND', `Triggered email template ${templateId} not found`);
+    const variables = options.variables ?? {};
+    for (const [k, v] of Object.entries(variables)) {
+      if (v !== null && typeof v === 'object') throw new CrmError('INVALID_ARGUMENT', `variables.${k} must be a string or number`);
+    }
+    const contact = this.getContact(contactId);
+    const to = contact.primaryEmail?.email ?? null;
+    let status: InboxEntry['status'] = 'SENT';
+    let reason: string | null = null;
+    if (!to) { status = 'SKIPPED'; reason = 'Contact has no email address'; }
+    else if (contact.primaryEmail?.subscriptionStatus === 'UNSUBSCRIBED') { status = 'SKIPPED'; reason = 'Contact unsubscribed from emails'; }
+    const entry: InboxEntry = { id: randomUUID(), templateId, contactId, to, variables, sentAt: this.now(), status, reason };
+    const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM inbox').get() as { n: number }).n;
+    this.db.prepare('INSERT INTO inbox (id, seq, template_id, contact_id, to_email, variables, sent_at, status, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(entry.id, seq, templateId, contactId, to, JSON.stringify(variables), entry.sentAt, status, reason);
+    return entry;
+  }
+
+  /** Inbox entries, oldest first; `to` filters by recipient; `includeSkipped` defaults to true. */
+  inbox(filter: { to?: string; status?: 'SENT' | 'SKIPPED' } = {}): InboxEntry[] {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (filter.to) { where.push('to_email = ?'); args.push(normalizeEmail(filter.to)); }
+    if (filter.status) { where.push('status = ?'); args.push(filter.status); }
+    const rows = this.db.prepare(`SELECT * FROM inbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`).all(...args) as
+      { id: string; template_id: string; contact_id: string; to_email: string | null; variables: string; sent_at: string; status: 'SENT' | 'SKIPPED'; reason: string | null }[];
+    return rows.map((r) => ({ id: r.id, templateId: r.template_id, contactId: r.contact_id, to: r.to_email, variables: JSON.parse(r.variables), sentAt: r.sent_at, status: r.status, reason: r.reason }));
+  }
+
+  clearInbox() { this.db.prepare('DELETE FROM inbox').run(); }
+}
+
+function normalizeEmail(e: unknown): string {
+  const s = String(e ?? '').trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+$/.test(s)) throw new CrmError('INVALID_ARGUMENT', `Invalid email address: ${String(e)}`);
+  return s;
+}
+
+function splitName(full: string): { first?: string; last?: string } {
+  const parts = full.trim().split(/\s+/).filter(Boolean);
+  if (parts.length === 0) return {};
+  return parts.length === 1 ? { first: parts[0] } : { first: parts.slice(0, -1).join(' '), last: parts[parts.length - 1] };
+}
+
+const instances = new WeakMap<Database.Database, LocalCrm>();
+
+/** The one LocalCrm of a local Wix database (the Velo host's `wix-crm-backend` uses the same one). */
+export function crmFor(db: Database.Database, opts: CrmOptions = {}): LocalCrm {
+  let crm = instances.get(db);
+  if (!crm) instances.set(db, (crm = new LocalCrm(db, opts)));
+  return crm;
+}
+
+function toHttp<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof CrmError) {
+      throw err.code === 'NOT_FOUND' ? WixHttpError.notFound(err.code, err.message) : WixHttpError.validation('body', err.message);
+    }
+    throw err;
+  }
+}
+
+/** HTTP surface of the local CRM, inbox and web-push receiver. */
+export function createCrmModule(opts: CrmOptions = {}): LocalWixModule {
+  return (ctx: ServerContext) => {
+    const crm = crmFor(ctx.db, { clock: ctx.clock, ...opts });
+    const r = ctx.router;
+    r.get('/_local/inbox', (req) => {
+      const to = req.url.searchParams.get('to') ?? undefined;
+      const status = req.url.searchParams.get('status');
+      return toHttp(() => ({ emails: crm.inbox({ to, ...(status === 'SENT' || status === 'SKIPPED' ? { status } : {}) }) }));
+    });
+    r.get('/_local/inbox.html', (req) => {
+      const to = req.url.searchParams.get('to') ?? undefined;
+      const html = toHttp(() => renderInbox(crm.inbox({ to }), crm.templates));
+      return { text: html, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" } };
+    });
+    r.delete('/_local/inbox', () => { crm.clearInbox(); return {}; });
+    r.get('/_local/contacts', () => ({ contacts: crm.listContacts() }));
+    r.get('/_local/contacts/:id', (req) => ({ contact: toHttp(() => crm.getContact(req.params.id!)) }));
+    r.post('/_local/contacts', (req) => toHttp(() => crm.appendOrCreateContact(req.body as ContactInput)));
+    r.post('/_local/contacts/subscription', (req) => {
+      const b = req.body as { email?: string; status?: SubscriptionStatus };
+      return toHttp(() => crm.setEmailSubscription(String(b.email ?? ''), b.status as SubscriptionStatus));
+    });
+    r.post('/_local/contacts/:id/labels', (req) => {
+      const b = req.body as { labelKeys?: string[]; displayNames?: string[] };
+      return toHttp(() => {
+        const keys = [...(b.labelKeys ?? []), ...(b.displayNames ?? []).map((n) => crm.findOrCreateLabel(n).label.key)];
+        return { contact: crm.labelContact(req.params.id!, keys) };
+      });
+    });
+    r.post('/_local/triggered-emails', (req) => {
+      const b = req.body as { templateId?: string; contactId?: string; variables?: Record<string, unknown> };
+      return toHttp(() => ({ email: crm.emailContact(String(b.templateId ?? ''), String(b.contactId ?? ''), { variables: b.variables }) }));
+    });
+    registerPushEndpoint(ctx);
+  };
+}
+
+export const crmModule: LocalWixModule = createCrmModule();

@@ -1,0 +1,124 @@
+// Realtime for browser pages, over server-sent events. Two shapes:
+//  - GET  /_local/realtime/connect                     one SSE connection per page (what the browser
+//    POST /_local/realtime/subscriptions {connectionId, subscriptionId, channel}   library uses, so a page
+//    DELETE /_local/realtime/subscriptions/:id          with many counters holds one HTTP connection)
+//  - GET  /_local/realtime/subscribe?channel=<json>     one channel per stream (scripts, benchmarks)
+// Every subscription is checked with `checkRealtimePermission` (the site's realtime_check_permission).
+import type http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { ServerContext } from '../server/app.js';
+import type { RequestContext } from '../server/http.js';
+import { WixHttpError } from '../server/http.js';
+import type { RealtimeChannel, RealtimeHub, RealtimeMessage } from '../server/realtime.js';
+import { visitorId } from './visitor.js';
+
+export interface RealtimeSubscriber { id: string; type: 'Admin' | 'Member' | 'Visitor' }
+export type CheckRealtimePermission = (channel: RealtimeChannel, subscriber: RealtimeSubscriber) => Promise<{ read: boolean }> | { read: boolean };
+
+interface Connection { id: string; subscriber: RealtimeSubscriber; res: http.ServerResponse; subs: Map<string, () => void> }
+
+const HEARTBEAT_MS = 15_000;
+
+export function parseChannel(raw: unknown): RealtimeChannel {
+  let c: any = raw;
+  if (typeof raw === 'string') {
+    try { c = JSON.parse(raw); } catch { throw WixHttpError.validation('channel', 'channel must be JSON {name, resourceId?}'); }
+  }
+  if (!c || typeof c !== 'object' || typeof c.name !== 'string' || !c.name.trim() || c.name.length > 140) {
+    throw WixHttpError.validation('channel.name', 'channel.name must be a non-empty string');
+  }
+  if (c.resourceId !== undefined && c.resourceId !== null && (typeof c.resourceId !== 'string' || !c.resourceId || c.resourceId.length > 140)) {
+    throw WixHttpError.validation('channel.resourceId', 'channel.resourceId must be a non-empty string when given');
+  }
+  return c.resourceId ? { name: c.name, resourceId: c.resourceId } : { name: c.name };
+}
+
+function subscriberOf(ctx: ServerContext, req: RequestContext): RealtimeSubscriber {
+  const who = ctx.identity(req);
+  if (who.role === 'ADMIN') return { id: who.id, type: 'Admin' };
+  if (who.role === 'SITE_MEMBER') return { id: who.id, type: 'Member' };
+  return { id: visitorId(req.headers) ?? who.id, type: 'Visitor' };
+}
+
+function openStream(res: http.ServerResponse): () => void {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.write(': local wix realtime\n\n');
+  const beat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+  beat.unref();
+  return () => clearInterval(beat);
+}
+
+function send(res: http.ServerResponse, event: string, data: unknown) {
+  if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+export function registerRealtimeRoutes(ctx: ServerContext, hub: RealtimeHub, check: CheckRealtimePermission) {
+  const connections = new Map<string, Connection>();
+  const allowed = async (channel: RealtimeChannel, subscriber: RealtimeSubscriber) => {
+    try { return (await check(channel, subscriber))?.read === true; } catch (err) {
+      console.warn('[local-wix] realtime_check_permission threw; subscription denied:', (err as Error)?.message ?? err);
+      return false;
+    }
+  };
+  const message = (m: RealtimeMessage) => ({ channel: m.channel, payload: m.payload, publishedAt: m.publishedAt });
+
+  ctx.router.stream('GET', '/_local/realtime/connect', (req, res) => {
+    const conn: Connection = { id: randomUUID(), subscriber: subscriberOf(ctx, req), res, subs: new Map() };
+    connections.set(conn.id, conn);
+    const stop = openStream(res);
+    send(res, 'connected', { connectionId: conn.id });
+    res.on('close', () => {
+      stop();
+      for (const off of conn.subs.values()) off();
+      connections.delete(conn.id);
+    });
+  });
+
+  ctx.router.post('/_local/realtime/subscriptions', async (req) => {
+    const b = req.body as { connectionId?: string; subscriptionId?: string; channel?: unknown };
+    const conn = connections.get(String(b.connectionId ?? ''));
+    if (!conn) throw WixHttpError.notFound('CONNECTION_NOT_FOUND', 'Unknown or closed realtime connection');
+    const channel = parseChannel(b.channel);
+    const subscriptionId = typeof b.subscriptionId === 'string' && /^[\w-]{1,64}$/.test(b.subscriptionId) ? b.subscriptionId : randomUUID();
+    if (conn.subs.has(subscriptionId)) throw WixHttpError.validation('subscriptionId', 'subscriptionId already in use');
+    if (!(await allowed(channel, conn.subscriber))) {
+      throw WixHttpError.application(403, 'PERMISSION_DENIED', `Subscription to channel ${JSON.stringify(channel)} denied by realtime_check_permission`);
+    }
+    if (!connections.has(conn.id)) throw WixHttpError.notFound('CONNECTION_NOT_FOUND', 'Realtime connection closed');
+    conn.subs.set(subscriptionId, hub.subscribe(channel, (m) => send(conn.res, 'message', { subscriptionId, ...message(m) })));
+    return { subscriptionId, channel };
+  });
+
+  ctx.router.delete('/_local/realtime/subscriptions/:id', (req) => {
+    for (const conn of connections.values()) {
+      const off = conn.subs.get(req.params.id!);
+      if (off) { off(); conn.subs.delete(req.params.id!); return { unsubscribed: true }; }
+    }
+    return { unsubscribed: false };
+  });
+
+  ctx.router.stream('GET', '/_local/realtime/subscribe', (req, res) => {
+    void (async () => {
+      let channel: RealtimeChannel;
+      try { channel = parseChannel(req.url.searchParams.get('channel') ?? ''); } catch (err) {
+        const e = err as WixHttpError;
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: e.message, details: e.details }));
+        return;
+      }
+      if (!(await allowed(channel, subscriberOf(ctx, req)))) {
+        res.writeHead(403, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'Subscription denied by realtime_check_permission', details: { applicationError: { code: 'PERMISSION_DENIED', description: 'denied', data: {} } } }));
+        return;
+      }
+      const stop = openStream(res);
+      const off = hub.subscribe(channel, (m) => send(res, 'message', message(m)));
+      send(res, 'subscribed', { channel });
+      res.on('close', () => { stop(); off(); });
+    })();
+  });
+
+  ctx.router.get('/_local/realtime/connections', () => ({
+    connections: [...connections.values()].map((c) => ({ id: c.id, subscriber: c.subscriber, subscriptions: c.subs.size })),
+  }));
+}
