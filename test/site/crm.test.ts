@@ -100,7 +100,7 @@ describe('local web push receiver', () => {
       const d = webpush.generateRequestDetails(subscription, text, {
         vapidDetails: { subject: 'mailto:owner@example.com', publicKey: vapid.publicKey, privateKey: vapid.privateKey }, TTL: 60,
       });
-      return fetch(d.endpoint, { method: d.method, headers: d.headers as Record<string, string>, body: d.body as Buffer });
+      return fetch(d.endpoint, { method: d.method, headers: d.headers as Record<string, string>, body: new Uint8Array(d.body as Buffer) });
     };
     expect((await send('{"title":"On sale: VIP — 25,00 €"}')).status).toBe(201);
     const got = JSON.parse((await get('/_local/push/sub-1')).text);
