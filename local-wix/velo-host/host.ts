@@ -1,0 +1,386 @@
+// The Velo host: runs the site's built backend (`src/backend/*.js`) against the local Wix as Wix runs
+// it — events by their Velo names, data hooks around collection writes, jobs from jobs.config, web
+// methods with their permissions, HTTP functions, realtime and secrets — each invocation with the
+// identity Wix would use, and (cold mode) with fresh module state.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DataHookContext, LocalWixModule, ServerContext, SiteCodeHost } from '../server/app.js';
+import { WixHttpError, type RequestContext } from '../server/http.js';
+import type { Identity } from '../server/identity.js';
+import { RealtimeHub, type RealtimeChannel } from '../server/realtime.js';
+import { ADMIN } from '../sdk-client.js';
+import { HTTP_FUNCTIONS_FILE, HTTP_FUNCTION_METHODS, handlerNames, toReply, toWixRequest } from './http-functions.js';
+import { type CrmLike, type HostServices, type Invocation, type InvocationKind, runInvocation, setFallbackServices } from './invocation.js';
+import { InvocationLog } from './invocation-log.js';
+import { JobScheduler, JobsConfigError, validateJobsConfig, type ValidJob } from './jobs.js';
+import { webMethodPermission, type Permission } from './modules/wix-web-module.js';
+import { installSdkContext } from './sdk-context.js';
+import { SecretNotFoundError, SecretsStore } from './secrets.js';
+import { SiteFileMissingError, SiteLoader } from './site-loader.js';
+
+export interface VeloHostOptions {
+  /** The site's `src` folder (holding `backend/`). */
+  siteDir: string;
+  /** Fresh module instances per invocation, as Wix's short-lived containers. Default: env LOCAL_WIX_COLD=1. */
+  cold?: boolean;
+  /** Local Secrets Manager file. Default `.local-wix/secrets.json` under the current directory. */
+  secretsFile?: string;
+  hub?: RealtimeHub;
+  crm?: CrmLike | null;
+  /** Schedule jobs.config on its cron expressions (tests usually call runJob instead). Default true. */
+  scheduleJobs?: boolean;
+  /** Wix redelivers events not acknowledged within ~1.25 s. */
+  slowEventMs?: number;
+  /** Wix web methods time out after ~14 s. */
+  webMethodTimeoutMs?: number;
+}
+
+export interface RealtimeSubscriber { id: string; type: 'Admin' | 'Member' | 'Visitor' }
+
+const DATA_HOOKS = ['beforeInsert', 'afterInsert', 'beforeUpdate', 'afterUpdate', 'beforeRemove', 'afterRemove',
+  'beforeGet', 'afterGet', 'beforeQuery', 'afterQuery', 'beforeCount', 'afterCount', 'onFailure'];
+const REALTIME_FILE = 'realtime-permissions.js';
+const REALTIME_EXPORT = 'realtime_check_permission';
+
+export class JobNotFoundError extends Error {
+  constructor(name: string, known: string[]) {
+    super(`No job "${name}" in jobs.config (jobs: ${known.join(', ') || 'none'})`);
+    this.name = 'JobNotFoundError';
+  }
+}
+
+const rank: Record<Identity['role'], number> = { ANYONE: 0, SITE_MEMBER: 1, ADMIN: 2 };
+const needs: Record<Permission, number> = { Anyone: 0, SiteMember: 1, Admin: 2 };
+
+function toError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(typeof e === 'string' ? e : JSON.stringify(e));
+}
+
+export class VeloHost implements SiteCodeHost {
+  readonly loader: SiteLoader;
+  readonly log = new InvocationLog();
+  readonly hub: RealtimeHub;
+  readonly secrets: SecretsStore;
+  readonly cold: boolean;
+  jobs: ValidJob[] = [];
+  private readonly services: HostServices;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly scheduler: JobScheduler;
+  private ctx: ServerContext | null = null;
+  private readonly opts: Required<Pick<VeloHostOptions, 'scheduleJobs' | 'slowEventMs' | 'webMethodTimeoutMs'>>;
+
+  constructor(opts: VeloHostOptions) {
+    this.cold = opts.cold ?? process.env.LOCAL_WIX_COLD === '1';
+    this.loader = new SiteLoader(path.resolve(opts.siteDir), this.cold);
+    this.hub = opts.hub ?? new RealtimeHub();
+    this.secrets = new SecretsStore(path.resolve(opts.secretsFile ?? '.local-wix/secrets.json'));
+    this.services = { baseUrl: '', hub: this.hub, crm: opts.crm ?? null, secrets: this.secrets };
+    this.opts = { scheduleJobs: opts.scheduleJobs ?? true, slowEventMs: opts.slowEventMs ?? 1250, webMethodTimeoutMs: opts.webMethodTimeoutMs ?? 14_000 };
+    this.scheduler = new JobScheduler((job) => this.runJob(job.functionName));
+  }
+
+  get baseUrl() { return this.services.baseUrl; }
+  /** The local CRM the `wix-crm-backend` module delegates to (settable until the first invocation). */
+  set crm(crm: CrmLike | null) { this.services.crm = crm; }
+
+  /** Routes of the host; pass it to createLocalWix before any catch-all module (the site). */
+  readonly module: LocalWixModule = (ctx) => {
+    this.ctx = ctx;
+    const r = ctx.router;
+    r.post('/_webMethods/*', (req) => this.serveWebMethod(req));
+    for (const m of HTTP_FUNCTION_METHODS) {
+      r.add(m, '/_functions/:name', (req) => this.serveHttpFunction(req));
+      r.add(m, '/_functions/:name/*', (req) => this.serveHttpFunction(req));
+    }
+    r.get('/_local/velo/log', () => ({ cold: this.cold, load: this.loadStats(), ...this.log.toJSON() }));
+    r.get('/_local/jobs', () => ({
+      jobs: this.jobs.map((j) => ({ ...j, nextRun: this.scheduler.nextRun(j.functionName) })),
+    }));
+    r.post('/_local/jobs/:name/run', async (req) => {
+      try {
+        const t0 = performance.now();
+        const result = await this.runJob(req.params.name!);
+        return { functionName: req.params.name, result: result ?? null, durationMs: Math.round(performance.now() - t0) };
+      } catch (err) {
+        if (err instanceof JobNotFoundError) throw WixHttpError.notFound('JOB_NOT_FOUND', err.message);
+        throw WixHttpError.application(500, 'JOB_FAILED', toError(err).message);
+      }
+    });
+    r.post('/_local/velo/events/:name', (req) => {
+      this.dispatchEvent(req.params.name!, req.body);
+      return { dispatched: req.params.name };
+    });
+    // What @wix/secrets' getSecretValue calls; like Wix it needs elevated (admin) permissions.
+    r.get('/_api/cloud-secrets-vault-server/api/v1/secrets/name/:name', (req) => {
+      if (ctx.identity(req).role !== 'ADMIN') throw WixHttpError.application(403, 'PERMISSION_DENIED', 'Reading a secret requires elevated permissions (auth.elevate)');
+      try { return { value: this.secrets.get(req.params.name!) }; } catch (err) {
+        if (err instanceof SecretNotFoundError) throw WixHttpError.notFound('SECRET_NOT_FOUND', err.message);
+        throw err;
+      }
+    });
+  };
+
+  loadStats() {
+    const s = this.loader.stats;
+    return { ...s, meanMs: s.loads ? +(s.totalMs / s.loads).toFixed(4) : 0 };
+  }
+
+  /** Binds to the running local Wix, checks the site's convention files and starts jobs. Throws on a refused jobs.config. */
+  async start(baseUrl: string): Promise<void> {
+    this.services.baseUrl = baseUrl.replace(/\/$/, '');
+    setFallbackServices(this.services);
+    installSdkContext();
+    await this.lintConventionFiles();
+    const cfg = path.join(this.loader.backendDir, 'jobs.config');
+    if (fs.existsSync(cfg)) {
+      const v = await validateJobsConfig(fs.readFileSync(cfg, 'utf8'), { exists: (f) => this.loader.exists(f), exportsOf: (f) => this.loader.exportsOf(f) });
+      for (const w of v.warnings) this.log.warn(`jobs.config: ${w}`);
+      if (v.errors.length) throw new JobsConfigError(v.errors);
+      this.jobs = v.jobs;
+      if (this.opts.scheduleJobs) this.scheduler.start(this.jobs);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.scheduler.stop();
+    await this.idle();
+  }
+
+  /** Resolves when every running invocation (including acknowledged events) has finished. */
+  async idle(): Promise<void> {
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p)).catch(() => {});
+    return p;
+  }
+
+  /** Runs fn as one invocation: current identity for the SDK and wix-* modules, timed and logged. */
+  private async invoke<T>(kind: InvocationKind, name: string, identity: Identity, fn: () => Promise<T>): Promise<T> {
+    installSdkContext();
+    const inv: Invocation = { services: this.services, identity, kind, name };
+    const at = new Date().toISOString();
+    const t0 = performance.now();
+    try {
+      const r = await runInvocation(inv, fn);
+      this.log.record({ kind, name, at, durationMs: performance.now() - t0, ok: true });
+      return r;
+    } catch (err) {
+      this.log.record({ kind, name, at, durationMs: performance.now() - t0, ok: false, error: toError(err).message });
+      throw err;
+    }
+  }
+
+  /** Runs fn in the host's context as `identity` (e.g. setup code as ADMIN through the SDK's ambient clients). */
+  runAs<T>(identity: Identity, fn: () => Promise<T> | T, name = 'runAs'): Promise<T> {
+    return this.track(this.invoke('setup', name, identity, async () => fn()));
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  /** Like Wix: acknowledged at once, then `events.js`'s export of exactly this name runs (as the site's backend). */
+  dispatchEvent(veloName: string, payload: unknown): void {
+    this.log.counts.events++;
+    const at = new Date().toISOString();
+    const data = payload === undefined ? undefined : structuredClone(payload);
+    this.track((async () => {
+      await new Promise((r) => setImmediate(r));
+      let names: string[];
+      try { names = await this.loader.exportsOf('events.js'); } catch (err) {
+        if (err instanceof SiteFileMissingError) return this.unhandled(veloName, 'backend/events.js does not exist', at);
+        console.error(`[velo-host] cannot load events.js for ${veloName}:`, toError(err).message);
+        return;
+      }
+      if (!names.includes(veloName)) return this.unhandled(veloName, `events.js has no export named ${veloName}`, at);
+      this.log.counts.handledEvents++;
+      const t0 = performance.now();
+      try {
+        await this.invoke('event', veloName, ADMIN, async () => {
+          const mod = await this.loader.load('events.js');
+          const fn = mod[veloName];
+          if (typeof fn !== 'function') throw new Error(`events.js export ${veloName} is not a function`);
+          await fn(data);
+        });
+      } catch (err) {
+        console.error(`[velo-host] event handler ${veloName} failed:`, toError(err).message);
+      }
+      const ms = performance.now() - t0;
+      if (ms > this.opts.slowEventMs) {
+        this.log.recordSlow({ kind: 'event', name: veloName, at, durationMs: ms, ok: true });
+        console.warn(`[velo-host] ${veloName} took ${Math.round(ms)} ms: Wix redelivers events not acknowledged within ~${this.opts.slowEventMs} ms (expect duplicates)`);
+      }
+    })());
+  }
+
+  private unhandled(name: string, reason: string, at: string) {
+    if (this.log.recordUnhandled(name, reason, at)) {
+      console.warn(`[velo-host] event ${name} was not handled: ${reason}. On Wix it would be dropped silently.`);
+    }
+  }
+
+  // ---- data hooks ---------------------------------------------------------------------------
+
+  async runDataHook(collection: string, hook: string, item: any, context: DataHookContext): Promise<any> {
+    const name = `${collection}_${hook}`;
+    let names: string[];
+    try { names = await this.loader.exportsOf('data.js'); } catch (err) {
+      if (err instanceof SiteFileMissingError) return item;
+      throw err;
+    }
+    if (!names.includes(name)) return item;
+    this.log.counts.hooks++;
+    return this.track(this.invoke('hook', name, ADMIN, async () => {
+      const mod = await this.loader.load('data.js');
+      const fn = mod[name];
+      if (typeof fn !== 'function') return item;
+      try {
+        const out = await fn(item, context);
+        return out === undefined ? item : out;
+      } catch (err) {
+        throw toError(err);
+      }
+    }));
+  }
+
+  // ---- web methods --------------------------------------------------------------------------
+
+  /** Calls `<file>` (e.g. `alerts.web.js`) export `fn` as `identity`, enforcing its webMethod permission. */
+  async callWebMethod(file: string, fn: string, args: unknown[], identity: Identity): Promise<unknown> {
+    if (!/^([\w-]+\/)*[\w.-]+\.web\.js$/.test(file) || file.includes('..')) {
+      throw WixHttpError.notFound('WEB_METHOD_NOT_FOUND', `${file} is not a backend *.web.js file`);
+    }
+    if (!this.loader.exists(file)) throw WixHttpError.notFound('WEB_METHOD_NOT_FOUND', `backend/${file} does not exist`);
+    const names = await this.loader.exportsOf(file);
+    if (!names.includes(fn)) throw WixHttpError.notFound('WEB_METHOD_NOT_FOUND', `backend/${file} has no export named ${fn}`);
+    this.log.counts.webMethods++;
+    const run = this.invoke('webMethod', `${file}/${fn}`, identity, async () => {
+      const mod = await this.loader.load(file);
+      const method = mod[fn];
+      const permission = webMethodPermission(method);
+      if (!permission) {
+        throw WixHttpError.application(403, 'NOT_A_WEB_METHOD', `${file} export ${fn} is not wrapped in webMethod(Permissions…, fn), so the browser cannot call it`);
+      }
+      if (rank[identity.role] < needs[permission]) {
+        throw WixHttpError.application(403, 'PERMISSION_DENIED', `Permission denied: ${fn} in ${file} requires Permissions.${permission}; the caller is ${identity.role}`);
+      }
+      return method(...args);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(WixHttpError.application(504, 'WEB_METHOD_TIMEOUT', `${file}/${fn} did not finish within ${this.opts.webMethodTimeoutMs} ms (Wix's web method limit)`)), this.opts.webMethodTimeoutMs);
+      timer.unref();
+    });
+    try {
+      return await this.track(Promise.race([run, timeout]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async serveWebMethod(req: RequestContext) {
+    const rest = req.params.rest ?? '';
+    const i = rest.lastIndexOf('/');
+    if (i < 0) throw WixHttpError.notFound('WEB_METHOD_NOT_FOUND', 'Expected /_webMethods/<file>.web.js/<function>');
+    const body = req.body as { args?: unknown };
+    const args = body?.args === undefined ? [] : body.args;
+    if (!Array.isArray(args)) throw WixHttpError.validation('args', 'args must be an array');
+    try {
+      const result = await this.callWebMethod(rest.slice(0, i), rest.slice(i + 1), args, this.ctx!.identity(req));
+      return { result: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
+    } catch (err) {
+      if (err instanceof WixHttpError) throw err;
+      const e = toError(err);
+      throw WixHttpError.application(500, 'WEB_METHOD_ERROR', e.message, { name: e.name });
+    }
+  }
+
+  // ---- HTTP functions -----------------------------------------------------------------------
+
+  private async serveHttpFunction(req: RequestContext) {
+    const name = req.params.name!;
+    if (!this.loader.exists(HTTP_FUNCTIONS_FILE)) throw WixHttpError.notFound('NOT_FOUND', `backend/${HTTP_FUNCTIONS_FILE} does not exist`);
+    const names = await this.loader.exportsOf(HTTP_FUNCTIONS_FILE);
+    const fnName = handlerNames(req.method, name).find((n) => names.includes(n));
+    if (!fnName) throw WixHttpError.notFound('NOT_FOUND', `${HTTP_FUNCTIONS_FILE} has no ${handlerNames(req.method, name).join(' or ')}`);
+    this.log.counts.http++;
+    const request = toWixRequest(req, this.services.baseUrl);
+    let res: unknown;
+    try {
+      res = await this.track(this.invoke('http', fnName, this.ctx!.identity(req), async () => {
+        const mod = await this.loader.load(HTTP_FUNCTIONS_FILE);
+        return mod[fnName](request);
+      }));
+    } catch (err) {
+      console.error(`[velo-host] HTTP function ${fnName} threw:`, toError(err).message);
+      return { status: 500, body: { message: toError(err).message } };
+    }
+    return toReply(res, fnName);
+  }
+
+  // ---- jobs ---------------------------------------------------------------------------------
+
+  async runJob(functionName: string): Promise<unknown> {
+    const job = this.jobs.find((j) => j.functionName === functionName);
+    if (!job) throw new JobNotFoundError(functionName, this.jobs.map((j) => j.functionName));
+    this.log.counts.jobs++;
+    return this.track(this.invoke('job', functionName, ADMIN, async () => {
+      const mod = await this.loader.load(job.functionLocation);
+      return mod[job.functionName]();
+    })).catch((err) => {
+      console.error(`[velo-host] job ${functionName} failed:`, toError(err).message);
+      throw err;
+    });
+  }
+
+  // ---- realtime -----------------------------------------------------------------------------
+
+  /** `realtime_check_permission(channel, subscriber)` from realtime-permissions.js; denied if the file or export is missing. */
+  async checkRealtimePermission(channel: RealtimeChannel, subscriber: RealtimeSubscriber): Promise<{ read: boolean }> {
+    if (!this.loader.exists(REALTIME_FILE)) {
+      this.log.warn(`backend/${REALTIME_FILE} is missing: subscriptions are denied (in Wix Studio they fail without it)`);
+      return { read: false };
+    }
+    if (!(await this.loader.exportsOf(REALTIME_FILE)).includes(REALTIME_EXPORT)) {
+      this.log.warn(`backend/${REALTIME_FILE} does not export ${REALTIME_EXPORT}: subscriptions are denied`);
+      return { read: false };
+    }
+    const identity: Identity = subscriber.type === 'Admin' ? ADMIN : { role: subscriber.type === 'Member' ? 'SITE_MEMBER' : 'ANYONE', id: subscriber.id };
+    return this.track(this.invoke('realtimePermission', REALTIME_EXPORT, identity, async () => {
+      const mod = await this.loader.load(REALTIME_FILE);
+      const r = await mod[REALTIME_EXPORT](channel, subscriber);
+      return { read: r?.read === true };
+    }));
+  }
+
+  // ---- startup checks -----------------------------------------------------------------------
+
+  /** Warnings for names Wix would silently ignore. */
+  private async lintConventionFiles() {
+    if (!fs.existsSync(this.loader.backendDir)) {
+      this.log.warn(`no backend folder at ${this.loader.backendDir}`);
+      return;
+    }
+    if (this.loader.exists('events.js')) {
+      for (const n of await this.loader.exportsOf('events.js')) {
+        if (!/^[a-z][A-Za-z0-9]*_on[A-Z][A-Za-z0-9]*$/.test(n)) this.log.warn(`events.js export "${n}" is not a Velo event handler name (<module>_on<Event>); Wix never calls it`);
+      }
+    }
+    if (this.loader.exists('data.js')) {
+      for (const n of await this.loader.exportsOf('data.js')) {
+        const hook = n.slice(n.lastIndexOf('_') + 1);
+        if (!n.includes('_') || !DATA_HOOKS.includes(hook)) this.log.warn(`data.js export "${n}" is not a data hook name (<Collection>_<${DATA_HOOKS.slice(0, 6).join('|')}|…>); Wix never calls it`);
+      }
+    }
+    if (!this.loader.exists(REALTIME_FILE)) {
+      this.log.warn(`backend/${REALTIME_FILE} is missing: realtime subscriptions will be denied (in Wix Studio they fail without it)`);
+    } else if (!(await this.loader.exportsOf(REALTIME_FILE)).includes(REALTIME_EXPORT)) {
+      this.log.warn(`backend/${REALTIME_FILE} does not export ${REALTIME_EXPORT}: realtime subscriptions will be denied`);
+    }
+  }
+}
+
+export function createVeloHost(opts: VeloHostOptions): VeloHost {
+  return new VeloHost(opts);
+}

@@ -1,0 +1,58 @@
+// The current Velo invocation (event, data hook, job, web method, HTTP function), carried through
+// async calls with AsyncLocalStorage. The `wix-*` modules and the SDK's ambient clients read it to
+// know which local Wix to call and as whom. Kept on globalThis so duplicate module instances agree.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Identity } from '../server/identity.js';
+import type { RealtimeHub } from '../server/realtime.js';
+import type { SecretsStore } from './secrets.js';
+
+export type InvocationKind = 'event' | 'hook' | 'job' | 'webMethod' | 'http' | 'realtimePermission' | 'setup';
+
+/** What the `wix-crm-backend` module delegates to (implemented by `LocalCrm` in server/crm.ts). */
+export interface CrmLike {
+  emailContact(templateId: string, contactId: string, options?: { variables?: Record<string, unknown> }): unknown;
+  appendOrCreateContact(info: any): { contactId: string; identityType: string };
+  getContact(contactId: string): unknown;
+  findOrCreateLabel(displayName: string): { label: { key: string; displayName: string }; newLabel: boolean };
+  labelContact(contactId: string, labelKeys: string[]): unknown;
+  unlabelContact(contactId: string, labelKeys: string[]): unknown;
+}
+
+/** The parts of a Velo host that site code reaches through the `wix-*` modules. */
+export interface HostServices {
+  baseUrl: string;
+  hub: RealtimeHub;
+  crm: CrmLike | null;
+  secrets: SecretsStore;
+}
+
+export interface Invocation {
+  services: HostServices;
+  identity: Identity;
+  kind: InvocationKind;
+  name: string;
+}
+
+interface Shared { als: AsyncLocalStorage<Invocation>; fallback: HostServices | null }
+const g = globalThis as typeof globalThis & { __localWixVelo__?: Shared };
+const shared: Shared = (g.__localWixVelo__ ??= { als: new AsyncLocalStorage<Invocation>(), fallback: null });
+
+export const invocations = shared.als;
+
+/** The host used when code runs outside any invocation (e.g. a timer started at module level). */
+export function setFallbackServices(s: HostServices | null) { shared.fallback = s; }
+
+export function currentInvocation(): Invocation | undefined {
+  return shared.als.getStore();
+}
+
+/** Services of the current invocation, or of the most recently started host. */
+export function currentServices(): HostServices {
+  const s = shared.als.getStore()?.services ?? shared.fallback;
+  if (!s) throw new Error('[velo-host] A Velo module was used outside of any invocation and no Velo host is running.');
+  return s;
+}
+
+export function runInvocation<T>(inv: Invocation, fn: () => T): T {
+  return shared.als.run(inv, fn);
+}

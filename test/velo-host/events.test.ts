@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { collect, startFixture } from './fixture.js';
+
+type Fixture = Awaited<ReturnType<typeof startFixture>>;
+let f: Fixture | null = null;
+afterEach(async () => { await f?.close(); f = null; vi.restoreAllMocks(); });
+
+describe('event dispatch', () => {
+  test('runs the events.js export named exactly as the Velo event, after acknowledging', async () => {
+    f = await startFixture({ cold: true });
+    const got = collect(f.hub, 'fixture-events');
+    f.wix.host.dispatchEvent('wixEvents_onOrderConfirmed', { orderNumber: 'A-1' });
+    expect(got).toHaveLength(0); // acknowledged first, handled afterwards
+    await f.host.idle();
+    expect(got.map((m) => m.payload)).toEqual([{ handler: 'wixEvents_onOrderConfirmed', orderNumber: 'A-1', invocations: 1 }]);
+  });
+
+  test('a misnamed handler never fires; the event is logged as unhandled and warned once', async () => {
+    f = await startFixture();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const got = collect(f.hub, 'fixture-events');
+    f.host.dispatchEvent('wixEvents_onTicketDefinitionCreated', { ticketDefinitionId: 't1' });
+    f.host.dispatchEvent('wixEvents_onTicketDefinitionCreated', { ticketDefinitionId: 't2' });
+    await f.host.idle();
+    expect(got).toHaveLength(0);
+    const log = (await (await fetch(`${f.baseUrl}/_local/velo/log`)).json()) as any;
+    expect(log.unhandledEvents).toEqual([expect.objectContaining({ name: 'wixEvents_onTicketDefinitionCreated', count: 2 })]);
+    expect(warn.mock.calls.filter((c) => String(c[0]).includes('wixEvents_onTicketDefinitionCreated'))).toHaveLength(1);
+    // The startup lint named the export Wix would never call.
+    expect(log.warnings.join('\n')).toContain('wixEvents_OnTicketDefinitionCreated');
+  });
+
+  test('cold mode: module state is fresh for every invocation', async () => {
+    f = await startFixture({ cold: true });
+    const got = collect(f.hub, 'fixture-events');
+    for (let i = 0; i < 5; i++) f.host.dispatchEvent('wixEvents_onOrderConfirmed', { orderNumber: `C-${i}` });
+    await f.host.idle();
+    expect(got.map((m) => (m.payload as any).invocations)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  test('warm mode: module state is kept (what Wix does NOT promise)', async () => {
+    f = await startFixture({ cold: false });
+    const got = collect(f.hub, 'fixture-events');
+    for (let i = 0; i < 3; i++) {
+      f.host.dispatchEvent('wixEvents_onOrderConfirmed', { orderNumber: `W-${i}` });
+      await f.host.idle();
+    }
+    expect(got.map((m) => (m.payload as any).invocations)).toEqual([1, 2, 3]);
+  });
+
+  test('a handler slower than the acknowledgement window is logged as one Wix would redeliver', async () => {
+    f = await startFixture({ slowEventMs: 30 });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    f.host.dispatchEvent('wixEvents_onOrderUpdated', { sleepMs: 80 });
+    await f.host.idle();
+    expect(f.host.log.slow.map((s) => s.name)).toEqual(['wixEvents_onOrderUpdated']);
+    expect(warn.mock.calls.some((c) => String(c[0]).includes('redelivers'))).toBe(true);
+  });
+
+  test('events emitted by the local Wix reach the host through SiteCodeHost', async () => {
+    f = await startFixture({ cold: true });
+    const got = collect(f.hub, 'fixture-events');
+    await fetch(`${f.baseUrl}/_local/velo/events/wixEvents_onOrderConfirmed`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderNumber: 'R-1' }),
+    });
+    await f.host.idle();
+    expect(got.map((m) => (m.payload as any).orderNumber)).toEqual(['R-1']);
+  });
+
+  test('cold per-invocation load cost stays far below the event budget', async () => {
+    f = await startFixture({ cold: true });
+    collect(f.hub, 'fixture-events');
+    const n = 1000;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) f.host.dispatchEvent('wixEvents_onOrderConfirmed', { orderNumber: `B-${i}` });
+    await f.host.idle();
+    const total = performance.now() - t0;
+    const s = f.host.loadStats();
+    console.log(`[velo-host] ${n} cold events in ${total.toFixed(0)} ms; per-invocation module load mean ${s.meanMs} ms, max ${s.maxMs.toFixed(3)} ms, compiles ${s.compiles}`);
+    expect(s.meanMs).toBeLessThan(1);
+    expect(total).toBeLessThan(2000);
+  });
+});
