@@ -113,6 +113,6 @@ test('wix-crm-backend delegates contacts, labels and triggered emails to the loc
     ['appendOrCreateContact', { emails: [{ email: 'a@example.com' }] }],
     ['findOrCreateLabel', 'Sale alerts'],
     ['labelContact', 'c1', ['custom.sale-alerts']],
-    ['emailContact', 'sale-started', 'c1', { variables: { eventName: 'Demo' } }],
+    ['emailContact', 'sale-alert', 'c1', { variables: { eventName: 'Demo' } }],
   ]);
 });

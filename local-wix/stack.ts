@@ -1,0 +1,130 @@
+// The whole local Wix in one call: the HTTP server with its Wix-compatible modules (ticket
+// definitions, checkout, Wix Data, CRM), the Velo host running the site's built backend, the local
+// site with realtime, collection setup and the demo seed. Used by `npm start`, tests and benchmarks.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createLocalWix, type LocalWix, type LocalWixModule } from './server/app.js';
+import { RealtimeHub } from './server/realtime.js';
+import { crmFor, crmModule } from './server/crm.js';
+import { ticketDefinitionsModule } from './server/ticketDefinitions.js';
+import * as site from './site/site-module.js';
+import type { PageDef } from './site/site-module.js';
+import { ADMIN } from './sdk-client.js';
+import { VeloHost } from './velo-host/host.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+/** Default port of `npm start` (also in run-job.ts); override with PORT. */
+export const DEFAULT_PORT = 5173;
+
+export interface StackOptions {
+  /** 0 picks a free port. Default: PORT or 5173. */
+  port?: number;
+  /** Folder for the database (and, by default, secrets.json). Default `.local-wix/` in the repo. */
+  dataDir?: string;
+  /** Default `<dataDir>/local-wix.sqlite`. */
+  dbFile?: string;
+  /** Fresh module state per invocation (as Wix). Default: env LOCAL_WIX_COLD=1. */
+  cold?: boolean;
+  /** Seed the demo event: always (true), never (false), or only into a new database ('if-empty', the npm start default). */
+  seed?: boolean | 'if-empty';
+  /** Delete the database first (secrets.json is kept). */
+  reset?: boolean;
+  /** The site's `src` folder. Default the repo's `src`. */
+  siteDir?: string;
+  /** Default `<dataDir>/secrets.json`. */
+  secretsFile?: string;
+  /** Pages the local site serves: a list, or the name of a `<name>Pages()` export of site-module (default 'demo'). */
+  pages?: PageDef[] | string;
+  /** Run jobs.config on its cron schedule. Default true. */
+  scheduleJobs?: boolean;
+  /** API keys accepted as admin (e.g. for `npm run sync`). */
+  apiKeys?: string[];
+}
+
+export interface Stack {
+  baseUrl: string;
+  wix: LocalWix;
+  host: VeloHost;
+  hub: RealtimeHub;
+  dbFile: string;
+  /** Whether the demo seed ran in this start. */
+  seeded: boolean;
+  close(): Promise<void>;
+}
+
+type Loaded<T> = T | null;
+/** Modules written alongside this one; a missing file is reported instead of breaking the stack. */
+async function optional<T>(what: string, load: () => Promise<T>): Promise<Loaded<T>> {
+  try { return await load(); } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e?.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|does not provide an export/i.test(String(e?.message))) {
+      console.warn(`[local-wix] ${what} is not available (${e.message.split('\n')[0]}); continuing without it`);
+      return null;
+    }
+    throw err;
+  }
+}
+
+function resolvePages(pages: StackOptions['pages']): PageDef[] {
+  if (Array.isArray(pages)) return pages;
+  const name = pages ?? 'demo';
+  const make = (site as Record<string, unknown>)[`${name}Pages`];
+  if (typeof make !== 'function') throw new Error(`Unknown pages "${name}": local-wix/site/site-module.ts has no ${name}Pages()`);
+  return make() as PageDef[];
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const dataDir = path.resolve(opts.dataDir ?? path.join(ROOT, '.local-wix'));
+  const dbFile = path.resolve(opts.dbFile ?? path.join(dataDir, 'local-wix.sqlite'));
+  const siteDir = path.resolve(opts.siteDir ?? path.join(ROOT, 'src'));
+  fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+  if (opts.reset) for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) fs.rmSync(f, { force: true });
+  const freshDb = !fs.existsSync(dbFile);
+
+  // Written by other parts of the project; imported by their agreed names.
+  // TODO(stack): make these static imports once all four files are committed.
+  const load = (spec: string) => import(spec) as Promise<Record<string, any>>;
+  const checkout = await optional('checkoutModule (local-wix/server/checkout.ts)', async () => (await load('./server/checkout.js')).checkoutModule as LocalWixModule);
+  const data = await optional('dataModule (local-wix/server/data.ts)', async () => (await load('./server/data.js')).dataModule as LocalWixModule);
+  const setup = await optional('setupCollections (backend/wix/setupCollections.ts)', async () => (await load('../backend/wix/setupCollections.js')).setupCollections as () => Promise<unknown>);
+  const seedDemo = await optional('seedDemo (local-wix/demo/seed.ts)', async () => (await load('./demo/seed.js')).seedDemo as (baseUrl: string) => Promise<unknown>);
+
+  const hub = new RealtimeHub();
+  const host = new VeloHost({
+    siteDir, hub, cold: opts.cold,
+    secretsFile: opts.secretsFile ?? path.join(dataDir, 'secrets.json'),
+    scheduleJobs: opts.scheduleJobs ?? true,
+  });
+  const modules: LocalWixModule[] = [ticketDefinitionsModule];
+  if (checkout) modules.push(checkout);
+  if (data) modules.push(data);
+  modules.push(crmModule, host.module, site.siteModule({
+    siteDir, hub, pages: resolvePages(opts.pages),
+    checkRealtimePermission: (channel, subscriber) => host.checkRealtimePermission(channel, subscriber),
+  }));
+  const wix = createLocalWix({ dbFile, apiKeys: opts.apiKeys }, modules);
+  host.crm = crmFor(wix.db);
+  wix.attachHost(host);
+
+  const port = opts.port ?? (process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT);
+  let baseUrl: string;
+  try {
+    baseUrl = await wix.listen(port);
+  } catch (err) {
+    await wix.close().catch(() => {});
+    throw err;
+  }
+  const close = async () => { await host.stop(); await wix.close(); };
+  try {
+    await host.start(baseUrl);
+    // Collections are created by the package's own setup code, through the SDK, as the site owner.
+    if (setup) await host.runAs(ADMIN, () => setup(), 'setupCollections');
+    const seed = opts.seed ?? false;
+    const seeded = !!seedDemo && (seed === true || (seed === 'if-empty' && freshDb));
+    if (seeded) await seedDemo!(baseUrl);
+    return { baseUrl, wix, host, hub, dbFile, seeded, close };
+  } catch (err) {
+    await close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, expect, test } from 'vitest';
+import { startStack, type Stack } from '../../local-wix/stack.js';
+import { callWebMethod, collect, FIXTURE_SITE } from './fixture.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+let stack: Stack | null = null;
+let dataDir: string | null = null;
+afterEach(async () => {
+  await stack?.close(); stack = null;
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  dataDir = null;
+});
+
+function tmpData() {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-wix-stack-'));
+  fs.writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify({ API_TOKEN: 'from-stack' }));
+  return dataDir;
+}
+
+test('startStack composes the local Wix, the Velo host and the site on one port', async () => {
+  stack = await startStack({ port: 0, dataDir: tmpData(), siteDir: FIXTURE_SITE, seed: false, scheduleJobs: false, cold: true });
+  expect((await callWebMethod(stack.baseUrl, 'notes.web.js', 'hello', ['stack'])).body.result).toBe('» HELLO STACK');
+  expect((await fetch(`${stack.baseUrl}/_local/velo/log`)).status).toBe(200);
+  const got = collect(stack.hub, 'fixture-events');
+  stack.wix.host.dispatchEvent('wixEvents_onOrderConfirmed', { orderNumber: 'S-1' });
+  await stack.host.idle();
+  expect(got).toHaveLength(1);
+  // secrets.json in the data dir; the CRM is the one the local Wix serves.
+  expect(await stack.host.runAs({ role: 'ADMIN', id: 'x' }, async () => (await import('../../local-wix/velo-host/modules/wix-secrets-backend.js')).getSecret('API_TOKEN'))).toBe('from-stack');
+  const r = await callWebMethod(stack.baseUrl, 'notes.web.js', 'notify', ['ada@example.com'], { role: 'ADMIN', id: 'owner' });
+  expect(r.status).toBe(200);
+  const contacts = (await (await fetch(`${stack.baseUrl}/_local/contacts`)).json()) as any;
+  expect(contacts.contacts.map((c: any) => c._id)).toContain(r.body.result);
+  const inbox = (await (await fetch(`${stack.baseUrl}/_local/inbox?to=ada@example.com`)).json()) as any;
+  expect(inbox.emails).toEqual([expect.objectContaining({ templateId: 'sale-alert', contactId: r.body.result, status: 'SENT' })]);
+});
+
+test('data persists across restarts; reset wipes it', async () => {
+  const dir = tmpData();
+  stack = await startStack({ port: 0, dataDir: dir, siteDir: FIXTURE_SITE, scheduleJobs: false });
+  await fetch(`${stack.baseUrl}/_local/contacts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails: ['keep@example.com'] }) });
+  await stack.close();
+  stack = await startStack({ port: 0, dataDir: dir, siteDir: FIXTURE_SITE, scheduleJobs: false });
+  const count = async () => ((await (await fetch(`${stack!.baseUrl}/_local/contacts`)).json()) as any).contacts.length;
+  expect(await count()).toBe(1);
+  await stack.close();
+  stack = await startStack({ port: 0, dataDir: dir, siteDir: FIXTURE_SITE, scheduleJobs: false, reset: true });
+  expect(await count()).toBe(0);
+  expect(fs.existsSync(path.join(dir, 'secrets.json'))).toBe(true);
+});
+
+test('`npm run job -- <name>` runs a job on the running local Wix and prints its result', async () => {
+  stack = await startStack({ port: 0, dataDir: tmpData(), siteDir: FIXTURE_SITE, scheduleJobs: false });
+  const run = (args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'local-wix/run-job.ts'), ...args],
+    { cwd: ROOT, env: { ...process.env, LOCAL_WIX_URL: stack!.baseUrl } });
+  const out = await run(['sweep']);
+  expect(out.stdout).toContain('Job sweep finished');
+  expect(out.stdout).toContain('"swept": true');
+  await expect(run(['nope'])).rejects.toMatchObject({ code: 1 });
+  expect((await run([])).stdout).toContain('nightly');
+});
