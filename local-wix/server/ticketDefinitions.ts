@@ -7,7 +7,7 @@ import type { LocalWixModule, ServerContext } from './app.js';
 import { WixHttpError, type Json, type RequestContext } from './http.js';
 import { definitionFields, saleStatusAt, toWire, type StoredDefinition } from './ticketDefinitionModel.js';
 import { TicketDefinitionStore } from './ticketDefinitionStore.js';
-import { compareKeys, keyOf, parseSort, run, type Key, type Row, type SortSpec } from './ticketQuery.js';
+import { checkFilterFields, compareKeys, keyOf, parseSort, run, type Key, type Row, type SortSpec } from './ticketQuery.js';
 import {
   DEFINITION_CREATED_EVENT, DEFINITION_DELETED_EVENT, DEFINITION_UPDATED_EVENT, SALE_STARTED_EVENT,
   emitDefinitionEvent, emitSaleStarted,
@@ -21,6 +21,12 @@ export const MAX_DEFINITIONS_PER_EVENT = 100;
 const MAX_PAGE = 100;
 const DEFAULT_PAGE = 50;
 const CURSOR_TTL_MS = 24 * 3600_000;
+/** Filter and sort fields the published request schema allows (REST names; `_id` etc. are accepted too). */
+export const QUERYABLE_FIELDS: ReadonlySet<string> = new Set([
+  'id', 'eventId', 'revision', 'name', 'description', 'initialLimit', 'pricingMethod.fixedPrice.value',
+  'pricingMethod.fixedPrice.currency', 'createdDate', 'updatedDate', 'hidden', 'pricingMethod.free',
+  'pricingMethod.pricingType', 'feeType', 'saleStatus',
+]);
 
 interface CursorState { filter: unknown; sort: SortSpec[]; after?: Key; before?: Key }
 
@@ -174,7 +180,8 @@ export function createTicketDefinitions(ctx: ServerContext): TicketDefinitionsAp
     if (q.paging) {
       const offset = paging.offset ?? 0;
       if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) throw WixHttpError.validation('query.paging.offset', 'offset must be a non-negative integer');
-      const all = run(rows(q.filter), q.filter, parseSort(q.sort));
+      checkFilterFields(q.filter, QUERYABLE_FIELDS);
+      const all = run(rows(q.filter), q.filter, parseSort(q.sort, QUERYABLE_FIELDS));
       const page = all.slice(offset, offset + limit);
       return { ticketDefinitions: page.map(strip), metadata: { count: page.length, offset, total: all.length, hasNext: offset + limit < all.length } };
     }
@@ -185,7 +192,8 @@ export function createTicketDefinitions(ctx: ServerContext): TicketDefinitionsAp
       if (!saved) throw WixHttpError.validation('query.cursorPaging.cursor', 'cursor is invalid or expired');
       state = saved;
     } else {
-      state = { filter: q.filter ?? {}, sort: parseSort(q.sort) };
+      checkFilterFields(q.filter, QUERYABLE_FIELDS);
+      state = { filter: q.filter ?? {}, sort: parseSort(q.sort, QUERYABLE_FIELDS) };
     }
     const all = run(rows(state.filter), state.filter, state.sort);
     const keys = all.map((r) => keyOf(r, state.sort));
@@ -220,6 +228,7 @@ export function createTicketDefinitions(ctx: ServerContext): TicketDefinitionsAp
   function count(req: RequestContext) {
     requireAdmin(ctx, req);
     const body = req.body as Json;
+    checkFilterFields(body.filter, QUERYABLE_FIELDS);
     const matching = run(rows(body.filter), body.filter, []);
     const facets: Record<string, { counts: Record<string, number> }> = {};
     const facetNames = Array.isArray(body.facet) ? body.facet : [];

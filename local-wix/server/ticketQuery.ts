@@ -80,12 +80,24 @@ export function matches(wire: Json, filter: unknown): boolean {
   return true;
 }
 
-export function parseSort(sort: unknown): SortSpec[] {
+/** Refuses filters on fields outside `allowed` (REST names), as Wix refuses unsupported filter fields. */
+export function checkFilterFields(filter: unknown, allowed: ReadonlySet<string>): void {
+  if (filter === undefined || filter === null) return;
+  if (typeof filter !== 'object' || Array.isArray(filter)) throw badFilter('filter must be an object');
+  for (const [k, cond] of Object.entries(filter as Filter)) {
+    if (k === '$and' || k === '$or') { if (Array.isArray(cond)) cond.forEach((c) => checkFilterFields(c, allowed)); continue; }
+    if (k === '$not') { checkFilterFields(cond, allowed); continue; }
+    if (!k.startsWith('$') && !allowed.has(field(k))) throw badFilter(`Filtering by ${k} is not supported; supported fields: ${[...allowed].join(', ')}`);
+  }
+}
+
+export function parseSort(sort: unknown, allowed?: ReadonlySet<string>): SortSpec[] {
   if (sort === undefined || sort === null) return [];
   if (!Array.isArray(sort) || sort.length > 10) throw WixHttpError.validation('query.sort', 'sort must be a list of at most 10 {fieldName, order}');
   return sort.map((s, i) => {
     const o = (s ?? {}) as Json;
     if (typeof o.fieldName !== 'string' || !o.fieldName) throw WixHttpError.validation(`query.sort[${i}].fieldName`, 'fieldName is required');
+    if (allowed && !allowed.has(field(o.fieldName))) throw WixHttpError.validation(`query.sort[${i}].fieldName`, `sorting by ${o.fieldName} is not supported`);
     if (o.order !== undefined && o.order !== 'ASC' && o.order !== 'DESC') throw WixHttpError.validation(`query.sort[${i}].order`, 'order must be ASC or DESC');
     return { fieldName: o.fieldName, order: (o.order as 'ASC' | 'DESC' | undefined) ?? 'ASC' };
   });
