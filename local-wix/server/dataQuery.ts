@@ -1,0 +1,161 @@
+// The Wix Data filter/sort engine: evaluates the filter model the SDK sends (`{field: value}`,
+// `{field: {$op: operand}}`, `$and/$or/$not`) against stored items in their wire form, where dates
+// are `{"$date": "<ISO>"}` (the SDK's codec encodes `Date` that way in both items and filters).
+import { WixHttpError } from './http.js';
+
+export type Data = Record<string, unknown>;
+export interface SortSpec { fieldName: string; order?: 'ASC' | 'DESC' | string }
+
+/** `a.b.c` lookup; arrays are not traversed implicitly. */
+export function getPath(item: unknown, path: string): unknown {
+  let cur: unknown = item;
+  for (const key of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Data)[key];
+  }
+  return cur;
+}
+
+function isDateWire(v: unknown): v is { $date: string } {
+  return !!v && typeof v === 'object' && !Array.isArray(v) && typeof (v as Data).$date === 'string' && Object.keys(v as Data).length === 1;
+}
+
+type Scalar = { kind: 'number' | 'string' | 'boolean' | 'date'; v: number | string | boolean };
+
+/** Comparable form of a value, or null for values that compare with nothing (objects, arrays, null). */
+function scalar(v: unknown): Scalar | null {
+  if (typeof v === 'number') return { kind: 'number', v };
+  if (typeof v === 'string') return { kind: 'string', v };
+  if (typeof v === 'boolean') return { kind: 'boolean', v };
+  if (isDateWire(v)) {
+    const t = Date.parse(v.$date);
+    return Number.isNaN(t) ? null : { kind: 'date', v: t };
+  }
+  return null;
+}
+
+function cmp(a: Scalar, b: Scalar): number {
+  return a.v < b.v ? -1 : a.v > b.v ? 1 : 0;
+}
+
+function equal(a: unknown, b: unknown): boolean {
+  const sa = scalar(a);
+  const sb = scalar(b);
+  if (sa && sb) return sa.kind === sb.kind && sa.v === sb.v;
+  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const isEmptyValue = (v: unknown) => v === undefined || v === null;
+
+function bad(op: string, description: string): never {
+  throw WixHttpError.validation(`filter.${op}`, description);
+}
+
+function compareOp(value: unknown, operand: unknown, op: string, test: (c: number) => boolean): boolean {
+  const so = scalar(operand);
+  if (!so) bad(op, `${op} should be a Date, Number, String, or Boolean`);
+  const sv = scalar(value);
+  return !!sv && sv.kind === so.kind && test(cmp(sv, so));
+}
+
+function stringOp(value: unknown, operand: unknown, op: string, test: (v: string, o: string) => boolean): boolean {
+  if (typeof operand !== 'string') bad(op, `${op} should be a String`);
+  // Wix's contains/startsWith/endsWith are case-insensitive.
+  return typeof value === 'string' && test(value.toLowerCase(), operand.toLowerCase());
+}
+
+function asArray(op: string, operand: unknown): unknown[] {
+  if (!Array.isArray(operand)) bad(op, `${op} should be an Array`);
+  return operand;
+}
+
+function fieldMatches(value: unknown, cond: unknown): boolean {
+  const isOps = !!cond && typeof cond === 'object' && !Array.isArray(cond) && !isDateWire(cond) && Object.keys(cond as Data).some((k) => k.startsWith('$'));
+  if (!isOps) {
+    // {field: null} is `isEmpty`; otherwise equality (an array field also matches one of its elements).
+    if (cond === null) return isEmptyValue(value);
+    return equal(value, cond) || (Array.isArray(value) && !Array.isArray(cond) && value.some((v) => equal(v, cond)));
+  }
+  return Object.entries(cond as Data).every(([op, operand]) => {
+    switch (op) {
+      case '$eq': return fieldMatches(value, operand);
+      case '$ne': return operand === null ? !isEmptyValue(value) : !fieldMatches(value, operand);
+      case '$gt': return compareOp(value, operand, op, (c) => c > 0);
+      case '$gte': return compareOp(value, operand, op, (c) => c >= 0);
+      case '$lt': return compareOp(value, operand, op, (c) => c < 0);
+      case '$lte': return compareOp(value, operand, op, (c) => c <= 0);
+      case '$in': return asArray(op, operand).some((o) => fieldMatches(value, o));
+      case '$nin': return !asArray(op, operand).some((o) => fieldMatches(value, o));
+      case '$hasSome': {
+        const vs = Array.isArray(value) ? value : [value];
+        return asArray(op, operand).some((o) => vs.some((v) => equal(v, o)));
+      }
+      case '$hasAll': {
+        const vs = Array.isArray(value) ? value : [value];
+        return asArray(op, operand).every((o) => vs.some((v) => equal(v, o)));
+      }
+      case '$contains': return stringOp(value, operand, op, (v, o) => v.includes(o));
+      case '$startsWith': return stringOp(value, operand, op, (v, o) => v.startsWith(o));
+      case '$endsWith': return stringOp(value, operand, op, (v, o) => v.endsWith(o));
+      case '$exists': return operand ? value !== undefined : value === undefined;
+      case '$isEmpty': return operand ? isEmptyValue(value) : !isEmptyValue(value);
+      case '$not': return !fieldMatches(value, operand);
+      case '$regex': return bad(op, 'WDE0070: $regex keyword is not allowed.');
+      default: return bad(op, `Unsupported filter operator ${op}`);
+    }
+  });
+}
+
+/** Whether `item` (an item's `data` in wire form) satisfies the Wix filter model. */
+export function matches(item: Data, filter: unknown): boolean {
+  if (filter === undefined || filter === null) return true;
+  if (typeof filter !== 'object' || Array.isArray(filter)) bad('filter', 'WDE0016: Filter must be an object.');
+  return Object.entries(filter as Data).every(([key, cond]) => {
+    switch (key) {
+      case '$and': return asArray(key, cond).every((f) => matches(item, f));
+      case '$or': return asArray(key, cond).some((f) => matches(item, f));
+      // The SDK sends `$not: [filter]`; REST callers may send `$not: filter`.
+      case '$not': return !(Array.isArray(cond) ? cond.every((f) => matches(item, f)) : matches(item, cond));
+      default:
+        if (key.startsWith('$')) bad(key, `Unsupported filter operator ${key}`);
+        return fieldMatches(getPath(item, key), cond);
+    }
+  });
+}
+
+const kindRank: Record<Scalar['kind'], number> = { boolean: 1, number: 2, string: 3, date: 4 };
+
+/** Sort comparator: missing/empty values rank lowest; strings by code point ("abc" after "XYZ"). */
+export function sortComparator(sort: SortSpec[]): (a: Data, b: Data) => number {
+  return (a, b) => {
+    for (const s of sort) {
+      const sa = scalar(getPath(a, s.fieldName));
+      const sb = scalar(getPath(b, s.fieldName));
+      let c = 0;
+      if (!sa || !sb) c = (sa ? 1 : 0) - (sb ? 1 : 0);
+      else if (sa.kind !== sb.kind) c = kindRank[sa.kind] - kindRank[sb.kind];
+      else c = cmp(sa, sb);
+      if (c !== 0) return s.order === 'DESC' ? -c : c;
+    }
+    return 0;
+  };
+}
+
+/** Wix's default order when a query has no sort: newest first. */
+export const DEFAULT_SORT: SortSpec[] = [{ fieldName: '_createdDate', order: 'DESC' }];
+
+/** Projection: `fields` keeps only those (dotted paths allowed) plus `_id`. */
+export function project(item: Data, fields: string[] | undefined): Data {
+  if (!fields || fields.length === 0) return item;
+  const out: Data = { _id: item._id };
+  for (const f of fields) {
+    const v = getPath(item, f);
+    if (v === undefined) continue;
+    const parts = f.split('.');
+    let target = out;
+    for (const p of parts.slice(0, -1)) target = (target[p] ??= {}) as Data;
+    target[parts[parts.length - 1]!] = v;
+  }
+  return out;
+}

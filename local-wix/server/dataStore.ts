@@ -1,0 +1,80 @@
+// SQLite storage for the local Wix Data: collections (their REST `DataCollection` JSON) and items
+// (`data` in wire form, dates as {"$date"}). One row per item, keyed (collection, id).
+import type Database from 'better-sqlite3';
+import type { Data } from './dataQuery.js';
+
+export interface StoredCollection {
+  id: string;
+  collectionType: string;
+  displayName?: string;
+  fields: Array<{ key: string; type: string; displayName?: string | null; systemField?: boolean; [k: string]: unknown }>;
+  permissions: { read: string; insert: string; update: string; remove: string };
+  revision: string;
+  createdDate: string;
+  updatedDate: string;
+  [k: string]: unknown;
+}
+
+export class DataStore {
+  private q;
+  constructor(private readonly db: Database.Database) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS wix_data_collections (id TEXT PRIMARY KEY, json TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS wix_data_items (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE UNIQUE INDEX IF NOT EXISTS wix_data_items_key ON wix_data_items (collection, id);
+    `);
+    this.q = {
+      getCollection: db.prepare<[string], { json: string }>('SELECT json FROM wix_data_collections WHERE id = ?'),
+      listCollections: db.prepare<[], { json: string }>('SELECT json FROM wix_data_collections ORDER BY id'),
+      putCollection: db.prepare('INSERT INTO wix_data_collections (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json'),
+      deleteCollection: db.prepare('DELETE FROM wix_data_collections WHERE id = ?'),
+      get: db.prepare<[string, string], { data: string }>('SELECT data FROM wix_data_items WHERE collection = ? AND id = ?'),
+      all: db.prepare<[string], { data: string }>('SELECT data FROM wix_data_items WHERE collection = ? ORDER BY seq DESC'),
+      count: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM wix_data_items WHERE collection = ?'),
+      insert: db.prepare('INSERT INTO wix_data_items (collection, id, data) VALUES (?, ?, ?)'),
+      update: db.prepare('UPDATE wix_data_items SET data = ? WHERE collection = ? AND id = ?'),
+      remove: db.prepare('DELETE FROM wix_data_items WHERE collection = ? AND id = ?'),
+      truncate: db.prepare('DELETE FROM wix_data_items WHERE collection = ?'),
+    };
+  }
+
+  getCollection(id: string): StoredCollection | null {
+    const row = this.q.getCollection.get(id);
+    return row ? (JSON.parse(row.json) as StoredCollection) : null;
+  }
+  listCollections(): StoredCollection[] {
+    return this.q.listCollections.all().map((r) => JSON.parse(r.json) as StoredCollection);
+  }
+  putCollection(c: StoredCollection) { this.q.putCollection.run(c.id, JSON.stringify(c)); }
+  deleteCollection(id: string) {
+    this.db.transaction(() => { this.q.deleteCollection.run(id); this.q.truncate.run(id); })();
+  }
+
+  get(collection: string, id: string): Data | null {
+    const row = this.q.get.get(collection, id);
+    return row ? (JSON.parse(row.data) as Data) : null;
+  }
+  /** All items, newest row first (the tie-break under the default `_createdDate` descending order). */
+  all(collection: string): Data[] {
+    return this.q.all.all(collection).map((r) => JSON.parse(r.data) as Data);
+  }
+  count(collection: string): number { return this.q.count.get(collection)?.n ?? 0; }
+  /** false when an item with that id exists (the unique index decides, atomically). */
+  insert(collection: string, item: Data): boolean {
+    try {
+      this.q.insert.run(collection, String(item._id), JSON.stringify(item));
+      return true;
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw e;
+    }
+  }
+  /** false when the item does not exist. */
+  update(collection: string, item: Data): boolean {
+    return this.q.update.run(JSON.stringify(item), collection, String(item._id)).changes > 0;
+  }
+  remove(collection: string, id: string): boolean { return this.q.remove.run(collection, id).changes > 0; }
+  truncate(collection: string) { this.q.truncate.run(collection); }
+}
