@@ -49,6 +49,21 @@ export class JobNotFoundError extends Error {
   }
 }
 
+/**
+ * Who backend events and jobs run as. Wix runs them "without a visitor or member identity, so use
+ * elevation to call Wix APIs that need permissions" (Wix docs): un-elevated SDK calls from an event
+ * handler or job go out as an anonymous caller here too, so a missing elevate() fails locally as on Wix.
+ */
+export const WIX_BACKEND: Identity = { role: 'ANYONE', id: 'wix-code-backend' };
+
+/** A data hook runs as the caller of the write it wraps (Velo's context.userRole / userId). */
+export function hookIdentity(context: DataHookContext): Identity {
+  const role = String(context?.userRole ?? '');
+  if (/owner|admin/i.test(role)) return { role: 'ADMIN', id: context.userId ?? 'site-owner' };
+  if (/member/i.test(role)) return { role: 'SITE_MEMBER', id: context.userId ?? 'member' };
+  return { role: 'ANYONE', id: context?.userId ?? 'anonymous' };
+}
+
 const rank: Record<Identity['role'], number> = { ANYONE: 0, SITE_MEMBER: 1, ADMIN: 2 };
 const needs: Record<Permission, number> = { Anyone: 0, SiteMember: 1, Admin: 2 };
 
@@ -197,7 +212,7 @@ export class VeloHost implements SiteCodeHost {
       this.log.counts.handledEvents++;
       const t0 = performance.now();
       try {
-        await this.invoke('event', veloName, ADMIN, async () => {
+        await this.invoke('event', veloName, WIX_BACKEND, async () => {
           const mod = await this.loader.load('events.js');
           const fn = mod[veloName];
           if (typeof fn !== 'function') throw new Error(`events.js export ${veloName} is not a function`);
@@ -231,7 +246,7 @@ export class VeloHost implements SiteCodeHost {
     }
     if (!names.includes(name)) return item;
     this.log.counts.hooks++;
-    return this.track(this.invoke('hook', name, ADMIN, async () => {
+    return this.track(this.invoke('hook', name, hookIdentity(context), async () => {
       const mod = await this.loader.load('data.js');
       const fn = mod[name];
       if (typeof fn !== 'function') return item;
@@ -325,7 +340,7 @@ export class VeloHost implements SiteCodeHost {
     const job = this.jobs.find((j) => j.functionName === functionName);
     if (!job) throw new JobNotFoundError(functionName, this.jobs.map((j) => j.functionName));
     this.log.counts.jobs++;
-    return this.track(this.invoke('job', functionName, ADMIN, async () => {
+    return this.track(this.invoke('job', functionName, WIX_BACKEND, async () => {
       const mod = await this.loader.load(job.functionLocation);
       return mod[job.functionName]();
     })).catch((err) => {

@@ -35,3 +35,10 @@ test('the local Wix routes hooks to the attached host', async () => {
   expect(await f.wix.host.runDataHook('Notes', 'beforeInsert', { title: 'a' }, ctx)).toMatchObject({ title: 'a', hookCalls: 1 });
   expect(await f.wix.host.runDataHook('Notes', 'beforeInsert', { title: 'b' }, ctx)).toMatchObject({ title: 'b', hookCalls: 1 });
 });
+
+test('hooks run as the caller of the write (context.userRole)', async () => {
+  const { hookIdentity } = await import('../../local-wix/velo-host/host.js');
+  expect(hookIdentity({ collectionName: 'N', userId: 'u1', userRole: 'siteOwner' })).toEqual({ role: 'ADMIN', id: 'u1' });
+  expect(hookIdentity({ collectionName: 'N', userId: 'm1', userRole: 'siteMember' })).toEqual({ role: 'SITE_MEMBER', id: 'm1' });
+  expect(hookIdentity({ collectionName: 'N', userId: null, userRole: 'visitor' })).toEqual({ role: 'ANYONE', id: 'anonymous' });
+});

@@ -81,3 +81,12 @@ describe('event dispatch', () => {
     expect(total).toBeLessThan(2000);
   });
 });
+
+test('event handlers run without a site-owner identity: only elevated SDK calls are ADMIN (as on Wix)', async () => {
+  const seen: string[] = [];
+  const { dataQueryRecorder } = await import('./fixture.js');
+  f = await startFixture({ modules: [dataQueryRecorder(seen)] });
+  f.host.dispatchEvent('wixEvents_onOrderDeleted', {});
+  await f.host.idle();
+  expect(seen).toEqual(['LocalWix ANYONE wix-code-backend', 'LocalWix ADMIN site-owner']);
+});
