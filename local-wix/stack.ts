@@ -6,6 +6,8 @@ import path from 'node:path';
 import { createLocalWix, type LocalWix, type LocalWixModule } from './server/app.js';
 import { RealtimeHub } from './server/realtime.js';
 import { crmFor, crmModule } from './server/crm.js';
+import { checkoutModule } from './server/checkout.js';
+import { dataModule } from './server/dataModule.js';
 import { ticketDefinitionsModule } from './server/ticketDefinitions.js';
 import * as site from './site/site-module.js';
 import type { PageDef } from './site/site-module.js';
@@ -82,10 +84,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const freshDb = !fs.existsSync(dbFile);
 
   // Written by other parts of the project; imported by their agreed names.
-  // TODO(stack): make these static imports once all four files are committed.
+  // TODO(stack): make these static imports once both files are committed.
   const load = (spec: string) => import(spec) as Promise<Record<string, any>>;
-  const checkout = await optional('checkoutModule (local-wix/server/checkout.ts)', async () => (await load('./server/checkout.js')).checkoutModule as LocalWixModule);
-  const data = await optional('dataModule (local-wix/server/data.ts)', async () => (await load('./server/data.js')).dataModule as LocalWixModule);
   const setup = await optional('setupCollections (backend/wix/setupCollections.ts)', async () => (await load('../backend/wix/setupCollections.js')).setupCollections as () => Promise<unknown>);
   const seedDemo = await optional('seedDemo (local-wix/demo/seed.ts)', async () => (await load('./demo/seed.js')).seedDemo as (baseUrl: string) => Promise<unknown>);
 
@@ -95,13 +95,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     secretsFile: opts.secretsFile ?? path.join(dataDir, 'secrets.json'),
     scheduleJobs: opts.scheduleJobs ?? true,
   });
-  const modules: LocalWixModule[] = [ticketDefinitionsModule];
-  if (checkout) modules.push(checkout);
-  if (data) modules.push(data);
-  modules.push(crmModule, host.module, site.siteModule({
+  const modules: LocalWixModule[] = [ticketDefinitionsModule, checkoutModule, dataModule, crmModule, host.module, site.siteModule({
     siteDir, hub, pages: resolvePages(opts.pages),
     checkRealtimePermission: (channel, subscriber) => host.checkRealtimePermission(channel, subscriber),
-  }));
+  })];
   const wix = createLocalWix({ dbFile, apiKeys: opts.apiKeys }, modules);
   host.crm = crmFor(wix.db);
   wix.attachHost(host);
