@@ -172,3 +172,22 @@ describe('cancelling orders', () => {
     expect(sd!.unsoldCount).toBe(10 - sd!.soldCount!);
   });
 });
+
+describe('demo seed', () => {
+  it('creates the demo event once, with tickets sold through the checkout', async () => {
+    const { seedDemo, findDemoDefinitions, DEMO } = await import('../../local-wix/demo/seed.js');
+    const first = await seedDemo(s.baseUrl);
+    expect(first.created).toBe(true);
+    const byName = first.definitions;
+    const n = DEMO.names;
+    expect([...byName.keys()]).toEqual([n.generalAdmission, n.festivalPass, n.standing, n.vip, n.backstage]);
+    expect(byName.get(n.generalAdmission)).toMatchObject({ pricingMethod: { fixedPrice: { value: '25.00', currency: 'USD' } }, salesDetails: { unsoldCount: 3, soldCount: 2, soldOut: false } });
+    expect(byName.get(n.festivalPass)!.pricingMethod!.pricingOptions!.optionDetails!.map((o) => [o.name, o.price!.value])).toEqual([['Early bird', '40.00'], ['Regular', '55.00']]);
+    expect(byName.get(n.standing)).toMatchObject({ limited: false, salesDetails: { unsoldCount: null } });
+    expect(byName.get(n.vip)).toMatchObject({ saleStatus: 'SALE_SCHEDULED', pricingMethod: { fixedPrice: { value: '120.00' } } });
+    expect(byName.get(n.backstage)).toMatchObject({ salesDetails: { unsoldCount: 0, soldCount: 2, soldOut: true } });
+    const again = await seedDemo(s.baseUrl);
+    expect(again.created).toBe(false);
+    expect((await findDemoDefinitions(s.baseUrl)).size).toBe(5);
+  });
+});
