@@ -107,6 +107,37 @@ function fieldMatches(value: unknown, cond: unknown): boolean {
   });
 }
 
+const FIELD_OPS: Record<string, 'scalar' | 'array' | 'string' | 'any'> = {
+  $eq: 'any', $ne: 'any', $gt: 'scalar', $gte: 'scalar', $lt: 'scalar', $lte: 'scalar', $in: 'array', $nin: 'array',
+  $hasSome: 'array', $hasAll: 'array', $contains: 'string', $startsWith: 'string', $endsWith: 'string', $exists: 'any', $isEmpty: 'any', $not: 'any',
+};
+
+function validateCondition(cond: unknown) {
+  const isOps = !!cond && typeof cond === 'object' && !Array.isArray(cond) && !isDateWire(cond) && Object.keys(cond as Data).some((k) => k.startsWith('$'));
+  if (!isOps) return;
+  for (const [op, operand] of Object.entries(cond as Data)) {
+    if (op === '$regex') bad(op, 'WDE0070: $regex keyword is not allowed.');
+    const kind = FIELD_OPS[op];
+    if (!kind) bad(op, `Unsupported filter operator ${op}`);
+    if (kind === 'scalar' && !scalar(operand)) bad(op, `${op} should be a Date, Number, String, or Boolean`);
+    if (kind === 'string' && typeof operand !== 'string') bad(op, `${op} should be a String`);
+    if (kind === 'array') asArray(op, operand);
+    if (op === '$not') validateCondition(operand);
+  }
+}
+
+/** Refuses malformed filters up front (whether or not any item would reach the bad operator). */
+export function validateFilter(filter: unknown): void {
+  if (filter === undefined || filter === null) return;
+  if (typeof filter !== 'object' || Array.isArray(filter)) bad('filter', 'WDE0016: Filter must be an object.');
+  for (const [key, cond] of Object.entries(filter as Data)) {
+    if (key === '$and' || key === '$or') asArray(key, cond).forEach(validateFilter);
+    else if (key === '$not') (Array.isArray(cond) ? cond : [cond]).forEach(validateFilter);
+    else if (key.startsWith('$')) bad(key, `Unsupported filter operator ${key}`);
+    else validateCondition(cond);
+  }
+}
+
 /** Whether `item` (an item's `data` in wire form) satisfies the Wix filter model. */
 export function matches(item: Data, filter: unknown): boolean {
   if (filter === undefined || filter === null) return true;

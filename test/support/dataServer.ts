@@ -6,7 +6,8 @@ import path from 'node:path';
 import { items, collections } from '@wix/data';
 import { createLocalWix, type LocalWix, type SiteCodeHost } from '../../local-wix/server/app.js';
 import { dataModule } from '../../local-wix/server/dataModule.js';
-import { ADMIN, VISITOR, createLocalClient } from '../../local-wix/sdk-client.js';
+import { createClient } from '@wix/sdk';
+import { ADMIN, VISITOR, localAuth, localWixFetch } from '../../local-wix/sdk-client.js';
 import type { Identity } from '../../local-wix/server/identity.js';
 
 export const MEMBER: Identity = { role: 'SITE_MEMBER', id: 'member-1' };
@@ -15,23 +16,42 @@ export const OTHER_MEMBER: Identity = { role: 'SITE_MEMBER', id: 'member-2' };
 export interface DataServer {
   wix: LocalWix;
   url: string;
-  /** Every request the SDK clients sent: method and path+query. */
-  requests: { method: string; url: string; body?: string }[];
-  client(identity: Identity): ReturnType<typeof createLocalClient<{ items: typeof items; collections: typeof collections }>>;
-  admin: ReturnType<typeof createLocalClient<{ items: typeof items; collections: typeof collections }>>;
-  visitor: ReturnType<typeof createLocalClient<{ items: typeof items; collections: typeof collections }>>;
+  /** Every exchange of the SDK clients: request as sent, response as answered. */
+  exchanges: Exchange[];
+  client(identity: Identity): DataClient;
+  admin: DataClient;
+  visitor: DataClient;
   close(): Promise<void>;
 }
+
+export interface Exchange { method: string; path: string; query: URLSearchParams; requestBody: unknown; status: number; responseBody: unknown }
+
+function makeClient(url: string, identity: Identity, exchanges: Exchange[]) {
+  const base = localWixFetch(url);
+  const recording = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const res = await base(input, init);
+    const u = new URL(typeof input === 'string' || input instanceof URL ? String(input) : input.url);
+    const text = await res.clone().text();
+    exchanges.push({
+      method: init?.method ?? 'GET', path: u.pathname, query: u.searchParams,
+      requestBody: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      status: res.status, responseBody: text ? JSON.parse(text) : undefined,
+    });
+    return res;
+  }) as typeof fetch;
+  return createClient({ modules: { items, collections }, auth: localAuth(identity) as any, fetch: recording });
+}
+export type DataClient = ReturnType<typeof makeClient>;
 
 export async function startDataServer(opts: { host?: SiteCodeHost } = {}): Promise<DataServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-wix-data-'));
   const wix = createLocalWix({ dbFile: path.join(dir, 'wix.db') }, [dataModule]);
   if (opts.host) wix.attachHost(opts.host);
   const url = await wix.listen(0);
-  const requests: DataServer['requests'] = [];
-  const client = (identity: Identity) => createLocalClient(url, { items, collections }, identity, (method, u, body) => requests.push({ method, url: u, body }));
+  const exchanges: Exchange[] = [];
+  const client = (identity: Identity) => makeClient(url, identity, exchanges);
   return {
-    wix, url, requests, client,
+    wix, url, exchanges, client,
     admin: client(ADMIN),
     visitor: client(VISITOR),
     async close() {

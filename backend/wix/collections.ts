@@ -1,0 +1,83 @@
+// CollectionsPort over the genuine @wix/data `items` module, elevated: site code writes its own
+// bookkeeping collections (admin-only) even when a visitor's web method triggered the work.
+import { items } from '@wix/data';
+import { auth } from '@wix/essentials';
+import { DuplicateItemError, type CollectionsPort, type Filter, type Item } from '../ports.js';
+import { sdkErrorCode } from './sdkErrors.js';
+
+/** Wix Data's "item already exists" code (insert with an `_id` that is taken). */
+export const ITEM_EXISTS = 'WDE0074';
+const MAX_PAGE = 1000;
+const MAX_BULK = 1000;
+
+type Query = items.WixDataQuery;
+type Op = '$lt' | '$lte' | '$gt' | '$gte' | '$in' | '$ne' | '$eq';
+
+function isOps(v: unknown): v is Partial<Record<Op, unknown>> {
+  return !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && Object.keys(v).every((k) => k.startsWith('$'));
+}
+
+/** Port filter (`{field: value | {$op: operand}}`) → the SDK's query builder. */
+export function applyFilter(q: Query, filter: Filter = {}): Query {
+  for (const [field, cond] of Object.entries(filter)) {
+    if (!isOps(cond)) { q = q.eq(field, cond); continue; }
+    for (const [op, v] of Object.entries(cond) as [Op, any][]) {
+      switch (op) {
+        case '$eq': q = q.eq(field, v); break;
+        case '$ne': q = q.ne(field, v); break;
+        case '$lt': q = q.lt(field, v); break;
+        case '$lte': q = q.le(field, v); break;
+        case '$gt': q = q.gt(field, v); break;
+        case '$gte': q = q.ge(field, v); break;
+        case '$in': q = q.hasSome(field, v as string[]); break;
+        default: throw new Error(`Unsupported filter operator ${String(op)} on ${field}`);
+      }
+    }
+  }
+  return q;
+}
+
+export function wixCollections(): CollectionsPort {
+  const get = auth.elevate(items.get);
+  const insert = auth.elevate(items.insert);
+  const save = auth.elevate(items.save);
+  const remove = auth.elevate(items.remove);
+  const query = auth.elevate(items.query);
+  const bulkSave = auth.elevate(items.bulkSave);
+  return {
+    async get<T extends Item>(collection: string, id: string) {
+      return ((await get(collection, id)) as T | null) ?? null;
+    },
+    async insert<T extends Item>(collection: string, item: T) {
+      try {
+        return (await insert(collection, item)) as T;
+      } catch (e) {
+        if (sdkErrorCode(e) === ITEM_EXISTS) throw new DuplicateItemError(collection, item._id);
+        throw e;
+      }
+    },
+    async save<T extends Item>(collection: string, item: T) {
+      return (await save(collection, item)) as T;
+    },
+    async remove(collection, id) {
+      await remove(collection, id);
+    },
+    async query<T extends Item>(collection: string, opts: Parameters<CollectionsPort['query']>[1] = {}) {
+      let q = applyFilter(query(collection) as Query, opts.filter);
+      for (const s of opts.sort ?? []) q = s.order === 'DESC' ? q.descending(s.field) : q.ascending(s.field);
+      q = q.limit(Math.min(opts.limit ?? 50, MAX_PAGE));
+      if (opts.skip) q = q.skip(opts.skip);
+      const res = await q.find({ returnTotalCount: true });
+      return { items: res.items as T[], total: res.totalCount };
+    },
+    async bulkSave<T extends Item>(collection: string, list: T[]) {
+      for (let i = 0; i < list.length; i += MAX_BULK) {
+        const res = await bulkSave(collection, list.slice(i, i + MAX_BULK));
+        if (res.errors.length) {
+          const first = res.errors[0]!;
+          throw Object.assign(new Error(`bulkSave into ${collection}: ${res.errors.length} item(s) failed, first: ${first.message}`), { errors: res.errors });
+        }
+      }
+    },
+  };
+}
