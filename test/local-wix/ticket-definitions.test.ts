@@ -110,6 +110,11 @@ describe('update and delete', () => {
     expect(moved.status).toBe(400);
     expect(moved.message).toContain('immutable');
     expect((await td.getTicketDefinition(d._id!)).revision).toBe('2');
+
+    // Read-modify-write of the whole entity (read-only fields included) works, as on Wix.
+    const current = await td.getTicketDefinition(d._id!, { fields: ['SALES_DETAILS'] });
+    const whole = await td.updateTicketDefinition(d._id!, { ...current, name: 'GA (regular)' } as any);
+    expect(whole).toMatchObject({ revision: '3', name: 'GA (regular)', initialLimit: 8, pricingMethod: d.pricingMethod });
   });
 
   it('deletes; a later get is 404 and the deleted event carries the legacy payload', async () => {
