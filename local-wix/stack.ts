@@ -13,6 +13,8 @@ import * as site from './site/site-module.js';
 import type { PageDef } from './site/site-module.js';
 import { ADMIN } from './sdk-client.js';
 import { VeloHost } from './velo-host/host.js';
+import { seedDemo } from './demo/seed.js';
+import { setupCollections } from '../backend/wix/setupCollections.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** Default port of `npm start` (also in run-job.ts); override with PORT. */
@@ -27,7 +29,7 @@ export interface StackOptions {
   dbFile?: string;
   /** Fresh module state per invocation (as Wix). Default: env LOCAL_WIX_COLD=1. */
   cold?: boolean;
-  /** Seed the demo event: always (true), never (false), or only into a new database ('if-empty', the npm start default). */
+  /** Seed the demo event (idempotent): true, never (false), or only into a new database ('if-empty'). */
   seed?: boolean | 'if-empty';
   /** Delete the database first (secrets.json is kept). */
   reset?: boolean;
@@ -49,22 +51,9 @@ export interface Stack {
   host: VeloHost;
   hub: RealtimeHub;
   dbFile: string;
-  /** Whether the demo seed ran in this start. */
+  /** Whether this start created the demo. */
   seeded: boolean;
   close(): Promise<void>;
-}
-
-type Loaded<T> = T | null;
-/** Modules written alongside this one; a missing file is reported instead of breaking the stack. */
-async function optional<T>(what: string, load: () => Promise<T>): Promise<Loaded<T>> {
-  try { return await load(); } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e?.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|does not provide an export/i.test(String(e?.message))) {
-      console.warn(`[local-wix] ${what} is not available (${e.message.split('\n')[0]}); continuing without it`);
-      return null;
-    }
-    throw err;
-  }
 }
 
 function resolvePages(pages: StackOptions['pages']): PageDef[] {
@@ -82,12 +71,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   fs.mkdirSync(path.dirname(dbFile), { recursive: true });
   if (opts.reset) for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) fs.rmSync(f, { force: true });
   const freshDb = !fs.existsSync(dbFile);
-
-  // Written by other parts of the project; imported by their agreed names.
-  // TODO(stack): make these static imports once both files are committed.
-  const load = (spec: string) => import(spec) as Promise<Record<string, any>>;
-  const setup = await optional('setupCollections (backend/wix/setupCollections.ts)', async () => (await load('../backend/wix/setupCollections.js')).setupCollections as () => Promise<unknown>);
-  const seedDemo = await optional('seedDemo (local-wix/demo/seed.ts)', async () => (await load('./demo/seed.js')).seedDemo as (baseUrl: string) => Promise<unknown>);
 
   const hub = new RealtimeHub();
   const host = new VeloHost({
@@ -115,10 +98,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     await host.start(baseUrl);
     // Collections are created by the package's own setup code, through the SDK, as the site owner.
-    if (setup) await host.runAs(ADMIN, () => setup(), 'setupCollections');
+    await host.runAs(ADMIN, () => setupCollections(), 'setupCollections');
     const seed = opts.seed ?? false;
-    const seeded = !!seedDemo && (seed === true || (seed === 'if-empty' && freshDb));
-    if (seeded) await seedDemo!(baseUrl);
+    let seeded = false;
+    if (seed === true || (seed === 'if-empty' && freshDb)) seeded = (await seedDemo(baseUrl)).created;
     return { baseUrl, wix, host, hub, dbFile, seeded, close };
   } catch (err) {
     await close().catch(() => {});

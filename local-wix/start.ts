@@ -2,7 +2,7 @@
 //   PORT=<n>              listen there (default 5173, DEFAULT_PORT in stack.ts)
 //   npm start -- --reset  delete the database and seed the demo again (.local-wix/secrets.json is kept)
 //   npm start -- --cold   or LOCAL_WIX_COLD=1: fresh module state for every backend invocation, as on Wix
-// Data persists across restarts in .local-wix/local-wix.sqlite; the demo is seeded into a new database only.
+// Data persists across restarts in .local-wix/local-wix.sqlite; the demo seed is idempotent (created once).
 import { startStack } from './stack.js';
 import { JobsConfigError } from './velo-host/jobs.js';
 
@@ -11,7 +11,7 @@ try {
   const stack = await startStack({
     reset: args.has('--reset'),
     cold: args.has('--cold') || process.env.LOCAL_WIX_COLD === '1',
-    seed: 'if-empty',
+    seed: true,
   });
   const u = stack.baseUrl;
   console.log([

@@ -64,3 +64,18 @@ test('`npm run job -- <name>` runs a job on the running local Wix and prints its
   await expect(run(['nope'])).rejects.toMatchObject({ code: 1 });
   expect((await run([])).stdout).toContain('nightly');
 });
+
+test('the stack creates the package collections (setupCollections as the site owner) and seeds the demo once', async () => {
+  const dir = tmpData();
+  stack = await startStack({ port: 0, dataDir: dir, siteDir: FIXTURE_SITE, scheduleJobs: false, seed: true });
+  expect(stack.seeded).toBe(true);
+  const { collections } = await import('@wix/data');
+  const { ALL_COLLECTIONS } = await import('../../backend/collections.js');
+  const { createLocalClient, ADMIN } = await import('../../local-wix/sdk-client.js');
+  const admin = createLocalClient(stack.baseUrl, { collections }, ADMIN);
+  const ids = ((await admin.collections.listDataCollections()).collections ?? []).map((c: any) => c._id);
+  for (const c of ALL_COLLECTIONS) expect(ids).toContain(c.id);
+  await stack.close();
+  stack = await startStack({ port: 0, dataDir: dir, siteDir: FIXTURE_SITE, scheduleJobs: false, seed: true });
+  expect(stack.seeded).toBe(false);
+});
