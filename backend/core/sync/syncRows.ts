@@ -1,0 +1,100 @@
+// The CMS rows of the sync collections as zod schemas: config rows the owner edits (targets, event
+// mappings) are parsed with owner-facing messages; state rows (links, outbox, runs) are parsed so a
+// hand-edited item cannot crash a flow.
+import { z } from 'zod';
+
+const optionalText = z.string().nullish().transform((v) => (v == null || v.trim() === '' ? null : v.trim()));
+
+export const TARGET_KINDS = ['pretix', 'signedRest'] as const;
+export const DELETE_BEHAVIOURS = ['delete', 'deactivate', 'ignore'] as const;
+
+export const syncTargetRowSchema = z.object({
+  _id: z.string().min(1),
+  title: optionalText,
+  kind: z.enum(TARGET_KINDS, { error: `kind must be one of: ${TARGET_KINDS.join(', ')}` }),
+  baseUrl: z.string().trim().url({ error: 'baseUrl must be a full URL such as https://pretix.eu/api/v1' }).refine((u) => /^https?:\/\//.test(u), 'baseUrl must start with https:// (or http:// for a local test server)'),
+  secretName: z.string().trim().min(1, 'secretName must name the Wix secret that holds the token (Secrets Manager), not the token itself')
+    .refine((s) => !/^(whsec_|[A-Za-z0-9]{40,})/.test(s), 'secretName looks like a token: store the token in Wix Secrets Manager and enter its name here'),
+  enabled: z.boolean().nullish().transform((v) => v !== false),
+  deleteBehaviour: z.enum(DELETE_BEHAVIOURS, { error: `deleteBehaviour must be one of: ${DELETE_BEHAVIOURS.join(', ')}` }).nullish().transform((v) => v ?? 'deactivate'),
+  options: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {}),
+});
+export type SyncTargetRow = z.output<typeof syncTargetRowSchema>;
+
+export const eventMappingRowSchema = z.object({
+  _id: z.string().min(1),
+  targetId: z.string().trim().min(1, 'choose the sync target'),
+  eventId: z.string().trim().min(1, 'enter the Wix event ID'),
+  externalEventId: z.string().trim().min(1, 'enter the event ID (or slug) on the other system'),
+  enabled: z.boolean().nullish().transform((v) => v !== false),
+});
+export type EventMappingRow = z.output<typeof eventMappingRowSchema>;
+
+export const LINK_STATUSES = ['active', 'deleted', 'failed'] as const;
+export type LinkStatus = (typeof LINK_STATUSES)[number];
+
+export const syncLinkSchema = z.object({
+  _id: z.string(),
+  targetId: z.string(),
+  definitionId: z.string(),
+  eventId: z.string(),
+  externalEventId: z.string(),
+  /** Recorded once when the external item is created; never overwritten. */
+  externalId: z.string(),
+  refs: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {}),
+  lastRevision: z.string(),
+  payloadHash: z.string().nullish().transform((v) => v ?? ''),
+  status: z.enum(LINK_STATUSES),
+  lastError: z.string().nullish().transform((v) => v ?? null),
+  warnings: z.array(z.string()).nullish().transform((v) => v ?? []),
+  linkedAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SyncLink = z.output<typeof syncLinkSchema>;
+
+export const OUTBOX_STATES = ['pending', 'dead'] as const;
+
+export const outboxItemSchema = z.object({
+  _id: z.string(),
+  targetId: z.string(),
+  definitionId: z.string(),
+  eventId: z.string(),
+  externalEventId: z.string(),
+  action: z.enum(['upsert', 'delete']),
+  revision: z.string(),
+  payload: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? null),
+  payloadHash: z.string().nullish().transform((v) => v ?? ''),
+  idempotencyKey: z.string(),
+  state: z.enum(OUTBOX_STATES),
+  attempt: z.number().int().nonnegative(),
+  enqueuedAt: z.string(),
+  firstFailureAt: z.string().nullish().transform((v) => v ?? null),
+  nextAttemptAt: z.string(),
+  lastError: z.string().nullish().transform((v) => v ?? null),
+  /** The owner ticks this on a dead letter to have it re-queued. */
+  retry: z.boolean().nullish().transform((v) => v === true),
+});
+export type OutboxItem = z.output<typeof outboxItemSchema>;
+
+export const syncRunSchema = z.object({
+  _id: z.string(),
+  targetId: z.string(),
+  eventId: z.string(),
+  state: z.enum(['running', 'done']),
+  cursor: z.string().nullish().transform((v) => v ?? null),
+  pages: z.number().int().nonnegative(),
+  seenIds: z.array(z.string()),
+  counts: z.record(z.string(), z.number()),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SyncRun = z.output<typeof syncRunSchema>;
+
+/** One item per (target, definition): links and outbox slots share the key. */
+export const pairId = (targetId: string, definitionId: string) => `${targetId}~${definitionId}`;
+export const runId = (targetId: string, eventId: string) => `${targetId}~${eventId}`;
+
+/** Zod issues → "field: message; …" for before-hooks. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
+}
