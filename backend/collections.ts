@@ -30,6 +30,62 @@ export const COLLECTIONS = {
   CounterOrderEvents: { id: 'CounterOrderEvents', displayName: 'Counter order events', fields: [{ key: 'receivedAt', type: 'TEXT' }], permissions: admin },
   /** One item per (definition, time slot): whoever inserts it refreshes that definition at the slot's end. */
   CounterRefreshSlots: { id: 'CounterRefreshSlots', displayName: 'Counter refresh slots', fields: [{ key: 'definitionId', type: 'TEXT' }, { key: 'slotEnd', type: 'TEXT' }], permissions: admin },
+  // --- sync ---
+  /** External systems: kind, base URL, the *name* of the Wix secret with the token, delete behaviour, kind options. */
+  SyncTargets: {
+    id: 'SyncTargets', displayName: 'Sync targets',
+    fields: [
+      { key: 'title', type: 'TEXT' }, { key: 'kind', type: 'TEXT' }, { key: 'baseUrl', type: 'TEXT' }, { key: 'secretName', type: 'TEXT' },
+      { key: 'enabled', type: 'BOOLEAN' }, { key: 'deleteBehaviour', type: 'TEXT' }, { key: 'options', type: 'OBJECT' },
+    ],
+    permissions: admin,
+  },
+  /** Which Wix event goes to which target, with the event's ID there. */
+  SyncEventMappings: {
+    id: 'SyncEventMappings', displayName: 'Sync event mappings',
+    fields: [{ key: 'targetId', type: 'TEXT' }, { key: 'eventId', type: 'TEXT' }, { key: 'externalEventId', type: 'TEXT' }, { key: 'enabled', type: 'BOOLEAN' }],
+    permissions: admin,
+  },
+  /** One row per mapped field; checked by before-hooks. */
+  SyncFieldMappings: {
+    id: 'SyncFieldMappings', displayName: 'Sync field mappings',
+    fields: [
+      { key: 'targetId', type: 'TEXT' }, { key: 'sourcePath', type: 'TEXT' }, { key: 'targetField', type: 'TEXT' }, { key: 'transform', type: 'TEXT' },
+      { key: 'transformArg', type: 'TEXT' }, { key: 'default', type: 'TEXT' }, { key: 'required', type: 'BOOLEAN' }, { key: 'enabled', type: 'BOOLEAN' },
+      { key: 'position', type: 'NUMBER' },
+    ],
+    permissions: admin,
+  },
+  /** `_id` = target~definition: the Wix ⇄ external pair, recorded once, with last revision, status and last error. */
+  SyncLinks: {
+    id: 'SyncLinks', displayName: 'Sync links',
+    fields: [
+      { key: 'targetId', type: 'TEXT' }, { key: 'definitionId', type: 'TEXT' }, { key: 'eventId', type: 'TEXT' }, { key: 'externalEventId', type: 'TEXT' },
+      { key: 'externalId', type: 'TEXT' }, { key: 'refs', type: 'OBJECT' }, { key: 'lastRevision', type: 'TEXT' }, { key: 'payloadHash', type: 'TEXT' },
+      { key: 'status', type: 'TEXT' }, { key: 'lastError', type: 'TEXT' }, { key: 'warnings', type: 'ARRAY' }, { key: 'linkedAt', type: 'TEXT' }, { key: 'updatedAt', type: 'TEXT' },
+    ],
+    permissions: admin,
+  },
+  /** `_id` = target~definition: the latest undelivered change; dead letters stay with their last error until `retry` is ticked. */
+  SyncOutbox: {
+    id: 'SyncOutbox', displayName: 'Sync outbox',
+    fields: [
+      { key: 'targetId', type: 'TEXT' }, { key: 'definitionId', type: 'TEXT' }, { key: 'eventId', type: 'TEXT' }, { key: 'externalEventId', type: 'TEXT' },
+      { key: 'action', type: 'TEXT' }, { key: 'revision', type: 'TEXT' }, { key: 'payload', type: 'OBJECT' }, { key: 'payloadHash', type: 'TEXT' },
+      { key: 'idempotencyKey', type: 'TEXT' }, { key: 'state', type: 'TEXT' }, { key: 'attempt', type: 'NUMBER' }, { key: 'enqueuedAt', type: 'TEXT' },
+      { key: 'firstFailureAt', type: 'TEXT' }, { key: 'nextAttemptAt', type: 'TEXT' }, { key: 'lastError', type: 'TEXT' }, { key: 'retry', type: 'BOOLEAN' },
+    ],
+    permissions: admin,
+  },
+  /** `_id` = target~event: progress of an initial sync, so a long run resumes where it stopped. */
+  SyncRuns: {
+    id: 'SyncRuns', displayName: 'Sync runs',
+    fields: [
+      { key: 'targetId', type: 'TEXT' }, { key: 'eventId', type: 'TEXT' }, { key: 'state', type: 'TEXT' }, { key: 'cursor', type: 'TEXT' },
+      { key: 'pages', type: 'NUMBER' }, { key: 'seenIds', type: 'ARRAY' }, { key: 'counts', type: 'OBJECT' }, { key: 'startedAt', type: 'TEXT' }, { key: 'updatedAt', type: 'TEXT' },
+    ],
+    permissions: admin,
+  },
 } satisfies Record<string, CollectionSchema>;
 
 export type CollectionId = keyof typeof COLLECTIONS;

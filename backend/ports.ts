@@ -57,3 +57,64 @@ export interface LoggerPort {
   warn(msg: string, data?: Record<string, unknown>): void;
   error(msg: string, data?: Record<string, unknown>): void;
 }
+
+// --- sync ---
+/** What a sync target kind needs to reach the outside system; built from a validated SyncTargets row. */
+export interface SyncTargetConfig {
+  _id: string;
+  kind: 'pretix' | 'signedRest';
+  baseUrl: string;
+  /** Name of the Wix secret holding the token / signing secret; never the secret itself. */
+  secretName: string;
+  deleteBehaviour: 'delete' | 'deactivate' | 'ignore';
+  /** Kind-specific settings (Pretix organizer, URL templates, rate budget...). */
+  options: Record<string, unknown>;
+}
+
+/** The 1-to-1 pair on the external side plus any sub-resources the connector created (e.g. a Pretix quota). */
+export interface ExternalRef {
+  externalId: string;
+  refs?: Record<string, unknown>;
+}
+
+export interface ExternalWrite {
+  definitionId: string;
+  externalEventId: string;
+  /** Mapped fields (dot paths already expanded into objects). */
+  payload: Record<string, unknown>;
+  /** Same key for every attempt of the same change: the target applies it at most once. */
+  idempotencyKey: string;
+}
+
+export interface ExternalWriteResult {
+  /** Refs after the write (variations created, quota…); the flow stores them next to the immutable pair. */
+  refs?: Record<string, unknown>;
+  /** Things the owner should know that did not fail the write (e.g. capacity below sold not pushed). */
+  warnings?: string[];
+}
+
+/** One external ticketing system, reached through one configured target. */
+export interface ExternalTicketingPort {
+  create(write: ExternalWrite): Promise<ExternalRef & ExternalWriteResult>;
+  update(write: ExternalWrite & { link: ExternalRef }): Promise<ExternalWriteResult>;
+  remove(req: { definitionId: string; externalEventId: string; link: ExternalRef; mode: 'delete' | 'deactivate'; idempotencyKey: string }): Promise<ExternalWriteResult>;
+  /** External IDs currently present for an event, when the target can list them (used by reconcile). */
+  listExternalIds?(externalEventId: string): Promise<string[]>;
+  /** Target calls made through this port (for progress and benchmarks). */
+  readonly calls?: number;
+}
+
+export interface ExternalTicketingFactory {
+  connect(target: SyncTargetConfig): Promise<ExternalTicketingPort>;
+}
+
+/** A failed call to an outside system, classified so the outbox can decide retry vs. dead letter. */
+export class ExternalCallError extends Error {
+  constructor(
+    message: string,
+    readonly failure: { kind: 'http'; status: number; retryAfterMs?: number | null } | { kind: 'timeout' } | { kind: 'network' } | { kind: 'rejected' },
+  ) {
+    super(message);
+    this.name = 'ExternalCallError';
+  }
+}
