@@ -259,6 +259,8 @@ export class DataService {
     const c = this.collection(collectionId);
     const list = this.itemsOf(raw);
     this.bulkGuard(c, list.length);
+    // Refused as a whole when the caller may neither insert nor update; otherwise per item.
+    if (!allows(c.permissions.insert, who.role) && !allows(c.permissions.update, who.role)) throw dataErrors.permissionDenied(c.id, 'insert');
     return this.eachItem(list, (d) => this.save(c.id, d, who, opts), (d) => (idOf(d) && this.store.get(c.id, idOf(d)!) ? 'UPDATE' : 'INSERT'), (d) => idOf(d));
   }
 
