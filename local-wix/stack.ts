@@ -13,7 +13,7 @@ import * as site from './site/site-module.js';
 import type { PageDef } from './site/site-module.js';
 import { ADMIN } from './sdk-client.js';
 import { VeloHost } from './velo-host/host.js';
-import { seedDemo } from './demo/seed.js';
+import { findDemoDefinitions, seedDemo } from './demo/seed.js';
 import { setupCollections } from '../backend/wix/setupCollections.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -78,8 +78,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     secretsFile: opts.secretsFile ?? path.join(dataDir, 'secrets.json'),
     scheduleJobs: opts.scheduleJobs ?? true,
   });
+  const pages = resolvePages(opts.pages);
   const modules: LocalWixModule[] = [ticketDefinitionsModule, checkoutModule, dataModule, crmModule, host.module, site.siteModule({
-    siteDir, hub, pages: resolvePages(opts.pages),
+    siteDir, hub, pages,
     checkRealtimePermission: (channel, subscriber) => host.checkRealtimePermission(channel, subscriber),
   })];
   const wix = createLocalWix({ dbFile, apiKeys: opts.apiKeys }, modules);
@@ -102,6 +103,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const seed = opts.seed ?? false;
     let seeded = false;
     if (seed === true || (seed === 'if-empty' && freshDb)) seeded = (await seedDemo(baseUrl)).created;
+    // The demo layout names definitions; a site owner would paste their IDs into the editor.
+    const demo = await findDemoDefinitions(baseUrl);
+    const vars = Object.fromEntries([...demo].map(([name, d]) => [`definition:${name}`, d._id!]));
+    for (const p of pages) p.vars = { ...vars, ...p.vars };
     return { baseUrl, wix, host, hub, dbFile, seeded, close };
   } catch (err) {
     await close().catch(() => {});

@@ -14,6 +14,16 @@ export interface PageDef {
   /** Page code file name under `<siteDir>/pages`; default: the first `<name>.*.js` found there. */
   codeFile?: string;
   title?: string;
+  /**
+   * Values the site owner would type into the editor, such as a ticket definition's ID in a custom
+   * element's attributes: `{{definition:General Admission}}` in the layout takes `vars['definition:General Admission']`.
+   */
+  vars?: Record<string, string>;
+}
+
+/** Fills `{{name}}` placeholders of a layout with escaped values; unknown ones become empty. */
+export function fillLayout(layout: string, vars: Record<string, string> = {}): string {
+  return layout.replace(/\{\{([^{}]{1,100})\}\}/g, (_, name: string) => escapeHtml(vars[name.trim()] ?? ''));
 }
 
 export const IMPORT_MAP = {
@@ -35,7 +45,7 @@ export function pageCodeFile(siteDir: string, page: PageDef): string | null {
 }
 
 export function renderPage(siteDir: string, page: PageDef, opts: { locale: string }): string {
-  const layout = fs.readFileSync(page.layoutFile, 'utf8');
+  const layout = fillLayout(fs.readFileSync(page.layoutFile, 'utf8'), page.vars);
   const code: string[] = [];
   if (fs.existsSync(path.join(siteDir, 'pages', 'masterPage.js'))) code.push('/_local/site/pages/masterPage.js');
   const own = pageCodeFile(siteDir, page);
