@@ -86,6 +86,34 @@ export const COLLECTIONS = {
     ],
     permissions: admin,
   },
+  // --- alerts ---
+  /** One per (email, event), `_id` = subscriptionId(email, eventId). Written only by the subscribe web method (elevated). */
+  SaleAlertSubscriptions: {
+    id: 'SaleAlertSubscriptions',
+    displayName: 'Sale alert subscriptions',
+    fields: [
+      { key: 'email', type: 'TEXT' }, { key: 'eventId', type: 'TEXT' }, { key: 'channels', type: 'ARRAY' }, { key: 'push', type: 'OBJECT' },
+      { key: 'contactId', type: 'TEXT' }, { key: 'status', type: 'TEXT' }, { key: 'consentAt', type: 'TEXT' }, { key: 'unsubscribedAt', type: 'TEXT' },
+      { key: 'updatedAt', type: 'TEXT' }, { key: 'locale', type: 'TEXT' },
+    ],
+    permissions: admin,
+  },
+  /** The exactly-once log: `_id` = subscription:definition:channel, inserted before the send. */
+  SaleAlertDeliveries: {
+    id: 'SaleAlertDeliveries',
+    displayName: 'Sale alert deliveries',
+    fields: [
+      { key: 'subscriptionId', type: 'TEXT' }, { key: 'definitionId', type: 'TEXT' }, { key: 'eventId', type: 'TEXT' }, { key: 'channel', type: 'TEXT' },
+      { key: 'status', type: 'TEXT' }, { key: 'saleStart', type: 'TEXT' }, { key: 'claimedAt', type: 'TEXT' }, { key: 'finishedAt', type: 'TEXT' }, { key: 'error', type: 'TEXT' },
+    ],
+    permissions: admin,
+  },
+  /** Events somebody subscribed to (`_id` = eventId): what a sweep reads definitions for. */
+  SaleAlertEvents: { id: 'SaleAlertEvents', displayName: 'Sale alert events', fields: [{ key: 'firstSubscribedAt', type: 'TEXT' }], permissions: admin },
+  /** Sweep cursor (`_id` = 'cursor') and per-sale "done" markers (`_id` = done:<definition>:<start>). */
+  SaleAlertSweeps: { id: 'SaleAlertSweeps', displayName: 'Sale alert sweeps', fields: [{ key: 'cursor', type: 'OBJECT' }, { key: 'at', type: 'TEXT' }], permissions: admin },
+  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)). */
+  SaleAlertRateLimits: { id: 'SaleAlertRateLimits', displayName: 'Sale alert rate limits', fields: [{ key: 'attempts', type: 'ARRAY' }, { key: 'updatedAt', type: 'TEXT' }], permissions: admin },
 } satisfies Record<string, CollectionSchema>;
 
 export type CollectionId = keyof typeof COLLECTIONS;

@@ -118,3 +118,41 @@ export class ExternalCallError extends Error {
     this.name = 'ExternalCallError';
   }
 }
+
+// --- alerts ---
+import type { PushSubscriptionJson } from './core/alerts/saleAlertTypes.js';
+import type { EventDetails } from './core/alerts/alertEmail.js';
+
+/** Who a marketing-tool call is about: the email, and the Wix contact when one is known. */
+export interface MarketingContact { email: string; contactId?: string | null }
+
+/** Where opt-ins are recorded for the site owner's marketing (Wix contacts + labels, or Mailchimp). */
+export interface MarketingToolPort {
+  /** Adds or updates the person, tags/labels them with the event; never re-subscribes someone who opted out there. */
+  upsertSubscriber(s: MarketingContact & { eventId: string; consentAt: string; saleStart?: string | null }): Promise<void>;
+  /** Removes the event's tag/label (unsubscribe from these alerts; other marketing is untouched). */
+  removeFromEvent(s: MarketingContact & { eventId: string }): Promise<void>;
+  /** Still subscribed to email marketing there? An unknown person is not. */
+  isSubscribed(s: MarketingContact): Promise<boolean>;
+  /** Passes the event's (earliest upcoming) sale start to the tool, for its own automations. null = none scheduled. */
+  setSaleStart(eventId: string, saleStart: string | null): Promise<void>;
+}
+
+/** Wix triggered emails (`wix-crm-backend`). */
+export interface MailerPort {
+  /** The Wix contact for an email, created when missing (triggered emails go to contacts). */
+  contactFor(email: string): Promise<string>;
+  sendTriggeredEmail(msg: { templateId: string; contactId: string; variables: Record<string, string> }): Promise<void>;
+}
+
+export type PushResult = { outcome: 'sent'; status: number } | { outcome: 'gone'; status: number };
+
+/** Web push (RFC 8030/8291/8292). Throws on failures worth a retry; reports expired subscriptions as `gone`. */
+export interface PushPort {
+  send(subscription: PushSubscriptionJson, payload: string, opts?: { ttlSeconds?: number; topic?: string }): Promise<PushResult>;
+}
+
+/** What an alert says about the event: title, time zone, page URL. */
+export interface EventDetailsPort {
+  get(eventId: string): Promise<EventDetails | null>;
+}

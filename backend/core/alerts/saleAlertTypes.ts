@@ -1,0 +1,65 @@
+// The stored shapes of sale alerts (CMS items) and the values the planning functions pass around.
+// All times are ISO-8601 UTC strings; the event's time zone only matters when an email is worded.
+
+export type AlertChannel = 'email' | 'push';
+export const ALERT_CHANNELS: readonly AlertChannel[] = ['email', 'push'];
+
+/** A browser's PushSubscription.toJSON(), as the Push API gives it. */
+export interface PushSubscriptionJson {
+  endpoint: string;
+  expirationTime?: number | null;
+  keys: { p256dh: string; auth: string };
+}
+
+/** `SaleAlertSubscriptions` item: one per (email, event); `_id` = subscriptionId(email, eventId). */
+export interface SaleAlertSubscription {
+  _id: string;
+  email: string;
+  eventId: string;
+  channels: AlertChannel[];
+  push: PushSubscriptionJson | null;
+  /** Wix contact the triggered email goes to. */
+  contactId: string;
+  status: 'active' | 'unsubscribed';
+  /** When the visitor last opted in (consent record). */
+  consentAt: string;
+  unsubscribedAt: string | null;
+  updatedAt: string;
+  locale?: string | null;
+}
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'skipped';
+
+/**
+ * `SaleAlertDeliveries` item, inserted (unique `_id` = deliveryKey) *before* the send: whoever
+ * inserts it owns the send; everyone else finds it taken. Updated to sent/failed/skipped after.
+ */
+export interface SaleAlertDelivery {
+  _id: string;
+  subscriptionId: string;
+  definitionId: string;
+  eventId: string;
+  channel: AlertChannel;
+  status: DeliveryStatus;
+  /** The sale start the alert announced. */
+  saleStart: string;
+  claimedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+/** `SaleAlertEvents` item: one per event somebody subscribed to, so a sweep knows which events to read. */
+export interface SaleAlertEvent {
+  _id: string; // = eventId
+  firstSubscribedAt: string;
+}
+
+/** A definition as the alerts need it, reduced from the V3 entity. */
+export interface AlertDefinition {
+  definitionId: string;
+  eventId: string;
+  name: string;
+  saleStart: string;
+  /** Display price ("$25.00", "Free", "$10.00 – $40.00"), made by `ticketPriceText`. */
+  priceText: string;
+}

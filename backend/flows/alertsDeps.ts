@@ -1,0 +1,51 @@
+// What the sale-alert flows run on: ports, plus the site owner's settings.
+import type { ChunkLimits } from '../core/alerts/sweepChunks.js';
+import type { ClockPort, CollectionsPort, EventDetailsPort, LoggerPort, MailerPort, MarketingToolPort, PushPort, SecretsPort, TicketDefinitionsPort } from '../ports.js';
+
+export interface AlertsConfig {
+  /** Triggered-email template ID designed in the Wix dashboard (variables: see `alertEmailVariables`). */
+  templateId: string;
+  /** `https://<site>/_functions/saleAlertUnsubscribe`: the one-click link's base. */
+  unsubscribeBaseUrl: string;
+  /** Name of the Wix secret holding the HMAC key of unsubscribe links. */
+  unsubscribeSecretName: string;
+  /** Page URL used when the event's own page is unknown. */
+  siteUrl: string;
+  locale?: string;
+  /** Local tests only: accept http://127.0.0.1 push endpoints. */
+  allowLocalPushEndpoints?: boolean;
+  /** Parallel calls to outside systems inside one chunk. */
+  concurrency?: number;
+}
+
+export interface AlertsDeps {
+  collections: CollectionsPort;
+  definitions: TicketDefinitionsPort;
+  events: EventDetailsPort;
+  marketing: MarketingToolPort;
+  mailer: MailerPort;
+  /** null when web push is not configured (no VAPID keys): push alerts are then skipped. */
+  push: PushPort | null;
+  secrets: SecretsPort;
+  clock: ClockPort;
+  logger?: LoggerPort;
+  config: AlertsConfig;
+  /** Chunk limits override (tests, benchmarks). */
+  limits?: Partial<ChunkLimits>;
+  /** Monotonic milliseconds for chunk timing. Default `performance.now`. */
+  elapsed?: () => number;
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
+export async function mapWithLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,64 @@
+// CollectionsPort in memory with the query features the alert flow uses (operators, sort, skip).
+// Optional per-call latency lets tests interleave concurrent invocations.
+import { DuplicateItemError, type CollectionsPort, type Filter, type Item } from '../../backend/ports.js';
+
+export class MemoryCollections implements CollectionsPort {
+  readonly data = new Map<string, Map<string, Item>>();
+  calls = 0;
+  /** Awaited before every call: 0 still yields to the event loop, so concurrent flows interleave. */
+  latencyMs = 0;
+  private coll(c: string) {
+    let m = this.data.get(c);
+    if (!m) this.data.set(c, (m = new Map()));
+    return m;
+  }
+  private async tick() {
+    this.calls++;
+    await new Promise((r) => (this.latencyMs ? setTimeout(r, this.latencyMs) : setImmediate(r)));
+  }
+  all<T extends Item>(c: string): T[] { return [...this.coll(c).values()].map((v) => structuredClone(v) as T); }
+  async get<T extends Item>(c: string, id: string): Promise<T | null> {
+    await this.tick();
+    const v = this.coll(c).get(id);
+    return v ? (structuredClone(v) as T) : null;
+  }
+  async insert<T extends Item>(c: string, item: T) {
+    await this.tick();
+    if (this.coll(c).has(item._id)) throw new DuplicateItemError(c, item._id);
+    this.coll(c).set(item._id, structuredClone(item));
+    return item;
+  }
+  async save<T extends Item>(c: string, item: T) { await this.tick(); this.coll(c).set(item._id, structuredClone(item)); return item; }
+  async remove(c: string, id: string) { await this.tick(); this.coll(c).delete(id); }
+  async bulkSave<T extends Item>(c: string, items: T[]) { await this.tick(); for (const i of items) this.coll(c).set(i._id, structuredClone(i)); }
+  async query<T extends Item>(c: string, opts: { filter?: Filter; sort?: { field: string; order: 'ASC' | 'DESC' }[]; limit?: number; skip?: number } = {}) {
+    await this.tick();
+    let all = [...this.coll(c).values()].filter((it) => matchesFilter(it as unknown as Record<string, unknown>, opts.filter ?? {}));
+    for (const s of [...(opts.sort ?? [])].reverse()) {
+      all = all.sort((a, b) => {
+        const x = (a as any)[s.field]; const y = (b as any)[s.field];
+        const r = x < y ? -1 : x > y ? 1 : 0;
+        return s.order === 'ASC' ? r : -r;
+      });
+    }
+    const skip = opts.skip ?? 0;
+    return { items: structuredClone(all.slice(skip, skip + (opts.limit ?? 50))) as T[], total: all.length };
+  }
+}
+
+export function matchesFilter(item: Record<string, unknown>, filter: Filter): boolean {
+  return Object.entries(filter).every(([k, cond]) => {
+    const v = item[k] as any;
+    if (cond && typeof cond === 'object' && !Array.isArray(cond)) {
+      const c = cond as Record<string, any>;
+      if ('$lt' in c && !(v < c.$lt)) return false;
+      if ('$lte' in c && !(v <= c.$lte)) return false;
+      if ('$gt' in c && !(v > c.$gt)) return false;
+      if ('$gte' in c && !(v >= c.$gte)) return false;
+      if ('$ne' in c && v === c.$ne) return false;
+      if ('$in' in c && !c.$in.includes(v)) return false;
+      return true;
+    }
+    return v === cond;
+  });
+}
