@@ -1,0 +1,90 @@
+// The counter on the demo page, end to end: real site code (src/) in the Velo host (cold mode, as on
+// Wix), the local Wix over HTTP, realtime over SSE, the widget in headless Chromium.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startStack, type Stack } from '../../local-wix/stack.js';
+import { findDemoDefinitions } from '../../local-wix/demo/seed.js';
+import { launchBrowser } from '../support/browser.js';
+
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+let defs: Map<string, any>;
+
+beforeAll(async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-counter-'));
+  stack = await startStack({ port: 0, dataDir, seed: true, cold: true, scheduleJobs: false });
+  defs = await findDemoDefinitions(stack.baseUrl);
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  await page.goto(`${stack.baseUrl}/`);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+const counterText = (id: string) => page.locator(`#${id} [role=status]`);
+async function order(name: string, quantity: number, optionName?: string) {
+  const d = defs.get(name)!;
+  const optionId = optionName ? d.pricingMethod.pricingOptions.optionDetails.find((o: any) => o.name === optionName).optionId : undefined;
+  return fetch(`${stack.baseUrl}/_local/checkout/orders`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ eventId: d.eventId, tickets: [{ ticketDefinitionId: d._id, optionId, quantity }] }),
+  });
+}
+
+describe('live ticket counter on the demo page', () => {
+  it('starts at "Only 3 tickets left at $25.00"', async () => {
+    await expect.poll(() => counterText('counterFixed').textContent()).toBe('Only 3 tickets left at $25.00');
+  });
+
+  it('follows confirmed orders without reloading, down to sold out', async () => {
+    const before = await page.evaluate(() => performance.timeOrigin);
+    expect((await order('General Admission', 2)).status).toBe(200);
+    await expect.poll(() => counterText('counterFixed').textContent(), { timeout: 5000 }).toBe('Only 1 ticket left at $25.00');
+    expect((await order('General Admission', 1)).status).toBe(200);
+    await expect.poll(() => counterText('counterFixed').textContent(), { timeout: 5000 }).toBe('Sold out');
+    expect(await page.evaluate(() => performance.timeOrigin)).toBe(before); // same document: no reload
+  });
+
+  it('an order beyond what is left is refused with the reason, and the counter stays', async () => {
+    const res = await order('General Admission', 1);
+    expect(res.status).toBe(409);
+    expect(JSON.stringify(await res.json())).toMatch(/sold out|left/i);
+    expect(await counterText('counterFixed').textContent()).toBe('Sold out');
+  });
+
+  it('price options show their own prices and share the definition limit', async () => {
+    await expect.poll(() => counterText('counterOptionAdult').textContent()).toBe('50 tickets left at $40.00');
+    expect(await counterText('counterOptionChild').textContent()).toBe('50 tickets left at $55.00');
+    expect((await order('Festival Pass', 45, 'Early bird')).status).toBe(200);
+    await expect.poll(() => counterText('counterOptionAdult').textContent(), { timeout: 5000 }).toBe('Only 5 tickets left at $40.00');
+    await expect.poll(() => counterText('counterOptionChild').textContent(), { timeout: 5000 }).toBe('Only 5 tickets left at $55.00');
+  });
+
+  it('unlimited, not-yet-on-sale and sold-out counters show their own states', async () => {
+    expect(await counterText('counterUnlimited').textContent()).toBe('Tickets available at $10.00');
+    const vip = defs.get('VIP Lounge')!;
+    const start = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(new Date(vip.salePeriod.startDate));
+    expect(await counterText('counterFuture').textContent()).toBe(`On sale ${start}`);
+    expect(await page.locator('#counterFuture').getAttribute('data-state')).toBe('notOnSale');
+    expect(await counterText('counterSoldOut').textContent()).toBe('Sold out');
+  });
+
+  it('the getCounter web method validates its input and never returns the raw definition', async () => {
+    const call = (args: unknown[]) => fetch(`${stack.baseUrl}/_webMethods/counter.web.js/getCounter`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }),
+    });
+    const bad = await call([{ definitionId: '<script>' }]);
+    expect(bad.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(await bad.json())).toContain('must be a ticket definition ID');
+    const good = await (await call([{ definitionId: defs.get('General Admission')!._id }])).json() as { result: any[] };
+    expect(good.result).toHaveLength(1);
+    expect(Object.keys(good.result[0]).sort()).not.toContain('revision');
+    expect(good.result[0]).not.toHaveProperty('pricingMethod');
+  });
+});
