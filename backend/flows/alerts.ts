@@ -1,0 +1,266 @@
+// Sale alerts: opt-in, one-click opt-out, the hourly sweep (the guarantee) and the sale-started
+// trigger (the prompt path). Both sending paths go through `alertSubscribers`, whose delivery log
+// makes every (subscriber, definition, channel) alert go out at most once.
+import { randomUUID } from 'node:crypto';
+import { COLLECTIONS } from '../collections.js';
+import { alertDefinition } from '../core/alerts/alertDefinition.js';
+import { rateLimitKey, subscriptionId } from '../core/alerts/alertKeys.js';
+import { dueDefinitions, saleDoneKey, saleStartOf } from '../core/alerts/dueDefinitions.js';
+import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
+import type { AlertDefinition, SaleAlertEvent, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
+import { subscribeRateLimit } from '../core/alerts/subscribeRateLimit.js';
+import { parseSubscriptionInput } from '../core/alerts/subscriptionInput.js';
+import { advanceCursor, cursorDone, JOB_LIMITS, newSweepCursor, nextPageSize, shouldStartChunk, TRIGGER_LIMITS, type ChunkLimits, type SweepCursor, type SweepTarget } from '../core/alerts/sweepChunks.js';
+import { verifyUnsubscribeToken } from '../core/alerts/unsubscribeToken.js';
+import type { TicketDef } from '../core/ticketDefinition.js';
+import { DuplicateItemError, type Item } from '../ports.js';
+import type { AlertsDeps } from './alertsDeps.js';
+import { addStats, alertSubscribers, emptyStats, eventDetailsOrFallback, type PageStats } from './alertsSend.js';
+
+export type { AlertsDeps } from './alertsDeps.js';
+const C = COLLECTIONS;
+const CURSOR_ID = 'cursor';
+
+// ---------- opt-in / opt-out ----------
+
+export type SubscribeResult =
+  | { outcome: 'subscribed' | 'updated'; subscriptionId: string }
+  | { outcome: 'rate_limited'; retryAfterMs: number };
+
+/** Throws `InvalidSubscriptionError` for bad input (the web method turns it into a message). */
+export async function subscribe(deps: AlertsDeps, input: unknown): Promise<SubscribeResult> {
+  const sub = parseSubscriptionInput(input, { allowLocalPushEndpoints: deps.config.allowLocalPushEndpoints });
+  const now = deps.clock.now();
+  const limitId = rateLimitKey(sub.email);
+  const limitItem = await deps.collections.get<Item & { attempts: string[] }>(C.SaleAlertRateLimits.id, limitId);
+  const decision = subscribeRateLimit(limitItem?.attempts ?? [], now);
+  await deps.collections.save(C.SaleAlertRateLimits.id, { _id: limitId, attempts: decision.history, updatedAt: now.toISOString() });
+  if (!decision.allowed) return { outcome: 'rate_limited', retryAfterMs: decision.retryAfterMs };
+
+  const contactId = await deps.mailer.contactFor(sub.email);
+  const consentAt = now.toISOString();
+  // Marketing first: if the tool refuses, nothing is stored and the visitor can retry.
+  await deps.marketing.upsertSubscriber({ email: sub.email, contactId, eventId: sub.eventId, consentAt, saleStart: await eventSaleStart(deps, sub.eventId) });
+
+  const id = subscriptionId(sub.email, sub.eventId);
+  const existing = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, id);
+  const item: SaleAlertSubscription = {
+    _id: id, email: sub.email, eventId: sub.eventId, channels: sub.channels, push: sub.push, contactId,
+    status: 'active', consentAt, unsubscribedAt: null, updatedAt: consentAt, locale: sub.locale,
+  };
+  await deps.collections.save(C.SaleAlertSubscriptions.id, item);
+  await insertOnce(deps, C.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: consentAt } satisfies SaleAlertEvent);
+  return { outcome: existing ? 'updated' : 'subscribed', subscriptionId: id };
+}
+
+export type UnsubscribeResult = { outcome: 'unsubscribed' | 'already_unsubscribed' | 'invalid_link' | 'not_found'; eventId?: string };
+
+/** One click from the alert: `s` = subscription ID, `t` = its HMAC token. */
+export async function unsubscribe(deps: AlertsDeps, link: { s?: unknown; t?: unknown }): Promise<UnsubscribeResult> {
+  if (typeof link.s !== 'string') return { outcome: 'invalid_link' };
+  const secret = await deps.secrets.getSecret(deps.config.unsubscribeSecretName);
+  if (!verifyUnsubscribeToken(secret, link.s, link.t)) return { outcome: 'invalid_link' };
+  const sub = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, link.s);
+  if (!sub) return { outcome: 'not_found' };
+  if (sub.status === 'unsubscribed') return { outcome: 'already_unsubscribed', eventId: sub.eventId };
+  const now = deps.clock.now().toISOString();
+  await deps.collections.save(C.SaleAlertSubscriptions.id, { ...sub, status: 'unsubscribed', unsubscribedAt: now, updatedAt: now });
+  try {
+    await deps.marketing.removeFromEvent({ email: sub.email, contactId: sub.contactId, eventId: sub.eventId });
+  } catch (e) {
+    // Our own record already stops the alerts; the tag is bookkeeping for the owner.
+    deps.logger?.warn('Could not remove the event tag in the marketing tool', { subscriptionId: sub._id, error: String(e) });
+  }
+  return { outcome: 'unsubscribed', eventId: sub.eventId };
+}
+
+// ---------- definition events ----------
+
+/**
+ * A definition was created/updated/deleted (legacy payload: a trigger only). Passes the event's next
+ * sale start to the marketing tool and, when a sale is due now (moved earlier, or just started),
+ * sends at once.
+ */
+export async function onDefinitionChanged(deps: AlertsDeps, change: { eventId?: string | null; definitionId: string }) {
+  const def = await deps.definitions.get(change.definitionId);
+  const eventId = def?.eventId ?? change.eventId;
+  if (!eventId) return { outcome: 'unknown_event' as const };
+  if (!(await deps.collections.get(C.SaleAlertEvents.id, eventId))) return { outcome: 'no_subscribers' as const };
+  const defs = await allDefinitions(deps, eventId);
+  await deps.marketing.setSaleStart(eventId, nextSaleStart(defs, deps.clock.now()));
+  const sent = await alertEventNow(deps, eventId, defs);
+  return { outcome: 'handled' as const, ...sent };
+}
+
+/**
+ * The sale-started trigger (whatever its Velo name turns out to be). Re-reads the event's definitions
+ * and sends for every due one together, so several definitions opening at once give one email.
+ */
+export async function onSaleStarted(deps: AlertsDeps, definitionId: string) {
+  const def = await deps.definitions.get(definitionId);
+  if (!def) return { outcome: 'not_found' as const };
+  if (!(await deps.collections.get(C.SaleAlertEvents.id, def.eventId))) return { outcome: 'no_subscribers' as const };
+  return { outcome: 'handled' as const, ...(await alertEventNow(deps, def.eventId, await allDefinitions(deps, def.eventId))) };
+}
+
+/** Sends for the event's due definitions within a trigger's time budget; the sweep finishes the rest. */
+async function alertEventNow(deps: AlertsDeps, eventId: string, defs: TicketDef[]) {
+  const now = deps.clock.now();
+  const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
+  if (!due.length) return { due: 0, finished: true, stats: emptyStats() };
+  const limits = limitsFor(deps, TRIGGER_LIMITS);
+  const target: SweepTarget = { eventId, definitionIds: due.map((d) => d._id) };
+  let cursor = newSweepCursor(`trigger-${randomUUID()}`, now, [target]);
+  const r = await runChunks(deps, cursor, limits, new Map([[eventId, due]]));
+  cursor = r.cursor;
+  return { due: due.length, finished: cursorDone(cursor), stats: r.stats };
+}
+
+// ---------- the sweep ----------
+
+export interface SweepResult { outcome: 'idle' | 'progress' | 'finished'; runId: string | null; chunks: number; maxChunkMs: number; stats: PageStats }
+
+/**
+ * Hourly job. Continues the stored run if there is one, else plans a run over the events with due
+ * sales. Works in chunks, saving the cursor after each, until done or out of time.
+ */
+export async function sweep(deps: AlertsDeps): Promise<SweepResult> {
+  const limits = limitsFor(deps, JOB_LIMITS);
+  const t0 = elapsedFn(deps)();
+  let total: SweepResult = { outcome: 'idle', runId: null, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
+  for (let plans = 0; plans < 2; plans++) {
+    let cursor = (await deps.collections.get<Item & { cursor: SweepCursor | null }>(C.SaleAlertSweeps.id, CURSOR_ID))?.cursor ?? null;
+    if (!cursor || cursorDone(cursor)) {
+      cursor = await planRun(deps);
+      if (!cursor) break;
+      await saveCursor(deps, cursor);
+    }
+    const budget = { ...limits, invocationBudgetMs: limits.invocationBudgetMs - (elapsedFn(deps)() - t0) };
+    const r = await runChunks(deps, cursor, budget, new Map(), (c) => saveCursor(deps, c));
+    total = {
+      outcome: cursorDone(r.cursor) ? 'finished' : 'progress', runId: r.cursor.runId, chunks: total.chunks + r.chunks,
+      maxChunkMs: Math.max(total.maxChunkMs, r.maxChunkMs), stats: addStats(total.stats, r.stats),
+    };
+    if (!cursorDone(r.cursor)) break;
+  }
+  return total;
+}
+
+async function planRun(deps: AlertsDeps): Promise<SweepCursor | null> {
+  const now = deps.clock.now();
+  const targets: SweepTarget[] = [];
+  for (let skip = 0; ; skip += 100) {
+    const { items } = await deps.collections.query<SaleAlertEvent>(C.SaleAlertEvents.id, { sort: [{ field: '_id', order: 'ASC' }], limit: 100, skip });
+    for (const ev of items) {
+      const defs = await allDefinitions(deps, ev._id);
+      const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
+      if (due.length) targets.push({ eventId: ev._id, definitionIds: due.map((d) => d._id) });
+    }
+    if (items.length < 100) break;
+  }
+  return targets.length ? newSweepCursor(`sweep-${randomUUID()}`, now, targets) : null;
+}
+
+interface ChunkRun { cursor: SweepCursor; chunks: number; maxChunkMs: number; stats: PageStats }
+
+async function runChunks(
+  deps: AlertsDeps, start: SweepCursor, limits: ChunkLimits,
+  dueCache: Map<string, TicketDef[]>, persist?: (c: SweepCursor) => Promise<void>,
+): Promise<ChunkRun> {
+  const clock = elapsedFn(deps);
+  const t0 = clock();
+  let cursor = start;
+  let chunks = 0;
+  let maxChunkMs = 0;
+  let stats = emptyStats();
+  const alertDefsCache = new Map<string, AlertDefinition[]>();
+  while (!cursorDone(cursor) && shouldStartChunk(clock() - t0, maxChunkMs, limits)) {
+    const c0 = clock();
+    const target = cursor.targets[cursor.targetIndex]!;
+    // Re-read the definitions once per invocation: a sale moved later since planning is not sent early.
+    let defs = dueCache.get(target.eventId);
+    if (!defs) {
+      const now = deps.clock.now();
+      const read = await Promise.all(target.definitionIds.map((id) => deps.definitions.get(id)));
+      defs = dueDefinitions(read.filter((d): d is TicketDef => !!d), { now });
+      dueCache.set(target.eventId, defs);
+    }
+    let alertDefs = alertDefsCache.get(target.eventId);
+    if (!alertDefs) alertDefsCache.set(target.eventId, (alertDefs = defs.map((d) => alertDefinition(d, deps.config.locale))));
+    const filter: Record<string, unknown> = { eventId: target.eventId, status: 'active' };
+    if (cursor.afterSubscriptionId) filter._id = { $gt: cursor.afterSubscriptionId };
+    const pageSize = Math.min(limits.maxPageSize, Math.max(limits.minPageSize, cursor.pageSize));
+    const { items } = await deps.collections.query<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, { filter, sort: [{ field: '_id', order: 'ASC' }], limit: pageSize });
+    if (alertDefs.length && items.length) {
+      const event = await eventDetailsOrFallback(deps, target.eventId);
+      stats = addStats(stats, await alertSubscribers(deps, event, alertDefs, items));
+    }
+    const ms = clock() - c0;
+    const { cursor: next, finishedTarget } = advanceCursor(cursor, { lastId: items.at(-1)?._id ?? null, full: items.length === pageSize }, nextPageSize(pageSize, ms, items.length, limits));
+    if (finishedTarget) await markDone(deps, defs);
+    cursor = next;
+    if (persist) await persist(cursor);
+    chunks++;
+    maxChunkMs = Math.max(maxChunkMs, clock() - c0);
+  }
+  return { cursor, chunks, maxChunkMs, stats };
+}
+
+// ---------- helpers ----------
+
+async function allDefinitions(deps: AlertsDeps, eventId: string): Promise<TicketDef[]> {
+  const out: TicketDef[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await deps.definitions.queryByEvent(eventId, { cursor, limit: 100 });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+async function eventSaleStart(deps: AlertsDeps, eventId: string): Promise<string | null> {
+  try {
+    return nextSaleStart(await allDefinitions(deps, eventId), deps.clock.now());
+  } catch (e) {
+    deps.logger?.warn('Could not read the event\'s sale start', { eventId, error: String(e) });
+    return null;
+  }
+}
+
+async function doneKeys(deps: AlertsDeps, defs: readonly TicketDef[]): Promise<Set<string>> {
+  const keys = defs.map((d) => saleStartOf(d)).map((s, i) => (s ? saleDoneKey(defs[i]!._id, s) : null)).filter((k): k is string => !!k);
+  if (!keys.length) return new Set();
+  const { items } = await deps.collections.query(C.SaleAlertSweeps.id, { filter: { _id: { $in: keys } }, limit: keys.length });
+  return new Set(items.map((i) => i._id));
+}
+
+async function markDone(deps: AlertsDeps, defs: readonly TicketDef[]) {
+  const at = deps.clock.now().toISOString();
+  for (const d of defs) {
+    const start = saleStartOf(d);
+    if (start) await insertOnce(deps, C.SaleAlertSweeps.id, { _id: saleDoneKey(d._id, start), at });
+  }
+}
+
+async function saveCursor(deps: AlertsDeps, cursor: SweepCursor) {
+  await deps.collections.save(C.SaleAlertSweeps.id, { _id: CURSOR_ID, cursor, at: deps.clock.now().toISOString() });
+}
+
+async function insertOnce(deps: AlertsDeps, collection: string, item: Item & Record<string, unknown>): Promise<boolean> {
+  try {
+    await deps.collections.insert(collection, item);
+    return true;
+  } catch (e) {
+    if (e instanceof DuplicateItemError) return false;
+    throw e;
+  }
+}
+
+function limitsFor(deps: AlertsDeps, base: ChunkLimits): ChunkLimits {
+  return { ...base, ...deps.limits };
+}
+
+function elapsedFn(deps: AlertsDeps): () => number {
+  return deps.elapsed ?? (() => performance.now());
+}

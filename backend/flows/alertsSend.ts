@@ -1,0 +1,133 @@
+// The one idempotent send that the hourly sweep and the sale-started trigger share. A delivery
+// record with a unique `_id` is inserted *before* the send; only the invocation whose insert
+// succeeded sends. Duplicate triggers, overlapping sweeps and retries therefore never send twice.
+import { COLLECTIONS } from '../collections.js';
+import { alertEmailVariables, alertPushPayload, type EventDetails } from '../core/alerts/alertEmail.js';
+import { qualifyingSubscribers } from '../core/alerts/qualifyingSubscribers.js';
+import type { AlertDefinition, SaleAlertDelivery, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
+import { alertMessages, claimedPart, plannedAlerts, unsentAlerts, type AlertMessage } from '../core/alerts/unsentAlerts.js';
+import { unsubscribeToken, unsubscribeUrl } from '../core/alerts/unsubscribeToken.js';
+import { DuplicateItemError } from '../ports.js';
+import { mapWithLimit, type AlertsDeps } from './alertsDeps.js';
+
+const C = COLLECTIONS;
+const DEFAULT_CONCURRENCY = 10;
+
+export interface PageStats { subscribers: number; qualified: number; claimed: number; sent: number; failed: number; skipped: number }
+
+export const emptyStats = (): PageStats => ({ subscribers: 0, qualified: 0, claimed: 0, sent: 0, failed: 0, skipped: 0 });
+export function addStats(a: PageStats, b: PageStats): PageStats {
+  return { subscribers: a.subscribers + b.subscribers, qualified: a.qualified + b.qualified, claimed: a.claimed + b.claimed, sent: a.sent + b.sent, failed: a.failed + b.failed, skipped: a.skipped + b.skipped };
+}
+
+/** Alerts one page of an event's subscriptions about the given due definitions. */
+export async function alertSubscribers(deps: AlertsDeps, event: EventDetails, defs: readonly AlertDefinition[], subs: readonly SaleAlertSubscription[]): Promise<PageStats> {
+  const stats = { ...emptyStats(), subscribers: subs.length };
+  if (!defs.length || !subs.length) return stats;
+  const limit = deps.config.concurrency ?? DEFAULT_CONCURRENCY;
+  const active = subs.filter((s) => s.status === 'active');
+  const answers = await mapWithLimit(active, limit, async (s) => {
+    try {
+      return [s._id, await deps.marketing.isSubscribed({ email: s.email, contactId: s.contactId })] as const;
+    } catch (e) {
+      // Unknown means no: never alert someone the tool may have unsubscribed. The next sweep asks again.
+      deps.logger?.warn('Marketing tool did not answer isSubscribed', { subscriptionId: s._id, error: String(e) });
+      return [s._id, false] as const;
+    }
+  });
+  const qualified = qualifyingSubscribers(subs, event.eventId, new Map(answers));
+  stats.qualified = qualified.length;
+  const planned = plannedAlerts(qualified, defs);
+  const existing = await existingDeliveryKeys(deps, event.eventId, qualified.map((q) => q.subscription._id));
+  const messages = alertMessages(unsentAlerts(planned, existing), subs, defs);
+  const results = await mapWithLimit(messages, limit, (m) => sendMessage(deps, event, m));
+  for (const r of results) { stats.claimed += r.claimed; stats.sent += r.sent; stats.failed += r.failed; stats.skipped += r.skipped; }
+  return stats;
+}
+
+async function existingDeliveryKeys(deps: AlertsDeps, eventId: string, subscriptionIds: string[]): Promise<Set<string>> {
+  const keys = new Set<string>();
+  const page = 1000;
+  for (let i = 0; i < subscriptionIds.length; i += 100) {
+    const ids = subscriptionIds.slice(i, i + 100);
+    for (let skip = 0; ; skip += page) {
+      const { items } = await deps.collections.query<SaleAlertDelivery>(C.SaleAlertDeliveries.id, { filter: { eventId, subscriptionId: { $in: ids } }, limit: page, skip });
+      for (const d of items) keys.add(d._id);
+      if (items.length < page) break;
+    }
+  }
+  return keys;
+}
+
+/** Claims the message's deliveries, sends what it claimed as one email/push, records the outcome. */
+export async function sendMessage(deps: AlertsDeps, event: EventDetails, message: AlertMessage): Promise<{ claimed: number; sent: number; failed: number; skipped: number }> {
+  const now = deps.clock.now().toISOString();
+  const records = new Map<string, SaleAlertDelivery>();
+  await Promise.all(message.keys.map(async (key, i) => {
+    const def = message.definitions[i]!;
+    const rec: SaleAlertDelivery = {
+      _id: key, subscriptionId: message.subscription._id, definitionId: def.definitionId, eventId: def.eventId, channel: message.channel,
+      status: 'pending', saleStart: def.saleStart, claimedAt: now, finishedAt: null, error: null,
+    };
+    try {
+      await deps.collections.insert(C.SaleAlertDeliveries.id, rec);
+      records.set(key, rec);
+    } catch (e) {
+      if (!(e instanceof DuplicateItemError)) throw e;
+    }
+  }));
+  const mine = claimedPart(message, new Set(records.keys()));
+  if (!mine) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
+
+  let status: SaleAlertDelivery['status'];
+  let error: string | null = null;
+  try {
+    status = await deliver(deps, event, mine);
+    if (status === 'skipped') error = 'push subscription gone';
+  } catch (e) {
+    status = 'failed';
+    error = String((e as Error)?.message ?? e).slice(0, 500);
+    deps.logger?.error('Sale alert send failed', { subscriptionId: mine.subscription._id, channel: mine.channel, error });
+  }
+  const finishedAt = deps.clock.now().toISOString();
+  await deps.collections.bulkSave(C.SaleAlertDeliveries.id, mine.keys.map((k) => ({ ...records.get(k)!, status, finishedAt, error })));
+  const n = mine.keys.length;
+  return { claimed: n, sent: status === 'sent' ? n : 0, failed: status === 'failed' ? n : 0, skipped: status === 'skipped' ? n : 0 };
+}
+
+async function deliver(deps: AlertsDeps, event: EventDetails, m: AlertMessage): Promise<'sent' | 'skipped'> {
+  const locale = m.subscription.locale ?? deps.config.locale ?? 'en-US';
+  if (m.channel === 'email') {
+    const secret = await deps.secrets.getSecret(deps.config.unsubscribeSecretName);
+    const link = unsubscribeUrl(deps.config.unsubscribeBaseUrl, m.subscription._id, unsubscribeToken(secret, m.subscription._id));
+    await deps.mailer.sendTriggeredEmail({ templateId: deps.config.templateId, contactId: m.subscription.contactId, variables: alertEmailVariables(event, m.definitions, { unsubscribeUrl: link }, locale) });
+    return 'sent';
+  }
+  if (!deps.push || !m.subscription.push) return 'skipped';
+  const payload = alertPushPayload(event, m.definitions, locale);
+  const r = await deps.push.send(m.subscription.push, JSON.stringify(payload), { ttlSeconds: 24 * 3600, topic: `sale${event.eventId.replace(/[^A-Za-z0-9]/g, '').slice(0, 28)}` });
+  if (r.outcome === 'sent') return 'sent';
+  await forgetPushSubscription(deps, m.subscription._id, m.subscription.push.endpoint);
+  return 'skipped';
+}
+
+/** The push service said the subscription is gone (404/410): stop using it, keep the email channel. */
+async function forgetPushSubscription(deps: AlertsDeps, subscriptionId: string, endpoint: string) {
+  const current = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, subscriptionId);
+  // Only if it still holds the same endpoint: the visitor may have re-subscribed with a new one.
+  if (!current || current.push?.endpoint !== endpoint) return;
+  await deps.collections.save(C.SaleAlertSubscriptions.id, {
+    ...current, push: null, channels: current.channels.filter((c) => c !== 'push'), updatedAt: deps.clock.now().toISOString(),
+  });
+  deps.logger?.info('Removed a push subscription the push service reported gone', { subscriptionId });
+}
+
+export async function eventDetailsOrFallback(deps: AlertsDeps, eventId: string): Promise<EventDetails> {
+  try {
+    const e = await deps.events.get(eventId);
+    if (e) return e;
+  } catch (err) {
+    deps.logger?.warn('Event details unavailable; using the site URL', { eventId, error: String(err) });
+  }
+  return { eventId, title: 'Your event', timeZone: null, url: deps.config.siteUrl };
+}

@@ -1,0 +1,247 @@
+// Sale-alert flow over in-memory ports: opt-in, one-click opt-out, sweep, trigger, exactly-once.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { COLLECTIONS } from '../../backend/collections.js';
+import { deliveryKey, subscriptionId } from '../../backend/core/alerts/alertKeys.js';
+import type { SaleAlertDelivery, SaleAlertSubscription } from '../../backend/core/alerts/saleAlertTypes.js';
+import { unsubscribeToken } from '../../backend/core/alerts/unsubscribeToken.js';
+import { onDefinitionChanged, onSaleStarted, subscribe, sweep, unsubscribe } from '../../backend/flows/alerts.js';
+import { alertWorld, fakePushSubscription, ticketDef, type AlertWorld } from './fakes.js';
+
+const C = COLLECTIONS;
+const KEY = 'test-unsubscribe-key';
+
+async function subscribeAll(w: AlertWorld, emails: string[], over: Record<string, unknown> = {}) {
+  for (const email of emails) expect((await subscribe(w.deps, { email, eventId: 'ev1', ...over })).outcome).toMatch(/subscribed|updated/);
+}
+const inboxTo = (w: AlertWorld) => w.mailer.inbox.map((m) => m.email).sort();
+
+describe('subscribe', () => {
+  it('stores one subscription per email and event with consent time, tags the contact, passes the sale start', async () => {
+    const w = alertWorld();
+    w.definitions.put(ticketDef({ _id: 'd1', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    const first = await subscribe(w.deps, { email: 'Ada@Example.com', eventId: 'ev1' });
+    w.clock.advance(60_000);
+    const again = await subscribe(w.deps, { email: 'ada@example.com ', eventId: 'ev1', channels: ['email', 'push'], push: fakePushSubscription('https://push.example/1') });
+    expect(first).toEqual({ outcome: 'subscribed', subscriptionId: subscriptionId('ada@example.com', 'ev1') });
+    expect(again).toEqual({ outcome: 'updated', subscriptionId: first.outcome === 'subscribed' ? first.subscriptionId : '' });
+    const subs = w.collections.all<SaleAlertSubscription>(C.SaleAlertSubscriptions.id);
+    expect(subs).toHaveLength(1);
+    expect(subs[0]).toMatchObject({ email: 'ada@example.com', channels: ['email', 'push'], status: 'active', consentAt: '2026-03-01T09:01:00.000Z', contactId: 'c-1' });
+    expect(w.marketing.tags.get('ada@example.com')).toEqual(new Set(['ev1']));
+    expect(w.collections.all(C.SaleAlertEvents.id)).toEqual([{ _id: 'ev1', firstSubscribedAt: '2026-03-01T09:00:00.000Z' }]);
+  });
+
+  it('refuses bad input and limits repeated calls from one address', async () => {
+    const w = alertWorld();
+    await expect(subscribe(w.deps, { email: 'nope', eventId: 'ev1' })).rejects.toThrow(/email/);
+    for (let i = 0; i < 5; i++) expect((await subscribe(w.deps, { email: 'x@y.io', eventId: `ev${i}` })).outcome).toBe('subscribed');
+    expect(await subscribe(w.deps, { email: 'X@y.io', eventId: 'ev9' })).toEqual({ outcome: 'rate_limited', retryAfterMs: 3_600_000 });
+    w.clock.advance(3_600_001);
+    expect((await subscribe(w.deps, { email: 'x@y.io', eventId: 'ev9' })).outcome).toBe('subscribed');
+  });
+
+  it('stores nothing when the marketing tool refuses', async () => {
+    const w = alertWorld();
+    w.marketing.upsertSubscriber = async () => { throw new Error('tool down'); };
+    await expect(subscribe(w.deps, { email: 'a@b.io', eventId: 'ev1' })).rejects.toThrow('tool down');
+    expect(w.collections.all(C.SaleAlertSubscriptions.id)).toEqual([]);
+  });
+});
+
+describe('sweep', () => {
+  function world() {
+    const w = alertWorld();
+    w.definitions.put(ticketDef({ _id: 'ga', name: 'General', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(ticketDef({ _id: 'vip', name: 'VIP', pricingMethod: { fixedPrice: { value: '80.00', currency: 'EUR' } }, salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(ticketDef({ _id: 'late', name: 'Late', salePeriod: { startDate: '2026-03-02T10:00:00Z' } }));
+    w.definitions.put(ticketDef({ _id: 'hidden', name: 'Hidden', hidden: true, salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    return w;
+  }
+
+  it('sends one email per subscriber listing the definitions that opened; never to opted-out or never-subscribed people', async () => {
+    const w = world();
+    await subscribeAll(w, ['a@x.io', 'b@x.io', 'toolout@x.io']);
+    w.marketing.optedOut.add('toolout@x.io');
+    const b = subscriptionId('b@x.io', 'ev1');
+    expect(await unsubscribe(w.deps, { s: b, t: unsubscribeToken(KEY, b) })).toEqual({ outcome: 'unsubscribed', eventId: 'ev1' });
+
+    expect((await sweep(w.deps)).outcome).toBe('idle'); // 09:00: nothing due yet
+    expect(w.mailer.inbox).toEqual([]);
+    w.clock.set('2026-03-01T10:05:00Z');
+    const r = await sweep(w.deps);
+    expect(r).toMatchObject({ outcome: 'finished', stats: { sent: 2, failed: 0 } });
+    expect(w.mailer.inbox).toHaveLength(1);
+    const [mail] = w.mailer.inbox;
+    expect(mail).toMatchObject({ email: 'a@x.io', templateId: 'sale-alert', variables: {
+      eventName: 'Jazz Night', ticketName: 'General, VIP', tickets: 'General: $25.00\nVIP: €80.00', saleStart: 'Mar 1, 2026, 11:00 AM GMT+1',
+      saleStartUtc: '2026-03-01T10:00:00.000Z', eventUrl: 'https://site.example/events/jazz-night',
+    } });
+    // The link in the email unsubscribes in one click.
+    const link = new URL(mail!.variables.unsubscribeUrl!);
+    expect(await unsubscribe(w.deps, { s: link.searchParams.get('s'), t: link.searchParams.get('t') })).toMatchObject({ outcome: 'unsubscribed' });
+    expect(await unsubscribe(w.deps, { s: link.searchParams.get('s'), t: 'forged' })).toEqual({ outcome: 'invalid_link' });
+
+    // Later sweeps send nothing more.
+    w.clock.set('2026-03-01T11:05:00Z');
+    expect((await sweep(w.deps)).outcome).toBe('idle');
+    expect(w.mailer.inbox).toHaveLength(1);
+    const deliveries = w.collections.all<SaleAlertDelivery>(C.SaleAlertDeliveries.id);
+    expect(deliveries.map((d) => [d._id, d.status])).toEqual([
+      [deliveryKey(subscriptionId('a@x.io', 'ev1'), 'ga', 'email'), 'sent'],
+      [deliveryKey(subscriptionId('a@x.io', 'ev1'), 'vip', 'email'), 'sent'],
+    ]);
+  });
+
+  it('a sale moved later is not alerted early; moved earlier, it is alerted at the new time', async () => {
+    const w = alertWorld();
+    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    await subscribeAll(w, ['a@x.io']);
+    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T14:00:00Z' } }));
+    w.clock.set('2026-03-01T10:05:00Z');
+    await sweep(w.deps);
+    expect(w.mailer.inbox).toEqual([]);
+    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T12:00:00Z' } }));
+    w.clock.set('2026-03-01T11:59:00Z');
+    await sweep(w.deps);
+    expect(w.mailer.inbox).toEqual([]);
+    w.clock.set('2026-03-01T12:00:00Z');
+    await sweep(w.deps);
+    expect(inboxTo(w)).toEqual(['a@x.io']);
+  });
+
+  it('re-reads definitions when resuming: a sale moved later mid-run stops the rest of the run', async () => {
+    const w = alertWorld();
+    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    await subscribeAll(w, ['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io']);
+    w.clock.set('2026-03-01T10:05:00Z');
+    let t = 0;
+    w.deps.elapsed = () => (t += 1_000);
+    w.deps.limits = { invocationBudgetMs: 6_000, targetChunkMs: 1_000, minPageSize: 1, maxPageSize: 1 };
+    const first = await sweep(w.deps);
+    expect(first.outcome).toBe('progress');
+    const sentSoFar = w.mailer.inbox.length;
+    expect(sentSoFar).toBeGreaterThan(0);
+    expect(sentSoFar).toBeLessThan(4);
+    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T18:00:00Z' } }));
+    w.deps.limits = undefined;
+    await sweep(w.deps);
+    expect(w.mailer.inbox).toHaveLength(sentSoFar);
+  });
+
+  it('works in chunks and resumes from the stored cursor in a fresh invocation', async () => {
+    const w = alertWorld();
+    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    const emails = Array.from({ length: 23 }, (_, i) => `p${i}@x.io`);
+    await subscribeAll(w, emails.slice(0, 4));
+    for (const e of emails.slice(4)) { w.clock.advance(1); await subscribe(w.deps, { email: e, eventId: 'ev1' }); }
+    w.clock.set('2026-03-01T10:05:00Z');
+    let t = 0;
+    const deps = { ...w.deps, elapsed: () => (t += 1_000), limits: { invocationBudgetMs: 9_000, targetChunkMs: 1_000, minPageSize: 2, maxPageSize: 4 } };
+    const runs = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await sweep({ ...deps }); // a new deps object each time: nothing carried in memory
+      runs.push(r.outcome);
+      if (r.outcome !== 'progress') break;
+    }
+    expect(runs.filter((r) => r === 'progress').length).toBeGreaterThan(1);
+    expect(runs.at(-1)).toBe('finished');
+    expect(inboxTo(w)).toEqual([...emails].sort());
+  });
+
+  it('a send failure is recorded and not repeated blindly', async () => {
+    const w = alertWorld();
+    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    await subscribeAll(w, ['a@x.io']);
+    w.clock.set('2026-03-01T10:05:00Z');
+    w.mailer.failing = true;
+    expect((await sweep(w.deps)).stats).toMatchObject({ failed: 1, sent: 0 });
+    expect(w.collections.all<SaleAlertDelivery>(C.SaleAlertDeliveries.id)[0]).toMatchObject({ status: 'failed', error: 'mail service unavailable' });
+  });
+
+  it('web push goes to subscribers who allowed it; a gone subscription is removed, email continues', async () => {
+    const w = alertWorld();
+    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(ticketDef({ _id: 'd2', salePeriod: { startDate: '2026-03-01T12:00:00Z' } }));
+    await subscribeAll(w, ['a@x.io'], { channels: ['email', 'push'], push: fakePushSubscription('https://push.example/a') });
+    await subscribeAll(w, ['g@x.io'], { channels: ['email', 'push'], push: fakePushSubscription('https://push.example/g') });
+    w.push.gone.add('https://push.example/g');
+    w.clock.set('2026-03-01T10:05:00Z');
+    await sweep(w.deps);
+    expect(w.push.sent.map((p) => p.endpoint)).toEqual(['https://push.example/a']);
+    expect(JSON.parse(w.push.sent[0]!.payload)).toMatchObject({ title: 'Tickets on sale: Jazz Night', url: 'https://site.example/events/jazz-night' });
+    expect(inboxTo(w)).toEqual(['a@x.io', 'g@x.io']);
+    const g = await w.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, subscriptionId('g@x.io', 'ev1'));
+    expect(g).toMatchObject({ push: null, channels: ['email'], status: 'active' });
+    w.clock.set('2026-03-01T12:05:00Z');
+    await sweep(w.deps);
+    expect(w.push.sent.map((p) => p.endpoint)).toEqual(['https://push.example/a', 'https://push.example/a']);
+  });
+});
+
+describe('definition events', () => {
+  it('pass the next sale start to the marketing tool, and send at once when a sale is due', async () => {
+    const w = alertWorld();
+    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-02T10:00:00Z' } }));
+    expect(await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: 'ev1' })).toEqual({ outcome: 'no_subscribers' });
+    await subscribeAll(w, ['a@x.io']);
+    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-03T10:00:00Z' } }));
+    await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: 'ev1' });
+    expect(w.marketing.saleStarts.get('ev1')).toBe('2026-03-03T10:00:00.000Z');
+    // Moved to "now": due at once.
+    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T09:00:00Z' } }));
+    expect(await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: 'ev1' })).toMatchObject({ outcome: 'handled', due: 1, finished: true });
+    expect(w.marketing.saleStarts.get('ev1')).toBeNull();
+    expect(inboxTo(w)).toEqual(['a@x.io']);
+    expect(await onSaleStarted(w.deps, 'd')).toMatchObject({ outcome: 'handled', due: 0 });
+    expect(await onSaleStarted(w.deps, 'missing')).toEqual({ outcome: 'not_found' });
+    expect(inboxTo(w)).toEqual(['a@x.io']);
+  });
+});
+
+describe('exactly once', () => {
+  it('property: duplicate triggers and overlapping sweeps send each alert exactly once; opted-out and strangers get nothing', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.record({
+        subscribers: fc.integer({ min: 1, max: 12 }),
+        optedOutMask: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        pushMask: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        defs: fc.integer({ min: 1, max: 3 }),
+        triggers: fc.array(fc.nat(2), { maxLength: 6 }),
+        sweeps: fc.integer({ min: 0, max: 4 }),
+        page: fc.integer({ min: 1, max: 5 }),
+        latency: fc.constantFrom(0, 1),
+      }),
+      async (p) => {
+        const w = alertWorld();
+        for (let d = 0; d < p.defs; d++) w.definitions.put(ticketDef({ _id: `d${d}`, name: `T${d}`, salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+        const emails = Array.from({ length: p.subscribers }, (_, i) => `s${i}@x.io`);
+        for (const [i, email] of emails.entries()) {
+          const push = p.pushMask[i] ? { channels: ['email', 'push'], push: fakePushSubscription(`https://push.example/${i}`) } : {};
+          await subscribe(w.deps, { email, eventId: 'ev1', ...push });
+        }
+        const optedOut = emails.filter((_, i) => p.optedOutMask[i]);
+        for (const e of optedOut) w.marketing.optedOut.add(e);
+        // A stranger's subscription for another event must not leak into ev1's alerts.
+        await subscribe(w.deps, { email: 'stranger@x.io', eventId: 'ev2' });
+        w.clock.set('2026-03-01T10:05:00Z');
+        w.collections.latencyMs = p.latency;
+        const deps = { ...w.deps, limits: { minPageSize: p.page, maxPageSize: p.page } };
+        await Promise.all([
+          ...p.triggers.map((d) => onSaleStarted({ ...deps }, `d${Math.min(d, p.defs - 1)}`)),
+          ...Array.from({ length: p.sweeps }, () => sweep({ ...deps })),
+        ]);
+        await sweep({ ...deps }); // the guarantee: a later sweep completes whatever the prompt path left
+        const want = emails.filter((e) => !optedOut.includes(e));
+        const sentKeys: string[] = [];
+        for (const m of w.mailer.inbox) for (const name of m.variables.ticketName!.split(', ')) sentKeys.push(`${m.email}|${name}|email`);
+        for (const s of w.push.sent) for (const name of (JSON.parse(s.payload).body as string).split(' — ')[0]!.split(', ')) sentKeys.push(`${s.endpoint}|${name.replace(/ \(.*\)$/, '')}|push`);
+        expect(new Set(sentKeys).size).toBe(sentKeys.length); // no duplicates
+        const expected = want.flatMap((e) => Array.from({ length: p.defs }, (_, d) => `${e}|T${d}|email`));
+        expect(sentKeys.filter((k) => k.endsWith('|email')).sort()).toEqual(expected.sort()); // none missed, none extra
+        const pushWant = emails.map((e, i) => [e, i] as const).filter(([e, i]) => p.pushMask[i] && !optedOut.includes(e)).length * p.defs;
+        expect(sentKeys.filter((k) => k.endsWith('|push'))).toHaveLength(pushWant);
+      },
+    ), { numRuns: 60 });
+  });
+});
