@@ -1,0 +1,100 @@
+// Sync configuration as the flows use it: targets, their event mappings and compiled field mappings,
+// read from the CMS and validated. A target whose mapping has bad rows is not synced (no partial
+// payloads); its problems are reported instead.
+import { COLLECTIONS } from '../collections.js';
+import { checkMappingSet, type CompiledMapping } from '../core/sync/mappingRows.js';
+import { needsSalesDetails } from '../core/sync/sourcePaths.js';
+import { describeIssues, eventMappingRowSchema, syncTargetRowSchema, type EventMappingRow, type SyncTargetRow } from '../core/sync/syncRows.js';
+import type { ClockPort, CollectionsPort, ExternalTicketingFactory, ExternalTicketingPort, Item, LoggerPort, TicketDefinitionsPort } from '../ports.js';
+import type { OutboxPolicy } from '../core/sync/outboxPolicy.js';
+
+export interface SyncDeps {
+  definitions: TicketDefinitionsPort;
+  collections: CollectionsPort;
+  clock: ClockPort;
+  connectors: ExternalTicketingFactory;
+  logger?: LoggerPort;
+  /** Jitter source; tests pass a seeded one. */
+  random?: () => number;
+  policy?: OutboxPolicy;
+  /** Deliveries in flight at once (the connector paces them to the target's rate budget). */
+  concurrency?: number;
+}
+
+export interface TargetSetup {
+  target: SyncTargetRow;
+  mappings: CompiledMapping[];
+  events: EventMappingRow[];
+  readSalesDetails: boolean;
+}
+
+export interface SyncConfig {
+  targets: TargetSetup[];
+  /** Everything that keeps a target or row out of the sync, worded for the owner. */
+  problems: string[];
+}
+
+const C = COLLECTIONS;
+const MAX_ROWS = 1000;
+
+async function all<T extends Item>(deps: SyncDeps, collection: string): Promise<T[]> {
+  const out: T[] = [];
+  for (let skip = 0; ; skip += MAX_ROWS) {
+    const { items } = await deps.collections.query<T>(collection, { limit: MAX_ROWS, skip });
+    out.push(...items);
+    if (items.length < MAX_ROWS) return out;
+  }
+}
+
+export async function loadSyncConfig(deps: SyncDeps): Promise<SyncConfig> {
+  const [targetRows, eventRows, fieldRows] = await Promise.all([
+    all(deps, C.SyncTargets.id), all(deps, C.SyncEventMappings.id), all(deps, C.SyncFieldMappings.id),
+  ]);
+  const problems: string[] = [];
+  const events = eventRows.flatMap((r) => {
+    const p = eventMappingRowSchema.safeParse(r);
+    if (!p.success) problems.push(`Event mapping ${r._id}: ${describeIssues(p.error)}`);
+    return p.success && p.data.enabled ? [p.data] : [];
+  });
+  const targets: TargetSetup[] = [];
+  for (const r of targetRows) {
+    const p = syncTargetRowSchema.safeParse(r);
+    if (!p.success) {
+      problems.push(`Sync target ${r._id}: ${describeIssues(p.error)}`);
+      continue;
+    }
+    if (!p.data.enabled) continue;
+    const set = checkMappingSet(fieldRows.filter((f) => (f as { targetId?: unknown }).targetId === p.data._id));
+    if (set.errors.length) {
+      for (const e of set.errors) problems.push(`Sync target ${p.data._id} is paused: field mapping ${e.rowId}: ${e.errors.join(' ')}`);
+      continue;
+    }
+    if (!set.mappings.length) {
+      problems.push(`Sync target ${p.data._id} has no field mappings; add rows to SyncFieldMappings (the default mapping is a good start).`);
+      continue;
+    }
+    targets.push({
+      target: p.data,
+      mappings: set.mappings,
+      events: events.filter((e) => e.targetId === p.data._id),
+      readSalesDetails: set.mappings.some((m) => needsSalesDetails(m.row.sourcePath)),
+    });
+  }
+  for (const p of problems) deps.logger?.warn(p);
+  return { targets, problems };
+}
+
+const connections = new WeakMap<SyncDeps, Map<string, Promise<ExternalTicketingPort>>>();
+
+/** One connector per target per deps (so a rate budget is shared by all deliveries of a run). */
+export function connectTarget(deps: SyncDeps, target: SyncTargetRow): Promise<ExternalTicketingPort> {
+  let m = connections.get(deps);
+  if (!m) connections.set(deps, (m = new Map()));
+  let p = m.get(target._id);
+  if (!p) {
+    p = deps.connectors.connect(target);
+    m.set(target._id, p);
+    p.catch(() => m!.delete(target._id));
+  }
+  return p;
+}

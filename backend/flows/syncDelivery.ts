@@ -1,0 +1,85 @@
+// Applying one change to a target and working out the link that results. Shared by the initial sync
+// (direct delivery) and the outbox drain. The Wix ⇄ external pair is copied from the existing link,
+// never replaced: only revision, status, refs and errors move.
+import { compareRevisions } from '../core/ticketDefinition.js';
+import type { Failure } from '../core/sync/outboxPolicy.js';
+import { pairId, type SyncLink } from '../core/sync/syncRows.js';
+import type { SyncTargetRow } from '../core/sync/syncRows.js';
+import { ExternalCallError, type ExternalTicketingPort } from '../ports.js';
+
+export interface Change {
+  targetId: string;
+  definitionId: string;
+  eventId: string;
+  externalEventId: string;
+  action: 'upsert' | 'delete';
+  revision: string;
+  payload: Record<string, unknown> | null;
+  payloadHash: string;
+  idempotencyKey: string;
+}
+
+export type Delivery =
+  | { kind: 'applied'; op: 'create' | 'update' | 'delete' | 'forget'; link: SyncLink; warnings: string[] }
+  | { kind: 'skipped'; reason: string };
+
+/** Decides against the current link and calls the target. Throws ExternalCallError on target failure. */
+export async function deliverChange(port: ExternalTicketingPort, target: SyncTargetRow, change: Change, link: SyncLink | null, now: Date): Promise<Delivery> {
+  const at = now.toISOString();
+  if (change.action === 'delete') {
+    if (!link) return { kind: 'skipped', reason: 'never created externally' };
+    if (link.status === 'deleted') return { kind: 'skipped', reason: 'already deleted' };
+    const deleted = (warnings: string[]): SyncLink => ({ ...link, status: 'deleted', lastError: null, warnings, updatedAt: at });
+    if (target.deleteBehaviour === 'ignore') return { kind: 'applied', op: 'forget', link: deleted([]), warnings: [] };
+    const r = await port.remove({ definitionId: change.definitionId, externalEventId: link.externalEventId, link, mode: target.deleteBehaviour, idempotencyKey: change.idempotencyKey });
+    return { kind: 'applied', op: 'delete', link: { ...deleted(r.warnings ?? []), refs: { ...link.refs, ...(r.refs ?? {}) } }, warnings: r.warnings ?? [] };
+  }
+  if (!change.payload) return { kind: 'skipped', reason: 'no payload (mapping failed)' };
+  if (link?.status === 'deleted') return { kind: 'skipped', reason: 'deleted earlier; never brought back' };
+  if (link) {
+    const cmp = compareRevisions(change.revision, link.lastRevision);
+    if (cmp < 0) return { kind: 'skipped', reason: `link already at newer revision ${link.lastRevision}` };
+    if (cmp === 0 && link.payloadHash === change.payloadHash && link.status === 'active') return { kind: 'skipped', reason: 'already applied' };
+    const r = await port.update({ definitionId: change.definitionId, externalEventId: link.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey, link });
+    const warnings = r.warnings ?? [];
+    return {
+      kind: 'applied', op: 'update', warnings,
+      link: { ...link, refs: { ...link.refs, ...(r.refs ?? {}) }, lastRevision: change.revision, payloadHash: change.payloadHash, status: 'active', lastError: null, warnings, updatedAt: at },
+    };
+  }
+  const r = await port.create({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey });
+  const warnings = r.warnings ?? [];
+  return {
+    kind: 'applied', op: 'create', warnings,
+    link: {
+      _id: pairId(change.targetId, change.definitionId), targetId: change.targetId, definitionId: change.definitionId, eventId: change.eventId,
+      externalEventId: change.externalEventId, externalId: r.externalId, refs: r.refs ?? {}, lastRevision: change.revision, payloadHash: change.payloadHash,
+      status: 'active', lastError: null, warnings, linkedAt: at, updatedAt: at,
+    },
+  };
+}
+
+export function failureOf(e: unknown): Failure {
+  if (e instanceof ExternalCallError) return e.failure;
+  return { kind: 'network' };
+}
+
+export function errorText(e: unknown): string {
+  const f = failureOf(e);
+  const msg = e instanceof Error ? e.message : String(e);
+  return f.kind === 'http' ? `HTTP ${f.status}: ${msg}` : `${f.kind}: ${msg}`;
+}
+
+/** Runs `fn` over items with at most `n` in flight. */
+export async function mapConcurrent<T, R>(items: T[], n: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
+  return out;
+}

@@ -1,0 +1,135 @@
+// The outbox: one slot per (target, definition) holding the latest undelivered change. Enqueue merges
+// (newer wins, deletes are final), drain delivers due slots with backoff and Retry-After, dead letters
+// stay visible with their last error until the owner ticks `retry`.
+import { COLLECTIONS } from '../collections.js';
+import { afterFailure, DEFAULT_OUTBOX_POLICY, mergeChange } from '../core/sync/outboxPolicy.js';
+import { outboxItemSchema, pairId, syncLinkSchema, type OutboxItem, type SyncLink } from '../core/sync/syncRows.js';
+import { DuplicateItemError, type Item } from '../ports.js';
+import { connectTarget, loadSyncConfig, type SyncConfig, type SyncDeps, type TargetSetup } from './syncConfig.js';
+import { deliverChange, errorText, failureOf, mapConcurrent, type Change } from './syncDelivery.js';
+
+const C = COLLECTIONS;
+
+export async function readLink(deps: SyncDeps, targetId: string, definitionId: string): Promise<SyncLink | null> {
+  const raw = await deps.collections.get<Item>(C.SyncLinks.id, pairId(targetId, definitionId));
+  if (!raw) return null;
+  const p = syncLinkSchema.safeParse(raw);
+  if (!p.success) deps.logger?.warn('Ignoring a malformed SyncLinks item', { id: raw._id });
+  return p.success ? p.data : null;
+}
+
+export async function readOutbox(deps: SyncDeps, id: string): Promise<OutboxItem | null> {
+  const raw = await deps.collections.get<Item>(C.SyncOutbox.id, id);
+  const p = raw ? outboxItemSchema.safeParse(raw) : null;
+  return p?.success ? p.data : null;
+}
+
+export type EnqueueResult = 'queued' | 'kept';
+
+/** Puts a change in its slot unless the slot already holds the same, a newer change or a delete. */
+export async function enqueue(deps: SyncDeps, change: Change, opts: { force?: boolean; lastError?: string; dead?: boolean } = {}): Promise<EnqueueResult> {
+  const id = pairId(change.targetId, change.definitionId);
+  const existing = await readOutbox(deps, id);
+  if (!opts.force && mergeChange(existing, { ...change }) === 'keep') return 'kept';
+  const now = deps.clock.now().toISOString();
+  const item: OutboxItem = {
+    _id: id, ...change, state: opts.dead ? 'dead' : 'pending', attempt: 0, enqueuedAt: now, firstFailureAt: null, nextAttemptAt: now,
+    lastError: opts.lastError ?? null, retry: false,
+  };
+  await deps.collections.save(C.SyncOutbox.id, item);
+  return 'queued';
+}
+
+export interface DrainReport { delivered: number; skipped: number; retried: number; deadLettered: number; deferred: number; warnings: string[] }
+
+/**
+ * Delivers due slots. A target that answers 429/503 is left alone for the rest of this drain (its
+ * remaining slots stay due) so one throttled target does not burn the invocation.
+ */
+export async function drainOutbox(deps: SyncDeps, opts: { limit?: number; config?: SyncConfig } = {}): Promise<DrainReport> {
+  const report = emptyDrainReport();
+  const config = opts.config ?? (await loadSyncConfig(deps));
+  const setups = new Map(config.targets.map((t) => [t.target._id, t]));
+  const now = deps.clock.now();
+  const { items } = await deps.collections.query<Item>(C.SyncOutbox.id, {
+    filter: { state: 'pending', nextAttemptAt: { $lte: now.toISOString() } }, sort: [{ field: 'nextAttemptAt', order: 'ASC' }], limit: opts.limit ?? 200,
+  });
+  const due = items.flatMap((r) => { const p = outboxItemSchema.safeParse(r); return p.success ? [p.data] : []; });
+  const throttled = new Set<string>();
+  await mapConcurrent(due, deps.concurrency ?? 8, async (item) => {
+    const setup = setups.get(item.targetId);
+    if (!setup || throttled.has(item.targetId)) {
+      report.deferred++;
+      return;
+    }
+    await deliverSlot(deps, setup, item, report, throttled);
+  });
+  return report;
+}
+
+/** Delivers one queued slot now (used right after a trigger, and by the drain). */
+export async function deliverSlot(deps: SyncDeps, setup: TargetSetup, item: OutboxItem, report: DrainReport = emptyDrainReport(), throttled = new Set<string>()): Promise<DrainReport> {
+  const link = await readLink(deps, item.targetId, item.definitionId);
+  try {
+    const port = await connectTarget(deps, setup.target);
+    const d = await deliverChange(port, setup.target, item, link, deps.clock.now());
+    if (d.kind === 'applied') {
+      await storeLink(deps, link, d.link, d.op === 'create');
+      report.delivered++;
+      report.warnings.push(...d.warnings.map((w) => `${item.definitionId}: ${w}`));
+    } else report.skipped++;
+    await clearSlot(deps, item);
+    return report;
+  } catch (e) {
+    const failure = failureOf(e);
+    if (failure.kind === 'http' && (failure.status === 429 || failure.status === 503)) throttled.add(item.targetId);
+    const next = afterFailure(item, failure, deps.clock.now(), (deps.random ?? Math.random)(), deps.policy ?? DEFAULT_OUTBOX_POLICY);
+    const lastError = errorText(e);
+    const now = deps.clock.now().toISOString();
+    // Only touch the slot if no newer change replaced it while we were delivering.
+    const current = await readOutbox(deps, item._id);
+    if (current && current.idempotencyKey !== item.idempotencyKey) return report;
+    if (next.next === 'dead') {
+      report.deadLettered++;
+      await deps.collections.save(C.SyncOutbox.id, { ...item, state: 'dead', attempt: item.attempt + 1, firstFailureAt: item.firstFailureAt ?? now, lastError: `${lastError} (${next.reason})`, retry: false });
+      if (link) await deps.collections.save(C.SyncLinks.id, { ...link, status: 'failed', lastError, updatedAt: now });
+    } else {
+      report.retried++;
+      await deps.collections.save(C.SyncOutbox.id, { ...item, attempt: next.attempt, firstFailureAt: item.firstFailureAt ?? now, nextAttemptAt: next.at.toISOString(), lastError });
+    }
+    return report;
+  }
+}
+
+export const emptyDrainReport = (): DrainReport => ({ delivered: 0, skipped: 0, retried: 0, deadLettered: 0, deferred: 0, warnings: [] });
+
+/** A new pair is inserted (recorded once); an existing one is saved with its pair unchanged. */
+export async function storeLink(deps: SyncDeps, before: SyncLink | null, after: SyncLink, created: boolean) {
+  if (!created) {
+    await deps.collections.save(C.SyncLinks.id, { ...after, externalId: before?.externalId ?? after.externalId, linkedAt: before?.linkedAt ?? after.linkedAt });
+    return;
+  }
+  try {
+    await deps.collections.insert(C.SyncLinks.id, after);
+  } catch (e) {
+    if (!(e instanceof DuplicateItemError)) throw e;
+    // Someone recorded the pair first. Same change ⇒ same idempotency key ⇒ same external item.
+    const winner = await readLink(deps, after.targetId, after.definitionId);
+    if (winner && winner.externalId !== after.externalId) {
+      deps.logger?.error('Two external items for one definition; keeping the first link', { definitionId: after.definitionId, kept: winner.externalId, orphan: after.externalId });
+    }
+  }
+}
+
+async function clearSlot(deps: SyncDeps, item: OutboxItem) {
+  const current = await readOutbox(deps, item._id);
+  if (current && current.idempotencyKey === item.idempotencyKey) await deps.collections.remove(C.SyncOutbox.id, item._id);
+}
+
+/** Dead letters the owner ticked `retry` on: rebuilt from the definition as it is now, then pending again. */
+export async function deadLettersToRetry(deps: SyncDeps): Promise<OutboxItem[]> {
+  const { items } = await deps.collections.query<Item>(C.SyncOutbox.id, { filter: { state: 'dead', retry: true }, limit: 1000 });
+  return items.flatMap((r) => { const p = outboxItemSchema.safeParse(r); return p.success ? [p.data] : []; });
+}
+
+export type { Change };

@@ -1,0 +1,226 @@
+// Sync flow over in-memory ports: initial sync (paging, dry run, resume), triggers, outbox, reconcile.
+import { describe, expect, it } from 'vitest';
+import { COLLECTIONS } from '../../backend/collections.js';
+import { planTable } from '../../backend/core/sync/planSync.js';
+import { drainOutbox, onDefinitionChanged, reconcile, requeueDeadLetters, runHourly, syncEvent } from '../../backend/flows/sync.js';
+import { ExternalCallError } from '../../backend/ports.js';
+import { definition } from './fakes.js';
+import { world } from './setup.js';
+
+const C = COLLECTIONS;
+const links = (w: ReturnType<typeof world>) => w.cms.all<any>(C.SyncLinks.id);
+const outbox = (w: ReturnType<typeof world>) => w.cms.all<any>(C.SyncOutbox.id);
+
+function seedDefs(w: ReturnType<typeof world>, n: number, eventId = 'ev1') {
+  for (let i = 0; i < n; i++) w.defs.put(definition({ _id: `${eventId}-d${String(i).padStart(3, '0')}`, eventId, name: `Ticket ${i}` }));
+}
+
+describe('initial sync', () => {
+  it('pages through the event, creates every definition once, one Wix call per 100', async () => {
+    const w = world();
+    seedDefs(w, 250);
+    const progress: number[] = [];
+    const r = await syncEvent(w.deps, { eventId: 'ev1', onProgress: (p) => progress.push(p.definitions) });
+    expect(r.targets[0]!.done).toBe(true);
+    expect(r.targets[0]!.counts).toMatchObject({ create: 250 });
+    expect(progress).toEqual([100, 200, 250]);
+    expect(w.defs.calls).toBe(3);
+    expect(w.ext.creates).toBe(250);
+    expect(links(w)).toHaveLength(250);
+    // Second run: nothing to do, no target calls.
+    const calls = w.ext.calls;
+    const again = await syncEvent(w.deps, { eventId: 'ev1' });
+    expect(again.targets[0]!.counts).toMatchObject({ unchanged: 250 });
+    expect(w.ext.calls).toBe(calls);
+  });
+
+  it('dry run plans and writes nothing', async () => {
+    const w = world();
+    seedDefs(w, 3);
+    const writesBefore = [...w.cms.data.values()].reduce((n, m) => n + m.size, 0);
+    const r = await syncEvent(w.deps, { eventId: 'ev1', dryRun: true });
+    expect(r.targets[0]!.plan.map((a) => a.kind)).toEqual(['create', 'create', 'create']);
+    expect(planTable(r.targets[0]!.plan)).toContain('Ticket 2');
+    expect(w.ext.calls).toBe(0);
+    expect([...w.cms.data.values()].reduce((n, m) => n + m.size, 0)).toBe(writesBefore);
+  });
+
+  it('resumes an interrupted run from its cursor without re-reading or re-creating', async () => {
+    const w = world();
+    seedDefs(w, 250);
+    const first = await syncEvent(w.deps, { eventId: 'ev1', maxPages: 1 });
+    expect(first.targets[0]!.done).toBe(false);
+    expect(w.cms.all<any>(C.SyncRuns.id)[0]).toMatchObject({ state: 'running', cursor: '100', pages: 1 });
+    const second = await syncEvent(w.deps, { eventId: 'ev1' });
+    expect(second.targets[0]).toMatchObject({ done: true, resumed: true });
+    expect(w.defs.calls).toBe(3);
+    expect(w.ext.creates).toBe(250);
+  });
+
+  it('deletes links whose definition is gone, once the whole event was read', async () => {
+    const w = world();
+    seedDefs(w, 3);
+    await syncEvent(w.deps, { eventId: 'ev1' });
+    w.defs.delete('ev1-d001');
+    const r = await syncEvent(w.deps, { eventId: 'ev1', restart: true });
+    expect(r.targets[0]!.counts.delete).toBe(1);
+    expect(w.ext.live().map((x) => x.definitionId).sort()).toEqual(['ev1-d000', 'ev1-d002']);
+  });
+
+  it('a failed delivery goes to the outbox, not lost', async () => {
+    const w = world();
+    seedDefs(w, 2);
+    w.ext.faults.push(new ExternalCallError('boom', { kind: 'http', status: 500 }));
+    const r = await syncEvent(w.deps, { eventId: 'ev1' });
+    expect(r.targets[0]!.counts).toMatchObject({ create: 1, queued: 1 });
+    expect(outbox(w)).toHaveLength(1);
+    w.clock.advance(60_000);
+    await drainOutbox(w.deps);
+    expect(w.ext.live()).toHaveLength(2);
+    expect(outbox(w)).toHaveLength(0);
+  });
+});
+
+describe('ongoing sync (triggers)', () => {
+  it('create, duplicate, update, stale, delete, and no resurrection', async () => {
+    const w = world();
+    w.defs.put(definition({ _id: 'a', name: 'Early bird' }));
+    expect((await onDefinitionChanged(w.deps, 'a'))[0]!.outcome).toBe('queued');
+    const [l1] = links(w);
+    expect(l1).toMatchObject({ externalId: 'x1', lastRevision: '1', status: 'active' });
+    expect((await onDefinitionChanged(w.deps, 'a'))[0]).toMatchObject({ outcome: 'skipped', detail: 'revision 1 already applied' });
+
+    w.clock.advance(1000);
+    w.defs.put(definition({ _id: 'a', name: 'Early bird (last ones)' }));
+    await onDefinitionChanged(w.deps, 'a');
+    const [l2] = links(w);
+    expect(l2).toMatchObject({ externalId: 'x1', linkedAt: l1.linkedAt, lastRevision: '2' });
+    expect(w.ext.records.get('x1')!.payload.name).toBe('Early bird (last ones)');
+
+    w.defs.delete('a');
+    await onDefinitionChanged(w.deps, 'a');
+    expect(links(w)[0]).toMatchObject({ status: 'deleted', externalId: 'x1' });
+    expect(w.ext.records.get('x1')!.deleted).toBe(true);
+
+    // A stale read (eventual consistency) still showing the definition never brings it back.
+    w.defs.put(definition({ _id: 'a', revision: '3', name: 'ghost' }));
+    expect((await onDefinitionChanged(w.deps, 'a'))[0]!.outcome).toBe('skipped');
+    expect(w.ext.creates).toBe(1);
+  });
+
+  it('definitions of events not mapped are ignored', async () => {
+    const w = world();
+    w.defs.put(definition({ _id: 'z', eventId: 'other' }));
+    expect((await onDefinitionChanged(w.deps, 'z'))[0]!.outcome).toBe('not mapped');
+    expect(w.ext.calls).toBe(0);
+  });
+
+  it('created then deleted before delivery: nothing reaches the target', async () => {
+    const w = world();
+    w.defs.put(definition({ _id: 'a' }));
+    await onDefinitionChanged(w.deps, 'a', { deliver: false });
+    w.defs.delete('a');
+    await onDefinitionChanged(w.deps, 'a', { deliver: false });
+    await drainOutbox(w.deps);
+    expect(w.ext.calls).toBe(0);
+    expect(outbox(w)).toHaveLength(0);
+  });
+
+  it('a failing transform parks a dead letter naming the row and the definition', async () => {
+    const w = world();
+    w.defs.put(definition({ _id: 'a', name: 'Odd', pricingMethod: { fixedPrice: { value: '1.005', currency: 'USD' } } }));
+    expect((await onDefinitionChanged(w.deps, 'a'))[0]!.outcome).toBe('invalid');
+    const [slot] = outbox(w);
+    expect(slot.state).toBe('dead');
+    expect(slot.lastError).toMatch(/Mapping row t1-priceMinor \(price → priceMinor\) failed for ticket definition "Odd" \(a\)/);
+  });
+
+  it('an invalid mapping row pauses the target with an owner-facing problem', async () => {
+    const w = world();
+    w.cms.coll(C.SyncFieldMappings.id).set('bad', { _id: 'bad', targetId: 't1', sourcePath: 'prize', targetField: 'x' } as any);
+    w.defs.put(definition({ _id: 'a' }));
+    expect(await onDefinitionChanged(w.deps, 'a')).toEqual([]);
+    const r = await syncEvent(w.deps, { eventId: 'ev1' });
+    expect(r.problems.join('\n')).toMatch(/field mapping bad: Source path "prize".*Did you mean "price"/);
+  });
+});
+
+describe('outbox', () => {
+  it('500 → retried later with backoff; Retry-After honoured on 429', async () => {
+    const w = world();
+    w.defs.put(definition({ _id: 'a' }));
+    w.ext.faults.push(new ExternalCallError('down', { kind: 'http', status: 500 }));
+    await onDefinitionChanged(w.deps, 'a');
+    let [slot] = outbox(w);
+    expect(slot).toMatchObject({ state: 'pending', attempt: 1, lastError: 'HTTP 500: down' });
+    expect(Date.parse(slot.nextAttemptAt)).toBeGreaterThan(w.clock.t);
+    expect((await drainOutbox(w.deps)).delivered).toBe(0); // not due yet
+
+    w.clock.t = Date.parse(slot.nextAttemptAt);
+    w.ext.faults.push(new ExternalCallError('slow down', { kind: 'http', status: 429, retryAfterMs: 120_000 }));
+    const r = await drainOutbox(w.deps);
+    expect(r.retried).toBe(1);
+    [slot] = outbox(w);
+    expect(Date.parse(slot.nextAttemptAt) - w.clock.t).toBeGreaterThanOrEqual(120_000);
+    w.clock.advance(120_000);
+    expect((await drainOutbox(w.deps)).delivered).toBe(1);
+    expect(outbox(w)).toHaveLength(0);
+    expect(w.ext.creates).toBe(1);
+  });
+
+  it('a refusal dead-letters at once with the error in the CMS; ticking retry re-queues it', async () => {
+    const w = world();
+    w.defs.put(definition({ _id: 'a' }));
+    w.ext.faults.push(new ExternalCallError('name too long', { kind: 'http', status: 422 }));
+    await onDefinitionChanged(w.deps, 'a');
+    const [slot] = outbox(w);
+    expect(slot).toMatchObject({ state: 'dead', lastError: expect.stringMatching(/HTTP 422: name too long/) });
+    expect((await drainOutbox(w.deps)).delivered).toBe(0);
+    w.cms.coll(C.SyncOutbox.id).set(slot._id, { ...slot, retry: true });
+    expect((await requeueDeadLetters(w.deps)).requeued).toEqual([slot._id]);
+    expect((await drainOutbox(w.deps)).delivered).toBe(1);
+    expect(w.ext.live()).toHaveLength(1);
+  });
+
+  it('keeps failing → dead letter after the bounded time; link shows the error', async () => {
+    const w = world();
+    w.defs.put(definition({ _id: 'a' }));
+    await onDefinitionChanged(w.deps, 'a');
+    w.defs.put(definition({ _id: 'a', name: 'v2' }));
+    w.ext.failAll = () => new ExternalCallError('gateway', { kind: 'http', status: 502 });
+    await onDefinitionChanged(w.deps, 'a');
+    for (let i = 0; i < 200 && outbox(w)[0]?.state === 'pending'; i++) {
+      w.clock.t = Date.parse(outbox(w)[0].nextAttemptAt);
+      await drainOutbox(w.deps);
+    }
+    expect(outbox(w)[0]).toMatchObject({ state: 'dead' });
+    expect(Date.parse(outbox(w)[0].firstFailureAt)).toBeGreaterThan(w.clock.t - 25 * 3600_000);
+    expect(links(w)[0]).toMatchObject({ status: 'failed', lastError: 'HTTP 502: gateway' });
+  });
+});
+
+describe('reconcile', () => {
+  it('finds and repairs drift (missed update, missed delete, missed create) and reports it', async () => {
+    const w = world();
+    seedDefs(w, 3);
+    await syncEvent(w.deps, { eventId: 'ev1' });
+    w.defs.put(definition({ _id: 'ev1-d000', name: 'renamed' })); // trigger lost
+    w.defs.delete('ev1-d001');
+    w.defs.put(definition({ _id: 'ev1-d999', name: 'new' }));
+    const h = await runHourly(w.deps);
+    expect(h.reconcile.fixed.map((f) => `${f.action}:${f.definitionId}`).sort()).toEqual(['create:ev1-d999', 'delete:ev1-d001', 'update:ev1-d000']);
+    expect(h.drain.delivered).toBe(3);
+    expect(w.ext.live().map((r) => r.payload.name).sort()).toEqual(['Ticket 2', 'new', 'renamed']);
+    expect((await reconcile(w.deps)).fixed).toEqual([]);
+  });
+
+  it('reports items removed by hand on the other side', async () => {
+    const w = world();
+    seedDefs(w, 2);
+    await syncEvent(w.deps, { eventId: 'ev1' });
+    w.ext.records.get('x1')!.deleted = true;
+    const r = await reconcile(w.deps);
+    expect(r.missingExternally).toEqual([{ targetId: 't1', definitionId: 'ev1-d000', externalId: 'x1' }]);
+    expect(links(w).find((l) => l.externalId === 'x1')).toMatchObject({ status: 'failed' });
+  });
+});
