@@ -45,7 +45,7 @@ export function webPushConnector(opts: WebPushOptions): PushPort {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(details.headers)) if (k.toLowerCase() !== 'content-length') headers[k] = String(v);
       const res = await doFetch(details.endpoint, {
-        method: details.method, headers, body: details.body, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+        method: details.method, headers, body: details.body ? new Uint8Array(details.body) : null, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
       });
       const text = await res.text().catch(() => '');
       if (res.status === 404 || res.status === 410) return { outcome: 'gone', status: res.status };
