@@ -135,7 +135,7 @@ describe('mapping engine', () => {
     const r = applyMappings(def, pretix, { externalEventId: 'conf' });
     expect(r).toEqual({ ok: true, payload: {
       name: { en: 'VIP' }, description: { en: null }, default_price: '30.00', active: true, free_price: false,
-      available_from: '2025-05-01T10:00:00.000Z', available_until: null, max_per_order: 4, admission: true,
+      available_from: '2025-05-01T10:00:00.000Z', available_until: null, max_per_order: 4, internal_name: 'wix:d1', admission: true,
       variations: [{ optionId: 'o1', name: 'Adult', price: { value: '30', currency: 'EUR' } }], quota: { size: 50 },
     } });
   });

@@ -18,7 +18,8 @@ const pretix: Row[] = [
   r('salePeriod.startDate', 'available_from', { transform: 'dateToIsoUtc' }),
   r('salePeriod.endDate', 'available_until', { transform: 'dateToIsoUtc' }),
   r('limitPerCheckout', 'max_per_order'),
-  r('id', 'admission', { transform: 'constant', transformArg: 'true' }),
+  r('id', 'internal_name', { transform: 'template', transformArg: 'wix:{id}' }),
+  r('eventId', 'admission', { transform: 'constant', transformArg: 'true' }),
   r('priceOptions', 'variations'),
   r('actualLimit', 'quota.size'),
 ];

@@ -1,0 +1,88 @@
+// HTTP for sync connectors: JSON calls with a timeout, failures classified as ExternalCallError (status,
+// Retry-After), and a pacer that spends a target's rate budget evenly instead of bursting into 429s.
+import { parseRetryAfter } from '../core/sync/outboxPolicy.js';
+import { ExternalCallError, type ClockPort } from '../ports.js';
+
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<Response>;
+
+export interface HttpOptions {
+  fetch?: FetchLike;
+  clock?: ClockPort;
+  timeoutMs?: number;
+  pacer?: RatePacer | null;
+  /** 429/503 answers waited out inline (Retry-After) before giving up to the outbox. 0 inside Wix. */
+  inlineRetries?: number;
+  maxInlineWaitMs?: number;
+}
+
+export interface JsonResponse { status: number; body: unknown; headers: Headers }
+
+const systemClock: ClockPort = { now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
+/** Token bucket: `perMinute` requests a minute, at most `burst` at once. */
+export class RatePacer {
+  private tokens: number;
+  private last: number;
+  private blockedUntil = 0;
+  private queue: Promise<void> = Promise.resolve();
+  constructor(readonly perMinute: number, readonly burst = 1, private clock: ClockPort = systemClock) {
+    this.tokens = burst;
+    this.last = clock.now().getTime();
+  }
+  /** Waits for a slot. Callers are served in order. */
+  take(): Promise<void> {
+    const next = this.queue.then(async () => {
+      for (;;) {
+        const now = this.clock.now().getTime();
+        if (now < this.blockedUntil) { await this.clock.sleep(this.blockedUntil - now); continue; }
+        this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
+        this.last = now;
+        if (this.tokens >= 1) { this.tokens -= 1; return; }
+        await this.clock.sleep(Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute));
+      }
+    });
+    this.queue = next;
+    return next;
+  }
+  /** The target said "not before": nobody sends until then. */
+  blockFor(ms: number) {
+    this.blockedUntil = Math.max(this.blockedUntil, this.clock.now().getTime() + ms);
+    this.tokens = 0;
+  }
+}
+
+export async function requestJson(url: string, init: { method: string; headers?: Record<string, string>; body?: unknown }, opts: HttpOptions & { onCall?: () => void } = {}): Promise<JsonResponse> {
+  const doFetch = opts.fetch ?? ((u, i) => fetch(u, i));
+  const clock = opts.clock ?? systemClock;
+  const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+  for (let attempt = 0; ; attempt++) {
+    await opts.pacer?.take();
+    opts.onCall?.();
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? 10_000);
+    let res: Response;
+    try {
+      res = await doFetch(url, { method: init.method, headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers }, body, signal: ctrl.signal });
+    } catch (e) {
+      throw ctrl.signal.aborted
+        ? new ExternalCallError(`${init.method} ${url} timed out`, { kind: 'timeout' })
+        : new ExternalCallError(`${init.method} ${url}: ${e instanceof Error ? e.message : String(e)}`, { kind: 'network' });
+    } finally {
+      clearTimeout(timer);
+    }
+    const text = await res.text().catch(() => '');
+    let parsed: unknown = null;
+    try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
+    if (res.ok) return { status: res.status, body: parsed, headers: res.headers };
+    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), clock.now());
+    if ((res.status === 429 || res.status === 503) && retryAfterMs !== null) {
+      opts.pacer?.blockFor(retryAfterMs);
+      if (attempt < (opts.inlineRetries ?? 0) && retryAfterMs <= (opts.maxInlineWaitMs ?? 60_000)) {
+        if (!opts.pacer) await clock.sleep(retryAfterMs);
+        continue;
+      }
+    }
+    const detail = parsed && typeof parsed === 'object' ? JSON.stringify(parsed).slice(0, 300) : String(parsed ?? '').slice(0, 300);
+    throw new ExternalCallError(`${init.method} ${new URL(url).pathname} → ${res.status} ${detail}`, { kind: 'http', status: res.status, retryAfterMs });
+  }
+}

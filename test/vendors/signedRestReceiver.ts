@@ -1,0 +1,102 @@
+// A local receiver for the generic signed REST target, written against the Standard Webhooks spec
+// (standardwebhooks.com): it verifies webhook-id/-timestamp/-signature with the reference library,
+// refuses stale or forged requests with 401, replays the stored answer for a repeated webhook-id,
+// and keeps tickets per event. Rate limit (429 + Retry-After) and faults can be injected.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+
+type Fault = '500' | 'timeout' | 'applyThenHang';
+export interface Ticket { id: string; eventId: string; body: Record<string, unknown>; active: boolean }
+
+export class SignedRestReceiver {
+  readonly tickets = new Map<string, Ticket>();
+  readonly stats = { requests: 0, rejected: 0, replays: 0, applied: 0, throttled: 0 };
+  faults: Fault[] = [];
+  faultWindow: ((now: number) => Fault | '429' | null) | null = null;
+  rateLimit: { limit: number; windowMs: number } | null = null;
+  baseUrl = '';
+  private wh: Webhook;
+  private seen = new Map<string, { status: number; body: unknown }>();
+  private admitted: number[] = [];
+  private seq = 0;
+  private server: http.Server | null = null;
+  private hung: http.ServerResponse[] = [];
+
+  constructor(readonly secret: string) {
+    this.wh = new Webhook(secret);
+  }
+
+  async start() {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
+    return this.baseUrl;
+  }
+  async close() {
+    for (const r of this.hung) r.destroy();
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    this.stats.requests++;
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(body === null ? '' : JSON.stringify(body));
+    };
+    const now = Date.now();
+    if (this.rateLimit) {
+      this.admitted = this.admitted.filter((t) => t > now - this.rateLimit!.windowMs);
+      if (this.admitted.length >= this.rateLimit.limit) {
+        this.stats.throttled++;
+        return send(429, { error: 'rate limited' }, { 'retry-after': String(Math.max(1, Math.ceil((this.admitted[0]! + this.rateLimit.windowMs - now) / 1000))) });
+      }
+      this.admitted.push(now);
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    const m = /^\/hooks\/events\/([^/]+)\/tickets(?:\/([^/]+))?$/.exec(url.pathname);
+    if (!m) return send(404, { error: 'not found' });
+    const eventId = decodeURIComponent(m[1]!);
+    const id = m[2] ? decodeURIComponent(m[2]) : null;
+    if (req.method === 'GET' && !id) return send(200, [...this.tickets.values()].filter((t) => t.eventId === eventId).map((t) => ({ id: t.id, ...t.body })));
+
+    try {
+      this.wh.verify(raw, req.headers as Record<string, string>);
+    } catch (e) {
+      this.stats.rejected++;
+      return send(401, { error: `signature: ${e instanceof Error ? e.message : e}` });
+    }
+    const wf = this.faultWindow?.(now) ?? null;
+    if (wf === '429') { this.stats.throttled++; return send(429, { error: 'busy' }, { 'retry-after': '1' }); }
+    const fault = wf ?? this.faults.shift();
+    if (fault === '500') return send(500, { error: 'boom' });
+    if (fault === 'timeout') { this.hung.push(res); return; }
+    const msgId = req.headers['webhook-id'] as string;
+    if (req.headers['idempotency-key'] !== msgId) return send(400, { error: 'Idempotency-Key must equal webhook-id' });
+    const prev = this.seen.get(msgId);
+    if (prev) { this.stats.replays++; return send(prev.status, prev.body); }
+    const [status, body] = this.apply(req.method ?? 'GET', eventId, id, raw ? JSON.parse(raw) : null);
+    if (status < 500) this.seen.set(msgId, { status, body });
+    if (status < 300) this.stats.applied++;
+    if (fault === 'applyThenHang') { this.hung.push(res); return; }
+    send(status, body);
+  }
+
+  private apply(method: string, eventId: string, id: string | null, body: any): [number, unknown] {
+    if (method === 'POST' && !id) {
+      const t: Ticket = { id: `tk_${++this.seq}`, eventId, body, active: true };
+      this.tickets.set(t.id, t);
+      return [201, { id: t.id }];
+    }
+    const t = id ? this.tickets.get(id) : undefined;
+    if (!t || t.eventId !== eventId) return [404, { error: 'no such ticket' }];
+    if (method === 'PUT') { t.body = body; t.active = true; return [200, { id: t.id }]; }
+    if (method === 'PATCH') { if (body?.active === false) t.active = false; return [200, { id: t.id }]; }
+    if (method === 'DELETE') { this.tickets.delete(t.id); return [204, null]; }
+    return [405, { error: 'method' }];
+  }
+}
