@@ -74,6 +74,7 @@ export const COLLECTIONS = {
       { key: 'action', type: 'TEXT' }, { key: 'revision', type: 'TEXT' }, { key: 'payload', type: 'OBJECT' }, { key: 'payloadHash', type: 'TEXT' },
       { key: 'idempotencyKey', type: 'TEXT' }, { key: 'state', type: 'TEXT' }, { key: 'attempt', type: 'NUMBER' }, { key: 'enqueuedAt', type: 'TEXT' },
       { key: 'firstFailureAt', type: 'TEXT' }, { key: 'nextAttemptAt', type: 'TEXT' }, { key: 'lastError', type: 'TEXT' }, { key: 'retry', type: 'BOOLEAN' },
+      { key: 'createKey', type: 'TEXT' }, { key: 'createTried', type: 'TEXT' }, { key: 'refused', type: 'BOOLEAN' },
     ],
     permissions: admin,
   },

@@ -58,7 +58,9 @@ async function planForTarget(deps: SyncDeps, setup: TargetSetup, definitionId: s
     const slot = await readOutbox(deps, pairId(targetId, definitionId));
     if (slot && slot.action === 'upsert') {
       const c = { targetId, definitionId, action: 'delete' as const, revision: slot.revision, payloadHash: '' };
-      await enqueue(deps, { ...c, eventId: slot.eventId, externalEventId: slot.externalEventId, payload: null, idempotencyKey: idempotencyKey(c) });
+      // If a create attempt may have reached the target (createKey), the delete replays it to learn the
+      // external ID and removes it; the payload is kept for that replay.
+      await enqueue(deps, { ...c, eventId: slot.eventId, externalEventId: slot.externalEventId, payload: slot.createKey ? slot.payload : null, idempotencyKey: idempotencyKey(c) });
       return { none: { targetId, outcome: 'queued', detail: 'queued create withdrawn' } };
     }
     return { none: { targetId, outcome: 'skipped', detail: 'never synced' } };
@@ -192,7 +194,8 @@ async function syncEventToTarget(deps: SyncDeps, setup: TargetSetup, em: EventMa
         // Not lost: the outbox retries it with backoff.
         bump('queued');
         report.failures.push(`${a.definitionId}: ${errorText(e)} (queued for retry)`);
-        await enqueue(deps, change);
+        const creating = a.kind === 'create';
+        await enqueue(deps, creating ? { ...change, createKey: change.idempotencyKey, createTried: change.payloadHash } : change);
       }
     });
     if (writes.length) {
@@ -306,7 +309,8 @@ export async function requeueDeadLetters(deps: SyncDeps, opts: { config?: SyncCo
     }
     const change = action ? changeOf(action, setup, (p as { em: EventMappingRow }).em) : null;
     if (change) {
-      await enqueue(deps, change, { force: true });
+      // After a refusal nothing was created; a fresh create key avoids replaying the refusal.
+      await enqueue(deps, change, { force: true, newCreateKey: slot.refused });
       result.requeued.push(slot._id);
     } else {
       await deps.collections.remove(C.SyncOutbox.id, slot._id);

@@ -17,6 +17,9 @@ export interface Change {
   payload: Record<string, unknown> | null;
   payloadHash: string;
   idempotencyKey: string;
+  /** See OutboxItem.createKey / createTried. */
+  createKey?: string | null;
+  createTried?: string | null;
 }
 
 export type Delivery =
@@ -27,6 +30,13 @@ export type Delivery =
 export async function deliverChange(port: ExternalTicketingPort, target: SyncTargetRow, change: Change, link: SyncLink | null, now: Date): Promise<Delivery> {
   const at = now.toISOString();
   if (change.action === 'delete') {
+    if (!link && change.createKey && change.payload) {
+      // A create whose answer was lost: replaying its key returns the item, which we then remove.
+      const created = await deliverChange(port, target, { ...change, action: 'upsert', idempotencyKey: change.createKey, createTried: null }, null, now);
+      if (created.kind !== 'applied') return created;
+      const removed = await deliverChange(port, target, { ...change, createKey: null }, created.link, now);
+      return removed.kind === 'applied' ? { ...removed, op: 'create' } : { kind: 'applied', op: 'create', link: created.link, warnings: created.warnings };
+    }
     if (!link) return { kind: 'skipped', reason: 'never created externally' };
     if (link.status === 'deleted') return { kind: 'skipped', reason: 'already deleted' };
     const deleted = (warnings: string[]): SyncLink => ({ ...link, status: 'deleted', lastError: null, warnings, updatedAt: at });
@@ -47,8 +57,14 @@ export async function deliverChange(port: ExternalTicketingPort, target: SyncTar
       link: { ...link, refs: { ...link.refs, ...(r.refs ?? {}) }, lastRevision: change.revision, payloadHash: change.payloadHash, status: 'active', lastError: null, warnings, updatedAt: at },
     };
   }
-  const r = await port.create({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey });
+  const r = await port.create({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.createKey ?? change.idempotencyKey });
   const warnings = r.warnings ?? [];
+  if (change.createTried && change.createTried !== change.payloadHash) {
+    // The create may have been a replay of an earlier attempt with older content: bring it up to date.
+    const u = await port.update({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey, link: r });
+    r.refs = { ...(r.refs ?? {}), ...(u.refs ?? {}) };
+    warnings.push(...(u.warnings ?? []));
+  }
   return {
     kind: 'applied', op: 'create', warnings,
     link: {

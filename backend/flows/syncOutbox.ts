@@ -2,7 +2,7 @@
 // (newer wins, deletes are final), drain delivers due slots with backoff and Retry-After, dead letters
 // stay visible with their last error until the owner ticks `retry`.
 import { COLLECTIONS } from '../collections.js';
-import { afterFailure, DEFAULT_OUTBOX_POLICY, mergeChange } from '../core/sync/outboxPolicy.js';
+import { afterFailure, DEFAULT_OUTBOX_POLICY, isRetryable, mergeChange } from '../core/sync/outboxPolicy.js';
 import { outboxItemSchema, pairId, syncLinkSchema, type OutboxItem, type SyncLink } from '../core/sync/syncRows.js';
 import { DuplicateItemError, type Item } from '../ports.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type SyncDeps, type TargetSetup } from './syncConfig.js';
@@ -27,14 +27,17 @@ export async function readOutbox(deps: SyncDeps, id: string): Promise<OutboxItem
 export type EnqueueResult = 'queued' | 'kept';
 
 /** Puts a change in its slot unless the slot already holds the same, a newer change or a delete. */
-export async function enqueue(deps: SyncDeps, change: Change, opts: { force?: boolean; lastError?: string; dead?: boolean } = {}): Promise<EnqueueResult> {
+export async function enqueue(deps: SyncDeps, change: Change, opts: { force?: boolean; lastError?: string; dead?: boolean; newCreateKey?: boolean } = {}): Promise<EnqueueResult> {
   const id = pairId(change.targetId, change.definitionId);
   const existing = await readOutbox(deps, id);
   if (!opts.force && mergeChange(existing, { ...change }) === 'keep') return 'kept';
   const now = deps.clock.now().toISOString();
   const item: OutboxItem = {
     _id: id, ...change, state: opts.dead ? 'dead' : 'pending', attempt: 0, enqueuedAt: now, firstFailureAt: null, nextAttemptAt: now,
-    lastError: opts.lastError ?? null, retry: false,
+    lastError: opts.lastError ?? null, retry: false, refused: false,
+    // A create that may have reached the target keeps its key through newer changes.
+    createKey: opts.newCreateKey ? null : (change.createKey ?? existing?.createKey ?? null),
+    createTried: opts.newCreateKey ? null : (change.createTried ?? existing?.createTried ?? null),
   };
   await deps.collections.save(C.SyncOutbox.id, item);
   return 'queued';
@@ -86,16 +89,18 @@ export async function deliverSlot(deps: SyncDeps, setup: TargetSetup, item: Outb
     const next = afterFailure(item, failure, deps.clock.now(), (deps.random ?? Math.random)(), deps.policy ?? DEFAULT_OUTBOX_POLICY);
     const lastError = errorText(e);
     const now = deps.clock.now().toISOString();
+    const triedCreate = !link && item.action === 'upsert' && !!item.payload;
+    const createMark = triedCreate ? { createKey: item.createKey ?? item.idempotencyKey, createTried: item.createTried ?? item.payloadHash } : {};
     // Only touch the slot if no newer change replaced it while we were delivering.
     const current = await readOutbox(deps, item._id);
     if (current && current.idempotencyKey !== item.idempotencyKey) return report;
     if (next.next === 'dead') {
       report.deadLettered++;
-      await deps.collections.save(C.SyncOutbox.id, { ...item, state: 'dead', attempt: item.attempt + 1, firstFailureAt: item.firstFailureAt ?? now, lastError: `${lastError} (${next.reason})`, retry: false });
+      await deps.collections.save(C.SyncOutbox.id, { ...item, ...createMark, state: 'dead', attempt: item.attempt + 1, firstFailureAt: item.firstFailureAt ?? now, lastError: `${lastError} (${next.reason})`, retry: false, refused: !isRetryable(failure) });
       if (link) await deps.collections.save(C.SyncLinks.id, { ...link, status: 'failed', lastError, updatedAt: now });
     } else {
       report.retried++;
-      await deps.collections.save(C.SyncOutbox.id, { ...item, attempt: next.attempt, firstFailureAt: item.firstFailureAt ?? now, nextAttemptAt: next.at.toISOString(), lastError });
+      await deps.collections.save(C.SyncOutbox.id, { ...item, ...createMark, attempt: next.attempt, firstFailureAt: item.firstFailureAt ?? now, nextAttemptAt: next.at.toISOString(), lastError });
     }
     return report;
   }

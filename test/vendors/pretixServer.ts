@@ -34,7 +34,7 @@ export class PretixServer {
   faults: Fault[] = [];
   /** While this returns a fault, every write gets it (e.g. a 429 window returns null when over). */
   faultWindow: ((now: number) => Fault | '429' | null) | null = null;
-  readonly stats = { requests: 0, throttled: 0, writesApplied: 0, idempotentReplays: 0, byRoute: new Map<string, number>() };
+  readonly stats = { requests: 0, throttled: 0, writesApplied: 0, idempotentReplays: 0, byRoute: new Map<string, number>(), createdByInternalName: new Map<string, number>() };
   private seq = 100;
   private admitted: number[] = [];
   private idem = new Map<string, { status: number; body: unknown } | 'inflight'>();
@@ -214,6 +214,7 @@ export class PretixServer {
     const variations: Variation[] = (body.variations ?? []).map((v: any, i: number) => this.newVariation(v, body.default_price ?? '0.00', i));
     const item: Item = { active: true, admission: false, internal_name: null, description: null, default_price: '0.00', ...body, id, variations, has_variations: variations.length > 0 };
     event.items.set(id, item);
+    if (item.internal_name) this.stats.createdByInternalName.set(item.internal_name, (this.stats.createdByInternalName.get(item.internal_name) ?? 0) + 1);
     return item;
   }
 

@@ -71,6 +71,15 @@ export const outboxItemSchema = z.object({
   firstFailureAt: z.string().nullish().transform((v) => v ?? null),
   nextAttemptAt: z.string(),
   lastError: z.string().nullish().transform((v) => v ?? null),
+  /**
+   * Key of the first create attempt for a definition not yet linked. Kept across newer changes so a
+   * create whose answer was lost is replayed by the target, never made twice.
+   */
+  createKey: z.string().nullish().transform((v) => v ?? null),
+  /** Payload hash of that first attempt: if it differs from what we now send, an update follows the create. */
+  createTried: z.string().nullish().transform((v) => v ?? null),
+  /** The last failure was a refusal (4xx): nothing was created, so a re-queued create may use a new key. */
+  refused: z.boolean().nullish().transform((v) => v === true),
   /** The owner ticks this on a dead letter to have it re-queued. */
   retry: z.boolean().nullish().transform((v) => v === true),
 });
