@@ -107,13 +107,13 @@ export async function onSaleStarted(deps: AlertsDeps, definitionId: string) {
 async function alertEventNow(deps: AlertsDeps, eventId: string, defs: TicketDef[]) {
   const now = deps.clock.now();
   const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
-  if (!due.length) return { due: 0, finished: true, stats: emptyStats() };
+  if (!due.length) return { due: 0, finished: true, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
   const limits = limitsFor(deps, TRIGGER_LIMITS);
   const target: SweepTarget = { eventId, definitionIds: due.map((d) => d._id) };
   let cursor = newSweepCursor(`trigger-${randomUUID()}`, now, [target]);
   const r = await runChunks(deps, cursor, limits, new Map([[eventId, due]]));
   cursor = r.cursor;
-  return { due: due.length, finished: cursorDone(cursor), stats: r.stats };
+  return { due: due.length, finished: cursorDone(cursor), chunks: r.chunks, maxChunkMs: r.maxChunkMs, stats: r.stats };
 }
 
 // ---------- the sweep ----------

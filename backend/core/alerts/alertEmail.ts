@@ -11,12 +11,28 @@ export interface EventDetails {
   url: string;
 }
 
+// Building an Intl formatter costs far more than using one: keep them per (locale, zone).
+const formatters = new Map<string, { date: Intl.DateTimeFormat; zone: Intl.DateTimeFormat }>();
+function formattersFor(locale: string, timeZone: string) {
+  const key = `${locale}|${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = {
+      date: new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }),
+      zone: new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }),
+    };
+    if (formatters.size > 200) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function timeInZone(iso: string, timeZone: string | null, locale = 'en-US'): string {
-  const opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
   const fmt = (tz: string) => {
-    const f = new Intl.DateTimeFormat(locale, { ...opts, timeZone: tz });
-    const zoneName = new Intl.DateTimeFormat(locale, { timeZone: tz, timeZoneName: 'short' }).formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName')?.value;
-    return `${f.format(new Date(iso))}${zoneName ? ` ${zoneName}` : ''}`;
+    const f = formattersFor(locale, tz);
+    const d = new Date(iso);
+    const zoneName = f.zone.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
+    return `${f.date.format(d)}${zoneName ? ` ${zoneName}` : ''}`;
   };
   try {
     return fmt(timeZone || 'UTC');
