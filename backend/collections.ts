@@ -26,10 +26,12 @@ export const COLLECTIONS = {
     ],
     permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
   },
-  /** Dedup of order deliveries: `_id` = order number + change. */
-  CounterOrderEvents: { id: 'CounterOrderEvents', displayName: 'Counter order events', fields: [{ key: 'receivedAt', type: 'TEXT' }], permissions: admin },
-  /** One item per (definition, time slot): whoever inserts it refreshes that definition at the slot's end. */
-  CounterRefreshSlots: { id: 'CounterRefreshSlots', displayName: 'Counter refresh slots', fields: [{ key: 'definitionId', type: 'TEXT' }, { key: 'slotEnd', type: 'TEXT' }], permissions: admin },
+  /**
+   * Exactly-once claims of the counter flow, taken in one bulk insert per order event:
+   * `order:<order>:<change>` drops redelivered events; `slot:<definition>:<slot>` makes one invocation
+   * per definition and time slot the one that refreshes it. Pruned by the repair job after 72 h.
+   */
+  CounterClaims: { id: 'CounterClaims', displayName: 'Counter claims', fields: [{ key: 'kind', type: 'TEXT' }, { key: 'definitionId', type: 'TEXT' }, { key: 'at', type: 'TEXT' }], permissions: admin },
   // --- sync ---
   /** External systems: kind, base URL, the *name* of the Wix secret with the token, delete behaviour, kind options. */
   SyncTargets: {

@@ -31,6 +31,15 @@ export interface CollectionsPort {
   bulkSave<T extends Item>(collection: string, items: T[]): Promise<void>;
 }
 
+/** Several exactly-once claims in one Wix call (the Wix Data adapter implements it with bulkInsert). */
+export interface ClaimsPort {
+  /**
+   * Inserts each item whose `_id` is not taken; returns the IDs this call inserted. Of concurrent
+   * claims on one `_id`, exactly one gets it back.
+   */
+  claim<T extends Item>(collection: string, items: T[]): Promise<Set<string>>;
+}
+
 export class DuplicateItemError extends Error {
   constructor(readonly collection: string, readonly id: string) {
     super(`Item ${id} already exists in ${collection}`);

@@ -3,11 +3,12 @@
 import { COLLECTIONS } from '../collections.js';
 import { counterSnapshots, snapshotsToWrite, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
-import { DuplicateItemError, type ClockPort, type CollectionsPort, type LoggerPort, type TicketDefinitionsPort } from '../ports.js';
+import type { ClaimsPort, ClockPort, CollectionsPort, LoggerPort, TicketDefinitionsPort } from '../ports.js';
 
 export interface CounterDeps {
   definitions: TicketDefinitionsPort;
   collections: CollectionsPort;
+  claims: ClaimsPort;
   clock: ClockPort;
   logger?: LoggerPort;
   /** Width of a coalescing slot. Reads per definition are at most one per slot. */
@@ -21,35 +22,33 @@ const SLOT_MARGIN_MS = 15;
 const C = COLLECTIONS;
 
 export type OrderEventResult =
-  | { outcome: 'duplicate'; key: string }
+  | { outcome: 'duplicate'; key: string; refreshed: string[] }
   | { outcome: 'handled'; key: string; refreshed: string[]; coalesced: string[] };
 
-/** Handles one order delivery. Safe to call twice with the same event: the second is dropped. */
+/**
+ * Handles one order delivery. One Wix call claims both the delivery (redeliveries are dropped) and,
+ * per definition, the current refresh slot. Whoever wins a slot refreshes that definition at the
+ * slot's end: every order confirmed before then is in that read, so counts stay exact with at most
+ * one read per definition and slot. Safe to call any number of times with the same event.
+ */
 export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind, event: unknown): Promise<OrderEventResult> {
   const change = orderChange(kind, event);
-  const fresh = await insertOnce(deps.collections, C.CounterOrderEvents.id, { _id: change.key, receivedAt: deps.clock.now().toISOString() });
-  if (!fresh) return { outcome: 'duplicate', key: change.key };
-  const results = await Promise.all(change.definitionIds.map(async (id) => [id, await requestRefresh(deps, id)] as const));
-  return {
-    outcome: 'handled',
-    key: change.key,
-    refreshed: results.filter(([, r]) => r).map(([id]) => id),
-    coalesced: results.filter(([, r]) => !r).map(([id]) => id),
-  };
-}
-
-/**
- * Refreshes the definition at the end of the current slot, unless another invocation already owns
- * that slot (then its read, taken later than now, includes our order). Returns whether we refreshed.
- */
-export async function requestRefresh(deps: CounterDeps, definitionId: string): Promise<boolean> {
   const now = deps.clock.now();
-  const slot = refreshSlot(definitionId, now, deps.slotMs ?? DEFAULT_SLOT_MS);
-  const won = await insertOnce(deps.collections, C.CounterRefreshSlots.id, { _id: slot.id, definitionId, slotEnd: slot.endsAt.toISOString() });
-  if (!won) return false;
-  await deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS);
-  await refreshCounters(deps, definitionId);
-  return true;
+  const slots = change.definitionIds.map((id) => ({ definitionId: id, ...refreshSlot(id, now, deps.slotMs ?? DEFAULT_SLOT_MS) }));
+  const deliveryClaim = `order:${change.key}`;
+  const won = await deps.claims.claim(C.CounterClaims.id, [
+    { _id: deliveryClaim, kind: 'order', at: now.toISOString() },
+    ...slots.map((s) => ({ _id: `slot:${s.id}`, kind: 'slot', definitionId: s.definitionId, at: s.endsAt.toISOString() })),
+  ]);
+  // A slot this call won is refreshed even for a redelivery: other orders in the slot rely on it.
+  const mine = slots.filter((s) => won.has(`slot:${s.id}`));
+  await Promise.all(mine.map(async (s) => {
+    await deps.clock.sleep(Math.max(0, s.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS);
+    await refreshCounters(deps, s.definitionId);
+  }));
+  const refreshed = mine.map((s) => s.definitionId);
+  if (!won.has(deliveryClaim)) return { outcome: 'duplicate', key: change.key, refreshed };
+  return { outcome: 'handled', key: change.key, refreshed, coalesced: change.definitionIds.filter((id) => !refreshed.includes(id)) };
 }
 
 /** Reads the definition with SALES_DETAILS and stores the snapshots that are newer and changed. */
@@ -98,23 +97,11 @@ export async function repairCounters(deps: CounterDeps, opts: { keepDedupHours?:
   // Wix redelivers for up to 48 h: dedup keys must outlive that.
   const cutoff = new Date(deps.clock.now().getTime() - (opts.keepDedupHours ?? 72) * 3_600_000).toISOString();
   let pruned = 0;
-  for (const [collection, field] of [[C.CounterOrderEvents.id, 'receivedAt'], [C.CounterRefreshSlots.id, 'slotEnd']] as const) {
-    for (;;) {
-      const { items } = await deps.collections.query(collection, { filter: { [field]: { $lt: cutoff } }, limit: 100 });
-      if (!items.length) break;
-      for (const it of items) await deps.collections.remove(collection, it._id);
-      pruned += items.length;
-    }
+  for (;;) {
+    const { items } = await deps.collections.query(C.CounterClaims.id, { filter: { at: { $lt: cutoff } }, limit: 100 });
+    if (!items.length) break;
+    for (const it of items) await deps.collections.remove(C.CounterClaims.id, it._id);
+    pruned += items.length;
   }
   return { refreshed, pruned };
-}
-
-async function insertOnce(collections: CollectionsPort, collection: string, item: { _id: string; [k: string]: unknown }): Promise<boolean> {
-  try {
-    await collections.insert(collection, item);
-    return true;
-  } catch (e) {
-    if (e instanceof DuplicateItemError) return false;
-    throw e;
-  }
 }

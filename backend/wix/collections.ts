@@ -2,7 +2,7 @@
 // bookkeeping collections (admin-only) even when a visitor's web method triggered the work.
 import { items } from '@wix/data';
 import { auth } from '@wix/essentials';
-import { DuplicateItemError, type CollectionsPort, type Filter, type Item } from '../ports.js';
+import { DuplicateItemError, type ClaimsPort, type CollectionsPort, type Filter, type Item } from '../ports.js';
 import { sdkErrorCode } from './sdkErrors.js';
 
 /** Wix Data's "item already exists" code (insert with an `_id` that is taken). */
@@ -37,13 +37,14 @@ export function applyFilter(q: Query, filter: Filter = {}): Query {
   return q;
 }
 
-export function wixCollections(): CollectionsPort {
+export function wixCollections(): CollectionsPort & ClaimsPort {
   const get = auth.elevate(items.get);
   const insert = auth.elevate(items.insert);
   const save = auth.elevate(items.save);
   const remove = auth.elevate(items.remove);
   const query = auth.elevate(items.query);
   const bulkSave = auth.elevate(items.bulkSave);
+  const bulkInsert = auth.elevate(items.bulkInsert);
   return {
     async get<T extends Item>(collection: string, id: string) {
       return ((await get(collection, id)) as T | null) ?? null;
@@ -69,6 +70,13 @@ export function wixCollections(): CollectionsPort {
       if (opts.skip) q = q.skip(opts.skip);
       const res = await q.find({ returnTotalCount: true });
       return { items: res.items as T[], total: res.totalCount };
+    },
+    async claim<T extends Item>(collection: string, list: T[]) {
+      // bulkInsert skips items whose _id exists and reports the ones it inserted.
+      const res = await bulkInsert(collection, list);
+      const failed = res.errors.filter((e) => !String((e as { code?: unknown }).code ?? e.message).includes(ITEM_EXISTS));
+      if (failed.length) throw Object.assign(new Error(`claim in ${collection}: ${failed[0]!.message}`), { errors: failed });
+      return new Set(res.insertedItemIds);
     },
     async bulkSave<T extends Item>(collection: string, list: T[]) {
       for (let i = 0; i < list.length; i += MAX_BULK) {

@@ -90,6 +90,7 @@ export function createLocalWix(opts: LocalWixOptions, modules: LocalWixModule[])
     res.setHeader('access-control-allow-origin', '*');
     void router.handle(req, res);
   });
+  server.keepAliveTimeout = 60_000;
   return {
     ...ctx,
     server,

@@ -1,8 +1,8 @@
 // In-memory fakes of the ports the counter flow uses, typed against the same interfaces.
 import type { TicketDef } from '../../backend/core/ticketDefinition.js';
-import { DuplicateItemError, type ClockPort, type CollectionsPort, type Filter, type Item, type Page, type TicketDefinitionsPort } from '../../backend/ports.js';
+import { DuplicateItemError, type ClaimsPort, type ClockPort, type CollectionsPort, type Filter, type Item, type Page, type TicketDefinitionsPort } from '../../backend/ports.js';
 
-export class MemoryCollections implements CollectionsPort {
+export class MemoryCollections implements CollectionsPort, ClaimsPort {
   readonly data = new Map<string, Map<string, Item>>();
   writes = 0;
   private coll(c: string) {
@@ -20,6 +20,11 @@ export class MemoryCollections implements CollectionsPort {
   async save<T extends Item>(c: string, item: T) { this.writes++; this.coll(c).set(item._id, structuredClone(item)); return item; }
   async remove(c: string, id: string) { this.writes++; this.coll(c).delete(id); }
   async bulkSave<T extends Item>(c: string, items: T[]) { for (const i of items) await this.save(c, i); }
+  async claim<T extends Item>(c: string, items: T[]) {
+    const won = new Set<string>();
+    for (const i of items) if (!this.coll(c).has(i._id)) { this.writes++; this.coll(c).set(i._id, structuredClone(i)); won.add(i._id); }
+    return won;
+  }
   async query<T extends Item>(c: string, opts: { filter?: Filter; limit?: number } = {}) {
     const all = [...this.coll(c).values()].filter((it) => matches(it as any, opts.filter ?? {}));
     return { items: structuredClone(all.slice(0, opts.limit ?? 50)) as T[], total: all.length };

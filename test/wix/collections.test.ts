@@ -52,7 +52,7 @@ describe('setupCollections', () => {
 
 describe('wixCollections (CollectionsPort)', () => {
   const port = wixCollections();
-  const C = 'CounterOrderEvents'; // admin-only: works because the adapter elevates
+  const C = 'CounterClaims'; // admin-only: works because the adapter elevates
 
   test('the ambient (visitor) client cannot write the admin collection; the port can', async () => {
     await expect(items.insert(C, { _id: 'direct' })).rejects.toMatchObject({ details: { applicationError: { code: 'WDE0027' } } });

@@ -63,10 +63,10 @@ export function counterSnapshots(def: TicketDef, readAt: Date): CounterSnapshot[
   }));
 }
 
-/** Whether `candidate` may replace `stored`: only a strictly newer read does. */
+/** Whether `candidate` may replace `stored`: an older read never does (reads of the same instant may). */
 export function isNewerSnapshot(candidate: Pick<CounterSnapshot, 'readAt'>, stored: Pick<CounterSnapshot, 'readAt'> | null | undefined): boolean {
   if (!stored) return true;
-  return Date.parse(candidate.readAt) > Date.parse(stored.readAt);
+  return Date.parse(candidate.readAt) >= Date.parse(stored.readAt);
 }
 
 /** Snapshots worth writing: newer than what is stored and different in something a visitor sees. */

@@ -5,5 +5,6 @@ import { wixTicketDefinitions } from '../../wix/ticketDefinitions.js';
 import { consoleLogger, systemClock } from '../../wix/runtime.js';
 
 export function counterDeps(): CounterDeps {
-  return { definitions: wixTicketDefinitions(), collections: wixCollections(), clock: systemClock, logger: consoleLogger };
+  const collections = wixCollections();
+  return { definitions: wixTicketDefinitions(), collections, claims: collections, clock: systemClock, logger: consoleLogger };
 }

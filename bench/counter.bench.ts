@@ -1,0 +1,227 @@
+// Benchmark: 1,000 confirmed orders over 5 definitions within about 2 s against the local Wix, 10% of
+// deliveries duplicated, site code in cold mode (fresh module state per invocation, as on Wix).
+// Our flow (dedup + coalesced reads) vs. the naive flow from Wix's guide (one Get Ticket Definition
+// per webhook), in the same run. Confirm→DOM latency is read from a real Chromium page.
+//   npm run bench:counter            ORDERS, SPREAD_MS and SLOT_MS (env) change the load
+import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import os from 'node:os';
+import path from 'node:path';
+import { ticketDefinitionsV2 } from '@wix/events';
+import { startStack, type Stack } from '../local-wix/stack.js';
+import { ADMIN, createLocalClient } from '../local-wix/sdk-client.js';
+import { launchBrowser } from '../test/support/browser.js';
+import { refreshCounters, type CounterDeps } from '../backend/flows/counter.js';
+import { wixTicketDefinitions } from '../backend/wix/ticketDefinitions.js';
+import { wixCollections } from '../backend/wix/collections.js';
+import { systemClock } from '../backend/wix/runtime.js';
+import type { PageDef } from '../local-wix/site/site-module.js';
+
+const ORDERS = Number(process.env.ORDERS ?? 1000);
+const DEFINITIONS = 5;
+const SPREAD_MS = Number(process.env.SPREAD_MS ?? 2000);
+const DUPLICATE_SHARE = 0.1;
+const LIMIT = ORDERS; // room for every order
+const DEFINITION_READS = /^GET \/events-ticket-definitions\/v3\/ticket-definitions\//;
+
+/** Load generator (worker thread): ORDERS checkouts spread evenly over SPREAD_MS. */
+const SHOPPERS = `
+const { parentPort, workerData: w } = require('node:worker_threads');
+(async () => {
+  const start = performance.now();
+  const inflight = [];
+  for (let i = 0; i < w.orders; i++) {
+    const wait = start + (i * w.spreadMs) / w.orders - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(fetch(w.baseUrl + '/_local/checkout/orders', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ eventId: w.eventId, tickets: [{ ticketDefinitionId: w.defs[i % w.defs.length], quantity: 1 }] }),
+    }).then(async (res) => { if (!res.ok) throw new Error('checkout refused: ' + await res.text()); }));
+  }
+  await Promise.all(inflight);
+  parentPort.postMessage({});
+})().catch((e) => parentPort.postMessage({ error: String(e && e.message || e) }));
+`;
+
+type Confirm = { definitionId: string; position: number; at: number };
+
+const p95 = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? Math.round(s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!) : NaN;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function definitionReads(stack: Stack): number {
+  let n = 0;
+  for (const [label, count] of stack.wix.stats) if (DEFINITION_READS.test(label)) n += count;
+  return n;
+}
+
+async function createDefinitions(stack: Stack, eventId: string): Promise<string[]> {
+  const client = createLocalClient(stack.baseUrl, { ticketDefinitionsV2 }, ADMIN);
+  const ids: string[] = [];
+  for (let i = 0; i < DEFINITIONS; i++) {
+    const d = await client.ticketDefinitionsV2.createTicketDefinition({
+      eventId, name: `Bench ${i + 1}`, initialLimit: LIMIT, feeType: 'FEE_INCLUDED',
+      pricingMethod: { fixedPrice: { value: `${20 + i}.00`, currency: 'USD' } },
+    });
+    ids.push(d._id!);
+  }
+  return ids;
+}
+
+/**
+ * Confirms ORDERS orders spread over SPREAD_MS through the local checkout, and redelivers 10% of the
+ * confirmation events (as Wix does when an acknowledgement is late). Returns each confirmation's time
+ * and its position among its definition's sales (so the count after it is known).
+ */
+async function burst(stack: Stack, eventId: string, defs: string[], handler?: (name: string, payload: any) => void) {
+  const confirms: Confirm[] = [];
+  const positions = new Map<string, number>();
+  let duplicates = 0;
+  const host = stack.host as any;
+  const original = host.dispatchEvent.bind(host);
+  const deliver = handler ?? original;
+  host.dispatchEvent = (name: string, payload: any) => {
+    if (name === 'wixEvents_onOrderConfirmed' && payload?.eventId === eventId) {
+      const at = Date.now();
+      for (const id of new Set<string>(payload.tickets.map((t: any) => t.ticketDefinitionId))) {
+        const position = (positions.get(id) ?? 0) + 1;
+        positions.set(id, position);
+        confirms.push({ definitionId: id, position, at });
+      }
+      deliver(name, payload);
+      if (Math.random() < DUPLICATE_SHARE) { duplicates++; setTimeout(() => deliver(name, payload), 5 + Math.random() * 50); }
+      return;
+    }
+    original(name, payload);
+  };
+  // The shoppers run on another thread, as they would be other machines: the server's thread only
+  // serves checkouts and runs site code.
+  const start = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const w = new Worker(SHOPPERS, { eval: true, workerData: { baseUrl: stack.baseUrl, eventId, defs, orders: ORDERS, spreadMs: SPREAD_MS } });
+    w.once('message', (m: { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve()));
+    w.once('error', reject);
+  });
+  const spreadMs = performance.now() - start;
+  host.dispatchEvent = original;
+  return { confirms, duplicates, spreadMs };
+}
+
+async function settle(stack: Stack, quietMs = 1500) {
+  let last = -1;
+  for (;;) {
+    await sleep(quietMs);
+    const now = stack.hub.published.length + definitionReads(stack);
+    if (now === last) return;
+    last = now;
+  }
+}
+
+async function truth(stack: Stack, ids: string[]): Promise<Map<string, number>> {
+  const client = createLocalClient(stack.baseUrl, { ticketDefinitionsV2 }, ADMIN);
+  const m = new Map<string, number>();
+  for (const id of ids) m.set(id, (await client.ticketDefinitionsV2.getTicketDefinition(id, { fields: ['SALES_DETAILS'] })).salesDetails!.unsoldCount!);
+  return m;
+}
+
+/** Per definition, unsold counts must only go down (no cancellations here): a rise means an older read won. */
+function neverBackwards(series: { definitionId: string; unsold: number }[]): boolean {
+  const last = new Map<string, number>();
+  for (const s of series) {
+    if (s.unsold > (last.get(s.definitionId) ?? Infinity)) return false;
+    last.set(s.definitionId, s.unsold);
+  }
+  return true;
+}
+
+function latencies(confirms: Confirm[], seen: { definitionId: string; unsold: number; at: number }[]): number[] {
+  const byDef = new Map<string, { unsold: number; at: number }[]>();
+  for (const s of seen) (byDef.get(s.definitionId) ?? byDef.set(s.definitionId, []).get(s.definitionId)!).push(s);
+  return confirms.map((c) => {
+    const unsoldAfter = LIMIT - c.position;
+    const hit = byDef.get(c.definitionId)?.find((s) => s.at >= c.at && s.unsold <= unsoldAfter);
+    return hit ? hit.at - c.at : Infinity;
+  });
+}
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-counter-'));
+  const benchPage: PageDef = { path: '/bench', name: 'Home', layoutFile: path.resolve(import.meta.dirname, 'counter-page.html'), title: 'Counter benchmark' };
+  const stack = await startStack({ port: 0, dataDir, cold: true, seed: false, scheduleJobs: false, pages: [benchPage] });
+  const browser = await launchBrowser();
+  try {
+    // Snapshot pushes, timed where the data hook publishes them.
+    const pushes: { definitionId: string; unsold: number; at: number }[] = [];
+    const publish = stack.hub.publish.bind(stack.hub);
+    stack.hub.publish = (channel, payload: any) => {
+      if (payload?.type === 'counter') pushes.push({ definitionId: payload.snapshot.definitionId, unsold: payload.snapshot.unsold, at: Date.now() });
+      publish(channel, payload);
+    };
+
+    // ---- our flow: the site's events.js in the Velo host ----
+    const ours = await createDefinitions(stack, 'bench-ours');
+    benchPage.vars = Object.fromEntries(ours.map((id, i) => [`bench:${i}`, id]));
+    const page = await browser.newPage();
+    await page.goto(`${stack.baseUrl}/bench`);
+    await page.waitForFunction(() => [...document.querySelectorAll('ticket-counter')].every((e) => (e as HTMLElement).dataset.state === 'available'), undefined, { timeout: 30_000 });
+    await page.evaluate(() => {
+      (window as any).domSeen = [];
+      for (const el of document.querySelectorAll('ticket-counter')) {
+        const definitionId = el.getAttribute('definition-id');
+        new MutationObserver(() => {
+          const text = el.textContent ?? '';
+          const unsold = /sold out/i.test(text) ? 0 : Number((/([\d,]+) tickets?/.exec(text)?.[1] ?? 'NaN').replace(/,/g, ''));
+          (window as any).domSeen.push({ definitionId, unsold, at: performance.timeOrigin + performance.now() });
+        }).observe(el, { subtree: true, characterData: true, childList: true });
+      }
+    });
+    await settle(stack, 500);
+    stack.wix.stats.clear();
+    pushes.length = 0;
+    const host = stack.host as any;
+    const oursRun = await burst(stack, 'bench-ours', ours);
+    await settle(stack);
+    const oursReads = definitionReads(stack);
+    if (process.env.BENCH_STATS) console.log(JSON.stringify(Object.fromEntries(stack.wix.stats), null, 1));
+    if (process.env.BENCH_STATS) console.log(JSON.stringify((stack.host as any).log?.counts ?? {}), JSON.stringify((stack.host as any).loader?.stats ?? {}));
+    const domSeen = await page.evaluate(() => (window as any).domSeen) as { definitionId: string; unsold: number; at: number }[];
+    const real = await truth(stack, ours);
+    const { items: stored } = await host.runAs(ADMIN, () => wixCollections().query('TicketCounters', { filter: { eventId: 'bench-ours' }, limit: 100 }), 'bench');
+    const { total: distinctOrders } = await host.runAs(ADMIN, () => wixCollections().query('CounterClaims', { filter: { kind: 'order' }, limit: 1 }), 'bench');
+    const domFinal = new Map<string, number>();
+    for (const s of domSeen) domFinal.set(s.definitionId, s.unsold);
+    const exact = ours.every((id) => stored.find((s: any) => s.definitionId === id)?.unsold === real.get(id) && domFinal.get(id) === real.get(id))
+      && real.get(ours[0]!) === LIMIT - ORDERS / DEFINITIONS
+      && distinctOrders === ORDERS
+      && neverBackwards(pushes) && neverBackwards(domSeen);
+    const snapshotLatency = latencies(oursRun.confirms, pushes);
+    const domLatency = latencies(oursRun.confirms, domSeen);
+
+    // ---- naive flow: one Get Ticket Definition per webhook, no dedup, no coalescing ----
+    const naive = await createDefinitions(stack, 'bench-naive');
+    const collections = wixCollections();
+    const deps: CounterDeps = { definitions: wixTicketDefinitions(), collections, claims: collections, clock: systemClock };
+    stack.wix.stats.clear();
+    const naiveWork: Promise<unknown>[] = [];
+    await burst(stack, 'bench-naive', naive, (_name, payload) => {
+      for (const id of new Set<string>(payload.tickets.map((t: any) => t.ticketDefinitionId))) naiveWork.push(host.runAs(ADMIN, () => refreshCounters(deps, id), 'naive'));
+    });
+    await Promise.all(naiveWork);
+    await settle(stack, 500);
+    const naiveReads = definitionReads(stack);
+
+    console.log(`orders=${ORDERS} definitions=${DEFINITIONS} spread_ms=${Math.round(oursRun.spreadMs)} duplicates_delivered=${oursRun.duplicates} cold=${host.cold}`);
+    console.log(`ours:  definition reads=${oursReads}  stored=${JSON.stringify(ours.map((id) => stored.find((s: any) => s.definitionId === id)?.unsold))} truth=${JSON.stringify(ours.map((id) => real.get(id)))} dom=${JSON.stringify(ours.map((id) => domFinal.get(id)))}`);
+    console.log(`naive: definition reads=${naiveReads}`);
+    console.log(`confirm→snapshot ms p50=${p95(snapshotLatency.map((x) => x)) && Math.round(snapshotLatency.sort((a, b) => a - b)[Math.floor(snapshotLatency.length / 2)]!)} p95=${p95(snapshotLatency)}; confirm→DOM ms p95=${p95(domLatency)}`);
+    console.log(`RESULT counter calls_per_order=${(oursReads / ORDERS).toFixed(3)} naive_calls_per_order=${(naiveReads / ORDERS).toFixed(3)} exact=${exact} p95_confirm_to_snapshot_ms=${p95(snapshotLatency)} p95_confirm_to_dom_ms=${p95(domLatency)}`);
+  } finally {
+    await browser.close();
+    await stack.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
