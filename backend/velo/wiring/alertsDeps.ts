@@ -1,0 +1,46 @@
+// Composition root of the sale-alert flow inside Wix: ports bound to Wix modules and connectors;
+// settings and keys from Wix Secrets (SALE_ALERTS_SETTINGS, SALE_ALERT_UNSUBSCRIBE_KEY, VAPID_PUBLIC_KEY,
+// VAPID_PRIVATE_KEY, MAILCHIMP_API_KEY when Mailchimp is the marketing tool).
+import { getSecret } from 'wix-secrets-backend';
+import { mailchimpMarketing } from '../../connectors/mailchimp.js';
+import { webPushConnector } from '../../connectors/webPush.js';
+import { parseAlertSettings } from '../../core/alerts/alertSettings.js';
+import type { AlertsDeps } from '../../flows/alertsDeps.js';
+import type { SecretsPort } from '../../ports.js';
+import { wixCollections } from '../../wix/collections.js';
+import { wixMailer } from '../../wix/mailer.js';
+import { wixMarketing } from '../../wix/marketing.js';
+import { wixEventDetails } from '../../wix/marketingEventDetails.js';
+import { consoleLogger, systemClock } from '../../wix/runtime.js';
+import { wixTicketDefinitions } from '../../wix/ticketDefinitions.js';
+
+const secrets: SecretsPort = { getSecret };
+
+async function hasSecret(name: string): Promise<boolean> {
+  try { return !!(await getSecret(name)); } catch { return false; }
+}
+
+export async function alertsDeps(): Promise<AlertsDeps> {
+  const settings = parseAlertSettings(await getSecret('SALE_ALERTS_SETTINGS'));
+  const site = settings.siteUrl.replace(/\/$/, '');
+  const pushOn = !!settings.pushSubject && (await hasSecret('VAPID_PRIVATE_KEY'));
+  return {
+    collections: wixCollections(),
+    definitions: wixTicketDefinitions(),
+    events: wixEventDetails(site),
+    marketing: settings.marketingTool === 'mailchimp' ? mailchimpMarketing({ secrets, listId: settings.mailchimpListId! }) : wixMarketing(),
+    mailer: wixMailer(),
+    push: pushOn ? webPushConnector({ secrets, subject: settings.pushSubject! }) : null,
+    secrets,
+    clock: systemClock,
+    logger: consoleLogger,
+    config: {
+      templateId: settings.templateId,
+      unsubscribeBaseUrl: `${site}/_functions/saleAlertUnsubscribe`,
+      unsubscribeSecretName: 'SALE_ALERT_UNSUBSCRIBE_KEY',
+      siteUrl: site,
+      locale: settings.locale,
+      allowLocalPushEndpoints: site.startsWith('http://127.0.0.1') || site.startsWith('http://localhost'),
+    },
+  };
+}
