@@ -19,26 +19,30 @@ export interface JsonResponse { status: number; body: unknown; headers: Headers 
 
 const systemClock: ClockPort = { now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
-/** Token bucket: `perMinute` requests a minute, at most `burst` at once. */
+/**
+ * Paces calls to `perMinute`: each call gets the next slot on a fixed grid, so timer lateness does not
+ * lose budget (a late caller may use up to `burst` missed slots at once, never more).
+ */
 export class RatePacer {
-  private tokens: number;
-  private last: number;
+  private nextSlot: number;
   private blockedUntil = 0;
   private queue: Promise<void> = Promise.resolve();
-  constructor(readonly perMinute: number, readonly burst = 1, private clock: ClockPort = systemClock) {
-    this.tokens = burst;
-    this.last = clock.now().getTime();
+  private readonly interval: number;
+  constructor(readonly perMinute: number, readonly burst = 3, private clock: ClockPort = systemClock) {
+    this.interval = 60_000 / perMinute;
+    this.nextSlot = clock.now().getTime();
   }
   /** Waits for a slot. Callers are served in order. */
   take(): Promise<void> {
     const next = this.queue.then(async () => {
       for (;;) {
         const now = this.clock.now().getTime();
-        if (now < this.blockedUntil) { await this.clock.sleep(this.blockedUntil - now); continue; }
-        this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
-        this.last = now;
-        if (this.tokens >= 1) { this.tokens -= 1; return; }
-        await this.clock.sleep(Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute));
+        const slot = Math.max(this.nextSlot, now - this.interval * (this.burst - 1), this.blockedUntil);
+        if (slot <= now) {
+          this.nextSlot = slot + this.interval;
+          return;
+        }
+        await this.clock.sleep(Math.max(1, Math.floor(slot - now)));
       }
     });
     this.queue = next;
@@ -47,7 +51,6 @@ export class RatePacer {
   /** The target said "not before": nobody sends until then. */
   blockFor(ms: number) {
     this.blockedUntil = Math.max(this.blockedUntil, this.clock.now().getTime() + ms);
-    this.tokens = 0;
   }
 }
 

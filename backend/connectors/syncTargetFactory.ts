@@ -35,7 +35,7 @@ export function syncTargetFactory(opts: FactoryOptions): ExternalTicketingFactor
     async connect(target: SyncTargetConfig) {
       const secret = await opts.secrets.getSecret(target.secretName);
       const http = { fetch: opts.fetch, clock: opts.clock, timeoutMs: opts.timeoutMs, inlineRetries: opts.inlineRetries ?? 0, maxInlineWaitMs: 120_000 };
-      const pacer = (perMinute: number | undefined) => (perMinute ? new RatePacer(perMinute * (opts.rateShare ?? 0.97), 1, opts.clock) : null);
+      const pacer = (perMinute: number | undefined) => (perMinute ? new RatePacer(perMinute * (opts.rateShare ?? 0.97), 3, opts.clock) : null);
       if (target.kind === 'pretix') {
         const o = pretixOptions.safeParse(target.options);
         if (!o.success) throw new Error(`Sync target ${target._id}: ${o.error.issues.map((i) => i.message).join('; ')}`);

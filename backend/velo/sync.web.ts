@@ -1,0 +1,36 @@
+// Admin web methods of the sync: start (or resume) an event's initial sync, or preview it as a plan.
+// Admin only; input validated; each call stays within the web-method time budget (pages per call) and
+// answers whether to call again.
+import { Permissions, webMethod } from 'wix-web-module';
+import { z } from 'zod';
+import { planTable, summarizePlan } from '../core/sync/planSync.js';
+import { syncEvent, runHourly } from '../flows/sync.js';
+import { syncDeps } from './wiring/syncDeps.js';
+
+const input = z.object({
+  eventId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'must be a Wix event ID'),
+  targetId: z.string().trim().min(1).max(100).optional(),
+  dryRun: z.boolean().optional(),
+  restart: z.boolean().optional(),
+}).strict();
+
+export const syncEventNow = webMethod(Permissions.Admin, async (raw: unknown) => {
+  const p = input.safeParse(raw);
+  if (!p.success) throw new Error(`syncEventNow: ${p.error.issues.map((i) => `${i.path.join('.') || 'input'} ${i.message}`).join('; ')}`);
+  // Two pages (≤200 definitions) per call keeps well inside ~14 s; the run resumes on the next call.
+  const r = await syncEvent(syncDeps(), { ...p.data, maxPages: p.data.dryRun ? undefined : 2 });
+  return {
+    problems: r.problems,
+    targets: r.targets.map((t) => ({
+      targetId: t.targetId, done: t.done, resumed: t.resumed, counts: p.data.dryRun ? summarizePlan(t.plan) : t.counts,
+      plan: p.data.dryRun ? planTable(t.plan) : undefined, warnings: t.warnings, failures: t.failures,
+    })),
+    callAgain: r.targets.some((t) => !t.done),
+  };
+});
+
+/** The hourly job's work on demand (re-queue ticked dead letters, reconcile, drain). */
+export const syncRepairNow = webMethod(Permissions.Admin, async () => {
+  const r = await runHourly(syncDeps(), { maxDrains: 1, drainLimit: 50 });
+  return { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, invalid: r.reconcile.invalid, problems: r.reconcile.problems, drain: r.drain };
+});
