@@ -14,6 +14,7 @@ import type { PageDef } from './site/site-module.js';
 import { ADMIN } from './sdk-client.js';
 import { VeloHost } from './velo-host/host.js';
 import { findDemoDefinitions, seedDemo } from './demo/seed.js';
+import { ensureDemoSecrets } from './demo/secrets.js';
 import { setupCollections } from '../backend/wix/setupCollections.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -41,6 +42,8 @@ export interface StackOptions {
   pages?: PageDef[] | string;
   /** Run jobs.config on its cron schedule. Default true. */
   scheduleJobs?: boolean;
+  /** Fill the local secrets file with demo settings and keys where missing (default true). */
+  demoSecrets?: boolean;
   /** API keys accepted as admin (e.g. for `npm run sync`). */
   apiKeys?: string[];
 }
@@ -73,9 +76,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const freshDb = !fs.existsSync(dbFile);
 
   const hub = new RealtimeHub();
+  const secretsFile = opts.secretsFile ?? path.join(dataDir, 'secrets.json');
   const host = new VeloHost({
     siteDir, hub, cold: opts.cold,
-    secretsFile: opts.secretsFile ?? path.join(dataDir, 'secrets.json'),
+    secretsFile,
     scheduleJobs: opts.scheduleJobs ?? true,
   });
   const pages = resolvePages(opts.pages);
@@ -97,6 +101,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   }
   const close = async () => { await host.stop(); await wix.close(); };
   try {
+    if (opts.demoSecrets ?? true) ensureDemoSecrets(secretsFile, baseUrl);
     await host.start(baseUrl);
     // Collections are created by the package's own setup code, through the SDK, as the site owner.
     await host.runAs(ADMIN, () => setupCollections(), 'setupCollections');

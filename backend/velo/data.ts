@@ -1,6 +1,7 @@
 // Data hooks (`<Collection>_<hook>`): they run for writes from code, REST and the CMS dashboard alike.
 import { counterChannel, publicSnapshot } from '../core/counter/counterChannel.js';
 import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
+import { syncRowProblems, type SyncConfigCollection } from '../core/sync/checkSyncRow.js';
 import { wixRealtime } from '../wix/realtime.js';
 
 async function pushCounter(item: CounterSnapshot) {
@@ -15,3 +16,19 @@ export async function TicketCounters_afterRemove(item: CounterSnapshot) {
   await wixRealtime.publish(counterChannel(item.definitionId), { type: 'removed', id: item._id });
   return item;
 }
+
+/** Throwing refuses the write; Wix shows the message to whoever made it (the CMS shows it to the owner). */
+function refuseInvalid(collection: SyncConfigCollection) {
+  return (item: Record<string, unknown>) => {
+    const problems = syncRowProblems(collection, item);
+    if (problems) throw new Error(problems);
+    return item;
+  };
+}
+
+export const SyncTargets_beforeInsert = refuseInvalid('SyncTargets');
+export const SyncTargets_beforeUpdate = refuseInvalid('SyncTargets');
+export const SyncEventMappings_beforeInsert = refuseInvalid('SyncEventMappings');
+export const SyncEventMappings_beforeUpdate = refuseInvalid('SyncEventMappings');
+export const SyncFieldMappings_beforeInsert = refuseInvalid('SyncFieldMappings');
+export const SyncFieldMappings_beforeUpdate = refuseInvalid('SyncFieldMappings');

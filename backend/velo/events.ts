@@ -1,7 +1,11 @@
-// Backend events (Velo names, `<module>_<event>`). Thin: parse, hand to a flow, let Wix acknowledge.
+// Backend events (Velo names, `<module>_<event>`). Thin: parse, hand to the flows, let Wix acknowledge.
 // Wix redelivers unacknowledged events for up to 48 h, so every flow here tolerates duplicates.
 import { handleOrderEvent, refreshCounters } from '../flows/counter.js';
+import { onDefinitionChanged as alertsOnDefinitionChanged, onSaleStarted } from '../flows/alerts.js';
+import { onDefinitionChanged as syncOnDefinitionChanged } from '../flows/sync.js';
 import { counterDeps } from './wiring/counterDeps.js';
+import { alertsDeps } from './wiring/alertsDeps.js';
+import { syncDeps } from './wiring/syncDeps.js';
 import { consoleLogger } from '../wix/runtime.js';
 
 export async function wixEvents_onOrderConfirmed(event: unknown) {
@@ -17,18 +21,48 @@ export async function wixEvents_onOrderDeleted(event: unknown) {
   await handleOrderEvent(counterDeps(), 'deleted', event);
 }
 
+/** Runs each flow on its own: one failing (say, a missing secret) never stops the others. */
+async function each(what: string, tasks: Record<string, () => Promise<unknown>>) {
+  const names = Object.keys(tasks);
+  const results = await Promise.allSettled(names.map((n) => tasks[n]!()));
+  results.forEach((r, i) => {
+    if (r.status === 'rejected') consoleLogger.error(`${what}: ${names[i]} failed`, { error: String((r.reason as Error)?.message ?? r.reason) });
+  });
+}
+
 /** Legacy payload `{timestamp, eventId, ticketDefinitionId}`: a trigger only; the flows re-read. */
-function definitionIdOf(event: unknown): string | null {
-  const id = (event as { ticketDefinitionId?: unknown } | null)?.ticketDefinitionId;
-  return typeof id === 'string' && id.length > 0 && id.length <= 100 ? id : null;
+function definitionChange(event: unknown): { definitionId: string; eventId: string | null } | null {
+  const e = event as { ticketDefinitionId?: unknown; eventId?: unknown } | null;
+  const id = e?.ticketDefinitionId;
+  if (typeof id !== 'string' || !id || id.length > 100) return null;
+  return { definitionId: id, eventId: typeof e?.eventId === 'string' ? e.eventId : null };
 }
 
 async function onDefinitionChanged(event: unknown) {
-  const id = definitionIdOf(event);
-  if (!id) return consoleLogger.warn('Ticket definition event without a definition ID', { event });
-  await refreshCounters(counterDeps(), id);
+  const change = definitionChange(event);
+  if (!change) return consoleLogger.warn('Ticket definition event without a definition ID', { event });
+  await each('Ticket definition change', {
+    counter: () => refreshCounters(counterDeps(), change.definitionId),
+    // Queued in the outbox and delivered at once; failures stay queued for the hourly drain.
+    sync: () => syncOnDefinitionChanged(syncDeps(), change.definitionId),
+    alerts: async () => alertsOnDefinitionChanged(await alertsDeps(), change),
+  });
 }
 
 export const wixEvents_onTicketDefinitionCreated = onDefinitionChanged;
 export const wixEvents_onTicketDefinitionUpdated = onDefinitionChanged;
 export const wixEvents_onTicketDefinitionDeleted = onDefinitionChanged;
+
+/**
+ * V3 "sale started" (`{data: {ticketDefinition}, metadata}`; "may be delayed"). Its Velo name is
+ * unconfirmed: if Wix never calls it, the hourly sweep (jobs.config) still sends every alert, once.
+ */
+export async function wixEventsV2_onTicketDefinitionSaleStarted(event: unknown) {
+  const e = event as { data?: { ticketDefinition?: { _id?: unknown; id?: unknown } }; metadata?: { entityId?: unknown } } | null;
+  const id = e?.data?.ticketDefinition?._id ?? e?.data?.ticketDefinition?.id ?? e?.metadata?.entityId;
+  if (typeof id !== 'string' || !id) return consoleLogger.warn('Sale-started event without a definition ID', { event });
+  await each('Sale started', {
+    counter: () => refreshCounters(counterDeps(), id),
+    alerts: async () => onSaleStarted(await alertsDeps(), id),
+  });
+}

@@ -1,6 +1,10 @@
 // Scheduled jobs (see jobs.config). Each runs within Velo's time limits and reports what it did.
 import { repairCounters as repair } from '../flows/counter.js';
+import { sweep } from '../flows/alerts.js';
+import { runHourly } from '../flows/sync.js';
 import { counterDeps } from './wiring/counterDeps.js';
+import { alertsDeps } from './wiring/alertsDeps.js';
+import { syncDeps } from './wiring/syncDeps.js';
 import { consoleLogger } from '../wix/runtime.js';
 
 /** Hourly: refresh counters of definitions on sale, in case an order event was missed. */
@@ -8,4 +12,18 @@ export async function repairCounters() {
   const result = await repair(counterDeps());
   consoleLogger.info('Counter repair done', result);
   return result;
+}
+
+/** Hourly: send the sale alerts that are due; the guarantee behind the sale-started trigger. */
+export async function sweepSaleAlerts() {
+  const result = await sweep(await alertsDeps());
+  consoleLogger.info('Sale alert sweep', { ...result });
+  return result;
+}
+
+/** Hourly: re-queue dead letters the owner marked for retry, repair drift, drain the sync outbox. */
+export async function syncHourly() {
+  const r = await runHourly(syncDeps());
+  consoleLogger.info('Sync hourly run', { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, drain: r.drain });
+  return r;
 }

@@ -29,52 +29,12 @@ var COLLECTIONS = {
     ],
     permissions: { read: "ANYONE", insert: "ADMIN", update: "ADMIN", remove: "ADMIN" }
   },
-  /** Dedup of order deliveries: `_id` = order number + change. */
-  CounterOrderEvents: { id: "CounterOrderEvents", displayName: "Counter order events", fields: [{ key: "receivedAt", type: "TEXT" }], permissions: admin },
-  /** One item per (definition, time slot): whoever inserts it refreshes that definition at the slot's end. */
-  CounterRefreshSlots: { id: "CounterRefreshSlots", displayName: "Counter refresh slots", fields: [{ key: "definitionId", type: "TEXT" }, { key: "slotEnd", type: "TEXT" }], permissions: admin },
-  // --- alerts ---
-  /** One per (email, event), `_id` = subscriptionId(email, eventId). Written only by the subscribe web method (elevated). */
-  SaleAlertSubscriptions: {
-    id: "SaleAlertSubscriptions",
-    displayName: "Sale alert subscriptions",
-    fields: [
-      { key: "email", type: "TEXT" },
-      { key: "eventId", type: "TEXT" },
-      { key: "channels", type: "ARRAY" },
-      { key: "push", type: "OBJECT" },
-      { key: "contactId", type: "TEXT" },
-      { key: "status", type: "TEXT" },
-      { key: "consentAt", type: "TEXT" },
-      { key: "unsubscribedAt", type: "TEXT" },
-      { key: "updatedAt", type: "TEXT" },
-      { key: "locale", type: "TEXT" }
-    ],
-    permissions: admin
-  },
-  /** The exactly-once log: `_id` = subscription:definition:channel, inserted before the send. */
-  SaleAlertDeliveries: {
-    id: "SaleAlertDeliveries",
-    displayName: "Sale alert deliveries",
-    fields: [
-      { key: "subscriptionId", type: "TEXT" },
-      { key: "definitionId", type: "TEXT" },
-      { key: "eventId", type: "TEXT" },
-      { key: "channel", type: "TEXT" },
-      { key: "status", type: "TEXT" },
-      { key: "saleStart", type: "TEXT" },
-      { key: "claimedAt", type: "TEXT" },
-      { key: "finishedAt", type: "TEXT" },
-      { key: "error", type: "TEXT" }
-    ],
-    permissions: admin
-  },
-  /** Events somebody subscribed to (`_id` = eventId): what a sweep reads definitions for. */
-  SaleAlertEvents: { id: "SaleAlertEvents", displayName: "Sale alert events", fields: [{ key: "firstSubscribedAt", type: "TEXT" }], permissions: admin },
-  /** Sweep cursor (`_id` = 'cursor') and per-sale "done" markers (`_id` = done:<definition>:<start>). */
-  SaleAlertSweeps: { id: "SaleAlertSweeps", displayName: "Sale alert sweeps", fields: [{ key: "cursor", type: "OBJECT" }, { key: "at", type: "TEXT" }], permissions: admin },
-  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)). */
-  SaleAlertRateLimits: { id: "SaleAlertRateLimits", displayName: "Sale alert rate limits", fields: [{ key: "attempts", type: "ARRAY" }, { key: "updatedAt", type: "TEXT" }], permissions: admin },
+  /**
+   * Exactly-once claims of the counter flow, taken in one bulk insert per order event:
+   * `order:<order>:<change>` drops redelivered events; `slot:<definition>:<slot>` makes one invocation
+   * per definition and time slot the one that refreshes it. Pruned by the repair job after 72 h.
+   */
+  CounterClaims: { id: "CounterClaims", displayName: "Counter claims", fields: [{ key: "kind", type: "TEXT" }, { key: "definitionId", type: "TEXT" }, { key: "at", type: "TEXT" }], permissions: admin },
   // --- sync ---
   /** External systems: kind, base URL, the *name* of the Wix secret with the token, delete behaviour, kind options. */
   SyncTargets: {
@@ -156,7 +116,10 @@ var COLLECTIONS = {
       { key: "firstFailureAt", type: "TEXT" },
       { key: "nextAttemptAt", type: "TEXT" },
       { key: "lastError", type: "TEXT" },
-      { key: "retry", type: "BOOLEAN" }
+      { key: "retry", type: "BOOLEAN" },
+      { key: "createKey", type: "TEXT" },
+      { key: "createTried", type: "TEXT" },
+      { key: "refused", type: "BOOLEAN" }
     ],
     permissions: admin
   },
@@ -176,7 +139,49 @@ var COLLECTIONS = {
       { key: "updatedAt", type: "TEXT" }
     ],
     permissions: admin
-  }
+  },
+  // --- alerts ---
+  /** One per (email, event), `_id` = subscriptionId(email, eventId). Written only by the subscribe web method (elevated). */
+  SaleAlertSubscriptions: {
+    id: "SaleAlertSubscriptions",
+    displayName: "Sale alert subscriptions",
+    fields: [
+      { key: "email", type: "TEXT" },
+      { key: "eventId", type: "TEXT" },
+      { key: "channels", type: "ARRAY" },
+      { key: "push", type: "OBJECT" },
+      { key: "contactId", type: "TEXT" },
+      { key: "status", type: "TEXT" },
+      { key: "consentAt", type: "TEXT" },
+      { key: "unsubscribedAt", type: "TEXT" },
+      { key: "updatedAt", type: "TEXT" },
+      { key: "locale", type: "TEXT" }
+    ],
+    permissions: admin
+  },
+  /** The exactly-once log: `_id` = subscription:definition:channel, inserted before the send. */
+  SaleAlertDeliveries: {
+    id: "SaleAlertDeliveries",
+    displayName: "Sale alert deliveries",
+    fields: [
+      { key: "subscriptionId", type: "TEXT" },
+      { key: "definitionId", type: "TEXT" },
+      { key: "eventId", type: "TEXT" },
+      { key: "channel", type: "TEXT" },
+      { key: "status", type: "TEXT" },
+      { key: "saleStart", type: "TEXT" },
+      { key: "claimedAt", type: "TEXT" },
+      { key: "finishedAt", type: "TEXT" },
+      { key: "error", type: "TEXT" }
+    ],
+    permissions: admin
+  },
+  /** Events somebody subscribed to (`_id` = eventId): what a sweep reads definitions for. */
+  SaleAlertEvents: { id: "SaleAlertEvents", displayName: "Sale alert events", fields: [{ key: "firstSubscribedAt", type: "TEXT" }], permissions: admin },
+  /** Sweep cursor (`_id` = 'cursor') and per-sale "done" markers (`_id` = done:<definition>:<start>). */
+  SaleAlertSweeps: { id: "SaleAlertSweeps", displayName: "Sale alert sweeps", fields: [{ key: "cursor", type: "OBJECT" }, { key: "at", type: "TEXT" }], permissions: admin },
+  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)). */
+  SaleAlertRateLimits: { id: "SaleAlertRateLimits", displayName: "Sale alert rate limits", fields: [{ key: "attempts", type: "ARRAY" }, { key: "updatedAt", type: "TEXT" }], permissions: admin }
 };
 var ALL_COLLECTIONS = Object.values(COLLECTIONS);
 
@@ -235,7 +240,7 @@ function counterSnapshots(def, readAt) {
 }
 function isNewerSnapshot(candidate, stored) {
   if (!stored) return true;
-  return Date.parse(candidate.readAt) > Date.parse(stored.readAt);
+  return Date.parse(candidate.readAt) >= Date.parse(stored.readAt);
 }
 function snapshotsToWrite(fresh, stored) {
   const byId = new Map(stored.map((s) => [s._id, s]));
@@ -258,18 +263,6 @@ var orderEventSchema = z.object({
   status: z.string().max(40).optional(),
   tickets: z.array(z.object({ ticketDefinitionId: z.string().min(1).max(100) }).passthrough()).max(1e3).default([])
 }).passthrough();
-
-// backend/ports.ts
-var DuplicateItemError = class extends Error {
-  constructor(collection, id) {
-    super(`Item ${id} already exists in ${collection}`);
-    this.collection = collection;
-    this.id = id;
-    this.name = "DuplicateItemError";
-  }
-  collection;
-  id;
-};
 
 // backend/flows/counter.ts
 var C = COLLECTIONS;
@@ -323,6 +316,18 @@ function publicSnapshot(s) {
 // backend/wix/collections.ts
 import { items } from "@wix/data";
 import { auth } from "@wix/essentials";
+
+// backend/ports.ts
+var DuplicateItemError = class extends Error {
+  constructor(collection, id) {
+    super(`Item ${id} already exists in ${collection}`);
+    this.collection = collection;
+    this.id = id;
+    this.name = "DuplicateItemError";
+  }
+  collection;
+  id;
+};
 
 // backend/wix/sdkErrors.ts
 function sdkErrorStatus(e) {
@@ -384,6 +389,7 @@ function wixCollections() {
   const remove = auth.elevate(items.remove);
   const query = auth.elevate(items.query);
   const bulkSave = auth.elevate(items.bulkSave);
+  const bulkInsert = auth.elevate(items.bulkInsert);
   return {
     async get(collection, id) {
       return await get(collection, id) ?? null;
@@ -409,6 +415,12 @@ function wixCollections() {
       if (opts.skip) q = q.skip(opts.skip);
       const res = await q.find({ returnTotalCount: true });
       return { items: res.items, total: res.totalCount };
+    },
+    async claim(collection, list) {
+      const res = await bulkInsert(collection, list);
+      const failed = res.errors.filter((e) => !String(e.code ?? e.message).includes(ITEM_EXISTS));
+      if (failed.length) throw Object.assign(new Error(`claim in ${collection}: ${failed[0].message}`), { errors: failed });
+      return new Set(res.insertedItemIds);
     },
     async bulkSave(collection, list) {
       for (let i = 0; i < list.length; i += MAX_BULK) {
@@ -480,7 +492,8 @@ var consoleLogger = {
 
 // backend/velo/wiring/counterDeps.ts
 function counterDeps() {
-  return { definitions: wixTicketDefinitions(), collections: wixCollections(), clock: systemClock, logger: consoleLogger };
+  const collections = wixCollections();
+  return { definitions: wixTicketDefinitions(), collections, claims: collections, clock: systemClock, logger: consoleLogger };
 }
 
 // backend/velo/counter.web.ts

@@ -26,6 +26,446 @@ function publicSnapshot(s) {
   };
 }
 
+// backend/core/sync/mappingRows.ts
+import { z } from "zod";
+
+// backend/core/sync/sourcePaths.ts
+function mainPrice(def) {
+  const p = def.pricingMethod;
+  return p.fixedPrice ?? p.guestPrice ?? p.pricingOptions?.optionDetails[0]?.price ?? null;
+}
+function pricingKind(def) {
+  const p = def.pricingMethod;
+  if (p.pricingOptions?.optionDetails.length) return "OPTIONS";
+  if (p.guestPrice) return "GUEST";
+  if (p.free || p.fixedPrice && /^0+(\.0+)?$/.test(p.fixedPrice.value)) return "FREE";
+  return "FIXED";
+}
+var priceOptions = (def) => (def.pricingMethod.pricingOptions?.optionDetails ?? []).map((o) => ({ optionId: o.optionId, name: o.name, price: { ...o.price } }));
+var SOURCE_PATHS = {
+  id: { describe: "Wix ticket definition ID", read: (d) => d._id },
+  eventId: { describe: "Wix event ID", read: (d) => d.eventId },
+  externalEventId: { describe: "external event ID from the event mapping", read: (_d, c) => c.externalEventId },
+  revision: { describe: "revision of the definition", read: (d) => d.revision },
+  name: { describe: "ticket name", read: (d) => d.name },
+  description: { describe: "ticket description", read: (d) => d.description ?? null },
+  policyText: { describe: "ticket policy text", read: (d) => d.policyText ?? null },
+  hidden: { describe: "hidden from the event page", read: (d) => d.hidden },
+  pricingKind: { describe: "FIXED, GUEST (pay what you want), OPTIONS or FREE", read: pricingKind },
+  pricingType: { describe: "STANDARD or DONATION", read: (d) => d.pricingMethod.pricingType ?? "STANDARD" },
+  free: { describe: "whether the ticket is free", read: (d) => pricingKind(d) === "FREE" },
+  price: { describe: "price {value, currency} (fixed, guest minimum or first option)", read: mainPrice },
+  "price.value": { describe: "price amount as a decimal string", read: (d) => mainPrice(d)?.value ?? null },
+  "price.currency": { describe: "price currency code", read: (d) => mainPrice(d)?.currency ?? null },
+  priceOptions: { describe: "list of price options {optionId, name, price}", read: priceOptions },
+  limited: { describe: "whether the quantity is limited", read: (d) => d.limited },
+  initialLimit: { describe: "quantity limit as set (null = unlimited)", read: (d) => d.limited ? d.initialLimit ?? null : null },
+  actualLimit: { describe: "current quantity limit (null = unlimited)", read: (d) => d.limited ? d.actualLimit ?? d.initialLimit ?? null : null },
+  limitPerCheckout: { describe: "maximum tickets per checkout", read: (d) => d.limitPerCheckout ?? null },
+  "salesDetails.unsoldCount": { describe: "unsold tickets (null = unlimited)", read: (d) => d.salesDetails?.unsoldCount ?? null },
+  "salesDetails.soldCount": { describe: "sold tickets", read: (d) => d.salesDetails?.soldCount ?? null },
+  "salesDetails.reservedCount": { describe: "reserved tickets", read: (d) => d.salesDetails?.reservedCount ?? null },
+  "salesDetails.soldOut": { describe: "sold out", read: (d) => d.salesDetails?.soldOut ?? null },
+  "salePeriod.startDate": { describe: "sale start (date)", read: (d) => d.salePeriod?.startDate ?? null },
+  "salePeriod.endDate": { describe: "sale end (date)", read: (d) => d.salePeriod?.endDate ?? null },
+  "salePeriod.displayNotOnSale": { describe: "show the ticket before/after its sale period", read: (d) => d.salePeriod?.displayNotOnSale ?? false },
+  saleStatus: { describe: "SALE_SCHEDULED, SALE_STARTED or SALE_ENDED", read: (d) => d.saleStatus ?? null },
+  feeType: { describe: "FEE_INCLUDED, FEE_ADDED_AT_CHECKOUT or NO_FEE", read: (d) => d.feeType ?? null }
+};
+var SOURCE_PATH_NAMES = Object.keys(SOURCE_PATHS);
+function readSource(path, def, ctx) {
+  const s = SOURCE_PATHS[path];
+  if (!s) throw new Error(`unknown source path "${path}"`);
+  return s.read(def, ctx);
+}
+function closestNames(input, names, max = 3) {
+  const dist = (a, b) => {
+    const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) dp[0][j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return dp[a.length][b.length];
+  };
+  const lower = input.toLowerCase();
+  return names.map((n) => ({ n, d: dist(lower, n.toLowerCase()) })).filter((x) => x.d <= Math.max(2, Math.floor(x.n.length / 3))).sort((a, b) => a.d - b.d).slice(0, max).map((x) => x.n);
+}
+
+// backend/core/sync/money.ts
+var EXPONENTS = {
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4
+};
+var MoneyError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "MoneyError";
+  }
+};
+function currencyExponent(currency) {
+  const c = currency.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(c)) throw new MoneyError(`"${currency}" is not a three-letter currency code`);
+  return EXPONENTS[c] ?? 2;
+}
+var DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
+function toMinorUnits(value, currency) {
+  const m = DECIMAL.exec(value.trim());
+  if (!m) throw new MoneyError(`"${value}" is not a decimal amount`);
+  const exp = currencyExponent(currency);
+  const [, sign, whole, frac = ""] = m;
+  const extra = frac.slice(exp);
+  if (/[1-9]/.test(extra)) throw new MoneyError(`"${value}" has more decimals than ${currency.toUpperCase()} allows (${exp})`);
+  const digits = whole + frac.slice(0, exp).padEnd(exp, "0");
+  const n = BigInt(digits);
+  return sign && n !== 0n ? -n : n;
+}
+function fromMinorUnits(minor, currency) {
+  const exp = currencyExponent(currency);
+  const neg = minor < 0n;
+  const digits = (neg ? -minor : minor).toString().padStart(exp + 1, "0");
+  const whole = digits.slice(0, digits.length - exp);
+  const frac = digits.slice(digits.length - exp);
+  return `${neg ? "-" : ""}${whole}${exp ? `.${frac}` : ""}`;
+}
+function normalizeDecimal(value, currency) {
+  return fromMinorUnits(toMinorUnits(value, currency), currency);
+}
+function eventbriteCost(money) {
+  return `${money.currency.toUpperCase()},${toMinorUnits(money.value, money.currency).toString()}`;
+}
+function isMoney(v) {
+  return !!v && typeof v === "object" && typeof v.value === "string" && typeof v.currency === "string";
+}
+
+// backend/core/sync/transforms.ts
+var TransformError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "TransformError";
+  }
+};
+var none = () => void 0;
+var isBlank = (v) => v === null || v === void 0;
+function parseLiteral(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+function moneyOf(value, currencyArg2) {
+  if (isMoney(value)) return value;
+  if (typeof value === "string" || typeof value === "number") {
+    if (!currencyArg2) throw new TransformError('the value is a plain amount; set the currency code as the transform argument (e.g. USD) or map "price"');
+    return { value: String(value), currency: currencyArg2 };
+  }
+  throw new TransformError(`expected a price, got ${JSON.stringify(value)}`);
+}
+var currencyArg = { required: false, describe: "currency code used when the source is a plain amount, e.g. USD" };
+var parseCurrency = (a) => {
+  if (!a) return null;
+  if (!/^[A-Za-z]{3}$/.test(a.trim())) throw new TransformError(`"${a}" is not a three-letter currency code`);
+  return a.trim().toUpperCase();
+};
+var PLACEHOLDER = /\{([^{}]+)\}/g;
+var TRANSFORMS = {
+  none: { describe: "copy the value as it is", parseArg: none, apply: (v) => v },
+  moneyToMinor: {
+    describe: 'price to an integer of minor units ("25.00" USD \u2192 2500)',
+    arg: currencyArg,
+    parseArg: parseCurrency,
+    apply: (v, cur) => {
+      if (isBlank(v)) return null;
+      const m = moneyOf(v, cur);
+      const n = toMinorUnits(m.value, m.currency);
+      if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < -BigInt(Number.MAX_SAFE_INTEGER)) throw new TransformError(`${m.value} ${m.currency} is too large`);
+      return Number(n);
+    }
+  },
+  moneyToDecimal: {
+    describe: `price to a decimal string with the currency's decimals ("25.5" USD \u2192 "25.50")`,
+    arg: currencyArg,
+    parseArg: parseCurrency,
+    apply: (v, cur) => isBlank(v) ? null : ((m) => normalizeDecimal(m.value, m.currency))(moneyOf(v, cur))
+  },
+  moneyToEventbrite: {
+    describe: `price to Eventbrite's cost format ("25.00" USD \u2192 "USD,2500")`,
+    arg: currencyArg,
+    parseArg: parseCurrency,
+    apply: (v, cur) => isBlank(v) ? null : eventbriteCost(moneyOf(v, cur))
+  },
+  dateToIsoUtc: {
+    describe: 'date to ISO-8601 in UTC ("2025-05-01T10:00:00.000Z")',
+    parseArg: none,
+    apply: (v) => {
+      if (isBlank(v) || v === "") return null;
+      const d = v instanceof Date ? v : typeof v === "string" || typeof v === "number" ? new Date(v) : null;
+      if (!d || Number.isNaN(d.getTime())) throw new TransformError(`${JSON.stringify(v)} is not a date`);
+      return d.toISOString();
+    }
+  },
+  not: {
+    describe: "true \u2194 false (e.g. hidden \u2192 active)",
+    parseArg: none,
+    apply: (v) => {
+      if (isBlank(v)) return null;
+      if (typeof v !== "boolean") throw new TransformError(`"not" needs true or false, got ${JSON.stringify(v)}`);
+      return !v;
+    }
+  },
+  constant: {
+    describe: "always the argument (JSON or text), whatever the source",
+    arg: { required: true, describe: 'the value, e.g. true, 1 or "Admission"' },
+    parseArg: (a) => {
+      if (a === null) throw new TransformError('"constant" needs the value as its argument');
+      return parseLiteral(a);
+    },
+    apply: (_v, a) => structuredClone(a)
+  },
+  lookup: {
+    describe: 'replace the value using a table; "*" is the fallback',
+    arg: { required: true, describe: 'a JSON object, e.g. {"FEE_INCLUDED": true, "*": false}' },
+    parseArg: (a) => {
+      let t;
+      try {
+        t = JSON.parse(a ?? "");
+      } catch {
+        throw new TransformError('"lookup" needs a JSON object as its argument, e.g. {"SALE_STARTED": "on sale", "*": "closed"}');
+      }
+      if (!t || typeof t !== "object" || Array.isArray(t)) throw new TransformError("the lookup table must be a JSON object");
+      return t;
+    },
+    apply: (v, table) => {
+      const key = isBlank(v) ? "null" : String(v);
+      if (Object.hasOwn(table, key)) return structuredClone(table[key]);
+      if (Object.hasOwn(table, "*")) return structuredClone(table["*"]);
+      throw new TransformError(`${JSON.stringify(v)} is not in the lookup table (keys: ${Object.keys(table).join(", ")}) and there is no "*" fallback`);
+    }
+  },
+  template: {
+    describe: 'text with {placeholders}: {value} or any source path, e.g. "{name} ({price.currency})"',
+    arg: { required: true, describe: "the template text" },
+    parseArg: (a) => {
+      if (!a) throw new TransformError('"template" needs the text as its argument, e.g. "{name} \u2013 {eventId}"');
+      const unknown = [...a.matchAll(PLACEHOLDER)].map((m) => m[1].trim()).filter((p) => p !== "value" && !SOURCE_PATHS[p]);
+      if (unknown.length) throw new TransformError(`unknown placeholder ${unknown.map((u) => `{${u}}`).join(", ")}; use {value} or one of: ${SOURCE_PATH_NAMES.join(", ")}`);
+      return a;
+    },
+    apply: (v, tpl, env) => tpl.replace(PLACEHOLDER, (_m, p) => {
+      const x = p.trim() === "value" ? v : readSource(p.trim(), env.def, env.source);
+      if (isBlank(x)) return "";
+      return isMoney(x) ? `${x.value} ${x.currency}` : typeof x === "object" ? JSON.stringify(x) : String(x);
+    })
+  },
+  number: {
+    describe: 'text to a number ("12" \u2192 12)',
+    parseArg: none,
+    apply: (v) => {
+      if (isBlank(v) || v === "") return null;
+      const n = typeof v === "number" ? v : Number(v);
+      if (!Number.isFinite(n)) throw new TransformError(`${JSON.stringify(v)} is not a number`);
+      return n;
+    }
+  },
+  text: { describe: "the value as text", parseArg: none, apply: (v) => isBlank(v) ? null : typeof v === "object" ? JSON.stringify(v) : String(v) }
+};
+var TRANSFORM_NAMES = Object.keys(TRANSFORMS);
+var isTransformName = (n) => Object.hasOwn(TRANSFORMS, n);
+function compileTransform(name, arg) {
+  const spec = TRANSFORMS[name];
+  const parsed = spec.parseArg(arg === "" ? null : arg);
+  return { name, run: (value, env) => spec.apply(value, parsed, env) };
+}
+
+// backend/core/sync/mappingRows.ts
+var optionalText = z.string().nullish().transform((v) => v === void 0 || v === null || v.trim() === "" ? null : v);
+var fieldMappingRowSchema = z.object({
+  _id: z.string().min(1),
+  targetId: z.string().trim().min(1, "choose the sync target this row belongs to"),
+  sourcePath: z.string().trim().min(1, "enter the ticket definition field to read (source path)"),
+  targetField: z.string().trim().min(1, "enter the field to write on the other system (target field)"),
+  transform: optionalText,
+  transformArg: optionalText,
+  default: optionalText,
+  required: z.boolean().nullish().transform((v) => v === true),
+  enabled: z.boolean().nullish().transform((v) => v !== false),
+  position: z.number().nullish()
+});
+var TARGET_FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+function listSourcePaths() {
+  return SOURCE_PATH_NAMES.map((p) => `${p} (${SOURCE_PATHS[p].describe})`).join("; ");
+}
+function listTransforms() {
+  return TRANSFORM_NAMES.map((t) => `${t} (${TRANSFORMS[t].describe})`).join("; ");
+}
+function didYouMean(input, names) {
+  const near = closestNames(input, names);
+  return near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : "";
+}
+function checkMappingRow(input) {
+  const parsed = fieldMappingRowSchema.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`) };
+  }
+  const row = parsed.data;
+  const errors = [];
+  if (!SOURCE_PATHS[row.sourcePath]) {
+    errors.push(`Source path "${row.sourcePath}" is not a ticket definition field.${didYouMean(row.sourcePath, SOURCE_PATH_NAMES)} Valid source paths: ${listSourcePaths()}.`);
+  }
+  if (!TARGET_FIELD.test(row.targetField)) {
+    errors.push(`Target field "${row.targetField}" must be a field name or a dotted path such as "name.en" (letters, digits and _ only).`);
+  }
+  const name = row.transform ?? "none";
+  let transform = null;
+  if (!isTransformName(name)) {
+    errors.push(`Transform "${name}" is not known.${didYouMean(name, TRANSFORM_NAMES)} Known transforms: ${listTransforms()}.`);
+  } else {
+    const spec = TRANSFORMS[name];
+    if (!spec.arg && row.transformArg !== null) {
+      errors.push(`Transform "${name}" takes no argument; clear "transformArg" (it holds ${JSON.stringify(row.transformArg)}).`);
+    } else {
+      try {
+        transform = compileTransform(name, row.transformArg);
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        errors.push(`Transform argument for "${name}": ${msg}${spec.arg ? ` (expected: ${spec.arg.describe})` : ""}.`);
+      }
+    }
+  }
+  if (errors.length || !transform) return { ok: false, errors };
+  let defaultValue = null;
+  if (row.default !== null) {
+    try {
+      defaultValue = JSON.parse(row.default);
+    } catch {
+      defaultValue = row.default;
+    }
+  }
+  return { ok: true, mapping: { row, transform, defaultValue } };
+}
+
+// backend/core/sync/syncRows.ts
+import { z as z2 } from "zod";
+var optionalText2 = z2.string().nullish().transform((v) => v == null || v.trim() === "" ? null : v.trim());
+var TARGET_KINDS = ["pretix", "signedRest"];
+var DELETE_BEHAVIOURS = ["delete", "deactivate", "ignore"];
+var syncTargetRowSchema = z2.object({
+  _id: z2.string().min(1),
+  title: optionalText2,
+  kind: z2.enum(TARGET_KINDS, { error: `kind must be one of: ${TARGET_KINDS.join(", ")}` }),
+  baseUrl: z2.string().trim().url({ error: "baseUrl must be a full URL such as https://pretix.eu/api/v1" }).refine((u) => /^https?:\/\//.test(u), "baseUrl must start with https:// (or http:// for a local test server)"),
+  secretName: z2.string().trim().min(1, "secretName must name the Wix secret that holds the token (Secrets Manager), not the token itself").refine((s) => !/^(whsec_|[A-Za-z0-9]{40,})/.test(s), "secretName looks like a token: store the token in Wix Secrets Manager and enter its name here"),
+  enabled: z2.boolean().nullish().transform((v) => v !== false),
+  deleteBehaviour: z2.enum(DELETE_BEHAVIOURS, { error: `deleteBehaviour must be one of: ${DELETE_BEHAVIOURS.join(", ")}` }).nullish().transform((v) => v ?? "deactivate"),
+  options: z2.record(z2.string(), z2.unknown()).nullish().transform((v) => v ?? {})
+});
+var eventMappingRowSchema = z2.object({
+  _id: z2.string().min(1),
+  targetId: z2.string().trim().min(1, "choose the sync target"),
+  eventId: z2.string().trim().min(1, "enter the Wix event ID"),
+  externalEventId: z2.string().trim().min(1, "enter the event ID (or slug) on the other system"),
+  enabled: z2.boolean().nullish().transform((v) => v !== false)
+});
+var LINK_STATUSES = ["active", "deleted", "failed"];
+var syncLinkSchema = z2.object({
+  _id: z2.string(),
+  targetId: z2.string(),
+  definitionId: z2.string(),
+  eventId: z2.string(),
+  externalEventId: z2.string(),
+  /** Recorded once when the external item is created; never overwritten. */
+  externalId: z2.string(),
+  refs: z2.record(z2.string(), z2.unknown()).nullish().transform((v) => v ?? {}),
+  lastRevision: z2.string(),
+  payloadHash: z2.string().nullish().transform((v) => v ?? ""),
+  status: z2.enum(LINK_STATUSES),
+  lastError: z2.string().nullish().transform((v) => v ?? null),
+  warnings: z2.array(z2.string()).nullish().transform((v) => v ?? []),
+  linkedAt: z2.string(),
+  updatedAt: z2.string()
+});
+var OUTBOX_STATES = ["pending", "dead"];
+var outboxItemSchema = z2.object({
+  _id: z2.string(),
+  targetId: z2.string(),
+  definitionId: z2.string(),
+  eventId: z2.string(),
+  externalEventId: z2.string(),
+  action: z2.enum(["upsert", "delete"]),
+  revision: z2.string(),
+  payload: z2.record(z2.string(), z2.unknown()).nullish().transform((v) => v ?? null),
+  payloadHash: z2.string().nullish().transform((v) => v ?? ""),
+  idempotencyKey: z2.string(),
+  state: z2.enum(OUTBOX_STATES),
+  attempt: z2.number().int().nonnegative(),
+  enqueuedAt: z2.string(),
+  firstFailureAt: z2.string().nullish().transform((v) => v ?? null),
+  nextAttemptAt: z2.string(),
+  lastError: z2.string().nullish().transform((v) => v ?? null),
+  /**
+   * Key of the first create attempt for a definition not yet linked. Kept across newer changes so a
+   * create whose answer was lost is replayed by the target, never made twice.
+   */
+  createKey: z2.string().nullish().transform((v) => v ?? null),
+  /** Payload hash of that first attempt: if it differs from what we now send, an update follows the create. */
+  createTried: z2.string().nullish().transform((v) => v ?? null),
+  /** The last failure was a refusal (4xx): nothing was created, so a re-queued create may use a new key. */
+  refused: z2.boolean().nullish().transform((v) => v === true),
+  /** The owner ticks this on a dead letter to have it re-queued. */
+  retry: z2.boolean().nullish().transform((v) => v === true)
+});
+var syncRunSchema = z2.object({
+  _id: z2.string(),
+  targetId: z2.string(),
+  eventId: z2.string(),
+  state: z2.enum(["running", "done"]),
+  cursor: z2.string().nullish().transform((v) => v ?? null),
+  pages: z2.number().int().nonnegative(),
+  seenIds: z2.array(z2.string()),
+  counts: z2.record(z2.string(), z2.number()),
+  startedAt: z2.string(),
+  updatedAt: z2.string()
+});
+function describeIssues(error) {
+  return error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`).join("; ");
+}
+
+// backend/core/sync/checkSyncRow.ts
+function syncRowProblems(collection, item) {
+  const row = { ...item, _id: item._id ?? "new" };
+  if (collection === "SyncFieldMappings") {
+    const c = checkMappingRow(row);
+    return c.ok ? null : c.errors.join("\n");
+  }
+  const schema = collection === "SyncTargets" ? syncTargetRowSchema : eventMappingRowSchema;
+  const p = schema.safeParse(row);
+  return p.success ? null : describeIssues(p.error);
+}
+
 // backend/wix/realtime.ts
 import { publish } from "wix-realtime-backend";
 var wixRealtime = {
@@ -43,7 +483,26 @@ async function TicketCounters_afterRemove(item) {
   await wixRealtime.publish(counterChannel(item.definitionId), { type: "removed", id: item._id });
   return item;
 }
+function refuseInvalid(collection) {
+  return (item) => {
+    const problems = syncRowProblems(collection, item);
+    if (problems) throw new Error(problems);
+    return item;
+  };
+}
+var SyncTargets_beforeInsert = refuseInvalid("SyncTargets");
+var SyncTargets_beforeUpdate = refuseInvalid("SyncTargets");
+var SyncEventMappings_beforeInsert = refuseInvalid("SyncEventMappings");
+var SyncEventMappings_beforeUpdate = refuseInvalid("SyncEventMappings");
+var SyncFieldMappings_beforeInsert = refuseInvalid("SyncFieldMappings");
+var SyncFieldMappings_beforeUpdate = refuseInvalid("SyncFieldMappings");
 export {
+  SyncEventMappings_beforeInsert,
+  SyncEventMappings_beforeUpdate,
+  SyncFieldMappings_beforeInsert,
+  SyncFieldMappings_beforeUpdate,
+  SyncTargets_beforeInsert,
+  SyncTargets_beforeUpdate,
   TicketCounters_afterInsert,
   TicketCounters_afterRemove,
   TicketCounters_afterUpdate

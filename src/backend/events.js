@@ -25,52 +25,12 @@ var COLLECTIONS = {
     ],
     permissions: { read: "ANYONE", insert: "ADMIN", update: "ADMIN", remove: "ADMIN" }
   },
-  /** Dedup of order deliveries: `_id` = order number + change. */
-  CounterOrderEvents: { id: "CounterOrderEvents", displayName: "Counter order events", fields: [{ key: "receivedAt", type: "TEXT" }], permissions: admin },
-  /** One item per (definition, time slot): whoever inserts it refreshes that definition at the slot's end. */
-  CounterRefreshSlots: { id: "CounterRefreshSlots", displayName: "Counter refresh slots", fields: [{ key: "definitionId", type: "TEXT" }, { key: "slotEnd", type: "TEXT" }], permissions: admin },
-  // --- alerts ---
-  /** One per (email, event), `_id` = subscriptionId(email, eventId). Written only by the subscribe web method (elevated). */
-  SaleAlertSubscriptions: {
-    id: "SaleAlertSubscriptions",
-    displayName: "Sale alert subscriptions",
-    fields: [
-      { key: "email", type: "TEXT" },
-      { key: "eventId", type: "TEXT" },
-      { key: "channels", type: "ARRAY" },
-      { key: "push", type: "OBJECT" },
-      { key: "contactId", type: "TEXT" },
-      { key: "status", type: "TEXT" },
-      { key: "consentAt", type: "TEXT" },
-      { key: "unsubscribedAt", type: "TEXT" },
-      { key: "updatedAt", type: "TEXT" },
-      { key: "locale", type: "TEXT" }
-    ],
-    permissions: admin
-  },
-  /** The exactly-once log: `_id` = subscription:definition:channel, inserted before the send. */
-  SaleAlertDeliveries: {
-    id: "SaleAlertDeliveries",
-    displayName: "Sale alert deliveries",
-    fields: [
-      { key: "subscriptionId", type: "TEXT" },
-      { key: "definitionId", type: "TEXT" },
-      { key: "eventId", type: "TEXT" },
-      { key: "channel", type: "TEXT" },
-      { key: "status", type: "TEXT" },
-      { key: "saleStart", type: "TEXT" },
-      { key: "claimedAt", type: "TEXT" },
-      { key: "finishedAt", type: "TEXT" },
-      { key: "error", type: "TEXT" }
-    ],
-    permissions: admin
-  },
-  /** Events somebody subscribed to (`_id` = eventId): what a sweep reads definitions for. */
-  SaleAlertEvents: { id: "SaleAlertEvents", displayName: "Sale alert events", fields: [{ key: "firstSubscribedAt", type: "TEXT" }], permissions: admin },
-  /** Sweep cursor (`_id` = 'cursor') and per-sale "done" markers (`_id` = done:<definition>:<start>). */
-  SaleAlertSweeps: { id: "SaleAlertSweeps", displayName: "Sale alert sweeps", fields: [{ key: "cursor", type: "OBJECT" }, { key: "at", type: "TEXT" }], permissions: admin },
-  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)). */
-  SaleAlertRateLimits: { id: "SaleAlertRateLimits", displayName: "Sale alert rate limits", fields: [{ key: "attempts", type: "ARRAY" }, { key: "updatedAt", type: "TEXT" }], permissions: admin },
+  /**
+   * Exactly-once claims of the counter flow, taken in one bulk insert per order event:
+   * `order:<order>:<change>` drops redelivered events; `slot:<definition>:<slot>` makes one invocation
+   * per definition and time slot the one that refreshes it. Pruned by the repair job after 72 h.
+   */
+  CounterClaims: { id: "CounterClaims", displayName: "Counter claims", fields: [{ key: "kind", type: "TEXT" }, { key: "definitionId", type: "TEXT" }, { key: "at", type: "TEXT" }], permissions: admin },
   // --- sync ---
   /** External systems: kind, base URL, the *name* of the Wix secret with the token, delete behaviour, kind options. */
   SyncTargets: {
@@ -152,7 +112,10 @@ var COLLECTIONS = {
       { key: "firstFailureAt", type: "TEXT" },
       { key: "nextAttemptAt", type: "TEXT" },
       { key: "lastError", type: "TEXT" },
-      { key: "retry", type: "BOOLEAN" }
+      { key: "retry", type: "BOOLEAN" },
+      { key: "createKey", type: "TEXT" },
+      { key: "createTried", type: "TEXT" },
+      { key: "refused", type: "BOOLEAN" }
     ],
     permissions: admin
   },
@@ -172,7 +135,49 @@ var COLLECTIONS = {
       { key: "updatedAt", type: "TEXT" }
     ],
     permissions: admin
-  }
+  },
+  // --- alerts ---
+  /** One per (email, event), `_id` = subscriptionId(email, eventId). Written only by the subscribe web method (elevated). */
+  SaleAlertSubscriptions: {
+    id: "SaleAlertSubscriptions",
+    displayName: "Sale alert subscriptions",
+    fields: [
+      { key: "email", type: "TEXT" },
+      { key: "eventId", type: "TEXT" },
+      { key: "channels", type: "ARRAY" },
+      { key: "push", type: "OBJECT" },
+      { key: "contactId", type: "TEXT" },
+      { key: "status", type: "TEXT" },
+      { key: "consentAt", type: "TEXT" },
+      { key: "unsubscribedAt", type: "TEXT" },
+      { key: "updatedAt", type: "TEXT" },
+      { key: "locale", type: "TEXT" }
+    ],
+    permissions: admin
+  },
+  /** The exactly-once log: `_id` = subscription:definition:channel, inserted before the send. */
+  SaleAlertDeliveries: {
+    id: "SaleAlertDeliveries",
+    displayName: "Sale alert deliveries",
+    fields: [
+      { key: "subscriptionId", type: "TEXT" },
+      { key: "definitionId", type: "TEXT" },
+      { key: "eventId", type: "TEXT" },
+      { key: "channel", type: "TEXT" },
+      { key: "status", type: "TEXT" },
+      { key: "saleStart", type: "TEXT" },
+      { key: "claimedAt", type: "TEXT" },
+      { key: "finishedAt", type: "TEXT" },
+      { key: "error", type: "TEXT" }
+    ],
+    permissions: admin
+  },
+  /** Events somebody subscribed to (`_id` = eventId): what a sweep reads definitions for. */
+  SaleAlertEvents: { id: "SaleAlertEvents", displayName: "Sale alert events", fields: [{ key: "firstSubscribedAt", type: "TEXT" }], permissions: admin },
+  /** Sweep cursor (`_id` = 'cursor') and per-sale "done" markers (`_id` = done:<definition>:<start>). */
+  SaleAlertSweeps: { id: "SaleAlertSweeps", displayName: "Sale alert sweeps", fields: [{ key: "cursor", type: "OBJECT" }, { key: "at", type: "TEXT" }], permissions: admin },
+  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)). */
+  SaleAlertRateLimits: { id: "SaleAlertRateLimits", displayName: "Sale alert rate limits", fields: [{ key: "attempts", type: "ARRAY" }, { key: "updatedAt", type: "TEXT" }], permissions: admin }
 };
 var ALL_COLLECTIONS = Object.values(COLLECTIONS);
 
@@ -231,7 +236,7 @@ function counterSnapshots(def, readAt) {
 }
 function isNewerSnapshot(candidate, stored) {
   if (!stored) return true;
-  return Date.parse(candidate.readAt) > Date.parse(stored.readAt);
+  return Date.parse(candidate.readAt) >= Date.parse(stored.readAt);
 }
 function snapshotsToWrite(fresh, stored) {
   const byId = new Map(stored.map((s) => [s._id, s]));
@@ -273,42 +278,27 @@ function refreshSlot(definitionId, now, slotMs) {
   return { id: `${definitionId}:${index}`, endsAt: new Date((index + 1) * slotMs) };
 }
 
-// backend/ports.ts
-var DuplicateItemError = class extends Error {
-  constructor(collection, id) {
-    super(`Item ${id} already exists in ${collection}`);
-    this.collection = collection;
-    this.id = id;
-    this.name = "DuplicateItemError";
-  }
-  collection;
-  id;
-};
-
 // backend/flows/counter.ts
 var DEFAULT_SLOT_MS = 250;
 var SLOT_MARGIN_MS = 15;
 var C = COLLECTIONS;
 async function handleOrderEvent(deps, kind, event) {
   const change = orderChange(kind, event);
-  const fresh = await insertOnce(deps.collections, C.CounterOrderEvents.id, { _id: change.key, receivedAt: deps.clock.now().toISOString() });
-  if (!fresh) return { outcome: "duplicate", key: change.key };
-  const results = await Promise.all(change.definitionIds.map(async (id) => [id, await requestRefresh(deps, id)]));
-  return {
-    outcome: "handled",
-    key: change.key,
-    refreshed: results.filter(([, r]) => r).map(([id]) => id),
-    coalesced: results.filter(([, r]) => !r).map(([id]) => id)
-  };
-}
-async function requestRefresh(deps, definitionId) {
   const now = deps.clock.now();
-  const slot = refreshSlot(definitionId, now, deps.slotMs ?? DEFAULT_SLOT_MS);
-  const won = await insertOnce(deps.collections, C.CounterRefreshSlots.id, { _id: slot.id, definitionId, slotEnd: slot.endsAt.toISOString() });
-  if (!won) return false;
-  await deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS);
-  await refreshCounters(deps, definitionId);
-  return true;
+  const slots = change.definitionIds.map((id) => ({ definitionId: id, ...refreshSlot(id, now, deps.slotMs ?? DEFAULT_SLOT_MS) }));
+  const deliveryClaim = `order:${change.key}`;
+  const won = await deps.claims.claim(C.CounterClaims.id, [
+    { _id: deliveryClaim, kind: "order", at: now.toISOString() },
+    ...slots.map((s) => ({ _id: `slot:${s.id}`, kind: "slot", definitionId: s.definitionId, at: s.endsAt.toISOString() }))
+  ]);
+  const mine = slots.filter((s) => won.has(`slot:${s.id}`));
+  await Promise.all(mine.map(async (s) => {
+    await deps.clock.sleep(Math.max(0, s.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS);
+    await refreshCounters(deps, s.definitionId);
+  }));
+  const refreshed = mine.map((s) => s.definitionId);
+  if (!won.has(deliveryClaim)) return { outcome: "duplicate", key: change.key, refreshed };
+  return { outcome: "handled", key: change.key, refreshed, coalesced: change.definitionIds.filter((id) => !refreshed.includes(id)) };
 }
 async function refreshCounters(deps, definitionId) {
   const readAt = deps.clock.now();
@@ -329,14 +319,1411 @@ async function storedSnapshots(collections, definitionId) {
   const { items: items2 } = await collections.query(C.TicketCounters.id, { filter: { definitionId }, limit: 100 });
   return items2;
 }
-async function insertOnce(collections, collection, item) {
+
+// backend/flows/alerts.ts
+import { randomUUID } from "node:crypto";
+
+// backend/core/alerts/dueDefinitions.ts
+var DUE_LOOKBACK_MS = 48 * 36e5;
+function saleStartOf(def) {
+  const s = def.salePeriod?.startDate;
+  if (!s) return null;
+  const t = Date.parse(s);
+  return Number.isFinite(t) ? new Date(t).toISOString() : null;
+}
+function saleDoneKey(definitionId, saleStart) {
+  return `done:${definitionId}:${saleStart}`;
+}
+function dueDefinitions(defs, opts) {
+  const now = opts.now.getTime();
+  const since = (opts.since ?? new Date(now - DUE_LOOKBACK_MS)).getTime();
+  return defs.filter((d) => {
+    if (d.hidden || d.saleStatus === "SALE_ENDED") return false;
+    const start = saleStartOf(d);
+    if (!start) return false;
+    const t = Date.parse(start);
+    if (t > now || t <= since) return false;
+    const end = d.salePeriod?.endDate ? Date.parse(d.salePeriod.endDate) : NaN;
+    if (Number.isFinite(end) && end <= now) return false;
+    return !opts.done?.has(saleDoneKey(d._id, start));
+  });
+}
+
+// backend/core/alerts/ticketPriceText.ts
+function moneyText(m, locale = "en-US") {
   try {
-    await collections.insert(collection, item);
+    return new Intl.NumberFormat(locale, { style: "currency", currency: m.currency }).format(m.value);
+  } catch {
+    return `${m.value} ${m.currency}`;
+  }
+}
+function compareDecimal(a, b) {
+  const [ai = "0", af = ""] = a.replace(/^-/, "").split(".");
+  const [bi = "0", bf = ""] = b.replace(/^-/, "").split(".");
+  const w = Math.max(af.length, bf.length);
+  const x = BigInt(ai + af.padEnd(w, "0")) * (a.startsWith("-") ? -1n : 1n);
+  const y = BigInt(bi + bf.padEnd(w, "0")) * (b.startsWith("-") ? -1n : 1n);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+function ticketPriceText(def, locale = "en-US") {
+  const pm = def.pricingMethod;
+  if (pm.free) return "Free";
+  if (pm.fixedPrice) return compareDecimal(pm.fixedPrice.value, "0") === 0 ? "Free" : moneyText(pm.fixedPrice, locale);
+  if (pm.guestPrice) return `Pay what you like (from ${moneyText(pm.guestPrice, locale)})`;
+  const options = pm.pricingOptions?.optionDetails ?? [];
+  if (options.length) {
+    const sorted = [...options].sort((a, b) => compareDecimal(a.price.value, b.price.value));
+    const lo = sorted[0].price;
+    const hi = sorted[sorted.length - 1].price;
+    return compareDecimal(lo.value, hi.value) === 0 ? moneyText(lo, locale) : `${moneyText(lo, locale)} \u2013 ${moneyText(hi, locale)}`;
+  }
+  return "";
+}
+
+// backend/core/alerts/alertDefinition.ts
+function alertDefinition(def, locale = "en-US") {
+  const saleStart = saleStartOf(def);
+  if (!saleStart) throw new Error(`Definition ${def._id} has no sale start`);
+  return { definitionId: def._id, eventId: def.eventId, name: def.name, saleStart, priceText: ticketPriceText(def, locale) };
+}
+
+// backend/core/alerts/subscriptionInput.ts
+import { z as z2 } from "zod";
+var base64url = z2.string().regex(/^[A-Za-z0-9_-]+={0,2}$/, "must be base64url");
+
+// backend/core/alerts/alertKeys.ts
+function deliveryKey(subscriptionId2, definitionId, channel) {
+  return `${subscriptionId2}:${definitionId}:${channel}`;
+}
+
+// backend/core/alerts/nextSaleStart.ts
+function nextSaleStart(defs, now) {
+  let best = null;
+  for (const d of defs) {
+    if (d.hidden || d.saleStatus === "SALE_ENDED") continue;
+    const s = saleStartOf(d);
+    if (s && Date.parse(s) > now.getTime() && (!best || s < best)) best = s;
+  }
+  return best;
+}
+
+// backend/core/alerts/subscribeRateLimit.ts
+var SUBSCRIBE_RATE_LIMIT = { max: 5, windowMs: 60 * 6e4 };
+
+// backend/core/alerts/sweepChunks.ts
+var JOB_LIMITS = { invocationBudgetMs: 4 * 6e4, targetChunkMs: 2e3, minPageSize: 10, maxPageSize: 500 };
+var TRIGGER_LIMITS = { invocationBudgetMs: 9e3, targetChunkMs: 2e3, minPageSize: 10, maxPageSize: 200 };
+var INITIAL_PAGE_SIZE = 100;
+function shouldStartChunk(elapsedMs, slowestChunkMs, limits) {
+  const expected = Math.max(slowestChunkMs * 1.5, limits.targetChunkMs);
+  return elapsedMs + expected <= limits.invocationBudgetMs;
+}
+function nextPageSize(current, lastChunkMs, items2, limits) {
+  if (items2 === 0 || lastChunkMs <= 0) return clamp(current, limits);
+  const perItem = lastChunkMs / items2;
+  const ideal = Math.floor(limits.targetChunkMs / perItem);
+  return clamp(Math.min(ideal, current * 2), limits);
+}
+function clamp(n, l) {
+  return Math.max(l.minPageSize, Math.min(l.maxPageSize, Math.floor(n)));
+}
+function newSweepCursor(runId2, startedAt, targets, pageSize = INITIAL_PAGE_SIZE) {
+  return { runId: runId2, startedAt: startedAt.toISOString(), targets, targetIndex: 0, afterSubscriptionId: null, pageSize };
+}
+function advanceCursor(c, page, pageSize) {
+  if (page.full && page.lastId) return { cursor: { ...c, afterSubscriptionId: page.lastId, pageSize }, finishedTarget: null };
+  return { cursor: { ...c, targetIndex: c.targetIndex + 1, afterSubscriptionId: null, pageSize }, finishedTarget: c.targets[c.targetIndex] ?? null };
+}
+function cursorDone(c) {
+  return c.targetIndex >= c.targets.length;
+}
+
+// backend/core/alerts/unsubscribeToken.ts
+import { createHmac, timingSafeEqual } from "node:crypto";
+function unsubscribeToken(secret, subscriptionId2) {
+  if (!secret) throw new Error("unsubscribe secret is empty");
+  return createHmac("sha256", secret).update(`sale-alert-unsubscribe:${subscriptionId2}`).digest("base64url");
+}
+function unsubscribeUrl(base, subscriptionId2, token) {
+  const u = new URL(base);
+  u.searchParams.set("s", subscriptionId2);
+  u.searchParams.set("t", token);
+  return u.toString();
+}
+
+// backend/ports.ts
+var DuplicateItemError = class extends Error {
+  constructor(collection, id) {
+    super(`Item ${id} already exists in ${collection}`);
+    this.collection = collection;
+    this.id = id;
+    this.name = "DuplicateItemError";
+  }
+  collection;
+  id;
+};
+var ExternalCallError = class extends Error {
+  constructor(message, failure) {
+    super(message);
+    this.failure = failure;
+    this.name = "ExternalCallError";
+  }
+  failure;
+};
+
+// backend/core/alerts/alertEmail.ts
+var formatters = /* @__PURE__ */ new Map();
+function formattersFor(locale, timeZone) {
+  const key = `${locale}|${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = {
+      date: new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone }),
+      zone: new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: "short" })
+    };
+    if (formatters.size > 200) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+function timeInZone(iso2, timeZone, locale = "en-US") {
+  const fmt = (tz) => {
+    const f = formattersFor(locale, tz);
+    const d = new Date(iso2);
+    const zoneName = f.zone.formatToParts(d).find((p) => p.type === "timeZoneName")?.value;
+    return `${f.date.format(d)}${zoneName ? ` ${zoneName}` : ""}`;
+  };
+  try {
+    return fmt(timeZone || "UTC");
+  } catch {
+    return fmt("UTC");
+  }
+}
+function alertEmailVariables(event, defs, links, locale = "en-US") {
+  if (!defs.length) throw new Error("An alert lists at least one ticket");
+  const first = defs.reduce((a, d) => d.saleStart < a.saleStart ? d : a);
+  return {
+    eventName: event.title,
+    firstName: "",
+    ticketName: defs.map((d) => d.name).join(", "),
+    ticketCount: String(defs.length),
+    tickets: defs.map((d) => d.priceText ? `${d.name}: ${d.priceText}` : d.name).join("\n"),
+    prices: defs.map((d) => d.priceText).filter(Boolean).join(", "),
+    saleStart: timeInZone(first.saleStart, event.timeZone, locale),
+    saleStartUtc: first.saleStart,
+    timeZone: event.timeZone || "UTC",
+    eventUrl: event.url,
+    unsubscribeUrl: links.unsubscribeUrl
+  };
+}
+var MAX_PUSH_PAYLOAD_BYTES = 3e3;
+function alertPushPayload(event, defs, locale = "en-US") {
+  const vars = alertEmailVariables(event, defs, { unsubscribeUrl: "" }, locale);
+  const payload = {
+    title: `Tickets on sale: ${event.title}`.slice(0, 120),
+    body: `${defs.map((d) => d.priceText ? `${d.name} (${d.priceText})` : d.name).join(", ")} \u2014 on sale since ${vars.saleStart}`,
+    url: event.url,
+    // Same tag per event: a second push for the same event replaces the first on the device.
+    tag: `sale-alert-${event.eventId}`
+  };
+  while (Buffer.byteLength(JSON.stringify(payload)) > MAX_PUSH_PAYLOAD_BYTES && payload.body.length > 20) payload.body = `${payload.body.slice(0, Math.floor(payload.body.length * 0.8))}\u2026`;
+  return payload;
+}
+
+// backend/core/alerts/qualifyingSubscribers.ts
+function reachableChannels(s) {
+  return s.channels.filter((c) => c === "email" || c === "push" && !!s.push);
+}
+function qualifyingSubscribers(subs, eventId, stillSubscribed) {
+  const out = [];
+  for (const s of subs) {
+    if (s.status !== "active" || s.eventId !== eventId) continue;
+    if (stillSubscribed.get(s._id) !== true) continue;
+    const channels = reachableChannels(s);
+    if (channels.length) out.push({ subscription: s, channels });
+  }
+  return out;
+}
+
+// backend/core/alerts/unsentAlerts.ts
+function plannedAlerts(subscribers, defs) {
+  const out = [];
+  for (const { subscription, channels } of subscribers) {
+    for (const d of defs) {
+      if (d.eventId !== subscription.eventId) continue;
+      for (const channel of channels) out.push({ key: deliveryKey(subscription._id, d.definitionId, channel), subscriptionId: subscription._id, definitionId: d.definitionId, channel });
+    }
+  }
+  return out;
+}
+function unsentAlerts(planned, existingKeys) {
+  const seen = /* @__PURE__ */ new Set();
+  return planned.filter((a) => {
+    if (existingKeys.has(a.key) || seen.has(a.key)) return false;
+    seen.add(a.key);
+    return true;
+  });
+}
+function alertMessages(alerts, subs, defs) {
+  const subById = new Map(subs.map((s) => [s._id, s]));
+  const defById = new Map(defs.map((d) => [d.definitionId, d]));
+  const groups = /* @__PURE__ */ new Map();
+  for (const a of alerts) {
+    const subscription = subById.get(a.subscriptionId);
+    const def = defById.get(a.definitionId);
+    if (!subscription || !def) continue;
+    const g = `${a.subscriptionId}|${a.channel}`;
+    let m = groups.get(g);
+    if (!m) groups.set(g, m = { subscription, channel: a.channel, definitions: [], keys: [] });
+    m.definitions.push(def);
+    m.keys.push(a.key);
+  }
+  for (const m of groups.values()) {
+    const order = m.definitions.map((d, i) => ({ d, k: m.keys[i] })).sort((x, y) => x.d.saleStart.localeCompare(y.d.saleStart) || x.d.name.localeCompare(y.d.name) || x.d.definitionId.localeCompare(y.d.definitionId));
+    m.definitions = order.map((o) => o.d);
+    m.keys = order.map((o) => o.k);
+  }
+  return [...groups.values()];
+}
+function claimedPart(m, claimed) {
+  const idx = m.keys.map((k, i) => claimed.has(k) ? i : -1).filter((i) => i >= 0);
+  if (!idx.length) return null;
+  return { ...m, definitions: idx.map((i) => m.definitions[i]), keys: idx.map((i) => m.keys[i]) };
+}
+
+// backend/flows/alertsDeps.ts
+async function mapWithLimit(items2, limit, fn) {
+  const out = new Array(items2.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items2.length) {
+      const i = next++;
+      out[i] = await fn(items2[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items2.length) }, worker));
+  return out;
+}
+
+// backend/flows/alertsSend.ts
+var C2 = COLLECTIONS;
+var DEFAULT_CONCURRENCY = 10;
+var emptyStats = () => ({ subscribers: 0, qualified: 0, claimed: 0, sent: 0, failed: 0, skipped: 0 });
+function addStats(a, b) {
+  return { subscribers: a.subscribers + b.subscribers, qualified: a.qualified + b.qualified, claimed: a.claimed + b.claimed, sent: a.sent + b.sent, failed: a.failed + b.failed, skipped: a.skipped + b.skipped };
+}
+async function alertSubscribers(deps, event, defs, subs) {
+  const stats = { ...emptyStats(), subscribers: subs.length };
+  if (!defs.length || !subs.length) return stats;
+  const limit = deps.config.concurrency ?? DEFAULT_CONCURRENCY;
+  const active = subs.filter((s) => s.status === "active");
+  const answers = await mapWithLimit(active, limit, async (s) => {
+    try {
+      return [s._id, await deps.marketing.isSubscribed({ email: s.email, contactId: s.contactId })];
+    } catch (e) {
+      deps.logger?.warn("Marketing tool did not answer isSubscribed", { subscriptionId: s._id, error: String(e) });
+      return [s._id, false];
+    }
+  });
+  const qualified = qualifyingSubscribers(subs, event.eventId, new Map(answers));
+  stats.qualified = qualified.length;
+  const planned = plannedAlerts(qualified, defs);
+  const existing = await existingDeliveryKeys(deps, event.eventId, qualified.map((q) => q.subscription._id));
+  const messages = alertMessages(unsentAlerts(planned, existing), subs, defs);
+  const results = await mapWithLimit(messages, limit, (m) => sendMessage(deps, event, m));
+  for (const r of results) {
+    stats.claimed += r.claimed;
+    stats.sent += r.sent;
+    stats.failed += r.failed;
+    stats.skipped += r.skipped;
+  }
+  return stats;
+}
+async function existingDeliveryKeys(deps, eventId, subscriptionIds) {
+  const keys = /* @__PURE__ */ new Set();
+  const page = 1e3;
+  for (let i = 0; i < subscriptionIds.length; i += 100) {
+    const ids = subscriptionIds.slice(i, i + 100);
+    for (let skip = 0; ; skip += page) {
+      const { items: items2 } = await deps.collections.query(C2.SaleAlertDeliveries.id, { filter: { eventId, subscriptionId: { $in: ids } }, limit: page, skip });
+      for (const d of items2) keys.add(d._id);
+      if (items2.length < page) break;
+    }
+  }
+  return keys;
+}
+async function sendMessage(deps, event, message) {
+  const now = deps.clock.now().toISOString();
+  const records = /* @__PURE__ */ new Map();
+  await Promise.all(message.keys.map(async (key, i) => {
+    const def = message.definitions[i];
+    const rec = {
+      _id: key,
+      subscriptionId: message.subscription._id,
+      definitionId: def.definitionId,
+      eventId: def.eventId,
+      channel: message.channel,
+      status: "pending",
+      saleStart: def.saleStart,
+      claimedAt: now,
+      finishedAt: null,
+      error: null
+    };
+    try {
+      await deps.collections.insert(C2.SaleAlertDeliveries.id, rec);
+      records.set(key, rec);
+    } catch (e) {
+      if (!(e instanceof DuplicateItemError)) throw e;
+    }
+  }));
+  const mine = claimedPart(message, new Set(records.keys()));
+  if (!mine) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
+  let status;
+  let error = null;
+  try {
+    status = await deliver(deps, event, mine);
+    if (status === "skipped") error = "push subscription gone";
+  } catch (e) {
+    status = "failed";
+    error = String(e?.message ?? e).slice(0, 500);
+    deps.logger?.error("Sale alert send failed", { subscriptionId: mine.subscription._id, channel: mine.channel, error });
+  }
+  const finishedAt = deps.clock.now().toISOString();
+  await deps.collections.bulkSave(C2.SaleAlertDeliveries.id, mine.keys.map((k) => ({ ...records.get(k), status, finishedAt, error })));
+  const n = mine.keys.length;
+  return { claimed: n, sent: status === "sent" ? n : 0, failed: status === "failed" ? n : 0, skipped: status === "skipped" ? n : 0 };
+}
+async function deliver(deps, event, m) {
+  const locale = m.subscription.locale ?? deps.config.locale ?? "en-US";
+  if (m.channel === "email") {
+    const secret = await deps.secrets.getSecret(deps.config.unsubscribeSecretName);
+    const link = unsubscribeUrl(deps.config.unsubscribeBaseUrl, m.subscription._id, unsubscribeToken(secret, m.subscription._id));
+    await deps.mailer.sendTriggeredEmail({ templateId: deps.config.templateId, contactId: m.subscription.contactId, variables: alertEmailVariables(event, m.definitions, { unsubscribeUrl: link }, locale) });
+    return "sent";
+  }
+  if (!deps.push || !m.subscription.push) return "skipped";
+  const payload = alertPushPayload(event, m.definitions, locale);
+  const r = await deps.push.send(m.subscription.push, JSON.stringify(payload), { ttlSeconds: 24 * 3600, topic: `sale${event.eventId.replace(/[^A-Za-z0-9]/g, "").slice(0, 28)}` });
+  if (r.outcome === "sent") return "sent";
+  await forgetPushSubscription(deps, m.subscription._id, m.subscription.push.endpoint);
+  return "skipped";
+}
+async function forgetPushSubscription(deps, subscriptionId2, endpoint) {
+  const current = await deps.collections.get(C2.SaleAlertSubscriptions.id, subscriptionId2);
+  if (!current || current.push?.endpoint !== endpoint) return;
+  await deps.collections.save(C2.SaleAlertSubscriptions.id, {
+    ...current,
+    push: null,
+    channels: current.channels.filter((c) => c !== "push"),
+    updatedAt: deps.clock.now().toISOString()
+  });
+  deps.logger?.info("Removed a push subscription the push service reported gone", { subscriptionId: subscriptionId2 });
+}
+async function eventDetailsOrFallback(deps, eventId) {
+  try {
+    const e = await deps.events.get(eventId);
+    if (e) return e;
+  } catch (err) {
+    deps.logger?.warn("Event details unavailable; using the site URL", { eventId, error: String(err) });
+  }
+  return { eventId, title: "Your event", timeZone: null, url: deps.config.siteUrl };
+}
+
+// backend/flows/alerts.ts
+var C3 = COLLECTIONS;
+async function onDefinitionChanged(deps, change) {
+  const def = await deps.definitions.get(change.definitionId);
+  const eventId = def?.eventId ?? change.eventId;
+  if (!eventId) return { outcome: "unknown_event" };
+  if (!await deps.collections.get(C3.SaleAlertEvents.id, eventId)) return { outcome: "no_subscribers" };
+  const defs = await allDefinitions(deps, eventId);
+  await deps.marketing.setSaleStart(eventId, nextSaleStart(defs, deps.clock.now()));
+  const sent = await alertEventNow(deps, eventId, defs);
+  return { outcome: "handled", ...sent };
+}
+async function onSaleStarted(deps, definitionId) {
+  const def = await deps.definitions.get(definitionId);
+  if (!def) return { outcome: "not_found" };
+  if (!await deps.collections.get(C3.SaleAlertEvents.id, def.eventId)) return { outcome: "no_subscribers" };
+  return { outcome: "handled", ...await alertEventNow(deps, def.eventId, await allDefinitions(deps, def.eventId)) };
+}
+async function alertEventNow(deps, eventId, defs) {
+  const now = deps.clock.now();
+  const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
+  if (!due.length) return { due: 0, finished: true, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
+  const limits = limitsFor(deps, TRIGGER_LIMITS);
+  const target = { eventId, definitionIds: due.map((d) => d._id) };
+  let cursor = newSweepCursor(`trigger-${randomUUID()}`, now, [target]);
+  const r = await runChunks(deps, cursor, limits, /* @__PURE__ */ new Map([[eventId, due]]));
+  cursor = r.cursor;
+  return { due: due.length, finished: cursorDone(cursor), chunks: r.chunks, maxChunkMs: r.maxChunkMs, stats: r.stats };
+}
+async function runChunks(deps, start, limits, dueCache, persist) {
+  const clock = elapsedFn(deps);
+  const t0 = clock();
+  let cursor = start;
+  let chunks = 0;
+  let maxChunkMs = 0;
+  let stats = emptyStats();
+  const alertDefsCache = /* @__PURE__ */ new Map();
+  while (!cursorDone(cursor) && shouldStartChunk(clock() - t0, maxChunkMs, limits)) {
+    const c0 = clock();
+    const target = cursor.targets[cursor.targetIndex];
+    let defs = dueCache.get(target.eventId);
+    if (!defs) {
+      const now = deps.clock.now();
+      const read = await Promise.all(target.definitionIds.map((id) => deps.definitions.get(id)));
+      defs = dueDefinitions(read.filter((d) => !!d), { now });
+      dueCache.set(target.eventId, defs);
+    }
+    let alertDefs = alertDefsCache.get(target.eventId);
+    if (!alertDefs) alertDefsCache.set(target.eventId, alertDefs = defs.map((d) => alertDefinition(d, deps.config.locale)));
+    const filter = { eventId: target.eventId, status: "active" };
+    if (cursor.afterSubscriptionId) filter._id = { $gt: cursor.afterSubscriptionId };
+    const pageSize = Math.min(limits.maxPageSize, Math.max(limits.minPageSize, cursor.pageSize));
+    const { items: items2 } = await deps.collections.query(C3.SaleAlertSubscriptions.id, { filter, sort: [{ field: "_id", order: "ASC" }], limit: pageSize });
+    if (alertDefs.length && items2.length) {
+      const event = await eventDetailsOrFallback(deps, target.eventId);
+      stats = addStats(stats, await alertSubscribers(deps, event, alertDefs, items2));
+    }
+    const ms = clock() - c0;
+    const { cursor: next, finishedTarget } = advanceCursor(cursor, { lastId: items2.at(-1)?._id ?? null, full: items2.length === pageSize }, nextPageSize(pageSize, ms, items2.length, limits));
+    if (finishedTarget) await markDone(deps, defs);
+    cursor = next;
+    if (persist) await persist(cursor);
+    chunks++;
+    maxChunkMs = Math.max(maxChunkMs, clock() - c0);
+  }
+  return { cursor, chunks, maxChunkMs, stats };
+}
+async function allDefinitions(deps, eventId) {
+  const out = [];
+  let cursor = null;
+  do {
+    const page = await deps.definitions.queryByEvent(eventId, { cursor, limit: 100 });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+async function doneKeys(deps, defs) {
+  const keys = defs.map((d) => saleStartOf(d)).map((s, i) => s ? saleDoneKey(defs[i]._id, s) : null).filter((k) => !!k);
+  if (!keys.length) return /* @__PURE__ */ new Set();
+  const { items: items2 } = await deps.collections.query(C3.SaleAlertSweeps.id, { filter: { _id: { $in: keys } }, limit: keys.length });
+  return new Set(items2.map((i) => i._id));
+}
+async function markDone(deps, defs) {
+  const at = deps.clock.now().toISOString();
+  for (const d of defs) {
+    const start = saleStartOf(d);
+    if (start) await insertOnce(deps, C3.SaleAlertSweeps.id, { _id: saleDoneKey(d._id, start), at });
+  }
+}
+async function insertOnce(deps, collection, item) {
+  try {
+    await deps.collections.insert(collection, item);
     return true;
   } catch (e) {
     if (e instanceof DuplicateItemError) return false;
     throw e;
   }
+}
+function limitsFor(deps, base) {
+  return { ...base, ...deps.limits };
+}
+function elapsedFn(deps) {
+  return deps.elapsed ?? (() => performance.now());
+}
+
+// backend/core/sync/sourcePaths.ts
+function mainPrice(def) {
+  const p = def.pricingMethod;
+  return p.fixedPrice ?? p.guestPrice ?? p.pricingOptions?.optionDetails[0]?.price ?? null;
+}
+function pricingKind(def) {
+  const p = def.pricingMethod;
+  if (p.pricingOptions?.optionDetails.length) return "OPTIONS";
+  if (p.guestPrice) return "GUEST";
+  if (p.free || p.fixedPrice && /^0+(\.0+)?$/.test(p.fixedPrice.value)) return "FREE";
+  return "FIXED";
+}
+var priceOptions = (def) => (def.pricingMethod.pricingOptions?.optionDetails ?? []).map((o) => ({ optionId: o.optionId, name: o.name, price: { ...o.price } }));
+var SOURCE_PATHS = {
+  id: { describe: "Wix ticket definition ID", read: (d) => d._id },
+  eventId: { describe: "Wix event ID", read: (d) => d.eventId },
+  externalEventId: { describe: "external event ID from the event mapping", read: (_d, c) => c.externalEventId },
+  revision: { describe: "revision of the definition", read: (d) => d.revision },
+  name: { describe: "ticket name", read: (d) => d.name },
+  description: { describe: "ticket description", read: (d) => d.description ?? null },
+  policyText: { describe: "ticket policy text", read: (d) => d.policyText ?? null },
+  hidden: { describe: "hidden from the event page", read: (d) => d.hidden },
+  pricingKind: { describe: "FIXED, GUEST (pay what you want), OPTIONS or FREE", read: pricingKind },
+  pricingType: { describe: "STANDARD or DONATION", read: (d) => d.pricingMethod.pricingType ?? "STANDARD" },
+  free: { describe: "whether the ticket is free", read: (d) => pricingKind(d) === "FREE" },
+  price: { describe: "price {value, currency} (fixed, guest minimum or first option)", read: mainPrice },
+  "price.value": { describe: "price amount as a decimal string", read: (d) => mainPrice(d)?.value ?? null },
+  "price.currency": { describe: "price currency code", read: (d) => mainPrice(d)?.currency ?? null },
+  priceOptions: { describe: "list of price options {optionId, name, price}", read: priceOptions },
+  limited: { describe: "whether the quantity is limited", read: (d) => d.limited },
+  initialLimit: { describe: "quantity limit as set (null = unlimited)", read: (d) => d.limited ? d.initialLimit ?? null : null },
+  actualLimit: { describe: "current quantity limit (null = unlimited)", read: (d) => d.limited ? d.actualLimit ?? d.initialLimit ?? null : null },
+  limitPerCheckout: { describe: "maximum tickets per checkout", read: (d) => d.limitPerCheckout ?? null },
+  "salesDetails.unsoldCount": { describe: "unsold tickets (null = unlimited)", read: (d) => d.salesDetails?.unsoldCount ?? null },
+  "salesDetails.soldCount": { describe: "sold tickets", read: (d) => d.salesDetails?.soldCount ?? null },
+  "salesDetails.reservedCount": { describe: "reserved tickets", read: (d) => d.salesDetails?.reservedCount ?? null },
+  "salesDetails.soldOut": { describe: "sold out", read: (d) => d.salesDetails?.soldOut ?? null },
+  "salePeriod.startDate": { describe: "sale start (date)", read: (d) => d.salePeriod?.startDate ?? null },
+  "salePeriod.endDate": { describe: "sale end (date)", read: (d) => d.salePeriod?.endDate ?? null },
+  "salePeriod.displayNotOnSale": { describe: "show the ticket before/after its sale period", read: (d) => d.salePeriod?.displayNotOnSale ?? false },
+  saleStatus: { describe: "SALE_SCHEDULED, SALE_STARTED or SALE_ENDED", read: (d) => d.saleStatus ?? null },
+  feeType: { describe: "FEE_INCLUDED, FEE_ADDED_AT_CHECKOUT or NO_FEE", read: (d) => d.feeType ?? null }
+};
+var SOURCE_PATH_NAMES = Object.keys(SOURCE_PATHS);
+var needsSalesDetails = (path) => path.startsWith("salesDetails.");
+function readSource(path, def, ctx) {
+  const s = SOURCE_PATHS[path];
+  if (!s) throw new Error(`unknown source path "${path}"`);
+  return s.read(def, ctx);
+}
+function closestNames(input, names, max = 3) {
+  const dist = (a, b) => {
+    const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) dp[0][j] = j;
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    return dp[a.length][b.length];
+  };
+  const lower = input.toLowerCase();
+  return names.map((n) => ({ n, d: dist(lower, n.toLowerCase()) })).filter((x) => x.d <= Math.max(2, Math.floor(x.n.length / 3))).sort((a, b) => a.d - b.d).slice(0, max).map((x) => x.n);
+}
+
+// backend/core/sync/mappingEngine.ts
+function describeMappingError(e) {
+  return `Mapping row ${e.rowId} (${e.sourcePath} \u2192 ${e.targetField}) failed for ticket definition "${e.definitionName}" (${e.definitionId}): ${e.message}`;
+}
+var isEmpty = (v) => v === null || v === void 0 || v === "";
+function setPath(target, path, value) {
+  const keys = path.split(".");
+  let cur = target;
+  for (const k of keys.slice(0, -1)) {
+    const next = cur[k];
+    if (!next || typeof next !== "object" || Array.isArray(next)) cur[k] = {};
+    cur = cur[k];
+  }
+  cur[keys[keys.length - 1]] = value;
+}
+function applyMappings(def, mappings, source) {
+  const payload = {};
+  const errors = [];
+  for (const m of mappings) {
+    const { row } = m;
+    const fail = (message) => errors.push({ rowId: row._id, definitionId: def._id, definitionName: def.name, sourcePath: row.sourcePath, targetField: row.targetField, message });
+    try {
+      let value = m.transform.run(readSource(row.sourcePath, def, source), { def, source });
+      if (isEmpty(value) && m.defaultValue !== null) value = structuredClone(m.defaultValue);
+      if (isEmpty(value) && row.required) {
+        fail("the field is required but the definition has no value and the row has no default");
+        continue;
+      }
+      setPath(payload, row.targetField, value === void 0 ? null : value);
+    } catch (e) {
+      fail(e instanceof Error ? e.message : String(e));
+    }
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, payload };
+}
+
+// backend/core/ticketDefinition.ts
+function compareRevisions(a, b) {
+  const x = BigInt(a && /^\d+$/.test(a) ? a : "0");
+  const y = BigInt(b && /^\d+$/.test(b) ? b : "0");
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// backend/core/sync/payloadHash.ts
+function stableJson(v) {
+  if (v === void 0) return "null";
+  if (v === null || typeof v !== "object") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+  const o = v;
+  return `{${Object.keys(o).sort().filter((k) => o[k] !== void 0).map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`).join(",")}}`;
+}
+function hashText(s, seed = 0) {
+  let h1 = 3735928559 ^ seed;
+  let h2 = 1103547991 ^ seed;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ h1 >>> 16, 2246822507) ^ Math.imul(h2 ^ h2 >>> 13, 3266489909);
+  h2 = Math.imul(h2 ^ h2 >>> 16, 2246822507) ^ Math.imul(h1 ^ h1 >>> 13, 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, "0");
+}
+var payloadHash = (payload) => hashText(stableJson(payload));
+
+// backend/core/sync/outboxPolicy.ts
+var DEFAULT_OUTBOX_POLICY = {
+  baseDelayMs: 2e3,
+  maxDelayMs: 30 * 6e4,
+  deadLetterAfterMs: 24 * 36e5,
+  maxRetryAfterMs: 6 * 36e5
+};
+function idempotencyKey(c) {
+  const text = [c.targetId, c.definitionId, c.action, c.revision, c.action === "delete" ? "" : c.payloadHash].join("|");
+  return `tf-${hashText(text)}${hashText(text, 1)}`;
+}
+function isRetryable(f) {
+  if (f.kind === "timeout" || f.kind === "network") return true;
+  if (f.kind === "http") return f.status === 408 || f.status === 409 || f.status === 425 || f.status === 429 || f.status >= 500;
+  return false;
+}
+function backoffMs(attempt, random, policy = DEFAULT_OUTBOX_POLICY) {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt, 30));
+  return Math.round(exp / 2 + random * exp / 2);
+}
+function parseRetryAfter(header, now) {
+  if (!header) return null;
+  const s = header.trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1e3);
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? null : Math.max(0, t - now.getTime());
+}
+function afterFailure(item, failure, now, random, policy = DEFAULT_OUTBOX_POLICY) {
+  if (!isRetryable(failure)) return { next: "dead", reason: 'the target refused the change; fix the cause, then tick "retry"' };
+  const attempt = item.attempt + 1;
+  let delay = backoffMs(item.attempt, random, policy);
+  if (failure.kind === "http" && (failure.status === 429 || failure.status === 503) && failure.retryAfterMs != null) {
+    delay = Math.max(delay, Math.min(failure.retryAfterMs, policy.maxRetryAfterMs));
+  }
+  const first = item.firstFailureAt ? Date.parse(item.firstFailureAt) : now.getTime();
+  const at = new Date(now.getTime() + delay);
+  if (at.getTime() - first > policy.deadLetterAfterMs) return { next: "dead", reason: `still failing after ${Math.round(policy.deadLetterAfterMs / 36e5)} h` };
+  return { next: "retry", at, attempt };
+}
+function mergeChange(existing, incoming) {
+  if (!existing) return "replace";
+  if (existing.action === "delete") return "keep";
+  if (incoming.action === "delete") return "replace";
+  const cmp = compareRevisions(incoming.revision, existing.revision);
+  if (cmp < 0) return "keep";
+  if (cmp === 0 && incoming.payloadHash === existing.payloadHash) return "keep";
+  return "replace";
+}
+
+// backend/core/sync/planSync.ts
+function planDefinition(m, link, mode) {
+  const { def, mapped } = m;
+  const base = { definitionId: def._id, name: def.name };
+  if (link?.status === "deleted") return { ...base, kind: "unchanged", reason: "deleted earlier; a deleted definition is never brought back", link };
+  if (link) {
+    const cmp = compareRevisions(def.revision, link.lastRevision);
+    if (cmp < 0) return { ...base, kind: "unchanged", reason: `stale read: revision ${def.revision} is older than the applied ${link.lastRevision}`, link };
+    if (cmp === 0 && mode === "trigger" && link.status === "active") return { ...base, kind: "unchanged", reason: `revision ${def.revision} already applied`, link };
+  }
+  if (!mapped.ok) return { ...base, kind: "invalid", errors: mapped.errors };
+  const hash = payloadHash(mapped.payload);
+  if (!link) return { ...base, kind: "create", revision: def.revision, payload: mapped.payload, payloadHash: hash };
+  if (link.payloadHash === hash && link.status === "active") return { ...base, kind: "unchanged", reason: "external copy is up to date", link };
+  return { ...base, kind: "update", revision: def.revision, payload: mapped.payload, payloadHash: hash, link };
+}
+function planGone(definitionId, link, mode) {
+  const base = { definitionId, name: "" };
+  if (!link) return { ...base, kind: "unchanged", reason: "never synced", link: null };
+  if (link.status === "deleted") return { ...base, kind: "unchanged", reason: "already deleted", link };
+  return { ...base, kind: "delete", mode, link };
+}
+
+// backend/core/sync/syncRows.ts
+import { z as z3 } from "zod";
+var optionalText = z3.string().nullish().transform((v) => v == null || v.trim() === "" ? null : v.trim());
+var TARGET_KINDS = ["pretix", "signedRest"];
+var DELETE_BEHAVIOURS = ["delete", "deactivate", "ignore"];
+var syncTargetRowSchema = z3.object({
+  _id: z3.string().min(1),
+  title: optionalText,
+  kind: z3.enum(TARGET_KINDS, { error: `kind must be one of: ${TARGET_KINDS.join(", ")}` }),
+  baseUrl: z3.string().trim().url({ error: "baseUrl must be a full URL such as https://pretix.eu/api/v1" }).refine((u) => /^https?:\/\//.test(u), "baseUrl must start with https:// (or http:// for a local test server)"),
+  secretName: z3.string().trim().min(1, "secretName must name the Wix secret that holds the token (Secrets Manager), not the token itself").refine((s) => !/^(whsec_|[A-Za-z0-9]{40,})/.test(s), "secretName looks like a token: store the token in Wix Secrets Manager and enter its name here"),
+  enabled: z3.boolean().nullish().transform((v) => v !== false),
+  deleteBehaviour: z3.enum(DELETE_BEHAVIOURS, { error: `deleteBehaviour must be one of: ${DELETE_BEHAVIOURS.join(", ")}` }).nullish().transform((v) => v ?? "deactivate"),
+  options: z3.record(z3.string(), z3.unknown()).nullish().transform((v) => v ?? {})
+});
+var eventMappingRowSchema = z3.object({
+  _id: z3.string().min(1),
+  targetId: z3.string().trim().min(1, "choose the sync target"),
+  eventId: z3.string().trim().min(1, "enter the Wix event ID"),
+  externalEventId: z3.string().trim().min(1, "enter the event ID (or slug) on the other system"),
+  enabled: z3.boolean().nullish().transform((v) => v !== false)
+});
+var LINK_STATUSES = ["active", "deleted", "failed"];
+var syncLinkSchema = z3.object({
+  _id: z3.string(),
+  targetId: z3.string(),
+  definitionId: z3.string(),
+  eventId: z3.string(),
+  externalEventId: z3.string(),
+  /** Recorded once when the external item is created; never overwritten. */
+  externalId: z3.string(),
+  refs: z3.record(z3.string(), z3.unknown()).nullish().transform((v) => v ?? {}),
+  lastRevision: z3.string(),
+  payloadHash: z3.string().nullish().transform((v) => v ?? ""),
+  status: z3.enum(LINK_STATUSES),
+  lastError: z3.string().nullish().transform((v) => v ?? null),
+  warnings: z3.array(z3.string()).nullish().transform((v) => v ?? []),
+  linkedAt: z3.string(),
+  updatedAt: z3.string()
+});
+var OUTBOX_STATES = ["pending", "dead"];
+var outboxItemSchema = z3.object({
+  _id: z3.string(),
+  targetId: z3.string(),
+  definitionId: z3.string(),
+  eventId: z3.string(),
+  externalEventId: z3.string(),
+  action: z3.enum(["upsert", "delete"]),
+  revision: z3.string(),
+  payload: z3.record(z3.string(), z3.unknown()).nullish().transform((v) => v ?? null),
+  payloadHash: z3.string().nullish().transform((v) => v ?? ""),
+  idempotencyKey: z3.string(),
+  state: z3.enum(OUTBOX_STATES),
+  attempt: z3.number().int().nonnegative(),
+  enqueuedAt: z3.string(),
+  firstFailureAt: z3.string().nullish().transform((v) => v ?? null),
+  nextAttemptAt: z3.string(),
+  lastError: z3.string().nullish().transform((v) => v ?? null),
+  /**
+   * Key of the first create attempt for a definition not yet linked. Kept across newer changes so a
+   * create whose answer was lost is replayed by the target, never made twice.
+   */
+  createKey: z3.string().nullish().transform((v) => v ?? null),
+  /** Payload hash of that first attempt: if it differs from what we now send, an update follows the create. */
+  createTried: z3.string().nullish().transform((v) => v ?? null),
+  /** The last failure was a refusal (4xx): nothing was created, so a re-queued create may use a new key. */
+  refused: z3.boolean().nullish().transform((v) => v === true),
+  /** The owner ticks this on a dead letter to have it re-queued. */
+  retry: z3.boolean().nullish().transform((v) => v === true)
+});
+var syncRunSchema = z3.object({
+  _id: z3.string(),
+  targetId: z3.string(),
+  eventId: z3.string(),
+  state: z3.enum(["running", "done"]),
+  cursor: z3.string().nullish().transform((v) => v ?? null),
+  pages: z3.number().int().nonnegative(),
+  seenIds: z3.array(z3.string()),
+  counts: z3.record(z3.string(), z3.number()),
+  startedAt: z3.string(),
+  updatedAt: z3.string()
+});
+var pairId = (targetId, definitionId) => `${targetId}~${definitionId}`;
+function describeIssues(error) {
+  return error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`).join("; ");
+}
+
+// backend/core/sync/mappingRows.ts
+import { z as z4 } from "zod";
+
+// backend/core/sync/money.ts
+var EXPONENTS = {
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4
+};
+var MoneyError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "MoneyError";
+  }
+};
+function currencyExponent(currency) {
+  const c = currency.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(c)) throw new MoneyError(`"${currency}" is not a three-letter currency code`);
+  return EXPONENTS[c] ?? 2;
+}
+var DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
+function toMinorUnits(value, currency) {
+  const m = DECIMAL.exec(value.trim());
+  if (!m) throw new MoneyError(`"${value}" is not a decimal amount`);
+  const exp = currencyExponent(currency);
+  const [, sign, whole, frac = ""] = m;
+  const extra = frac.slice(exp);
+  if (/[1-9]/.test(extra)) throw new MoneyError(`"${value}" has more decimals than ${currency.toUpperCase()} allows (${exp})`);
+  const digits = whole + frac.slice(0, exp).padEnd(exp, "0");
+  const n = BigInt(digits);
+  return sign && n !== 0n ? -n : n;
+}
+function fromMinorUnits(minor, currency) {
+  const exp = currencyExponent(currency);
+  const neg = minor < 0n;
+  const digits = (neg ? -minor : minor).toString().padStart(exp + 1, "0");
+  const whole = digits.slice(0, digits.length - exp);
+  const frac = digits.slice(digits.length - exp);
+  return `${neg ? "-" : ""}${whole}${exp ? `.${frac}` : ""}`;
+}
+function normalizeDecimal(value, currency) {
+  return fromMinorUnits(toMinorUnits(value, currency), currency);
+}
+function eventbriteCost(money) {
+  return `${money.currency.toUpperCase()},${toMinorUnits(money.value, money.currency).toString()}`;
+}
+function isMoney(v) {
+  return !!v && typeof v === "object" && typeof v.value === "string" && typeof v.currency === "string";
+}
+
+// backend/core/sync/transforms.ts
+var TransformError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "TransformError";
+  }
+};
+var none = () => void 0;
+var isBlank = (v) => v === null || v === void 0;
+function parseLiteral(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+function moneyOf(value, currencyArg2) {
+  if (isMoney(value)) return value;
+  if (typeof value === "string" || typeof value === "number") {
+    if (!currencyArg2) throw new TransformError('the value is a plain amount; set the currency code as the transform argument (e.g. USD) or map "price"');
+    return { value: String(value), currency: currencyArg2 };
+  }
+  throw new TransformError(`expected a price, got ${JSON.stringify(value)}`);
+}
+var currencyArg = { required: false, describe: "currency code used when the source is a plain amount, e.g. USD" };
+var parseCurrency = (a) => {
+  if (!a) return null;
+  if (!/^[A-Za-z]{3}$/.test(a.trim())) throw new TransformError(`"${a}" is not a three-letter currency code`);
+  return a.trim().toUpperCase();
+};
+var PLACEHOLDER = /\{([^{}]+)\}/g;
+var TRANSFORMS = {
+  none: { describe: "copy the value as it is", parseArg: none, apply: (v) => v },
+  moneyToMinor: {
+    describe: 'price to an integer of minor units ("25.00" USD \u2192 2500)',
+    arg: currencyArg,
+    parseArg: parseCurrency,
+    apply: (v, cur) => {
+      if (isBlank(v)) return null;
+      const m = moneyOf(v, cur);
+      const n = toMinorUnits(m.value, m.currency);
+      if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < -BigInt(Number.MAX_SAFE_INTEGER)) throw new TransformError(`${m.value} ${m.currency} is too large`);
+      return Number(n);
+    }
+  },
+  moneyToDecimal: {
+    describe: `price to a decimal string with the currency's decimals ("25.5" USD \u2192 "25.50")`,
+    arg: currencyArg,
+    parseArg: parseCurrency,
+    apply: (v, cur) => isBlank(v) ? null : ((m) => normalizeDecimal(m.value, m.currency))(moneyOf(v, cur))
+  },
+  moneyToEventbrite: {
+    describe: `price to Eventbrite's cost format ("25.00" USD \u2192 "USD,2500")`,
+    arg: currencyArg,
+    parseArg: parseCurrency,
+    apply: (v, cur) => isBlank(v) ? null : eventbriteCost(moneyOf(v, cur))
+  },
+  dateToIsoUtc: {
+    describe: 'date to ISO-8601 in UTC ("2025-05-01T10:00:00.000Z")',
+    parseArg: none,
+    apply: (v) => {
+      if (isBlank(v) || v === "") return null;
+      const d = v instanceof Date ? v : typeof v === "string" || typeof v === "number" ? new Date(v) : null;
+      if (!d || Number.isNaN(d.getTime())) throw new TransformError(`${JSON.stringify(v)} is not a date`);
+      return d.toISOString();
+    }
+  },
+  not: {
+    describe: "true \u2194 false (e.g. hidden \u2192 active)",
+    parseArg: none,
+    apply: (v) => {
+      if (isBlank(v)) return null;
+      if (typeof v !== "boolean") throw new TransformError(`"not" needs true or false, got ${JSON.stringify(v)}`);
+      return !v;
+    }
+  },
+  constant: {
+    describe: "always the argument (JSON or text), whatever the source",
+    arg: { required: true, describe: 'the value, e.g. true, 1 or "Admission"' },
+    parseArg: (a) => {
+      if (a === null) throw new TransformError('"constant" needs the value as its argument');
+      return parseLiteral(a);
+    },
+    apply: (_v, a) => structuredClone(a)
+  },
+  lookup: {
+    describe: 'replace the value using a table; "*" is the fallback',
+    arg: { required: true, describe: 'a JSON object, e.g. {"FEE_INCLUDED": true, "*": false}' },
+    parseArg: (a) => {
+      let t;
+      try {
+        t = JSON.parse(a ?? "");
+      } catch {
+        throw new TransformError('"lookup" needs a JSON object as its argument, e.g. {"SALE_STARTED": "on sale", "*": "closed"}');
+      }
+      if (!t || typeof t !== "object" || Array.isArray(t)) throw new TransformError("the lookup table must be a JSON object");
+      return t;
+    },
+    apply: (v, table) => {
+      const key = isBlank(v) ? "null" : String(v);
+      if (Object.hasOwn(table, key)) return structuredClone(table[key]);
+      if (Object.hasOwn(table, "*")) return structuredClone(table["*"]);
+      throw new TransformError(`${JSON.stringify(v)} is not in the lookup table (keys: ${Object.keys(table).join(", ")}) and there is no "*" fallback`);
+    }
+  },
+  template: {
+    describe: 'text with {placeholders}: {value} or any source path, e.g. "{name} ({price.currency})"',
+    arg: { required: true, describe: "the template text" },
+    parseArg: (a) => {
+      if (!a) throw new TransformError('"template" needs the text as its argument, e.g. "{name} \u2013 {eventId}"');
+      const unknown = [...a.matchAll(PLACEHOLDER)].map((m) => m[1].trim()).filter((p) => p !== "value" && !SOURCE_PATHS[p]);
+      if (unknown.length) throw new TransformError(`unknown placeholder ${unknown.map((u) => `{${u}}`).join(", ")}; use {value} or one of: ${SOURCE_PATH_NAMES.join(", ")}`);
+      return a;
+    },
+    apply: (v, tpl, env) => tpl.replace(PLACEHOLDER, (_m, p) => {
+      const x = p.trim() === "value" ? v : readSource(p.trim(), env.def, env.source);
+      if (isBlank(x)) return "";
+      return isMoney(x) ? `${x.value} ${x.currency}` : typeof x === "object" ? JSON.stringify(x) : String(x);
+    })
+  },
+  number: {
+    describe: 'text to a number ("12" \u2192 12)',
+    parseArg: none,
+    apply: (v) => {
+      if (isBlank(v) || v === "") return null;
+      const n = typeof v === "number" ? v : Number(v);
+      if (!Number.isFinite(n)) throw new TransformError(`${JSON.stringify(v)} is not a number`);
+      return n;
+    }
+  },
+  text: { describe: "the value as text", parseArg: none, apply: (v) => isBlank(v) ? null : typeof v === "object" ? JSON.stringify(v) : String(v) }
+};
+var TRANSFORM_NAMES = Object.keys(TRANSFORMS);
+var isTransformName = (n) => Object.hasOwn(TRANSFORMS, n);
+function compileTransform(name, arg) {
+  const spec = TRANSFORMS[name];
+  const parsed = spec.parseArg(arg === "" ? null : arg);
+  return { name, run: (value, env) => spec.apply(value, parsed, env) };
+}
+
+// backend/core/sync/mappingRows.ts
+var optionalText2 = z4.string().nullish().transform((v) => v === void 0 || v === null || v.trim() === "" ? null : v);
+var fieldMappingRowSchema = z4.object({
+  _id: z4.string().min(1),
+  targetId: z4.string().trim().min(1, "choose the sync target this row belongs to"),
+  sourcePath: z4.string().trim().min(1, "enter the ticket definition field to read (source path)"),
+  targetField: z4.string().trim().min(1, "enter the field to write on the other system (target field)"),
+  transform: optionalText2,
+  transformArg: optionalText2,
+  default: optionalText2,
+  required: z4.boolean().nullish().transform((v) => v === true),
+  enabled: z4.boolean().nullish().transform((v) => v !== false),
+  position: z4.number().nullish()
+});
+var TARGET_FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+function listSourcePaths() {
+  return SOURCE_PATH_NAMES.map((p) => `${p} (${SOURCE_PATHS[p].describe})`).join("; ");
+}
+function listTransforms() {
+  return TRANSFORM_NAMES.map((t) => `${t} (${TRANSFORMS[t].describe})`).join("; ");
+}
+function didYouMean(input, names) {
+  const near = closestNames(input, names);
+  return near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : "";
+}
+function checkMappingRow(input) {
+  const parsed = fieldMappingRowSchema.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`) };
+  }
+  const row = parsed.data;
+  const errors = [];
+  if (!SOURCE_PATHS[row.sourcePath]) {
+    errors.push(`Source path "${row.sourcePath}" is not a ticket definition field.${didYouMean(row.sourcePath, SOURCE_PATH_NAMES)} Valid source paths: ${listSourcePaths()}.`);
+  }
+  if (!TARGET_FIELD.test(row.targetField)) {
+    errors.push(`Target field "${row.targetField}" must be a field name or a dotted path such as "name.en" (letters, digits and _ only).`);
+  }
+  const name = row.transform ?? "none";
+  let transform = null;
+  if (!isTransformName(name)) {
+    errors.push(`Transform "${name}" is not known.${didYouMean(name, TRANSFORM_NAMES)} Known transforms: ${listTransforms()}.`);
+  } else {
+    const spec = TRANSFORMS[name];
+    if (!spec.arg && row.transformArg !== null) {
+      errors.push(`Transform "${name}" takes no argument; clear "transformArg" (it holds ${JSON.stringify(row.transformArg)}).`);
+    } else {
+      try {
+        transform = compileTransform(name, row.transformArg);
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        errors.push(`Transform argument for "${name}": ${msg}${spec.arg ? ` (expected: ${spec.arg.describe})` : ""}.`);
+      }
+    }
+  }
+  if (errors.length || !transform) return { ok: false, errors };
+  let defaultValue = null;
+  if (row.default !== null) {
+    try {
+      defaultValue = JSON.parse(row.default);
+    } catch {
+      defaultValue = row.default;
+    }
+  }
+  return { ok: true, mapping: { row, transform, defaultValue } };
+}
+function checkMappingSet(rows) {
+  const mappings = [];
+  const errors = [];
+  const byField = /* @__PURE__ */ new Map();
+  for (const r of rows) {
+    const id = String(r?._id ?? "?");
+    const c = checkMappingRow(r);
+    if (!c.ok) {
+      errors.push({ rowId: id, errors: c.errors });
+      continue;
+    }
+    if (!c.mapping.row.enabled) continue;
+    const other = byField.get(c.mapping.row.targetField);
+    const clash = [...byField.keys()].find((f) => f.startsWith(`${c.mapping.row.targetField}.`) || c.mapping.row.targetField.startsWith(`${f}.`));
+    if (other) {
+      errors.push({ rowId: id, errors: [`Target field "${c.mapping.row.targetField}" is already written by row ${other}; each field can be mapped once.`] });
+      continue;
+    }
+    if (clash) {
+      errors.push({ rowId: id, errors: [`Target field "${c.mapping.row.targetField}" overlaps "${clash}" (row ${byField.get(clash)}); one cannot be inside the other.`] });
+      continue;
+    }
+    byField.set(c.mapping.row.targetField, id);
+    mappings.push(c.mapping);
+  }
+  mappings.sort((a, b) => (a.row.position ?? 0) - (b.row.position ?? 0));
+  return { mappings, errors };
+}
+
+// backend/flows/syncConfig.ts
+var C4 = COLLECTIONS;
+var MAX_ROWS = 1e3;
+async function all(deps, collection) {
+  const out = [];
+  for (let skip = 0; ; skip += MAX_ROWS) {
+    const { items: items2 } = await deps.collections.query(collection, { limit: MAX_ROWS, skip });
+    out.push(...items2);
+    if (items2.length < MAX_ROWS) return out;
+  }
+}
+async function loadSyncConfig(deps) {
+  const [targetRows, eventRows, fieldRows] = await Promise.all([
+    all(deps, C4.SyncTargets.id),
+    all(deps, C4.SyncEventMappings.id),
+    all(deps, C4.SyncFieldMappings.id)
+  ]);
+  const problems = [];
+  const events = eventRows.flatMap((r) => {
+    const p = eventMappingRowSchema.safeParse(r);
+    if (!p.success) problems.push(`Event mapping ${r._id}: ${describeIssues(p.error)}`);
+    return p.success && p.data.enabled ? [p.data] : [];
+  });
+  const targets = [];
+  for (const r of targetRows) {
+    const p = syncTargetRowSchema.safeParse(r);
+    if (!p.success) {
+      problems.push(`Sync target ${r._id}: ${describeIssues(p.error)}`);
+      continue;
+    }
+    if (!p.data.enabled) continue;
+    const set = checkMappingSet(fieldRows.filter((f) => f.targetId === p.data._id));
+    if (set.errors.length) {
+      for (const e of set.errors) problems.push(`Sync target ${p.data._id} is paused: field mapping ${e.rowId}: ${e.errors.join(" ")}`);
+      continue;
+    }
+    if (!set.mappings.length) {
+      problems.push(`Sync target ${p.data._id} has no field mappings; add rows to SyncFieldMappings (the default mapping is a good start).`);
+      continue;
+    }
+    targets.push({
+      target: p.data,
+      mappings: set.mappings,
+      events: events.filter((e) => e.targetId === p.data._id),
+      readSalesDetails: set.mappings.some((m) => needsSalesDetails(m.row.sourcePath))
+    });
+  }
+  for (const p of problems) deps.logger?.warn(p);
+  return { targets, problems };
+}
+var connections = /* @__PURE__ */ new WeakMap();
+function connectTarget(deps, target) {
+  let m = connections.get(deps);
+  if (!m) connections.set(deps, m = /* @__PURE__ */ new Map());
+  let p = m.get(target._id);
+  if (!p) {
+    p = deps.connectors.connect(target);
+    m.set(target._id, p);
+    p.catch(() => m.delete(target._id));
+  }
+  return p;
+}
+
+// backend/flows/syncDelivery.ts
+async function deliverChange(port, target, change, link, now) {
+  const at = now.toISOString();
+  if (change.action === "delete") {
+    if (!link && change.createKey && change.payload) {
+      const created = await deliverChange(port, target, { ...change, action: "upsert", idempotencyKey: change.createKey, createTried: null }, null, now);
+      if (created.kind !== "applied") return created;
+      const removed = await deliverChange(port, target, { ...change, createKey: null }, created.link, now);
+      return removed.kind === "applied" ? { ...removed, op: "create" } : { kind: "applied", op: "create", link: created.link, warnings: created.warnings };
+    }
+    if (!link) return { kind: "skipped", reason: "never created externally" };
+    if (link.status === "deleted") return { kind: "skipped", reason: "already deleted" };
+    const deleted = (warnings2) => ({ ...link, status: "deleted", lastError: null, warnings: warnings2, updatedAt: at });
+    if (target.deleteBehaviour === "ignore") return { kind: "applied", op: "forget", link: deleted([]), warnings: [] };
+    const r2 = await port.remove({ definitionId: change.definitionId, externalEventId: link.externalEventId, link, mode: target.deleteBehaviour, idempotencyKey: change.idempotencyKey });
+    return { kind: "applied", op: "delete", link: { ...deleted(r2.warnings ?? []), refs: { ...link.refs, ...r2.refs ?? {} } }, warnings: r2.warnings ?? [] };
+  }
+  if (!change.payload) return { kind: "skipped", reason: "no payload (mapping failed)" };
+  if (link?.status === "deleted") return { kind: "skipped", reason: "deleted earlier; never brought back" };
+  if (link) {
+    const cmp = compareRevisions(change.revision, link.lastRevision);
+    if (cmp < 0) return { kind: "skipped", reason: `link already at newer revision ${link.lastRevision}` };
+    if (cmp === 0 && link.payloadHash === change.payloadHash && link.status === "active") return { kind: "skipped", reason: "already applied" };
+    const r2 = await port.update({ definitionId: change.definitionId, externalEventId: link.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey, link });
+    const warnings2 = r2.warnings ?? [];
+    return {
+      kind: "applied",
+      op: "update",
+      warnings: warnings2,
+      link: { ...link, refs: { ...link.refs, ...r2.refs ?? {} }, lastRevision: change.revision, payloadHash: change.payloadHash, status: "active", lastError: null, warnings: warnings2, updatedAt: at }
+    };
+  }
+  const r = await port.create({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.createKey ?? change.idempotencyKey });
+  const warnings = r.warnings ?? [];
+  if (change.createTried && change.createTried !== change.payloadHash) {
+    const u = await port.update({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey, link: r });
+    r.refs = { ...r.refs ?? {}, ...u.refs ?? {} };
+    warnings.push(...u.warnings ?? []);
+  }
+  return {
+    kind: "applied",
+    op: "create",
+    warnings,
+    link: {
+      _id: pairId(change.targetId, change.definitionId),
+      targetId: change.targetId,
+      definitionId: change.definitionId,
+      eventId: change.eventId,
+      externalEventId: change.externalEventId,
+      externalId: r.externalId,
+      refs: r.refs ?? {},
+      lastRevision: change.revision,
+      payloadHash: change.payloadHash,
+      status: "active",
+      lastError: null,
+      warnings,
+      linkedAt: at,
+      updatedAt: at
+    }
+  };
+}
+function failureOf(e) {
+  if (e instanceof ExternalCallError) return e.failure;
+  return { kind: "network" };
+}
+function errorText(e) {
+  const f = failureOf(e);
+  const msg = e instanceof Error ? e.message : String(e);
+  return f.kind === "http" ? `HTTP ${f.status}: ${msg}` : `${f.kind}: ${msg}`;
+}
+
+// backend/flows/syncOutbox.ts
+var C5 = COLLECTIONS;
+async function readLink(deps, targetId, definitionId) {
+  const raw = await deps.collections.get(C5.SyncLinks.id, pairId(targetId, definitionId));
+  if (!raw) return null;
+  const p = syncLinkSchema.safeParse(raw);
+  if (!p.success) deps.logger?.warn("Ignoring a malformed SyncLinks item", { id: raw._id });
+  return p.success ? p.data : null;
+}
+async function readOutbox(deps, id) {
+  const raw = await deps.collections.get(C5.SyncOutbox.id, id);
+  const p = raw ? outboxItemSchema.safeParse(raw) : null;
+  return p?.success ? p.data : null;
+}
+async function enqueue(deps, change, opts = {}) {
+  const id = pairId(change.targetId, change.definitionId);
+  const existing = await readOutbox(deps, id);
+  if (!opts.force && mergeChange(existing, { ...change }) === "keep") return "kept";
+  const now = deps.clock.now().toISOString();
+  const item = {
+    _id: id,
+    ...change,
+    state: opts.dead ? "dead" : "pending",
+    attempt: 0,
+    enqueuedAt: now,
+    firstFailureAt: null,
+    nextAttemptAt: now,
+    lastError: opts.lastError ?? null,
+    retry: false,
+    refused: false,
+    // A create that may have reached the target keeps its key through newer changes.
+    createKey: opts.newCreateKey ? null : change.createKey ?? existing?.createKey ?? null,
+    createTried: opts.newCreateKey ? null : change.createTried ?? existing?.createTried ?? null
+  };
+  await deps.collections.save(C5.SyncOutbox.id, item);
+  return "queued";
+}
+async function deliverSlot(deps, setup, item, report = emptyDrainReport(), throttled = /* @__PURE__ */ new Set()) {
+  const link = await readLink(deps, item.targetId, item.definitionId);
+  try {
+    const port = await connectTarget(deps, setup.target);
+    const d = await deliverChange(port, setup.target, item, link, deps.clock.now());
+    if (d.kind === "applied") {
+      await storeLink(deps, link, d.link, d.op === "create");
+      report.delivered++;
+      report.warnings.push(...d.warnings.map((w) => `${item.definitionId}: ${w}`));
+    } else report.skipped++;
+    await clearSlot(deps, item);
+    return report;
+  } catch (e) {
+    const failure = failureOf(e);
+    if (failure.kind === "http" && (failure.status === 429 || failure.status === 503)) throttled.add(item.targetId);
+    const next = afterFailure(item, failure, deps.clock.now(), (deps.random ?? Math.random)(), deps.policy ?? DEFAULT_OUTBOX_POLICY);
+    const lastError = errorText(e);
+    const now = deps.clock.now().toISOString();
+    const triedCreate = !link && item.action === "upsert" && !!item.payload;
+    const createMark = triedCreate ? { createKey: item.createKey ?? item.idempotencyKey, createTried: item.createTried ?? item.payloadHash } : {};
+    const current = await readOutbox(deps, item._id);
+    if (current && current.idempotencyKey !== item.idempotencyKey) return report;
+    if (next.next === "dead") {
+      report.deadLettered++;
+      await deps.collections.save(C5.SyncOutbox.id, { ...item, ...createMark, state: "dead", attempt: item.attempt + 1, firstFailureAt: item.firstFailureAt ?? now, lastError: `${lastError} (${next.reason})`, retry: false, refused: !isRetryable(failure) });
+      if (link) await deps.collections.save(C5.SyncLinks.id, { ...link, status: "failed", lastError, updatedAt: now });
+    } else {
+      report.retried++;
+      await deps.collections.save(C5.SyncOutbox.id, { ...item, ...createMark, attempt: next.attempt, firstFailureAt: item.firstFailureAt ?? now, nextAttemptAt: next.at.toISOString(), lastError });
+    }
+    return report;
+  }
+}
+var emptyDrainReport = () => ({ delivered: 0, skipped: 0, retried: 0, deadLettered: 0, deferred: 0, warnings: [] });
+async function storeLink(deps, before, after, created) {
+  if (!created) {
+    await deps.collections.save(C5.SyncLinks.id, { ...after, externalId: before?.externalId ?? after.externalId, linkedAt: before?.linkedAt ?? after.linkedAt });
+    return;
+  }
+  try {
+    await deps.collections.insert(C5.SyncLinks.id, after);
+  } catch (e) {
+    if (!(e instanceof DuplicateItemError)) throw e;
+    const winner = await readLink(deps, after.targetId, after.definitionId);
+    if (winner && winner.externalId !== after.externalId) {
+      deps.logger?.error("Two external items for one definition; keeping the first link", { definitionId: after.definitionId, kept: winner.externalId, orphan: after.externalId });
+    }
+  }
+}
+async function clearSlot(deps, item) {
+  const current = await readOutbox(deps, item._id);
+  if (current && current.idempotencyKey === item.idempotencyKey) await deps.collections.remove(C5.SyncOutbox.id, item._id);
+}
+
+// backend/flows/sync.ts
+function changeOf(action, setup, em) {
+  const targetId = setup.target._id;
+  if (action.kind === "create" || action.kind === "update") {
+    const c = { targetId, definitionId: action.definitionId, action: "upsert", revision: action.revision, payloadHash: action.payloadHash };
+    return { ...c, eventId: em.eventId, externalEventId: em.externalEventId, payload: action.payload, idempotencyKey: idempotencyKey(c) };
+  }
+  if (action.kind === "delete") {
+    const c = { targetId, definitionId: action.definitionId, action: "delete", revision: action.link.lastRevision, payloadHash: "" };
+    return { ...c, eventId: action.link.eventId, externalEventId: action.link.externalEventId, payload: null, idempotencyKey: idempotencyKey(c) };
+  }
+  return null;
+}
+async function parkInvalid(deps, setup, em, def, action) {
+  const c = { targetId: setup.target._id, definitionId: def._id, action: "upsert", revision: def.revision, payloadHash: "invalid" };
+  const lastError = action.errors.map(describeMappingError).join("\n");
+  await enqueue(deps, { ...c, eventId: def.eventId, externalEventId: em.externalEventId, payload: null, idempotencyKey: idempotencyKey(c) }, { dead: true, lastError });
+  return lastError;
+}
+async function planForTarget(deps, setup, definitionId, def) {
+  const targetId = setup.target._id;
+  const link = await readLink(deps, targetId, definitionId);
+  if (def) {
+    const em = setup.events.find((e) => e.eventId === def.eventId);
+    if (!em) return { none: { targetId, outcome: "not mapped" } };
+    const mapped = applyMappings(def, setup.mappings, { externalEventId: em.externalEventId });
+    return { action: planDefinition({ def, mapped }, link, "trigger"), em };
+  }
+  if (!link) {
+    const slot = await readOutbox(deps, pairId(targetId, definitionId));
+    if (slot && slot.action === "upsert") {
+      const c = { targetId, definitionId, action: "delete", revision: slot.revision, payloadHash: "" };
+      await enqueue(deps, { ...c, eventId: slot.eventId, externalEventId: slot.externalEventId, payload: slot.createKey ? slot.payload : null, idempotencyKey: idempotencyKey(c) });
+      return { none: { targetId, outcome: "queued", detail: "queued create withdrawn" } };
+    }
+    return { none: { targetId, outcome: "skipped", detail: "never synced" } };
+  }
+  return { action: planGone(definitionId, link, setup.target.deleteBehaviour), em: { _id: "", targetId, eventId: link.eventId, externalEventId: link.externalEventId, enabled: true } };
+}
+async function onDefinitionChanged2(deps, definitionId, opts = {}) {
+  const config = opts.config ?? await loadSyncConfig(deps);
+  if (!config.targets.length) return [];
+  const def = await deps.definitions.get(definitionId, { salesDetails: config.targets.some((t) => t.readSalesDetails) });
+  const out = [];
+  for (const setup of config.targets) {
+    const targetId = setup.target._id;
+    const p = await planForTarget(deps, setup, definitionId, def);
+    if ("none" in p) {
+      out.push(p.none);
+      continue;
+    }
+    const { action, em } = p;
+    if (action.kind === "unchanged") {
+      out.push({ targetId, outcome: "skipped", detail: action.reason });
+      continue;
+    }
+    if (action.kind === "invalid") {
+      out.push({ targetId, outcome: "invalid", detail: await parkInvalid(deps, setup, em, def, action) });
+      continue;
+    }
+    const change = changeOf(action, setup, em);
+    const queued = await enqueue(deps, change);
+    out.push({ targetId, outcome: queued, detail: `${action.kind} revision ${change.revision}` });
+    if (queued === "queued" && opts.deliver !== false) {
+      const slot = await readOutbox(deps, pairId(targetId, definitionId));
+      if (slot && slot.state === "pending") await deliverSlot(deps, setup, slot);
+    }
+  }
+  return out;
 }
 
 // backend/wix/collections.ts
@@ -403,6 +1790,7 @@ function wixCollections() {
   const remove = auth.elevate(items.remove);
   const query = auth.elevate(items.query);
   const bulkSave = auth.elevate(items.bulkSave);
+  const bulkInsert = auth.elevate(items.bulkInsert);
   return {
     async get(collection, id) {
       return await get(collection, id) ?? null;
@@ -428,6 +1816,12 @@ function wixCollections() {
       if (opts.skip) q = q.skip(opts.skip);
       const res = await q.find({ returnTotalCount: true });
       return { items: res.items, total: res.totalCount };
+    },
+    async claim(collection, list) {
+      const res = await bulkInsert(collection, list);
+      const failed = res.errors.filter((e) => !String(e.code ?? e.message).includes(ITEM_EXISTS));
+      if (failed.length) throw Object.assign(new Error(`claim in ${collection}: ${failed[0].message}`), { errors: failed });
+      return new Set(res.insertedItemIds);
     },
     async bulkSave(collection, list) {
       for (let i = 0; i < list.length; i += MAX_BULK) {
@@ -499,7 +1893,608 @@ var consoleLogger = {
 
 // backend/velo/wiring/counterDeps.ts
 function counterDeps() {
-  return { definitions: wixTicketDefinitions(), collections: wixCollections(), clock: systemClock, logger: consoleLogger };
+  const collections = wixCollections();
+  return { definitions: wixTicketDefinitions(), collections, claims: collections, clock: systemClock, logger: consoleLogger };
+}
+
+// backend/velo/wiring/alertsDeps.ts
+import { getSecret } from "wix-secrets-backend";
+
+// backend/connectors/mailchimp.ts
+import { createHash } from "node:crypto";
+var MailchimpError = class extends Error {
+  constructor(status, title, detail) {
+    super(`Mailchimp ${status} ${title}${detail ? `: ${detail}` : ""}`);
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+    this.name = "MailchimpError";
+  }
+  status;
+  title;
+  detail;
+};
+function subscriberHash(email) {
+  return createHash("md5").update(email.trim().toLowerCase()).digest("hex");
+}
+function mailchimpApiBase(apiKey) {
+  const dc = apiKey.slice(apiKey.lastIndexOf("-") + 1);
+  if (!apiKey.includes("-") || !/^[a-z]{2,5}\d{1,3}$/.test(dc)) throw new Error('Mailchimp API key must end with its data center, e.g. "\u2026-us21"');
+  return `https://${dc}.api.mailchimp.com/3.0`;
+}
+var eventTag = (eventId) => `sale-alert:${eventId}`;
+function mailchimpMarketing(opts) {
+  const doFetch = opts.fetch ?? fetch;
+  const mergeTag = opts.saleStartMergeTag ?? "SALESTART";
+  const list = `/lists/${encodeURIComponent(opts.listId)}`;
+  let mergeFieldReady = null;
+  async function call(method, path, body) {
+    const key = await opts.secrets.getSecret(opts.apiKeySecret ?? "MAILCHIMP_API_KEY");
+    const base = opts.baseUrl ?? mailchimpApiBase(key);
+    const res = await doFetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Basic ${Buffer.from(`ticket-flows:${key}`).toString("base64")}`, ...body ? { "content-type": "application/json" } : {} },
+      body: body ? JSON.stringify(body) : void 0,
+      signal: AbortSignal.timeout(1e4)
+    });
+    if (res.status === 204) return null;
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!res.ok) throw new MailchimpError(res.status, json?.title ?? res.statusText, json?.detail ?? "");
+    return json;
+  }
+  const ensureMergeField = () => mergeFieldReady ??= (async () => {
+    const r = await call("GET", `${list}/merge-fields?count=1000&fields=merge_fields.tag`);
+    if (r?.merge_fields.some((f) => f.tag === mergeTag)) return;
+    try {
+      await call("POST", `${list}/merge-fields`, { tag: mergeTag, name: "Sale start (UTC)", type: "text", required: false, public: false });
+    } catch (e) {
+      if (!(e instanceof MailchimpError && e.status === 400)) throw e;
+    }
+  })().catch((e) => {
+    mergeFieldReady = null;
+    throw e;
+  });
+  const setTag = async (email, eventId, status) => call("POST", `${list}/members/${subscriberHash(email)}/tags`, { tags: [{ name: eventTag(eventId), status }] });
+  return {
+    async upsertSubscriber(s) {
+      await ensureMergeField();
+      await call("PUT", `${list}/members/${subscriberHash(s.email)}`, {
+        email_address: s.email,
+        status_if_new: "subscribed",
+        timestamp_opt: s.consentAt.replace(/\.\d{3}Z$/, "Z"),
+        ...s.saleStart !== void 0 ? { merge_fields: { [mergeTag]: s.saleStart ?? "" } } : {}
+      });
+      await setTag(s.email, s.eventId, "active");
+    },
+    async removeFromEvent(s) {
+      try {
+        await setTag(s.email, s.eventId, "inactive");
+      } catch (e) {
+        if (!(e instanceof MailchimpError && e.status === 404)) throw e;
+      }
+    },
+    async isSubscribed(s) {
+      try {
+        const m = await call("GET", `${list}/members/${subscriberHash(s.email)}?fields=status`);
+        return m?.status === "subscribed";
+      } catch (e) {
+        if (e instanceof MailchimpError && e.status === 404) return false;
+        throw e;
+      }
+    },
+    async setSaleStart(eventId, saleStart) {
+      await ensureMergeField();
+      const segs = await call("GET", `${list}/segments?type=static&count=1000&fields=segments.id,segments.name`);
+      const seg = segs?.segments.find((x) => x.name === eventTag(eventId));
+      if (!seg) return;
+      const pageSize = 500;
+      for (let offset = 0; ; offset += pageSize) {
+        const page = await call(
+          "GET",
+          `${list}/segments/${seg.id}/members?count=${pageSize}&offset=${offset}&fields=members.id,members.email_address,total_items`
+        );
+        const members = page?.members ?? [];
+        await inBatches(members, opts.concurrency ?? 5, (m) => call("PATCH", `${list}/members/${m.id}`, { merge_fields: { [mergeTag]: saleStart ?? "" } }));
+        if (members.length < pageSize) break;
+      }
+    }
+  };
+}
+async function inBatches(items2, size, fn) {
+  for (let i = 0; i < items2.length; i += size) await Promise.all(items2.slice(i, i + size).map(fn));
+}
+
+// backend/connectors/webPush.ts
+import webpush from "web-push";
+var PushDeliveryError = class extends Error {
+  constructor(status, retryAfterMs, detail) {
+    super(`Push service answered ${status}${detail ? `: ${detail}` : ""}`);
+    this.status = status;
+    this.retryAfterMs = retryAfterMs;
+    this.name = "PushDeliveryError";
+  }
+  status;
+  retryAfterMs;
+};
+function webPushConnector(opts) {
+  const doFetch = opts.fetch ?? fetch;
+  let vapid = null;
+  const keys = () => vapid ??= (async () => ({
+    subject: opts.subject,
+    publicKey: await opts.secrets.getSecret(opts.publicKeySecret ?? "VAPID_PUBLIC_KEY"),
+    privateKey: await opts.secrets.getSecret(opts.privateKeySecret ?? "VAPID_PRIVATE_KEY")
+  }))();
+  return {
+    async send(subscription, payload, o = {}) {
+      const details = webpush.generateRequestDetails(subscription, payload, {
+        vapidDetails: await keys(),
+        TTL: o.ttlSeconds ?? 24 * 3600,
+        contentEncoding: "aes128gcm",
+        ...o.topic ? { topic: o.topic } : {},
+        urgency: "normal"
+      });
+      const headers = {};
+      for (const [k, v] of Object.entries(details.headers)) if (k.toLowerCase() !== "content-length") headers[k] = String(v);
+      const res = await doFetch(details.endpoint, {
+        method: details.method,
+        headers,
+        body: details.body ? new Uint8Array(details.body) : null,
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 1e4)
+      });
+      const text = await res.text().catch(() => "");
+      if (res.status === 404 || res.status === 410) return { outcome: "gone", status: res.status };
+      if (res.status >= 200 && res.status < 300) return { outcome: "sent", status: res.status };
+      const ra = res.headers.get("retry-after");
+      const retryAfterMs = ra ? /^\d+$/.test(ra) ? Number(ra) * 1e3 : Math.max(0, Date.parse(ra) - Date.now()) || null : null;
+      throw new PushDeliveryError(res.status, retryAfterMs, text.slice(0, 200));
+    }
+  };
+}
+
+// backend/core/alerts/alertSettings.ts
+import { z as z5 } from "zod";
+var alertSettingsSchema = z5.object({
+  /** `https://www.example.com` — the site's public URL. */
+  siteUrl: z5.url().refine((u) => u.startsWith("https://") || u.startsWith("http://127.0.0.1") || u.startsWith("http://localhost"), "must be https"),
+  /** Triggered-email template ID from the dashboard. */
+  templateId: z5.string().regex(/^[A-Za-z0-9_-]{1,100}$/).default("sale-alert"),
+  marketingTool: z5.enum(["wix", "mailchimp"]).default("wix"),
+  mailchimpListId: z5.string().regex(/^[A-Za-z0-9]{1,40}$/).optional(),
+  /** VAPID contact (`mailto:` or `https:`); web push is off when VAPID keys are missing. */
+  pushSubject: z5.string().regex(/^(mailto:|https:)/).optional(),
+  locale: z5.string().max(35).default("en-US")
+}).strict().refine((s) => s.marketingTool !== "mailchimp" || !!s.mailchimpListId, { message: "mailchimpListId is required for Mailchimp", path: ["mailchimpListId"] });
+function parseAlertSettings(json) {
+  let raw;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new Error("SALE_ALERTS_SETTINGS is not JSON");
+  }
+  const r = alertSettingsSchema.safeParse(raw);
+  if (!r.success) throw new Error(`SALE_ALERTS_SETTINGS: ${r.error.issues.map((i) => `${i.path.join(".") || "settings"} ${i.message}`).join("; ")}`);
+  return r.data;
+}
+
+// backend/wix/mailer.ts
+import { contacts, triggeredEmails } from "wix-crm-backend";
+
+// backend/wix/mailerCrm.ts
+function crmMailer(mods) {
+  return {
+    async contactFor(email) {
+      return (await mods.contacts.appendOrCreateContact({ emails: [{ email }] })).contactId;
+    },
+    async sendTriggeredEmail(msg) {
+      await mods.triggeredEmails.emailContact(msg.templateId, msg.contactId, { variables: msg.variables });
+    }
+  };
+}
+
+// backend/wix/mailer.ts
+var wixMailer = () => crmMailer({ contacts, triggeredEmails });
+
+// backend/wix/marketing.ts
+import { contacts as contacts2 } from "wix-crm-backend";
+
+// backend/wix/marketingCrm.ts
+var eventLabel = (eventId) => `Sale alert: ${eventId}`;
+var elevated = { suppressAuth: true };
+function crmMarketing(contacts3) {
+  const contactId = async (s) => s.contactId ?? (await contacts3.appendOrCreateContact({ emails: [{ email: s.email }] })).contactId;
+  const labelKey = async (eventId) => (await contacts3.findOrCreateLabel(eventLabel(eventId), elevated)).label.key;
+  return {
+    async upsertSubscriber(s) {
+      const id = await contactId(s);
+      await contacts3.labelContact(id, [await labelKey(s.eventId)], elevated);
+    },
+    async removeFromEvent(s) {
+      await contacts3.unlabelContact(await contactId(s), [await labelKey(s.eventId)], elevated);
+    },
+    async isSubscribed(s) {
+      if (!s.contactId) return false;
+      const c = await contacts3.getContact(s.contactId, elevated);
+      const status = c?.primaryEmail?.subscriptionStatus ?? c?.info?.emails?.find((e) => e.primary)?.subscriptionStatus;
+      return !!c && status !== "UNSUBSCRIBED";
+    },
+    async setSaleStart() {
+    }
+  };
+}
+
+// backend/wix/marketing.ts
+var wixMarketing = () => crmMarketing(contacts2);
+
+// backend/wix/marketingEventDetails.ts
+import { auth as auth3 } from "@wix/essentials";
+import { wixEventsV2 } from "@wix/events";
+function wixEventDetails(siteUrl) {
+  const getEvent = auth3.elevate(wixEventsV2.getEvent);
+  return {
+    async get(eventId) {
+      const e = await getEvent(eventId, { fields: ["URLS"] });
+      if (!e) return null;
+      const page = typeof e.eventPageUrl === "string" ? e.eventPageUrl : null;
+      return {
+        eventId,
+        title: e.title ?? "Your event",
+        timeZone: e.dateAndTimeSettings?.timeZoneId ?? null,
+        url: page ? new URL(page, siteUrl).toString() : `${siteUrl.replace(/\/$/, "")}/event-details/${e.slug}`
+      };
+    }
+  };
+}
+
+// backend/velo/wiring/alertsDeps.ts
+var secrets = { getSecret };
+async function hasSecret(name) {
+  try {
+    return !!await getSecret(name);
+  } catch {
+    return false;
+  }
+}
+async function alertsDeps() {
+  const settings = parseAlertSettings(await getSecret("SALE_ALERTS_SETTINGS"));
+  const site = settings.siteUrl.replace(/\/$/, "");
+  const pushOn = !!settings.pushSubject && await hasSecret("VAPID_PRIVATE_KEY");
+  return {
+    collections: wixCollections(),
+    definitions: wixTicketDefinitions(),
+    events: wixEventDetails(site),
+    marketing: settings.marketingTool === "mailchimp" ? mailchimpMarketing({ secrets, listId: settings.mailchimpListId }) : wixMarketing(),
+    mailer: wixMailer(),
+    push: pushOn ? webPushConnector({ secrets, subject: settings.pushSubject }) : null,
+    secrets,
+    clock: systemClock,
+    logger: consoleLogger,
+    config: {
+      templateId: settings.templateId,
+      unsubscribeBaseUrl: `${site}/_functions/saleAlertUnsubscribe`,
+      unsubscribeSecretName: "SALE_ALERT_UNSUBSCRIBE_KEY",
+      siteUrl: site,
+      locale: settings.locale,
+      allowLocalPushEndpoints: site.startsWith("http://127.0.0.1") || site.startsWith("http://localhost")
+    }
+  };
+}
+
+// backend/velo/wiring/syncDeps.ts
+import { getSecret as getSecret2 } from "wix-secrets-backend";
+
+// backend/connectors/syncTargetFactory.ts
+import { z as z6 } from "zod";
+
+// backend/connectors/syncHttp.ts
+var systemClock2 = { now: () => /* @__PURE__ */ new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+var RatePacer = class {
+  constructor(perMinute, burst = 3, clock = systemClock2) {
+    this.perMinute = perMinute;
+    this.burst = burst;
+    this.clock = clock;
+    this.interval = 6e4 / perMinute;
+    this.nextSlot = clock.now().getTime();
+  }
+  perMinute;
+  burst;
+  clock;
+  nextSlot;
+  blockedUntil = 0;
+  queue = Promise.resolve();
+  interval;
+  /** Waits for a slot. Callers are served in order. */
+  take() {
+    const next = this.queue.then(async () => {
+      for (; ; ) {
+        const now = this.clock.now().getTime();
+        const slot = Math.max(this.nextSlot, now - this.interval * (this.burst - 1), this.blockedUntil);
+        if (slot <= now) {
+          this.nextSlot = slot + this.interval;
+          return;
+        }
+        await this.clock.sleep(Math.max(1, Math.floor(slot - now)));
+      }
+    });
+    this.queue = next;
+    return next;
+  }
+  /** The target said "not before": nobody sends until then. */
+  blockFor(ms) {
+    this.blockedUntil = Math.max(this.blockedUntil, this.clock.now().getTime() + ms);
+  }
+};
+async function requestJson(url, init, opts = {}) {
+  const doFetch = opts.fetch ?? ((u, i) => fetch(u, i));
+  const clock = opts.clock ?? systemClock2;
+  const body = init.body === void 0 ? void 0 : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+  for (let attempt = 0; ; attempt++) {
+    await opts.pacer?.take();
+    opts.onCall?.();
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? 1e4);
+    let res;
+    try {
+      res = await doFetch(url, { method: init.method, headers: { accept: "application/json", ...body !== void 0 ? { "content-type": "application/json" } : {}, ...init.headers }, body, signal: ctrl.signal });
+    } catch (e) {
+      throw ctrl.signal.aborted ? new ExternalCallError(`${init.method} ${url} timed out`, { kind: "timeout" }) : new ExternalCallError(`${init.method} ${url}: ${e instanceof Error ? e.message : String(e)}`, { kind: "network" });
+    } finally {
+      clearTimeout(timer);
+    }
+    const text = await res.text().catch(() => "");
+    let parsed = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = text;
+    }
+    if (res.ok) return { status: res.status, body: parsed, headers: res.headers };
+    const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"), clock.now());
+    if ((res.status === 429 || res.status === 503) && retryAfterMs !== null) {
+      opts.pacer?.blockFor(retryAfterMs);
+      if (attempt < (opts.inlineRetries ?? 0) && retryAfterMs <= (opts.maxInlineWaitMs ?? 6e4)) {
+        if (!opts.pacer) await clock.sleep(retryAfterMs);
+        continue;
+      }
+    }
+    const detail = parsed && typeof parsed === "object" ? JSON.stringify(parsed).slice(0, 300) : String(parsed ?? "").slice(0, 300);
+    throw new ExternalCallError(`${init.method} ${new URL(url).pathname} \u2192 ${res.status} ${detail}`, { kind: "http", status: res.status, retryAfterMs });
+  }
+}
+
+// backend/connectors/pretix.ts
+var variationBody = (o, i) => ({
+  value: { en: o.name },
+  default_price: isMoney(o.price) ? normalizeDecimal(o.price.value, o.price.currency) : o.price == null ? null : String(o.price),
+  active: true,
+  position: i
+});
+function splitPayload(payload) {
+  const { quota, variations, ...item } = payload;
+  const options = Array.isArray(variations) ? variations.filter((o) => o && typeof o.optionId === "string") : [];
+  const size = quota?.size;
+  return { item, options, quotaSize: typeof size === "number" ? size : null };
+}
+function pretixConnector(cfg) {
+  let calls = 0;
+  const root = `${cfg.baseUrl.replace(/\/+$/, "")}/organizers/${encodeURIComponent(cfg.organizer)}/events`;
+  const ev = (event) => `${root}/${encodeURIComponent(event)}`;
+  const call = (method, url, body, key) => requestJson(url, { method, body, headers: { authorization: `Token ${cfg.token}`, ...key ? { "x-idempotency-key": key.slice(0, 128) } : {} } }, { ...cfg, onCall: () => calls++ });
+  async function syncVariations(event, itemId, options, refs, key) {
+    const map = { ...refs.variations ?? {} };
+    const hashes = { ...refs.variationHash ?? {} };
+    const base = `${ev(event)}/items/${itemId}/variations`;
+    for (const [i, o] of options.entries()) {
+      const body = variationBody(o, i);
+      const h = JSON.stringify(body);
+      if (map[o.optionId] !== void 0) {
+        if (hashes[o.optionId] === h) continue;
+        await call("PATCH", `${base}/${map[o.optionId]}/`, body, `${key}:v:${o.optionId}`);
+      } else {
+        const r = await call("POST", `${base}/`, body, `${key}:v:${o.optionId}`);
+        map[o.optionId] = r.body.id;
+      }
+      hashes[o.optionId] = h;
+    }
+    for (const [optionId, vid] of Object.entries(map)) {
+      if (options.some((o) => o.optionId === optionId)) continue;
+      if (hashes[optionId] === "inactive") continue;
+      await call("PATCH", `${base}/${vid}/`, { active: false }, `${key}:v:${optionId}:off`);
+      hashes[optionId] = "inactive";
+    }
+    return { ...refs, variations: map, variationHash: hashes };
+  }
+  return {
+    get calls() {
+      return calls;
+    },
+    async create(w) {
+      const { item, options, quotaSize } = splitPayload(w.payload);
+      const body = { ...item, variations: options.map(variationBody), has_variations: options.length > 0 };
+      const created = (await call("POST", `${ev(w.externalEventId)}/items/`, body, `${w.idempotencyKey}:item`)).body;
+      const variations = {};
+      const variationHash = {};
+      options.forEach((o, i) => {
+        const v = created.variations?.[i];
+        if (v) {
+          variations[o.optionId] = v.id;
+          variationHash[o.optionId] = JSON.stringify(variationBody(o, i));
+        }
+      });
+      const name = item.name?.en ?? `Wix ${w.definitionId}`;
+      const quota = (await call("POST", `${ev(w.externalEventId)}/quotas/`, {
+        name: String(name).slice(0, 200),
+        size: quotaSize,
+        items: [created.id],
+        variations: Object.values(variations)
+      }, `${w.idempotencyKey}:quota`)).body;
+      const refs = { quotaId: quota.id, quotaSize, variations, variationHash };
+      return { externalId: String(created.id), refs };
+    },
+    async update(w) {
+      const { item, options, quotaSize } = splitPayload(w.payload);
+      const itemId = Number(w.link.externalId);
+      let refs = w.link.refs ?? {};
+      const warnings = [];
+      await call("PATCH", `${ev(w.externalEventId)}/items/${itemId}/`, item, `${w.idempotencyKey}:item`);
+      refs = await syncVariations(w.externalEventId, itemId, options, refs, w.idempotencyKey);
+      if (refs.quotaId !== void 0) {
+        const quotaBody = { variations: Object.entries(refs.variations ?? {}).filter(([o]) => options.some((x) => x.optionId === o)).map(([, v]) => v) };
+        let size = quotaSize;
+        if (size !== refs.quotaSize && size !== null && (refs.quotaSize === null || refs.quotaSize === void 0 || size < refs.quotaSize)) {
+          const a = (await call("GET", `${ev(w.externalEventId)}/quotas/${refs.quotaId}/availability/`)).body;
+          const sold = (a.paid_orders ?? 0) + (a.pending_orders ?? 0);
+          if (size < sold) {
+            warnings.push(`capacity ${size} not pushed: Pretix already sold ${sold} (quota ${refs.quotaId} stays at ${refs.quotaSize ?? "unlimited"})`);
+            size = refs.quotaSize ?? null;
+          }
+        }
+        quotaBody.size = size;
+        await call("PATCH", `${ev(w.externalEventId)}/quotas/${refs.quotaId}/`, quotaBody, `${w.idempotencyKey}:quota`);
+        refs = { ...refs, quotaSize: size };
+      }
+      return { refs, warnings };
+    },
+    async remove(req) {
+      const itemUrl = `${ev(req.externalEventId)}/items/${req.link.externalId}/`;
+      if (req.mode === "deactivate") {
+        await call("PATCH", itemUrl, { active: false }, `${req.idempotencyKey}:item`);
+        return {};
+      }
+      try {
+        await call("DELETE", itemUrl, void 0, `${req.idempotencyKey}:item`);
+      } catch (e) {
+        const f = e instanceof ExternalCallError ? e.failure : null;
+        if (f?.kind === "http" && f.status === 404) return {};
+        if (f?.kind === "http" && f.status === 403) {
+          await call("PATCH", itemUrl, { active: false }, `${req.idempotencyKey}:deactivate`);
+          return { warnings: [`item ${req.link.externalId} has orders in Pretix, so it was deactivated instead of deleted`] };
+        }
+        throw e;
+      }
+      const quotaId = req.link.refs?.quotaId;
+      if (quotaId !== void 0) {
+        await call("DELETE", `${ev(req.externalEventId)}/quotas/${quotaId}/`, void 0, `${req.idempotencyKey}:quota`).catch((e) => {
+          if (!(e instanceof ExternalCallError && e.failure.kind === "http" && e.failure.status === 404)) throw e;
+        });
+      }
+      return {};
+    },
+    async listExternalIds(externalEventId) {
+      const ids = [];
+      let url = `${ev(externalEventId)}/items/`;
+      while (url) {
+        const page = (await call("GET", url)).body;
+        ids.push(...page.results.map((r) => String(r.id)));
+        url = page.next;
+      }
+      return ids;
+    }
+  };
+}
+
+// backend/connectors/signedRest.ts
+import { Webhook } from "standardwebhooks";
+var DEFAULT_TEMPLATES = {
+  create: "{baseUrl}/events/{externalEventId}/tickets",
+  update: "{baseUrl}/events/{externalEventId}/tickets/{externalId}",
+  delete: "{baseUrl}/events/{externalEventId}/tickets/{externalId}",
+  list: "{baseUrl}/events/{externalEventId}/tickets"
+};
+function expandTemplate(tpl, vars) {
+  return tpl.replace(/\{(\w+)\}/g, (m, k) => {
+    const v = vars[k];
+    if (v === void 0) return m;
+    return k === "baseUrl" ? v.replace(/\/+$/, "") : encodeURIComponent(v);
+  });
+}
+function signedRestConnector(cfg) {
+  let calls = 0;
+  const wh = new Webhook(cfg.secret);
+  const t = { ...DEFAULT_TEMPLATES, ...cfg.templates };
+  const url = (tpl, v) => expandTemplate(tpl, { baseUrl: cfg.baseUrl, ...v });
+  async function send(method, target, body, key) {
+    const text = body === void 0 ? "" : JSON.stringify(body);
+    const headers = {};
+    if (key) {
+      const ts = cfg.clock?.now() ?? /* @__PURE__ */ new Date();
+      headers["webhook-id"] = key;
+      headers["webhook-timestamp"] = String(Math.floor(ts.getTime() / 1e3));
+      headers["webhook-signature"] = wh.sign(key, ts, text);
+      headers[cfg.idempotencyHeader ?? "idempotency-key"] = key;
+    }
+    return requestJson(target, { method, headers, body: body === void 0 ? void 0 : text }, { ...cfg, onCall: () => calls++ });
+  }
+  return {
+    get calls() {
+      return calls;
+    },
+    async create(w) {
+      const r = await send("POST", url(t.create, { externalEventId: w.externalEventId, definitionId: w.definitionId }), w.payload, w.idempotencyKey);
+      const id = r.body?.[cfg.idField ?? "id"];
+      if (id === void 0 || id === null) throw new Error(`create answered without "${cfg.idField ?? "id"}"`);
+      return { externalId: String(id) };
+    },
+    async update(w) {
+      await send("PUT", url(t.update, { externalEventId: w.externalEventId, externalId: w.link.externalId, definitionId: w.definitionId }), w.payload, w.idempotencyKey);
+      return {};
+    },
+    async remove(req) {
+      const u = url(t.delete, { externalEventId: req.externalEventId, externalId: req.link.externalId, definitionId: req.definitionId });
+      if (req.mode === "deactivate") await send("PATCH", u, { active: false }, req.idempotencyKey);
+      else await send("DELETE", u, void 0, req.idempotencyKey);
+      return {};
+    },
+    ...t.list ? {
+      async listExternalIds(externalEventId) {
+        const r = await send("GET", url(t.list, { externalEventId }), void 0, null);
+        const rows = Array.isArray(r.body) ? r.body : r.body?.items ?? [];
+        return rows.map((x) => String(x[cfg.idField ?? "id"]));
+      }
+    } : {}
+  };
+}
+
+// backend/connectors/syncTargetFactory.ts
+var pretixOptions = z6.object({
+  organizer: z6.string({ error: "options.organizer must be the Pretix organizer short name" }).min(1, "options.organizer must be the Pretix organizer short name"),
+  /** Pretix hosted allows 360 a minute per organizer. */
+  ratePerMinute: z6.number().positive().optional()
+});
+var restOptions = z6.object({
+  templates: z6.object({ create: z6.string(), update: z6.string(), delete: z6.string(), list: z6.string().optional() }).partial().optional(),
+  idField: z6.string().optional(),
+  idempotencyHeader: z6.string().optional(),
+  ratePerMinute: z6.number().positive().optional()
+});
+function syncTargetFactory(opts) {
+  return {
+    async connect(target) {
+      const secret = await opts.secrets.getSecret(target.secretName);
+      const http = { fetch: opts.fetch, clock: opts.clock, timeoutMs: opts.timeoutMs, inlineRetries: opts.inlineRetries ?? 0, maxInlineWaitMs: 12e4 };
+      const pacer = (perMinute) => perMinute ? new RatePacer(perMinute * (opts.rateShare ?? 0.97), 3, opts.clock) : null;
+      if (target.kind === "pretix") {
+        const o2 = pretixOptions.safeParse(target.options);
+        if (!o2.success) throw new Error(`Sync target ${target._id}: ${o2.error.issues.map((i) => i.message).join("; ")}`);
+        return pretixConnector({ ...http, baseUrl: target.baseUrl, organizer: o2.data.organizer, token: secret, pacer: pacer(o2.data.ratePerMinute ?? 360) });
+      }
+      const o = restOptions.safeParse(target.options);
+      if (!o.success) throw new Error(`Sync target ${target._id}: ${o.error.issues.map((i) => `options.${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      return signedRestConnector({ ...http, baseUrl: target.baseUrl, secret, templates: o.data.templates, idField: o.data.idField, idempotencyHeader: o.data.idempotencyHeader, pacer: pacer(o.data.ratePerMinute) });
+    }
+  };
+}
+
+// backend/velo/wiring/syncDeps.ts
+function syncDeps() {
+  return {
+    definitions: wixTicketDefinitions(),
+    collections: wixCollections(),
+    clock: systemClock,
+    logger: consoleLogger,
+    connectors: syncTargetFactory({ secrets: { getSecret: getSecret2 }, inlineRetries: 0, timeoutMs: 5e3 }),
+    concurrency: 4
+  };
 }
 
 // backend/velo/events.ts
@@ -512,19 +2507,43 @@ async function wixEvents_onOrderUpdated(event) {
 async function wixEvents_onOrderDeleted(event) {
   await handleOrderEvent(counterDeps(), "deleted", event);
 }
-function definitionIdOf(event) {
-  const id = event?.ticketDefinitionId;
-  return typeof id === "string" && id.length > 0 && id.length <= 100 ? id : null;
+async function each(what, tasks) {
+  const names = Object.keys(tasks);
+  const results = await Promise.allSettled(names.map((n) => tasks[n]()));
+  results.forEach((r, i) => {
+    if (r.status === "rejected") consoleLogger.error(`${what}: ${names[i]} failed`, { error: String(r.reason?.message ?? r.reason) });
+  });
 }
-async function onDefinitionChanged(event) {
-  const id = definitionIdOf(event);
-  if (!id) return consoleLogger.warn("Ticket definition event without a definition ID", { event });
-  await refreshCounters(counterDeps(), id);
+function definitionChange(event) {
+  const e = event;
+  const id = e?.ticketDefinitionId;
+  if (typeof id !== "string" || !id || id.length > 100) return null;
+  return { definitionId: id, eventId: typeof e?.eventId === "string" ? e.eventId : null };
 }
-var wixEvents_onTicketDefinitionCreated = onDefinitionChanged;
-var wixEvents_onTicketDefinitionUpdated = onDefinitionChanged;
-var wixEvents_onTicketDefinitionDeleted = onDefinitionChanged;
+async function onDefinitionChanged3(event) {
+  const change = definitionChange(event);
+  if (!change) return consoleLogger.warn("Ticket definition event without a definition ID", { event });
+  await each("Ticket definition change", {
+    counter: () => refreshCounters(counterDeps(), change.definitionId),
+    // Queued in the outbox and delivered at once; failures stay queued for the hourly drain.
+    sync: () => onDefinitionChanged2(syncDeps(), change.definitionId),
+    alerts: async () => onDefinitionChanged(await alertsDeps(), change)
+  });
+}
+var wixEvents_onTicketDefinitionCreated = onDefinitionChanged3;
+var wixEvents_onTicketDefinitionUpdated = onDefinitionChanged3;
+var wixEvents_onTicketDefinitionDeleted = onDefinitionChanged3;
+async function wixEventsV2_onTicketDefinitionSaleStarted(event) {
+  const e = event;
+  const id = e?.data?.ticketDefinition?._id ?? e?.data?.ticketDefinition?.id ?? e?.metadata?.entityId;
+  if (typeof id !== "string" || !id) return consoleLogger.warn("Sale-started event without a definition ID", { event });
+  await each("Sale started", {
+    counter: () => refreshCounters(counterDeps(), id),
+    alerts: async () => onSaleStarted(await alertsDeps(), id)
+  });
+}
 export {
+  wixEventsV2_onTicketDefinitionSaleStarted,
   wixEvents_onOrderConfirmed,
   wixEvents_onOrderDeleted,
   wixEvents_onOrderUpdated,

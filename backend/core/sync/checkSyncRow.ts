@@ -1,0 +1,17 @@
+// What the CMS before-hooks ask of a sync configuration row: the problems a site owner must fix,
+// in words they understand, or none. Inserts may come without `_id` (Wix assigns it later).
+import { checkMappingRow } from './mappingRows.js';
+import { describeIssues, eventMappingRowSchema, syncTargetRowSchema } from './syncRows.js';
+
+export type SyncConfigCollection = 'SyncTargets' | 'SyncEventMappings' | 'SyncFieldMappings';
+
+export function syncRowProblems(collection: SyncConfigCollection, item: Record<string, unknown>): string | null {
+  const row = { ...item, _id: item._id ?? 'new' };
+  if (collection === 'SyncFieldMappings') {
+    const c = checkMappingRow(row);
+    return c.ok ? null : c.errors.join('\n');
+  }
+  const schema = collection === 'SyncTargets' ? syncTargetRowSchema : eventMappingRowSchema;
+  const p = schema.safeParse(row);
+  return p.success ? null : describeIssues(p.error);
+}

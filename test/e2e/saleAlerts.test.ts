@@ -1,0 +1,67 @@
+// Sale alerts end to end on the local Wix: the real site code (src/backend) in the Velo host, cold.
+// A visitor subscribes through the web method; the site owner moves the VIP sale start to now; the
+// sale-started event and the hourly sweep share one idempotent send; the email lands in the inbox once;
+// its unsubscribe link works. (Site code runs on real time, so the sale is moved rather than the clock.)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ticketDefinitionsV2 } from '@wix/events';
+import { startStack, type Stack } from '../../local-wix/stack.js';
+import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
+import { DEMO, findDemoDefinitions } from '../../local-wix/demo/seed.js';
+
+let stack: Stack;
+let vip: any;
+
+const post = (p: string, body: unknown) => fetch(`${stack.baseUrl}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const subscribe = async (input: unknown) => (await (await post('/_webMethods/alerts.web.js/subscribeToSaleAlerts', { args: [input] })).json()) as any;
+const inbox = async (to: string) => ((await (await fetch(`${stack.baseUrl}/_local/inbox?to=${encodeURIComponent(to)}`)).json()) as any);
+const messages = async (to: string) => { const b = await inbox(to); return (b.messages ?? b.emails ?? b.items ?? b) as any[]; };
+
+beforeAll(async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-alerts-'));
+  stack = await startStack({ port: 0, dataDir, seed: true, cold: true, scheduleJobs: false });
+  vip = (await findDemoDefinitions(stack.baseUrl)).get('VIP Lounge');
+});
+afterAll(async () => { await stack?.close(); });
+
+describe('sale alerts on the local Wix', () => {
+  it('refuses invalid input with the reasons', async () => {
+    const r = await subscribe({ email: 'not-an-email', eventId: DEMO.eventId, channels: ['email'] });
+    expect(r.result).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('subscribes once per address and event', async () => {
+    const a = await subscribe({ email: 'fan@example.com', eventId: DEMO.eventId, channels: ['email'] });
+    const b = await subscribe({ email: 'FAN@example.com', eventId: DEMO.eventId, channels: ['email'] });
+    expect(a.result).toMatchObject({ ok: true, outcome: 'subscribed' });
+    expect(b.result).toMatchObject({ ok: true, outcome: 'updated' });
+    await subscribe({ email: 'gone@example.com', eventId: DEMO.eventId, channels: ['email'] });
+    await post('/_local/contacts/subscription', { email: 'gone@example.com', status: 'UNSUBSCRIBED' });
+  });
+
+  it('when the sale starts, subscribers get one email, even with the sweep running too', async () => {
+    expect(await messages('fan@example.com')).toHaveLength(0);
+    const owner = createLocalClient(stack.baseUrl, { ticketDefinitionsV2 }, ADMIN);
+    await owner.ticketDefinitionsV2.updateTicketDefinition(vip._id, { revision: vip.revision, salePeriod: { startDate: new Date(Date.now() - 60_000), displayNotOnSale: true } });
+    await expect.poll(async () => (await messages('fan@example.com')).length, { timeout: 15_000, interval: 200 }).toBe(1);
+    // The hourly guarantee runs too (twice): nothing is sent again.
+    for (let i = 0; i < 2; i++) expect((await post('/_local/jobs/sweepSaleAlerts/run', {})).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    const sent = await messages('fan@example.com');
+    expect(sent).toHaveLength(1);
+    expect(JSON.stringify(sent[0])).toContain('VIP Lounge');
+    expect((await messages('gone@example.com')).filter((m) => m.status !== 'SKIPPED')).toHaveLength(0);
+  });
+
+  it('the unsubscribe link in the email works with one click', async () => {
+    const [mail] = await messages('fan@example.com');
+    const link = /https?:\/\/[^"\s]+saleAlertUnsubscribe\?[^"\s]+/.exec(JSON.stringify(mail))?.[0]?.replace(/\\u0026/g, '&');
+    expect(link).toBeTruthy();
+    const res = await fetch(new URL(link!).pathname + new URL(link!).search, { method: 'GET' }).catch(() => null)
+      ?? await fetch(`${stack.baseUrl}${new URL(link!).pathname}${new URL(link!).search}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/unsubscribed/i);
+  });
+});
