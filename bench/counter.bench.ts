@@ -146,6 +146,20 @@ function latencies(confirms: Confirm[], seen: { definitionId: string; unsold: nu
   });
 }
 
+/** BENCH_PROFILE=<file>: a CPU profile of our flow's burst only (open it in Chrome DevTools). */
+async function startProfile(): Promise<() => Promise<void>> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-counter-'));
   const benchPage: PageDef = { path: '/bench', name: 'Home', layoutFile: path.resolve(import.meta.dirname, 'counter-page.html'), title: 'Counter benchmark' };
@@ -181,7 +195,9 @@ async function main() {
     stack.wix.stats.clear();
     pushes.length = 0;
     const host = stack.host as any;
+    const profiler = process.env.BENCH_PROFILE ? await startProfile() : null;
     const oursRun = await burst(stack, 'bench-ours', ours);
+    await profiler?.();
     await settle(stack);
     const oursReads = definitionReads(stack);
     if (process.env.BENCH_STATS) console.log(JSON.stringify(Object.fromEntries(stack.wix.stats), null, 1));

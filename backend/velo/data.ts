@@ -1,7 +1,7 @@
 // Data hooks (`<Collection>_<hook>`): they run for writes from code, REST and the CMS dashboard alike.
 import { counterChannel, publicSnapshot } from '../core/counter/counterChannel.js';
 import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
-import { syncRowProblems, type SyncConfigCollection } from '../core/sync/checkSyncRow.js';
+import type { SyncConfigCollection } from '../core/sync/checkSyncRow.js';
 import { wixRealtime } from '../wix/realtime.js';
 
 async function pushCounter(item: CounterSnapshot) {
@@ -19,7 +19,9 @@ export async function TicketCounters_afterRemove(item: CounterSnapshot) {
 
 /** Throwing refuses the write; Wix shows the message to whoever made it (the CMS shows it to the owner). */
 function refuseInvalid(collection: SyncConfigCollection) {
-  return (item: Record<string, unknown>) => {
+  return async (item: Record<string, unknown>) => {
+    // Loaded here, not at the top: counter hooks fire far more often and need none of it.
+    const { syncRowProblems } = await import('../core/sync/checkSyncRow.js');
     const problems = syncRowProblems(collection, item);
     if (problems) throw new Error(problems);
     return item;

@@ -1,12 +1,19 @@
 // Backend events (Velo names, `<module>_<event>`). Thin: parse, hand to the flows, let Wix acknowledge.
 // Wix redelivers unacknowledged events for up to 48 h, so every flow here tolerates duplicates.
 import { handleOrderEvent, refreshCounters } from '../flows/counter.js';
-import { onDefinitionChanged as alertsOnDefinitionChanged, onSaleStarted } from '../flows/alerts.js';
-import { onDefinitionChanged as syncOnDefinitionChanged } from '../flows/sync.js';
 import { counterDeps } from './wiring/counterDeps.js';
-import { alertsDeps } from './wiring/alertsDeps.js';
-import { syncDeps } from './wiring/syncDeps.js';
 import { consoleLogger } from '../wix/runtime.js';
+
+// Sync and alerts load only in the handlers that use them: a backend invocation starts cold, and the
+// order events (the busiest by far) should not pay for building those flows' validation schemas.
+const syncFlow = async () => {
+  const [{ onDefinitionChanged }, { syncDeps }] = await Promise.all([import('../flows/sync.js'), import('./wiring/syncDeps.js')]);
+  return { onDefinitionChanged, deps: syncDeps() };
+};
+const alertsFlow = async () => {
+  const [flow, { alertsDeps }] = await Promise.all([import('../flows/alerts.js'), import('./wiring/alertsDeps.js')]);
+  return { ...flow, deps: await alertsDeps() };
+};
 
 export async function wixEvents_onOrderConfirmed(event: unknown) {
   await handleOrderEvent(counterDeps(), 'confirmed', event);
@@ -44,8 +51,8 @@ async function onDefinitionChanged(event: unknown) {
   await each('Ticket definition change', {
     counter: () => refreshCounters(counterDeps(), change.definitionId),
     // Queued in the outbox and delivered at once; failures stay queued for the hourly drain.
-    sync: () => syncOnDefinitionChanged(syncDeps(), change.definitionId),
-    alerts: async () => alertsOnDefinitionChanged(await alertsDeps(), change),
+    sync: async () => { const f = await syncFlow(); return f.onDefinitionChanged(f.deps, change.definitionId); },
+    alerts: async () => { const f = await alertsFlow(); return f.onDefinitionChanged(f.deps, change); },
   });
 }
 
@@ -63,6 +70,6 @@ export async function wixEventsV2_onTicketDefinitionSaleStarted(event: unknown) 
   if (typeof id !== 'string' || !id) return consoleLogger.warn('Sale-started event without a definition ID', { event });
   await each('Sale started', {
     counter: () => refreshCounters(counterDeps(), id),
-    alerts: async () => onSaleStarted(await alertsDeps(), id),
+    alerts: async () => { const f = await alertsFlow(); return f.onSaleStarted(f.deps, id); },
   });
 }
