@@ -4,9 +4,9 @@ import type { EventDetails } from '../../backend/core/alerts/alertEmail.js';
 import type { PushSubscriptionJson } from '../../backend/core/alerts/saleAlertTypes.js';
 import type { AlertsDeps } from '../../backend/flows/alertsDeps.js';
 import type { ClockPort, CollectionsPort, EventDetailsPort, MailerPort, MarketingContact, MarketingToolPort, Page, PushPort, PushResult, SecretsPort, TicketDefinitionsPort } from '../../backend/ports.js';
-import { MemoryCollections } from './memoryCollections.js';
+import { MemoryCollections } from '../support/memoryCollections.js';
 
-export { MemoryCollections } from './memoryCollections.js';
+export { MemoryCollections } from '../support/memoryCollections.js';
 
 export class ManualClock implements ClockPort {
   constructor(public t: Date = new Date('2026-03-01T09:00:00Z')) {}

@@ -1,49 +1,8 @@
 // In-memory fakes of the ports the counter flow uses, typed against the same interfaces.
 import type { TicketDef } from '../../backend/core/ticketDefinition.js';
-import { DuplicateItemError, type ClaimsPort, type ClockPort, type CollectionsPort, type Filter, type Item, type Page, type TicketDefinitionsPort } from '../../backend/ports.js';
+import type { ClockPort, Page, TicketDefinitionsPort } from '../../backend/ports.js';
 
-export class MemoryCollections implements CollectionsPort, ClaimsPort {
-  readonly data = new Map<string, Map<string, Item>>();
-  writes = 0;
-  private coll(c: string) {
-    let m = this.data.get(c);
-    if (!m) this.data.set(c, (m = new Map()));
-    return m;
-  }
-  async get<T extends Item>(c: string, id: string): Promise<T | null> { const v = this.coll(c).get(id); return v ? (structuredClone(v) as T) : null; }
-  async insert<T extends Item>(c: string, item: T) {
-    if (this.coll(c).has(item._id)) throw new DuplicateItemError(c, item._id);
-    this.writes++;
-    this.coll(c).set(item._id, structuredClone(item));
-    return item;
-  }
-  async save<T extends Item>(c: string, item: T) { this.writes++; this.coll(c).set(item._id, structuredClone(item)); return item; }
-  async remove(c: string, id: string) { this.writes++; this.coll(c).delete(id); }
-  async bulkSave<T extends Item>(c: string, items: T[]) { for (const i of items) await this.save(c, i); }
-  async claim<T extends Item>(c: string, items: T[]) {
-    const won = new Set<string>();
-    for (const i of items) if (!this.coll(c).has(i._id)) { this.writes++; this.coll(c).set(i._id, structuredClone(i)); won.add(i._id); }
-    return won;
-  }
-  async query<T extends Item>(c: string, opts: { filter?: Filter; limit?: number } = {}) {
-    const all = [...this.coll(c).values()].filter((it) => matches(it as any, opts.filter ?? {}));
-    return { items: structuredClone(all.slice(0, opts.limit ?? 50)) as T[], total: all.length };
-  }
-}
-
-function matches(item: Record<string, unknown>, filter: Filter): boolean {
-  return Object.entries(filter).every(([k, cond]) => {
-    const v = item[k] as any;
-    if (cond && typeof cond === 'object' && !Array.isArray(cond)) {
-      const c = cond as Record<string, any>;
-      if ('$lt' in c && !(v < c.$lt)) return false;
-      if ('$gt' in c && !(v > c.$gt)) return false;
-      if ('$in' in c && !c.$in.includes(v)) return false;
-      return true;
-    }
-    return v === cond;
-  });
-}
+export { MemoryCollections } from '../support/memoryCollections.js';
 
 /** Definitions with sales counts; `gets` counts reads so tests can bound them. */
 export class MemoryDefinitions implements TicketDefinitionsPort {

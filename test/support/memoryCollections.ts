@@ -1,8 +1,9 @@
-// CollectionsPort in memory with the query features the alert flow uses (operators, sort, skip).
+// CollectionsPort (and ClaimsPort) in memory, with the query features the flows use (operators,
+// sort, skip). Shared by the flow tests; typed against the same interfaces as the Wix adapter.
 // Optional per-call latency lets tests interleave concurrent invocations.
-import { DuplicateItemError, type CollectionsPort, type Filter, type Item } from '../../backend/ports.js';
+import { DuplicateItemError, type ClaimsPort, type CollectionsPort, type Filter, type Item } from '../../backend/ports.js';
 
-export class MemoryCollections implements CollectionsPort {
+export class MemoryCollections implements CollectionsPort, ClaimsPort {
   readonly data = new Map<string, Map<string, Item>>();
   calls = 0;
   /** Awaited before every call: 0 still yields to the event loop, so concurrent flows interleave. */
@@ -31,6 +32,12 @@ export class MemoryCollections implements CollectionsPort {
   async save<T extends Item>(c: string, item: T) { await this.tick(); this.coll(c).set(item._id, structuredClone(item)); return item; }
   async remove(c: string, id: string) { await this.tick(); this.coll(c).delete(id); }
   async bulkSave<T extends Item>(c: string, items: T[]) { await this.tick(); for (const i of items) this.coll(c).set(i._id, structuredClone(i)); }
+  async claim<T extends Item>(c: string, items: T[]) {
+    await this.tick();
+    const won = new Set<string>();
+    for (const i of items) if (!this.coll(c).has(i._id)) { this.coll(c).set(i._id, structuredClone(i)); won.add(i._id); }
+    return won;
+  }
   async query<T extends Item>(c: string, opts: { filter?: Filter; sort?: { field: string; order: 'ASC' | 'DESC' }[]; limit?: number; skip?: number } = {}) {
     await this.tick();
     let all = [...this.coll(c).values()].filter((it) => matchesFilter(it as unknown as Record<string, unknown>, opts.filter ?? {}));
