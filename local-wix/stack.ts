@@ -9,6 +9,7 @@ import { crmFor, crmModule } from './server/crm.js';
 import { checkoutModule } from './server/checkout.js';
 import { dataModule } from './server/dataModule.js';
 import { ticketDefinitionsModule } from './server/ticketDefinitions.js';
+import { eventsModule } from './server/events.js';
 import * as site from './site/site-module.js';
 import type { PageDef } from './site/site-module.js';
 import { ADMIN } from './sdk-client.js';
@@ -83,7 +84,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     scheduleJobs: opts.scheduleJobs ?? true,
   });
   const pages = resolvePages(opts.pages);
-  const modules: LocalWixModule[] = [ticketDefinitionsModule, checkoutModule, dataModule, crmModule, host.module, site.siteModule({
+  const modules: LocalWixModule[] = [ticketDefinitionsModule, eventsModule, checkoutModule, dataModule, crmModule, host.module, site.siteModule({
     siteDir, hub, pages,
     checkRealtimePermission: (channel, subscriber) => host.checkRealtimePermission(channel, subscriber),
   })];

@@ -56,6 +56,16 @@ async function sell(baseUrl: string, ticketDefinitionId: string, quantity: numbe
   if (!res.ok) throw new Error(`demo checkout refused: ${await res.text()}`);
 }
 
+/** The event itself (title, time zone), as Events V3 serves it; 60 days after seeding, in Vienna. */
+async function createDemoEvent(baseUrl: string, now: Date) {
+  const start = new Date(now.getTime() + 60 * 24 * 3600_000);
+  const res = await fetch(new URL('/_local/events', baseUrl), {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: DEMO.eventId, title: 'Summer Jazz Night', slug: 'summer-jazz-night', timeZoneId: 'Europe/Vienna', startDate: start.toISOString(), endDate: new Date(start.getTime() + 5 * 3600_000).toISOString() }),
+  });
+  if (!res.ok) throw new Error(`demo event: ${await res.text()}`);
+}
+
 /** The demo event's definitions (with sales details), by name. */
 export async function findDemoDefinitions(baseUrl: string): Promise<Map<string, Definition>> {
   const client = adminClient(baseUrl);
@@ -69,6 +79,7 @@ export async function seedDemo(baseUrl: string): Promise<{ created: boolean; def
   const existing = await client.ticketDefinitionsV2.countTicketDefinitions({ filter: { eventId: DEMO.eventId } });
   if ((existing.metadata?.count ?? 0) > 0) return { created: false, definitions: await findDemoDefinitions(baseUrl) };
   const now = await localClock(baseUrl);
+  await createDemoEvent(baseUrl, now);
   for (const input of definitions(now)) {
     const d = await client.ticketDefinitionsV2.createTicketDefinition(input);
     const sold = DEMO.sold[d.name!];

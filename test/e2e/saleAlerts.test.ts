@@ -52,6 +52,9 @@ describe('sale alerts on the local Wix', () => {
     const sent = await messages('fan@example.com');
     expect(sent).toHaveLength(1);
     expect(JSON.stringify(sent[0])).toContain('VIP Lounge');
+    // Event details come from Events V3: the title, and times in the event's zone (Vienna).
+    expect(JSON.stringify(sent[0])).toContain('Summer Jazz Night');
+    expect(JSON.stringify(sent[0])).toMatch(/GMT\+1|CET|Vienna/);
     expect((await messages('gone@example.com')).filter((m) => m.status !== 'SKIPPED')).toHaveLength(0);
   });
 
