@@ -31,6 +31,11 @@ async function main() {
     console.error(USAGE);
     process.exit(values.help ? 0 : 2);
   }
+  const pageSize = values['page-size'] === undefined ? undefined : Number(values['page-size']);
+  if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 100)) {
+    console.error(`--page-size must be a whole number from 1 to 100, not "${values['page-size']}"\n${USAGE}`);
+    process.exit(2);
+  }
   const modules = { ticketDefinitionsV2, items, collections, secrets };
   const apiKey = process.env.WIX_API_KEY;
   let where: string;
@@ -66,7 +71,7 @@ async function main() {
   console.error(`${dryRun ? 'Planning' : 'Syncing'} event ${values.event} (${where})…`);
   const report = await syncEvent(deps, {
     eventId: values.event, targetId: values.target, dryRun, restart: values.restart,
-    pageSize: values['page-size'] ? Math.min(100, Math.max(1, Number(values['page-size']))) : undefined,
+    pageSize,
     onProgress: (p) => console.error(`  ${p.targetId}: page ${p.pages}, ${p.definitions} definitions, ${JSON.stringify(p.counts)}`),
   });
   for (const p of report.problems) console.error(`! ${p}`);

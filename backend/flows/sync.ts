@@ -1,45 +1,23 @@
 // Sync flow: mirror ticket definitions of mapped events to external ticketing systems.
 // - onDefinitionChanged: a Wix event is only a trigger; re-read, plan against the link, queue, deliver.
-// - syncEvent: initial sync of one event with cursor paging, resumable, with a dry-run plan.
+// - syncEvent (syncInitial.ts): initial sync of one event with cursor paging, resumable, with a dry-run plan.
 // - reconcile / runHourly: compare every mapped event with the links, queue what drifted, drain.
 import { COLLECTIONS } from '../collections.js';
 import { applyMappings } from '../core/sync/mappingEngine.js';
-import { describeMappingError } from '../core/sync/mappingEngine.js';
 import { idempotencyKey } from '../core/sync/outboxPolicy.js';
 import { planDefinition, planGone, planSync, summarizePlan, type SyncAction } from '../core/sync/planSync.js';
-import { pairId, runId, syncLinkSchema, syncRunSchema, type EventMappingRow, type SyncLink, type SyncRun } from '../core/sync/syncRows.js';
+import { pairId, type EventMappingRow } from '../core/sync/syncRows.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import type { Item } from '../ports.js';
+import { changeOf, parkInvalid } from './syncChanges.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type SyncDeps, type TargetSetup } from './syncConfig.js';
-import { deliverChange, errorText, mapConcurrent, type Change } from './syncDelivery.js';
+import { eventLinks } from './syncInitial.js';
 import { deadLettersToRetry, deliverSlot, drainOutbox, emptyDrainReport, enqueue, readLink, readOutbox, type DrainReport } from './syncOutbox.js';
 
 export type { SyncDeps } from './syncConfig.js';
-export { drainOutbox, loadSyncConfig };
+export { drainOutbox, loadSyncConfig, changeOf };
+export { syncEvent, type InitialSyncOptions, type InitialSyncProgress, type InitialSyncTargetReport } from './syncInitial.js';
 
 const C = COLLECTIONS;
-
-/** The change a planned action asks for, or null when there is nothing to send. */
-export function changeOf(action: SyncAction, setup: TargetSetup, em: Pick<EventMappingRow, 'eventId' | 'externalEventId'>): Change | null {
-  const targetId = setup.target._id;
-  if (action.kind === 'create' || action.kind === 'update') {
-    const c = { targetId, definitionId: action.definitionId, action: 'upsert' as const, revision: action.revision, payloadHash: action.payloadHash };
-    return { ...c, eventId: em.eventId, externalEventId: em.externalEventId, payload: action.payload, idempotencyKey: idempotencyKey(c) };
-  }
-  if (action.kind === 'delete') {
-    const c = { targetId, definitionId: action.definitionId, action: 'delete' as const, revision: action.link.lastRevision, payloadHash: '' };
-    return { ...c, eventId: action.link.eventId, externalEventId: action.link.externalEventId, payload: null, idempotencyKey: idempotencyKey(c) };
-  }
-  return null;
-}
-
-/** An unmappable definition waits as a dead letter carrying the owner-facing error. */
-async function parkInvalid(deps: SyncDeps, setup: TargetSetup, em: EventMappingRow, def: TicketDef, action: Extract<SyncAction, { kind: 'invalid' }>) {
-  const c = { targetId: setup.target._id, definitionId: def._id, action: 'upsert' as const, revision: def.revision, payloadHash: 'invalid' };
-  const lastError = action.errors.map(describeMappingError).join('\n');
-  await enqueue(deps, { ...c, eventId: def.eventId, externalEventId: em.externalEventId, payload: null, idempotencyKey: idempotencyKey(c) }, { dead: true, lastError });
-  return lastError;
-}
 
 export interface TriggerOutcome { targetId: string; outcome: 'queued' | 'kept' | 'skipped' | 'invalid' | 'not mapped'; detail?: string }
 
@@ -102,133 +80,6 @@ export async function onDefinitionChanged(deps: SyncDeps, definitionId: string, 
     }
   }
   return out;
-}
-
-export interface InitialSyncProgress { targetId: string; eventId: string; pages: number; definitions: number; counts: Record<string, number> }
-
-export interface InitialSyncTargetReport {
-  targetId: string;
-  externalEventId: string;
-  done: boolean;
-  resumed: boolean;
-  /** Every planned action (the dry-run table prints these). */
-  plan: SyncAction[];
-  counts: Record<string, number>;
-  failures: string[];
-  warnings: string[];
-}
-
-export interface InitialSyncOptions {
-  eventId: string;
-  targetId?: string;
-  dryRun?: boolean;
-  pageSize?: number;
-  /** Start over instead of resuming an unfinished run. */
-  restart?: boolean;
-  /** Stop after this many pages (an invocation's time budget); the next call resumes. */
-  maxPages?: number;
-  onProgress?: (p: InitialSyncProgress) => void;
-  config?: SyncConfig;
-}
-
-async function eventLinks(deps: SyncDeps, targetId: string, eventId: string): Promise<SyncLink[]> {
-  const out: SyncLink[] = [];
-  for (let skip = 0; ; skip += 1000) {
-    const { items } = await deps.collections.query<Item>(C.SyncLinks.id, { filter: { targetId, eventId }, limit: 1000, skip });
-    for (const r of items) { const p = syncLinkSchema.safeParse(r); if (p.success) out.push(p.data); }
-    if (items.length < 1000) return out;
-  }
-}
-
-/** Initial sync of one event: page through its definitions, plan each page, deliver, record progress. */
-export async function syncEvent(deps: SyncDeps, opts: InitialSyncOptions): Promise<{ eventId: string; targets: InitialSyncTargetReport[]; problems: string[] }> {
-  const config = opts.config ?? (await loadSyncConfig(deps));
-  const targets: InitialSyncTargetReport[] = [];
-  for (const setup of config.targets) {
-    if (opts.targetId && setup.target._id !== opts.targetId) continue;
-    const em = setup.events.find((e) => e.eventId === opts.eventId);
-    if (!em) continue;
-    targets.push(await syncEventToTarget(deps, setup, em, opts));
-  }
-  const problems = [...config.problems];
-  if (!targets.length) problems.push(`No enabled sync target has event ${opts.eventId} in SyncEventMappings.`);
-  return { eventId: opts.eventId, targets, problems };
-}
-
-async function syncEventToTarget(deps: SyncDeps, setup: TargetSetup, em: EventMappingRow, opts: InitialSyncOptions): Promise<InitialSyncTargetReport> {
-  const targetId = setup.target._id;
-  const now = () => deps.clock.now().toISOString();
-  const stored = opts.restart || opts.dryRun ? null : await deps.collections.get<Item>(C.SyncRuns.id, runId(targetId, opts.eventId));
-  const prev = stored ? syncRunSchema.safeParse(stored) : null;
-  const resumed = !!prev?.success && prev.data.state === 'running';
-  const run: SyncRun = resumed && prev?.success ? prev.data : {
-    _id: runId(targetId, opts.eventId), targetId, eventId: opts.eventId, state: 'running', cursor: null, pages: 0, seenIds: [], counts: {}, startedAt: now(), updatedAt: now(),
-  };
-  const report: InitialSyncTargetReport = { targetId, externalEventId: em.externalEventId, done: false, resumed, plan: [], counts: run.counts, failures: [], warnings: [] };
-  const links = new Map((await eventLinks(deps, targetId, opts.eventId)).map((l) => [l.definitionId, l]));
-  const port = opts.dryRun ? null : await connectTarget(deps, setup.target);
-  const bump = (k: string, n = 1) => { run.counts[k] = (run.counts[k] ?? 0) + n; };
-
-  const apply = async (actions: SyncAction[], defs: Map<string, TicketDef>) => {
-    report.plan.push(...actions);
-    if (!port) { for (const a of actions) bump(a.kind); return; }
-    const writes: SyncLink[] = [];
-    await mapConcurrent(actions, deps.concurrency ?? 16, async (a) => {
-      if (a.kind === 'unchanged') return bump('unchanged');
-      if (a.kind === 'invalid') {
-        bump('invalid');
-        report.failures.push(await parkInvalid(deps, setup, em, defs.get(a.definitionId)!, a));
-        return;
-      }
-      const change = changeOf(a, setup, em)!;
-      try {
-        const d = await deliverChange(port, setup.target, change, links.get(a.definitionId) ?? null, deps.clock.now());
-        if (d.kind === 'applied') {
-          // The pair comes from the existing link when there is one: never overwritten.
-          const before = links.get(a.definitionId);
-          writes.push(before ? { ...d.link, externalId: before.externalId, linkedAt: before.linkedAt } : d.link);
-          report.warnings.push(...d.warnings.map((w) => `${a.definitionId}: ${w}`));
-          bump(a.kind);
-        } else bump('unchanged');
-      } catch (e) {
-        // Not lost: the outbox retries it with backoff.
-        bump('queued');
-        report.failures.push(`${a.definitionId}: ${errorText(e)} (queued for retry)`);
-        const creating = a.kind === 'create';
-        await enqueue(deps, creating ? { ...change, createKey: change.idempotencyKey, createTried: change.payloadHash } : change);
-      }
-    });
-    if (writes.length) {
-      await deps.collections.bulkSave(C.SyncLinks.id, writes);
-      for (const l of writes) links.set(l.definitionId, l);
-    }
-  };
-
-  let pagesThisCall = 0;
-  while (true) {
-    if (opts.maxPages !== undefined && pagesThisCall >= opts.maxPages) return report;
-    const page = await deps.definitions.queryByEvent(opts.eventId, { cursor: run.cursor, limit: opts.pageSize ?? 100, salesDetails: setup.readSalesDetails });
-    pagesThisCall++;
-    const mapped = page.items.map((def) => ({ def, mapped: applyMappings(def, setup.mappings, { externalEventId: em.externalEventId }) }));
-    const actions = planSync({ definitions: mapped, links: [...links.values()], deleteBehaviour: setup.target.deleteBehaviour, complete: false, mode: 'reconcile' });
-    await apply(actions, new Map(page.items.map((d) => [d._id, d])));
-    run.seenIds.push(...page.items.map((d) => d._id));
-    run.pages++;
-    run.cursor = page.nextCursor;
-    run.updatedAt = now();
-    opts.onProgress?.({ targetId, eventId: opts.eventId, pages: run.pages, definitions: run.seenIds.length, counts: { ...run.counts } });
-    if (!page.nextCursor) break;
-    if (!opts.dryRun) await deps.collections.save(C.SyncRuns.id, run);
-  }
-  // All pages read: links whose definition is gone are deletes.
-  const seen = new Set(run.seenIds);
-  const gone = [...links.values()].filter((l) => !seen.has(l.definitionId)).map((l) => planGone(l.definitionId, l, setup.target.deleteBehaviour)).filter((a) => a.kind !== 'unchanged');
-  await apply(gone, new Map());
-  run.state = 'done';
-  run.updatedAt = now();
-  if (!opts.dryRun) await deps.collections.save(C.SyncRuns.id, run);
-  report.done = true;
-  return report;
 }
 
 export interface ReconcileReport {

@@ -7,6 +7,9 @@ import { planTable, summarizePlan } from '../core/sync/planSync.js';
 import { syncEvent, runHourly } from '../flows/sync.js';
 import { syncDeps } from './wiring/syncDeps.js';
 
+/** Time in which a call starts deliveries; what is in flight then still has ~6 s to finish. */
+const SYNC_CALL_BUDGET_MS = 8_000;
+
 const input = z.object({
   eventId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'must be a Wix event ID'),
   targetId: z.string().trim().min(1).max(100).optional(),
@@ -17,8 +20,10 @@ const input = z.object({
 export const syncEventNow = webMethod(Permissions.Admin, async (raw: unknown) => {
   const p = input.safeParse(raw);
   if (!p.success) throw new Error(`syncEventNow: ${p.error.issues.map((i) => `${i.path.join('.') || 'input'} ${i.message}`).join('; ')}`);
-  // Two pages (≤200 definitions) per call keeps well inside ~14 s; the run resumes on the next call.
-  const r = await syncEvent(syncDeps(), { ...p.data, maxPages: p.data.dryRun ? undefined : 2 });
+  // Deliveries are paced to the target's rate limit, so a page can take longer than a web method may
+  // (~14 s): no new delivery starts after the budget, and the run resumes on the next call.
+  const deps = syncDeps();
+  const r = await syncEvent(deps, { ...p.data, deadline: deps.clock.now().getTime() + SYNC_CALL_BUDGET_MS });
   return {
     problems: r.problems,
     targets: r.targets.map((t) => ({

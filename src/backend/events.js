@@ -1398,19 +1398,7 @@ var init_syncOutbox = __esm({
   }
 });
 
-// backend/flows/sync.ts
-var sync_exports = {};
-__export(sync_exports, {
-  changeOf: () => changeOf,
-  drainOutbox: () => drainOutbox,
-  loadSyncConfig: () => loadSyncConfig,
-  onDefinitionChanged: () => onDefinitionChanged,
-  reconcile: () => reconcile,
-  requeueDeadLetters: () => requeueDeadLetters,
-  runHourly: () => runHourly,
-  summarizePlan: () => summarizePlan,
-  syncEvent: () => syncEvent
-});
+// backend/flows/syncChanges.ts
 function changeOf(action, setup, em) {
   const targetId = setup.target._id;
   if (action.kind === "create" || action.kind === "update") {
@@ -1429,6 +1417,166 @@ async function parkInvalid(deps, setup, em, def, action) {
   await enqueue(deps, { ...c, eventId: def.eventId, externalEventId: em.externalEventId, payload: null, idempotencyKey: idempotencyKey(c) }, { dead: true, lastError });
   return lastError;
 }
+var init_syncChanges = __esm({
+  "backend/flows/syncChanges.ts"() {
+    "use strict";
+    init_mappingEngine();
+    init_outboxPolicy();
+    init_syncOutbox();
+  }
+});
+
+// backend/flows/syncInitial.ts
+async function eventLinks(deps, targetId, eventId) {
+  const out = [];
+  for (let skip = 0; ; skip += 1e3) {
+    const { items: items2 } = await deps.collections.query(C4.SyncLinks.id, { filter: { targetId, eventId }, limit: 1e3, skip });
+    for (const r of items2) {
+      const p = syncLinkSchema.safeParse(r);
+      if (p.success) out.push(p.data);
+    }
+    if (items2.length < 1e3) return out;
+  }
+}
+async function syncEvent(deps, opts) {
+  const config = opts.config ?? await loadSyncConfig(deps);
+  const targets = [];
+  for (const setup of config.targets) {
+    if (opts.targetId && setup.target._id !== opts.targetId) continue;
+    const em = setup.events.find((e) => e.eventId === opts.eventId);
+    if (!em) continue;
+    targets.push(await syncEventToTarget(deps, setup, em, opts));
+  }
+  const problems = [...config.problems];
+  if (!targets.length) problems.push(`No enabled sync target has event ${opts.eventId} in SyncEventMappings.`);
+  return { eventId: opts.eventId, targets, problems };
+}
+async function syncEventToTarget(deps, setup, em, opts) {
+  const targetId = setup.target._id;
+  const now = () => deps.clock.now().toISOString();
+  const stored = opts.restart || opts.dryRun ? null : await deps.collections.get(C4.SyncRuns.id, runId(targetId, opts.eventId));
+  const prev = stored ? syncRunSchema.safeParse(stored) : null;
+  const resumed = !!prev?.success && prev.data.state === "running";
+  const run = resumed && prev?.success ? prev.data : {
+    _id: runId(targetId, opts.eventId),
+    targetId,
+    eventId: opts.eventId,
+    state: "running",
+    cursor: null,
+    pages: 0,
+    seenIds: [],
+    counts: {},
+    startedAt: now(),
+    updatedAt: now()
+  };
+  const report = { targetId, externalEventId: em.externalEventId, done: false, resumed, plan: [], counts: run.counts, failures: [], warnings: [] };
+  const links = new Map((await eventLinks(deps, targetId, opts.eventId)).map((l) => [l.definitionId, l]));
+  const port = opts.dryRun ? null : await connectTarget(deps, setup.target);
+  const bump = (k, n = 1) => {
+    run.counts[k] = (run.counts[k] ?? 0) + n;
+  };
+  const pastDeadline = () => !!port && opts.deadline !== void 0 && deps.clock.now().getTime() >= opts.deadline;
+  const pause = async () => {
+    run.updatedAt = now();
+    await deps.collections.save(C4.SyncRuns.id, run);
+    return report;
+  };
+  const apply = async (actions, defs) => {
+    report.plan.push(...actions);
+    if (!port) {
+      for (const a of actions) bump(a.kind);
+      return true;
+    }
+    const writes = [];
+    let complete = true;
+    await mapConcurrent(actions, deps.concurrency ?? 16, async (a) => {
+      if (a.kind !== "unchanged" && pastDeadline()) {
+        complete = false;
+        return;
+      }
+      if (a.kind === "unchanged") return bump("unchanged");
+      if (a.kind === "invalid") {
+        bump("invalid");
+        report.failures.push(await parkInvalid(deps, setup, em, defs.get(a.definitionId), a));
+        return;
+      }
+      const change = changeOf(a, setup, em);
+      try {
+        const d = await deliverChange(port, setup.target, change, links.get(a.definitionId) ?? null, deps.clock.now());
+        if (d.kind === "applied") {
+          const before = links.get(a.definitionId);
+          writes.push(before ? { ...d.link, externalId: before.externalId, linkedAt: before.linkedAt } : d.link);
+          report.warnings.push(...d.warnings.map((w) => `${a.definitionId}: ${w}`));
+          bump(a.kind);
+        } else bump("unchanged");
+      } catch (e) {
+        bump("queued");
+        report.failures.push(`${a.definitionId}: ${errorText(e)} (queued for retry)`);
+        const creating = a.kind === "create";
+        await enqueue(deps, creating ? { ...change, createKey: change.idempotencyKey, createTried: change.payloadHash } : change);
+      }
+    });
+    if (writes.length) {
+      await deps.collections.bulkSave(C4.SyncLinks.id, writes);
+      for (const l of writes) links.set(l.definitionId, l);
+    }
+    return complete;
+  };
+  let pagesThisCall = 0;
+  while (true) {
+    if (opts.maxPages !== void 0 && pagesThisCall >= opts.maxPages) return report;
+    if (pagesThisCall > 0 && pastDeadline()) return pause();
+    const page = await deps.definitions.queryByEvent(opts.eventId, { cursor: run.cursor, limit: opts.pageSize ?? 100, salesDetails: setup.readSalesDetails });
+    pagesThisCall++;
+    const mapped = page.items.map((def) => ({ def, mapped: applyMappings(def, setup.mappings, { externalEventId: em.externalEventId }) }));
+    const actions = planSync({ definitions: mapped, links: [...links.values()], deleteBehaviour: setup.target.deleteBehaviour, complete: false, mode: "reconcile" });
+    if (!await apply(actions, new Map(page.items.map((d) => [d._id, d])))) return pause();
+    run.seenIds.push(...page.items.map((d) => d._id));
+    run.pages++;
+    run.cursor = page.nextCursor;
+    run.updatedAt = now();
+    opts.onProgress?.({ targetId, eventId: opts.eventId, pages: run.pages, definitions: run.seenIds.length, counts: { ...run.counts } });
+    if (!page.nextCursor) break;
+    if (!opts.dryRun) await deps.collections.save(C4.SyncRuns.id, run);
+  }
+  const seen = new Set(run.seenIds);
+  const gone = [...links.values()].filter((l) => !seen.has(l.definitionId)).map((l) => planGone(l.definitionId, l, setup.target.deleteBehaviour)).filter((a) => a.kind !== "unchanged");
+  if (!await apply(gone, /* @__PURE__ */ new Map())) return pause();
+  run.state = "done";
+  run.updatedAt = now();
+  if (!opts.dryRun) await deps.collections.save(C4.SyncRuns.id, run);
+  report.done = true;
+  return report;
+}
+var C4;
+var init_syncInitial = __esm({
+  "backend/flows/syncInitial.ts"() {
+    "use strict";
+    init_collections();
+    init_mappingEngine();
+    init_planSync();
+    init_syncRows();
+    init_syncChanges();
+    init_syncConfig();
+    init_syncDelivery();
+    init_syncOutbox();
+    C4 = COLLECTIONS;
+  }
+});
+
+// backend/flows/sync.ts
+var sync_exports = {};
+__export(sync_exports, {
+  changeOf: () => changeOf,
+  drainOutbox: () => drainOutbox,
+  loadSyncConfig: () => loadSyncConfig,
+  onDefinitionChanged: () => onDefinitionChanged,
+  reconcile: () => reconcile,
+  requeueDeadLetters: () => requeueDeadLetters,
+  runHourly: () => runHourly,
+  summarizePlan: () => summarizePlan,
+  syncEvent: () => syncEvent
+});
 async function planForTarget(deps, setup, definitionId, def) {
   const targetId = setup.target._id;
   const link = await readLink(deps, targetId, definitionId);
@@ -1480,114 +1628,6 @@ async function onDefinitionChanged(deps, definitionId, opts = {}) {
   }
   return out;
 }
-async function eventLinks(deps, targetId, eventId) {
-  const out = [];
-  for (let skip = 0; ; skip += 1e3) {
-    const { items: items2 } = await deps.collections.query(C4.SyncLinks.id, { filter: { targetId, eventId }, limit: 1e3, skip });
-    for (const r of items2) {
-      const p = syncLinkSchema.safeParse(r);
-      if (p.success) out.push(p.data);
-    }
-    if (items2.length < 1e3) return out;
-  }
-}
-async function syncEvent(deps, opts) {
-  const config = opts.config ?? await loadSyncConfig(deps);
-  const targets = [];
-  for (const setup of config.targets) {
-    if (opts.targetId && setup.target._id !== opts.targetId) continue;
-    const em = setup.events.find((e) => e.eventId === opts.eventId);
-    if (!em) continue;
-    targets.push(await syncEventToTarget(deps, setup, em, opts));
-  }
-  const problems = [...config.problems];
-  if (!targets.length) problems.push(`No enabled sync target has event ${opts.eventId} in SyncEventMappings.`);
-  return { eventId: opts.eventId, targets, problems };
-}
-async function syncEventToTarget(deps, setup, em, opts) {
-  const targetId = setup.target._id;
-  const now = () => deps.clock.now().toISOString();
-  const stored = opts.restart || opts.dryRun ? null : await deps.collections.get(C4.SyncRuns.id, runId(targetId, opts.eventId));
-  const prev = stored ? syncRunSchema.safeParse(stored) : null;
-  const resumed = !!prev?.success && prev.data.state === "running";
-  const run = resumed && prev?.success ? prev.data : {
-    _id: runId(targetId, opts.eventId),
-    targetId,
-    eventId: opts.eventId,
-    state: "running",
-    cursor: null,
-    pages: 0,
-    seenIds: [],
-    counts: {},
-    startedAt: now(),
-    updatedAt: now()
-  };
-  const report = { targetId, externalEventId: em.externalEventId, done: false, resumed, plan: [], counts: run.counts, failures: [], warnings: [] };
-  const links = new Map((await eventLinks(deps, targetId, opts.eventId)).map((l) => [l.definitionId, l]));
-  const port = opts.dryRun ? null : await connectTarget(deps, setup.target);
-  const bump = (k, n = 1) => {
-    run.counts[k] = (run.counts[k] ?? 0) + n;
-  };
-  const apply = async (actions, defs) => {
-    report.plan.push(...actions);
-    if (!port) {
-      for (const a of actions) bump(a.kind);
-      return;
-    }
-    const writes = [];
-    await mapConcurrent(actions, deps.concurrency ?? 16, async (a) => {
-      if (a.kind === "unchanged") return bump("unchanged");
-      if (a.kind === "invalid") {
-        bump("invalid");
-        report.failures.push(await parkInvalid(deps, setup, em, defs.get(a.definitionId), a));
-        return;
-      }
-      const change = changeOf(a, setup, em);
-      try {
-        const d = await deliverChange(port, setup.target, change, links.get(a.definitionId) ?? null, deps.clock.now());
-        if (d.kind === "applied") {
-          const before = links.get(a.definitionId);
-          writes.push(before ? { ...d.link, externalId: before.externalId, linkedAt: before.linkedAt } : d.link);
-          report.warnings.push(...d.warnings.map((w) => `${a.definitionId}: ${w}`));
-          bump(a.kind);
-        } else bump("unchanged");
-      } catch (e) {
-        bump("queued");
-        report.failures.push(`${a.definitionId}: ${errorText(e)} (queued for retry)`);
-        const creating = a.kind === "create";
-        await enqueue(deps, creating ? { ...change, createKey: change.idempotencyKey, createTried: change.payloadHash } : change);
-      }
-    });
-    if (writes.length) {
-      await deps.collections.bulkSave(C4.SyncLinks.id, writes);
-      for (const l of writes) links.set(l.definitionId, l);
-    }
-  };
-  let pagesThisCall = 0;
-  while (true) {
-    if (opts.maxPages !== void 0 && pagesThisCall >= opts.maxPages) return report;
-    const page = await deps.definitions.queryByEvent(opts.eventId, { cursor: run.cursor, limit: opts.pageSize ?? 100, salesDetails: setup.readSalesDetails });
-    pagesThisCall++;
-    const mapped = page.items.map((def) => ({ def, mapped: applyMappings(def, setup.mappings, { externalEventId: em.externalEventId }) }));
-    const actions = planSync({ definitions: mapped, links: [...links.values()], deleteBehaviour: setup.target.deleteBehaviour, complete: false, mode: "reconcile" });
-    await apply(actions, new Map(page.items.map((d) => [d._id, d])));
-    run.seenIds.push(...page.items.map((d) => d._id));
-    run.pages++;
-    run.cursor = page.nextCursor;
-    run.updatedAt = now();
-    opts.onProgress?.({ targetId, eventId: opts.eventId, pages: run.pages, definitions: run.seenIds.length, counts: { ...run.counts } });
-    if (!page.nextCursor) break;
-    if (!opts.dryRun) await deps.collections.save(C4.SyncRuns.id, run);
-  }
-  const seen = new Set(run.seenIds);
-  const gone = [...links.values()].filter((l) => !seen.has(l.definitionId)).map((l) => planGone(l.definitionId, l, setup.target.deleteBehaviour)).filter((a) => a.kind !== "unchanged");
-  await apply(gone, /* @__PURE__ */ new Map());
-  run.state = "done";
-  run.updatedAt = now();
-  if (!opts.dryRun) await deps.collections.save(C4.SyncRuns.id, run);
-  report.done = true;
-  return report;
-}
 async function reconcile(deps, opts = {}) {
   const config = opts.config ?? await loadSyncConfig(deps);
   const report = { events: 0, definitions: 0, fixed: [], invalid: [], missingExternally: [], problems: [...config.problems] };
@@ -1626,7 +1666,7 @@ async function reconcile(deps, opts = {}) {
           if (l.status === "deleted" || present.has(l.externalId)) continue;
           report.missingExternally.push({ targetId, definitionId: l.definitionId, externalId: l.externalId });
           if (l.status !== "failed") {
-            await deps.collections.save(C4.SyncLinks.id, { ...l, status: "failed", lastError: `external item ${l.externalId} is missing on the target`, updatedAt: deps.clock.now().toISOString() });
+            await deps.collections.save(C5.SyncLinks.id, { ...l, status: "failed", lastError: `external item ${l.externalId} is missing on the target`, updatedAt: deps.clock.now().toISOString() });
           }
         }
       }
@@ -1646,7 +1686,7 @@ async function requeueDeadLetters(deps, opts = {}) {
     const action = "none" in p ? null : p.action;
     if (action && def && action.kind === "invalid") {
       await parkInvalid(deps, setup, p.em, def, action);
-      await deps.collections.save(C4.SyncOutbox.id, { ...await readOutbox(deps, slot._id), retry: false });
+      await deps.collections.save(C5.SyncOutbox.id, { ...await readOutbox(deps, slot._id), retry: false });
       continue;
     }
     const change = action ? changeOf(action, setup, p.em) : null;
@@ -1654,7 +1694,7 @@ async function requeueDeadLetters(deps, opts = {}) {
       await enqueue(deps, change, { force: true, newCreateKey: slot.refused });
       result.requeued.push(slot._id);
     } else {
-      await deps.collections.remove(C4.SyncOutbox.id, slot._id);
+      await deps.collections.remove(C5.SyncOutbox.id, slot._id);
       result.cleared.push(slot._id);
     }
   }
@@ -1678,20 +1718,21 @@ async function runHourly(deps, opts = {}) {
   deps.logger?.info("Sync hourly run", { requeued: requeued.requeued.length, fixed: rec.fixed.length, missingExternally: rec.missingExternally.length, delivered: drain.delivered, deadLettered: drain.deadLettered });
   return { requeued: requeued.requeued.length, reconcile: rec, drain };
 }
-var C4;
+var C5;
 var init_sync = __esm({
   "backend/flows/sync.ts"() {
     "use strict";
     init_collections();
     init_mappingEngine();
-    init_mappingEngine();
     init_outboxPolicy();
     init_planSync();
     init_syncRows();
+    init_syncChanges();
     init_syncConfig();
-    init_syncDelivery();
+    init_syncInitial();
     init_syncOutbox();
-    C4 = COLLECTIONS;
+    init_syncInitial();
+    C5 = COLLECTIONS;
   }
 });
 
@@ -2520,7 +2561,7 @@ async function existingDeliveryKeys(deps, eventId, subscriptionIds) {
   for (let i = 0; i < subscriptionIds.length; i += 100) {
     const ids = subscriptionIds.slice(i, i + 100);
     for (let skip = 0; ; skip += page) {
-      const { items: items2 } = await deps.collections.query(C5.SaleAlertDeliveries.id, { filter: { eventId, subscriptionId: { $in: ids } }, limit: page, skip });
+      const { items: items2 } = await deps.collections.query(C6.SaleAlertDeliveries.id, { filter: { eventId, subscriptionId: { $in: ids } }, limit: page, skip });
       for (const d of items2) keys.add(d._id);
       if (items2.length < page) break;
     }
@@ -2545,7 +2586,7 @@ async function sendMessage(deps, event, message) {
       error: null
     };
     try {
-      await deps.collections.insert(C5.SaleAlertDeliveries.id, rec);
+      await deps.collections.insert(C6.SaleAlertDeliveries.id, rec);
       records.set(key, rec);
     } catch (e) {
       if (!(e instanceof DuplicateItemError)) throw e;
@@ -2564,7 +2605,7 @@ async function sendMessage(deps, event, message) {
     deps.logger?.error("Sale alert send failed", { subscriptionId: mine.subscription._id, channel: mine.channel, error });
   }
   const finishedAt = deps.clock.now().toISOString();
-  await deps.collections.bulkSave(C5.SaleAlertDeliveries.id, mine.keys.map((k) => ({ ...records.get(k), status, finishedAt, error })));
+  await deps.collections.bulkSave(C6.SaleAlertDeliveries.id, mine.keys.map((k) => ({ ...records.get(k), status, finishedAt, error })));
   const n = mine.keys.length;
   return { claimed: n, sent: status === "sent" ? n : 0, failed: status === "failed" ? n : 0, skipped: status === "skipped" ? n : 0 };
 }
@@ -2584,9 +2625,9 @@ async function deliver(deps, event, m) {
   return "skipped";
 }
 async function forgetPushSubscription(deps, subscriptionId2, endpoint) {
-  const current = await deps.collections.get(C5.SaleAlertSubscriptions.id, subscriptionId2);
+  const current = await deps.collections.get(C6.SaleAlertSubscriptions.id, subscriptionId2);
   if (!current || current.push?.endpoint !== endpoint) return;
-  await deps.collections.save(C5.SaleAlertSubscriptions.id, {
+  await deps.collections.save(C6.SaleAlertSubscriptions.id, {
     ...current,
     push: null,
     channels: current.channels.filter((c) => c !== "push"),
@@ -2603,7 +2644,7 @@ async function eventDetailsOrFallback(deps, eventId) {
   }
   return { eventId, title: "Your event", timeZone: null, url: deps.config.siteUrl };
 }
-var C5, DEFAULT_CONCURRENCY, emptyStats;
+var C6, DEFAULT_CONCURRENCY, emptyStats;
 var init_alertsSend = __esm({
   "backend/flows/alertsSend.ts"() {
     "use strict";
@@ -2614,7 +2655,7 @@ var init_alertsSend = __esm({
     init_unsubscribeToken();
     init_ports();
     init_alertsDeps();
-    C5 = COLLECTIONS;
+    C6 = COLLECTIONS;
     DEFAULT_CONCURRENCY = 10;
     emptyStats = () => ({ subscribers: 0, qualified: 0, claimed: 0, sent: 0, failed: 0, skipped: 0 });
   }
@@ -2634,15 +2675,15 @@ async function subscribe(deps, input) {
   const sub = parseSubscriptionInput(input, { allowLocalPushEndpoints: deps.config.allowLocalPushEndpoints });
   const now = deps.clock.now();
   const limitId = rateLimitKey(sub.email);
-  const limitItem = await deps.collections.get(C6.SaleAlertRateLimits.id, limitId);
+  const limitItem = await deps.collections.get(C7.SaleAlertRateLimits.id, limitId);
   const decision = subscribeRateLimit(limitItem?.attempts ?? [], now);
-  await deps.collections.save(C6.SaleAlertRateLimits.id, { _id: limitId, attempts: decision.history, updatedAt: now.toISOString() });
+  await deps.collections.save(C7.SaleAlertRateLimits.id, { _id: limitId, attempts: decision.history, updatedAt: now.toISOString() });
   if (!decision.allowed) return { outcome: "rate_limited", retryAfterMs: decision.retryAfterMs };
   const contactId = await deps.mailer.contactFor(sub.email);
   const consentAt = now.toISOString();
   await deps.marketing.upsertSubscriber({ email: sub.email, contactId, eventId: sub.eventId, consentAt, saleStart: await eventSaleStart(deps, sub.eventId) });
   const id = subscriptionId(sub.email, sub.eventId);
-  const existing = await deps.collections.get(C6.SaleAlertSubscriptions.id, id);
+  const existing = await deps.collections.get(C7.SaleAlertSubscriptions.id, id);
   const item = {
     _id: id,
     email: sub.email,
@@ -2656,19 +2697,19 @@ async function subscribe(deps, input) {
     updatedAt: consentAt,
     locale: sub.locale
   };
-  await deps.collections.save(C6.SaleAlertSubscriptions.id, item);
-  await insertOnce(deps, C6.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: consentAt });
+  await deps.collections.save(C7.SaleAlertSubscriptions.id, item);
+  await insertOnce(deps, C7.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: consentAt });
   return { outcome: existing ? "updated" : "subscribed", subscriptionId: id };
 }
 async function unsubscribe(deps, link) {
   if (typeof link.s !== "string") return { outcome: "invalid_link" };
   const secret = await deps.secrets.getSecret(deps.config.unsubscribeSecretName);
   if (!verifyUnsubscribeToken(secret, link.s, link.t)) return { outcome: "invalid_link" };
-  const sub = await deps.collections.get(C6.SaleAlertSubscriptions.id, link.s);
+  const sub = await deps.collections.get(C7.SaleAlertSubscriptions.id, link.s);
   if (!sub) return { outcome: "not_found" };
   if (sub.status === "unsubscribed") return { outcome: "already_unsubscribed", eventId: sub.eventId };
   const now = deps.clock.now().toISOString();
-  await deps.collections.save(C6.SaleAlertSubscriptions.id, { ...sub, status: "unsubscribed", unsubscribedAt: now, updatedAt: now });
+  await deps.collections.save(C7.SaleAlertSubscriptions.id, { ...sub, status: "unsubscribed", unsubscribedAt: now, updatedAt: now });
   try {
     await deps.marketing.removeFromEvent({ email: sub.email, contactId: sub.contactId, eventId: sub.eventId });
   } catch (e) {
@@ -2680,7 +2721,7 @@ async function onDefinitionChanged2(deps, change) {
   const def = await deps.definitions.get(change.definitionId);
   const eventId = def?.eventId ?? change.eventId;
   if (!eventId) return { outcome: "unknown_event" };
-  if (!await deps.collections.get(C6.SaleAlertEvents.id, eventId)) return { outcome: "no_subscribers" };
+  if (!await deps.collections.get(C7.SaleAlertEvents.id, eventId)) return { outcome: "no_subscribers" };
   const defs = await allDefinitions(deps, eventId);
   await deps.marketing.setSaleStart(eventId, nextSaleStart(defs, deps.clock.now()));
   const sent = await alertEventNow(deps, eventId, defs);
@@ -2689,7 +2730,7 @@ async function onDefinitionChanged2(deps, change) {
 async function onSaleStarted(deps, definitionId) {
   const def = await deps.definitions.get(definitionId);
   if (!def) return { outcome: "not_found" };
-  if (!await deps.collections.get(C6.SaleAlertEvents.id, def.eventId)) return { outcome: "no_subscribers" };
+  if (!await deps.collections.get(C7.SaleAlertEvents.id, def.eventId)) return { outcome: "no_subscribers" };
   return { outcome: "handled", ...await alertEventNow(deps, def.eventId, await allDefinitions(deps, def.eventId)) };
 }
 async function alertEventNow(deps, eventId, defs) {
@@ -2708,7 +2749,7 @@ async function sweep(deps) {
   const t0 = elapsedFn(deps)();
   let total = { outcome: "idle", runId: null, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
   for (let plans = 0; plans < 2; plans++) {
-    let cursor = (await deps.collections.get(C6.SaleAlertSweeps.id, CURSOR_ID))?.cursor ?? null;
+    let cursor = (await deps.collections.get(C7.SaleAlertSweeps.id, CURSOR_ID))?.cursor ?? null;
     if (!cursor || cursorDone(cursor)) {
       cursor = await planRun(deps);
       if (!cursor) break;
@@ -2731,7 +2772,7 @@ async function planRun(deps) {
   const now = deps.clock.now();
   const targets = [];
   for (let skip = 0; ; skip += 100) {
-    const { items: items2 } = await deps.collections.query(C6.SaleAlertEvents.id, { sort: [{ field: "_id", order: "ASC" }], limit: 100, skip });
+    const { items: items2 } = await deps.collections.query(C7.SaleAlertEvents.id, { sort: [{ field: "_id", order: "ASC" }], limit: 100, skip });
     for (const ev of items2) {
       const defs = await allDefinitions(deps, ev._id);
       const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
@@ -2764,7 +2805,7 @@ async function runChunks(deps, start, limits, dueCache, persist) {
     const filter = { eventId: target.eventId, status: "active" };
     if (cursor.afterSubscriptionId) filter._id = { $gt: cursor.afterSubscriptionId };
     const pageSize = Math.min(limits.maxPageSize, Math.max(limits.minPageSize, cursor.pageSize));
-    const { items: items2 } = await deps.collections.query(C6.SaleAlertSubscriptions.id, { filter, sort: [{ field: "_id", order: "ASC" }], limit: pageSize });
+    const { items: items2 } = await deps.collections.query(C7.SaleAlertSubscriptions.id, { filter, sort: [{ field: "_id", order: "ASC" }], limit: pageSize });
     if (alertDefs.length && items2.length) {
       const event = await eventDetailsOrFallback(deps, target.eventId);
       stats = addStats(stats, await alertSubscribers(deps, event, alertDefs, items2));
@@ -2800,18 +2841,18 @@ async function eventSaleStart(deps, eventId) {
 async function doneKeys(deps, defs) {
   const keys = defs.map((d) => saleStartOf(d)).map((s, i) => s ? saleDoneKey(defs[i]._id, s) : null).filter((k) => !!k);
   if (!keys.length) return /* @__PURE__ */ new Set();
-  const { items: items2 } = await deps.collections.query(C6.SaleAlertSweeps.id, { filter: { _id: { $in: keys } }, limit: keys.length });
+  const { items: items2 } = await deps.collections.query(C7.SaleAlertSweeps.id, { filter: { _id: { $in: keys } }, limit: keys.length });
   return new Set(items2.map((i) => i._id));
 }
 async function markDone(deps, defs) {
   const at = deps.clock.now().toISOString();
   for (const d of defs) {
     const start = saleStartOf(d);
-    if (start) await insertOnce(deps, C6.SaleAlertSweeps.id, { _id: saleDoneKey(d._id, start), at });
+    if (start) await insertOnce(deps, C7.SaleAlertSweeps.id, { _id: saleDoneKey(d._id, start), at });
   }
 }
 async function saveCursor(deps, cursor) {
-  await deps.collections.save(C6.SaleAlertSweeps.id, { _id: CURSOR_ID, cursor, at: deps.clock.now().toISOString() });
+  await deps.collections.save(C7.SaleAlertSweeps.id, { _id: CURSOR_ID, cursor, at: deps.clock.now().toISOString() });
 }
 async function insertOnce(deps, collection, item) {
   try {
@@ -2828,7 +2869,7 @@ function limitsFor(deps, base) {
 function elapsedFn(deps) {
   return deps.elapsed ?? (() => performance.now());
 }
-var C6, CURSOR_ID;
+var C7, CURSOR_ID;
 var init_alerts = __esm({
   "backend/flows/alerts.ts"() {
     "use strict";
@@ -2843,7 +2884,7 @@ var init_alerts = __esm({
     init_unsubscribeToken();
     init_ports();
     init_alertsSend();
-    C6 = COLLECTIONS;
+    C7 = COLLECTIONS;
     CURSOR_ID = "cursor";
   }
 });

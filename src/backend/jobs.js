@@ -1702,8 +1702,7 @@ async function deadLettersToRetry(deps) {
   });
 }
 
-// backend/flows/sync.ts
-var C6 = COLLECTIONS;
+// backend/flows/syncChanges.ts
 function changeOf(action, setup, em) {
   const targetId = setup.target._id;
   if (action.kind === "create" || action.kind === "update") {
@@ -1722,6 +1721,23 @@ async function parkInvalid(deps, setup, em, def, action) {
   await enqueue(deps, { ...c, eventId: def.eventId, externalEventId: em.externalEventId, payload: null, idempotencyKey: idempotencyKey(c) }, { dead: true, lastError });
   return lastError;
 }
+
+// backend/flows/syncInitial.ts
+var C6 = COLLECTIONS;
+async function eventLinks(deps, targetId, eventId) {
+  const out = [];
+  for (let skip = 0; ; skip += 1e3) {
+    const { items: items2 } = await deps.collections.query(C6.SyncLinks.id, { filter: { targetId, eventId }, limit: 1e3, skip });
+    for (const r of items2) {
+      const p = syncLinkSchema.safeParse(r);
+      if (p.success) out.push(p.data);
+    }
+    if (items2.length < 1e3) return out;
+  }
+}
+
+// backend/flows/sync.ts
+var C7 = COLLECTIONS;
 async function planForTarget(deps, setup, definitionId, def) {
   const targetId = setup.target._id;
   const link = await readLink(deps, targetId, definitionId);
@@ -1741,17 +1757,6 @@ async function planForTarget(deps, setup, definitionId, def) {
     return { none: { targetId, outcome: "skipped", detail: "never synced" } };
   }
   return { action: planGone(definitionId, link, setup.target.deleteBehaviour), em: { _id: "", targetId, eventId: link.eventId, externalEventId: link.externalEventId, enabled: true } };
-}
-async function eventLinks(deps, targetId, eventId) {
-  const out = [];
-  for (let skip = 0; ; skip += 1e3) {
-    const { items: items2 } = await deps.collections.query(C6.SyncLinks.id, { filter: { targetId, eventId }, limit: 1e3, skip });
-    for (const r of items2) {
-      const p = syncLinkSchema.safeParse(r);
-      if (p.success) out.push(p.data);
-    }
-    if (items2.length < 1e3) return out;
-  }
 }
 async function reconcile(deps, opts = {}) {
   const config = opts.config ?? await loadSyncConfig(deps);
@@ -1791,7 +1796,7 @@ async function reconcile(deps, opts = {}) {
           if (l.status === "deleted" || present.has(l.externalId)) continue;
           report.missingExternally.push({ targetId, definitionId: l.definitionId, externalId: l.externalId });
           if (l.status !== "failed") {
-            await deps.collections.save(C6.SyncLinks.id, { ...l, status: "failed", lastError: `external item ${l.externalId} is missing on the target`, updatedAt: deps.clock.now().toISOString() });
+            await deps.collections.save(C7.SyncLinks.id, { ...l, status: "failed", lastError: `external item ${l.externalId} is missing on the target`, updatedAt: deps.clock.now().toISOString() });
           }
         }
       }
@@ -1811,7 +1816,7 @@ async function requeueDeadLetters(deps, opts = {}) {
     const action = "none" in p ? null : p.action;
     if (action && def && action.kind === "invalid") {
       await parkInvalid(deps, setup, p.em, def, action);
-      await deps.collections.save(C6.SyncOutbox.id, { ...await readOutbox(deps, slot._id), retry: false });
+      await deps.collections.save(C7.SyncOutbox.id, { ...await readOutbox(deps, slot._id), retry: false });
       continue;
     }
     const change = action ? changeOf(action, setup, p.em) : null;
@@ -1819,7 +1824,7 @@ async function requeueDeadLetters(deps, opts = {}) {
       await enqueue(deps, change, { force: true, newCreateKey: slot.refused });
       result.requeued.push(slot._id);
     } else {
-      await deps.collections.remove(C6.SyncOutbox.id, slot._id);
+      await deps.collections.remove(C7.SyncOutbox.id, slot._id);
       result.cleared.push(slot._id);
     }
   }

@@ -508,6 +508,26 @@ function describeIssues(error) {
   return error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`).join("; ");
 }
 
+// backend/ports.ts
+var DuplicateItemError = class extends Error {
+  constructor(collection, id) {
+    super(`Item ${id} already exists in ${collection}`);
+    this.collection = collection;
+    this.id = id;
+    this.name = "DuplicateItemError";
+  }
+  collection;
+  id;
+};
+var ExternalCallError = class extends Error {
+  constructor(message, failure) {
+    super(message);
+    this.failure = failure;
+    this.name = "ExternalCallError";
+  }
+  failure;
+};
+
 // backend/core/sync/mappingRows.ts
 import { z as z2 } from "zod";
 
@@ -879,26 +899,6 @@ function connectTarget(deps, target) {
   return p;
 }
 
-// backend/ports.ts
-var DuplicateItemError = class extends Error {
-  constructor(collection, id) {
-    super(`Item ${id} already exists in ${collection}`);
-    this.collection = collection;
-    this.id = id;
-    this.name = "DuplicateItemError";
-  }
-  collection;
-  id;
-};
-var ExternalCallError = class extends Error {
-  constructor(message, failure) {
-    super(message);
-    this.failure = failure;
-    this.name = "ExternalCallError";
-  }
-  failure;
-};
-
 // backend/flows/syncDelivery.ts
 async function deliverChange(port, target, change, link, now) {
   const at = now.toISOString();
@@ -1105,8 +1105,7 @@ async function deadLettersToRetry(deps) {
   });
 }
 
-// backend/flows/sync.ts
-var C3 = COLLECTIONS;
+// backend/flows/syncChanges.ts
 function changeOf(action, setup, em) {
   const targetId = setup.target._id;
   if (action.kind === "create" || action.kind === "update") {
@@ -1125,26 +1124,9 @@ async function parkInvalid(deps, setup, em, def, action) {
   await enqueue(deps, { ...c, eventId: def.eventId, externalEventId: em.externalEventId, payload: null, idempotencyKey: idempotencyKey(c) }, { dead: true, lastError });
   return lastError;
 }
-async function planForTarget(deps, setup, definitionId, def) {
-  const targetId = setup.target._id;
-  const link = await readLink(deps, targetId, definitionId);
-  if (def) {
-    const em = setup.events.find((e) => e.eventId === def.eventId);
-    if (!em) return { none: { targetId, outcome: "not mapped" } };
-    const mapped = applyMappings(def, setup.mappings, { externalEventId: em.externalEventId });
-    return { action: planDefinition({ def, mapped }, link, "trigger"), em };
-  }
-  if (!link) {
-    const slot = await readOutbox(deps, pairId(targetId, definitionId));
-    if (slot && slot.action === "upsert") {
-      const c = { targetId, definitionId, action: "delete", revision: slot.revision, payloadHash: "" };
-      await enqueue(deps, { ...c, eventId: slot.eventId, externalEventId: slot.externalEventId, payload: slot.createKey ? slot.payload : null, idempotencyKey: idempotencyKey(c) });
-      return { none: { targetId, outcome: "queued", detail: "queued create withdrawn" } };
-    }
-    return { none: { targetId, outcome: "skipped", detail: "never synced" } };
-  }
-  return { action: planGone(definitionId, link, setup.target.deleteBehaviour), em: { _id: "", targetId, eventId: link.eventId, externalEventId: link.externalEventId, enabled: true } };
-}
+
+// backend/flows/syncInitial.ts
+var C3 = COLLECTIONS;
 async function eventLinks(deps, targetId, eventId) {
   const out = [];
   for (let skip = 0; ; skip += 1e3) {
@@ -1193,14 +1175,25 @@ async function syncEventToTarget(deps, setup, em, opts) {
   const bump = (k, n = 1) => {
     run.counts[k] = (run.counts[k] ?? 0) + n;
   };
+  const pastDeadline = () => !!port && opts.deadline !== void 0 && deps.clock.now().getTime() >= opts.deadline;
+  const pause = async () => {
+    run.updatedAt = now();
+    await deps.collections.save(C3.SyncRuns.id, run);
+    return report;
+  };
   const apply = async (actions, defs) => {
     report.plan.push(...actions);
     if (!port) {
       for (const a of actions) bump(a.kind);
-      return;
+      return true;
     }
     const writes = [];
+    let complete = true;
     await mapConcurrent(actions, deps.concurrency ?? 16, async (a) => {
+      if (a.kind !== "unchanged" && pastDeadline()) {
+        complete = false;
+        return;
+      }
       if (a.kind === "unchanged") return bump("unchanged");
       if (a.kind === "invalid") {
         bump("invalid");
@@ -1227,15 +1220,17 @@ async function syncEventToTarget(deps, setup, em, opts) {
       await deps.collections.bulkSave(C3.SyncLinks.id, writes);
       for (const l of writes) links.set(l.definitionId, l);
     }
+    return complete;
   };
   let pagesThisCall = 0;
   while (true) {
     if (opts.maxPages !== void 0 && pagesThisCall >= opts.maxPages) return report;
+    if (pagesThisCall > 0 && pastDeadline()) return pause();
     const page = await deps.definitions.queryByEvent(opts.eventId, { cursor: run.cursor, limit: opts.pageSize ?? 100, salesDetails: setup.readSalesDetails });
     pagesThisCall++;
     const mapped = page.items.map((def) => ({ def, mapped: applyMappings(def, setup.mappings, { externalEventId: em.externalEventId }) }));
     const actions = planSync({ definitions: mapped, links: [...links.values()], deleteBehaviour: setup.target.deleteBehaviour, complete: false, mode: "reconcile" });
-    await apply(actions, new Map(page.items.map((d) => [d._id, d])));
+    if (!await apply(actions, new Map(page.items.map((d) => [d._id, d])))) return pause();
     run.seenIds.push(...page.items.map((d) => d._id));
     run.pages++;
     run.cursor = page.nextCursor;
@@ -1246,12 +1241,35 @@ async function syncEventToTarget(deps, setup, em, opts) {
   }
   const seen = new Set(run.seenIds);
   const gone = [...links.values()].filter((l) => !seen.has(l.definitionId)).map((l) => planGone(l.definitionId, l, setup.target.deleteBehaviour)).filter((a) => a.kind !== "unchanged");
-  await apply(gone, /* @__PURE__ */ new Map());
+  if (!await apply(gone, /* @__PURE__ */ new Map())) return pause();
   run.state = "done";
   run.updatedAt = now();
   if (!opts.dryRun) await deps.collections.save(C3.SyncRuns.id, run);
   report.done = true;
   return report;
+}
+
+// backend/flows/sync.ts
+var C4 = COLLECTIONS;
+async function planForTarget(deps, setup, definitionId, def) {
+  const targetId = setup.target._id;
+  const link = await readLink(deps, targetId, definitionId);
+  if (def) {
+    const em = setup.events.find((e) => e.eventId === def.eventId);
+    if (!em) return { none: { targetId, outcome: "not mapped" } };
+    const mapped = applyMappings(def, setup.mappings, { externalEventId: em.externalEventId });
+    return { action: planDefinition({ def, mapped }, link, "trigger"), em };
+  }
+  if (!link) {
+    const slot = await readOutbox(deps, pairId(targetId, definitionId));
+    if (slot && slot.action === "upsert") {
+      const c = { targetId, definitionId, action: "delete", revision: slot.revision, payloadHash: "" };
+      await enqueue(deps, { ...c, eventId: slot.eventId, externalEventId: slot.externalEventId, payload: slot.createKey ? slot.payload : null, idempotencyKey: idempotencyKey(c) });
+      return { none: { targetId, outcome: "queued", detail: "queued create withdrawn" } };
+    }
+    return { none: { targetId, outcome: "skipped", detail: "never synced" } };
+  }
+  return { action: planGone(definitionId, link, setup.target.deleteBehaviour), em: { _id: "", targetId, eventId: link.eventId, externalEventId: link.externalEventId, enabled: true } };
 }
 async function reconcile(deps, opts = {}) {
   const config = opts.config ?? await loadSyncConfig(deps);
@@ -1291,7 +1309,7 @@ async function reconcile(deps, opts = {}) {
           if (l.status === "deleted" || present.has(l.externalId)) continue;
           report.missingExternally.push({ targetId, definitionId: l.definitionId, externalId: l.externalId });
           if (l.status !== "failed") {
-            await deps.collections.save(C3.SyncLinks.id, { ...l, status: "failed", lastError: `external item ${l.externalId} is missing on the target`, updatedAt: deps.clock.now().toISOString() });
+            await deps.collections.save(C4.SyncLinks.id, { ...l, status: "failed", lastError: `external item ${l.externalId} is missing on the target`, updatedAt: deps.clock.now().toISOString() });
           }
         }
       }
@@ -1311,7 +1329,7 @@ async function requeueDeadLetters(deps, opts = {}) {
     const action = "none" in p ? null : p.action;
     if (action && def && action.kind === "invalid") {
       await parkInvalid(deps, setup, p.em, def, action);
-      await deps.collections.save(C3.SyncOutbox.id, { ...await readOutbox(deps, slot._id), retry: false });
+      await deps.collections.save(C4.SyncOutbox.id, { ...await readOutbox(deps, slot._id), retry: false });
       continue;
     }
     const change = action ? changeOf(action, setup, p.em) : null;
@@ -1319,7 +1337,7 @@ async function requeueDeadLetters(deps, opts = {}) {
       await enqueue(deps, change, { force: true, newCreateKey: slot.refused });
       result.requeued.push(slot._id);
     } else {
-      await deps.collections.remove(C3.SyncOutbox.id, slot._id);
+      await deps.collections.remove(C4.SyncOutbox.id, slot._id);
       result.cleared.push(slot._id);
     }
   }
@@ -1827,6 +1845,7 @@ function syncDeps() {
 }
 
 // backend/velo/sync.web.ts
+var SYNC_CALL_BUDGET_MS = 8e3;
 var input = z4.object({
   eventId: z4.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, "must be a Wix event ID"),
   targetId: z4.string().trim().min(1).max(100).optional(),
@@ -1836,7 +1855,8 @@ var input = z4.object({
 var syncEventNow = webMethod(Permissions.Admin, async (raw) => {
   const p = input.safeParse(raw);
   if (!p.success) throw new Error(`syncEventNow: ${p.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`).join("; ")}`);
-  const r = await syncEvent(syncDeps(), { ...p.data, maxPages: p.data.dryRun ? void 0 : 2 });
+  const deps = syncDeps();
+  const r = await syncEvent(deps, { ...p.data, deadline: deps.clock.now().getTime() + SYNC_CALL_BUDGET_MS });
   return {
     problems: r.problems,
     targets: r.targets.map((t) => ({

@@ -57,6 +57,24 @@ describe('initial sync', () => {
     expect(w.ext.creates).toBe(250);
   });
 
+  it('stops starting deliveries at the deadline mid-page; the next call reads the page again and finishes', async () => {
+    const w = world();
+    seedDefs(w, 10);
+    // Each create takes a second (a paced target).
+    const slow = Object.assign(Object.create(w.ext), { create: async (x: any) => { w.clock.advance(1000); return w.ext.create(x); } });
+    w.deps.connectors = { connect: async () => slow };
+    const first = await syncEvent(w.deps, { eventId: 'ev1', deadline: w.clock.now().getTime() + 2500 });
+    expect(first.targets[0]!.done).toBe(false);
+    expect(w.ext.creates).toBeGreaterThan(0);
+    expect(w.ext.creates).toBeLessThan(10);
+    expect(w.cms.all<any>(C.SyncRuns.id)[0]).toMatchObject({ state: 'running', pages: 0, cursor: null });
+    expect(links(w)).toHaveLength(w.ext.creates);
+    const second = await syncEvent(w.deps, { eventId: 'ev1' });
+    expect(second.targets[0]).toMatchObject({ done: true, resumed: true });
+    expect(w.ext.creates).toBe(10);
+    expect(links(w)).toHaveLength(10);
+  });
+
   it('deletes links whose definition is gone, once the whole event was read', async () => {
     const w = world();
     seedDefs(w, 3);
