@@ -224,4 +224,28 @@ describe('sync to Pretix on the local Wix', () => {
     const after = (await all('SyncLinks')).find((l) => l.definitionId === pass._id);
     expect(after).toMatchObject({ externalId: link.externalId, linkedAt: link.linkedAt, status: 'active' });
   });
+
+  it('a big event syncs in several web-method calls, each within Wix\'s time limit (deliveries are paced)', async () => {
+    pretix.addEvent('big');
+    for (let i = 0; i < 24; i++) {
+      await defsApi.ticketDefinitionsV2.createTicketDefinition({ eventId: 'big-event', name: `Seat block ${i}`, feeType: 'FEE_INCLUDED', initialLimit: 10, pricingMethod: { fixedPrice: { value: '15.00', currency: 'USD' } } } as never);
+    }
+    await settle();
+    await cms.items.insert('SyncTargets', { _id: 'pretix-paced', kind: 'pretix', baseUrl: pretix.baseUrl, secretName: 'pretix-token', options: { organizer: 'jazzclub', ratePerMinute: 180 } });
+    await cms.items.insert('SyncEventMappings', { _id: 'big', targetId: 'pretix-paced', eventId: 'big-event', externalEventId: 'big' });
+    for (const row of defaultMappingRows('pretix-paced', 'pretix')) await cms.items.insert('SyncFieldMappings', row);
+    const calls: any[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await syncEventNow({ eventId: 'big-event', targetId: 'pretix-paced' });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      calls.push(r.body.result);
+      if (!r.body.result.callAgain) break;
+    }
+    expect(calls.length).toBeGreaterThan(1);
+    expect(calls.at(-1)).toMatchObject({ callAgain: false, targets: [{ done: true, failures: [] }] });
+    const items = [...pretix.events.get('big')!.items.values()];
+    expect(items).toHaveLength(24);
+    expect(new Set(items.map((i) => i.internal_name)).size).toBe(24);
+    expect((await all('SyncLinks')).filter((l) => l.targetId === 'pretix-paced')).toHaveLength(24);
+  }, 90_000);
 });
