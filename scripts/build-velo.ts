@@ -42,12 +42,14 @@ export async function buildVelo(target: string): Promise<{ file: string; bytes: 
 }
 
 /**
- * The counter widget and its page-code binding run in the visitor's browser; they are bundled with the
- * core rules they share with the backend (counter state and text) into src/public.
+ * The widgets (counter, sale-alert sign-up) and their page-code bindings run in the visitor's browser;
+ * they are bundled with the core rules they share with the backend (counter state and text) into src/public.
  */
 const widgets = [
   { entry: 'widget/ticket-counter.ts', out: 'public/custom-elements/ticket-counter.js' },
   { entry: 'widget/ticketCounterBinding.ts', out: 'public/ticket-counter-binding.js' },
+  { entry: 'widget/sale-alert-signup.ts', out: 'public/custom-elements/sale-alert-signup.js' },
+  { entry: 'widget/saleAlertSignupBinding.ts', out: 'public/sale-alert-signup-binding.js' },
 ];
 
 async function buildWidget(backendTarget: string) {

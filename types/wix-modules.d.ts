@@ -55,3 +55,12 @@ declare module 'wix-http-functions' {
 declare module 'backend/counter.web' {
   export function getCounter(input: { definitionId: string }): Promise<unknown[]>;
 }
+
+declare module 'backend/alerts.web' {
+  export function subscribeToSaleAlerts(input: unknown): Promise<
+    | { ok: true; outcome: 'subscribed' | 'updated' }
+    | { ok: false; reason: 'invalid'; issues: string[] }
+    | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number }
+  >;
+  export function saleAlertPushKey(): Promise<{ publicKey: string | null }>;
+}
