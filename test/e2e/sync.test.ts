@@ -185,6 +185,20 @@ describe('sync to Pretix on the local Wix', () => {
     expect((await all('SyncLinks')).find((l) => l.definitionId === ga._id).warnings.join(' ')).toMatch(/capacity 3 not pushed: Pretix already sold 4/);
   });
 
+  it('price options edited in Wix update the Pretix variations (a removed option is deactivated)', async () => {
+    const pass = (await findDemoDefinitions(stack.baseUrl)).get('Festival Pass')!;
+    const [early] = pass.pricingMethod!.pricingOptions!.optionDetails!;
+    await defsApi.ticketDefinitionsV2.updateTicketDefinition(pass._id!, { revision: pass.revision, pricingMethod: { pricingOptions: { optionDetails: [
+      { ...early, price: { value: '45.00', currency: 'USD' } },
+      { name: 'Supporter', price: { value: '99.00', currency: 'USD' } },
+    ] } } } as never);
+    const variations = () => byInternalName().get(`wix:${pass._id}`)!.variations.map((v) => [v.value.en, v.default_price, v.active]);
+    await expect.poll(variations, { timeout: 15_000, interval: 100 }).toEqual([['Early bird', '45.00', true], ['Regular', '55.00', false], ['Supporter', '99.00', true]]);
+    await settle();
+    const item = byInternalName().get(`wix:${pass._id}`)!;
+    expect(pretix.quotaOf(item.id)!.variations.sort()).toEqual(item.variations.filter((v) => v.active).map((v) => v.id).sort());
+  });
+
   it('while Pretix answers 503/429, changes wait in the outbox; the hourly job delivers them once', async () => {
     const pass = (await findDemoDefinitions(stack.baseUrl)).get('Festival Pass')!;
     const link = (await all('SyncLinks')).find((l) => l.definitionId === pass._id);
@@ -223,6 +237,22 @@ describe('sync to Pretix on the local Wix', () => {
     expect(pretix.allItems()).toHaveLength(4);
     const after = (await all('SyncLinks')).find((l) => l.definitionId === pass._id);
     expect(after).toMatchObject({ externalId: link.externalId, linkedAt: link.linkedAt, status: 'active' });
+  });
+
+  it('an event mapped later is synced by the hourly job, and the job reports what it fixed', async () => {
+    pretix.addEvent('late');
+    const made = [];
+    for (const name of ['Early show', 'Late show']) {
+      made.push((await defsApi.ticketDefinitionsV2.createTicketDefinition({ eventId: 'late-event', name, feeType: 'FEE_INCLUDED', pricingMethod: { fixedPrice: { value: '12.00', currency: 'USD' } } } as never))._id);
+    }
+    await settle();
+    await cms.items.insert('SyncEventMappings', { _id: 'late', targetId: TARGET, eventId: 'late-event', externalEventId: 'late' });
+    const job = await runJob('syncHourly');
+    expect(job.status, JSON.stringify(job.body)).toBe(200);
+    expect(job.body.result.reconcile.fixed.map((f: any) => [f.definitionId, f.action]).sort()).toEqual(made.map((id) => [id, 'create']).sort());
+    expect(job.body.result.drain.delivered).toBe(2);
+    expect([...pretix.events.get('late')!.items.values()].map((i) => i.name.en).sort()).toEqual(['Early show', 'Late show']);
+    expect((await runJob('syncHourly')).body.result.reconcile.fixed).toEqual([]);
   });
 
   it('a big event syncs in several web-method calls, each within Wix\'s time limit (deliveries are paced)', async () => {
