@@ -1,5 +1,5 @@
-// A LocalWix on port 0 over a temporary SQLite file, for tests. Defaults to the ticket-definition
-// and checkout modules; pass `modules` for a different set.
+// A LocalWix on port 0 over a temporary SQLite file, for tests. Defaults to the ticket-definition,
+// checkout and events modules; pass `modules` for a different set.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,10 +7,11 @@ import { createLocalWix, type LocalWix, type LocalWixModule } from '../../local-
 import { Clock } from '../../local-wix/server/clock.js';
 import { ticketDefinitionsModule } from '../../local-wix/server/ticketDefinitions.js';
 import { checkoutModule } from '../../local-wix/server/checkout.js';
+import { eventsModule } from '../../local-wix/server/events.js';
 
 export interface StartedLocalWix { wix: LocalWix; baseUrl: string; dir: string; close(): Promise<void> }
 
-export const DEFAULT_MODULES: LocalWixModule[] = [ticketDefinitionsModule, checkoutModule];
+export const DEFAULT_MODULES: LocalWixModule[] = [ticketDefinitionsModule, checkoutModule, eventsModule];
 
 export async function startLocalWix(modules: LocalWixModule[] = DEFAULT_MODULES, opts: { clock?: Clock; apiKeys?: string[] } = {}): Promise<StartedLocalWix> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-wix-'));
