@@ -33,23 +33,33 @@ export class DataStore {
       get: db.prepare<[string, string], { data: string }>('SELECT data FROM wix_data_items WHERE collection = ? AND id = ?'),
       all: db.prepare<[string], { data: string }>('SELECT data FROM wix_data_items WHERE collection = ? ORDER BY seq DESC'),
       count: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM wix_data_items WHERE collection = ?'),
-      insert: db.prepare('INSERT INTO wix_data_items (collection, id, data) VALUES (?, ?, ?)'),
+      insert: db.prepare('INSERT INTO wix_data_items (collection, id, data) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO NOTHING'),
       update: db.prepare('UPDATE wix_data_items SET data = ? WHERE collection = ? AND id = ?'),
       remove: db.prepare('DELETE FROM wix_data_items WHERE collection = ? AND id = ?'),
       truncate: db.prepare('DELETE FROM wix_data_items WHERE collection = ?'),
     };
   }
 
+  /** Collections are read on every item call: parsed once, dropped when written. Callers must not mutate. */
+  private collections = new Map<string, StoredCollection | null>();
+
   getCollection(id: string): StoredCollection | null {
+    if (this.collections.has(id)) return this.collections.get(id)!;
     const row = this.q.getCollection.get(id);
-    return row ? (JSON.parse(row.json) as StoredCollection) : null;
+    const c = row ? freeze(JSON.parse(row.json) as StoredCollection) : null;
+    this.collections.set(id, c);
+    return c;
   }
   listCollections(): StoredCollection[] {
     return this.q.listCollections.all().map((r) => JSON.parse(r.json) as StoredCollection);
   }
-  putCollection(c: StoredCollection) { this.q.putCollection.run(c.id, JSON.stringify(c)); }
+  putCollection(c: StoredCollection) {
+    this.q.putCollection.run(c.id, JSON.stringify(c));
+    this.collections.delete(c.id);
+  }
   deleteCollection(id: string) {
     this.db.transaction(() => { this.q.deleteCollection.run(id); this.q.truncate.run(id); })();
+    this.collections.delete(id);
   }
 
   get(collection: string, id: string): Data | null {
@@ -63,13 +73,7 @@ export class DataStore {
   count(collection: string): number { return this.q.count.get(collection)?.n ?? 0; }
   /** false when an item with that id exists (the unique index decides, atomically). */
   insert(collection: string, item: Data): boolean {
-    try {
-      this.q.insert.run(collection, String(item._id), JSON.stringify(item));
-      return true;
-    } catch (e) {
-      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
-      throw e;
-    }
+    return this.q.insert.run(collection, String(item._id), JSON.stringify(item)).changes > 0;
   }
   /** false when the item does not exist. */
   update(collection: string, item: Data): boolean {
@@ -77,4 +81,12 @@ export class DataStore {
   }
   remove(collection: string, id: string): boolean { return this.q.remove.run(collection, id).changes > 0; }
   truncate(collection: string) { this.q.truncate.run(collection); }
+}
+
+function freeze<T>(v: T): T {
+  if (v && typeof v === 'object') {
+    for (const x of Object.values(v)) freeze(x);
+    Object.freeze(v);
+  }
+  return v;
 }
