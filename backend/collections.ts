@@ -101,21 +101,28 @@ export const COLLECTIONS = {
     ],
     permissions: admin,
   },
-  /** The exactly-once log: `_id` = subscription:definition:channel, inserted before the send. */
+  /**
+   * The exactly-once log: `_id` = subscription:definition:channel, inserted before the send. A failed
+   * send shows its attempts, last error and next attempt; pruned 90 days after the claim.
+   */
   SaleAlertDeliveries: {
     id: 'SaleAlertDeliveries',
     displayName: 'Sale alert deliveries',
     fields: [
       { key: 'subscriptionId', type: 'TEXT' }, { key: 'definitionId', type: 'TEXT' }, { key: 'eventId', type: 'TEXT' }, { key: 'channel', type: 'TEXT' },
       { key: 'status', type: 'TEXT' }, { key: 'saleStart', type: 'TEXT' }, { key: 'claimedAt', type: 'TEXT' }, { key: 'finishedAt', type: 'TEXT' }, { key: 'error', type: 'TEXT' },
+      { key: 'attempts', type: 'NUMBER' }, { key: 'lastAttemptAt', type: 'TEXT' }, { key: 'nextAttemptAt', type: 'TEXT' },
     ],
     permissions: admin,
   },
   /** Events somebody subscribed to (`_id` = eventId): what a sweep reads definitions for. */
   SaleAlertEvents: { id: 'SaleAlertEvents', displayName: 'Sale alert events', fields: [{ key: 'firstSubscribedAt', type: 'TEXT' }], permissions: admin },
-  /** Sweep cursor (`_id` = 'cursor') and per-sale "done" markers (`_id` = done:<definition>:<start>). */
+  /**
+   * Sweep cursor (`_id` = 'cursor'), per-sale "done" markers (`_id` = done:<definition>:<start>) and
+   * retry claims (`_id` = retry:<delivery>:<attempt>). Markers and claims are pruned after 90 days.
+   */
   SaleAlertSweeps: { id: 'SaleAlertSweeps', displayName: 'Sale alert sweeps', fields: [{ key: 'cursor', type: 'OBJECT' }, { key: 'at', type: 'TEXT' }], permissions: admin },
-  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)). */
+  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)); pruned once their window has passed. */
   SaleAlertRateLimits: { id: 'SaleAlertRateLimits', displayName: 'Sale alert rate limits', fields: [{ key: 'attempts', type: 'ARRAY' }, { key: 'updatedAt', type: 'TEXT' }], permissions: admin },
 } satisfies Record<string, CollectionSchema>;
 

@@ -58,7 +58,7 @@ declare module 'backend/counter.web' {
 
 declare module 'backend/alerts.web' {
   export function subscribeToSaleAlerts(input: unknown): Promise<
-    | { ok: true; outcome: 'subscribed' | 'updated' }
+    | { ok: true; outcome: 'subscribed' }
     | { ok: false; reason: 'invalid'; issues: string[] }
     | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number }
   >;

@@ -14,7 +14,9 @@ import { advanceCursor, cursorDone, JOB_LIMITS, newSweepCursor, nextPageSize, sh
 import { verifyUnsubscribeToken } from '../core/alerts/unsubscribeToken.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import { DuplicateItemError, type Item } from '../ports.js';
-import type { AlertsDeps } from './alertsDeps.js';
+import { ChunkBudget, type AlertsDeps } from './alertsDeps.js';
+import { pruneAlertRecords, type PruneStats } from './alertsPrune.js';
+import { retryFailedDeliveries, type RetryStats } from './alertsRetry.js';
 import { addStats, alertSubscribers, emptyStats, eventDetailsOrFallback, type PageStats } from './alertsSend.js';
 
 export type { AlertsDeps } from './alertsDeps.js';
@@ -24,10 +26,15 @@ const CURSOR_ID = 'cursor';
 // ---------- opt-in / opt-out ----------
 
 export type SubscribeResult =
-  | { outcome: 'subscribed' | 'updated'; subscriptionId: string }
+  | { outcome: 'subscribed'; subscriptionId: string }
   | { outcome: 'rate_limited'; retryAfterMs: number };
 
-/** Throws `InvalidSubscriptionError` for bad input (the web method turns it into a message). */
+/**
+ * Throws `InvalidSubscriptionError` for bad input (the web method turns it into a message).
+ * Idempotent: the same email and event is one subscription, refreshed (channels, consent time) by a
+ * repeat. The answer is the same for a new and a known address, and so is the work done: anonymous
+ * callers must not learn whether someone else's address is subscribed.
+ */
 export async function subscribe(deps: AlertsDeps, input: unknown): Promise<SubscribeResult> {
   const sub = parseSubscriptionInput(input, { allowLocalPushEndpoints: deps.config.allowLocalPushEndpoints });
   const now = deps.clock.now();
@@ -43,14 +50,13 @@ export async function subscribe(deps: AlertsDeps, input: unknown): Promise<Subsc
   await deps.marketing.upsertSubscriber({ email: sub.email, contactId, eventId: sub.eventId, consentAt, saleStart: await eventSaleStart(deps, sub.eventId) });
 
   const id = subscriptionId(sub.email, sub.eventId);
-  const existing = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, id);
   const item: SaleAlertSubscription = {
     _id: id, email: sub.email, eventId: sub.eventId, channels: sub.channels, push: sub.push, contactId,
     status: 'active', consentAt, unsubscribedAt: null, updatedAt: consentAt, locale: sub.locale,
   };
   await deps.collections.save(C.SaleAlertSubscriptions.id, item);
   await insertOnce(deps, C.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: consentAt } satisfies SaleAlertEvent);
-  return { outcome: existing ? 'updated' : 'subscribed', subscriptionId: id };
+  return { outcome: 'subscribed', subscriptionId: id };
 }
 
 export type UnsubscribeResult = { outcome: 'unsubscribed' | 'already_unsubscribed' | 'invalid_link' | 'not_found'; eventId?: string };
@@ -118,16 +124,38 @@ async function alertEventNow(deps: AlertsDeps, eventId: string, defs: TicketDef[
 
 // ---------- the sweep ----------
 
-export interface SweepResult { outcome: 'idle' | 'progress' | 'finished'; runId: string | null; chunks: number; maxChunkMs: number; stats: PageStats }
+export interface SweepResult {
+  /** The send run: none due (`idle`), out of time mid-run (`progress`), or done (`finished`). */
+  outcome: 'idle' | 'progress' | 'finished';
+  runId: string | null;
+  chunks: number;
+  maxChunkMs: number;
+  stats: PageStats;
+  /** Failed sends retried in this invocation (after the run, with the time left). */
+  retries: RetryStats;
+  /** Old records removed in this invocation (last, with the time left). */
+  pruned: PruneStats;
+}
 
 /**
  * Hourly job. Continues the stored run if there is one, else plans a run over the events with due
- * sales. Works in chunks, saving the cursor after each, until done or out of time.
+ * sales. Works in chunks, saving the cursor after each, until done or out of time. With the time
+ * left it then retries failed sends that are due and prunes records past their retention.
  */
 export async function sweep(deps: AlertsDeps): Promise<SweepResult> {
   const limits = limitsFor(deps, JOB_LIMITS);
   const t0 = elapsedFn(deps)();
-  let total: SweepResult = { outcome: 'idle', runId: null, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
+  const total = await sendRun(deps, limits, t0);
+  const budget = new ChunkBudget(limits, elapsedFn(deps), t0, total.maxChunkMs);
+  const retries = await retryFailedDeliveries(deps, budget);
+  const pruned = await pruneAlertRecords(deps, budget);
+  return { ...total, chunks: total.chunks + budget.chunks, maxChunkMs: Math.max(total.maxChunkMs, budget.maxChunkMs), retries, pruned };
+}
+
+type RunResult = Omit<SweepResult, 'retries' | 'pruned'>;
+
+async function sendRun(deps: AlertsDeps, limits: ChunkLimits, t0: number): Promise<RunResult> {
+  let total: RunResult = { outcome: 'idle', runId: null, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
   for (let plans = 0; plans < 2; plans++) {
     let cursor = (await deps.collections.get<Item & { cursor: SweepCursor | null }>(C.SaleAlertSweeps.id, CURSOR_ID))?.cursor ?? null;
     if (!cursor || cursorDone(cursor)) {

@@ -1,8 +1,11 @@
 // The one idempotent send that the hourly sweep and the sale-started trigger share. A delivery
 // record with a unique `_id` is inserted *before* the send; only the invocation whose insert
 // succeeded sends. Duplicate triggers, overlapping sweeps and retries therefore never send twice.
+// A failed send records when it may be tried again; the sweep's retries (alertsRetry.ts) reuse
+// `sendAndRecord` under their own per-attempt claim.
 import { COLLECTIONS } from '../collections.js';
 import { alertEmailVariables, alertPushPayload, type EventDetails } from '../core/alerts/alertEmail.js';
+import { attemptsOf, nextAttemptAt } from '../core/alerts/deliveryRetry.js';
 import { qualifyingSubscribers } from '../core/alerts/qualifyingSubscribers.js';
 import type { AlertDefinition, SaleAlertDelivery, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
 import { alertMessages, claimedPart, plannedAlerts, unsentAlerts, type AlertMessage } from '../core/alerts/unsentAlerts.js';
@@ -60,7 +63,7 @@ async function existingDeliveryKeys(deps: AlertsDeps, eventId: string, subscript
 }
 
 /** Claims the message's deliveries, sends what it claimed as one email/push, records the outcome. */
-export async function sendMessage(deps: AlertsDeps, event: EventDetails, message: AlertMessage): Promise<{ claimed: number; sent: number; failed: number; skipped: number }> {
+export async function sendMessage(deps: AlertsDeps, event: EventDetails, message: AlertMessage): Promise<SendOutcome> {
   const now = deps.clock.now().toISOString();
   const records = new Map<string, SaleAlertDelivery>();
   await Promise.all(message.keys.map(async (key, i) => {
@@ -68,6 +71,7 @@ export async function sendMessage(deps: AlertsDeps, event: EventDetails, message
     const rec: SaleAlertDelivery = {
       _id: key, subscriptionId: message.subscription._id, definitionId: def.definitionId, eventId: def.eventId, channel: message.channel,
       status: 'pending', saleStart: def.saleStart, claimedAt: now, finishedAt: null, error: null,
+      attempts: 1, lastAttemptAt: now, nextAttemptAt: null,
     };
     try {
       await deps.collections.insert(C.SaleAlertDeliveries.id, rec);
@@ -78,7 +82,16 @@ export async function sendMessage(deps: AlertsDeps, event: EventDetails, message
   }));
   const mine = claimedPart(message, new Set(records.keys()));
   if (!mine) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
+  return sendAndRecord(deps, event, mine, records);
+}
 
+export interface SendOutcome { claimed: number; sent: number; failed: number; skipped: number }
+
+/**
+ * Sends a message whose deliveries this invocation holds, and writes the outcome on their rows
+ * (`rows` by key, as claimed): sent, skipped, or failed with the error and the next attempt's time.
+ */
+export async function sendAndRecord(deps: AlertsDeps, event: EventDetails, mine: AlertMessage, rows: ReadonlyMap<string, SaleAlertDelivery>): Promise<SendOutcome> {
   let status: SaleAlertDelivery['status'];
   let error: string | null = null;
   try {
@@ -89,8 +102,13 @@ export async function sendMessage(deps: AlertsDeps, event: EventDetails, message
     error = String((e as Error)?.message ?? e).slice(0, 500);
     deps.logger?.error('Sale alert send failed', { subscriptionId: mine.subscription._id, channel: mine.channel, error });
   }
-  const finishedAt = deps.clock.now().toISOString();
-  await deps.collections.bulkSave(C.SaleAlertDeliveries.id, mine.keys.map((k) => ({ ...records.get(k)!, status, finishedAt, error })));
+  const finished = deps.clock.now();
+  const finishedAt = finished.toISOString();
+  await deps.collections.bulkSave(C.SaleAlertDeliveries.id, mine.keys.map((k) => {
+    const row = rows.get(k)!;
+    // A retry that succeeds keeps the previous error: the owner sees why it took more than one attempt.
+    return { ...row, status, finishedAt, error: error ?? row.error ?? null, nextAttemptAt: status === 'failed' ? nextAttemptAt(attemptsOf(row), finished) : null };
+  }));
   const n = mine.keys.length;
   return { claimed: n, sent: status === 'sent' ? n : 0, failed: status === 'failed' ? n : 0, skipped: status === 'skipped' ? n : 0 };
 }

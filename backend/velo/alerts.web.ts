@@ -7,7 +7,9 @@ import { subscribe } from '../flows/alerts.js';
 import { alertsDeps } from './wiring/alertsDeps.js';
 
 export type SubscribeAnswer =
-  | { ok: true; outcome: 'subscribed' | 'updated' }
+  // One answer for a new and an already listed address: callers are anonymous, and must not learn
+  // whether somebody else's address is subscribed.
+  | { ok: true; outcome: 'subscribed' }
   | { ok: false; reason: 'invalid'; issues: string[] }
   | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number };
 
@@ -16,7 +18,7 @@ export const subscribeToSaleAlerts = webMethod(Permissions.Anyone, async (input:
     const r = await subscribe(await alertsDeps(), input);
     if (r.outcome === 'rate_limited') return { ok: false, reason: 'rate_limited', retryAfterSeconds: Math.ceil(r.retryAfterMs / 1000) };
     // The subscription ID stays server-side: it is what the unsubscribe token signs.
-    return { ok: true, outcome: r.outcome };
+    return { ok: true, outcome: 'subscribed' };
   } catch (e) {
     if (e instanceof InvalidSubscriptionError) return { ok: false, reason: 'invalid', issues: e.issues };
     throw e;

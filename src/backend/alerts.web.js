@@ -225,7 +225,10 @@ var COLLECTIONS = {
     ],
     permissions: admin
   },
-  /** The exactly-once log: `_id` = subscription:definition:channel, inserted before the send. */
+  /**
+   * The exactly-once log: `_id` = subscription:definition:channel, inserted before the send. A failed
+   * send shows its attempts, last error and next attempt; pruned 90 days after the claim.
+   */
   SaleAlertDeliveries: {
     id: "SaleAlertDeliveries",
     displayName: "Sale alert deliveries",
@@ -238,15 +241,21 @@ var COLLECTIONS = {
       { key: "saleStart", type: "TEXT" },
       { key: "claimedAt", type: "TEXT" },
       { key: "finishedAt", type: "TEXT" },
-      { key: "error", type: "TEXT" }
+      { key: "error", type: "TEXT" },
+      { key: "attempts", type: "NUMBER" },
+      { key: "lastAttemptAt", type: "TEXT" },
+      { key: "nextAttemptAt", type: "TEXT" }
     ],
     permissions: admin
   },
   /** Events somebody subscribed to (`_id` = eventId): what a sweep reads definitions for. */
   SaleAlertEvents: { id: "SaleAlertEvents", displayName: "Sale alert events", fields: [{ key: "firstSubscribedAt", type: "TEXT" }], permissions: admin },
-  /** Sweep cursor (`_id` = 'cursor') and per-sale "done" markers (`_id` = done:<definition>:<start>). */
+  /**
+   * Sweep cursor (`_id` = 'cursor'), per-sale "done" markers (`_id` = done:<definition>:<start>) and
+   * retry claims (`_id` = retry:<delivery>:<attempt>). Markers and claims are pruned after 90 days.
+   */
   SaleAlertSweeps: { id: "SaleAlertSweeps", displayName: "Sale alert sweeps", fields: [{ key: "cursor", type: "OBJECT" }, { key: "at", type: "TEXT" }], permissions: admin },
-  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)). */
+  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)); pruned once their window has passed. */
   SaleAlertRateLimits: { id: "SaleAlertRateLimits", displayName: "Sale alert rate limits", fields: [{ key: "attempts", type: "ARRAY" }, { key: "updatedAt", type: "TEXT" }], permissions: admin }
 };
 var ALL_COLLECTIONS = Object.values(COLLECTIONS);
@@ -309,6 +318,13 @@ var DuplicateItemError = class extends Error {
   id;
 };
 
+// backend/core/alerts/deliveryRetry.ts
+var ALERT_RETRY_POLICY = { maxAttempts: 3, firstDelayMs: 10 * 6e4, factor: 3, staleClaimMs: 60 * 6e4 };
+
+// backend/core/alerts/alertRetention.ts
+var DAY = 24 * 36e5;
+var ALERT_RETENTION = { deliveriesMs: 90 * DAY, markersMs: 90 * DAY, rateLimitsMs: SUBSCRIBE_RATE_LIMIT.windowMs };
+
 // backend/flows/alerts.ts
 var C = COLLECTIONS;
 async function subscribe(deps, input) {
@@ -323,7 +339,6 @@ async function subscribe(deps, input) {
   const consentAt = now.toISOString();
   await deps.marketing.upsertSubscriber({ email: sub.email, contactId, eventId: sub.eventId, consentAt, saleStart: await eventSaleStart(deps, sub.eventId) });
   const id = subscriptionId(sub.email, sub.eventId);
-  const existing = await deps.collections.get(C.SaleAlertSubscriptions.id, id);
   const item = {
     _id: id,
     email: sub.email,
@@ -339,7 +354,7 @@ async function subscribe(deps, input) {
   };
   await deps.collections.save(C.SaleAlertSubscriptions.id, item);
   await insertOnce(deps, C.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: consentAt });
-  return { outcome: existing ? "updated" : "subscribed", subscriptionId: id };
+  return { outcome: "subscribed", subscriptionId: id };
 }
 async function allDefinitions(deps, eventId) {
   const out = [];
@@ -822,7 +837,7 @@ var subscribeToSaleAlerts = webMethod(Permissions.Anyone, async (input) => {
   try {
     const r = await subscribe(await alertsDeps(), input);
     if (r.outcome === "rate_limited") return { ok: false, reason: "rate_limited", retryAfterSeconds: Math.ceil(r.retryAfterMs / 1e3) };
-    return { ok: true, outcome: r.outcome };
+    return { ok: true, outcome: "subscribed" };
   } catch (e) {
     if (e instanceof InvalidSubscriptionError) return { ok: false, reason: "invalid", issues: e.issues };
     throw e;

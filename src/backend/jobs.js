@@ -155,7 +155,10 @@ var COLLECTIONS = {
     ],
     permissions: admin
   },
-  /** The exactly-once log: `_id` = subscription:definition:channel, inserted before the send. */
+  /**
+   * The exactly-once log: `_id` = subscription:definition:channel, inserted before the send. A failed
+   * send shows its attempts, last error and next attempt; pruned 90 days after the claim.
+   */
   SaleAlertDeliveries: {
     id: "SaleAlertDeliveries",
     displayName: "Sale alert deliveries",
@@ -168,15 +171,21 @@ var COLLECTIONS = {
       { key: "saleStart", type: "TEXT" },
       { key: "claimedAt", type: "TEXT" },
       { key: "finishedAt", type: "TEXT" },
-      { key: "error", type: "TEXT" }
+      { key: "error", type: "TEXT" },
+      { key: "attempts", type: "NUMBER" },
+      { key: "lastAttemptAt", type: "TEXT" },
+      { key: "nextAttemptAt", type: "TEXT" }
     ],
     permissions: admin
   },
   /** Events somebody subscribed to (`_id` = eventId): what a sweep reads definitions for. */
   SaleAlertEvents: { id: "SaleAlertEvents", displayName: "Sale alert events", fields: [{ key: "firstSubscribedAt", type: "TEXT" }], permissions: admin },
-  /** Sweep cursor (`_id` = 'cursor') and per-sale "done" markers (`_id` = done:<definition>:<start>). */
+  /**
+   * Sweep cursor (`_id` = 'cursor'), per-sale "done" markers (`_id` = done:<definition>:<start>) and
+   * retry claims (`_id` = retry:<delivery>:<attempt>). Markers and claims are pruned after 90 days.
+   */
   SaleAlertSweeps: { id: "SaleAlertSweeps", displayName: "Sale alert sweeps", fields: [{ key: "cursor", type: "OBJECT" }, { key: "at", type: "TEXT" }], permissions: admin },
-  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)). */
+  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)); pruned once their window has passed. */
   SaleAlertRateLimits: { id: "SaleAlertRateLimits", displayName: "Sale alert rate limits", fields: [{ key: "attempts", type: "ARRAY" }, { key: "updatedAt", type: "TEXT" }], permissions: admin }
 };
 var ALL_COLLECTIONS = Object.values(COLLECTIONS);
@@ -442,6 +451,218 @@ var ExternalCallError = class extends Error {
   failure;
 };
 
+// backend/flows/alertsDeps.ts
+async function mapWithLimit(items2, limit, fn) {
+  const out = new Array(items2.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items2.length) {
+      const i = next++;
+      out[i] = await fn(items2[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items2.length) }, worker));
+  return out;
+}
+var ChunkBudget = class {
+  constructor(limits, clock, t0, slowestMs = 0) {
+    this.limits = limits;
+    this.clock = clock;
+    this.t0 = t0;
+    this.maxChunkMs = slowestMs;
+  }
+  limits;
+  clock;
+  t0;
+  chunks = 0;
+  maxChunkMs;
+  canStart() {
+    return shouldStartChunk(this.clock() - this.t0, this.maxChunkMs, this.limits);
+  }
+  async chunk(fn) {
+    const c0 = this.clock();
+    try {
+      return await fn();
+    } finally {
+      this.chunks++;
+      this.maxChunkMs = Math.max(this.maxChunkMs, this.clock() - c0);
+    }
+  }
+};
+
+// backend/core/alerts/qualifyingSubscribers.ts
+function reachableChannels(s) {
+  return s.channels.filter((c) => c === "email" || c === "push" && !!s.push);
+}
+function qualifyingSubscribers(subs, eventId, stillSubscribed2) {
+  const out = [];
+  for (const s of subs) {
+    if (s.status !== "active" || s.eventId !== eventId) continue;
+    if (stillSubscribed2.get(s._id) !== true) continue;
+    const channels = reachableChannels(s);
+    if (channels.length) out.push({ subscription: s, channels });
+  }
+  return out;
+}
+
+// backend/core/alerts/deliveryRetry.ts
+var ALERT_RETRY_POLICY = { maxAttempts: 3, firstDelayMs: 10 * 6e4, factor: 3, staleClaimMs: 60 * 6e4 };
+function attemptsOf(d) {
+  return typeof d.attempts === "number" && d.attempts >= 1 ? Math.floor(d.attempts) : 1;
+}
+function nextAttemptAt(attempts, failedAt, policy = ALERT_RETRY_POLICY) {
+  if (attempts >= policy.maxAttempts) return null;
+  return new Date(failedAt.getTime() + policy.firstDelayMs * policy.factor ** Math.max(0, attempts - 1)).toISOString();
+}
+function isDueForRetry(d, now, policy = ALERT_RETRY_POLICY) {
+  if (d.status !== "failed" || attemptsOf(d) >= policy.maxAttempts || !d.nextAttemptAt) return false;
+  const at = Date.parse(d.nextAttemptAt);
+  return Number.isFinite(at) && at <= now.getTime();
+}
+function retryClaimKey(deliveryKey2, attempt) {
+  return `retry:${deliveryKey2}:${attempt}`;
+}
+function interruptedClaimKey(deliveryKey2, attempt) {
+  return `${retryClaimKey(deliveryKey2, attempt)}:interrupted`;
+}
+function isStaleClaim(claimedAt, now, policy = ALERT_RETRY_POLICY) {
+  const t = claimedAt ? Date.parse(claimedAt) : NaN;
+  return Number.isFinite(t) && now.getTime() - t >= policy.staleClaimMs;
+}
+function dueRetries(rows, now, policy = ALERT_RETRY_POLICY) {
+  const groups = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  for (const d of rows) {
+    if (seen.has(d._id) || !isDueForRetry(d, now, policy)) continue;
+    seen.add(d._id);
+    const k = `${d.subscriptionId}|${d.eventId}|${d.channel}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, g = { subscriptionId: d.subscriptionId, eventId: d.eventId, channel: d.channel, deliveries: [] });
+    g.deliveries.push(d);
+  }
+  return [...groups.values()];
+}
+var SEND = { action: "send" };
+function subscriberVerdict(sub, group) {
+  if (!sub || sub.status !== "active" || sub.eventId !== group.eventId) return { action: "skip", reason: "unsubscribed before the retry" };
+  if (!reachableChannels(sub).includes(group.channel)) return { action: "skip", reason: `no longer reachable by ${group.channel}` };
+  return SEND;
+}
+function marketingVerdict(stillSubscribed2) {
+  if (stillSubscribed2 === true) return SEND;
+  if (stillSubscribed2 === false) return { action: "skip", reason: "unsubscribed in the marketing tool before the retry" };
+  return { action: "fail", reason: "the marketing tool did not answer; retried later" };
+}
+function saleVerdict(def, now) {
+  const closed = { action: "skip", reason: "the sale is no longer open" };
+  if (!def || def.hidden || def.saleStatus === "SALE_ENDED") return closed;
+  const start = saleStartOf(def);
+  if (!start) return closed;
+  const end = def.salePeriod?.endDate ? Date.parse(def.salePeriod.endDate) : NaN;
+  if (Number.isFinite(end) && end <= now.getTime()) return closed;
+  if (Date.parse(start) > now.getTime()) return { action: "forget", reason: "the sale was moved later" };
+  return SEND;
+}
+
+// backend/core/alerts/alertRetention.ts
+var DAY = 24 * 36e5;
+var ALERT_RETENTION = { deliveriesMs: 90 * DAY, markersMs: 90 * DAY, rateLimitsMs: SUBSCRIBE_RATE_LIMIT.windowMs };
+var PRUNE_LIMITS = { pageSize: 100, maxPerRun: 1e3 };
+function longestSendSpanMs(policy = ALERT_RETRY_POLICY) {
+  let waits = 0;
+  for (let a = 1; a < policy.maxAttempts; a++) waits += policy.firstDelayMs * policy.factor ** (a - 1) + policy.staleClaimMs;
+  return DUE_LOOKBACK_MS + waits;
+}
+function checkRetention(r, rateLimit = SUBSCRIBE_RATE_LIMIT, policy = ALERT_RETRY_POLICY) {
+  const span = longestSendSpanMs(policy);
+  if (r.deliveriesMs <= span) throw new Error(`deliveries must be kept longer than ${span} ms`);
+  if (r.markersMs <= span) throw new Error(`sweep markers must be kept longer than ${span} ms`);
+  if (r.rateLimitsMs < rateLimit.windowMs) throw new Error(`rate-limit records must be kept for their ${rateLimit.windowMs} ms window`);
+}
+function pruneCutoffs(now, r = ALERT_RETENTION) {
+  checkRetention(r);
+  const before = (ms) => new Date(now.getTime() - ms).toISOString();
+  return { deliveries: before(r.deliveriesMs), markers: before(r.markersMs), rateLimits: before(r.rateLimitsMs) };
+}
+
+// backend/flows/alertsPrune.ts
+var C2 = COLLECTIONS;
+var emptyPruneStats = () => ({ deliveries: 0, markers: 0, rateLimits: 0, more: false });
+async function pruneAlertRecords(deps, budget) {
+  const limits = { ...PRUNE_LIMITS, ...deps.pruneLimits };
+  const cutoff = pruneCutoffs(deps.clock.now(), ALERT_RETENTION);
+  const stats = emptyPruneStats();
+  const targets = [
+    { stat: "deliveries", collection: C2.SaleAlertDeliveries.id, field: "claimedAt", filter: { claimedAt: { $lt: cutoff.deliveries } } },
+    // The cursor is the sweep's state, not a marker: it stays whatever its age.
+    { stat: "markers", collection: C2.SaleAlertSweeps.id, field: "at", filter: { at: { $lt: cutoff.markers }, _id: { $ne: "cursor" } } },
+    { stat: "rateLimits", collection: C2.SaleAlertRateLimits.id, field: "updatedAt", filter: { updatedAt: { $lt: cutoff.rateLimits } } }
+  ];
+  for (const t of targets) {
+    for (; ; ) {
+      if (stats[t.stat] >= limits.maxPerRun || !budget.canStart()) {
+        stats.more = true;
+        break;
+      }
+      const pageSize = Math.min(limits.pageSize, limits.maxPerRun - stats[t.stat]);
+      const full = await budget.chunk(async () => {
+        const { items: items2 } = await deps.collections.query(t.collection, { filter: t.filter, sort: [{ field: t.field, order: "ASC" }], limit: pageSize });
+        await mapWithLimit(items2, deps.config.concurrency ?? 10, (it) => deps.collections.remove(t.collection, it._id));
+        stats[t.stat] += items2.length;
+        return items2.length === pageSize;
+      });
+      if (!full) break;
+    }
+  }
+  return stats;
+}
+
+// backend/core/alerts/unsentAlerts.ts
+function plannedAlerts(subscribers, defs) {
+  const out = [];
+  for (const { subscription, channels } of subscribers) {
+    for (const d of defs) {
+      if (d.eventId !== subscription.eventId) continue;
+      for (const channel of channels) out.push({ key: deliveryKey(subscription._id, d.definitionId, channel), subscriptionId: subscription._id, definitionId: d.definitionId, channel });
+    }
+  }
+  return out;
+}
+function unsentAlerts(planned, existingKeys) {
+  const seen = /* @__PURE__ */ new Set();
+  return planned.filter((a) => {
+    if (existingKeys.has(a.key) || seen.has(a.key)) return false;
+    seen.add(a.key);
+    return true;
+  });
+}
+function alertMessages(alerts, subs, defs) {
+  const subById = new Map(subs.map((s) => [s._id, s]));
+  const defById = new Map(defs.map((d) => [d.definitionId, d]));
+  const groups = /* @__PURE__ */ new Map();
+  for (const a of alerts) {
+    const subscription = subById.get(a.subscriptionId);
+    const def = defById.get(a.definitionId);
+    if (!subscription || !def) continue;
+    const g = `${a.subscriptionId}|${a.channel}`;
+    let m = groups.get(g);
+    if (!m) groups.set(g, m = { subscription, channel: a.channel, definitions: [], keys: [] });
+    m.definitions.push(def);
+    m.keys.push(a.key);
+  }
+  for (const m of groups.values()) {
+    const order = m.definitions.map((d, i) => ({ d, k: m.keys[i] })).sort((x, y) => x.d.saleStart.localeCompare(y.d.saleStart) || x.d.name.localeCompare(y.d.name) || x.d.definitionId.localeCompare(y.d.definitionId));
+    m.definitions = order.map((o) => o.d);
+    m.keys = order.map((o) => o.k);
+  }
+  return [...groups.values()];
+}
+function claimedPart(m, claimed) {
+  const idx = m.keys.map((k, i) => claimed.has(k) ? i : -1).filter((i) => i >= 0);
+  if (!idx.length) return null;
+  return { ...m, definitions: idx.map((i) => m.definitions[i]), keys: idx.map((i) => m.keys[i]) };
+}
+
 // backend/core/alerts/alertEmail.ts
 var formatters = /* @__PURE__ */ new Map();
 function formattersFor(locale, timeZone) {
@@ -501,83 +722,8 @@ function alertPushPayload(event, defs, locale = "en-US") {
   return payload;
 }
 
-// backend/core/alerts/qualifyingSubscribers.ts
-function reachableChannels(s) {
-  return s.channels.filter((c) => c === "email" || c === "push" && !!s.push);
-}
-function qualifyingSubscribers(subs, eventId, stillSubscribed) {
-  const out = [];
-  for (const s of subs) {
-    if (s.status !== "active" || s.eventId !== eventId) continue;
-    if (stillSubscribed.get(s._id) !== true) continue;
-    const channels = reachableChannels(s);
-    if (channels.length) out.push({ subscription: s, channels });
-  }
-  return out;
-}
-
-// backend/core/alerts/unsentAlerts.ts
-function plannedAlerts(subscribers, defs) {
-  const out = [];
-  for (const { subscription, channels } of subscribers) {
-    for (const d of defs) {
-      if (d.eventId !== subscription.eventId) continue;
-      for (const channel of channels) out.push({ key: deliveryKey(subscription._id, d.definitionId, channel), subscriptionId: subscription._id, definitionId: d.definitionId, channel });
-    }
-  }
-  return out;
-}
-function unsentAlerts(planned, existingKeys) {
-  const seen = /* @__PURE__ */ new Set();
-  return planned.filter((a) => {
-    if (existingKeys.has(a.key) || seen.has(a.key)) return false;
-    seen.add(a.key);
-    return true;
-  });
-}
-function alertMessages(alerts, subs, defs) {
-  const subById = new Map(subs.map((s) => [s._id, s]));
-  const defById = new Map(defs.map((d) => [d.definitionId, d]));
-  const groups = /* @__PURE__ */ new Map();
-  for (const a of alerts) {
-    const subscription = subById.get(a.subscriptionId);
-    const def = defById.get(a.definitionId);
-    if (!subscription || !def) continue;
-    const g = `${a.subscriptionId}|${a.channel}`;
-    let m = groups.get(g);
-    if (!m) groups.set(g, m = { subscription, channel: a.channel, definitions: [], keys: [] });
-    m.definitions.push(def);
-    m.keys.push(a.key);
-  }
-  for (const m of groups.values()) {
-    const order = m.definitions.map((d, i) => ({ d, k: m.keys[i] })).sort((x, y) => x.d.saleStart.localeCompare(y.d.saleStart) || x.d.name.localeCompare(y.d.name) || x.d.definitionId.localeCompare(y.d.definitionId));
-    m.definitions = order.map((o) => o.d);
-    m.keys = order.map((o) => o.k);
-  }
-  return [...groups.values()];
-}
-function claimedPart(m, claimed) {
-  const idx = m.keys.map((k, i) => claimed.has(k) ? i : -1).filter((i) => i >= 0);
-  if (!idx.length) return null;
-  return { ...m, definitions: idx.map((i) => m.definitions[i]), keys: idx.map((i) => m.keys[i]) };
-}
-
-// backend/flows/alertsDeps.ts
-async function mapWithLimit(items2, limit, fn) {
-  const out = new Array(items2.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items2.length) {
-      const i = next++;
-      out[i] = await fn(items2[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items2.length) }, worker));
-  return out;
-}
-
 // backend/flows/alertsSend.ts
-var C2 = COLLECTIONS;
+var C3 = COLLECTIONS;
 var DEFAULT_CONCURRENCY = 10;
 var emptyStats = () => ({ subscribers: 0, qualified: 0, claimed: 0, sent: 0, failed: 0, skipped: 0 });
 function addStats(a, b) {
@@ -616,7 +762,7 @@ async function existingDeliveryKeys(deps, eventId, subscriptionIds) {
   for (let i = 0; i < subscriptionIds.length; i += 100) {
     const ids = subscriptionIds.slice(i, i + 100);
     for (let skip = 0; ; skip += page) {
-      const { items: items2 } = await deps.collections.query(C2.SaleAlertDeliveries.id, { filter: { eventId, subscriptionId: { $in: ids } }, limit: page, skip });
+      const { items: items2 } = await deps.collections.query(C3.SaleAlertDeliveries.id, { filter: { eventId, subscriptionId: { $in: ids } }, limit: page, skip });
       for (const d of items2) keys.add(d._id);
       if (items2.length < page) break;
     }
@@ -638,10 +784,13 @@ async function sendMessage(deps, event, message) {
       saleStart: def.saleStart,
       claimedAt: now,
       finishedAt: null,
-      error: null
+      error: null,
+      attempts: 1,
+      lastAttemptAt: now,
+      nextAttemptAt: null
     };
     try {
-      await deps.collections.insert(C2.SaleAlertDeliveries.id, rec);
+      await deps.collections.insert(C3.SaleAlertDeliveries.id, rec);
       records.set(key, rec);
     } catch (e) {
       if (!(e instanceof DuplicateItemError)) throw e;
@@ -649,6 +798,9 @@ async function sendMessage(deps, event, message) {
   }));
   const mine = claimedPart(message, new Set(records.keys()));
   if (!mine) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
+  return sendAndRecord(deps, event, mine, records);
+}
+async function sendAndRecord(deps, event, mine, rows) {
   let status;
   let error = null;
   try {
@@ -659,8 +811,12 @@ async function sendMessage(deps, event, message) {
     error = String(e?.message ?? e).slice(0, 500);
     deps.logger?.error("Sale alert send failed", { subscriptionId: mine.subscription._id, channel: mine.channel, error });
   }
-  const finishedAt = deps.clock.now().toISOString();
-  await deps.collections.bulkSave(C2.SaleAlertDeliveries.id, mine.keys.map((k) => ({ ...records.get(k), status, finishedAt, error })));
+  const finished = deps.clock.now();
+  const finishedAt = finished.toISOString();
+  await deps.collections.bulkSave(C3.SaleAlertDeliveries.id, mine.keys.map((k) => {
+    const row = rows.get(k);
+    return { ...row, status, finishedAt, error: error ?? row.error ?? null, nextAttemptAt: status === "failed" ? nextAttemptAt(attemptsOf(row), finished) : null };
+  }));
   const n = mine.keys.length;
   return { claimed: n, sent: status === "sent" ? n : 0, failed: status === "failed" ? n : 0, skipped: status === "skipped" ? n : 0 };
 }
@@ -680,9 +836,9 @@ async function deliver(deps, event, m) {
   return "skipped";
 }
 async function forgetPushSubscription(deps, subscriptionId2, endpoint) {
-  const current = await deps.collections.get(C2.SaleAlertSubscriptions.id, subscriptionId2);
+  const current = await deps.collections.get(C3.SaleAlertSubscriptions.id, subscriptionId2);
   if (!current || current.push?.endpoint !== endpoint) return;
-  await deps.collections.save(C2.SaleAlertSubscriptions.id, {
+  await deps.collections.save(C3.SaleAlertSubscriptions.id, {
     ...current,
     push: null,
     channels: current.channels.filter((c) => c !== "push"),
@@ -700,15 +856,148 @@ async function eventDetailsOrFallback(deps, eventId) {
   return { eventId, title: "Your event", timeZone: null, url: deps.config.siteUrl };
 }
 
+// backend/flows/alertsRetry.ts
+var C4 = COLLECTIONS;
+var RETRY_PAGE_SIZE = 100;
+var emptyRetryStats = () => ({ due: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, forgotten: 0, interrupted: 0, more: false });
+async function retryFailedDeliveries(deps, budget) {
+  const stats = emptyRetryStats();
+  const events = /* @__PURE__ */ new Map();
+  let skip = 0;
+  for (; ; ) {
+    if (!budget.canStart()) {
+      stats.more = true;
+      break;
+    }
+    const full = await budget.chunk(async () => {
+      const now = deps.clock.now();
+      const { items: items2 } = await deps.collections.query(C4.SaleAlertDeliveries.id, {
+        filter: { status: "failed", nextAttemptAt: { $lte: now.toISOString() } },
+        sort: [{ field: "nextAttemptAt", order: "ASC" }, { field: "_id", order: "ASC" }],
+        limit: RETRY_PAGE_SIZE,
+        skip
+      });
+      const groups = dueRetries(items2, now);
+      stats.due += groups.reduce((n, g) => n + g.deliveries.length, 0);
+      const done = await mapWithLimit(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, stats));
+      skip += items2.length - done.reduce((n, x) => n + x, 0);
+      return items2.length === RETRY_PAGE_SIZE;
+    });
+    if (!full) break;
+  }
+  return stats;
+}
+async function retryGroup(deps, g, events, stats) {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const won = [];
+  let interrupted = 0;
+  await Promise.all(g.deliveries.map(async (d) => {
+    const attempt = attemptsOf(d) + 1;
+    if (await insertOnce(deps, { _id: retryClaimKey(d._id, attempt), at })) won.push(d);
+    else if (await writeOffInterrupted(deps, d, attempt, now)) interrupted++;
+  }));
+  stats.interrupted += interrupted;
+  if (!won.length) return interrupted;
+  stats.claimed += won.length;
+  const rows = new Map(won.map((d) => [d._id, { ...d, status: "pending", attempts: attemptsOf(d) + 1, lastAttemptAt: at, nextAttemptAt: null }]));
+  await deps.collections.bulkSave(C4.SaleAlertDeliveries.id, [...rows.values()]);
+  const sub = await deps.collections.get(C4.SaleAlertSubscriptions.id, g.subscriptionId);
+  let verdict = subscriberVerdict(sub, g);
+  if (verdict.action === "send") verdict = marketingVerdict(await stillSubscribed(deps, sub));
+  if (verdict.action !== "send") {
+    await finish(deps, [...rows.values()], verdict, stats);
+    return won.length + interrupted;
+  }
+  const defs = /* @__PURE__ */ new Map();
+  await Promise.all([...rows.values()].map(async (r2) => {
+    defs.set(r2._id, await deps.definitions.get(r2.definitionId));
+  }));
+  const sendable = [];
+  for (const row of rows.values()) {
+    const def = defs.get(row._id) ?? null;
+    const v = saleVerdict(def, deps.clock.now());
+    if (v.action === "send") sendable.push({ row, def: alertDefinition(def, deps.config.locale) });
+    else await finish(deps, [row], v, stats);
+  }
+  if (!sendable.length) return won.length + interrupted;
+  let event = events.get(g.eventId);
+  if (!event) events.set(g.eventId, event = eventDetailsOrFallback(deps, g.eventId));
+  const planned = sendable.map(({ row }) => ({ key: row._id, subscriptionId: row.subscriptionId, definitionId: row.definitionId, channel: row.channel }));
+  const [message] = alertMessages(planned, [sub], sendable.map((s) => s.def));
+  const r = await sendAndRecord(deps, await event, message, rows);
+  stats.sent += r.sent;
+  stats.failed += r.failed;
+  stats.skipped += r.skipped;
+  return won.length + interrupted;
+}
+async function finish(deps, rows, v, stats) {
+  if (v.action === "forget") {
+    for (const r of rows) await deps.collections.remove(C4.SaleAlertDeliveries.id, r._id);
+    stats.forgotten += rows.length;
+    return;
+  }
+  const now = deps.clock.now();
+  await deps.collections.bulkSave(C4.SaleAlertDeliveries.id, rows.map((r) => ({
+    ...r,
+    finishedAt: now.toISOString(),
+    error: v.reason,
+    status: v.action === "skip" ? "skipped" : "failed",
+    nextAttemptAt: v.action === "skip" ? null : nextAttemptAt(attemptsOf(r), now)
+  })));
+  if (v.action === "skip") stats.skipped += rows.length;
+  else stats.failed += rows.length;
+}
+async function stillSubscribed(deps, sub) {
+  try {
+    return await deps.marketing.isSubscribed({ email: sub.email, contactId: sub.contactId });
+  } catch (e) {
+    deps.logger?.warn("Marketing tool did not answer isSubscribed (retry)", { subscriptionId: sub._id, error: String(e) });
+    return void 0;
+  }
+}
+async function writeOffInterrupted(deps, d, attempt, now) {
+  const claim = await deps.collections.get(C4.SaleAlertSweeps.id, retryClaimKey(d._id, attempt));
+  if (!claim || !isStaleClaim(claim.at, now, ALERT_RETRY_POLICY)) return false;
+  const row = await deps.collections.get(C4.SaleAlertDeliveries.id, d._id);
+  if (!row || row.status !== "failed" || attemptsOf(row) !== attempt - 1) return false;
+  if (!await insertOnce(deps, { _id: interruptedClaimKey(d._id, attempt), at: now.toISOString() })) return false;
+  await deps.collections.save(C4.SaleAlertDeliveries.id, {
+    ...row,
+    attempts: attempt,
+    lastAttemptAt: claim.at ?? null,
+    finishedAt: now.toISOString(),
+    error: "retry interrupted before sending",
+    nextAttemptAt: nextAttemptAt(attempt, now)
+  });
+  return true;
+}
+async function insertOnce(deps, item) {
+  try {
+    await deps.collections.insert(C4.SaleAlertSweeps.id, item);
+    return true;
+  } catch (e) {
+    if (e instanceof DuplicateItemError) return false;
+    throw e;
+  }
+}
+
 // backend/flows/alerts.ts
-var C3 = COLLECTIONS;
+var C5 = COLLECTIONS;
 var CURSOR_ID = "cursor";
 async function sweep(deps) {
   const limits = limitsFor(deps, JOB_LIMITS);
   const t0 = elapsedFn(deps)();
+  const total = await sendRun(deps, limits, t0);
+  const budget = new ChunkBudget(limits, elapsedFn(deps), t0, total.maxChunkMs);
+  const retries = await retryFailedDeliveries(deps, budget);
+  const pruned = await pruneAlertRecords(deps, budget);
+  return { ...total, chunks: total.chunks + budget.chunks, maxChunkMs: Math.max(total.maxChunkMs, budget.maxChunkMs), retries, pruned };
+}
+async function sendRun(deps, limits, t0) {
   let total = { outcome: "idle", runId: null, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
   for (let plans = 0; plans < 2; plans++) {
-    let cursor = (await deps.collections.get(C3.SaleAlertSweeps.id, CURSOR_ID))?.cursor ?? null;
+    let cursor = (await deps.collections.get(C5.SaleAlertSweeps.id, CURSOR_ID))?.cursor ?? null;
     if (!cursor || cursorDone(cursor)) {
       cursor = await planRun(deps);
       if (!cursor) break;
@@ -731,7 +1020,7 @@ async function planRun(deps) {
   const now = deps.clock.now();
   const targets = [];
   for (let skip = 0; ; skip += 100) {
-    const { items: items2 } = await deps.collections.query(C3.SaleAlertEvents.id, { sort: [{ field: "_id", order: "ASC" }], limit: 100, skip });
+    const { items: items2 } = await deps.collections.query(C5.SaleAlertEvents.id, { sort: [{ field: "_id", order: "ASC" }], limit: 100, skip });
     for (const ev of items2) {
       const defs = await allDefinitions(deps, ev._id);
       const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
@@ -764,7 +1053,7 @@ async function runChunks(deps, start, limits, dueCache, persist) {
     const filter = { eventId: target.eventId, status: "active" };
     if (cursor.afterSubscriptionId) filter._id = { $gt: cursor.afterSubscriptionId };
     const pageSize = Math.min(limits.maxPageSize, Math.max(limits.minPageSize, cursor.pageSize));
-    const { items: items2 } = await deps.collections.query(C3.SaleAlertSubscriptions.id, { filter, sort: [{ field: "_id", order: "ASC" }], limit: pageSize });
+    const { items: items2 } = await deps.collections.query(C5.SaleAlertSubscriptions.id, { filter, sort: [{ field: "_id", order: "ASC" }], limit: pageSize });
     if (alertDefs.length && items2.length) {
       const event = await eventDetailsOrFallback(deps, target.eventId);
       stats = addStats(stats, await alertSubscribers(deps, event, alertDefs, items2));
@@ -792,20 +1081,20 @@ async function allDefinitions(deps, eventId) {
 async function doneKeys(deps, defs) {
   const keys = defs.map((d) => saleStartOf(d)).map((s, i) => s ? saleDoneKey(defs[i]._id, s) : null).filter((k) => !!k);
   if (!keys.length) return /* @__PURE__ */ new Set();
-  const { items: items2 } = await deps.collections.query(C3.SaleAlertSweeps.id, { filter: { _id: { $in: keys } }, limit: keys.length });
+  const { items: items2 } = await deps.collections.query(C5.SaleAlertSweeps.id, { filter: { _id: { $in: keys } }, limit: keys.length });
   return new Set(items2.map((i) => i._id));
 }
 async function markDone(deps, defs) {
   const at = deps.clock.now().toISOString();
   for (const d of defs) {
     const start = saleStartOf(d);
-    if (start) await insertOnce(deps, C3.SaleAlertSweeps.id, { _id: saleDoneKey(d._id, start), at });
+    if (start) await insertOnce2(deps, C5.SaleAlertSweeps.id, { _id: saleDoneKey(d._id, start), at });
   }
 }
 async function saveCursor(deps, cursor) {
-  await deps.collections.save(C3.SaleAlertSweeps.id, { _id: CURSOR_ID, cursor, at: deps.clock.now().toISOString() });
+  await deps.collections.save(C5.SaleAlertSweeps.id, { _id: CURSOR_ID, cursor, at: deps.clock.now().toISOString() });
 }
-async function insertOnce(deps, collection, item) {
+async function insertOnce2(deps, collection, item) {
   try {
     await deps.collections.insert(collection, item);
     return true;
@@ -1121,6 +1410,7 @@ var syncRunSchema = z3.object({
   updatedAt: z3.string()
 });
 var pairId = (targetId, definitionId) => `${targetId}~${definitionId}`;
+var runId = (targetId, eventId) => `${targetId}~${eventId}`;
 function describeIssues(error) {
   return error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`).join("; ");
 }
@@ -1434,7 +1724,7 @@ function checkMappingSet(rows) {
 }
 
 // backend/flows/syncConfig.ts
-var C4 = COLLECTIONS;
+var C6 = COLLECTIONS;
 var MAX_ROWS = 1e3;
 async function all(deps, collection) {
   const out = [];
@@ -1446,9 +1736,9 @@ async function all(deps, collection) {
 }
 async function loadSyncConfig(deps) {
   const [targetRows, eventRows, fieldRows] = await Promise.all([
-    all(deps, C4.SyncTargets.id),
-    all(deps, C4.SyncEventMappings.id),
-    all(deps, C4.SyncFieldMappings.id)
+    all(deps, C6.SyncTargets.id),
+    all(deps, C6.SyncEventMappings.id),
+    all(deps, C6.SyncFieldMappings.id)
   ]);
   const problems = [];
   const events = eventRows.flatMap((r) => {
@@ -1580,16 +1870,16 @@ async function mapConcurrent(items2, n, fn) {
 }
 
 // backend/flows/syncOutbox.ts
-var C5 = COLLECTIONS;
+var C7 = COLLECTIONS;
 async function readLink(deps, targetId, definitionId) {
-  const raw = await deps.collections.get(C5.SyncLinks.id, pairId(targetId, definitionId));
+  const raw = await deps.collections.get(C7.SyncLinks.id, pairId(targetId, definitionId));
   if (!raw) return null;
   const p = syncLinkSchema.safeParse(raw);
   if (!p.success) deps.logger?.warn("Ignoring a malformed SyncLinks item", { id: raw._id });
   return p.success ? p.data : null;
 }
 async function readOutbox(deps, id) {
-  const raw = await deps.collections.get(C5.SyncOutbox.id, id);
+  const raw = await deps.collections.get(C7.SyncOutbox.id, id);
   const p = raw ? outboxItemSchema.safeParse(raw) : null;
   return p?.success ? p.data : null;
 }
@@ -1613,7 +1903,7 @@ async function enqueue(deps, change, opts = {}) {
     createKey: opts.newCreateKey ? null : change.createKey ?? existing?.createKey ?? null,
     createTried: opts.newCreateKey ? null : change.createTried ?? existing?.createTried ?? null
   };
-  await deps.collections.save(C5.SyncOutbox.id, item);
+  await deps.collections.save(C7.SyncOutbox.id, item);
   return "queued";
 }
 async function drainOutbox(deps, opts = {}) {
@@ -1621,7 +1911,7 @@ async function drainOutbox(deps, opts = {}) {
   const config = opts.config ?? await loadSyncConfig(deps);
   const setups = new Map(config.targets.map((t) => [t.target._id, t]));
   const now = deps.clock.now();
-  const { items: items2 } = await deps.collections.query(C5.SyncOutbox.id, {
+  const { items: items2 } = await deps.collections.query(C7.SyncOutbox.id, {
     filter: { state: "pending", nextAttemptAt: { $lte: now.toISOString() } },
     sort: [{ field: "nextAttemptAt", order: "ASC" }],
     limit: opts.limit ?? 200
@@ -1635,6 +1925,11 @@ async function drainOutbox(deps, opts = {}) {
     const setup = setups.get(item.targetId);
     if (!setup || throttled.has(item.targetId)) {
       report.deferred++;
+      return;
+    }
+    if (opts.deadline !== void 0 && deps.clock.now().getTime() >= opts.deadline) {
+      report.deferred++;
+      report.outOfTime = true;
       return;
     }
     await deliverSlot(deps, setup, item, report, throttled);
@@ -1665,23 +1960,23 @@ async function deliverSlot(deps, setup, item, report = emptyDrainReport(), throt
     if (current && current.idempotencyKey !== item.idempotencyKey) return report;
     if (next.next === "dead") {
       report.deadLettered++;
-      await deps.collections.save(C5.SyncOutbox.id, { ...item, ...createMark, state: "dead", attempt: item.attempt + 1, firstFailureAt: item.firstFailureAt ?? now, lastError: `${lastError} (${next.reason})`, retry: false, refused: !isRetryable(failure) });
-      if (link) await deps.collections.save(C5.SyncLinks.id, { ...link, status: "failed", lastError, updatedAt: now });
+      await deps.collections.save(C7.SyncOutbox.id, { ...item, ...createMark, state: "dead", attempt: item.attempt + 1, firstFailureAt: item.firstFailureAt ?? now, lastError: `${lastError} (${next.reason})`, retry: false, refused: !isRetryable(failure) });
+      if (link) await deps.collections.save(C7.SyncLinks.id, { ...link, status: "failed", lastError, updatedAt: now });
     } else {
       report.retried++;
-      await deps.collections.save(C5.SyncOutbox.id, { ...item, ...createMark, attempt: next.attempt, firstFailureAt: item.firstFailureAt ?? now, nextAttemptAt: next.at.toISOString(), lastError });
+      await deps.collections.save(C7.SyncOutbox.id, { ...item, ...createMark, attempt: next.attempt, firstFailureAt: item.firstFailureAt ?? now, nextAttemptAt: next.at.toISOString(), lastError });
     }
     return report;
   }
 }
-var emptyDrainReport = () => ({ delivered: 0, skipped: 0, retried: 0, deadLettered: 0, deferred: 0, warnings: [] });
+var emptyDrainReport = () => ({ delivered: 0, skipped: 0, retried: 0, deadLettered: 0, deferred: 0, outOfTime: false, warnings: [] });
 async function storeLink(deps, before, after, created) {
   if (!created) {
-    await deps.collections.save(C5.SyncLinks.id, { ...after, externalId: before?.externalId ?? after.externalId, linkedAt: before?.linkedAt ?? after.linkedAt });
+    await deps.collections.save(C7.SyncLinks.id, { ...after, externalId: before?.externalId ?? after.externalId, linkedAt: before?.linkedAt ?? after.linkedAt });
     return;
   }
   try {
-    await deps.collections.insert(C5.SyncLinks.id, after);
+    await deps.collections.insert(C7.SyncLinks.id, after);
   } catch (e) {
     if (!(e instanceof DuplicateItemError)) throw e;
     const winner = await readLink(deps, after.targetId, after.definitionId);
@@ -1692,10 +1987,10 @@ async function storeLink(deps, before, after, created) {
 }
 async function clearSlot(deps, item) {
   const current = await readOutbox(deps, item._id);
-  if (current && current.idempotencyKey === item.idempotencyKey) await deps.collections.remove(C5.SyncOutbox.id, item._id);
+  if (current && current.idempotencyKey === item.idempotencyKey) await deps.collections.remove(C7.SyncOutbox.id, item._id);
 }
 async function deadLettersToRetry(deps) {
-  const { items: items2 } = await deps.collections.query(C5.SyncOutbox.id, { filter: { state: "dead", retry: true }, limit: 1e3 });
+  const { items: items2 } = await deps.collections.query(C7.SyncOutbox.id, { filter: { state: "dead", retry: true }, limit: 1e3 });
   return items2.flatMap((r) => {
     const p = outboxItemSchema.safeParse(r);
     return p.success ? [p.data] : [];
@@ -1723,11 +2018,11 @@ async function parkInvalid(deps, setup, em, def, action) {
 }
 
 // backend/flows/syncInitial.ts
-var C6 = COLLECTIONS;
+var C8 = COLLECTIONS;
 async function eventLinks(deps, targetId, eventId) {
   const out = [];
   for (let skip = 0; ; skip += 1e3) {
-    const { items: items2 } = await deps.collections.query(C6.SyncLinks.id, { filter: { targetId, eventId }, limit: 1e3, skip });
+    const { items: items2 } = await deps.collections.query(C8.SyncLinks.id, { filter: { targetId, eventId }, limit: 1e3, skip });
     for (const r of items2) {
       const p = syncLinkSchema.safeParse(r);
       if (p.success) out.push(p.data);
@@ -1737,7 +2032,7 @@ async function eventLinks(deps, targetId, eventId) {
 }
 
 // backend/flows/sync.ts
-var C7 = COLLECTIONS;
+var C9 = COLLECTIONS;
 async function planForTarget(deps, setup, definitionId, def) {
   const targetId = setup.target._id;
   const link = await readLink(deps, targetId, definitionId);
@@ -1758,57 +2053,88 @@ async function planForTarget(deps, setup, definitionId, def) {
   }
   return { action: planGone(definitionId, link, setup.target.deleteBehaviour), em: { _id: "", targetId, eventId: link.eventId, externalEventId: link.externalEventId, enabled: true } };
 }
+var RECONCILE_RUN_ID = "reconcile";
 async function reconcile(deps, opts = {}) {
   const config = opts.config ?? await loadSyncConfig(deps);
-  const report = { events: 0, definitions: 0, fixed: [], invalid: [], missingExternally: [], problems: [...config.problems] };
-  for (const setup of config.targets) {
-    const targetId = setup.target._id;
-    for (const em of setup.events) {
-      report.events++;
-      const defs = [];
-      let cursor = null;
-      do {
-        const page = await deps.definitions.queryByEvent(em.eventId, { cursor, limit: 100, salesDetails: setup.readSalesDetails });
-        defs.push(...page.items);
-        cursor = page.nextCursor;
-      } while (cursor);
-      report.definitions += defs.length;
-      const links = await eventLinks(deps, targetId, em.eventId);
-      const mapped = defs.map((def) => ({ def, mapped: applyMappings(def, setup.mappings, { externalEventId: em.externalEventId }) }));
-      const actions = planSync({ definitions: mapped, links, deleteBehaviour: setup.target.deleteBehaviour, complete: true, mode: "reconcile" });
-      const byId = new Map(defs.map((d) => [d._id, d]));
-      for (const a of actions) {
-        if (a.kind === "unchanged") continue;
-        if (a.kind === "invalid") {
-          const slot = await readOutbox(deps, pairId(targetId, a.definitionId));
-          if (!slot || slot.state !== "dead") report.invalid.push(await parkInvalid(deps, setup, em, byId.get(a.definitionId), a));
-          continue;
-        }
-        const change = changeOf(a, setup, em);
-        if (await enqueue(deps, change) === "queued") {
-          report.fixed.push({ targetId, eventId: em.eventId, definitionId: a.definitionId, action: a.kind, detail: a.kind === "delete" ? `${a.mode} ${a.link.externalId}` : `revision ${change.revision}` });
-        }
-      }
-      const port = await connectTarget(deps, setup.target).catch(() => null);
-      if (port?.listExternalIds) {
-        const present = new Set(await port.listExternalIds(em.externalEventId));
-        for (const l of links) {
-          if (l.status === "deleted" || present.has(l.externalId)) continue;
-          report.missingExternally.push({ targetId, definitionId: l.definitionId, externalId: l.externalId });
-          if (l.status !== "failed") {
-            await deps.collections.save(C7.SyncLinks.id, { ...l, status: "failed", lastError: `external item ${l.externalId} is missing on the target`, updatedAt: deps.clock.now().toISOString() });
-          }
-        }
+  const report = { events: 0, definitions: 0, fixed: [], invalid: [], missingExternally: [], problems: [...config.problems], resumed: false, complete: true };
+  const now = () => deps.clock.now().toISOString();
+  const stored = await deps.collections.get(C9.SyncRuns.id, RECONCILE_RUN_ID);
+  const parsed = stored ? syncRunSchema.safeParse(stored) : null;
+  const prev = parsed?.success ? parsed.data : null;
+  const resumeAfter = prev?.state === "running" ? prev.cursor : null;
+  report.resumed = resumeAfter !== null;
+  const pairs = config.targets.flatMap((setup) => setup.events.map((em) => ({ key: runId(setup.target._id, em.eventId), setup, em }))).sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0).filter((p) => resumeAfter === null || p.key > resumeAfter);
+  let last = resumeAfter;
+  for (const { key, setup, em } of pairs) {
+    if (report.events > 0 && opts.deadline !== void 0 && deps.clock.now().getTime() >= opts.deadline) {
+      report.complete = false;
+      break;
+    }
+    await reconcileEvent(deps, setup, em, report);
+    last = key;
+  }
+  if (!report.complete || prev?.state === "running") {
+    const run = {
+      _id: RECONCILE_RUN_ID,
+      targetId: "*",
+      eventId: "*",
+      state: report.complete ? "done" : "running",
+      cursor: report.complete ? null : last,
+      pages: 0,
+      seenIds: [],
+      counts: { events: (report.resumed ? prev?.counts.events ?? 0 : 0) + report.events },
+      startedAt: report.resumed && prev ? prev.startedAt : now(),
+      updatedAt: now()
+    };
+    await deps.collections.save(C9.SyncRuns.id, run);
+  }
+  return report;
+}
+async function reconcileEvent(deps, setup, em, report) {
+  const targetId = setup.target._id;
+  report.events++;
+  const defs = [];
+  let cursor = null;
+  do {
+    const page = await deps.definitions.queryByEvent(em.eventId, { cursor, limit: 100, salesDetails: setup.readSalesDetails });
+    defs.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  report.definitions += defs.length;
+  const links = await eventLinks(deps, targetId, em.eventId);
+  const mapped = defs.map((def) => ({ def, mapped: applyMappings(def, setup.mappings, { externalEventId: em.externalEventId }) }));
+  const actions = planSync({ definitions: mapped, links, deleteBehaviour: setup.target.deleteBehaviour, complete: true, mode: "reconcile" });
+  const byId = new Map(defs.map((d) => [d._id, d]));
+  for (const a of actions) {
+    if (a.kind === "unchanged") continue;
+    if (a.kind === "invalid") {
+      const slot = await readOutbox(deps, pairId(targetId, a.definitionId));
+      if (!slot || slot.state !== "dead") report.invalid.push(await parkInvalid(deps, setup, em, byId.get(a.definitionId), a));
+      continue;
+    }
+    const change = changeOf(a, setup, em);
+    if (await enqueue(deps, change) === "queued") {
+      report.fixed.push({ targetId, eventId: em.eventId, definitionId: a.definitionId, action: a.kind, detail: a.kind === "delete" ? `${a.mode} ${a.link.externalId}` : `revision ${change.revision}` });
+    }
+  }
+  const port = await connectTarget(deps, setup.target).catch(() => null);
+  if (port?.listExternalIds) {
+    const present = new Set(await port.listExternalIds(em.externalEventId));
+    for (const l of links) {
+      if (l.status === "deleted" || present.has(l.externalId)) continue;
+      report.missingExternally.push({ targetId, definitionId: l.definitionId, externalId: l.externalId });
+      if (l.status !== "failed") {
+        await deps.collections.save(C9.SyncLinks.id, { ...l, status: "failed", lastError: `external item ${l.externalId} is missing on the target`, updatedAt: deps.clock.now().toISOString() });
       }
     }
   }
-  return report;
 }
 async function requeueDeadLetters(deps, opts = {}) {
   const config = opts.config ?? await loadSyncConfig(deps);
   const setups = new Map(config.targets.map((t) => [t.target._id, t]));
   const result = { requeued: [], cleared: [] };
   for (const slot of await deadLettersToRetry(deps)) {
+    if (opts.deadline !== void 0 && deps.clock.now().getTime() >= opts.deadline) break;
     const setup = setups.get(slot.targetId);
     if (!setup) continue;
     const def = await deps.definitions.get(slot.definitionId, { salesDetails: setup.readSalesDetails });
@@ -1816,7 +2142,7 @@ async function requeueDeadLetters(deps, opts = {}) {
     const action = "none" in p ? null : p.action;
     if (action && def && action.kind === "invalid") {
       await parkInvalid(deps, setup, p.em, def, action);
-      await deps.collections.save(C7.SyncOutbox.id, { ...await readOutbox(deps, slot._id), retry: false });
+      await deps.collections.save(C9.SyncOutbox.id, { ...await readOutbox(deps, slot._id), retry: false });
       continue;
     }
     const change = action ? changeOf(action, setup, p.em) : null;
@@ -1824,29 +2150,40 @@ async function requeueDeadLetters(deps, opts = {}) {
       await enqueue(deps, change, { force: true, newCreateKey: slot.refused });
       result.requeued.push(slot._id);
     } else {
-      await deps.collections.remove(C7.SyncOutbox.id, slot._id);
+      await deps.collections.remove(C9.SyncOutbox.id, slot._id);
       result.cleared.push(slot._id);
     }
   }
   return result;
 }
 async function runHourly(deps, opts = {}) {
+  const start = deps.clock.now().getTime();
+  const budget = opts.budgetMs ?? null;
+  const deadline = budget === null ? void 0 : start + budget;
+  const reconcileDeadline = budget === null ? void 0 : start + budget * (opts.reconcileShare ?? 0.5);
   const config = await loadSyncConfig(deps);
-  const requeued = await requeueDeadLetters(deps, { config });
-  const rec = await reconcile(deps, { config });
+  const requeued = await requeueDeadLetters(deps, { config, deadline });
+  const rec = await reconcile(deps, { config, deadline: reconcileDeadline });
   const drain = emptyDrainReport();
-  for (let i = 0; i < (opts.maxDrains ?? 5); i++) {
-    const r = await drainOutbox(deps, { config, limit: opts.drainLimit ?? 200 });
+  const maxDrains = opts.maxDrains ?? (budget === null ? 5 : Infinity);
+  for (let i = 0; i < maxDrains; i++) {
+    if (deadline !== void 0 && deps.clock.now().getTime() >= deadline) {
+      drain.outOfTime = true;
+      break;
+    }
+    const r = await drainOutbox(deps, { config, limit: opts.drainLimit ?? 200, deadline });
     drain.delivered += r.delivered;
     drain.skipped += r.skipped;
     drain.retried += r.retried;
     drain.deadLettered += r.deadLettered;
     drain.deferred += r.deferred;
+    drain.outOfTime ||= r.outOfTime;
     drain.warnings.push(...r.warnings);
-    if (r.delivered + r.skipped === 0) break;
+    if (r.outOfTime || r.delivered + r.skipped + r.retried + r.deadLettered === 0) break;
   }
-  deps.logger?.info("Sync hourly run", { requeued: requeued.requeued.length, fixed: rec.fixed.length, missingExternally: rec.missingExternally.length, delivered: drain.delivered, deadLettered: drain.deadLettered });
-  return { requeued: requeued.requeued.length, reconcile: rec, drain };
+  const complete = rec.complete && !drain.outOfTime;
+  deps.logger?.info("Sync hourly run", { requeued: requeued.requeued.length, fixed: rec.fixed.length, missingExternally: rec.missingExternally.length, delivered: drain.delivered, deadLettered: drain.deadLettered, complete });
+  return { requeued: requeued.requeued.length, reconcile: rec, drain, budgetMs: budget, complete };
 }
 
 // backend/wix/collections.ts

@@ -246,7 +246,10 @@ var COLLECTIONS = {
     ],
     permissions: admin
   },
-  /** The exactly-once log: `_id` = subscription:definition:channel, inserted before the send. */
+  /**
+   * The exactly-once log: `_id` = subscription:definition:channel, inserted before the send. A failed
+   * send shows its attempts, last error and next attempt; pruned 90 days after the claim.
+   */
   SaleAlertDeliveries: {
     id: "SaleAlertDeliveries",
     displayName: "Sale alert deliveries",
@@ -259,15 +262,21 @@ var COLLECTIONS = {
       { key: "saleStart", type: "TEXT" },
       { key: "claimedAt", type: "TEXT" },
       { key: "finishedAt", type: "TEXT" },
-      { key: "error", type: "TEXT" }
+      { key: "error", type: "TEXT" },
+      { key: "attempts", type: "NUMBER" },
+      { key: "lastAttemptAt", type: "TEXT" },
+      { key: "nextAttemptAt", type: "TEXT" }
     ],
     permissions: admin
   },
   /** Events somebody subscribed to (`_id` = eventId): what a sweep reads definitions for. */
   SaleAlertEvents: { id: "SaleAlertEvents", displayName: "Sale alert events", fields: [{ key: "firstSubscribedAt", type: "TEXT" }], permissions: admin },
-  /** Sweep cursor (`_id` = 'cursor') and per-sale "done" markers (`_id` = done:<definition>:<start>). */
+  /**
+   * Sweep cursor (`_id` = 'cursor'), per-sale "done" markers (`_id` = done:<definition>:<start>) and
+   * retry claims (`_id` = retry:<delivery>:<attempt>). Markers and claims are pruned after 90 days.
+   */
   SaleAlertSweeps: { id: "SaleAlertSweeps", displayName: "Sale alert sweeps", fields: [{ key: "cursor", type: "OBJECT" }, { key: "at", type: "TEXT" }], permissions: admin },
-  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)). */
+  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)); pruned once their window has passed. */
   SaleAlertRateLimits: { id: "SaleAlertRateLimits", displayName: "Sale alert rate limits", fields: [{ key: "attempts", type: "ARRAY" }, { key: "updatedAt", type: "TEXT" }], permissions: admin }
 };
 var ALL_COLLECTIONS = Object.values(COLLECTIONS);
@@ -1040,6 +1049,11 @@ async function drainOutbox(deps, opts = {}) {
       report.deferred++;
       return;
     }
+    if (opts.deadline !== void 0 && deps.clock.now().getTime() >= opts.deadline) {
+      report.deferred++;
+      report.outOfTime = true;
+      return;
+    }
     await deliverSlot(deps, setup, item, report, throttled);
   });
   return report;
@@ -1077,7 +1091,7 @@ async function deliverSlot(deps, setup, item, report = emptyDrainReport(), throt
     return report;
   }
 }
-var emptyDrainReport = () => ({ delivered: 0, skipped: 0, retried: 0, deadLettered: 0, deferred: 0, warnings: [] });
+var emptyDrainReport = () => ({ delivered: 0, skipped: 0, retried: 0, deadLettered: 0, deferred: 0, outOfTime: false, warnings: [] });
 async function storeLink(deps, before, after, created) {
   if (!created) {
     await deps.collections.save(C2.SyncLinks.id, { ...after, externalId: before?.externalId ?? after.externalId, linkedAt: before?.linkedAt ?? after.linkedAt });
@@ -1271,57 +1285,88 @@ async function planForTarget(deps, setup, definitionId, def) {
   }
   return { action: planGone(definitionId, link, setup.target.deleteBehaviour), em: { _id: "", targetId, eventId: link.eventId, externalEventId: link.externalEventId, enabled: true } };
 }
+var RECONCILE_RUN_ID = "reconcile";
 async function reconcile(deps, opts = {}) {
   const config = opts.config ?? await loadSyncConfig(deps);
-  const report = { events: 0, definitions: 0, fixed: [], invalid: [], missingExternally: [], problems: [...config.problems] };
-  for (const setup of config.targets) {
-    const targetId = setup.target._id;
-    for (const em of setup.events) {
-      report.events++;
-      const defs = [];
-      let cursor = null;
-      do {
-        const page = await deps.definitions.queryByEvent(em.eventId, { cursor, limit: 100, salesDetails: setup.readSalesDetails });
-        defs.push(...page.items);
-        cursor = page.nextCursor;
-      } while (cursor);
-      report.definitions += defs.length;
-      const links = await eventLinks(deps, targetId, em.eventId);
-      const mapped = defs.map((def) => ({ def, mapped: applyMappings(def, setup.mappings, { externalEventId: em.externalEventId }) }));
-      const actions = planSync({ definitions: mapped, links, deleteBehaviour: setup.target.deleteBehaviour, complete: true, mode: "reconcile" });
-      const byId = new Map(defs.map((d) => [d._id, d]));
-      for (const a of actions) {
-        if (a.kind === "unchanged") continue;
-        if (a.kind === "invalid") {
-          const slot = await readOutbox(deps, pairId(targetId, a.definitionId));
-          if (!slot || slot.state !== "dead") report.invalid.push(await parkInvalid(deps, setup, em, byId.get(a.definitionId), a));
-          continue;
-        }
-        const change = changeOf(a, setup, em);
-        if (await enqueue(deps, change) === "queued") {
-          report.fixed.push({ targetId, eventId: em.eventId, definitionId: a.definitionId, action: a.kind, detail: a.kind === "delete" ? `${a.mode} ${a.link.externalId}` : `revision ${change.revision}` });
-        }
-      }
-      const port = await connectTarget(deps, setup.target).catch(() => null);
-      if (port?.listExternalIds) {
-        const present = new Set(await port.listExternalIds(em.externalEventId));
-        for (const l of links) {
-          if (l.status === "deleted" || present.has(l.externalId)) continue;
-          report.missingExternally.push({ targetId, definitionId: l.definitionId, externalId: l.externalId });
-          if (l.status !== "failed") {
-            await deps.collections.save(C4.SyncLinks.id, { ...l, status: "failed", lastError: `external item ${l.externalId} is missing on the target`, updatedAt: deps.clock.now().toISOString() });
-          }
-        }
+  const report = { events: 0, definitions: 0, fixed: [], invalid: [], missingExternally: [], problems: [...config.problems], resumed: false, complete: true };
+  const now = () => deps.clock.now().toISOString();
+  const stored = await deps.collections.get(C4.SyncRuns.id, RECONCILE_RUN_ID);
+  const parsed = stored ? syncRunSchema.safeParse(stored) : null;
+  const prev = parsed?.success ? parsed.data : null;
+  const resumeAfter = prev?.state === "running" ? prev.cursor : null;
+  report.resumed = resumeAfter !== null;
+  const pairs = config.targets.flatMap((setup) => setup.events.map((em) => ({ key: runId(setup.target._id, em.eventId), setup, em }))).sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0).filter((p) => resumeAfter === null || p.key > resumeAfter);
+  let last = resumeAfter;
+  for (const { key, setup, em } of pairs) {
+    if (report.events > 0 && opts.deadline !== void 0 && deps.clock.now().getTime() >= opts.deadline) {
+      report.complete = false;
+      break;
+    }
+    await reconcileEvent(deps, setup, em, report);
+    last = key;
+  }
+  if (!report.complete || prev?.state === "running") {
+    const run = {
+      _id: RECONCILE_RUN_ID,
+      targetId: "*",
+      eventId: "*",
+      state: report.complete ? "done" : "running",
+      cursor: report.complete ? null : last,
+      pages: 0,
+      seenIds: [],
+      counts: { events: (report.resumed ? prev?.counts.events ?? 0 : 0) + report.events },
+      startedAt: report.resumed && prev ? prev.startedAt : now(),
+      updatedAt: now()
+    };
+    await deps.collections.save(C4.SyncRuns.id, run);
+  }
+  return report;
+}
+async function reconcileEvent(deps, setup, em, report) {
+  const targetId = setup.target._id;
+  report.events++;
+  const defs = [];
+  let cursor = null;
+  do {
+    const page = await deps.definitions.queryByEvent(em.eventId, { cursor, limit: 100, salesDetails: setup.readSalesDetails });
+    defs.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  report.definitions += defs.length;
+  const links = await eventLinks(deps, targetId, em.eventId);
+  const mapped = defs.map((def) => ({ def, mapped: applyMappings(def, setup.mappings, { externalEventId: em.externalEventId }) }));
+  const actions = planSync({ definitions: mapped, links, deleteBehaviour: setup.target.deleteBehaviour, complete: true, mode: "reconcile" });
+  const byId = new Map(defs.map((d) => [d._id, d]));
+  for (const a of actions) {
+    if (a.kind === "unchanged") continue;
+    if (a.kind === "invalid") {
+      const slot = await readOutbox(deps, pairId(targetId, a.definitionId));
+      if (!slot || slot.state !== "dead") report.invalid.push(await parkInvalid(deps, setup, em, byId.get(a.definitionId), a));
+      continue;
+    }
+    const change = changeOf(a, setup, em);
+    if (await enqueue(deps, change) === "queued") {
+      report.fixed.push({ targetId, eventId: em.eventId, definitionId: a.definitionId, action: a.kind, detail: a.kind === "delete" ? `${a.mode} ${a.link.externalId}` : `revision ${change.revision}` });
+    }
+  }
+  const port = await connectTarget(deps, setup.target).catch(() => null);
+  if (port?.listExternalIds) {
+    const present = new Set(await port.listExternalIds(em.externalEventId));
+    for (const l of links) {
+      if (l.status === "deleted" || present.has(l.externalId)) continue;
+      report.missingExternally.push({ targetId, definitionId: l.definitionId, externalId: l.externalId });
+      if (l.status !== "failed") {
+        await deps.collections.save(C4.SyncLinks.id, { ...l, status: "failed", lastError: `external item ${l.externalId} is missing on the target`, updatedAt: deps.clock.now().toISOString() });
       }
     }
   }
-  return report;
 }
 async function requeueDeadLetters(deps, opts = {}) {
   const config = opts.config ?? await loadSyncConfig(deps);
   const setups = new Map(config.targets.map((t) => [t.target._id, t]));
   const result = { requeued: [], cleared: [] };
   for (const slot of await deadLettersToRetry(deps)) {
+    if (opts.deadline !== void 0 && deps.clock.now().getTime() >= opts.deadline) break;
     const setup = setups.get(slot.targetId);
     if (!setup) continue;
     const def = await deps.definitions.get(slot.definitionId, { salesDetails: setup.readSalesDetails });
@@ -1344,22 +1389,33 @@ async function requeueDeadLetters(deps, opts = {}) {
   return result;
 }
 async function runHourly(deps, opts = {}) {
+  const start = deps.clock.now().getTime();
+  const budget = opts.budgetMs ?? null;
+  const deadline = budget === null ? void 0 : start + budget;
+  const reconcileDeadline = budget === null ? void 0 : start + budget * (opts.reconcileShare ?? 0.5);
   const config = await loadSyncConfig(deps);
-  const requeued = await requeueDeadLetters(deps, { config });
-  const rec = await reconcile(deps, { config });
+  const requeued = await requeueDeadLetters(deps, { config, deadline });
+  const rec = await reconcile(deps, { config, deadline: reconcileDeadline });
   const drain = emptyDrainReport();
-  for (let i = 0; i < (opts.maxDrains ?? 5); i++) {
-    const r = await drainOutbox(deps, { config, limit: opts.drainLimit ?? 200 });
+  const maxDrains = opts.maxDrains ?? (budget === null ? 5 : Infinity);
+  for (let i = 0; i < maxDrains; i++) {
+    if (deadline !== void 0 && deps.clock.now().getTime() >= deadline) {
+      drain.outOfTime = true;
+      break;
+    }
+    const r = await drainOutbox(deps, { config, limit: opts.drainLimit ?? 200, deadline });
     drain.delivered += r.delivered;
     drain.skipped += r.skipped;
     drain.retried += r.retried;
     drain.deadLettered += r.deadLettered;
     drain.deferred += r.deferred;
+    drain.outOfTime ||= r.outOfTime;
     drain.warnings.push(...r.warnings);
-    if (r.delivered + r.skipped === 0) break;
+    if (r.outOfTime || r.delivered + r.skipped + r.retried + r.deadLettered === 0) break;
   }
-  deps.logger?.info("Sync hourly run", { requeued: requeued.requeued.length, fixed: rec.fixed.length, missingExternally: rec.missingExternally.length, delivered: drain.delivered, deadLettered: drain.deadLettered });
-  return { requeued: requeued.requeued.length, reconcile: rec, drain };
+  const complete = rec.complete && !drain.outOfTime;
+  deps.logger?.info("Sync hourly run", { requeued: requeued.requeued.length, fixed: rec.fixed.length, missingExternally: rec.missingExternally.length, delivered: drain.delivered, deadLettered: drain.deadLettered, complete });
+  return { requeued: requeued.requeued.length, reconcile: rec, drain, budgetMs: budget, complete };
 }
 
 // backend/velo/wiring/syncDeps.ts

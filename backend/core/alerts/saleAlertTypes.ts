@@ -33,6 +33,8 @@ export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 /**
  * `SaleAlertDeliveries` item, inserted (unique `_id` = deliveryKey) *before* the send: whoever
  * inserts it owns the send; everyone else finds it taken. Updated to sent/failed/skipped after.
+ * A failed one is retried by later sweeps (see core/alerts/deliveryRetry.ts): each attempt is
+ * claimed with its own unique key, marks the row `pending` again, and records its outcome here.
  */
 export interface SaleAlertDelivery {
   _id: string;
@@ -45,7 +47,13 @@ export interface SaleAlertDelivery {
   saleStart: string;
   claimedAt: string;
   finishedAt: string | null;
+  /** The last failed attempt's error; kept after a retry succeeds, to show why it was needed. */
   error: string | null;
+  /** Send attempts so far, the first included. Absent on rows from before retries: 1. */
+  attempts?: number;
+  lastAttemptAt?: string | null;
+  /** `failed` only: when the next attempt may run; null once no attempt is left. */
+  nextAttemptAt?: string | null;
 }
 
 /** `SaleAlertEvents` item: one per event somebody subscribed to, so a sweep knows which events to read. */

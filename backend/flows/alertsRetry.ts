@@ -1,0 +1,169 @@
+// Retries of failed alert sends, run by every sweep. Each attempt is claimed first: a marker with the
+// unique `_id` retry:<delivery>:<attempt> is inserted into SaleAlertSweeps, and only the invocation
+// whose insert succeeded makes that attempt, so overlapping sweeps never both retry one delivery.
+// The winner marks the delivery `pending` (it leaves the retry query and the owner sees it in
+// progress), reads the subscriber and the sale again, and then sends or records why it did not.
+import { COLLECTIONS } from '../collections.js';
+import { alertDefinition } from '../core/alerts/alertDefinition.js';
+import type { EventDetails } from '../core/alerts/alertEmail.js';
+import {
+  ALERT_RETRY_POLICY, attemptsOf, dueRetries, interruptedClaimKey, isStaleClaim, marketingVerdict, nextAttemptAt, retryClaimKey,
+  saleVerdict, subscriberVerdict, type RetryGroup, type RetryVerdict,
+} from '../core/alerts/deliveryRetry.js';
+import type { AlertDefinition, SaleAlertDelivery, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
+import { alertMessages } from '../core/alerts/unsentAlerts.js';
+import type { TicketDef } from '../core/ticketDefinition.js';
+import { DuplicateItemError, type Item } from '../ports.js';
+import { mapWithLimit, type AlertsDeps, type ChunkBudget } from './alertsDeps.js';
+import { eventDetailsOrFallback, sendAndRecord } from './alertsSend.js';
+
+const C = COLLECTIONS;
+/** Failed deliveries read per chunk. */
+export const RETRY_PAGE_SIZE = 100;
+
+export interface RetryStats {
+  /** Deliveries found due for another attempt. */
+  due: number;
+  /** Attempts this invocation claimed (the rest were another sweep's). */
+  claimed: number;
+  sent: number;
+  failed: number;
+  /** Not sent, for good: opted out meanwhile, no longer reachable, sale closed. */
+  skipped: number;
+  /** Removed because the sale moved later (its new start alerts as usual). */
+  forgotten: number;
+  /** Attempts found interrupted before sending and counted as failed. */
+  interrupted: number;
+  /** Out of time with due deliveries left: the next sweep continues. */
+  more: boolean;
+}
+
+export const emptyRetryStats = (): RetryStats => ({ due: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, forgotten: 0, interrupted: 0, more: false });
+
+/** Retries every failed delivery whose next attempt has come, in chunks, within the budget. */
+export async function retryFailedDeliveries(deps: AlertsDeps, budget: ChunkBudget): Promise<RetryStats> {
+  const stats = emptyRetryStats();
+  const events = new Map<string, Promise<EventDetails>>();
+  // Rows this invocation could not take stay in the query's answer; step over them.
+  let skip = 0;
+  for (;;) {
+    if (!budget.canStart()) { stats.more = true; break; }
+    const full = await budget.chunk(async () => {
+      const now = deps.clock.now();
+      const { items } = await deps.collections.query<SaleAlertDelivery>(C.SaleAlertDeliveries.id, {
+        filter: { status: 'failed', nextAttemptAt: { $lte: now.toISOString() } },
+        sort: [{ field: 'nextAttemptAt', order: 'ASC' }, { field: '_id', order: 'ASC' }],
+        limit: RETRY_PAGE_SIZE, skip,
+      });
+      const groups = dueRetries(items, now);
+      stats.due += groups.reduce((n, g) => n + g.deliveries.length, 0);
+      const done = await mapWithLimit(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, stats));
+      skip += items.length - done.reduce((n, x) => n + x, 0);
+      return items.length === RETRY_PAGE_SIZE;
+    });
+    if (!full) break;
+  }
+  return stats;
+}
+
+/** One (subscriber, channel): claim, re-check, send as one message. Returns how many rows it changed. */
+async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, Promise<EventDetails>>, stats: RetryStats): Promise<number> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const won: SaleAlertDelivery[] = [];
+  let interrupted = 0;
+  await Promise.all(g.deliveries.map(async (d) => {
+    const attempt = attemptsOf(d) + 1;
+    if (await insertOnce(deps, { _id: retryClaimKey(d._id, attempt), at })) won.push(d);
+    else if (await writeOffInterrupted(deps, d, attempt, now)) interrupted++;
+  }));
+  stats.interrupted += interrupted;
+  if (!won.length) return interrupted;
+  stats.claimed += won.length;
+  const rows = new Map<string, SaleAlertDelivery>(won.map((d) => [d._id, { ...d, status: 'pending', attempts: attemptsOf(d) + 1, lastAttemptAt: at, nextAttemptAt: null }]));
+  await deps.collections.bulkSave(C.SaleAlertDeliveries.id, [...rows.values()]);
+
+  // The subscriber may have opted out since the failure: here, or in the marketing tool.
+  const sub = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, g.subscriptionId);
+  let verdict = subscriberVerdict(sub, g);
+  if (verdict.action === 'send') verdict = marketingVerdict(await stillSubscribed(deps, sub!));
+  if (verdict.action !== 'send') {
+    await finish(deps, [...rows.values()], verdict, stats);
+    return won.length + interrupted;
+  }
+
+  // The sale may have closed or moved since.
+  const defs = new Map<string, TicketDef | null>();
+  await Promise.all([...rows.values()].map(async (r) => { defs.set(r._id, await deps.definitions.get(r.definitionId)); }));
+  const sendable: { row: SaleAlertDelivery; def: AlertDefinition }[] = [];
+  for (const row of rows.values()) {
+    const def = defs.get(row._id) ?? null;
+    const v = saleVerdict(def, deps.clock.now());
+    if (v.action === 'send') sendable.push({ row, def: alertDefinition(def!, deps.config.locale) });
+    else await finish(deps, [row], v, stats);
+  }
+  if (!sendable.length) return won.length + interrupted;
+
+  let event = events.get(g.eventId);
+  if (!event) events.set(g.eventId, (event = eventDetailsOrFallback(deps, g.eventId)));
+  const planned = sendable.map(({ row }) => ({ key: row._id, subscriptionId: row.subscriptionId, definitionId: row.definitionId, channel: row.channel }));
+  const [message] = alertMessages(planned, [sub!], sendable.map((s) => s.def));
+  const r = await sendAndRecord(deps, await event, message!, rows);
+  stats.sent += r.sent;
+  stats.failed += r.failed;
+  stats.skipped += r.skipped;
+  return won.length + interrupted;
+}
+
+/** Writes the verdict's outcome on rows this invocation holds (nothing was sent). */
+async function finish(deps: AlertsDeps, rows: SaleAlertDelivery[], v: Exclude<RetryVerdict, { action: 'send' }>, stats: RetryStats) {
+  if (v.action === 'forget') {
+    for (const r of rows) await deps.collections.remove(C.SaleAlertDeliveries.id, r._id);
+    stats.forgotten += rows.length;
+    return;
+  }
+  const now = deps.clock.now();
+  await deps.collections.bulkSave(C.SaleAlertDeliveries.id, rows.map((r) => ({
+    ...r, finishedAt: now.toISOString(), error: v.reason,
+    status: v.action === 'skip' ? 'skipped' : 'failed',
+    nextAttemptAt: v.action === 'skip' ? null : nextAttemptAt(attemptsOf(r), now),
+  } satisfies SaleAlertDelivery)));
+  if (v.action === 'skip') stats.skipped += rows.length; else stats.failed += rows.length;
+}
+
+async function stillSubscribed(deps: AlertsDeps, sub: SaleAlertSubscription): Promise<boolean | undefined> {
+  try {
+    return await deps.marketing.isSubscribed({ email: sub.email, contactId: sub.contactId });
+  } catch (e) {
+    deps.logger?.warn('Marketing tool did not answer isSubscribed (retry)', { subscriptionId: sub._id, error: String(e) });
+    return undefined;
+  }
+}
+
+/**
+ * Another invocation holds this attempt. If it claimed long ago and the row still reads `failed`, it
+ * was cut off between the claim and marking the row pending, so it never sent: count the attempt as
+ * failed so the next one can be claimed. A second claim makes sure only one sweep writes that.
+ */
+async function writeOffInterrupted(deps: AlertsDeps, d: SaleAlertDelivery, attempt: number, now: Date): Promise<boolean> {
+  const claim = await deps.collections.get<Item & { at?: string }>(C.SaleAlertSweeps.id, retryClaimKey(d._id, attempt));
+  if (!claim || !isStaleClaim(claim.at, now, ALERT_RETRY_POLICY)) return false;
+  const row = await deps.collections.get<SaleAlertDelivery>(C.SaleAlertDeliveries.id, d._id);
+  if (!row || row.status !== 'failed' || attemptsOf(row) !== attempt - 1) return false;
+  if (!(await insertOnce(deps, { _id: interruptedClaimKey(d._id, attempt), at: now.toISOString() }))) return false;
+  await deps.collections.save(C.SaleAlertDeliveries.id, {
+    ...row, attempts: attempt, lastAttemptAt: claim.at ?? null, finishedAt: now.toISOString(),
+    error: 'retry interrupted before sending', nextAttemptAt: nextAttemptAt(attempt, now),
+  } satisfies SaleAlertDelivery);
+  return true;
+}
+
+async function insertOnce(deps: AlertsDeps, item: Item & { at: string }): Promise<boolean> {
+  try {
+    await deps.collections.insert(C.SaleAlertSweeps.id, item);
+    return true;
+  } catch (e) {
+    if (e instanceof DuplicateItemError) return false;
+    throw e;
+  }
+}
