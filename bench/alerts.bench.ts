@@ -4,12 +4,22 @@
 //   collections → SQLite file (test/alerts/sqliteCollections.ts), optional per-call latency;
 //   marketing tool, mailer, push → counting fakes that record every send in SQLite.
 // The local Wix is not used. Prompt triggers fire twice per definition while two hourly sweeps
-// overlap; then sweeps repeat until idle. Every (subscriber, definition, channel) must arrive once.
+// overlap; then sweeps repeat until idle. Every `--fail-every`th email send fails once (a transient
+// outage), so those alerts only arrive through the sweeps' retries, an hour later. Every
+// (subscriber, definition, channel) must arrive once.
 //
-//   npx tsx bench/alerts.bench.ts [--subscribers=50000] [--events=20] [--latency-ms=0]
+// Memory: before its own run, the bench runs itself in a child process with
+// `--compare-subscribers` (default 10,000; 0 = off) and prints both peak RSS figures, to show that peak
+// memory does not grow with the number of subscribers (RSS never shrinks, so one process cannot
+// measure two sizes).
+//
+//   npx tsx bench/alerts.bench.ts [--subscribers=50000] [--events=20] [--latency-ms=0] [--fail-every=1000] [--compare-subscribers=10000]
+//   (SUBSCRIBERS=… in the environment sets the default of --subscribers)
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { COLLECTIONS } from '../backend/collections.js';
 import { deliveryKey, subscriptionId } from '../backend/core/alerts/alertKeys.js';
@@ -21,19 +31,37 @@ import { ManualClock, MemoryDefinitions, MemoryEvents, memorySecrets, ticketDef 
 import { SqliteCollections } from '../test/alerts/sqliteCollections.js';
 
 const arg = (name: string, dflt: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
-const SUBSCRIBERS = arg('subscribers', 50_000);
+const SUBSCRIBERS = arg('subscribers', Number(process.env.SUBSCRIBERS) || 50_000);
 const EVENTS = arg('events', 20);
 const LATENCY_MS = arg('latency-ms', 0);
+const FAIL_EVERY = arg('fail-every', 1000);
+const COMPARE_SUBSCRIBERS = arg('compare-subscribers', 10_000);
+
+// ---- the smaller run, in its own process (before this one starts using memory) ----
+let compare: { subscribers: number; peakRssMb: number } | null = null;
+if (COMPARE_SUBSCRIBERS > 0 && COMPARE_SUBSCRIBERS !== SUBSCRIBERS) {
+  const passOn = process.argv.slice(2).filter((a) => !/^--(subscribers|compare-subscribers)=/.test(a));
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...passOn, `--subscribers=${COMPARE_SUBSCRIBERS}`, '--compare-subscribers=0'], { encoding: 'utf8' });
+  const line = child.stdout.split('\n').find((l) => l.startsWith('RESULT alerts '));
+  const rss = line && /peak_rss_mb=(\d+)/.exec(line);
+  if (child.status !== 0 || !rss) {
+    console.error(child.stdout, child.stderr);
+    throw new Error(`the ${COMPARE_SUBSCRIBERS}-subscriber comparison run failed`);
+  }
+  console.log(`comparison run: ${line}`);
+  compare = { subscribers: COMPARE_SUBSCRIBERS, peakRssMb: Number(rss[1]) };
+}
 const DEFS_PER_EVENT = 2;
 const PUSH_EVERY = 10; // every 10th subscriber also allowed web push
 const OPTED_OUT_EVERY = 50; // every 50th unsubscribed in the marketing tool: must get nothing
 const UNSUBSCRIBED_EVERY = 97; // every 97th clicked "stop these alerts": must get nothing
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alerts-bench-'));
-// Indexes a site owner would add in the CMS: subscriptions by event, deliveries by subscription.
+// Indexes a site owner would add in the CMS: subscriptions by event; deliveries by subscription, and
+// by status and claim time for the sweep's retries and pruning.
 const collections = new SqliteCollections(path.join(dir, 'collections.db'), {
   [COLLECTIONS.SaleAlertSubscriptions.id]: ['eventId'],
-  [COLLECTIONS.SaleAlertDeliveries.id]: ['subscriptionId'],
+  [COLLECTIONS.SaleAlertDeliveries.id]: ['subscriptionId', 'status', 'claimedAt'],
 });
 const sends = new Database(path.join(dir, 'sends.db'));
 sends.pragma('journal_mode = WAL');
@@ -94,9 +122,12 @@ const marketing: MarketingToolPort = {
   async isSubscribed(s: MarketingContact) { return !optedOut.has(s.email); },
 };
 let emails = 0;
+let sendCalls = 0;
+let failedOnce = 0;
 const mailer: MailerPort = {
   async contactFor(email) { return email; },
   async sendTriggeredEmail(msg) {
+    if (FAIL_EVERY > 0 && ++sendCalls % FAIL_EVERY === 0) { failedOnce++; throw new Error('mail service unavailable (bench: transient)'); }
     emails++;
     const sub = msg.variables.unsubscribeUrl ? new URL(msg.variables.unsubscribeUrl).searchParams.get('s')! : '?';
     // The email lists its definitions by name; map back to IDs through the event's definitions.
@@ -140,13 +171,19 @@ for (const start of byStart) {
   invocations += results.length;
   for (const r of results) if (r.outcome === 'handled') maxChunkMs = Math.max(maxChunkMs, r.maxChunkMs);
 }
-// The hourly job (11:00), with a second, overlapping run (a late previous job), until nothing is left.
+// The hourly job (11:00), with a second, overlapping run (a late previous job), until nothing is left;
+// then the next hours' jobs, until no failed send waits for a retry.
 clock.set('2026-03-01T11:00:00Z');
+const retriesWaiting = collections.db.prepare(`SELECT COUNT(*) AS n FROM c_${COLLECTIONS.SaleAlertDeliveries.id} WHERE json_extract(data, '$.status') = 'failed' AND json_extract(data, '$.nextAttemptAt') IS NOT NULL`);
+let retried = 0;
 for (let round = 0; round < 100; round++) {
   const rs = await Promise.all([sweep(coldDeps()), sweep(coldDeps())]);
   invocations += 2;
-  for (const r of rs) maxChunkMs = Math.max(maxChunkMs, r.maxChunkMs);
-  if (rs.every((r) => r.outcome === 'idle')) break;
+  for (const r of rs) { maxChunkMs = Math.max(maxChunkMs, r.maxChunkMs); retried += r.retries.sent; }
+  if (rs.every((r) => r.outcome === 'idle' && !r.retries.more && r.retries.due === 0)) {
+    if (!(retriesWaiting.get() as { n: number }).n) break;
+    clock.advance(3_600_000);
+  }
 }
 const sendMs = performance.now() - t0;
 clearInterval(sampler);
@@ -177,7 +214,10 @@ const deliveries = (collections.db.prepare(`SELECT COUNT(*) AS n FROM c_${COLLEC
 console.log(`collections: SQLite file (${LATENCY_MS} ms simulated latency per call); marketing/mailer/push: counting fakes; local Wix not used`);
 console.log(`seeded ${SUBSCRIBERS} subscribers over ${EVENTS} events × ${DEFS_PER_EVENT} definitions in ${Math.round(seedMs)} ms`);
 console.log(`invocations=${invocations} collection_calls=${collections.calls} emails=${emails} pushes=${pushes} delivery_records=${deliveries} expected_alerts=${expected} unwanted=${unwanted}`);
-console.log(`RESULT alerts subscribers=${SUBSCRIBERS} sent=${distinct} duplicates=${duplicates} missed=${missed} max_chunk_ms=${Math.round(maxChunkMs)} peak_rss_mb=${Math.round(peakRss / 1048576)} sends_per_s=${Math.round(distinct / (sendMs / 1000))}`);
+console.log(`transient email failures=${failedOnce} (every ${FAIL_EVERY || '∞'}th send), delivered by the sweeps' retries: ${retried} alerts`);
+const peakRssMb = Math.round(peakRss / 1048576);
+if (compare) console.log(`memory: peak_rss_mb=${compare.peakRssMb} at ${compare.subscribers} subscribers, ${peakRssMb} at ${SUBSCRIBERS} (${(peakRssMb / compare.peakRssMb).toFixed(2)}× for ${(SUBSCRIBERS / compare.subscribers).toFixed(1)}× the subscribers)`);
+console.log(`RESULT alerts subscribers=${SUBSCRIBERS} sent=${distinct} duplicates=${duplicates} missed=${missed} max_chunk_ms=${Math.round(maxChunkMs)} peak_rss_mb=${peakRssMb} sends_per_s=${Math.round(distinct / (sendMs / 1000))}`);
 collections.close();
 sends.close();
 fs.rmSync(dir, { recursive: true, force: true });
