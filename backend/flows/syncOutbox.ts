@@ -43,13 +43,21 @@ export async function enqueue(deps: SyncDeps, change: Change, opts: { force?: bo
   return 'queued';
 }
 
-export interface DrainReport { delivered: number; skipped: number; retried: number; deadLettered: number; deferred: number; warnings: string[] }
+export interface DrainReport {
+  delivered: number; skipped: number; retried: number; deadLettered: number;
+  /** Due but not attempted (target throttled, paused, or the deadline came): still due next time. */
+  deferred: number;
+  /** The deadline stopped the drain with due slots left. */
+  outOfTime: boolean;
+  warnings: string[];
+}
 
 /**
  * Delivers due slots. A target that answers 429/503 is left alone for the rest of this drain (its
- * remaining slots stay due) so one throttled target does not burn the invocation.
+ * remaining slots stay due) so one throttled target does not burn the invocation. After `deadline`
+ * (epoch ms on deps.clock) no new delivery starts; the slots left stay due for the next drain.
  */
-export async function drainOutbox(deps: SyncDeps, opts: { limit?: number; config?: SyncConfig } = {}): Promise<DrainReport> {
+export async function drainOutbox(deps: SyncDeps, opts: { limit?: number; config?: SyncConfig; deadline?: number } = {}): Promise<DrainReport> {
   const report = emptyDrainReport();
   const config = opts.config ?? (await loadSyncConfig(deps));
   const setups = new Map(config.targets.map((t) => [t.target._id, t]));
@@ -63,6 +71,11 @@ export async function drainOutbox(deps: SyncDeps, opts: { limit?: number; config
     const setup = setups.get(item.targetId);
     if (!setup || throttled.has(item.targetId)) {
       report.deferred++;
+      return;
+    }
+    if (opts.deadline !== undefined && deps.clock.now().getTime() >= opts.deadline) {
+      report.deferred++;
+      report.outOfTime = true;
       return;
     }
     await deliverSlot(deps, setup, item, report, throttled);
@@ -106,7 +119,7 @@ export async function deliverSlot(deps: SyncDeps, setup: TargetSetup, item: Outb
   }
 }
 
-export const emptyDrainReport = (): DrainReport => ({ delivered: 0, skipped: 0, retried: 0, deadLettered: 0, deferred: 0, warnings: [] });
+export const emptyDrainReport = (): DrainReport => ({ delivered: 0, skipped: 0, retried: 0, deadLettered: 0, deferred: 0, outOfTime: false, warnings: [] });
 
 /** A new pair is inserted (recorded once); an existing one is saved with its pair unchanged. */
 export async function storeLink(deps: SyncDeps, before: SyncLink | null, after: SyncLink, created: boolean) {

@@ -21,9 +21,16 @@ export async function sweepSaleAlerts() {
   return result;
 }
 
+/**
+ * Velo ends a job after 5 minutes. The sync starts no new work after 4 (a delivery in flight then
+ * times out within 5 s), gives the reconcile at most the first half so the outbox always drains, and
+ * resumes the rest on the next run: the reconcile from the event where it stopped.
+ */
+const SYNC_JOB_BUDGET_MS = 4 * 60_000;
+
 /** Hourly: re-queue dead letters the owner marked for retry, repair drift, drain the sync outbox. */
 export async function syncHourly() {
-  const r = await runHourly(syncDeps());
-  consoleLogger.info('Sync hourly run', { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, drain: r.drain });
+  const r = await runHourly(syncDeps(), { budgetMs: SYNC_JOB_BUDGET_MS });
+  consoleLogger.info('Sync hourly run', { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, drain: r.drain, complete: r.complete });
   return r;
 }

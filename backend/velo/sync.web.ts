@@ -1,6 +1,6 @@
-// Admin web methods of the sync: start (or resume) an event's initial sync, or preview it as a plan.
-// Admin only; input validated; each call stays within the web-method time budget (pages per call) and
-// answers whether to call again.
+// Admin web methods of the sync: start (or resume) an event's initial sync, or preview it as a plan;
+// run the hourly repair on demand. Admin only; input validated; each call stops starting work after
+// its time budget and answers whether to call again.
 import { Permissions, webMethod } from 'wix-web-module';
 import { z } from 'zod';
 import { planTable, summarizePlan } from '../core/sync/planSync.js';
@@ -34,8 +34,11 @@ export const syncEventNow = webMethod(Permissions.Admin, async (raw: unknown) =>
   };
 });
 
-/** The hourly job's work on demand (re-queue ticked dead letters, reconcile, drain). */
+/**
+ * The hourly job's work on demand (re-queue ticked dead letters, reconcile, drain), within the same
+ * budget as syncEventNow; `callAgain` is true while the budget cut it short (the reconcile resumes).
+ */
 export const syncRepairNow = webMethod(Permissions.Admin, async () => {
-  const r = await runHourly(syncDeps(), { maxDrains: 1, drainLimit: 50 });
-  return { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, invalid: r.reconcile.invalid, problems: r.reconcile.problems, drain: r.drain };
+  const r = await runHourly(syncDeps(), { budgetMs: SYNC_CALL_BUDGET_MS, drainLimit: 50 });
+  return { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, invalid: r.reconcile.invalid, problems: r.reconcile.problems, drain: r.drain, callAgain: !r.complete };
 });

@@ -1768,7 +1768,7 @@ async function runHourly(deps, opts = {}) {
     drain.deferred += r.deferred;
     drain.outOfTime ||= r.outOfTime;
     drain.warnings.push(...r.warnings);
-    if (r.outOfTime || r.delivered + r.skipped + r.retried + r.deadLettered === 0) break;
+    if (r.outOfTime || r.delivered + r.skipped === 0) break;
   }
   const complete = rec.complete && !drain.outOfTime;
   deps.logger?.info("Sync hourly run", { requeued: requeued.requeued.length, fixed: rec.fixed.length, missingExternally: rec.missingExternally.length, delivered: drain.delivered, deadLettered: drain.deadLettered, complete });

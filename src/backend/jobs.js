@@ -2179,7 +2179,7 @@ async function runHourly(deps, opts = {}) {
     drain.deferred += r.deferred;
     drain.outOfTime ||= r.outOfTime;
     drain.warnings.push(...r.warnings);
-    if (r.outOfTime || r.delivered + r.skipped + r.retried + r.deadLettered === 0) break;
+    if (r.outOfTime || r.delivered + r.skipped === 0) break;
   }
   const complete = rec.complete && !drain.outOfTime;
   deps.logger?.info("Sync hourly run", { requeued: requeued.requeued.length, fixed: rec.fixed.length, missingExternally: rec.missingExternally.length, delivered: drain.delivered, deadLettered: drain.deadLettered, complete });
@@ -2968,9 +2968,10 @@ async function sweepSaleAlerts() {
   consoleLogger.info("Sale alert sweep", { ...result });
   return result;
 }
+var SYNC_JOB_BUDGET_MS = 4 * 6e4;
 async function syncHourly() {
-  const r = await runHourly(syncDeps());
-  consoleLogger.info("Sync hourly run", { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, drain: r.drain });
+  const r = await runHourly(syncDeps(), { budgetMs: SYNC_JOB_BUDGET_MS });
+  consoleLogger.info("Sync hourly run", { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, drain: r.drain, complete: r.complete });
   return r;
 }
 export {

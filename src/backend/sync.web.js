@@ -1411,7 +1411,7 @@ async function runHourly(deps, opts = {}) {
     drain.deferred += r.deferred;
     drain.outOfTime ||= r.outOfTime;
     drain.warnings.push(...r.warnings);
-    if (r.outOfTime || r.delivered + r.skipped + r.retried + r.deadLettered === 0) break;
+    if (r.outOfTime || r.delivered + r.skipped === 0) break;
   }
   const complete = rec.complete && !drain.outOfTime;
   deps.logger?.info("Sync hourly run", { requeued: requeued.requeued.length, fixed: rec.fixed.length, missingExternally: rec.missingExternally.length, delivered: drain.delivered, deadLettered: drain.deadLettered, complete });
@@ -1928,8 +1928,8 @@ var syncEventNow = webMethod(Permissions.Admin, async (raw) => {
   };
 });
 var syncRepairNow = webMethod(Permissions.Admin, async () => {
-  const r = await runHourly(syncDeps(), { maxDrains: 1, drainLimit: 50 });
-  return { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, invalid: r.reconcile.invalid, problems: r.reconcile.problems, drain: r.drain };
+  const r = await runHourly(syncDeps(), { budgetMs: SYNC_CALL_BUDGET_MS, drainLimit: 50 });
+  return { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, invalid: r.reconcile.invalid, problems: r.reconcile.problems, drain: r.drain, callAgain: !r.complete };
 });
 export {
   syncEventNow,

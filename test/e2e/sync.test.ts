@@ -251,6 +251,10 @@ describe('sync to Pretix on the local Wix', () => {
     expect(job.status, JSON.stringify(job.body)).toBe(200);
     expect(job.body.result.reconcile.fixed.map((f: any) => [f.definitionId, f.action]).sort()).toEqual(made.map((id) => [id, 'create']).sort());
     expect(job.body.result.drain.delivered).toBe(2);
+    // The job runs within a budget below Velo's 5-minute job limit, and this run fitted in it.
+    expect(job.body.result).toMatchObject({ complete: true, reconcile: { complete: true } });
+    expect(job.body.result.budgetMs).toBeGreaterThan(0);
+    expect(job.body.result.budgetMs).toBeLessThan(5 * 60_000);
     expect([...pretix.events.get('late')!.items.values()].map((i) => i.name.en).sort()).toEqual(['Early show', 'Late show']);
     expect((await runJob('syncHourly')).body.result.reconcile.fixed).toEqual([]);
   });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/collections.js';
 import { planTable } from '../../backend/core/sync/planSync.js';
-import { drainOutbox, onDefinitionChanged, reconcile, requeueDeadLetters, runHourly, syncEvent } from '../../backend/flows/sync.js';
+import { drainOutbox, onDefinitionChanged, reconcile, RECONCILE_RUN_ID, requeueDeadLetters, runHourly, syncEvent } from '../../backend/flows/sync.js';
 import { ExternalCallError } from '../../backend/ports.js';
 import { definition } from './fakes.js';
 import { world } from './setup.js';
@@ -240,5 +240,73 @@ describe('reconcile', () => {
     const r = await reconcile(w.deps);
     expect(r.missingExternally).toEqual([{ targetId: 't1', definitionId: 'ev1-d000', externalId: 'x1' }]);
     expect(links(w).find((l) => l.externalId === 'x1')).toMatchObject({ status: 'failed' });
+  });
+});
+
+describe('hourly run within a time budget', () => {
+  /** Six mapped events of two definitions each, none synced yet; an event read takes 30 s, a create 20 s (one at a time). */
+  function slowWorld() {
+    const w = world();
+    const events = ['ev1', 'ev2', 'ev3', 'ev4', 'ev5', 'ev6'];
+    for (const e of events.slice(1)) w.cms.coll(C.SyncEventMappings.id).set(`t1-${e}`, { _id: `t1-${e}`, targetId: 't1', eventId: e, externalEventId: `ext-${e}`, enabled: true } as any);
+    for (const e of events) seedDefs(w, 2, e);
+    const reads: string[] = [];
+    w.deps.definitions = Object.assign(Object.create(w.defs), {
+      queryByEvent: async (eventId: string, o: any) => { reads.push(eventId); w.clock.advance(30_000); return w.defs.queryByEvent(eventId, o); },
+    });
+    const slow = Object.assign(Object.create(w.ext), { create: async (x: any) => { w.clock.advance(20_000); return w.ext.create(x); } });
+    w.deps.connectors = { connect: async () => slow };
+    w.deps.concurrency = 1;
+    return { w, events, reads };
+  }
+
+  it('stops starting work when the budget is spent and resumes the next run where it stopped', async () => {
+    const { w, events, reads } = slowWorld();
+    const budgetMs = 4 * 60_000;
+    let start = w.clock.t;
+    const first = await runHourly(w.deps, { budgetMs });
+    // Nothing new started after the budget; a call in flight then may still finish.
+    expect(w.clock.t - start).toBeLessThanOrEqual(budgetMs + 20_000);
+    expect(first).toMatchObject({ complete: false, budgetMs });
+    // The reconcile had the first half: events at 0, 30, 60 and 90 s, none started at 120 s.
+    expect(first.reconcile).toMatchObject({ events: 4, complete: false, resumed: false });
+    // The drain had the rest: creates at 120…220 s, none started at 240 s; the rest stays due.
+    expect(first.drain).toMatchObject({ delivered: 6, deferred: 2, outOfTime: true });
+    expect(w.cms.coll(C.SyncRuns.id).get(RECONCILE_RUN_ID)).toMatchObject({ state: 'running', cursor: 't1~ev4' });
+    expect(outbox(w)).toHaveLength(2);
+
+    start = w.clock.t;
+    const second = await runHourly(w.deps, { budgetMs });
+    expect(w.clock.t - start).toBeLessThanOrEqual(budgetMs + 20_000);
+    expect(second.reconcile).toMatchObject({ events: 2, complete: true, resumed: true });
+    expect(second).toMatchObject({ complete: true, drain: { delivered: 6, outOfTime: false } });
+    expect(w.cms.coll(C.SyncRuns.id).get(RECONCILE_RUN_ID)).toMatchObject({ state: 'done', cursor: null });
+    // Every event was read once over the two runs, and every definition created once.
+    expect(reads).toEqual(events);
+    expect(w.ext.creates).toBe(12);
+    expect(outbox(w)).toHaveLength(0);
+    expect(links(w)).toHaveLength(12);
+    // A new pass starts from the first event.
+    const third = await reconcile(w.deps);
+    expect(third).toMatchObject({ events: 6, fixed: [], complete: true, resumed: false });
+  });
+
+  it('the drain starts no delivery after its deadline; the slots stay due', async () => {
+    const { w } = slowWorld();
+    await reconcile(w.deps);
+    expect(outbox(w)).toHaveLength(12);
+    const r = await drainOutbox(w.deps, { deadline: w.clock.now().getTime() });
+    expect(r).toMatchObject({ delivered: 0, deferred: 12, outOfTime: true });
+    expect(w.ext.calls).toBe(0);
+    expect((await drainOutbox(w.deps)).delivered).toBe(12);
+  });
+
+  it('without a budget the run is not cut short', async () => {
+    const { w } = slowWorld();
+    const r = await runHourly(w.deps, { maxDrains: 10 });
+    expect(r).toMatchObject({ complete: true, budgetMs: null });
+    expect(r.reconcile.events).toBe(6);
+    expect(r.drain.delivered).toBe(12);
+    expect(w.cms.coll(C.SyncRuns.id).get(RECONCILE_RUN_ID)).toBeUndefined();
   });
 });
