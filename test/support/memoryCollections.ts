@@ -8,7 +8,8 @@ export class MemoryCollections implements CollectionsPort, ClaimsPort {
   calls = 0;
   /** Awaited before every call: 0 still yields to the event loop, so concurrent flows interleave. */
   latencyMs = 0;
-  private coll(c: string) {
+  /** The raw store of one collection, for tests that arrange or inspect rows directly. */
+  coll(c: string) {
     let m = this.data.get(c);
     if (!m) this.data.set(c, (m = new Map()));
     return m;

@@ -1,60 +1,12 @@
 // In-memory fakes of the ports the sync flow uses, typed against the same interfaces.
 import type { TicketDef } from '../../backend/core/ticketDefinition.js';
 import {
-  DuplicateItemError, ExternalCallError,
-  type ClockPort, type CollectionsPort, type ExternalRef, type ExternalTicketingFactory, type ExternalTicketingPort, type ExternalWrite,
-  type Filter, type Item, type Page, type SecretsPort, type SyncTargetConfig, type TicketDefinitionsPort,
+  ExternalCallError,
+  type ClockPort, type ExternalRef, type ExternalTicketingFactory, type ExternalTicketingPort, type ExternalWrite,
+  type Page, type SecretsPort, type SyncTargetConfig, type TicketDefinitionsPort,
 } from '../../backend/ports.js';
 
-export class MemoryCollections implements CollectionsPort {
-  readonly data = new Map<string, Map<string, Item>>();
-  calls = 0;
-  coll(c: string) {
-    let m = this.data.get(c);
-    if (!m) this.data.set(c, (m = new Map()));
-    return m;
-  }
-  all<T>(c: string): T[] { return [...this.coll(c).values()].map((v) => structuredClone(v) as T); }
-  async get<T extends Item>(c: string, id: string): Promise<T | null> { this.calls++; const v = this.coll(c).get(id); return v ? (structuredClone(v) as T) : null; }
-  async insert<T extends Item>(c: string, item: T) {
-    this.calls++;
-    if (this.coll(c).has(item._id)) throw new DuplicateItemError(c, item._id);
-    this.coll(c).set(item._id, structuredClone(item));
-    return item;
-  }
-  async save<T extends Item>(c: string, item: T) { this.calls++; this.coll(c).set(item._id, structuredClone(item)); return item; }
-  async remove(c: string, id: string) { this.calls++; this.coll(c).delete(id); }
-  async bulkSave<T extends Item>(c: string, items: T[]) { this.calls++; for (const i of items) this.coll(c).set(i._id, structuredClone(i)); }
-  async query<T extends Item>(c: string, opts: { filter?: Filter; sort?: { field: string; order: 'ASC' | 'DESC' }[]; limit?: number; skip?: number } = {}) {
-    this.calls++;
-    let all = [...this.coll(c).values()].filter((it) => matches(it as unknown as Record<string, unknown>, opts.filter ?? {}));
-    for (const s of [...(opts.sort ?? [])].reverse()) {
-      all = all.sort((a, b) => {
-        const x = (a as any)[s.field], y = (b as any)[s.field];
-        return (x < y ? -1 : x > y ? 1 : 0) * (s.order === 'DESC' ? -1 : 1);
-      });
-    }
-    const skip = opts.skip ?? 0;
-    return { items: structuredClone(all.slice(skip, skip + (opts.limit ?? 50))) as T[], total: all.length };
-  }
-}
-
-function matches(item: Record<string, unknown>, filter: Filter): boolean {
-  return Object.entries(filter).every(([k, cond]) => {
-    const v = item[k] as any;
-    if (cond && typeof cond === 'object' && !Array.isArray(cond)) {
-      const c = cond as Record<string, any>;
-      if ('$lt' in c && !(v < c.$lt)) return false;
-      if ('$lte' in c && !(v <= c.$lte)) return false;
-      if ('$gt' in c && !(v > c.$gt)) return false;
-      if ('$gte' in c && !(v >= c.$gte)) return false;
-      if ('$in' in c && !c.$in.includes(v)) return false;
-      if ('$ne' in c && v === c.$ne) return false;
-      return true;
-    }
-    return v === cond;
-  });
-}
+export { MemoryCollections } from '../support/memoryCollections.js';
 
 /** Ticket definitions with revisions and cursor paging; counts every call (Wix calls). */
 export class MemoryDefinitions implements TicketDefinitionsPort {
