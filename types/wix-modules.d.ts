@@ -30,13 +30,40 @@ declare module 'wix-crm-backend' {
   export const triggeredEmails: {
     emailContact(templateId: string, contactId: string, options?: { variables?: Record<string, string | number> }): Promise<void>;
   };
-  export interface ContactInfo { name?: { first?: string; last?: string }; emails?: { email: string; tag?: string }[] }
+  export interface AuthOptions { suppressAuth?: boolean }
+  /** Extended field values by key (DATE as YYYY-MM-DD); null clears a field. */
+  export interface ContactInfo { name?: { first?: string; last?: string }; emails?: { email: string; tag?: string }[]; extendedFields?: Record<string, string | number | null> }
+  export interface ExtendedField { key: string; displayName: string; dataType: 'TEXT' | 'NUMBER' | 'DATE' | 'URL'; fieldType: string; namespace: string }
+  /** The contact as read: `revision` must be passed back to `updateContact`. */
+  export interface Contact {
+    _id: string;
+    revision: number;
+    info?: { labelKeys?: string[]; extendedFields?: Record<string, string | number>; [k: string]: any };
+    [k: string]: any;
+  }
+  export interface ContactsQueryResult {
+    items: Contact[];
+    length: number;
+    totalCount: number;
+    hasNext(): boolean;
+    next(): Promise<ContactsQueryResult>;
+  }
+  /** Only the builder methods this site uses. */
+  export interface ContactsQueryBuilder {
+    hasSome(property: string, values: string[]): ContactsQueryBuilder;
+    limit(limit: number): ContactsQueryBuilder;
+    find(options?: AuthOptions): Promise<ContactsQueryResult>;
+  }
   export const contacts: {
     appendOrCreateContact(info: ContactInfo): Promise<{ contactId: string; identityType: string }>;
-    getContact(contactId: string, options?: { suppressAuth?: boolean }): Promise<any>;
-    findOrCreateLabel(displayName: string, options?: { suppressAuth?: boolean }): Promise<{ label: { key: string; displayName: string }; newLabel: boolean }>;
-    labelContact(contactId: string, labelKeys: string[], options?: { suppressAuth?: boolean }): Promise<any>;
-    unlabelContact(contactId: string, labelKeys: string[], options?: { suppressAuth?: boolean }): Promise<any>;
+    getContact(contactId: string, options?: AuthOptions): Promise<Contact>;
+    findOrCreateLabel(displayName: string, options?: AuthOptions): Promise<{ label: { key: string; displayName: string }; newLabel: boolean }>;
+    labelContact(contactId: string, labelKeys: string[], options?: AuthOptions): Promise<Contact>;
+    unlabelContact(contactId: string, labelKeys: string[], options?: AuthOptions): Promise<Contact>;
+    findOrCreateExtendedField(extendedFieldInfo: { displayName: string; dataType: ExtendedField['dataType'] }, options?: AuthOptions): Promise<{ extendedField: ExtendedField; newExtendedField: boolean }>;
+    queryContacts(): ContactsQueryBuilder;
+    /** Only the properties passed change; `revision` must be the contact's current one. */
+    updateContact(identifiers: { contactId: string; revision: number }, contactInfo: ContactInfo, options?: { allowDuplicates?: boolean } & AuthOptions): Promise<Contact>;
   };
 }
 

@@ -83,9 +83,11 @@ export async function unsubscribe(deps: AlertsDeps, link: { s?: unknown; t?: unk
 // ---------- definition events ----------
 
 /**
- * A definition was created/updated/deleted (legacy payload: a trigger only). Passes the event's next
- * sale start to the marketing tool and, when a sale is due now (moved earlier, or just started),
- * sends at once.
+ * A definition was created/updated/deleted (legacy payload: a trigger only). When a sale is due now
+ * (moved earlier, or just started), sends at once; then passes the event's next sale start to the
+ * marketing tool. The alerts go first: with Wix contacts that is one write per labelled contact, and
+ * a marketing tool that fails must not hold up or block them (the sweep does not retry the date; the
+ * next change of the event's sales writes it again).
  */
 export async function onDefinitionChanged(deps: AlertsDeps, change: { eventId?: string | null; definitionId: string }) {
   const def = await deps.definitions.get(change.definitionId);
@@ -93,8 +95,13 @@ export async function onDefinitionChanged(deps: AlertsDeps, change: { eventId?: 
   if (!eventId) return { outcome: 'unknown_event' as const };
   if (!(await deps.collections.get(C.SaleAlertEvents.id, eventId))) return { outcome: 'no_subscribers' as const };
   const defs = await allDefinitions(deps, eventId);
-  await deps.marketing.setSaleStart(eventId, nextSaleStart(defs, deps.clock.now()));
+  const next = nextSaleStart(defs, deps.clock.now());
   const sent = await alertEventNow(deps, eventId, defs);
+  try {
+    await deps.marketing.setSaleStart(eventId, next);
+  } catch (e) {
+    deps.logger?.warn('Could not pass the sale start to the marketing tool', { eventId, error: String(e) });
+  }
   return { outcome: 'handled' as const, ...sent };
 }
 

@@ -1,22 +1,58 @@
 // MarketingToolPort over Wix contacts (`wix-crm-backend`): the default marketing tool. An opt-in
 // labels the contact "Sale alert: <event>"; the contact's email subscription status decides whether
-// they still want mail. The module is passed in so tests can run it against the local CRM.
-import type { contacts as veloContacts } from 'wix-crm-backend';
+// they still want mail. The event's next sale start goes into one custom DATE field, "Ticket sale
+// starts", on every contact carrying the event's label, for the owner's Wix Automations. One field for
+// all events, not one per event: Wix allows 100 custom fields per site. The module is passed in so
+// tests can run it against the local CRM.
+import type { Contact, contacts as veloContacts } from 'wix-crm-backend';
+import { saleStartDay } from '../core/alerts/nextSaleStart.js';
 import type { MarketingContact, MarketingToolPort } from '../ports.js';
 
-export type WixContacts = Pick<typeof veloContacts, 'appendOrCreateContact' | 'getContact' | 'findOrCreateLabel' | 'labelContact' | 'unlabelContact'>;
+export type WixContacts = Pick<typeof veloContacts,
+  'appendOrCreateContact' | 'getContact' | 'findOrCreateLabel' | 'labelContact' | 'unlabelContact'
+  | 'findOrCreateExtendedField' | 'queryContacts' | 'updateContact'>;
 
 export const eventLabel = (eventId: string) => `Sale alert: ${eventId}`;
+export const SALE_START_FIELD = 'Ticket sale starts';
 const elevated = { suppressAuth: true };
 
-export function crmMarketing(contacts: WixContacts): MarketingToolPort {
+export interface CrmMarketingOptions {
+  /** Contacts per query page. */
+  pageSize?: number;
+  /** Contact updates in flight at once. */
+  concurrency?: number;
+}
+
+export function crmMarketing(contacts: WixContacts, opts: CrmMarketingOptions = {}): MarketingToolPort {
+  const pageSize = opts.pageSize ?? 100;
+  const concurrency = opts.concurrency ?? 5;
   const contactId = async (s: MarketingContact) => s.contactId ?? (await contacts.appendOrCreateContact({ emails: [{ email: s.email }] })).contactId;
   const labelKey = async (eventId: string) => (await contacts.findOrCreateLabel(eventLabel(eventId), elevated)).label.key;
+  const saleStartKey = async () => (await contacts.findOrCreateExtendedField({ displayName: SALE_START_FIELD, dataType: 'DATE' }, elevated)).extendedField.key;
+
+  /** Sets (or, with null, clears) the field on one contact as read; retries once if it changed meanwhile. */
+  async function writeSaleStart(contact: Contact, key: string, day: string | null) {
+    const has = (c: Contact) => (c.info?.extendedFields?.[key] ?? null) === day;
+    if (has(contact)) return;
+    const update = (c: Contact) => contacts.updateContact({ contactId: c._id, revision: c.revision }, { extendedFields: { [key]: day } }, elevated);
+    try {
+      await update(contact);
+    } catch (e) {
+      // Wix refuses a stale revision: someone changed the contact since we read it. Read it again
+      // and retry once; a failure with the revision unchanged is some other error.
+      const fresh = await contacts.getContact(contact._id, elevated);
+      if (!fresh || fresh.revision === contact.revision) throw e;
+      if (!has(fresh)) await update(fresh);
+    }
+  }
 
   return {
     async upsertSubscriber(s) {
       const id = await contactId(s);
-      await contacts.labelContact(id, [await labelKey(s.eventId)], elevated);
+      const contact = await contacts.labelContact(id, [await labelKey(s.eventId)], elevated);
+      // A date the flow knows goes on at once; with none scheduled the field is left as it is (it may
+      // carry another event's date), and the next change of this event's sale writes it.
+      if (s.saleStart) await writeSaleStart(contact?.revision !== undefined ? contact : await contacts.getContact(id, elevated), await saleStartKey(), saleStartDay(s.saleStart));
     },
     async removeFromEvent(s) {
       await contacts.unlabelContact(await contactId(s), [await labelKey(s.eventId)], elevated);
@@ -28,9 +64,21 @@ export function crmMarketing(contacts: WixContacts): MarketingToolPort {
       const status = c?.primaryEmail?.subscriptionStatus ?? c?.info?.emails?.find((e: { primary?: boolean }) => e.primary)?.subscriptionStatus;
       return !!c && status !== 'UNSUBSCRIBED';
     },
-    async setSaleStart() {
-      // Wix contacts keep no per-event date here: the label identifies the audience, and the sweep
-      // itself acts on the start date. (An extended field could carry it for Wix Automations.)
+    async setSaleStart(eventId, saleStart) {
+      const key = await saleStartKey();
+      const day = saleStartDay(saleStart);
+      let page = await contacts.queryContacts().hasSome('info.labelKeys', [await labelKey(eventId)]).limit(pageSize).find(elevated);
+      for (;;) {
+        await eachLimited(page.items, concurrency, (c) => writeSaleStart(c, key, day));
+        if (!page.hasNext()) break;
+        page = await page.next();
+      }
     },
   };
+}
+
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => { while (next < items.length) await fn(items[next++]!); };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

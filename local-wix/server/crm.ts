@@ -1,5 +1,7 @@
-// Local stand-in for Wix CRM as site code sees it through `wix-crm-backend`: contacts, labels,
-// email subscription status, and triggered emails delivered into a local inbox (SQLite).
+// Local stand-in for Wix CRM as site code sees it through `wix-crm-backend`: contacts (with a
+// revision that every change bumps; a write carrying a stale revision is refused, as on Wix), labels,
+// custom extended fields (at most 100), a contacts query (labels only), email subscription status,
+// and triggered emails delivered into a local inbox (SQLite).
 // Triggered emails to a contact whose email is UNSUBSCRIBED are not sent, as on Wix; the inbox
 // records them as skipped with the reason, so tests can see what Wix would have dropped.
 import { randomUUID } from 'node:crypto';
@@ -21,14 +23,47 @@ export interface ContactInput {
   emails?: (string | { email: string; tag?: string })[];
 }
 
+export type ExtendedFieldDataType = 'TEXT' | 'NUMBER' | 'DATE' | 'URL';
+const DATA_TYPES: readonly ExtendedFieldDataType[] = ['TEXT', 'NUMBER', 'DATE', 'URL'];
+/** Wix allows this many custom extended fields per site. */
+export const MAX_CUSTOM_FIELDS = 100;
+
+export interface ExtendedField {
+  key: string;
+  displayName: string;
+  dataType: ExtendedFieldDataType;
+  fieldType: 'USER_DEFINED';
+  namespace: 'custom';
+  _createdDate: string;
+  _updatedDate: string;
+}
+
+export type ExtendedFieldValue = string | number;
+
+/** What `updateContact` accepts locally: the name and extended fields (null clears a field). */
+export interface ContactUpdate {
+  name?: { first?: string; last?: string };
+  extendedFields?: Record<string, ExtendedFieldValue | null>;
+}
+
+/** The contacts query the local CRM answers: `hasSome('info.labelKeys', …)`, paged by skip/limit. */
+export interface ContactQuery {
+  filters?: { op: 'hasSome'; field: string; values: unknown[] }[];
+  limit?: number;
+  skip?: number;
+}
+
 export interface Contact {
   _id: string;
+  revision: number;
   _createdDate: string;
   _updatedDate: string;
   info: {
     name: { first?: string; last?: string };
     emails: { email: string; tag: string; primary: boolean; subscriptionStatus: SubscriptionStatus }[];
     labelKeys: string[];
+    /** Empty fields are left out, as on Wix. */
+    extendedFields: Record<string, ExtendedFieldValue>;
   };
   primaryInfo: { email?: string };
   primaryEmail?: { email: string; subscriptionStatus: SubscriptionStatus };
@@ -53,7 +88,7 @@ export interface CrmOptions {
 }
 
 export class CrmError extends Error {
-  constructor(readonly code: 'NOT_FOUND' | 'INVALID_ARGUMENT', message: string) {
+  constructor(readonly code: 'NOT_FOUND' | 'INVALID_ARGUMENT' | 'REVISION_MISMATCH' | 'RESOURCE_EXHAUSTED', message: string) {
     super(message);
     this.name = 'CrmError';
   }
@@ -76,10 +111,21 @@ export class LocalCrm {
       CREATE TABLE IF NOT EXISTS crm_email_subscriptions (email TEXT PRIMARY KEY, status TEXT NOT NULL, updated_at TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS crm_labels (key TEXT PRIMARY KEY, display_name TEXT NOT NULL UNIQUE);
       CREATE TABLE IF NOT EXISTS crm_contact_labels (contact_id TEXT NOT NULL, label_key TEXT NOT NULL, PRIMARY KEY (contact_id, label_key));
+      CREATE INDEX IF NOT EXISTS crm_contact_labels_label ON crm_contact_labels(label_key);
+      CREATE TABLE IF NOT EXISTS crm_extended_fields (key TEXT PRIMARY KEY, display_name TEXT NOT NULL UNIQUE, data_type TEXT NOT NULL, created_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS crm_contact_fields (contact_id TEXT NOT NULL, field_key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (contact_id, field_key));
       CREATE TABLE IF NOT EXISTS inbox (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, template_id TEXT NOT NULL, contact_id TEXT NOT NULL, to_email TEXT,
         variables TEXT NOT NULL, sent_at TEXT NOT NULL, status TEXT NOT NULL, reason TEXT);
       CREATE INDEX IF NOT EXISTS inbox_to ON inbox(to_email);
     `);
+    // Databases kept from before contacts had a revision.
+    const cols = db.prepare('PRAGMA table_info(crm_contacts)').all() as { name: string }[];
+    if (!cols.some((c) => c.name === 'revision')) db.exec('ALTER TABLE crm_contacts ADD COLUMN revision INTEGER NOT NULL DEFAULT 1');
+  }
+
+  /** Every change to a contact bumps its revision (labels and extended fields included). */
+  private touch(contactId: string) {
+    this.db.prepare('UPDATE crm_contacts SET revision = revision + 1, updated_at = ? WHERE id = ?').run(this.now(), contactId);
   }
 
   private now() { return this.clock.now().toISOString(); }
@@ -99,35 +145,43 @@ export class LocalCrm {
         const row = this.db.prepare('SELECT contact_id FROM crm_contact_emails WHERE email = ? ORDER BY rowid LIMIT 1').get(e) as { contact_id: string } | undefined;
         if (row) { id = row.contact_id; break; }
       }
+      let changed = false;
       if (!id) {
         id = randomUUID();
         this.db.prepare('INSERT INTO crm_contacts (id, first_name, last_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
           .run(id, name.first ?? null, name.last ?? null, now, now);
       } else {
-        this.db.prepare('UPDATE crm_contacts SET first_name = COALESCE(?, first_name), last_name = COALESCE(?, last_name), updated_at = ? WHERE id = ?')
-          .run(name.first ?? null, name.last ?? null, now, id);
+        changed = this.db.prepare('UPDATE crm_contacts SET first_name = COALESCE(?, first_name), last_name = COALESCE(?, last_name) WHERE id = ? AND (first_name IS NOT COALESCE(?, first_name) OR last_name IS NOT COALESCE(?, last_name))')
+          .run(name.first ?? null, name.last ?? null, id, name.first ?? null, name.last ?? null).changes > 0;
       }
       const pos = (this.db.prepare('SELECT COUNT(*) AS n FROM crm_contact_emails WHERE contact_id = ?').get(id) as { n: number }).n;
       emails.forEach((e, i) => {
-        this.db.prepare('INSERT OR IGNORE INTO crm_contact_emails (contact_id, email, tag, position) VALUES (?, ?, ?, ?)').run(id, e, tags[i], pos + i);
+        if (this.db.prepare('INSERT OR IGNORE INTO crm_contact_emails (contact_id, email, tag, position) VALUES (?, ?, ?, ?)').run(id, e, tags[i], pos + i).changes) changed = true;
       });
+      // Appending what the contact already has changes nothing, and leaves the revision as it is.
+      if (changed && pos > 0) this.touch(id);
       return { contactId: id, identityType: 'CONTACT' as const };
     })();
   }
 
   getContact(contactId: string): Contact {
     const c = this.db.prepare('SELECT * FROM crm_contacts WHERE id = ?').get(contactId) as
-      { id: string; first_name: string | null; last_name: string | null; created_at: string; updated_at: string } | undefined;
+      { id: string; revision: number; first_name: string | null; last_name: string | null; created_at: string; updated_at: string } | undefined;
     if (!c) throw new CrmError('NOT_FOUND', `Contact ${contactId} not found`);
     const emails = (this.db.prepare('SELECT email, tag FROM crm_contact_emails WHERE contact_id = ? ORDER BY position').all(contactId) as { email: string; tag: string }[])
       .map((e, i) => ({ email: e.email, tag: e.tag, primary: i === 0, subscriptionStatus: this.getEmailSubscription(e.email) }));
     const labelKeys = (this.db.prepare('SELECT label_key FROM crm_contact_labels WHERE contact_id = ? ORDER BY label_key').all(contactId) as { label_key: string }[]).map((r) => r.label_key);
+    const extendedFields: Record<string, ExtendedFieldValue> = {};
+    for (const f of this.db.prepare('SELECT f.field_key, f.value, d.data_type FROM crm_contact_fields f JOIN crm_extended_fields d ON d.key = f.field_key WHERE f.contact_id = ? ORDER BY f.field_key').all(contactId) as { field_key: string; value: string; data_type: ExtendedFieldDataType }[]) {
+      extendedFields[f.field_key] = f.data_type === 'NUMBER' ? Number(f.value) : f.value;
+    }
     const primary = emails[0];
     return {
       _id: c.id,
+      revision: c.revision,
       _createdDate: c.created_at,
       _updatedDate: c.updated_at,
-      info: { name: { ...(c.first_name ? { first: c.first_name } : {}), ...(c.last_name ? { last: c.last_name } : {}) }, emails, labelKeys },
+      info: { name: { ...(c.first_name ? { first: c.first_name } : {}), ...(c.last_name ? { last: c.last_name } : {}) }, emails, labelKeys, extendedFields },
       primaryInfo: primary ? { email: primary.email } : {},
       ...(primary ? { primaryEmail: { email: primary.email, subscriptionStatus: primary.subscriptionStatus } } : {}),
     };
@@ -168,14 +222,100 @@ export class LocalCrm {
     for (const k of labelKeys) {
       if (!this.db.prepare('SELECT 1 FROM crm_labels WHERE key = ?').get(k)) throw new CrmError('NOT_FOUND', `Label ${k} not found`);
     }
-    for (const k of labelKeys) this.db.prepare('INSERT OR IGNORE INTO crm_contact_labels (contact_id, label_key) VALUES (?, ?)').run(contactId, k);
+    let changed = 0;
+    for (const k of labelKeys) changed += this.db.prepare('INSERT OR IGNORE INTO crm_contact_labels (contact_id, label_key) VALUES (?, ?)').run(contactId, k).changes;
+    if (changed) this.touch(contactId);
     return this.getContact(contactId);
   }
 
   unlabelContact(contactId: string, labelKeys: string[]): Contact {
     this.getContact(contactId);
-    for (const k of labelKeys) this.db.prepare('DELETE FROM crm_contact_labels WHERE contact_id = ? AND label_key = ?').run(contactId, k);
+    let changed = 0;
+    for (const k of labelKeys) changed += this.db.prepare('DELETE FROM crm_contact_labels WHERE contact_id = ? AND label_key = ?').run(contactId, k).changes;
+    if (changed) this.touch(contactId);
     return this.getContact(contactId);
+  }
+
+  /**
+   * `contacts.findOrCreateExtendedField`: the custom field whose display name matches exactly, or a
+   * new one (key `custom.<slug>`); `dataType` is ignored for an existing field. At most 100 custom fields.
+   */
+  findOrCreateExtendedField(info: { displayName?: string; dataType?: string }): { extendedField: ExtendedField; newExtendedField: boolean } {
+    const name = String(info?.displayName ?? '').trim();
+    if (!name) throw new CrmError('INVALID_ARGUMENT', 'displayName is required');
+    type Row = { key: string; display_name: string; data_type: ExtendedFieldDataType; created_at: string };
+    const toField = (r: Row): ExtendedField => ({ key: r.key, displayName: r.display_name, dataType: r.data_type, fieldType: 'USER_DEFINED', namespace: 'custom', _createdDate: r.created_at, _updatedDate: r.created_at });
+    return this.db.transaction(() => {
+      const existing = this.db.prepare('SELECT * FROM crm_extended_fields WHERE display_name = ?').get(name) as Row | undefined;
+      if (existing) return { extendedField: toField(existing), newExtendedField: false };
+      if (!DATA_TYPES.includes(info.dataType as ExtendedFieldDataType)) throw new CrmError('INVALID_ARGUMENT', `dataType must be one of ${DATA_TYPES.join(', ')}`);
+      const n = (this.db.prepare('SELECT COUNT(*) AS n FROM crm_extended_fields').get() as { n: number }).n;
+      if (n >= MAX_CUSTOM_FIELDS) throw new CrmError('RESOURCE_EXHAUSTED', `A site has at most ${MAX_CUSTOM_FIELDS} custom fields`);
+      const base = `custom.${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'field'}`;
+      let key = base;
+      for (let i = 2; this.db.prepare('SELECT 1 FROM crm_extended_fields WHERE key = ?').get(key); i++) key = `${base}-${i}`;
+      const row: Row = { key, display_name: name, data_type: info.dataType as ExtendedFieldDataType, created_at: this.now() };
+      this.db.prepare('INSERT INTO crm_extended_fields (key, display_name, data_type, created_at) VALUES (?, ?, ?, ?)').run(row.key, row.display_name, row.data_type, row.created_at);
+      return { extendedField: toField(row), newExtendedField: true };
+    })();
+  }
+
+  /**
+   * `contacts.queryContacts()…find()`: only `hasSome('info.labelKeys', keys)` is supported (anything
+   * else is refused, so site code never relies on a filter the local CRM ignores). Wix's default order,
+   * newest first; limit 50 by default, at most 1,000.
+   */
+  queryContacts(q: ContactQuery = {}): { items: Contact[]; totalCount: number } {
+    const limit = q.limit ?? 50;
+    const skip = q.skip ?? 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CrmError('INVALID_ARGUMENT', 'limit must be between 1 and 1000');
+    if (!Number.isInteger(skip) || skip < 0) throw new CrmError('INVALID_ARGUMENT', 'skip must be 0 or more');
+    const where: string[] = [];
+    const args: unknown[] = [];
+    for (const f of q.filters ?? []) {
+      if (f.op !== 'hasSome' || f.field !== 'info.labelKeys') throw new CrmError('INVALID_ARGUMENT', `The local CRM does not support ${f.op}('${f.field}') on contacts`);
+      const values = f.values.map(String);
+      if (values.length === 0) { where.push('0'); continue; }
+      where.push(`id IN (SELECT contact_id FROM crm_contact_labels WHERE label_key IN (${values.map(() => '?').join(', ')}))`);
+      args.push(...values);
+    }
+    const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const totalCount = (this.db.prepare(`SELECT COUNT(*) AS n FROM crm_contacts ${cond}`).get(...args) as { n: number }).n;
+    const ids = this.db.prepare(`SELECT id FROM crm_contacts ${cond} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`).all(...args, limit, skip) as { id: string }[];
+    return { items: ids.map((r) => this.getContact(r.id)), totalCount };
+  }
+
+  /**
+   * `contacts.updateContact({contactId, revision}, info)`: only the properties passed change (here the
+   * name and extended fields; `extendedFields[key] = null` clears one). A revision other than the
+   * contact's current one is refused with REVISION_MISMATCH; a successful update bumps it.
+   */
+  updateContact(identifiers: { contactId?: string; revision?: number }, info: ContactUpdate = {}): Contact {
+    const contactId = String(identifiers?.contactId ?? '');
+    if (!Number.isInteger(identifiers?.revision)) throw new CrmError('INVALID_ARGUMENT', 'revision is required');
+    const unsupported = Object.keys(info ?? {}).filter((k) => k !== 'name' && k !== 'extendedFields');
+    if (unsupported.length) throw new CrmError('INVALID_ARGUMENT', `The local CRM cannot update ${unsupported.join(', ')}`);
+    return this.db.transaction(() => {
+      const current = this.getContact(contactId);
+      if (current.revision !== identifiers.revision) {
+        throw new CrmError('REVISION_MISMATCH', `Contact ${contactId} is at revision ${current.revision}, not ${identifiers.revision}`);
+      }
+      for (const [key, value] of Object.entries(info.extendedFields ?? {})) {
+        const def = this.db.prepare('SELECT data_type FROM crm_extended_fields WHERE key = ?').get(key) as { data_type: ExtendedFieldDataType } | undefined;
+        if (!def) throw new CrmError('NOT_FOUND', `Extended field ${key} not found`);
+        if (value === null || value === undefined || value === '') {
+          this.db.prepare('DELETE FROM crm_contact_fields WHERE contact_id = ? AND field_key = ?').run(contactId, key);
+          continue;
+        }
+        this.db.prepare('INSERT INTO crm_contact_fields (contact_id, field_key, value) VALUES (?, ?, ?) ON CONFLICT(contact_id, field_key) DO UPDATE SET value = excluded.value')
+          .run(contactId, key, checkFieldValue(key, def.data_type, value));
+      }
+      if (info.name) {
+        this.db.prepare('UPDATE crm_contacts SET first_name = ?, last_name = ? WHERE id = ?').run(info.name.first ?? null, info.name.last ?? null, contactId);
+      }
+      this.touch(contactId);
+      return this.getContact(contactId);
+    })();
   }
 
   /**
@@ -216,6 +356,25 @@ export class LocalCrm {
   clearInbox() { this.db.prepare('DELETE FROM inbox').run(); }
 }
 
+/** Extended field values as Wix accepts them per data type (DATE: `YYYY-MM-DD`). */
+function checkFieldValue(key: string, type: ExtendedFieldDataType, value: unknown): string {
+  const bad = (what: string) => new CrmError('INVALID_ARGUMENT', `extendedFields.${key} must be ${what}`);
+  switch (type) {
+    case 'NUMBER':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('a number');
+      return String(value);
+    case 'DATE': {
+      const s = String(value);
+      const t = Date.parse(`${s}T00:00:00Z`);
+      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== s) throw bad('a date as YYYY-MM-DD');
+      return s;
+    }
+    default:
+      if (typeof value !== 'string') throw bad('a string');
+      return type === 'URL' && !/^[a-z][a-z0-9+.-]*:/i.test(value) ? `https://${value}` : value;
+  }
+}
+
 function normalizeEmail(e: unknown): string {
   const s = String(e ?? '').trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+$/.test(s)) throw new CrmError('INVALID_ARGUMENT', `Invalid email address: ${String(e)}`);
@@ -242,7 +401,10 @@ function toHttp<T>(fn: () => T): T {
     return fn();
   } catch (err) {
     if (err instanceof CrmError) {
-      throw err.code === 'NOT_FOUND' ? WixHttpError.notFound(err.code, err.message) : WixHttpError.validation('body', err.message);
+      if (err.code === 'NOT_FOUND') throw WixHttpError.notFound(err.code, err.message);
+      if (err.code === 'REVISION_MISMATCH') throw WixHttpError.application(409, err.code, err.message);
+      if (err.code === 'RESOURCE_EXHAUSTED') throw WixHttpError.application(429, err.code, err.message);
+      throw WixHttpError.validation('body', err.message);
     }
     throw err;
   }

@@ -16,6 +16,11 @@ export interface CrmLike {
   findOrCreateLabel(displayName: string): { label: { key: string; displayName: string }; newLabel: boolean };
   labelContact(contactId: string, labelKeys: string[]): unknown;
   unlabelContact(contactId: string, labelKeys: string[]): unknown;
+  findOrCreateExtendedField(info: { displayName: string; dataType: string }): unknown;
+  /** Only `hasSome` on `info.labelKeys` is answered; Wix's default order (newest first). */
+  queryContacts(q: { filters?: { op: 'hasSome'; field: string; values: unknown[] }[]; limit?: number; skip?: number }): { items: unknown[]; totalCount: number };
+  /** Refuses a stale `revision`. */
+  updateContact(identifiers: { contactId: string; revision: number }, info: any): unknown;
 }
 
 /** The parts of a Velo host that site code reaches through the `wix-*` modules. */

@@ -2342,6 +2342,12 @@ function nextSaleStart(defs, now) {
   }
   return best;
 }
+function saleStartDay(saleStart) {
+  if (!saleStart) return null;
+  const t = Date.parse(saleStart);
+  if (Number.isNaN(t)) throw new RangeError(`Not a date: ${saleStart}`);
+  return new Date(t).toISOString().slice(0, 10);
+}
 var init_nextSaleStart = __esm({
   "backend/core/alerts/nextSaleStart.ts"() {
     "use strict";
@@ -3094,8 +3100,13 @@ async function onDefinitionChanged2(deps, change) {
   if (!eventId) return { outcome: "unknown_event" };
   if (!await deps.collections.get(C9.SaleAlertEvents.id, eventId)) return { outcome: "no_subscribers" };
   const defs = await allDefinitions(deps, eventId);
-  await deps.marketing.setSaleStart(eventId, nextSaleStart(defs, deps.clock.now()));
+  const next = nextSaleStart(defs, deps.clock.now());
   const sent = await alertEventNow(deps, eventId, defs);
+  try {
+    await deps.marketing.setSaleStart(eventId, next);
+  } catch (e) {
+    deps.logger?.warn("Could not pass the sale start to the marketing tool", { eventId, error: String(e) });
+  }
   return { outcome: "handled", ...sent };
 }
 async function onSaleStarted(deps, definitionId) {
@@ -3494,13 +3505,29 @@ var init_mailer = __esm({
 });
 
 // backend/wix/marketingCrm.ts
-function crmMarketing(contacts3) {
+function crmMarketing(contacts3, opts = {}) {
+  const pageSize = opts.pageSize ?? 100;
+  const concurrency = opts.concurrency ?? 5;
   const contactId = async (s) => s.contactId ?? (await contacts3.appendOrCreateContact({ emails: [{ email: s.email }] })).contactId;
   const labelKey = async (eventId) => (await contacts3.findOrCreateLabel(eventLabel(eventId), elevated)).label.key;
+  const saleStartKey = async () => (await contacts3.findOrCreateExtendedField({ displayName: SALE_START_FIELD, dataType: "DATE" }, elevated)).extendedField.key;
+  async function writeSaleStart(contact, key, day) {
+    const has = (c) => (c.info?.extendedFields?.[key] ?? null) === day;
+    if (has(contact)) return;
+    const update = (c) => contacts3.updateContact({ contactId: c._id, revision: c.revision }, { extendedFields: { [key]: day } }, elevated);
+    try {
+      await update(contact);
+    } catch (e) {
+      const fresh = await contacts3.getContact(contact._id, elevated);
+      if (!fresh || fresh.revision === contact.revision) throw e;
+      if (!has(fresh)) await update(fresh);
+    }
+  }
   return {
     async upsertSubscriber(s) {
       const id = await contactId(s);
-      await contacts3.labelContact(id, [await labelKey(s.eventId)], elevated);
+      const contact = await contacts3.labelContact(id, [await labelKey(s.eventId)], elevated);
+      if (s.saleStart) await writeSaleStart(contact?.revision !== void 0 ? contact : await contacts3.getContact(id, elevated), await saleStartKey(), saleStartDay(s.saleStart));
     },
     async removeFromEvent(s) {
       await contacts3.unlabelContact(await contactId(s), [await labelKey(s.eventId)], elevated);
@@ -3511,15 +3538,32 @@ function crmMarketing(contacts3) {
       const status = c?.primaryEmail?.subscriptionStatus ?? c?.info?.emails?.find((e) => e.primary)?.subscriptionStatus;
       return !!c && status !== "UNSUBSCRIBED";
     },
-    async setSaleStart() {
+    async setSaleStart(eventId, saleStart) {
+      const key = await saleStartKey();
+      const day = saleStartDay(saleStart);
+      let page = await contacts3.queryContacts().hasSome("info.labelKeys", [await labelKey(eventId)]).limit(pageSize).find(elevated);
+      for (; ; ) {
+        await eachLimited(page.items, concurrency, (c) => writeSaleStart(c, key, day));
+        if (!page.hasNext()) break;
+        page = await page.next();
+      }
     }
   };
 }
-var eventLabel, elevated;
+async function eachLimited(items2, limit, fn) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items2.length) await fn(items2[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items2.length) }, worker));
+}
+var eventLabel, SALE_START_FIELD, elevated;
 var init_marketingCrm = __esm({
   "backend/wix/marketingCrm.ts"() {
     "use strict";
+    init_nextSaleStart();
     eventLabel = (eventId) => `Sale alert: ${eventId}`;
+    SALE_START_FIELD = "Ticket sale starts";
     elevated = { suppressAuth: true };
   }
 });

@@ -388,6 +388,14 @@ function deliveryKey(subscriptionId2, definitionId, channel) {
   return `${subscriptionId2}:${definitionId}:${channel}`;
 }
 
+// backend/core/alerts/nextSaleStart.ts
+function saleStartDay(saleStart) {
+  if (!saleStart) return null;
+  const t = Date.parse(saleStart);
+  if (Number.isNaN(t)) throw new RangeError(`Not a date: ${saleStart}`);
+  return new Date(t).toISOString().slice(0, 10);
+}
+
 // backend/core/alerts/subscribeRateLimit.ts
 var SUBSCRIBE_RATE_LIMIT = { max: 5, windowMs: 60 * 6e4 };
 
@@ -2560,14 +2568,31 @@ import { contacts as contacts2 } from "wix-crm-backend";
 
 // backend/wix/marketingCrm.ts
 var eventLabel = (eventId) => `Sale alert: ${eventId}`;
+var SALE_START_FIELD = "Ticket sale starts";
 var elevated = { suppressAuth: true };
-function crmMarketing(contacts3) {
+function crmMarketing(contacts3, opts = {}) {
+  const pageSize = opts.pageSize ?? 100;
+  const concurrency = opts.concurrency ?? 5;
   const contactId = async (s) => s.contactId ?? (await contacts3.appendOrCreateContact({ emails: [{ email: s.email }] })).contactId;
   const labelKey = async (eventId) => (await contacts3.findOrCreateLabel(eventLabel(eventId), elevated)).label.key;
+  const saleStartKey = async () => (await contacts3.findOrCreateExtendedField({ displayName: SALE_START_FIELD, dataType: "DATE" }, elevated)).extendedField.key;
+  async function writeSaleStart(contact, key, day) {
+    const has = (c) => (c.info?.extendedFields?.[key] ?? null) === day;
+    if (has(contact)) return;
+    const update = (c) => contacts3.updateContact({ contactId: c._id, revision: c.revision }, { extendedFields: { [key]: day } }, elevated);
+    try {
+      await update(contact);
+    } catch (e) {
+      const fresh = await contacts3.getContact(contact._id, elevated);
+      if (!fresh || fresh.revision === contact.revision) throw e;
+      if (!has(fresh)) await update(fresh);
+    }
+  }
   return {
     async upsertSubscriber(s) {
       const id = await contactId(s);
-      await contacts3.labelContact(id, [await labelKey(s.eventId)], elevated);
+      const contact = await contacts3.labelContact(id, [await labelKey(s.eventId)], elevated);
+      if (s.saleStart) await writeSaleStart(contact?.revision !== void 0 ? contact : await contacts3.getContact(id, elevated), await saleStartKey(), saleStartDay(s.saleStart));
     },
     async removeFromEvent(s) {
       await contacts3.unlabelContact(await contactId(s), [await labelKey(s.eventId)], elevated);
@@ -2578,9 +2603,24 @@ function crmMarketing(contacts3) {
       const status = c?.primaryEmail?.subscriptionStatus ?? c?.info?.emails?.find((e) => e.primary)?.subscriptionStatus;
       return !!c && status !== "UNSUBSCRIBED";
     },
-    async setSaleStart() {
+    async setSaleStart(eventId, saleStart) {
+      const key = await saleStartKey();
+      const day = saleStartDay(saleStart);
+      let page = await contacts3.queryContacts().hasSome("info.labelKeys", [await labelKey(eventId)]).limit(pageSize).find(elevated);
+      for (; ; ) {
+        await eachLimited(page.items, concurrency, (c) => writeSaleStart(c, key, day));
+        if (!page.hasNext()) break;
+        page = await page.next();
+      }
     }
   };
+}
+async function eachLimited(items2, limit, fn) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items2.length) await fn(items2[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items2.length) }, worker));
 }
 
 // backend/wix/marketing.ts

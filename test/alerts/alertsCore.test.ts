@@ -5,7 +5,7 @@ import { alertDefinition } from '../../backend/core/alerts/alertDefinition.js';
 import { alertEmailVariables, alertPushPayload, timeInZone } from '../../backend/core/alerts/alertEmail.js';
 import { deliveryKey, subscriptionId } from '../../backend/core/alerts/alertKeys.js';
 import { dueDefinitions, isDue, saleDoneKey } from '../../backend/core/alerts/dueDefinitions.js';
-import { nextSaleStart } from '../../backend/core/alerts/nextSaleStart.js';
+import { nextSaleStart, saleStartDay } from '../../backend/core/alerts/nextSaleStart.js';
 import { qualifyingSubscribers } from '../../backend/core/alerts/qualifyingSubscribers.js';
 import type { AlertChannel, AlertDefinition, SaleAlertSubscription } from '../../backend/core/alerts/saleAlertTypes.js';
 import { subscribeRateLimit } from '../../backend/core/alerts/subscribeRateLimit.js';
@@ -135,6 +135,13 @@ describe('due definitions', () => {
     ];
     expect(nextSaleStart(defs, NOW)).toBe('2026-03-02T10:00:00.000Z');
     expect(nextSaleStart(defs.slice(2, 3), NOW)).toBeNull();
+  });
+
+  it('as a date field, the sale start is its UTC day', () => {
+    expect(saleStartDay('2026-03-05T23:30:00-05:00')).toBe('2026-03-06');
+    expect(saleStartDay('2026-03-05T00:30:00+01:00')).toBe('2026-03-04');
+    expect(saleStartDay(null)).toBeNull();
+    expect(() => saleStartDay('soon')).toThrow(RangeError);
   });
 });
 

@@ -19,6 +19,12 @@ const post = (p: string, body: unknown) => fetch(`${stack.baseUrl}${p}`, { metho
 const subscribe = async (input: unknown) => (await (await post('/_webMethods/alerts.web.js/subscribeToSaleAlerts', { args: [input] })).json()) as any;
 const inbox = async (to: string) => ((await (await fetch(`${stack.baseUrl}/_local/inbox?to=${encodeURIComponent(to)}`)).json()) as any);
 const messages = async (to: string) => { const b = await inbox(to); return (b.messages ?? b.emails ?? b.items ?? b) as any[]; };
+/** The "Ticket sale starts" contact field of the contact with this email (undefined when empty). */
+const saleStartField = async (email: string) => {
+  const { contacts } = (await (await fetch(`${stack.baseUrl}/_local/contacts`)).json()) as any;
+  const c = contacts.find((x: any) => x.primaryInfo?.email === email);
+  return Object.values(c?.info?.extendedFields ?? {})[0];
+};
 
 beforeAll(async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-alerts-'));
@@ -41,6 +47,8 @@ describe('sale alerts on the local Wix', () => {
     const owner = createLocalClient(stack.baseUrl, { items }, ADMIN);
     const subs = await owner.items.query('SaleAlertSubscriptions').eq('email', 'fan@example.com').find();
     expect(subs.items).toHaveLength(1);
+    // The event's next sale (VIP, in 30 days) is in the contact's date field for Wix Automations.
+    expect(await saleStartField('fan@example.com')).toBe(new Date(vip.salePeriod.startDate).toISOString().slice(0, 10));
     await subscribe({ email: 'gone@example.com', eventId: DEMO.eventId, channels: ['email'] });
     await post('/_local/contacts/subscription', { email: 'gone@example.com', status: 'UNSUBSCRIBED' });
   });
@@ -60,6 +68,8 @@ describe('sale alerts on the local Wix', () => {
     expect(JSON.stringify(sent[0])).toContain('Summer Jazz Night');
     expect(JSON.stringify(sent[0])).toMatch(/GMT\+1|CET|Vienna/);
     expect((await messages('gone@example.com')).filter((m) => m.status !== 'SKIPPED')).toHaveLength(0);
+    // No sale left to come: the definition event cleared the date on the event's contacts.
+    await expect.poll(() => saleStartField('fan@example.com'), { timeout: 5_000, interval: 200 }).toBeUndefined();
   });
 
   it('the unsubscribe link in the email works with one click', async () => {

@@ -105,6 +105,9 @@ test('wix-crm-backend delegates contacts, labels and triggered emails to the loc
     labelContact: (id, keys) => { calls.push(['labelContact', id, keys]); return {}; },
     unlabelContact: () => ({}),
     getContact: () => ({}),
+    findOrCreateExtendedField: () => ({}),
+    queryContacts: () => ({ items: [], totalCount: 0 }),
+    updateContact: () => ({}),
     emailContact: (t, id, o) => { calls.push(['emailContact', t, id, o]); return {}; },
   };
   f = await startFixture({ crm });

@@ -11,3 +11,14 @@ export function nextSaleStart(defs: readonly TicketDef[], now: Date): string | n
   }
   return best;
 }
+
+/**
+ * The same start as a calendar date for tools whose field holds a date (Wix contacts' DATE extended
+ * fields take `YYYY-MM-DD`): the UTC day, since a contact field has no time zone. null stays null.
+ */
+export function saleStartDay(saleStart: string | null): string | null {
+  if (!saleStart) return null;
+  const t = Date.parse(saleStart);
+  if (Number.isNaN(t)) throw new RangeError(`Not a date: ${saleStart}`);
+  return new Date(t).toISOString().slice(0, 10);
+}
