@@ -22,7 +22,7 @@ export const COLLECTIONS = {
       { key: 'label', type: 'TEXT' }, { key: 'price', type: 'TEXT' }, { key: 'currency', type: 'TEXT' },
       { key: 'unsold', type: 'NUMBER' }, { key: 'sold', type: 'NUMBER' }, { key: 'limit', type: 'NUMBER' },
       { key: 'soldOut', type: 'BOOLEAN' }, { key: 'saleStatus', type: 'TEXT' }, { key: 'saleStart', type: 'TEXT' },
-      { key: 'hidden', type: 'BOOLEAN' }, { key: 'readAt', type: 'TEXT' }, { key: 'revision', type: 'TEXT' },
+      { key: 'saleEnd', type: 'TEXT' }, { key: 'hidden', type: 'BOOLEAN' }, { key: 'readAt', type: 'TEXT' }, { key: 'revision', type: 'TEXT' },
     ],
     permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' },
   },

@@ -47,7 +47,8 @@ async function main() {
     client.enableContext('global', { elevated: true });
     where = `site ${siteId}`;
   } else {
-    const url = process.env.WIX_LOCAL_URL ?? 'http://127.0.0.1:5173';
+    // Same defaults as `npm run job`: LOCAL_WIX_URL, else the local Wix on PORT (5173).
+    const url = process.env.WIX_LOCAL_URL ?? process.env.LOCAL_WIX_URL ?? `http://127.0.0.1:${process.env.PORT ?? 5173}`;
     const client = createLocalClient(url, modules);
     client.enableContext('global');
     client.enableContext('global', { elevated: true });

@@ -171,7 +171,15 @@ async function reconcileEvent(deps: SyncDeps, setup: TargetSetup, em: EventMappi
   // (a new external item would break the recorded pair).
   const port = await connectTarget(deps, setup.target).catch(() => null);
   if (port?.listExternalIds) {
-    const present = new Set(await port.listExternalIds(em.externalEventId));
+    let listed: string[];
+    try {
+      listed = await port.listExternalIds(em.externalEventId);
+    } catch (e) {
+      // A receiver without a list endpoint (or one that is down) must not stop the repair of the rest.
+      report.problems.push(`${targetId}/${em.eventId}: could not list the items on the target (${(e as Error).message}); items deleted there by hand are not detected`);
+      return;
+    }
+    const present = new Set(listed);
     for (const l of links) {
       if (l.status === 'deleted' || present.has(l.externalId)) continue;
       report.missingExternally.push({ targetId, definitionId: l.definitionId, externalId: l.externalId });

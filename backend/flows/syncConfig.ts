@@ -5,8 +5,11 @@ import { COLLECTIONS } from '../collections.js';
 import { checkMappingSet, type CompiledMapping } from '../core/sync/mappingRows.js';
 import { needsSalesDetails } from '../core/sync/sourcePaths.js';
 import { describeIssues, eventMappingRowSchema, syncTargetRowSchema, type EventMappingRow, type SyncTargetRow } from '../core/sync/syncRows.js';
-import type { ClockPort, CollectionsPort, ExternalTicketingFactory, ExternalTicketingPort, Item, LoggerPort, TicketDefinitionsPort } from '../ports.js';
+import { DuplicateItemError, type ClockPort, type CollectionsPort, type ExternalTicketingFactory, type ExternalTicketingPort, type Item, type LoggerPort, type TicketDefinitionsPort } from '../ports.js';
+import { defaultMappingRows, MAPPING_PRESETS } from '../core/sync/defaultMappings.js';
 import type { OutboxPolicy } from '../core/sync/outboxPolicy.js';
+
+export type MappingPreset = keyof typeof MAPPING_PRESETS;
 
 export interface SyncDeps {
   definitions: TicketDefinitionsPort;
@@ -97,4 +100,32 @@ export function connectTarget(deps: SyncDeps, target: SyncTargetRow): Promise<Ex
     p.catch(() => m!.delete(target._id));
   }
   return p;
+}
+
+export interface PresetMappingResult { preset: MappingPreset; inserted: string[]; skipped: string[] }
+
+/**
+ * Copies a shipped mapping preset into SyncFieldMappings for a target, as rows the owner then edits
+ * in the CMS. Target fields the target already maps are left alone (two rows writing one field would
+ * pause the target), so running it again adds nothing. Rows go through the same validating hooks.
+ */
+export async function addPresetMapping(deps: Pick<SyncDeps, 'collections'>, targetId: string, preset?: MappingPreset): Promise<PresetMappingResult> {
+  const target = await deps.collections.get<SyncTargetRow & Item>(COLLECTIONS.SyncTargets.id, targetId);
+  if (!target) throw new Error(`There is no sync target "${targetId}" in ${COLLECTIONS.SyncTargets.id}: add the target first`);
+  const chosen = preset ?? (target.kind as MappingPreset);
+  if (!(chosen in MAPPING_PRESETS)) throw new Error(`Unknown mapping preset "${chosen}"; presets: ${Object.keys(MAPPING_PRESETS).join(', ')}`);
+  const { items } = await deps.collections.query<Item & { targetField?: string }>(COLLECTIONS.SyncFieldMappings.id, { filter: { targetId }, limit: 1000 });
+  const mapped = new Set(items.map((r) => r.targetField));
+  const result: PresetMappingResult = { preset: chosen, inserted: [], skipped: [] };
+  for (const row of defaultMappingRows(targetId, chosen)) {
+    if (mapped.has(row.targetField)) { result.skipped.push(row.targetField); continue; }
+    try {
+      await deps.collections.insert(COLLECTIONS.SyncFieldMappings.id, row as unknown as Item);
+      result.inserted.push(row.targetField);
+    } catch (e) {
+      if (!(e instanceof DuplicateItemError)) throw e;
+      result.skipped.push(row.targetField);
+    }
+  }
+  return result;
 }

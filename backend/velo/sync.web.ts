@@ -5,6 +5,8 @@ import { Permissions, webMethod } from 'wix-web-module';
 import { z } from 'zod';
 import { planTable, summarizePlan } from '../core/sync/planSync.js';
 import { syncEvent, runHourly } from '../flows/sync.js';
+import { addPresetMapping, type MappingPreset } from '../flows/syncConfig.js';
+import { MAPPING_PRESETS } from '../core/sync/defaultMappings.js';
 import { syncDeps } from './wiring/syncDeps.js';
 
 /** Time in which a call starts deliveries; what is in flight then still has ~6 s to finish. */
@@ -41,4 +43,19 @@ export const syncEventNow = webMethod(Permissions.Admin, async (raw: unknown) =>
 export const syncRepairNow = webMethod(Permissions.Admin, async () => {
   const r = await runHourly(syncDeps(), { budgetMs: SYNC_CALL_BUDGET_MS, drainLimit: 50 });
   return { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, invalid: r.reconcile.invalid, problems: r.reconcile.problems, drain: r.drain, callAgain: !r.complete };
+});
+
+const presetInput = z.object({
+  targetId: z.string().trim().min(1).max(100),
+  preset: z.enum(Object.keys(MAPPING_PRESETS) as [MappingPreset, ...MappingPreset[]]).optional(),
+}).strict();
+
+/**
+ * Copies a shipped field mapping (by default the target kind's) into SyncFieldMappings for a target:
+ * the rows to start from, edited in the CMS afterwards. Fields the target already maps are skipped.
+ */
+export const addSyncMappingPreset = webMethod(Permissions.Admin, async (raw: unknown) => {
+  const p = presetInput.safeParse(raw);
+  if (!p.success) throw new Error(`addSyncMappingPreset: ${p.error.issues.map((i) => `${i.path.join('.') || 'input'} ${i.message}`).join('; ')}`);
+  return addPresetMapping(syncDeps(), p.data.targetId, p.data.preset);
 });

@@ -23,6 +23,7 @@ var COLLECTIONS = {
       { key: "soldOut", type: "BOOLEAN" },
       { key: "saleStatus", type: "TEXT" },
       { key: "saleStart", type: "TEXT" },
+      { key: "saleEnd", type: "TEXT" },
       { key: "hidden", type: "BOOLEAN" },
       { key: "readAt", type: "TEXT" },
       { key: "revision", type: "TEXT" }

@@ -37,6 +37,7 @@ var init_collections = __esm({
           { key: "soldOut", type: "BOOLEAN" },
           { key: "saleStatus", type: "TEXT" },
           { key: "saleStart", type: "TEXT" },
+          { key: "saleEnd", type: "TEXT" },
           { key: "hidden", type: "BOOLEAN" },
           { key: "readAt", type: "TEXT" },
           { key: "revision", type: "TEXT" }
@@ -1061,9 +1062,9 @@ function checkMappingSet(rows) {
   const mappings = [];
   const errors = [];
   const byField = /* @__PURE__ */ new Map();
-  for (const r of rows) {
-    const id = String(r?._id ?? "?");
-    const c = checkMappingRow(r);
+  for (const r2 of rows) {
+    const id = String(r2?._id ?? "?");
+    const c = checkMappingRow(r2);
     if (!c.ok) {
       errors.push({ rowId: id, errors: c.errors });
       continue;
@@ -1108,6 +1109,67 @@ var init_mappingRows = __esm({
   }
 });
 
+// backend/core/sync/defaultMappings.ts
+var r, pretix, signedRest, eventbriteTicketClass;
+var init_defaultMappings = __esm({
+  "backend/core/sync/defaultMappings.ts"() {
+    "use strict";
+    r = (sourcePath, targetField, extra = {}) => ({
+      sourcePath,
+      targetField,
+      transform: null,
+      transformArg: null,
+      default: null,
+      required: false,
+      ...extra
+    });
+    pretix = [
+      r("name", "name.en", { required: true }),
+      r("description", "description.en"),
+      r("price", "default_price", { transform: "moneyToDecimal", default: '"0.00"' }),
+      r("hidden", "active", { transform: "not" }),
+      r("pricingKind", "free_price", { transform: "lookup", transformArg: '{"GUEST": true, "*": false}' }),
+      r("salePeriod.startDate", "available_from", { transform: "dateToIsoUtc" }),
+      r("salePeriod.endDate", "available_until", { transform: "dateToIsoUtc" }),
+      r("limitPerCheckout", "max_per_order"),
+      r("id", "internal_name", { transform: "template", transformArg: "wix:{id}" }),
+      r("eventId", "admission", { transform: "constant", transformArg: "true" }),
+      r("priceOptions", "variations"),
+      r("actualLimit", "quota.size")
+    ];
+    signedRest = [
+      r("id", "wixDefinitionId", { required: true }),
+      r("eventId", "wixEventId"),
+      r("externalEventId", "eventId"),
+      r("revision", "revision"),
+      r("name", "name", { required: true }),
+      r("description", "description"),
+      r("pricingKind", "pricingKind"),
+      r("price", "priceMinor", { transform: "moneyToMinor" }),
+      r("price.currency", "currency"),
+      r("priceOptions", "priceOptions"),
+      r("hidden", "hidden"),
+      r("actualLimit", "capacity"),
+      r("salePeriod.startDate", "salesStart", { transform: "dateToIsoUtc" }),
+      r("salePeriod.endDate", "salesEnd", { transform: "dateToIsoUtc" }),
+      r("saleStatus", "saleStatus"),
+      r("feeType", "feeType")
+    ];
+    eventbriteTicketClass = [
+      r("name", "name", { required: true }),
+      r("free", "free"),
+      r("pricingType", "donation", { transform: "lookup", transformArg: '{"DONATION": true, "*": false}' }),
+      r("price", "cost", { transform: "moneyToEventbrite" }),
+      r("actualLimit", "quantity_total"),
+      r("id", "minimum_quantity", { transform: "constant", transformArg: "1" }),
+      r("limitPerCheckout", "maximum_quantity"),
+      r("salePeriod.startDate", "sales_start", { transform: "dateToIsoUtc" }),
+      r("salePeriod.endDate", "sales_end", { transform: "dateToIsoUtc" }),
+      r("hidden", "hidden")
+    ];
+  }
+});
+
 // backend/flows/syncConfig.ts
 async function all(deps, collection) {
   const out = [];
@@ -1124,16 +1186,16 @@ async function loadSyncConfig(deps) {
     all(deps, C2.SyncFieldMappings.id)
   ]);
   const problems = [];
-  const events = eventRows.flatMap((r) => {
-    const p = eventMappingRowSchema.safeParse(r);
-    if (!p.success) problems.push(`Event mapping ${r._id}: ${describeIssues(p.error)}`);
+  const events = eventRows.flatMap((r2) => {
+    const p = eventMappingRowSchema.safeParse(r2);
+    if (!p.success) problems.push(`Event mapping ${r2._id}: ${describeIssues(p.error)}`);
     return p.success && p.data.enabled ? [p.data] : [];
   });
   const targets = [];
-  for (const r of targetRows) {
-    const p = syncTargetRowSchema.safeParse(r);
+  for (const r2 of targetRows) {
+    const p = syncTargetRowSchema.safeParse(r2);
     if (!p.success) {
-      problems.push(`Sync target ${r._id}: ${describeIssues(p.error)}`);
+      problems.push(`Sync target ${r2._id}: ${describeIssues(p.error)}`);
       continue;
     }
     if (!p.data.enabled) continue;
@@ -1175,6 +1237,8 @@ var init_syncConfig = __esm({
     init_mappingRows();
     init_sourcePaths();
     init_syncRows();
+    init_ports();
+    init_defaultMappings();
     C2 = COLLECTIONS;
     MAX_ROWS = 1e3;
     connections = /* @__PURE__ */ new WeakMap();
@@ -1195,8 +1259,8 @@ async function deliverChange(port, target, change, link, now) {
     if (link.status === "deleted") return { kind: "skipped", reason: "already deleted" };
     const deleted = (warnings2) => ({ ...link, status: "deleted", lastError: null, warnings: warnings2, updatedAt: at });
     if (target.deleteBehaviour === "ignore") return { kind: "applied", op: "forget", link: deleted([]), warnings: [] };
-    const r2 = await port.remove({ definitionId: change.definitionId, externalEventId: link.externalEventId, link, mode: target.deleteBehaviour, idempotencyKey: change.idempotencyKey });
-    return { kind: "applied", op: "delete", link: { ...deleted(r2.warnings ?? []), refs: { ...link.refs, ...r2.refs ?? {} } }, warnings: r2.warnings ?? [] };
+    const r3 = await port.remove({ definitionId: change.definitionId, externalEventId: link.externalEventId, link, mode: target.deleteBehaviour, idempotencyKey: change.idempotencyKey });
+    return { kind: "applied", op: "delete", link: { ...deleted(r3.warnings ?? []), refs: { ...link.refs, ...r3.refs ?? {} } }, warnings: r3.warnings ?? [] };
   }
   if (!change.payload) return { kind: "skipped", reason: "no payload (mapping failed)" };
   if (link?.status === "deleted") return { kind: "skipped", reason: "deleted earlier; never brought back" };
@@ -1204,20 +1268,20 @@ async function deliverChange(port, target, change, link, now) {
     const cmp = compareRevisions(change.revision, link.lastRevision);
     if (cmp < 0) return { kind: "skipped", reason: `link already at newer revision ${link.lastRevision}` };
     if (cmp === 0 && link.payloadHash === change.payloadHash && link.status === "active") return { kind: "skipped", reason: "already applied" };
-    const r2 = await port.update({ definitionId: change.definitionId, externalEventId: link.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey, link });
-    const warnings2 = r2.warnings ?? [];
+    const r3 = await port.update({ definitionId: change.definitionId, externalEventId: link.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey, link });
+    const warnings2 = r3.warnings ?? [];
     return {
       kind: "applied",
       op: "update",
       warnings: warnings2,
-      link: { ...link, refs: { ...link.refs, ...r2.refs ?? {} }, lastRevision: change.revision, payloadHash: change.payloadHash, status: "active", lastError: null, warnings: warnings2, updatedAt: at }
+      link: { ...link, refs: { ...link.refs, ...r3.refs ?? {} }, lastRevision: change.revision, payloadHash: change.payloadHash, status: "active", lastError: null, warnings: warnings2, updatedAt: at }
     };
   }
-  const r = await port.create({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.createKey ?? change.idempotencyKey });
-  const warnings = r.warnings ?? [];
+  const r2 = await port.create({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.createKey ?? change.idempotencyKey });
+  const warnings = r2.warnings ?? [];
   if (change.createTried && change.createTried !== change.payloadHash) {
-    const u = await port.update({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey, link: r });
-    r.refs = { ...r.refs ?? {}, ...u.refs ?? {} };
+    const u = await port.update({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey, link: r2 });
+    r2.refs = { ...r2.refs ?? {}, ...u.refs ?? {} };
     warnings.push(...u.warnings ?? []);
   }
   return {
@@ -1230,8 +1294,8 @@ async function deliverChange(port, target, change, link, now) {
       definitionId: change.definitionId,
       eventId: change.eventId,
       externalEventId: change.externalEventId,
-      externalId: r.externalId,
-      refs: r.refs ?? {},
+      externalId: r2.externalId,
+      refs: r2.refs ?? {},
       lastRevision: change.revision,
       payloadHash: change.payloadHash,
       status: "active",
@@ -1318,8 +1382,8 @@ async function drainOutbox(deps, opts = {}) {
     sort: [{ field: "nextAttemptAt", order: "ASC" }],
     limit: opts.limit ?? 200
   });
-  const due = items2.flatMap((r) => {
-    const p = outboxItemSchema.safeParse(r);
+  const due = items2.flatMap((r2) => {
+    const p = outboxItemSchema.safeParse(r2);
     return p.success ? [p.data] : [];
   });
   const throttled = /* @__PURE__ */ new Set();
@@ -1392,8 +1456,8 @@ async function clearSlot(deps, item) {
 }
 async function deadLettersToRetry(deps) {
   const { items: items2 } = await deps.collections.query(C3.SyncOutbox.id, { filter: { state: "dead", retry: true }, limit: 1e3 });
-  return items2.flatMap((r) => {
-    const p = outboxItemSchema.safeParse(r);
+  return items2.flatMap((r2) => {
+    const p = outboxItemSchema.safeParse(r2);
     return p.success ? [p.data] : [];
   });
 }
@@ -1445,8 +1509,8 @@ async function eventLinks(deps, targetId, eventId) {
   const out = [];
   for (let skip = 0; ; skip += 1e3) {
     const { items: items2 } = await deps.collections.query(C4.SyncLinks.id, { filter: { targetId, eventId }, limit: 1e3, skip });
-    for (const r of items2) {
-      const p = syncLinkSchema.safeParse(r);
+    for (const r2 of items2) {
+      const p = syncLinkSchema.safeParse(r2);
       if (p.success) out.push(p.data);
     }
     if (items2.length < 1e3) return out;
@@ -1708,7 +1772,14 @@ async function reconcileEvent(deps, setup, em, report) {
   }
   const port = await connectTarget(deps, setup.target).catch(() => null);
   if (port?.listExternalIds) {
-    const present = new Set(await port.listExternalIds(em.externalEventId));
+    let listed;
+    try {
+      listed = await port.listExternalIds(em.externalEventId);
+    } catch (e) {
+      report.problems.push(`${targetId}/${em.eventId}: could not list the items on the target (${e.message}); items deleted there by hand are not detected`);
+      return;
+    }
+    const present = new Set(listed);
     for (const l of links) {
       if (l.status === "deleted" || present.has(l.externalId)) continue;
       report.missingExternally.push({ targetId, definitionId: l.definitionId, externalId: l.externalId });
@@ -1760,15 +1831,15 @@ async function runHourly(deps, opts = {}) {
       drain.outOfTime = true;
       break;
     }
-    const r = await drainOutbox(deps, { config, limit: opts.drainLimit ?? 200, deadline });
-    drain.delivered += r.delivered;
-    drain.skipped += r.skipped;
-    drain.retried += r.retried;
-    drain.deadLettered += r.deadLettered;
-    drain.deferred += r.deferred;
-    drain.outOfTime ||= r.outOfTime;
-    drain.warnings.push(...r.warnings);
-    if (r.outOfTime || r.delivered + r.skipped === 0) break;
+    const r2 = await drainOutbox(deps, { config, limit: opts.drainLimit ?? 200, deadline });
+    drain.delivered += r2.delivered;
+    drain.skipped += r2.skipped;
+    drain.retried += r2.retried;
+    drain.deadLettered += r2.deadLettered;
+    drain.deferred += r2.deferred;
+    drain.outOfTime ||= r2.outOfTime;
+    drain.warnings.push(...r2.warnings);
+    if (r2.outOfTime || r2.delivered + r2.skipped === 0) break;
   }
   const complete = rec.complete && !drain.outOfTime;
   deps.logger?.info("Sync hourly run", { requeued: requeued.requeued.length, fixed: rec.fixed.length, missingExternally: rec.missingExternally.length, delivered: drain.delivered, deadLettered: drain.deadLettered, complete });
@@ -1837,7 +1908,7 @@ var init_syncHttp = __esm({
     "use strict";
     init_outboxPolicy();
     init_ports();
-    systemClock2 = { now: () => /* @__PURE__ */ new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+    systemClock2 = { now: () => /* @__PURE__ */ new Date(), sleep: (ms) => new Promise((r2) => setTimeout(r2, ms)) };
     RatePacer = class {
       constructor(perMinute, burst = 3, clock = systemClock2) {
         this.perMinute = perMinute;
@@ -1900,8 +1971,8 @@ function pretixConnector(cfg) {
         if (hashes[o.optionId] === h) continue;
         await call("PATCH", `${base}/${map[o.optionId]}/`, body, `${key}:v:${o.optionId}`);
       } else {
-        const r = await call("POST", `${base}/`, body, `${key}:v:${o.optionId}`);
-        map[o.optionId] = r.body.id;
+        const r2 = await call("POST", `${base}/`, body, `${key}:v:${o.optionId}`);
+        map[o.optionId] = r2.body.id;
       }
       hashes[o.optionId] = h;
     }
@@ -1994,7 +2065,7 @@ function pretixConnector(cfg) {
       let url = `${ev(externalEventId)}/items/`;
       while (url) {
         const page = (await call("GET", url)).body;
-        ids.push(...page.results.map((r) => String(r.id)));
+        ids.push(...page.results.map((r2) => String(r2.id)));
         url = page.next;
       }
       return ids;
@@ -2048,8 +2119,8 @@ function signedRestConnector(cfg) {
       return calls;
     },
     async create(w) {
-      const r = await send("POST", url(t.create, { externalEventId: w.externalEventId, definitionId: w.definitionId }), w.payload, w.idempotencyKey);
-      const id = r.body?.[cfg.idField ?? "id"];
+      const r2 = await send("POST", url(t.create, { externalEventId: w.externalEventId, definitionId: w.definitionId }), w.payload, w.idempotencyKey);
+      const id = r2.body?.[cfg.idField ?? "id"];
       if (id === void 0 || id === null) throw new Error(`create answered without "${cfg.idField ?? "id"}"`);
       return { externalId: String(id) };
     },
@@ -2065,8 +2136,8 @@ function signedRestConnector(cfg) {
     },
     ...t.list ? {
       async listExternalIds(externalEventId) {
-        const r = await send("GET", url(t.list, { externalEventId }), void 0, null);
-        const rows = Array.isArray(r.body) ? r.body : r.body?.items ?? [];
+        const r2 = await send("GET", url(t.list, { externalEventId }), void 0, null);
+        const rows = Array.isArray(r2.body) ? r2.body : r2.body?.items ?? [];
         return rows.map((x) => String(x[cfg.idField ?? "id"]));
       }
     } : {}
@@ -2290,9 +2361,9 @@ function subscriptionInputSchema(opts = {}) {
   }));
 }
 function parseSubscriptionInput(input, opts = {}) {
-  const r = subscriptionInputSchema(opts).safeParse(input);
-  if (r.success) return r.data;
-  throw new InvalidSubscriptionError(r.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`));
+  const r2 = subscriptionInputSchema(opts).safeParse(input);
+  if (r2.success) return r2.data;
+  throw new InvalidSubscriptionError(r2.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`));
 }
 var base64url, InvalidSubscriptionError;
 var init_subscriptionInput = __esm({
@@ -2570,16 +2641,16 @@ function longestSendSpanMs(policy = ALERT_RETRY_POLICY) {
   for (let a = 1; a < policy.maxAttempts; a++) waits += policy.firstDelayMs * policy.factor ** (a - 1) + policy.staleClaimMs;
   return DUE_LOOKBACK_MS + waits;
 }
-function checkRetention(r, rateLimit = SUBSCRIBE_RATE_LIMIT, policy = ALERT_RETRY_POLICY) {
+function checkRetention(r2, rateLimit = SUBSCRIBE_RATE_LIMIT, policy = ALERT_RETRY_POLICY) {
   const span = longestSendSpanMs(policy);
-  if (r.deliveriesMs <= span) throw new Error(`deliveries must be kept longer than ${span} ms`);
-  if (r.markersMs <= span) throw new Error(`sweep markers must be kept longer than ${span} ms`);
-  if (r.rateLimitsMs < rateLimit.windowMs) throw new Error(`rate-limit records must be kept for their ${rateLimit.windowMs} ms window`);
+  if (r2.deliveriesMs <= span) throw new Error(`deliveries must be kept longer than ${span} ms`);
+  if (r2.markersMs <= span) throw new Error(`sweep markers must be kept longer than ${span} ms`);
+  if (r2.rateLimitsMs < rateLimit.windowMs) throw new Error(`rate-limit records must be kept for their ${rateLimit.windowMs} ms window`);
 }
-function pruneCutoffs(now, r = ALERT_RETENTION) {
-  checkRetention(r);
+function pruneCutoffs(now, r2 = ALERT_RETENTION) {
+  checkRetention(r2);
   const before = (ms) => new Date(now.getTime() - ms).toISOString();
-  return { deliveries: before(r.deliveriesMs), markers: before(r.markersMs), rateLimits: before(r.rateLimitsMs) };
+  return { deliveries: before(r2.deliveriesMs), markers: before(r2.markersMs), rateLimits: before(r2.rateLimitsMs) };
 }
 var DAY, ALERT_RETENTION, PRUNE_LIMITS;
 var init_alertRetention = __esm({
@@ -2775,11 +2846,11 @@ async function alertSubscribers(deps, event, defs, subs) {
   const existing = await existingDeliveryKeys(deps, event.eventId, qualified.map((q) => q.subscription._id));
   const messages = alertMessages(unsentAlerts(planned, existing), subs, defs);
   const results = await mapWithLimit(messages, limit, (m) => sendMessage(deps, event, m));
-  for (const r of results) {
-    stats.claimed += r.claimed;
-    stats.sent += r.sent;
-    stats.failed += r.failed;
-    stats.skipped += r.skipped;
+  for (const r2 of results) {
+    stats.claimed += r2.claimed;
+    stats.sent += r2.sent;
+    stats.failed += r2.failed;
+    stats.skipped += r2.skipped;
   }
   return stats;
 }
@@ -2857,8 +2928,8 @@ async function deliver(deps, event, m) {
   }
   if (!deps.push || !m.subscription.push) return "skipped";
   const payload = alertPushPayload(event, m.definitions, locale);
-  const r = await deps.push.send(m.subscription.push, JSON.stringify(payload), { ttlSeconds: 24 * 3600, topic: `sale${event.eventId.replace(/[^A-Za-z0-9]/g, "").slice(0, 28)}` });
-  if (r.outcome === "sent") return "sent";
+  const r2 = await deps.push.send(m.subscription.push, JSON.stringify(payload), { ttlSeconds: 24 * 3600, topic: `sale${event.eventId.replace(/[^A-Za-z0-9]/g, "").slice(0, 28)}` });
+  if (r2.outcome === "sent") return "sent";
   await forgetPushSubscription(deps, m.subscription._id, m.subscription.push.endpoint);
   return "skipped";
 }
@@ -2951,8 +3022,8 @@ async function retryGroup(deps, g, events, stats) {
     return won.length + interrupted;
   }
   const defs = /* @__PURE__ */ new Map();
-  await Promise.all([...rows.values()].map(async (r2) => {
-    defs.set(r2._id, await deps.definitions.get(r2.definitionId));
+  await Promise.all([...rows.values()].map(async (r3) => {
+    defs.set(r3._id, await deps.definitions.get(r3.definitionId));
   }));
   const sendable = [];
   for (const row of rows.values()) {
@@ -2966,25 +3037,25 @@ async function retryGroup(deps, g, events, stats) {
   if (!event) events.set(g.eventId, event = eventDetailsOrFallback(deps, g.eventId));
   const planned = sendable.map(({ row }) => ({ key: row._id, subscriptionId: row.subscriptionId, definitionId: row.definitionId, channel: row.channel }));
   const [message] = alertMessages(planned, [sub], sendable.map((s) => s.def));
-  const r = await sendAndRecord(deps, await event, message, rows);
-  stats.sent += r.sent;
-  stats.failed += r.failed;
-  stats.skipped += r.skipped;
+  const r2 = await sendAndRecord(deps, await event, message, rows);
+  stats.sent += r2.sent;
+  stats.failed += r2.failed;
+  stats.skipped += r2.skipped;
   return won.length + interrupted;
 }
 async function finish(deps, rows, v, stats) {
   if (v.action === "forget") {
-    for (const r of rows) await deps.collections.remove(C8.SaleAlertDeliveries.id, r._id);
+    for (const r2 of rows) await deps.collections.remove(C8.SaleAlertDeliveries.id, r2._id);
     stats.forgotten += rows.length;
     return;
   }
   const now = deps.clock.now();
-  await deps.collections.bulkSave(C8.SaleAlertDeliveries.id, rows.map((r) => ({
-    ...r,
+  await deps.collections.bulkSave(C8.SaleAlertDeliveries.id, rows.map((r2) => ({
+    ...r2,
     finishedAt: now.toISOString(),
     error: v.reason,
     status: v.action === "skip" ? "skipped" : "failed",
-    nextAttemptAt: v.action === "skip" ? null : nextAttemptAt(attemptsOf(r), now)
+    nextAttemptAt: v.action === "skip" ? null : nextAttemptAt(attemptsOf(r2), now)
   })));
   if (v.action === "skip") stats.skipped += rows.length;
   else stats.failed += rows.length;
@@ -3122,9 +3193,9 @@ async function alertEventNow(deps, eventId, defs) {
   const limits = limitsFor(deps, TRIGGER_LIMITS);
   const target = { eventId, definitionIds: due.map((d) => d._id) };
   let cursor = newSweepCursor(`trigger-${randomUUID()}`, now, [target]);
-  const r = await runChunks(deps, cursor, limits, /* @__PURE__ */ new Map([[eventId, due]]));
-  cursor = r.cursor;
-  return { due: due.length, finished: cursorDone(cursor), chunks: r.chunks, maxChunkMs: r.maxChunkMs, stats: r.stats };
+  const r2 = await runChunks(deps, cursor, limits, /* @__PURE__ */ new Map([[eventId, due]]));
+  cursor = r2.cursor;
+  return { due: due.length, finished: cursorDone(cursor), chunks: r2.chunks, maxChunkMs: r2.maxChunkMs, stats: r2.stats };
 }
 async function sweep(deps) {
   const limits = limitsFor(deps, JOB_LIMITS);
@@ -3145,15 +3216,15 @@ async function sendRun(deps, limits, t0) {
       await saveCursor(deps, cursor);
     }
     const budget = { ...limits, invocationBudgetMs: limits.invocationBudgetMs - (elapsedFn(deps)() - t0) };
-    const r = await runChunks(deps, cursor, budget, /* @__PURE__ */ new Map(), (c) => saveCursor(deps, c));
+    const r2 = await runChunks(deps, cursor, budget, /* @__PURE__ */ new Map(), (c) => saveCursor(deps, c));
     total = {
-      outcome: cursorDone(r.cursor) ? "finished" : "progress",
-      runId: r.cursor.runId,
-      chunks: total.chunks + r.chunks,
-      maxChunkMs: Math.max(total.maxChunkMs, r.maxChunkMs),
-      stats: addStats(total.stats, r.stats)
+      outcome: cursorDone(r2.cursor) ? "finished" : "progress",
+      runId: r2.cursor.runId,
+      chunks: total.chunks + r2.chunks,
+      maxChunkMs: Math.max(total.maxChunkMs, r2.maxChunkMs),
+      stats: addStats(total.stats, r2.stats)
     };
-    if (!cursorDone(r.cursor)) break;
+    if (!cursorDone(r2.cursor)) break;
   }
   return total;
 }
@@ -3312,8 +3383,8 @@ function mailchimpMarketing(opts) {
     return json;
   }
   const ensureMergeField = () => mergeFieldReady ??= (async () => {
-    const r = await call("GET", `${list}/merge-fields?count=1000&fields=merge_fields.tag`);
-    if (r?.merge_fields.some((f) => f.tag === mergeTag)) return;
+    const r2 = await call("GET", `${list}/merge-fields?count=1000&fields=merge_fields.tag`);
+    if (r2?.merge_fields.some((f) => f.tag === mergeTag)) return;
     try {
       await call("POST", `${list}/merge-fields`, { tag: mergeTag, name: "Sale start (UTC)", type: "text", required: false, public: false });
     } catch (e) {
@@ -3454,9 +3525,9 @@ function parseAlertSettings(json) {
   } catch {
     throw new Error("SALE_ALERTS_SETTINGS is not JSON");
   }
-  const r = alertSettingsSchema.safeParse(raw);
-  if (!r.success) throw new Error(`SALE_ALERTS_SETTINGS: ${r.error.issues.map((i) => `${i.path.join(".") || "settings"} ${i.message}`).join("; ")}`);
-  return r.data;
+  const r2 = alertSettingsSchema.safeParse(raw);
+  if (!r2.success) throw new Error(`SALE_ALERTS_SETTINGS: ${r2.error.issues.map((i) => `${i.path.join(".") || "settings"} ${i.message}`).join("; ")}`);
+  return r2.data;
 }
 var alertSettingsSchema;
 var init_alertSettings = __esm({
@@ -3620,7 +3691,7 @@ async function hasSecret(name) {
 async function alertsDeps() {
   const settings = parseAlertSettings(await getSecret2("SALE_ALERTS_SETTINGS"));
   const site = settings.siteUrl.replace(/\/$/, "");
-  const pushOn = !!settings.pushSubject && await hasSecret("VAPID_PRIVATE_KEY");
+  const pushOn = !!settings.pushSubject && await hasSecret("VAPID_PRIVATE_KEY") && await hasSecret("VAPID_PUBLIC_KEY");
   return {
     collections: wixCollections(),
     definitions: wixTicketDefinitions(),
@@ -3831,8 +3902,8 @@ async function wixEvents_onOrderDeleted(event) {
 async function each(what, tasks) {
   const names = Object.keys(tasks);
   const results = await Promise.allSettled(names.map((n) => tasks[n]()));
-  results.forEach((r, i) => {
-    if (r.status === "rejected") consoleLogger.error(`${what}: ${names[i]} failed`, { error: String(r.reason?.message ?? r.reason) });
+  results.forEach((r2, i) => {
+    if (r2.status === "rejected") consoleLogger.error(`${what}: ${names[i]} failed`, { error: String(r2.reason?.message ?? r2.reason) });
   });
 }
 function definitionChange(event) {

@@ -22,6 +22,7 @@ var COLLECTIONS = {
       { key: "soldOut", type: "BOOLEAN" },
       { key: "saleStatus", type: "TEXT" },
       { key: "saleStart", type: "TEXT" },
+      { key: "saleEnd", type: "TEXT" },
       { key: "hidden", type: "BOOLEAN" },
       { key: "readAt", type: "TEXT" },
       { key: "revision", type: "TEXT" }
@@ -738,7 +739,7 @@ async function hasSecret(name) {
 async function alertsDeps() {
   const settings = parseAlertSettings(await getSecret("SALE_ALERTS_SETTINGS"));
   const site = settings.siteUrl.replace(/\/$/, "");
-  const pushOn = !!settings.pushSubject && await hasSecret("VAPID_PRIVATE_KEY");
+  const pushOn = !!settings.pushSubject && await hasSecret("VAPID_PRIVATE_KEY") && await hasSecret("VAPID_PUBLIC_KEY");
   return {
     collections: wixCollections(),
     definitions: wixTicketDefinitions(),

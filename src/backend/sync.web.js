@@ -86,8 +86,8 @@ function planTable(actions) {
     a.kind === "unchanged" ? a.reason : a.kind === "delete" ? `${a.mode} external ${a.link.externalId}` : a.kind === "invalid" ? a.errors.map((e) => `row ${e.rowId}: ${e.message}`).join("; ") : a.kind === "update" ? `external ${a.link.externalId}` : ""
   ]);
   const head = ["action", "definition", "name", "revision", "detail"];
-  const widths = head.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i].length))));
-  const line = (r) => r.map((c, i) => i === r.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i])).join("  ");
+  const widths = head.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r2) => r2[i].length))));
+  const line = (r2) => r2.map((c, i) => i === r2.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i])).join("  ");
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
@@ -110,6 +110,7 @@ var COLLECTIONS = {
       { key: "soldOut", type: "BOOLEAN" },
       { key: "saleStatus", type: "TEXT" },
       { key: "saleStart", type: "TEXT" },
+      { key: "saleEnd", type: "TEXT" },
       { key: "hidden", type: "BOOLEAN" },
       { key: "readAt", type: "TEXT" },
       { key: "revision", type: "TEXT" }
@@ -820,9 +821,9 @@ function checkMappingSet(rows) {
   const mappings = [];
   const errors = [];
   const byField = /* @__PURE__ */ new Map();
-  for (const r of rows) {
-    const id = String(r?._id ?? "?");
-    const c = checkMappingRow(r);
+  for (const r2 of rows) {
+    const id = String(r2?._id ?? "?");
+    const c = checkMappingRow(r2);
     if (!c.ok) {
       errors.push({ rowId: id, errors: c.errors });
       continue;
@@ -845,6 +846,71 @@ function checkMappingSet(rows) {
   return { mappings, errors };
 }
 
+// backend/core/sync/defaultMappings.ts
+var r = (sourcePath, targetField, extra = {}) => ({
+  sourcePath,
+  targetField,
+  transform: null,
+  transformArg: null,
+  default: null,
+  required: false,
+  ...extra
+});
+var pretix = [
+  r("name", "name.en", { required: true }),
+  r("description", "description.en"),
+  r("price", "default_price", { transform: "moneyToDecimal", default: '"0.00"' }),
+  r("hidden", "active", { transform: "not" }),
+  r("pricingKind", "free_price", { transform: "lookup", transformArg: '{"GUEST": true, "*": false}' }),
+  r("salePeriod.startDate", "available_from", { transform: "dateToIsoUtc" }),
+  r("salePeriod.endDate", "available_until", { transform: "dateToIsoUtc" }),
+  r("limitPerCheckout", "max_per_order"),
+  r("id", "internal_name", { transform: "template", transformArg: "wix:{id}" }),
+  r("eventId", "admission", { transform: "constant", transformArg: "true" }),
+  r("priceOptions", "variations"),
+  r("actualLimit", "quota.size")
+];
+var signedRest = [
+  r("id", "wixDefinitionId", { required: true }),
+  r("eventId", "wixEventId"),
+  r("externalEventId", "eventId"),
+  r("revision", "revision"),
+  r("name", "name", { required: true }),
+  r("description", "description"),
+  r("pricingKind", "pricingKind"),
+  r("price", "priceMinor", { transform: "moneyToMinor" }),
+  r("price.currency", "currency"),
+  r("priceOptions", "priceOptions"),
+  r("hidden", "hidden"),
+  r("actualLimit", "capacity"),
+  r("salePeriod.startDate", "salesStart", { transform: "dateToIsoUtc" }),
+  r("salePeriod.endDate", "salesEnd", { transform: "dateToIsoUtc" }),
+  r("saleStatus", "saleStatus"),
+  r("feeType", "feeType")
+];
+var eventbriteTicketClass = [
+  r("name", "name", { required: true }),
+  r("free", "free"),
+  r("pricingType", "donation", { transform: "lookup", transformArg: '{"DONATION": true, "*": false}' }),
+  r("price", "cost", { transform: "moneyToEventbrite" }),
+  r("actualLimit", "quantity_total"),
+  r("id", "minimum_quantity", { transform: "constant", transformArg: "1" }),
+  r("limitPerCheckout", "maximum_quantity"),
+  r("salePeriod.startDate", "sales_start", { transform: "dateToIsoUtc" }),
+  r("salePeriod.endDate", "sales_end", { transform: "dateToIsoUtc" }),
+  r("hidden", "hidden")
+];
+var MAPPING_PRESETS = { pretix, signedRest, eventbriteTicketClass };
+function defaultMappingRows(targetId, preset) {
+  return MAPPING_PRESETS[preset].map((row, i) => ({
+    ...row,
+    _id: `${targetId}-${row.targetField.replace(/\./g, "-")}`,
+    targetId,
+    enabled: true,
+    position: i
+  }));
+}
+
 // backend/flows/syncConfig.ts
 var C = COLLECTIONS;
 var MAX_ROWS = 1e3;
@@ -863,16 +929,16 @@ async function loadSyncConfig(deps) {
     all(deps, C.SyncFieldMappings.id)
   ]);
   const problems = [];
-  const events = eventRows.flatMap((r) => {
-    const p = eventMappingRowSchema.safeParse(r);
-    if (!p.success) problems.push(`Event mapping ${r._id}: ${describeIssues(p.error)}`);
+  const events = eventRows.flatMap((r2) => {
+    const p = eventMappingRowSchema.safeParse(r2);
+    if (!p.success) problems.push(`Event mapping ${r2._id}: ${describeIssues(p.error)}`);
     return p.success && p.data.enabled ? [p.data] : [];
   });
   const targets = [];
-  for (const r of targetRows) {
-    const p = syncTargetRowSchema.safeParse(r);
+  for (const r2 of targetRows) {
+    const p = syncTargetRowSchema.safeParse(r2);
     if (!p.success) {
-      problems.push(`Sync target ${r._id}: ${describeIssues(p.error)}`);
+      problems.push(`Sync target ${r2._id}: ${describeIssues(p.error)}`);
       continue;
     }
     if (!p.data.enabled) continue;
@@ -907,6 +973,29 @@ function connectTarget(deps, target) {
   }
   return p;
 }
+async function addPresetMapping(deps, targetId, preset) {
+  const target = await deps.collections.get(COLLECTIONS.SyncTargets.id, targetId);
+  if (!target) throw new Error(`There is no sync target "${targetId}" in ${COLLECTIONS.SyncTargets.id}: add the target first`);
+  const chosen = preset ?? target.kind;
+  if (!(chosen in MAPPING_PRESETS)) throw new Error(`Unknown mapping preset "${chosen}"; presets: ${Object.keys(MAPPING_PRESETS).join(", ")}`);
+  const { items: items2 } = await deps.collections.query(COLLECTIONS.SyncFieldMappings.id, { filter: { targetId }, limit: 1e3 });
+  const mapped = new Set(items2.map((r2) => r2.targetField));
+  const result = { preset: chosen, inserted: [], skipped: [] };
+  for (const row of defaultMappingRows(targetId, chosen)) {
+    if (mapped.has(row.targetField)) {
+      result.skipped.push(row.targetField);
+      continue;
+    }
+    try {
+      await deps.collections.insert(COLLECTIONS.SyncFieldMappings.id, row);
+      result.inserted.push(row.targetField);
+    } catch (e) {
+      if (!(e instanceof DuplicateItemError)) throw e;
+      result.skipped.push(row.targetField);
+    }
+  }
+  return result;
+}
 
 // backend/flows/syncDelivery.ts
 async function deliverChange(port, target, change, link, now) {
@@ -922,8 +1011,8 @@ async function deliverChange(port, target, change, link, now) {
     if (link.status === "deleted") return { kind: "skipped", reason: "already deleted" };
     const deleted = (warnings2) => ({ ...link, status: "deleted", lastError: null, warnings: warnings2, updatedAt: at });
     if (target.deleteBehaviour === "ignore") return { kind: "applied", op: "forget", link: deleted([]), warnings: [] };
-    const r2 = await port.remove({ definitionId: change.definitionId, externalEventId: link.externalEventId, link, mode: target.deleteBehaviour, idempotencyKey: change.idempotencyKey });
-    return { kind: "applied", op: "delete", link: { ...deleted(r2.warnings ?? []), refs: { ...link.refs, ...r2.refs ?? {} } }, warnings: r2.warnings ?? [] };
+    const r3 = await port.remove({ definitionId: change.definitionId, externalEventId: link.externalEventId, link, mode: target.deleteBehaviour, idempotencyKey: change.idempotencyKey });
+    return { kind: "applied", op: "delete", link: { ...deleted(r3.warnings ?? []), refs: { ...link.refs, ...r3.refs ?? {} } }, warnings: r3.warnings ?? [] };
   }
   if (!change.payload) return { kind: "skipped", reason: "no payload (mapping failed)" };
   if (link?.status === "deleted") return { kind: "skipped", reason: "deleted earlier; never brought back" };
@@ -931,20 +1020,20 @@ async function deliverChange(port, target, change, link, now) {
     const cmp = compareRevisions(change.revision, link.lastRevision);
     if (cmp < 0) return { kind: "skipped", reason: `link already at newer revision ${link.lastRevision}` };
     if (cmp === 0 && link.payloadHash === change.payloadHash && link.status === "active") return { kind: "skipped", reason: "already applied" };
-    const r2 = await port.update({ definitionId: change.definitionId, externalEventId: link.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey, link });
-    const warnings2 = r2.warnings ?? [];
+    const r3 = await port.update({ definitionId: change.definitionId, externalEventId: link.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey, link });
+    const warnings2 = r3.warnings ?? [];
     return {
       kind: "applied",
       op: "update",
       warnings: warnings2,
-      link: { ...link, refs: { ...link.refs, ...r2.refs ?? {} }, lastRevision: change.revision, payloadHash: change.payloadHash, status: "active", lastError: null, warnings: warnings2, updatedAt: at }
+      link: { ...link, refs: { ...link.refs, ...r3.refs ?? {} }, lastRevision: change.revision, payloadHash: change.payloadHash, status: "active", lastError: null, warnings: warnings2, updatedAt: at }
     };
   }
-  const r = await port.create({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.createKey ?? change.idempotencyKey });
-  const warnings = r.warnings ?? [];
+  const r2 = await port.create({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.createKey ?? change.idempotencyKey });
+  const warnings = r2.warnings ?? [];
   if (change.createTried && change.createTried !== change.payloadHash) {
-    const u = await port.update({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey, link: r });
-    r.refs = { ...r.refs ?? {}, ...u.refs ?? {} };
+    const u = await port.update({ definitionId: change.definitionId, externalEventId: change.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey, link: r2 });
+    r2.refs = { ...r2.refs ?? {}, ...u.refs ?? {} };
     warnings.push(...u.warnings ?? []);
   }
   return {
@@ -957,8 +1046,8 @@ async function deliverChange(port, target, change, link, now) {
       definitionId: change.definitionId,
       eventId: change.eventId,
       externalEventId: change.externalEventId,
-      externalId: r.externalId,
-      refs: r.refs ?? {},
+      externalId: r2.externalId,
+      refs: r2.refs ?? {},
       lastRevision: change.revision,
       payloadHash: change.payloadHash,
       status: "active",
@@ -1038,8 +1127,8 @@ async function drainOutbox(deps, opts = {}) {
     sort: [{ field: "nextAttemptAt", order: "ASC" }],
     limit: opts.limit ?? 200
   });
-  const due = items2.flatMap((r) => {
-    const p = outboxItemSchema.safeParse(r);
+  const due = items2.flatMap((r2) => {
+    const p = outboxItemSchema.safeParse(r2);
     return p.success ? [p.data] : [];
   });
   const throttled = /* @__PURE__ */ new Set();
@@ -1113,8 +1202,8 @@ async function clearSlot(deps, item) {
 }
 async function deadLettersToRetry(deps) {
   const { items: items2 } = await deps.collections.query(C2.SyncOutbox.id, { filter: { state: "dead", retry: true }, limit: 1e3 });
-  return items2.flatMap((r) => {
-    const p = outboxItemSchema.safeParse(r);
+  return items2.flatMap((r2) => {
+    const p = outboxItemSchema.safeParse(r2);
     return p.success ? [p.data] : [];
   });
 }
@@ -1145,8 +1234,8 @@ async function eventLinks(deps, targetId, eventId) {
   const out = [];
   for (let skip = 0; ; skip += 1e3) {
     const { items: items2 } = await deps.collections.query(C3.SyncLinks.id, { filter: { targetId, eventId }, limit: 1e3, skip });
-    for (const r of items2) {
-      const p = syncLinkSchema.safeParse(r);
+    for (const r2 of items2) {
+      const p = syncLinkSchema.safeParse(r2);
       if (p.success) out.push(p.data);
     }
     if (items2.length < 1e3) return out;
@@ -1351,7 +1440,14 @@ async function reconcileEvent(deps, setup, em, report) {
   }
   const port = await connectTarget(deps, setup.target).catch(() => null);
   if (port?.listExternalIds) {
-    const present = new Set(await port.listExternalIds(em.externalEventId));
+    let listed;
+    try {
+      listed = await port.listExternalIds(em.externalEventId);
+    } catch (e) {
+      report.problems.push(`${targetId}/${em.eventId}: could not list the items on the target (${e.message}); items deleted there by hand are not detected`);
+      return;
+    }
+    const present = new Set(listed);
     for (const l of links) {
       if (l.status === "deleted" || present.has(l.externalId)) continue;
       report.missingExternally.push({ targetId, definitionId: l.definitionId, externalId: l.externalId });
@@ -1403,15 +1499,15 @@ async function runHourly(deps, opts = {}) {
       drain.outOfTime = true;
       break;
     }
-    const r = await drainOutbox(deps, { config, limit: opts.drainLimit ?? 200, deadline });
-    drain.delivered += r.delivered;
-    drain.skipped += r.skipped;
-    drain.retried += r.retried;
-    drain.deadLettered += r.deadLettered;
-    drain.deferred += r.deferred;
-    drain.outOfTime ||= r.outOfTime;
-    drain.warnings.push(...r.warnings);
-    if (r.outOfTime || r.delivered + r.skipped === 0) break;
+    const r2 = await drainOutbox(deps, { config, limit: opts.drainLimit ?? 200, deadline });
+    drain.delivered += r2.delivered;
+    drain.skipped += r2.skipped;
+    drain.retried += r2.retried;
+    drain.deadLettered += r2.deadLettered;
+    drain.deferred += r2.deferred;
+    drain.outOfTime ||= r2.outOfTime;
+    drain.warnings.push(...r2.warnings);
+    if (r2.outOfTime || r2.delivered + r2.skipped === 0) break;
   }
   const complete = rec.complete && !drain.outOfTime;
   deps.logger?.info("Sync hourly run", { requeued: requeued.requeued.length, fixed: rec.fixed.length, missingExternally: rec.missingExternally.length, delivered: drain.delivered, deadLettered: drain.deadLettered, complete });
@@ -1425,7 +1521,7 @@ import { getSecret } from "wix-secrets-backend";
 import { z as z3 } from "zod";
 
 // backend/connectors/syncHttp.ts
-var systemClock = { now: () => /* @__PURE__ */ new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+var systemClock = { now: () => /* @__PURE__ */ new Date(), sleep: (ms) => new Promise((r2) => setTimeout(r2, ms)) };
 var RatePacer = class {
   constructor(perMinute, burst = 3, clock = systemClock) {
     this.perMinute = perMinute;
@@ -1529,8 +1625,8 @@ function pretixConnector(cfg) {
         if (hashes[o.optionId] === h) continue;
         await call("PATCH", `${base}/${map[o.optionId]}/`, body, `${key}:v:${o.optionId}`);
       } else {
-        const r = await call("POST", `${base}/`, body, `${key}:v:${o.optionId}`);
-        map[o.optionId] = r.body.id;
+        const r2 = await call("POST", `${base}/`, body, `${key}:v:${o.optionId}`);
+        map[o.optionId] = r2.body.id;
       }
       hashes[o.optionId] = h;
     }
@@ -1623,7 +1719,7 @@ function pretixConnector(cfg) {
       let url = `${ev(externalEventId)}/items/`;
       while (url) {
         const page = (await call("GET", url)).body;
-        ids.push(...page.results.map((r) => String(r.id)));
+        ids.push(...page.results.map((r2) => String(r2.id)));
         url = page.next;
       }
       return ids;
@@ -1668,8 +1764,8 @@ function signedRestConnector(cfg) {
       return calls;
     },
     async create(w) {
-      const r = await send("POST", url(t.create, { externalEventId: w.externalEventId, definitionId: w.definitionId }), w.payload, w.idempotencyKey);
-      const id = r.body?.[cfg.idField ?? "id"];
+      const r2 = await send("POST", url(t.create, { externalEventId: w.externalEventId, definitionId: w.definitionId }), w.payload, w.idempotencyKey);
+      const id = r2.body?.[cfg.idField ?? "id"];
       if (id === void 0 || id === null) throw new Error(`create answered without "${cfg.idField ?? "id"}"`);
       return { externalId: String(id) };
     },
@@ -1685,8 +1781,8 @@ function signedRestConnector(cfg) {
     },
     ...t.list ? {
       async listExternalIds(externalEventId) {
-        const r = await send("GET", url(t.list, { externalEventId }), void 0, null);
-        const rows = Array.isArray(r.body) ? r.body : r.body?.items ?? [];
+        const r2 = await send("GET", url(t.list, { externalEventId }), void 0, null);
+        const rows = Array.isArray(r2.body) ? r2.body : r2.body?.items ?? [];
         return rows.map((x) => String(x[cfg.idField ?? "id"]));
       }
     } : {}
@@ -1912,10 +2008,10 @@ var syncEventNow = webMethod(Permissions.Admin, async (raw) => {
   const p = input.safeParse(raw);
   if (!p.success) throw new Error(`syncEventNow: ${p.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`).join("; ")}`);
   const deps = syncDeps();
-  const r = await syncEvent(deps, { ...p.data, deadline: deps.clock.now().getTime() + SYNC_CALL_BUDGET_MS });
+  const r2 = await syncEvent(deps, { ...p.data, deadline: deps.clock.now().getTime() + SYNC_CALL_BUDGET_MS });
   return {
-    problems: r.problems,
-    targets: r.targets.map((t) => ({
+    problems: r2.problems,
+    targets: r2.targets.map((t) => ({
       targetId: t.targetId,
       done: t.done,
       resumed: t.resumed,
@@ -1924,14 +2020,24 @@ var syncEventNow = webMethod(Permissions.Admin, async (raw) => {
       warnings: t.warnings,
       failures: t.failures
     })),
-    callAgain: r.targets.some((t) => !t.done)
+    callAgain: r2.targets.some((t) => !t.done)
   };
 });
 var syncRepairNow = webMethod(Permissions.Admin, async () => {
-  const r = await runHourly(syncDeps(), { budgetMs: SYNC_CALL_BUDGET_MS, drainLimit: 50 });
-  return { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, invalid: r.reconcile.invalid, problems: r.reconcile.problems, drain: r.drain, callAgain: !r.complete };
+  const r2 = await runHourly(syncDeps(), { budgetMs: SYNC_CALL_BUDGET_MS, drainLimit: 50 });
+  return { requeued: r2.requeued, fixed: r2.reconcile.fixed, missingExternally: r2.reconcile.missingExternally, invalid: r2.reconcile.invalid, problems: r2.reconcile.problems, drain: r2.drain, callAgain: !r2.complete };
+});
+var presetInput = z4.object({
+  targetId: z4.string().trim().min(1).max(100),
+  preset: z4.enum(Object.keys(MAPPING_PRESETS)).optional()
+}).strict();
+var addSyncMappingPreset = webMethod(Permissions.Admin, async (raw) => {
+  const p = presetInput.safeParse(raw);
+  if (!p.success) throw new Error(`addSyncMappingPreset: ${p.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`).join("; ")}`);
+  return addPresetMapping(syncDeps(), p.data.targetId, p.data.preset);
 });
 export {
+  addSyncMappingPreset,
   syncEventNow,
   syncRepairNow
 };

@@ -65,7 +65,10 @@ describe('sync to Pretix on the local Wix', () => {
   it('the owner configures the sync in the CMS; a bad mapping row is refused with the reason', async () => {
     await cms.items.insert('SyncTargets', { _id: TARGET, title: 'Pretix', kind: 'pretix', baseUrl: pretix.baseUrl, secretName: 'pretix-token', enabled: true, deleteBehaviour: 'deactivate', options: { organizer: 'jazzclub' } });
     await cms.items.insert('SyncEventMappings', { _id: 'jazz', targetId: TARGET, eventId: DEMO.eventId, externalEventId: SLUG, enabled: true });
-    for (const row of defaultMappingRows(TARGET, 'pretix')) await cms.items.insert('SyncFieldMappings', row);
+    // The owner starts from the shipped Pretix mapping (admin web method), then edits rows in the CMS.
+    const preset = await post('/_webMethods/sync.web.js/addSyncMappingPreset', { args: [{ targetId: TARGET }] }, tokenFor(ADMIN));
+    expect(preset.body.result).toMatchObject({ preset: 'pretix', skipped: [] });
+    expect(preset.body.result.inserted).toEqual(defaultMappingRows(TARGET, 'pretix').map((r) => r.targetField));
 
     const bad = cms.items.insert('SyncFieldMappings', { _id: 'bad', targetId: TARGET, sourcePath: 'nmae', targetField: 'x', transform: 'uppercase' });
     await expect(bad).rejects.toThrow(/Source path "nmae" is not a ticket definition field\. Did you mean "name"/);

@@ -241,6 +241,19 @@ describe('reconcile', () => {
     expect(r.missingExternally).toEqual([{ targetId: 't1', definitionId: 'ev1-d000', externalId: 'x1' }]);
     expect(links(w).find((l) => l.externalId === 'x1')).toMatchObject({ status: 'failed' });
   });
+
+  it('a target that cannot list its items (no list endpoint) is reported, and the drift is still repaired', async () => {
+    const w = world();
+    seedDefs(w, 2);
+    await syncEvent(w.deps, { eventId: 'ev1' });
+    w.ext.listExternalIds = async () => { throw new ExternalCallError('GET /hooks/events/ext-ev1/tickets → 405', { kind: 'http', status: 405 }); };
+    w.defs.put(definition({ _id: 'ev1-d000', name: 'renamed' }));
+    const h = await runHourly(w.deps);
+    expect(h.reconcile.fixed.map((f) => `${f.action}:${f.definitionId}`)).toEqual(['update:ev1-d000']);
+    expect(h.reconcile.problems).toEqual([expect.stringContaining('t1/ev1: could not list the items on the target (GET /hooks/events/ext-ev1/tickets → 405)')]);
+    expect(h.drain.delivered).toBe(1);
+    expect(links(w).every((l) => l.status === 'active')).toBe(true);
+  });
 });
 
 describe('hourly run within a time budget', () => {

@@ -1,5 +1,5 @@
-// The mapping each target kind starts from. The setup step copies these rows into SyncFieldMappings
-// for a new target; the owner edits them in the CMS from there.
+// The mapping each target kind starts from. The admin web method addSyncMappingPreset copies these rows
+// into SyncFieldMappings for a target; the owner edits them in the CMS from there.
 import type { FieldMappingRow } from './mappingRows.js';
 
 type Row = Omit<FieldMappingRow, '_id' | 'targetId' | 'enabled' | 'position'>;

@@ -23,7 +23,8 @@ async function hasSecret(name: string): Promise<boolean> {
 export async function alertsDeps(): Promise<AlertsDeps> {
   const settings = parseAlertSettings(await getSecret('SALE_ALERTS_SETTINGS'));
   const site = settings.siteUrl.replace(/\/$/, '');
-  const pushOn = !!settings.pushSubject && (await hasSecret('VAPID_PRIVATE_KEY'));
+  // Push needs the subject and both keys: with one missing, every push would fail and be retried.
+  const pushOn = !!settings.pushSubject && (await hasSecret('VAPID_PRIVATE_KEY')) && (await hasSecret('VAPID_PUBLIC_KEY'));
   return {
     collections: wixCollections(),
     definitions: wixTicketDefinitions(),
