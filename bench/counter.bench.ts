@@ -2,7 +2,7 @@
 // deliveries duplicated, site code in cold mode (fresh module state per invocation, as on Wix).
 // Our flow (dedup + coalesced reads) vs. the naive flow from Wix's guide (one Get Ticket Definition
 // per webhook), in the same run. Confirm→DOM latency is read from a real Chromium page.
-//   npm run bench:counter            ORDERS, SPREAD_MS and SLOT_MS (env) change the load
+//   npm run bench:counter            ORDERS and SPREAD_MS (env) change the load; BENCH_STATS=1 prints request counts, BENCH_PROFILE=<file> writes a CPU profile
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
