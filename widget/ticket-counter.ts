@@ -4,12 +4,13 @@
 // through the `snapshot` attribute (JSON). Text only (never HTML), announced politely to screen readers.
 import { counterState, DEFAULT_THRESHOLD, parseThreshold } from '../backend/core/counter/counterState.js';
 import { counterText, safeLocale } from '../backend/core/counter/counterText.js';
+import { counterId } from '../backend/core/counter/counterSnapshot.js';
 import { parseSnapshot, type WidgetSnapshot } from './snapshotInput.js';
 
 const NEUTRAL_TEXT = 'Checking ticket availability…';
 
 export class TicketCounterElement extends HTMLElement {
-  static observedAttributes = ['definition-id', 'price-point', 'threshold', 'template', 'locale', 'time-zone', 'snapshot', 'ping'];
+  static observedAttributes = ['definition-id', 'price-point', 'threshold', 'template', 'locale', 'time-zone', 'snapshot', 'removed', 'ping'];
   private output: HTMLSpanElement | null = null;
   private current: WidgetSnapshot | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -32,8 +33,10 @@ export class TicketCounterElement extends HTMLElement {
 
   attributeChangedCallback(name: string, old: string | null, value: string | null) {
     if (name === 'snapshot') return this.accept(value);
-    if (name === 'ping' || name === 'definition-id') this.announce();
-    if (name === 'definition-id' && old !== value) this.current = null;
+    if (name === 'removed') return this.forget(value);
+    // Another definition or price point: forget the shown snapshot and ask page code to send again.
+    if ((name === 'definition-id' || name === 'price-point') && old !== value) this.current = null;
+    if (name === 'ping' || name === 'definition-id' || name === 'price-point') this.announce();
     this.render();
   }
 
@@ -55,6 +58,13 @@ export class TicketCounterElement extends HTMLElement {
     // Realtime messages and the first fetch can cross: never go back to an older read.
     if (this.current && this.current.pricePointKey === snap.pricePointKey && Date.parse(snap.readAt) < Date.parse(this.current.readAt)) return;
     this.current = snap;
+    this.render();
+  }
+
+  /** Page code passes the ID of a counter that no longer exists (price option removed, definition deleted). */
+  private forget(id: string | null) {
+    if (!id || !this.current || counterId(this.current.definitionId, this.current.pricePointKey) !== id) return;
+    this.current = null;
     this.render();
   }
 
@@ -83,10 +93,11 @@ export class TicketCounterElement extends HTMLElement {
     this.dataset.state = state;
     this.hidden = state === 'hidden';
     this.setText(text);
-    // A sale that starts later flips by itself when its time comes.
+    // A sale that starts or ends while the page is open flips by itself when its time comes.
     if (this.timer) clearTimeout(this.timer);
-    const start = s.saleStart ? Date.parse(s.saleStart) - now.getTime() : 0;
-    if (state === 'notOnSale' && start > 0 && start < 2 ** 31 - 1) this.timer = setTimeout(() => this.render(), start + 50);
+    const next = state === 'notOnSale' ? s.saleStart : state === 'ended' || state === 'hidden' ? null : s.saleEnd;
+    const wait = next ? Date.parse(next) - now.getTime() : 0;
+    if (wait > 0 && wait < 2 ** 31 - 1) this.timer = setTimeout(() => this.render(), wait + 50);
   }
 
   private setText(text: string) {

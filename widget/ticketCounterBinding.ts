@@ -1,5 +1,6 @@
 // Page-code side of the counter: for each <ticket-counter> on the page, fetch its snapshots once from
-// the `getCounter` web method, then follow realtime pushes. The widget never polls the Events API.
+// the `getCounter` web method, then follow realtime pushes (new snapshots, and counters removed when a
+// price option or the definition goes). The widget never polls the Events API.
 import { subscribe } from 'wix-realtime-frontend';
 import { getCounter } from 'backend/counter.web';
 import { counterChannel } from '../backend/core/counter/counterChannel.js';
@@ -11,9 +12,22 @@ interface CounterElement {
 
 export function bindTicketCounters($w: (selector: string) => CounterElement, selectors: string[]) {
   const byDefinition = new Map<string, Set<CounterElement>>();
-  const feed = (definitionId: string, snapshot: unknown) => {
+  /** The latest snapshot per counter, to re-send when an element switches price point. */
+  const latest = new Map<string, Map<string, string>>();
+  const remember = (definitionId: string, snapshot: unknown): string => {
     const json = JSON.stringify(snapshot);
+    const key = (snapshot as { _id?: unknown })?._id;
+    if (typeof key === 'string') (latest.get(definitionId) ?? latest.set(definitionId, new Map()).get(definitionId)!).set(key, json);
+    return json;
+  };
+  const feed = (definitionId: string, snapshot: unknown) => {
+    const json = remember(definitionId, snapshot);
     for (const el of byDefinition.get(definitionId) ?? []) el.setAttribute('snapshot', json);
+  };
+  const removed = (definitionId: string, id: unknown) => {
+    if (typeof id !== 'string') return;
+    latest.get(definitionId)?.delete(id);
+    for (const el of byDefinition.get(definitionId) ?? []) el.setAttribute('removed', id);
   };
   for (const selector of selectors) {
     const el = $w(selector);
@@ -23,17 +37,22 @@ export function bindTicketCounters($w: (selector: string) => CounterElement, sel
       let els = byDefinition.get(definitionId);
       const first = !els;
       if (!els) byDefinition.set(definitionId, (els = new Set()));
-      if (els.has(el)) return;
+      if (els.has(el)) {
+        // Known element asking again (price point changed): it picks what it shows from these.
+        for (const json of latest.get(definitionId)?.values() ?? []) el.setAttribute('snapshot', json);
+        return;
+      }
       els.add(el);
       try {
         // Subscribe before fetching so no change falls between the two; the widget drops older reads.
         if (first) {
           await subscribe(counterChannel(definitionId), (message) => {
             if (message.payload?.type === 'counter') feed(definitionId, message.payload.snapshot);
+            if (message.payload?.type === 'removed') removed(definitionId, message.payload.id);
           });
         }
         const snapshots = (await getCounter({ definitionId })) as unknown[];
-        for (const s of snapshots) el.setAttribute('snapshot', JSON.stringify(s));
+        for (const s of snapshots) el.setAttribute('snapshot', remember(definitionId, s));
       } catch (e) {
         console.warn(`Ticket counter ${selector}: ${(e as Error).message}`);
       }

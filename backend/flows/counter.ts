@@ -4,6 +4,7 @@ import { COLLECTIONS } from '../collections.js';
 import { counterSnapshots, snapshotsToWrite, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
 import type { ClaimsPort, ClockPort, CollectionsPort, LoggerPort, TicketDefinitionsPort } from '../ports.js';
+import type { TicketDef } from '../core/ticketDefinition.js';
 
 export interface CounterDeps {
   definitions: TicketDefinitionsPort;
@@ -51,10 +52,15 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
   return { outcome: 'handled', key: change.key, refreshed, coalesced: change.definitionIds.filter((id) => !refreshed.includes(id)) };
 }
 
-/** Reads the definition with SALES_DETAILS and stores the snapshots that are newer and changed. */
+/** Reads the definition with SALES_DETAILS and stores the snapshots that are newer. */
 export async function refreshCounters(deps: CounterDeps, definitionId: string): Promise<CounterSnapshot[]> {
   const readAt = deps.clock.now();
   const def = await deps.definitions.get(definitionId, { salesDetails: true });
+  return storeCounters(deps, definitionId, def, readAt);
+}
+
+/** Stores the snapshots of a definition as read at `readAt` (null: it is gone). */
+async function storeCounters(deps: CounterDeps, definitionId: string, def: TicketDef | null, readAt: Date): Promise<CounterSnapshot[]> {
   const stored = await storedSnapshots(deps.collections, definitionId);
   if (!def) {
     // Deleted: its counters go too (the remove hook tells visitors).
@@ -82,26 +88,41 @@ export async function countersFor(deps: CounterDeps, definitionId: string): Prom
   return refreshCounters(deps, definitionId);
 }
 
-/** Repair sweep: refresh every on-sale definition's counters and drop old dedup/slot records. */
-export async function repairCounters(deps: CounterDeps, opts: { keepDedupHours?: number } = {}): Promise<{ refreshed: number; pruned: number }> {
-  let refreshed = 0;
+export interface RepairResult { refreshed: number; failed: number; pruned: number; complete: boolean }
+
+/**
+ * Repair sweep: refresh every on-sale definition's counters (from the page read, no second read) and
+ * drop old dedup/slot records. One failing definition is logged and skipped; nothing new starts after
+ * `deadline` (epoch ms), and whatever is left waits for the next hourly run.
+ */
+export async function repairCounters(deps: CounterDeps, opts: { keepDedupHours?: number; deadline?: number } = {}): Promise<RepairResult> {
+  const result: RepairResult = { refreshed: 0, failed: 0, pruned: 0, complete: true };
+  const outOfTime = () => opts.deadline !== undefined && deps.clock.now().getTime() >= opts.deadline;
   let cursor: string | null = null;
   do {
+    if (outOfTime()) { result.complete = false; return result; }
+    const readAt = deps.clock.now();
     const page = await deps.definitions.querySaleStarted({ cursor, limit: 100 });
     for (const def of page.items) {
-      await refreshCounters(deps, def._id);
-      refreshed++;
+      if (outOfTime()) { result.complete = false; return result; }
+      try {
+        await storeCounters(deps, def._id, def, readAt);
+        result.refreshed++;
+      } catch (e) {
+        result.failed++;
+        deps.logger?.warn('Counter repair: a definition failed', { definitionId: def._id, error: String((e as Error)?.message ?? e) });
+      }
     }
     cursor = page.nextCursor;
   } while (cursor);
   // Wix redelivers for up to 48 h: dedup keys must outlive that.
   const cutoff = new Date(deps.clock.now().getTime() - (opts.keepDedupHours ?? 72) * 3_600_000).toISOString();
-  let pruned = 0;
   for (;;) {
+    if (outOfTime()) { result.complete = false; break; }
     const { items } = await deps.collections.query(C.CounterClaims.id, { filter: { at: { $lt: cutoff } }, limit: 100 });
     if (!items.length) break;
     for (const it of items) await deps.collections.remove(C.CounterClaims.id, it._id);
-    pruned += items.length;
+    result.pruned += items.length;
   }
-  return { refreshed, pruned };
+  return result;
 }

@@ -1,6 +1,6 @@
 // Data hooks (`<Collection>_<hook>`): they run for writes from code, REST and the CMS dashboard alike.
 import { counterChannel, publicSnapshot } from '../core/counter/counterChannel.js';
-import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
+import { snapshotToStore, visiblyDifferent, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { SyncConfigCollection } from '../core/sync/checkSyncRow.js';
 import { wixRealtime } from '../wix/realtime.js';
 
@@ -9,8 +9,19 @@ async function pushCounter(item: CounterSnapshot) {
   return item;
 }
 
+/** Velo passes the stored item as `context.currentItem` to update hooks. */
+interface UpdateContext { currentItem?: CounterSnapshot }
+
 export const TicketCounters_afterInsert = pushCounter;
-export const TicketCounters_afterUpdate = pushCounter;
+
+/** Two refreshes can cross: the one that read earlier but writes later must not win. */
+export async function TicketCounters_beforeUpdate(item: CounterSnapshot, context: UpdateContext) {
+  return snapshotToStore(item, context?.currentItem);
+}
+
+export async function TicketCounters_afterUpdate(item: CounterSnapshot, context: UpdateContext) {
+  return visiblyDifferent(item, context?.currentItem) ? pushCounter(item) : item;
+}
 
 export async function TicketCounters_afterRemove(item: CounterSnapshot) {
   await wixRealtime.publish(counterChannel(item.definitionId), { type: 'removed', id: item._id });

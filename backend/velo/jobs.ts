@@ -9,8 +9,9 @@ import { consoleLogger } from '../wix/runtime.js';
 
 /** Hourly: refresh counters of definitions on sale, in case an order event was missed. */
 export async function repairCounters() {
-  const result = await repair(counterDeps());
-  consoleLogger.info('Counter repair done', result);
+  // Velo ends a job after 5 minutes: stop starting work after 4.
+  const result = await repair(counterDeps(), { deadline: Date.now() + 4 * 60_000 });
+  consoleLogger.info('Counter repair done', { ...result });
   return result;
 }
 

@@ -248,21 +248,12 @@ function counterSnapshots(def, readAt) {
     revision: def.revision
   }));
 }
-function isNewerSnapshot(candidate, stored) {
-  if (!stored) return true;
-  return Date.parse(candidate.readAt) >= Date.parse(stored.readAt);
-}
 function snapshotsToWrite(fresh, stored) {
   const byId = new Map(stored.map((s) => [s._id, s]));
   return fresh.filter((s) => {
     const old = byId.get(s._id);
-    if (!isNewerSnapshot(s, old)) return false;
-    return !old || visibleFieldsDiffer(s, old);
+    return !old || Date.parse(s.readAt) > Date.parse(old.readAt);
   });
-}
-var VISIBLE = ["label", "price", "currency", "unsold", "sold", "limit", "soldOut", "saleStatus", "saleStart", "saleEnd", "hidden"];
-function visibleFieldsDiffer(a, b) {
-  return VISIBLE.some((k) => a[k] !== b[k]);
 }
 
 // backend/core/counter/orderChange.ts
@@ -279,6 +270,9 @@ var C = COLLECTIONS;
 async function refreshCounters(deps, definitionId2) {
   const readAt = deps.clock.now();
   const def = await deps.definitions.get(definitionId2, { salesDetails: true });
+  return storeCounters(deps, definitionId2, def, readAt);
+}
+async function storeCounters(deps, definitionId2, def, readAt) {
   const stored = await storedSnapshots(deps.collections, definitionId2);
   if (!def) {
     for (const s of stored) await deps.collections.remove(C.TicketCounters.id, s._id);

@@ -523,6 +523,22 @@ function publicSnapshot(s) {
   };
 }
 
+// backend/core/counter/counterSnapshot.ts
+function isNewerSnapshot(candidate, stored) {
+  if (!stored) return true;
+  return Date.parse(candidate.readAt) >= Date.parse(stored.readAt);
+}
+function snapshotToStore(incoming, current) {
+  return current && !isNewerSnapshot(incoming, current) ? current : incoming;
+}
+function visiblyDifferent(a, b) {
+  return !b || visibleFieldsDiffer(a, b);
+}
+var VISIBLE = ["label", "price", "currency", "unsold", "sold", "limit", "soldOut", "saleStatus", "saleStart", "saleEnd", "hidden"];
+function visibleFieldsDiffer(a, b) {
+  return VISIBLE.some((k) => a[k] !== b[k]);
+}
+
 // backend/wix/realtime.ts
 import { publish } from "wix-realtime-backend";
 var wixRealtime = {
@@ -535,7 +551,12 @@ async function pushCounter(item) {
   return item;
 }
 var TicketCounters_afterInsert = pushCounter;
-var TicketCounters_afterUpdate = pushCounter;
+async function TicketCounters_beforeUpdate(item, context) {
+  return snapshotToStore(item, context?.currentItem);
+}
+async function TicketCounters_afterUpdate(item, context) {
+  return visiblyDifferent(item, context?.currentItem) ? pushCounter(item) : item;
+}
 async function TicketCounters_afterRemove(item) {
   await wixRealtime.publish(counterChannel(item.definitionId), { type: "removed", id: item._id });
   return item;
@@ -563,5 +584,6 @@ export {
   SyncTargets_beforeUpdate,
   TicketCounters_afterInsert,
   TicketCounters_afterRemove,
-  TicketCounters_afterUpdate
+  TicketCounters_afterUpdate,
+  TicketCounters_beforeUpdate
 };

@@ -3785,21 +3785,12 @@ function counterSnapshots(def, readAt) {
     revision: def.revision
   }));
 }
-function isNewerSnapshot(candidate, stored) {
-  if (!stored) return true;
-  return Date.parse(candidate.readAt) >= Date.parse(stored.readAt);
-}
 function snapshotsToWrite(fresh, stored) {
   const byId = new Map(stored.map((s) => [s._id, s]));
   return fresh.filter((s) => {
     const old = byId.get(s._id);
-    if (!isNewerSnapshot(s, old)) return false;
-    return !old || visibleFieldsDiffer(s, old);
+    return !old || Date.parse(s.readAt) > Date.parse(old.readAt);
   });
-}
-var VISIBLE = ["label", "price", "currency", "unsold", "sold", "limit", "soldOut", "saleStatus", "saleStart", "saleEnd", "hidden"];
-function visibleFieldsDiffer(a, b) {
-  return VISIBLE.some((k) => a[k] !== b[k]);
 }
 
 // backend/core/counter/orderChange.ts
@@ -3854,6 +3845,9 @@ async function handleOrderEvent(deps, kind, event) {
 async function refreshCounters(deps, definitionId) {
   const readAt = deps.clock.now();
   const def = await deps.definitions.get(definitionId, { salesDetails: true });
+  return storeCounters(deps, definitionId, def, readAt);
+}
+async function storeCounters(deps, definitionId, def, readAt) {
   const stored = await storedSnapshots(deps.collections, definitionId);
   if (!def) {
     for (const s of stored) await deps.collections.remove(C.TicketCounters.id, s._id);

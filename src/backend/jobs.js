@@ -244,21 +244,12 @@ function counterSnapshots(def, readAt) {
     revision: def.revision
   }));
 }
-function isNewerSnapshot(candidate, stored) {
-  if (!stored) return true;
-  return Date.parse(candidate.readAt) >= Date.parse(stored.readAt);
-}
 function snapshotsToWrite(fresh, stored) {
   const byId = new Map(stored.map((s) => [s._id, s]));
   return fresh.filter((s) => {
     const old = byId.get(s._id);
-    if (!isNewerSnapshot(s, old)) return false;
-    return !old || visibleFieldsDiffer(s, old);
+    return !old || Date.parse(s.readAt) > Date.parse(old.readAt);
   });
-}
-var VISIBLE = ["label", "price", "currency", "unsold", "sold", "limit", "soldOut", "saleStatus", "saleStart", "saleEnd", "hidden"];
-function visibleFieldsDiffer(a, b) {
-  return VISIBLE.some((k) => a[k] !== b[k]);
 }
 
 // backend/core/counter/orderChange.ts
@@ -272,9 +263,7 @@ var orderEventSchema = z.object({
 
 // backend/flows/counter.ts
 var C = COLLECTIONS;
-async function refreshCounters(deps, definitionId) {
-  const readAt = deps.clock.now();
-  const def = await deps.definitions.get(definitionId, { salesDetails: true });
+async function storeCounters(deps, definitionId, def, readAt) {
   const stored = await storedSnapshots(deps.collections, definitionId);
   if (!def) {
     for (const s of stored) await deps.collections.remove(C.TicketCounters.id, s._id);
@@ -292,25 +281,43 @@ async function storedSnapshots(collections, definitionId) {
   return items2;
 }
 async function repairCounters(deps, opts = {}) {
-  let refreshed = 0;
+  const result = { refreshed: 0, failed: 0, pruned: 0, complete: true };
+  const outOfTime = () => opts.deadline !== void 0 && deps.clock.now().getTime() >= opts.deadline;
   let cursor = null;
   do {
+    if (outOfTime()) {
+      result.complete = false;
+      return result;
+    }
+    const readAt = deps.clock.now();
     const page = await deps.definitions.querySaleStarted({ cursor, limit: 100 });
     for (const def of page.items) {
-      await refreshCounters(deps, def._id);
-      refreshed++;
+      if (outOfTime()) {
+        result.complete = false;
+        return result;
+      }
+      try {
+        await storeCounters(deps, def._id, def, readAt);
+        result.refreshed++;
+      } catch (e) {
+        result.failed++;
+        deps.logger?.warn("Counter repair: a definition failed", { definitionId: def._id, error: String(e?.message ?? e) });
+      }
     }
     cursor = page.nextCursor;
   } while (cursor);
   const cutoff = new Date(deps.clock.now().getTime() - (opts.keepDedupHours ?? 72) * 36e5).toISOString();
-  let pruned = 0;
   for (; ; ) {
+    if (outOfTime()) {
+      result.complete = false;
+      break;
+    }
     const { items: items2 } = await deps.collections.query(C.CounterClaims.id, { filter: { at: { $lt: cutoff } }, limit: 100 });
     if (!items2.length) break;
     for (const it of items2) await deps.collections.remove(C.CounterClaims.id, it._id);
-    pruned += items2.length;
+    result.pruned += items2.length;
   }
-  return { refreshed, pruned };
+  return result;
 }
 
 // backend/flows/alerts.ts
@@ -3062,8 +3069,8 @@ function syncDeps() {
 
 // backend/velo/jobs.ts
 async function repairCounters2() {
-  const result = await repairCounters(counterDeps());
-  consoleLogger.info("Counter repair done", result);
+  const result = await repairCounters(counterDeps(), { deadline: Date.now() + 4 * 6e4 });
+  consoleLogger.info("Counter repair done", { ...result });
   return result;
 }
 async function sweepSaleAlerts() {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { pricePoints } from '../../backend/core/counter/pricePoints.js';
-import { counterSnapshots, isNewerSnapshot, snapshotsToWrite, MissingSalesDetailsError } from '../../backend/core/counter/counterSnapshot.js';
+import { counterSnapshots, isNewerSnapshot, snapshotsToWrite, snapshotToStore, visiblyDifferent, MissingSalesDetailsError } from '../../backend/core/counter/counterSnapshot.js';
 import { counterState, parseThreshold } from '../../backend/core/counter/counterState.js';
 import { counterText, formatCount, formatPrice } from '../../backend/core/counter/counterText.js';
 import { orderChange, refreshSlot, InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
@@ -47,10 +47,25 @@ describe('counterSnapshots', () => {
     expect(isNewerSnapshot(a!, older!)).toBe(true);
     expect(snapshotsToWrite([older!], [a!])).toEqual([]);
   });
-  it('skips writes that change nothing a visitor sees', () => {
+  it('writes a newer read even when nothing visible changed (readAt moves on), but visitors are not told', () => {
     const [a] = counterSnapshots(definition({ _id: 'd' }), new Date('2026-01-01T00:00:00Z'));
     const [b] = counterSnapshots(definition({ _id: 'd' }), new Date('2026-01-01T00:00:05Z'));
-    expect(snapshotsToWrite([b!], [a!])).toEqual([]);
+    expect(snapshotsToWrite([b!], [a!])).toEqual([b]);
+    expect(snapshotsToWrite([a!], [b!])).toEqual([]);
+    expect(visiblyDifferent(b!, a!)).toBe(false);
+    expect(visiblyDifferent({ ...b!, unsold: 2 }, a!)).toBe(true);
+  });
+  it('crossing refreshes: an older read that writes last keeps the newer row (the update hook rule)', () => {
+    const sd = (unsold: number) => ({ salesDetails: { unsoldCount: unsold, soldCount: 10 - unsold, reservedCount: 0, soldOut: unsold === 0 } });
+    const [t0] = counterSnapshots(definition({ _id: 'd', ...sd(5) }), new Date('2026-01-01T00:00:00Z'));
+    const [slow] = counterSnapshots(definition({ _id: 'd', ...sd(4) }), new Date('2026-01-01T00:00:01Z'));
+    const [fast] = counterSnapshots(definition({ _id: 'd', ...sd(5) }), new Date('2026-01-01T00:00:02Z'));
+    // The fast read (a cancellation gave the ticket back) lands first; it changes nothing visible but moves readAt.
+    const afterFast = snapshotsToWrite([fast!], [t0!])[0]!;
+    expect(snapshotToStore(afterFast, t0)).toBe(afterFast);
+    // The slow read checked the stored row before that write, so it still tries to write: the hook keeps the newer row.
+    expect(snapshotsToWrite([slow!], [t0!])).toEqual([slow]);
+    expect(snapshotToStore(slow!, afterFast)).toBe(afterFast);
   });
   it('property: whatever order reads arrive in, the stored snapshot ends as the newest read', () => {
     fc.assert(fc.property(fc.array(fc.record({ t: fc.integer({ min: 0, max: 1e6 }), unsold: fc.integer({ min: 0, max: 50 }) }), { minLength: 1, maxLength: 30 }), (reads) => {

@@ -92,7 +92,16 @@ describe('counter flow', () => {
     expect(counters(collections).map((s) => s._id)).toEqual(['d2:fixed']);
     await collections.insert('CounterClaims', { _id: 'order:old', kind: 'order', at: '2020-01-01T00:00:00.000Z' } as any);
     definitions.sell('d2', 5);
-    expect(await repairCounters(deps)).toEqual({ refreshed: 1, pruned: 1 });
+    expect(await repairCounters(deps)).toEqual({ refreshed: 1, failed: 0, pruned: 1, complete: true });
     expect(counters(collections)[0]).toMatchObject({ unsold: 0, soldOut: true });
+  });
+
+  it('the repair skips a definition that fails and carries on; past its deadline it starts nothing', async () => {
+    const { definitions, collections, deps } = setup();
+    definitions.defs.set('bad', { ...definition({ _id: 'bad' }), salesDetails: undefined });
+    definitions.defs.set('good', definition({ _id: 'good' }));
+    expect(await repairCounters(deps)).toMatchObject({ refreshed: 1, failed: 1, complete: true });
+    expect(counters(collections).map((s) => s._id)).toEqual(['good:fixed']);
+    expect(await repairCounters(deps, { deadline: deps.clock.now().getTime() - 1 })).toEqual({ refreshed: 0, failed: 0, pruned: 0, complete: false });
   });
 });

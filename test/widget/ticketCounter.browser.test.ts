@@ -94,6 +94,52 @@ describe('<ticket-counter>', () => {
     expect(await page.locator('#c').evaluate((e) => (e as HTMLElement).hidden)).toBe(true);
   });
 
+  it('a mistyped time zone falls back to UTC instead of breaking the counter', async () => {
+    await mount({ 'definition-id': 'def-1', 'time-zone': 'Europe/Berln' });
+    await setSnapshot(snap({ saleStatus: 'SALE_SCHEDULED', saleStart: '2099-12-24T18:00:00.000Z' }));
+    expect(await text()).toBe('On sale Dec 24, 2099, 6:00 PM UTC');
+    await mount({ 'definition-id': 'def-1', 'time-zone': '' });
+    await setSnapshot(snap({ saleStart: '2020-01-01T00:00:00.000Z' }));
+    expect(await text()).toBe('Only 3 tickets left at $25.00');
+  });
+
+  it('a percentage threshold counts exactly (29% of 100 is 29)', async () => {
+    await mount({ 'definition-id': 'def-1', threshold: '29%' });
+    await setSnapshot(snap({ unsold: 29, limit: 100 }));
+    expect(await page.locator('#c').getAttribute('data-state')).toBe('low');
+  });
+
+  it('flips to "Sale ended" by itself when the sale ends with the page open', async () => {
+    await mount({ 'definition-id': 'def-1' });
+    const end = await page.evaluate(() => new Date(Date.now() + 400).toISOString());
+    await setSnapshot(snap({ saleEnd: end }));
+    expect(await page.locator('#c').getAttribute('data-state')).toBe('low');
+    await page.waitForFunction(() => document.getElementById('c')!.dataset.state === 'ended', undefined, { timeout: 3000 });
+  });
+
+  it('a removed counter (price option or definition gone) goes back to the neutral state', async () => {
+    await mount({ 'definition-id': 'def-1', 'price-point': 'fixed' });
+    await setSnapshot(snap());
+    await page.evaluate(() => document.getElementById('c')!.setAttribute('removed', 'def-1:option:other'));
+    expect(await text()).toBe('Only 3 tickets left at $25.00');
+    await page.evaluate(() => document.getElementById('c')!.setAttribute('removed', 'def-1:fixed'));
+    expect(await text()).toBe('Checking ticket availability…');
+  });
+
+  it('switching price point forgets the shown one and asks page code again', async () => {
+    await mount({ 'definition-id': 'def-1', 'price-point': 'fixed' });
+    await setSnapshot(snap());
+    const detail = await page.evaluate(() => new Promise((resolve) => {
+      const el = document.getElementById('c')!;
+      el.addEventListener('counter-ready', (e) => resolve((e as CustomEvent).detail));
+      el.setAttribute('price-point', 'option:b');
+    }));
+    expect(detail).toEqual({ definitionId: 'def-1', pricePoint: 'option:b' });
+    expect(await text()).toBe('Checking ticket availability…');
+    await setSnapshot(snap({ pricePointKey: 'option:b', label: 'Regular', price: '55.00', unsold: 40, limit: 50 }));
+    expect(await text()).toBe('40 tickets left at $55.00');
+  });
+
   it('announces itself to page code with its definition', async () => {
     await mount({ 'definition-id': 'def-9', 'price-point': 'fixed' });
     const detail = await page.evaluate(() => new Promise((resolve) => {

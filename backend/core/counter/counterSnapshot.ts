@@ -69,14 +69,27 @@ export function isNewerSnapshot(candidate: Pick<CounterSnapshot, 'readAt'>, stor
   return Date.parse(candidate.readAt) >= Date.parse(stored.readAt);
 }
 
-/** Snapshots worth writing: newer than what is stored and different in something a visitor sees. */
+/**
+ * Snapshots to write: every one newer than what is stored, changed or not. An unchanged read still
+ * moves `readAt` forward, so a slower, older read that finishes later is recognised as older (the
+ * TicketCounters_beforeUpdate hook keeps the stored row then); visitors are told only of visible changes.
+ */
 export function snapshotsToWrite(fresh: CounterSnapshot[], stored: CounterSnapshot[]): CounterSnapshot[] {
   const byId = new Map(stored.map((s) => [s._id, s]));
   return fresh.filter((s) => {
     const old = byId.get(s._id);
-    if (!isNewerSnapshot(s, old)) return false;
-    return !old || visibleFieldsDiffer(s, old);
+    return !old || Date.parse(s.readAt) > Date.parse(old.readAt);
   });
+}
+
+/** What an update may store, given the row as it is now: never an older read. */
+export function snapshotToStore<T extends Pick<CounterSnapshot, 'readAt'>>(incoming: T, current: T | null | undefined): T {
+  return current && !isNewerSnapshot(incoming, current) ? current : incoming;
+}
+
+/** Whether visitors would see a difference (the data hook publishes only then). */
+export function visiblyDifferent(a: CounterSnapshot, b: CounterSnapshot | null | undefined): boolean {
+  return !b || visibleFieldsDiffer(a, b);
 }
 
 const VISIBLE: (keyof CounterSnapshot)[] = ['label', 'price', 'currency', 'unsold', 'sold', 'limit', 'soldOut', 'saleStatus', 'saleStart', 'saleEnd', 'hidden'];

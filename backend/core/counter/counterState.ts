@@ -31,6 +31,7 @@ export function counterState(s: StateInput, threshold: Threshold, now: Date): Co
   if (startsLater || (s.saleStatus === 'SALE_SCHEDULED' && !s.saleStart)) return 'notOnSale';
   if (s.soldOut || s.unsold === 0) return 'soldOut';
   if (s.unsold === null) return 'unlimited';
-  const limit = 'count' in threshold ? threshold.count : Math.floor(threshold.share * (s.limit ?? 0));
+  // The epsilon keeps shares like 0.29 × 100 (28.999…) from rounding down to the wrong count.
+  const limit = 'count' in threshold ? threshold.count : Math.floor(threshold.share * (s.limit ?? 0) + 1e-9);
   return s.unsold <= limit ? 'low' : 'available';
 }

@@ -64,9 +64,20 @@ export function counterText(input: TextInput, templates: Partial<TextTemplates> 
   const values: Record<string, string> = {
     count: input.unsold == null ? '' : formatCount(input.unsold, input.locale),
     price: formatPrice(input.price, input.currency, input.locale),
-    start: formatStart(input.saleStart, input.locale, input.timeZone),
+    start: template.includes('{start}') ? formatStart(input.saleStart, input.locale, safeTimeZone(input.timeZone)) : '',
   };
   return template.replace(/\{(count|price|start)\}/g, (_, k: string) => values[k] ?? '');
+}
+
+/** An IANA time zone Intl accepts, else UTC (a typo in the editor must not break the widget). */
+export function safeTimeZone(raw: string | null | undefined): string {
+  if (!raw || !raw.trim()) return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: raw.trim() });
+    return raw.trim();
+  } catch {
+    return 'UTC';
+  }
 }
 
 export function safeLocale(raw: string | null | undefined): string {

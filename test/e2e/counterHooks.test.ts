@@ -1,0 +1,48 @@
+// The TicketCounters data hooks in the built site code (src/backend/data.js), run by the Velo host
+// around writes made through the genuine SDK: an older read never replaces a newer row, and visitors
+// are pushed only what they would see change.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { items } from '@wix/data';
+import { startStack, type Stack } from '../../local-wix/stack.js';
+import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
+
+let stack: Stack;
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-counter-hooks-'));
+  stack = await startStack({ port: 0, dataDir, seed: false, cold: true, scheduleJobs: false });
+});
+afterAll(async () => {
+  await stack.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const row = (unsold: number, readAt: string) => ({
+  _id: 'def-1:fixed', definitionId: 'def-1', eventId: 'ev-1', pricePointKey: 'fixed', label: 'GA', price: '25.00', currency: 'USD',
+  unsold, sold: 10 - unsold, limit: 10, soldOut: unsold === 0, saleStatus: 'SALE_STARTED', saleStart: null, saleEnd: null, hidden: false, readAt, revision: '1',
+});
+
+it('an update carrying an older read keeps the stored row; unchanged newer reads are stored but not pushed', async () => {
+  const cms = createLocalClient(stack.baseUrl, { items }, ADMIN).items;
+  const pushes = () => stack.hub.published.filter((m) => (m.payload as any)?.type === 'counter').map((m) => (m.payload as any).snapshot.unsold);
+  await cms.insert('TicketCounters', row(4, '2026-01-01T00:00:02.000Z'));
+  await stack.host.idle();
+  expect(pushes()).toEqual([4]);
+
+  await cms.update('TicketCounters', row(5, '2026-01-01T00:00:01.000Z'));
+  await stack.host.idle();
+  expect(await cms.get('TicketCounters', 'def-1:fixed')).toMatchObject({ unsold: 4, readAt: '2026-01-01T00:00:02.000Z' });
+  expect(pushes()).toEqual([4]);
+
+  await cms.update('TicketCounters', row(4, '2026-01-01T00:00:03.000Z'));
+  await stack.host.idle();
+  expect(await cms.get('TicketCounters', 'def-1:fixed')).toMatchObject({ unsold: 4, readAt: '2026-01-01T00:00:03.000Z' });
+  expect(pushes()).toEqual([4]);
+
+  await cms.update('TicketCounters', row(3, '2026-01-01T00:00:04.000Z'));
+  await stack.host.idle();
+  expect(pushes()).toEqual([4, 3]);
+});
