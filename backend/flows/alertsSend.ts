@@ -29,23 +29,54 @@ export async function alertSubscribers(deps: AlertsDeps, event: EventDetails, de
   if (!defs.length || !subs.length) return stats;
   const limit = deps.config.concurrency ?? DEFAULT_CONCURRENCY;
   const active = subs.filter((s) => s.status === 'active');
+  /** Subscribers the marketing tool gave no answer for, with the error. */
+  const unknown = new Map<string, string>();
   const answers = await mapWithLimit(active, limit, async (s) => {
     try {
       return [s._id, await deps.marketing.isSubscribed({ email: s.email, contactId: s.contactId })] as const;
     } catch (e) {
-      // Unknown means no: never alert someone the tool may have unsubscribed. The next sweep asks again.
-      deps.logger?.warn('Marketing tool did not answer isSubscribed', { subscriptionId: s._id, error: String(e) });
-      return [s._id, false] as const;
+      // Unknown is not "no" (the sale is marked done after this sweep, so it would never be asked again)
+      // and not "yes" (they may have unsubscribed there): their alerts are held as failed attempts, and the
+      // retry asks the tool again before sending.
+      const error = `marketing tool did not answer: ${String((e as Error)?.message ?? e)}`.slice(0, 500);
+      deps.logger?.warn('Marketing tool did not answer isSubscribed', { subscriptionId: s._id, error });
+      unknown.set(s._id, error);
+      return [s._id, true] as const;
     }
   });
   const qualified = qualifyingSubscribers(subs, event.eventId, new Map(answers));
-  stats.qualified = qualified.length;
+  stats.qualified = qualified.length - qualified.filter((q) => unknown.has(q.subscription._id)).length;
   const planned = plannedAlerts(qualified, defs);
   const existing = await existingDeliveryKeys(deps, event.eventId, qualified.map((q) => q.subscription._id));
   const messages = alertMessages(unsentAlerts(planned, existing), subs, defs);
-  const results = await mapWithLimit(messages, limit, (m) => sendMessage(deps, event, m));
+  const results = await mapWithLimit(messages, limit, (m) => {
+    const error = unknown.get(m.subscription._id);
+    return error ? holdForRetry(deps, m, error) : sendMessage(deps, event, m);
+  });
   for (const r of results) { stats.claimed += r.claimed; stats.sent += r.sent; stats.failed += r.failed; stats.skipped += r.skipped; }
   return stats;
+}
+
+/** Claims a message's deliveries as a failed first attempt (nothing sent), so the retry path takes them up. */
+async function holdForRetry(deps: AlertsDeps, message: AlertMessage, error: string): Promise<SendOutcome> {
+  const at = deps.clock.now();
+  const now = at.toISOString();
+  let claimed = 0;
+  await Promise.all(message.keys.map(async (key, i) => {
+    const def = message.definitions[i]!;
+    const rec: SaleAlertDelivery = {
+      _id: key, subscriptionId: message.subscription._id, definitionId: def.definitionId, eventId: def.eventId, channel: message.channel,
+      status: 'failed', saleStart: def.saleStart, claimedAt: now, finishedAt: now, error,
+      attempts: 1, lastAttemptAt: now, nextAttemptAt: nextAttemptAt(1, at),
+    };
+    try {
+      await deps.collections.insert(C.SaleAlertDeliveries.id, rec);
+      claimed++;
+    } catch (e) {
+      if (!(e instanceof DuplicateItemError)) throw e;
+    }
+  }));
+  return { claimed, sent: 0, failed: claimed, skipped: 0 };
 }
 
 async function existingDeliveryKeys(deps: AlertsDeps, eventId: string, subscriptionIds: string[]): Promise<Set<string>> {

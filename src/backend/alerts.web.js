@@ -44,7 +44,7 @@ function subscriptionInputSchema(opts = {}) {
     eventId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, "must be an event ID"),
     channels: z.array(z.enum(ALERT_CHANNELS)).min(1).max(2).transform((c) => [...new Set(c)].sort()).default(["email"]),
     push: pushSubscriptionSchema(opts).nullable().optional(),
-    locale: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).max(35).nullable().optional()
+    locale: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).max(35).refine(isIntlLocale, "must be a language tag such as en-US").nullable().optional()
   }).strict().superRefine((v, ctx) => {
     if (v.channels.includes("push") && !v.push) ctx.addIssue({ code: "custom", path: ["push"], message: "is required for the push channel" });
   }).transform((v) => ({
@@ -68,6 +68,13 @@ function parseSubscriptionInput(input, opts = {}) {
   const r = subscriptionInputSchema(opts).safeParse(input);
   if (r.success) return r.data;
   throw new InvalidSubscriptionError(r.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`));
+}
+function isIntlLocale(tag) {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
 }
 
 // backend/collections.ts

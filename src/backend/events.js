@@ -2348,7 +2348,7 @@ function subscriptionInputSchema(opts = {}) {
     eventId: z5.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, "must be an event ID"),
     channels: z5.array(z5.enum(ALERT_CHANNELS)).min(1).max(2).transform((c) => [...new Set(c)].sort()).default(["email"]),
     push: pushSubscriptionSchema(opts).nullable().optional(),
-    locale: z5.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).max(35).nullable().optional()
+    locale: z5.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).max(35).refine(isIntlLocale, "must be a language tag such as en-US").nullable().optional()
   }).strict().superRefine((v, ctx) => {
     if (v.channels.includes("push") && !v.push) ctx.addIssue({ code: "custom", path: ["push"], message: "is required for the push channel" });
   }).transform((v) => ({
@@ -2364,6 +2364,13 @@ function parseSubscriptionInput(input, opts = {}) {
   const r2 = subscriptionInputSchema(opts).safeParse(input);
   if (r2.success) return r2.data;
   throw new InvalidSubscriptionError(r2.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`));
+}
+function isIntlLocale(tag) {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
 }
 var base64url, InvalidSubscriptionError;
 var init_subscriptionInput = __esm({
@@ -2773,8 +2780,8 @@ function formattersFor(locale, timeZone) {
   return f;
 }
 function timeInZone(iso2, timeZone, locale = "en-US") {
-  const fmt = (tz) => {
-    const f = formattersFor(locale, tz);
+  const fmt = (tz, loc = locale) => {
+    const f = formattersFor(loc, tz);
     const d = new Date(iso2);
     const zoneName = f.zone.formatToParts(d).find((p) => p.type === "timeZoneName")?.value;
     return `${f.date.format(d)}${zoneName ? ` ${zoneName}` : ""}`;
@@ -2782,7 +2789,11 @@ function timeInZone(iso2, timeZone, locale = "en-US") {
   try {
     return fmt(timeZone || "UTC");
   } catch {
-    return fmt("UTC");
+    try {
+      return fmt("UTC");
+    } catch {
+      return fmt("UTC", "en-US");
+    }
   }
 }
 function alertEmailVariables(event, defs, links, locale = "en-US") {
@@ -2832,20 +2843,26 @@ async function alertSubscribers(deps, event, defs, subs) {
   if (!defs.length || !subs.length) return stats;
   const limit = deps.config.concurrency ?? DEFAULT_CONCURRENCY;
   const active = subs.filter((s) => s.status === "active");
+  const unknown = /* @__PURE__ */ new Map();
   const answers = await mapWithLimit(active, limit, async (s) => {
     try {
       return [s._id, await deps.marketing.isSubscribed({ email: s.email, contactId: s.contactId })];
     } catch (e) {
-      deps.logger?.warn("Marketing tool did not answer isSubscribed", { subscriptionId: s._id, error: String(e) });
-      return [s._id, false];
+      const error = `marketing tool did not answer: ${String(e?.message ?? e)}`.slice(0, 500);
+      deps.logger?.warn("Marketing tool did not answer isSubscribed", { subscriptionId: s._id, error });
+      unknown.set(s._id, error);
+      return [s._id, true];
     }
   });
   const qualified = qualifyingSubscribers(subs, event.eventId, new Map(answers));
-  stats.qualified = qualified.length;
+  stats.qualified = qualified.length - qualified.filter((q) => unknown.has(q.subscription._id)).length;
   const planned = plannedAlerts(qualified, defs);
   const existing = await existingDeliveryKeys(deps, event.eventId, qualified.map((q) => q.subscription._id));
   const messages = alertMessages(unsentAlerts(planned, existing), subs, defs);
-  const results = await mapWithLimit(messages, limit, (m) => sendMessage(deps, event, m));
+  const results = await mapWithLimit(messages, limit, (m) => {
+    const error = unknown.get(m.subscription._id);
+    return error ? holdForRetry(deps, m, error) : sendMessage(deps, event, m);
+  });
   for (const r2 of results) {
     stats.claimed += r2.claimed;
     stats.sent += r2.sent;
@@ -2853,6 +2870,36 @@ async function alertSubscribers(deps, event, defs, subs) {
     stats.skipped += r2.skipped;
   }
   return stats;
+}
+async function holdForRetry(deps, message, error) {
+  const at = deps.clock.now();
+  const now = at.toISOString();
+  let claimed = 0;
+  await Promise.all(message.keys.map(async (key, i) => {
+    const def = message.definitions[i];
+    const rec = {
+      _id: key,
+      subscriptionId: message.subscription._id,
+      definitionId: def.definitionId,
+      eventId: def.eventId,
+      channel: message.channel,
+      status: "failed",
+      saleStart: def.saleStart,
+      claimedAt: now,
+      finishedAt: now,
+      error,
+      attempts: 1,
+      lastAttemptAt: now,
+      nextAttemptAt: nextAttemptAt(1, at)
+    };
+    try {
+      await deps.collections.insert(C7.SaleAlertDeliveries.id, rec);
+      claimed++;
+    } catch (e) {
+      if (!(e instanceof DuplicateItemError)) throw e;
+    }
+  }));
+  return { claimed, sent: 0, failed: claimed, skipped: 0 };
 }
 async function existingDeliveryKeys(deps, eventId, subscriptionIds) {
   const keys = /* @__PURE__ */ new Set();

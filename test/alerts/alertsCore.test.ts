@@ -50,6 +50,8 @@ describe('subscription input', () => {
     [{ email: 'a@b.co', eventId: 'ev1', extra: 1 }, /Unrecognized/i],
     [null, /input/],
     [{ email: `${'a'.repeat(250)}@b.co`, eventId: 'ev1' }, /email/],
+    // Shaped like a language tag but refused by Intl: every email to this subscriber would fail.
+    [{ email: 'a@b.co', eventId: 'ev1', locale: 'en-US-US' }, /locale must be a language tag/],
   ])('refuses %j', (input, message) => {
     expect(() => parseSubscriptionInput(input)).toThrow(InvalidSubscriptionError);
     expect(() => parseSubscriptionInput(input)).toThrow(message);
@@ -210,6 +212,7 @@ describe('alert wording', () => {
   it('shows times in the event time zone, keeps UTC alongside', () => {
     expect(timeInZone('2026-03-01T10:00:00.000Z', 'Europe/Berlin')).toBe('Mar 1, 2026, 11:00 AM GMT+1');
     expect(timeInZone('2026-07-01T10:00:00.000Z', 'America/New_York')).toBe('Jul 1, 2026, 6:00 AM EDT');
+    expect(timeInZone('2026-07-01T10:00:00.000Z', 'Nowhere/Else', 'en-US-US')).toBe('Jul 1, 2026, 10:00 AM UTC');
     expect(timeInZone('2026-03-01T10:00:00.000Z', 'Not/AZone')).toBe('Mar 1, 2026, 10:00 AM UTC');
     expect(timeInZone('2026-03-01T10:00:00.000Z', null)).toBe('Mar 1, 2026, 10:00 AM UTC');
   });

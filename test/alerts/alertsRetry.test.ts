@@ -41,6 +41,43 @@ async function world(emails: string[]) {
 }
 
 describe('retries of failed sends', () => {
+  it('the marketing tool does not answer at sale time: nothing is sent then, and the retry (which asks again) sends once', async () => {
+    const w = await world(['a@x.io', 'b@x.io']);
+    const isSubscribed = w.marketing.isSubscribed.bind(w.marketing);
+    w.marketing.isSubscribed = async (s) => { if (s.email === 'a@x.io') throw new Error('Mailchimp 503'); return isSubscribed(s); };
+    const first = await sweep(w.deps);
+    expect(first.stats).toMatchObject({ qualified: 1, sent: 2, failed: 2 });
+    expect(w.mailer.inbox.map((e) => e.email)).toEqual(['b@x.io']);
+    const held = deliveries(w).filter((d) => d.subscriptionId === sub('a@x.io'));
+    expect(held).toHaveLength(2);
+    for (const d of held) expect(d).toMatchObject({ status: 'failed', attempts: 1, error: 'marketing tool did not answer: Mailchimp 503', nextAttemptAt: '2026-03-01T10:15:00.000Z' });
+    // Later sweeps of the same sale do not send them again on the first path (the sale is done) ...
+    w.marketing.isSubscribed = isSubscribed;
+    w.clock.set('2026-03-01T10:10:00Z');
+    await sweep(w.deps);
+    expect(w.mailer.inbox).toHaveLength(1);
+    // ... the retry does, once, after asking the tool again.
+    w.clock.set('2026-03-01T11:02:00Z');
+    await Promise.all([sweep({ ...w.deps }), sweep({ ...w.deps })]);
+    expect(w.mailer.inbox.map((e) => [e.email, e.variables.ticketName])).toEqual([['b@x.io', 'General, VIP'], ['a@x.io', 'General, VIP']]);
+    w.clock.set('2026-03-01T13:02:00Z');
+    await sweep(w.deps);
+    expect(w.mailer.inbox).toHaveLength(2);
+  });
+
+  it('the marketing tool does not answer, and meanwhile the person unsubscribed there: the retry sends nothing', async () => {
+    const w = await world(['a@x.io']);
+    const isSubscribed = w.marketing.isSubscribed.bind(w.marketing);
+    w.marketing.isSubscribed = async () => { throw new Error('timeout'); };
+    await sweep(w.deps);
+    w.marketing.isSubscribed = isSubscribed;
+    w.marketing.optedOut.add('a@x.io');
+    w.clock.set('2026-03-01T11:02:00Z');
+    await sweep(w.deps);
+    expect(w.mailer.inbox).toEqual([]);
+    expect(deliveries(w).every((d) => d.status === 'skipped')).toBe(true);
+  });
+
   it('the mailer fails once; the next sweep (two of them, overlapping) delivers exactly one email listing both tickets', async () => {
     const w = await world(['a@x.io']);
     const m = flakyMailer(w, (i) => i === 0);

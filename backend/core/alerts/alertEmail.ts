@@ -28,8 +28,8 @@ function formattersFor(locale: string, timeZone: string) {
 }
 
 export function timeInZone(iso: string, timeZone: string | null, locale = 'en-US'): string {
-  const fmt = (tz: string) => {
-    const f = formattersFor(locale, tz);
+  const fmt = (tz: string, loc = locale) => {
+    const f = formattersFor(loc, tz);
     const d = new Date(iso);
     const zoneName = f.zone.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
     return `${f.date.format(d)}${zoneName ? ` ${zoneName}` : ''}`;
@@ -37,7 +37,11 @@ export function timeInZone(iso: string, timeZone: string | null, locale = 'en-US
   try {
     return fmt(timeZone || 'UTC');
   } catch {
-    return fmt('UTC'); // An unknown zone name must not stop the alert.
+    try {
+      return fmt('UTC'); // An unknown zone name must not stop the alert.
+    } catch {
+      return fmt('UTC', 'en-US'); // Nor a locale Intl refuses.
+    }
   }
 }
 

@@ -46,7 +46,7 @@ export function subscriptionInputSchema(opts: SubscriptionInputOptions = {}) {
       .transform((c) => [...new Set(c)].sort() as AlertChannel[])
       .default(['email']),
     push: pushSubscriptionSchema(opts).nullable().optional(),
-    locale: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).max(35).nullable().optional(),
+    locale: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).max(35).refine(isIntlLocale, 'must be a language tag such as en-US').nullable().optional(),
   }).strict().superRefine((v, ctx) => {
     if (v.channels.includes('push') && !v.push) ctx.addIssue({ code: 'custom', path: ['push'], message: 'is required for the push channel' });
   }).transform((v) => ({
@@ -72,4 +72,13 @@ export function parseSubscriptionInput(input: unknown, opts: SubscriptionInputOp
   const r = subscriptionInputSchema(opts).safeParse(input);
   if (r.success) return r.data;
   throw new InvalidSubscriptionError(r.error.issues.map((i) => `${i.path.join('.') || 'input'} ${i.message}`));
+}
+
+/** Tags the shape check lets through but Intl refuses (`en-US-US`) would fail every email later. */
+function isIntlLocale(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
 }
