@@ -6,6 +6,7 @@
 import { COLLECTIONS } from '../collections.js';
 import { alertEmailVariables, alertPushPayload, type EventDetails } from '../core/alerts/alertEmail.js';
 import { attemptsOf, nextAttemptAt } from '../core/alerts/deliveryRetry.js';
+import { messageClaimKey } from '../core/alerts/alertKeys.js';
 import { qualifyingSubscribers } from '../core/alerts/qualifyingSubscribers.js';
 import type { AlertDefinition, SaleAlertDelivery, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
 import { alertMessages, claimedPart, plannedAlerts, unsentAlerts, type AlertMessage } from '../core/alerts/unsentAlerts.js';
@@ -95,7 +96,15 @@ async function existingDeliveryKeys(deps: AlertsDeps, eventId: string, subscript
 
 /** Claims the message's deliveries, sends what it claimed as one email/push, records the outcome. */
 export async function sendMessage(deps: AlertsDeps, event: EventDetails, message: AlertMessage): Promise<SendOutcome> {
-  const now = deps.clock.now().toISOString();
+  const at = deps.clock.now();
+  const now = at.toISOString();
+  const claim = messageClaimKey(message.subscription._id, message.channel, message.definitions.map((d) => d.definitionId), at);
+  try {
+    await deps.collections.insert(C.SaleAlertSweeps.id, { _id: claim, at: now });
+  } catch (e) {
+    if (e instanceof DuplicateItemError) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
+    throw e;
+  }
   const records = new Map<string, SaleAlertDelivery>();
   await Promise.all(message.keys.map(async (key, i) => {
     const def = message.definitions[i]!;

@@ -284,6 +284,7 @@ function subscriptionId(email, eventId) {
   return `sa_${sha256(`${normalizeEmail(email)}
 ${eventId}`).slice(0, 40)}`;
 }
+var MESSAGE_CLAIM_WINDOW_MS = 10 * 6e4;
 function rateLimitKey(email) {
   return `rl_${sha256(normalizeEmail(email)).slice(0, 40)}`;
 }

@@ -2398,15 +2398,20 @@ ${eventId}`).slice(0, 40)}`;
 function deliveryKey(subscriptionId2, definitionId, channel) {
   return `${subscriptionId2}:${definitionId}:${channel}`;
 }
+function messageClaimKey(subscriptionId2, channel, definitionIds, at) {
+  const defs = sha256([...definitionIds].sort().join("\n")).slice(0, 16);
+  return `msg:${subscriptionId2}:${channel}:${defs}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
+}
 function rateLimitKey(email) {
   return `rl_${sha256(normalizeEmail(email)).slice(0, 40)}`;
 }
-var sha256;
+var sha256, MESSAGE_CLAIM_WINDOW_MS;
 var init_alertKeys = __esm({
   "backend/core/alerts/alertKeys.ts"() {
     "use strict";
     init_subscriptionInput();
     sha256 = (s) => createHash("sha256").update(s).digest("hex");
+    MESSAGE_CLAIM_WINDOW_MS = 10 * 6e4;
   }
 });
 
@@ -2915,7 +2920,15 @@ async function existingDeliveryKeys(deps, eventId, subscriptionIds) {
   return keys;
 }
 async function sendMessage(deps, event, message) {
-  const now = deps.clock.now().toISOString();
+  const at = deps.clock.now();
+  const now = at.toISOString();
+  const claim = messageClaimKey(message.subscription._id, message.channel, message.definitions.map((d) => d.definitionId), at);
+  try {
+    await deps.collections.insert(C7.SaleAlertSweeps.id, { _id: claim, at: now });
+  } catch (e) {
+    if (e instanceof DuplicateItemError) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
+    throw e;
+  }
   const records = /* @__PURE__ */ new Map();
   await Promise.all(message.keys.map(async (key, i) => {
     const def = message.definitions[i];
@@ -3007,6 +3020,7 @@ var init_alertsSend = __esm({
     init_collections();
     init_alertEmail();
     init_deliveryRetry();
+    init_alertKeys();
     init_qualifyingSubscribers();
     init_unsentAlerts();
     init_unsubscribeToken();

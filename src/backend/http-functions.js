@@ -201,6 +201,9 @@ var DUE_LOOKBACK_MS = 48 * 36e5;
 import { z } from "zod";
 var base64url = z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/, "must be base64url");
 
+// backend/core/alerts/alertKeys.ts
+var MESSAGE_CLAIM_WINDOW_MS = 10 * 6e4;
+
 // backend/core/alerts/nextSaleStart.ts
 function saleStartDay(saleStart) {
   if (!saleStart) return null;

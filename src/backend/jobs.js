@@ -387,13 +387,22 @@ function alertDefinition(def, locale = "en-US") {
   return { definitionId: def._id, eventId: def.eventId, name: def.name, saleStart, priceText: ticketPriceText(def, locale) };
 }
 
+// backend/core/alerts/alertKeys.ts
+import { createHash } from "node:crypto";
+
 // backend/core/alerts/subscriptionInput.ts
 import { z as z2 } from "zod";
 var base64url = z2.string().regex(/^[A-Za-z0-9_-]+={0,2}$/, "must be base64url");
 
 // backend/core/alerts/alertKeys.ts
+var sha256 = (s) => createHash("sha256").update(s).digest("hex");
 function deliveryKey(subscriptionId2, definitionId, channel) {
   return `${subscriptionId2}:${definitionId}:${channel}`;
+}
+var MESSAGE_CLAIM_WINDOW_MS = 10 * 6e4;
+function messageClaimKey(subscriptionId2, channel, definitionIds, at) {
+  const defs = sha256([...definitionIds].sort().join("\n")).slice(0, 16);
+  return `msg:${subscriptionId2}:${channel}:${defs}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
 }
 
 // backend/core/alerts/nextSaleStart.ts
@@ -826,7 +835,15 @@ async function existingDeliveryKeys(deps, eventId, subscriptionIds) {
   return keys;
 }
 async function sendMessage(deps, event, message) {
-  const now = deps.clock.now().toISOString();
+  const at = deps.clock.now();
+  const now = at.toISOString();
+  const claim = messageClaimKey(message.subscription._id, message.channel, message.definitions.map((d) => d.definitionId), at);
+  try {
+    await deps.collections.insert(C3.SaleAlertSweeps.id, { _id: claim, at: now });
+  } catch (e) {
+    if (e instanceof DuplicateItemError) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
+    throw e;
+  }
   const records = /* @__PURE__ */ new Map();
   await Promise.all(message.keys.map(async (key, i) => {
     const def = message.definitions[i];
@@ -2479,7 +2496,7 @@ function counterDeps() {
 import { getSecret } from "wix-secrets-backend";
 
 // backend/connectors/mailchimp.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 var MailchimpError = class extends Error {
   constructor(status, title, detail) {
     super(`Mailchimp ${status} ${title}${detail ? `: ${detail}` : ""}`);
@@ -2493,7 +2510,7 @@ var MailchimpError = class extends Error {
   detail;
 };
 function subscriberHash(email) {
-  return createHash("md5").update(email.trim().toLowerCase()).digest("hex");
+  return createHash2("md5").update(email.trim().toLowerCase()).digest("hex");
 }
 function mailchimpApiBase(apiKey) {
   const dc = apiKey.slice(apiKey.lastIndexOf("-") + 1);

@@ -6,7 +6,7 @@ import { deliveryKey, rateLimitKey, subscriptionId } from '../../backend/core/al
 import { retryClaimKey } from '../../backend/core/alerts/deliveryRetry.js';
 import type { SaleAlertDelivery } from '../../backend/core/alerts/saleAlertTypes.js';
 import { unsubscribeToken } from '../../backend/core/alerts/unsubscribeToken.js';
-import { subscribe, sweep, unsubscribe } from '../../backend/flows/alerts.js';
+import { onSaleStarted, subscribe, sweep, unsubscribe } from '../../backend/flows/alerts.js';
 import type { MailerPort } from '../../backend/ports.js';
 import { alertWorld, ticketDef, type AlertWorld } from './fakes.js';
 
@@ -265,5 +265,22 @@ describe('pruning old records', () => {
     expect(r.pruned.more).toBe(true);
     expect(r.pruned.deliveries).toBeLessThan(5);
     expect(r.maxChunkMs).toBeLessThanOrEqual(5_000);
+  });
+});
+
+describe('definitions that open together', () => {
+  it('two sale-started triggers racing (random store latency) still send each subscriber one email listing both', async () => {
+    for (let round = 0; round < 5; round++) {
+      const emails = Array.from({ length: 20 }, (_, i) => `p${i}@x.io`);
+      const w = await world(emails);
+      let seed = round + 1;
+      const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+      Object.defineProperty(w.collections, 'latencyMs', { get: () => Math.floor(rand() * 20) });
+      await Promise.all([onSaleStarted({ ...w.deps }, 'ga'), onSaleStarted({ ...w.deps }, 'vip')]);
+      const byEmail = new Map<string, string[]>();
+      for (const e of w.mailer.inbox) byEmail.set(e.email, [...(byEmail.get(e.email) ?? []), e.variables.ticketName!]);
+      expect([...byEmail.values()].every((t) => t.length === 1 && t[0] === 'General, VIP'), JSON.stringify([...byEmail])).toBe(true);
+      expect(byEmail.size).toBe(20);
+    }
   });
 });
