@@ -3,7 +3,7 @@
 // option's name), threshold ("5" or "10%"), template, locale, time-zone. Page code feeds it snapshots
 // through the `snapshot` attribute (JSON). Text only (never HTML), announced politely to screen readers.
 import { counterState, DEFAULT_THRESHOLD, parseThreshold } from '../backend/core/counter/counterState.js';
-import { counterText, safeLocale } from '../backend/core/counter/counterText.js';
+import { counterText, priceKindOf, safeLocale } from '../backend/core/counter/counterText.js';
 import { counterId } from '../backend/core/counter/counterSnapshot.js';
 import { parseSnapshot, type WidgetSnapshot } from './snapshotInput.js';
 
@@ -87,7 +87,7 @@ export class TicketCounterElement extends HTMLElement {
     const state = counterState(s, threshold, now);
     const template = this.getAttribute('template');
     const text = counterText(
-      { state, unsold: s.unsold, price: s.price, currency: s.currency, saleStart: s.saleStart, locale: safeLocale(this.getAttribute('locale')), timeZone: this.getAttribute('time-zone') ?? undefined },
+      { state, priceKind: priceKindOf(s.pricePointKey, s.price), unsold: s.unsold, price: s.price, currency: s.currency, saleStart: s.saleStart, locale: safeLocale(this.getAttribute('locale')), timeZone: this.getAttribute('time-zone') ?? undefined },
       template ? { low: template } : {},
     );
     this.dataset.state = state;

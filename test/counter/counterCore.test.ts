@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { pricePoints } from '../../backend/core/counter/pricePoints.js';
 import { counterSnapshots, isNewerSnapshot, snapshotsToWrite, snapshotToStore, visiblyDifferent, MissingSalesDetailsError } from '../../backend/core/counter/counterSnapshot.js';
 import { counterState, parseThreshold } from '../../backend/core/counter/counterState.js';
-import { counterText, formatCount, formatPrice } from '../../backend/core/counter/counterText.js';
+import { counterText, priceKindOf, formatCount, formatPrice } from '../../backend/core/counter/counterText.js';
 import { orderChange, refreshSlot, InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
 import { definition } from './fakes.js';
 
@@ -121,6 +121,21 @@ describe('counterText', () => {
     expect(counterText({ state: 'soldOut', unsold: 0, price: '25.00', currency: 'USD', saleStart: null, locale: 'en-US' })).toBe('Sold out');
     expect(counterText({ state: 'notOnSale', unsold: 5, price: '1', currency: 'USD', saleStart: '2026-12-24T18:00:00Z', locale: 'en-US' })).toBe('On sale Dec 24, 2026, 6:00 PM UTC');
     expect(counterText({ state: 'low', unsold: 2, price: '5', currency: 'USD', saleStart: null, locale: 'en-US' }, { low: 'Hurry: {count} at {price}!' })).toBe('Hurry: 2 tickets at $5.00!');
+  });
+  it('free tickets say nothing about a price; pay-what-you-want shows the minimum as "from"', () => {
+    const base = { unsold: 3, currency: 'USD', saleStart: null, locale: 'en-US' } as const;
+    expect(priceKindOf('free', null)).toBe('free');
+    expect(priceKindOf('fixed', '0.00')).toBe('free');
+    expect(priceKindOf('guest', '5.00')).toBe('guest');
+    expect(priceKindOf('option:a', '12.50')).toBe('priced');
+    expect(counterText({ ...base, state: 'low', price: null, priceKind: 'free' })).toBe('Only 3 tickets left');
+    expect(counterText({ ...base, state: 'available', price: '0.00', priceKind: priceKindOf('fixed', '0.00') })).toBe('3 tickets left');
+    expect(counterText({ ...base, state: 'unlimited', price: null, priceKind: 'free' })).toBe('Tickets available');
+    expect(counterText({ ...base, state: 'low', price: '5.00', priceKind: 'guest' })).toBe('Only 3 tickets left from $5.00');
+    // The owner's own template is used as written.
+    expect(counterText({ ...base, state: 'low', price: '5.00', priceKind: 'guest' }, { low: 'Pay what you want: {count}' })).toBe('Pay what you want: 3 tickets');
+    // Upper-case language subtags still find the word.
+    expect(counterText({ ...base, state: 'low', price: '5.00', locale: 'DE-de' })).toContain('3 Tickets');
   });
   it('property: count text always names the number and the right word', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 100000 }), (n) => {

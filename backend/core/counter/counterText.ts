@@ -19,8 +19,22 @@ export const DEFAULT_TEMPLATES: TextTemplates = {
   ended: 'Sale ended',
 };
 
+/** Free tickets have no price to show; a pay-what-you-want price is a minimum ("from $5.00"). */
+export type PriceKind = 'priced' | 'guest' | 'free';
+
+const FREE_TEMPLATES: Partial<TextTemplates> = { low: 'Only {count} left', available: '{count} left', unlimited: 'Tickets available' };
+const GUEST_TEMPLATES: Partial<TextTemplates> = { low: 'Only {count} left from {price}', available: '{count} left from {price}', unlimited: 'Tickets available from {price}' };
+
+/** The kind of a price point, from its key (`guest`, `free`, …) and price: a zero or missing price is free. */
+export function priceKindOf(pricePointKey: string, price: string | null): PriceKind {
+  if (pricePointKey === 'free' || price == null || /^0+(\.0+)?$/.test(price)) return 'free';
+  return pricePointKey === 'guest' ? 'guest' : 'priced';
+}
+
 export interface TextInput {
   state: CounterState;
+  /** Picks the default wording; default `priced`. An owner's template is used as written. */
+  priceKind?: PriceKind;
   unsold: number | null;
   price: string | null;
   currency: string | null;
@@ -46,7 +60,7 @@ const TICKET_WORDS: Record<string, { one: string; other: string }> = {
 };
 
 export function formatCount(count: number, locale: string): string {
-  const words = TICKET_WORDS[locale.split('-')[0] ?? 'en'] ?? TICKET_WORDS.en!;
+  const words = TICKET_WORDS[(locale.split('-')[0] ?? 'en').toLowerCase()] ?? TICKET_WORDS.en!;
   const rule = new Intl.PluralRules(locale).select(count);
   const n = new Intl.NumberFormat(locale).format(count);
   return `${n} ${rule === 'one' ? words.one : words.other}`;
@@ -60,7 +74,8 @@ export function formatStart(iso: string | null, locale: string, timeZone?: strin
 /** Fills `{count}`, `{price}`, `{start}` in the template for the state. Unknown placeholders are left as written. */
 export function counterText(input: TextInput, templates: Partial<TextTemplates> = {}): string {
   if (input.state === 'hidden') return '';
-  const template = templates[input.state] ?? DEFAULT_TEMPLATES[input.state];
+  const kindDefaults = input.priceKind === 'free' ? FREE_TEMPLATES : input.priceKind === 'guest' ? GUEST_TEMPLATES : {};
+  const template = templates[input.state] ?? kindDefaults[input.state] ?? DEFAULT_TEMPLATES[input.state];
   const values: Record<string, string> = {
     count: input.unsold == null ? '' : formatCount(input.unsold, input.locale),
     price: formatPrice(input.price, input.currency, input.locale),
