@@ -503,16 +503,32 @@ function counterChannel(definitionId) {
   return { name: COUNTER_CHANNEL, resourceId: definitionId };
 }
 function publicSnapshot(s) {
+  if (s.hidden) {
+    return {
+      _id: s._id,
+      definitionId: s.definitionId,
+      pricePointKey: s.pricePointKey,
+      label: "",
+      price: null,
+      currency: null,
+      unsold: null,
+      limit: null,
+      soldOut: false,
+      saleStatus: s.saleStatus,
+      saleStart: null,
+      saleEnd: null,
+      hidden: true,
+      readAt: s.readAt
+    };
+  }
   return {
     _id: s._id,
     definitionId: s.definitionId,
-    eventId: s.eventId,
     pricePointKey: s.pricePointKey,
     label: s.label,
     price: s.price,
     currency: s.currency,
     unsold: s.unsold,
-    sold: s.sold,
     limit: s.limit,
     soldOut: s.soldOut,
     saleStatus: s.saleStatus,

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { pricePoints } from '../../backend/core/counter/pricePoints.js';
 import { counterSnapshots, isNewerSnapshot, snapshotsToWrite, snapshotToStore, visiblyDifferent, MissingSalesDetailsError } from '../../backend/core/counter/counterSnapshot.js';
 import { counterState, parseThreshold } from '../../backend/core/counter/counterState.js';
+import { publicSnapshot } from '../../backend/core/counter/counterChannel.js';
 import { counterText, priceKindOf, formatCount, formatPrice } from '../../backend/core/counter/counterText.js';
 import { orderChange, refreshSlot, InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
 import { definition } from './fakes.js';
@@ -159,5 +160,16 @@ describe('orderChange', () => {
       expect(s.endsAt.getTime()).toBeGreaterThan(t);
       expect(s.endsAt.getTime() - t).toBeLessThanOrEqual(w);
     }));
+  });
+});
+
+describe('publicSnapshot', () => {
+  it('leaves out sold, eventId and revision; a hidden definition shows only that it is hidden', () => {
+    const [s] = counterSnapshots(definition({ _id: 'd' }), new Date('2026-01-01T00:00:00Z'));
+    const pub = publicSnapshot(s!);
+    for (const k of ['sold', 'eventId', 'revision']) expect(pub).not.toHaveProperty(k);
+    expect(pub).toMatchObject({ label: s!.label, unsold: s!.unsold, price: s!.price });
+    const hidden = publicSnapshot({ ...s!, hidden: true });
+    expect(hidden).toMatchObject({ hidden: true, label: '', price: null, unsold: null, limit: null });
   });
 });

@@ -85,6 +85,9 @@ describe('live ticket counter on the demo page', () => {
     const good = await (await call([{ definitionId: defs.get('General Admission')!._id }])).json() as { result: any[] };
     expect(good.result).toHaveLength(1);
     expect(Object.keys(good.result[0]).sort()).not.toContain('revision');
+    // How many were sold and the event stay on the server: the widget shows neither.
+    expect(Object.keys(good.result[0])).not.toContain('sold');
+    expect(Object.keys(good.result[0])).not.toContain('eventId');
     expect(good.result[0]).not.toHaveProperty('pricingMethod');
   });
 });

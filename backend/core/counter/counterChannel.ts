@@ -7,13 +7,22 @@ export function counterChannel(definitionId: string): { name: string; resourceId
   return { name: COUNTER_CHANNEL, resourceId: definitionId };
 }
 
-export type PublicSnapshot = Omit<CounterSnapshot, 'revision'>;
+export type PublicSnapshot = Omit<CounterSnapshot, 'revision' | 'sold' | 'eventId'>;
 
-/** Only the fields the widget shows; anything else a CMS row may carry stays on the server. */
+/**
+ * Only what the widget shows: how many were sold and which event a definition belongs to stay on the
+ * server, and a hidden definition tells visitors only that it is hidden (the widget hides itself).
+ */
 export function publicSnapshot(s: CounterSnapshot): PublicSnapshot {
+  if (s.hidden) {
+    return {
+      _id: s._id, definitionId: s.definitionId, pricePointKey: s.pricePointKey, label: '', price: null, currency: null, unsold: null, limit: null,
+      soldOut: false, saleStatus: s.saleStatus, saleStart: null, saleEnd: null, hidden: true, readAt: s.readAt,
+    };
+  }
   return {
-    _id: s._id, definitionId: s.definitionId, eventId: s.eventId, pricePointKey: s.pricePointKey, label: s.label,
-    price: s.price, currency: s.currency, unsold: s.unsold, sold: s.sold, limit: s.limit, soldOut: s.soldOut,
+    _id: s._id, definitionId: s.definitionId, pricePointKey: s.pricePointKey, label: s.label,
+    price: s.price, currency: s.currency, unsold: s.unsold, limit: s.limit, soldOut: s.soldOut,
     saleStatus: s.saleStatus, saleStart: s.saleStart, saleEnd: s.saleEnd, hidden: s.hidden, readAt: s.readAt,
   };
 }
