@@ -62,22 +62,30 @@ export async function alertSubscribers(deps: AlertsDeps, event: EventDetails, de
 async function holdForRetry(deps: AlertsDeps, message: AlertMessage, error: string): Promise<SendOutcome> {
   const at = deps.clock.now();
   const now = at.toISOString();
-  let claimed = 0;
+  const claimed = await claimDeliveries(deps, message, now, { status: 'failed', finishedAt: now, error, nextAttemptAt: nextAttemptAt(1, at) });
+  return { claimed: claimed.size, sent: 0, failed: claimed.size, skipped: 0 };
+}
+
+/**
+ * Inserts the message's delivery rows (the exactly-once keys) as a first attempt starting `now`;
+ * returns the rows this invocation won, by key (a duplicate key means another invocation has it).
+ */
+async function claimDeliveries(deps: AlertsDeps, message: AlertMessage, now: string, outcome: Pick<SaleAlertDelivery, 'status' | 'finishedAt' | 'error' | 'nextAttemptAt'>): Promise<Map<string, SaleAlertDelivery>> {
+  const won = new Map<string, SaleAlertDelivery>();
   await Promise.all(message.keys.map(async (key, i) => {
     const def = message.definitions[i]!;
     const rec: SaleAlertDelivery = {
       _id: key, subscriptionId: message.subscription._id, definitionId: def.definitionId, eventId: def.eventId, channel: message.channel,
-      status: 'failed', saleStart: def.saleStart, claimedAt: now, finishedAt: now, error,
-      attempts: 1, lastAttemptAt: now, nextAttemptAt: nextAttemptAt(1, at),
+      saleStart: def.saleStart, claimedAt: now, attempts: 1, lastAttemptAt: now, ...outcome,
     };
     try {
       await deps.collections.insert(C.SaleAlertDeliveries.id, rec);
-      claimed++;
+      won.set(key, rec);
     } catch (e) {
       if (!(e instanceof DuplicateItemError)) throw e;
     }
   }));
-  return { claimed, sent: 0, failed: claimed, skipped: 0 };
+  return won;
 }
 
 async function existingDeliveryKeys(deps: AlertsDeps, eventId: string, subscriptionIds: string[]): Promise<Set<string>> {
@@ -98,28 +106,15 @@ async function existingDeliveryKeys(deps: AlertsDeps, eventId: string, subscript
 export async function sendMessage(deps: AlertsDeps, event: EventDetails, message: AlertMessage): Promise<SendOutcome> {
   const at = deps.clock.now();
   const now = at.toISOString();
-  const claim = messageClaimKey(message.subscription._id, message.channel, message.definitions.map((d) => d.definitionId), at);
+  const earliest = message.definitions.map((d) => d.saleStart).filter((x): x is string => !!x).sort()[0] ?? null;
+  const claim = messageClaimKey(message.subscription._id, message.channel, earliest, at);
   try {
     await deps.collections.insert(C.SaleAlertSweeps.id, { _id: claim, at: now });
   } catch (e) {
     if (e instanceof DuplicateItemError) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
     throw e;
   }
-  const records = new Map<string, SaleAlertDelivery>();
-  await Promise.all(message.keys.map(async (key, i) => {
-    const def = message.definitions[i]!;
-    const rec: SaleAlertDelivery = {
-      _id: key, subscriptionId: message.subscription._id, definitionId: def.definitionId, eventId: def.eventId, channel: message.channel,
-      status: 'pending', saleStart: def.saleStart, claimedAt: now, finishedAt: null, error: null,
-      attempts: 1, lastAttemptAt: now, nextAttemptAt: null,
-    };
-    try {
-      await deps.collections.insert(C.SaleAlertDeliveries.id, rec);
-      records.set(key, rec);
-    } catch (e) {
-      if (!(e instanceof DuplicateItemError)) throw e;
-    }
-  }));
+  const records = await claimDeliveries(deps, message, now, { status: 'pending', finishedAt: null, error: null, nextAttemptAt: null });
   const mine = claimedPart(message, new Set(records.keys()));
   if (!mine) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
   return sendAndRecord(deps, event, mine, records);

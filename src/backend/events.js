@@ -2398,9 +2398,9 @@ ${eventId}`).slice(0, 40)}`;
 function deliveryKey(subscriptionId2, definitionId, channel) {
   return `${subscriptionId2}:${definitionId}:${channel}`;
 }
-function messageClaimKey(subscriptionId2, channel, definitionIds, at) {
-  const defs = sha256([...definitionIds].sort().join("\n")).slice(0, 16);
-  return `msg:${subscriptionId2}:${channel}:${defs}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
+function messageClaimKey(subscriptionId2, channel, saleStart, at) {
+  const start = saleStart ? Math.floor(Date.parse(saleStart) / 6e4) : "none";
+  return `msg:${subscriptionId2}:${channel}:${start}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
 }
 function rateLimitKey(email) {
   return `rl_${sha256(normalizeEmail(email)).slice(0, 40)}`;
@@ -2879,7 +2879,11 @@ async function alertSubscribers(deps, event, defs, subs) {
 async function holdForRetry(deps, message, error) {
   const at = deps.clock.now();
   const now = at.toISOString();
-  let claimed = 0;
+  const claimed = await claimDeliveries(deps, message, now, { status: "failed", finishedAt: now, error, nextAttemptAt: nextAttemptAt(1, at) });
+  return { claimed: claimed.size, sent: 0, failed: claimed.size, skipped: 0 };
+}
+async function claimDeliveries(deps, message, now, outcome) {
+  const won = /* @__PURE__ */ new Map();
   await Promise.all(message.keys.map(async (key, i) => {
     const def = message.definitions[i];
     const rec = {
@@ -2888,23 +2892,20 @@ async function holdForRetry(deps, message, error) {
       definitionId: def.definitionId,
       eventId: def.eventId,
       channel: message.channel,
-      status: "failed",
       saleStart: def.saleStart,
       claimedAt: now,
-      finishedAt: now,
-      error,
       attempts: 1,
       lastAttemptAt: now,
-      nextAttemptAt: nextAttemptAt(1, at)
+      ...outcome
     };
     try {
       await deps.collections.insert(C7.SaleAlertDeliveries.id, rec);
-      claimed++;
+      won.set(key, rec);
     } catch (e) {
       if (!(e instanceof DuplicateItemError)) throw e;
     }
   }));
-  return { claimed, sent: 0, failed: claimed, skipped: 0 };
+  return won;
 }
 async function existingDeliveryKeys(deps, eventId, subscriptionIds) {
   const keys = /* @__PURE__ */ new Set();
@@ -2922,38 +2923,15 @@ async function existingDeliveryKeys(deps, eventId, subscriptionIds) {
 async function sendMessage(deps, event, message) {
   const at = deps.clock.now();
   const now = at.toISOString();
-  const claim = messageClaimKey(message.subscription._id, message.channel, message.definitions.map((d) => d.definitionId), at);
+  const earliest = message.definitions.map((d) => d.saleStart).filter((x) => !!x).sort()[0] ?? null;
+  const claim = messageClaimKey(message.subscription._id, message.channel, earliest, at);
   try {
     await deps.collections.insert(C7.SaleAlertSweeps.id, { _id: claim, at: now });
   } catch (e) {
     if (e instanceof DuplicateItemError) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
     throw e;
   }
-  const records = /* @__PURE__ */ new Map();
-  await Promise.all(message.keys.map(async (key, i) => {
-    const def = message.definitions[i];
-    const rec = {
-      _id: key,
-      subscriptionId: message.subscription._id,
-      definitionId: def.definitionId,
-      eventId: def.eventId,
-      channel: message.channel,
-      status: "pending",
-      saleStart: def.saleStart,
-      claimedAt: now,
-      finishedAt: null,
-      error: null,
-      attempts: 1,
-      lastAttemptAt: now,
-      nextAttemptAt: null
-    };
-    try {
-      await deps.collections.insert(C7.SaleAlertDeliveries.id, rec);
-      records.set(key, rec);
-    } catch (e) {
-      if (!(e instanceof DuplicateItemError)) throw e;
-    }
-  }));
+  const records = await claimDeliveries(deps, message, now, { status: "pending", finishedAt: null, error: null, nextAttemptAt: null });
   const mine = claimedPart(message, new Set(records.keys()));
   if (!mine) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
   return sendAndRecord(deps, event, mine, records);

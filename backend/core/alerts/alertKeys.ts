@@ -18,15 +18,16 @@ export function deliveryKey(subscriptionId: string, definitionId: string, channe
 export const MESSAGE_CLAIM_WINDOW_MS = 10 * 60_000;
 
 /**
- * One email (or push) to one subscriber about a set of definitions, in a time window. Invocations that
- * race on the same message (two sale-started triggers, or a trigger and the sweep) claim this first, so
- * one of them sends it whole instead of each sending the part it won. A later window may claim again:
- * a claimer cut off before its delivery rows were written does not block the message for good (the
- * per-definition delivery rows still keep each alert to one send).
+ * One email (or push) to one subscriber about the definitions whose sale starts at the same time, in a
+ * time window. Invocations that race on it (two sale-started triggers, or a trigger and the sweep) claim
+ * this first, so one of them sends the whole message instead of each sending the part it won. It names
+ * the sale start, not the set of definitions: a racer that already sees some of the other's delivery rows
+ * plans a smaller set, and must still lose. A later window may claim again, so a claimer cut off before
+ * its delivery rows were written does not block the alert for good (those rows keep each alert to one send).
  */
-export function messageClaimKey(subscriptionId: string, channel: AlertChannel, definitionIds: readonly string[], at: Date): string {
-  const defs = sha256([...definitionIds].sort().join('\n')).slice(0, 16);
-  return `msg:${subscriptionId}:${channel}:${defs}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
+export function messageClaimKey(subscriptionId: string, channel: AlertChannel, saleStart: string | null, at: Date): string {
+  const start = saleStart ? Math.floor(Date.parse(saleStart) / 60_000) : 'none';
+  return `msg:${subscriptionId}:${channel}:${start}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
 }
 
 /** Rate-limit state is per address, across events. */
