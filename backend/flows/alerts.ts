@@ -13,8 +13,9 @@ import { parseSubscriptionInput } from '../core/alerts/subscriptionInput.js';
 import { advanceCursor, cursorDone, JOB_LIMITS, newSweepCursor, nextPageSize, shouldStartChunk, TRIGGER_LIMITS, type ChunkLimits, type SweepCursor, type SweepTarget } from '../core/alerts/sweepChunks.js';
 import { verifyUnsubscribeToken } from '../core/alerts/unsubscribeToken.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import { DuplicateItemError, type Item } from '../ports.js';
+import type { Item } from '../ports.js';
 import { ChunkBudget, type AlertsDeps } from './alertsDeps.js';
+import { insertOnce } from './insertOnce.js';
 import { pruneAlertRecords, type PruneStats } from './alertsPrune.js';
 import { retryFailedDeliveries, type RetryStats } from './alertsRetry.js';
 import { addStats, alertSubscribers, emptyStats, eventDetailsOrFallback, type PageStats } from './alertsSend.js';
@@ -55,7 +56,7 @@ export async function subscribe(deps: AlertsDeps, input: unknown): Promise<Subsc
     status: 'active', consentAt, unsubscribedAt: null, updatedAt: consentAt, locale: sub.locale,
   };
   await deps.collections.save(C.SaleAlertSubscriptions.id, item);
-  await insertOnce(deps, C.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: consentAt } satisfies SaleAlertEvent);
+  await insertOnce(deps.collections, C.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: consentAt } satisfies SaleAlertEvent);
   return { outcome: 'subscribed', subscriptionId: id };
 }
 
@@ -274,7 +275,7 @@ async function markDone(deps: AlertsDeps, defs: readonly TicketDef[]) {
   const at = deps.clock.now().toISOString();
   for (const d of defs) {
     const start = saleStartOf(d);
-    if (start) await insertOnce(deps, C.SaleAlertSweeps.id, { _id: saleDoneKey(d._id, start), at });
+    if (start) await insertOnce(deps.collections, C.SaleAlertSweeps.id, { _id: saleDoneKey(d._id, start), at });
   }
 }
 
@@ -282,15 +283,6 @@ async function saveCursor(deps: AlertsDeps, cursor: SweepCursor) {
   await deps.collections.save(C.SaleAlertSweeps.id, { _id: CURSOR_ID, cursor, at: deps.clock.now().toISOString() });
 }
 
-async function insertOnce(deps: AlertsDeps, collection: string, item: Item & Record<string, unknown>): Promise<boolean> {
-  try {
-    await deps.collections.insert(collection, item);
-    return true;
-  } catch (e) {
-    if (e instanceof DuplicateItemError) return false;
-    throw e;
-  }
-}
 
 function limitsFor(deps: AlertsDeps, base: ChunkLimits): ChunkLimits {
   return { ...base, ...deps.limits };

@@ -13,9 +13,10 @@ import {
 import type { AlertDefinition, SaleAlertDelivery, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
 import { alertMessages } from '../core/alerts/unsentAlerts.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import { DuplicateItemError, type Item } from '../ports.js';
+import type { Item } from '../ports.js';
 import { mapWithLimit, type AlertsDeps, type ChunkBudget } from './alertsDeps.js';
 import { eventDetailsOrFallback, sendAndRecord } from './alertsSend.js';
+import { insertOnce } from './insertOnce.js';
 
 const C = COLLECTIONS;
 /** Failed deliveries read per chunk. */
@@ -74,7 +75,7 @@ async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, P
   let interrupted = 0;
   await Promise.all(g.deliveries.map(async (d) => {
     const attempt = attemptsOf(d) + 1;
-    if (await insertOnce(deps, { _id: retryClaimKey(d._id, attempt), at })) won.push(d);
+    if (await insertOnce(deps.collections, C.SaleAlertSweeps.id, { _id: retryClaimKey(d._id, attempt), at })) won.push(d);
     else if (await writeOffInterrupted(deps, d, attempt, now)) interrupted++;
   }));
   stats.interrupted += interrupted;
@@ -150,7 +151,7 @@ async function writeOffInterrupted(deps: AlertsDeps, d: SaleAlertDelivery, attem
   if (!claim || !isStaleClaim(claim.at, now, ALERT_RETRY_POLICY)) return false;
   const row = await deps.collections.get<SaleAlertDelivery>(C.SaleAlertDeliveries.id, d._id);
   if (!row || row.status !== 'failed' || attemptsOf(row) !== attempt - 1) return false;
-  if (!(await insertOnce(deps, { _id: interruptedClaimKey(d._id, attempt), at: now.toISOString() }))) return false;
+  if (!(await insertOnce(deps.collections, C.SaleAlertSweeps.id, { _id: interruptedClaimKey(d._id, attempt), at: now.toISOString() }))) return false;
   await deps.collections.save(C.SaleAlertDeliveries.id, {
     ...row, attempts: attempt, lastAttemptAt: claim.at ?? null, finishedAt: now.toISOString(),
     error: 'retry interrupted before sending', nextAttemptAt: nextAttemptAt(attempt, now),
@@ -158,12 +159,3 @@ async function writeOffInterrupted(deps: AlertsDeps, d: SaleAlertDelivery, attem
   return true;
 }
 
-async function insertOnce(deps: AlertsDeps, item: Item & { at: string }): Promise<boolean> {
-  try {
-    await deps.collections.insert(C.SaleAlertSweeps.id, item);
-    return true;
-  } catch (e) {
-    if (e instanceof DuplicateItemError) return false;
-    throw e;
-  }
-}

@@ -11,8 +11,8 @@ import { qualifyingSubscribers } from '../core/alerts/qualifyingSubscribers.js';
 import type { AlertDefinition, SaleAlertDelivery, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
 import { alertMessages, claimedPart, plannedAlerts, unsentAlerts, type AlertMessage } from '../core/alerts/unsentAlerts.js';
 import { unsubscribeToken, unsubscribeUrl } from '../core/alerts/unsubscribeToken.js';
-import { DuplicateItemError } from '../ports.js';
 import { mapWithLimit, type AlertsDeps } from './alertsDeps.js';
+import { insertOnce } from './insertOnce.js';
 
 const C = COLLECTIONS;
 const DEFAULT_CONCURRENCY = 10;
@@ -78,12 +78,7 @@ async function claimDeliveries(deps: AlertsDeps, message: AlertMessage, now: str
       _id: key, subscriptionId: message.subscription._id, definitionId: def.definitionId, eventId: def.eventId, channel: message.channel,
       saleStart: def.saleStart, claimedAt: now, attempts: 1, lastAttemptAt: now, ...outcome,
     };
-    try {
-      await deps.collections.insert(C.SaleAlertDeliveries.id, rec);
-      won.set(key, rec);
-    } catch (e) {
-      if (!(e instanceof DuplicateItemError)) throw e;
-    }
+    if (await insertOnce(deps.collections, C.SaleAlertDeliveries.id, rec)) won.set(key, rec);
   }));
   return won;
 }
@@ -106,14 +101,8 @@ async function existingDeliveryKeys(deps: AlertsDeps, eventId: string, subscript
 export async function sendMessage(deps: AlertsDeps, event: EventDetails, message: AlertMessage): Promise<SendOutcome> {
   const at = deps.clock.now();
   const now = at.toISOString();
-  const earliest = message.definitions.map((d) => d.saleStart).filter((x): x is string => !!x).sort()[0] ?? null;
-  const claim = messageClaimKey(message.subscription._id, message.channel, earliest, at);
-  try {
-    await deps.collections.insert(C.SaleAlertSweeps.id, { _id: claim, at: now });
-  } catch (e) {
-    if (e instanceof DuplicateItemError) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
-    throw e;
-  }
+  const claim = messageClaimKey(message.subscription._id, message.channel, message.definitions.map((d) => d.saleStart), at);
+  if (!(await insertOnce(deps.collections, C.SaleAlertSweeps.id, { _id: claim, at: now }))) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
   const records = await claimDeliveries(deps, message, now, { status: 'pending', finishedAt: null, error: null, nextAttemptAt: null });
   const mine = claimedPart(message, new Set(records.keys()));
   if (!mine) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };

@@ -5,7 +5,8 @@ import { COLLECTIONS } from '../collections.js';
 import { checkMappingSet, type CompiledMapping } from '../core/sync/mappingRows.js';
 import { needsSalesDetails } from '../core/sync/sourcePaths.js';
 import { describeIssues, eventMappingRowSchema, syncTargetRowSchema, type EventMappingRow, type SyncTargetRow } from '../core/sync/syncRows.js';
-import { DuplicateItemError, type ClockPort, type CollectionsPort, type ExternalTicketingFactory, type ExternalTicketingPort, type Item, type LoggerPort, type TicketDefinitionsPort } from '../ports.js';
+import { insertOnce } from './insertOnce.js';
+import { type ClockPort, type CollectionsPort, type ExternalTicketingFactory, type ExternalTicketingPort, type Item, type LoggerPort, type TicketDefinitionsPort } from '../ports.js';
 import { defaultMappingRows, MAPPING_PRESETS } from '../core/sync/defaultMappings.js';
 import type { OutboxPolicy } from '../core/sync/outboxPolicy.js';
 
@@ -119,13 +120,8 @@ export async function addPresetMapping(deps: Pick<SyncDeps, 'collections'>, targ
   const result: PresetMappingResult = { preset: chosen, inserted: [], skipped: [] };
   for (const row of defaultMappingRows(targetId, chosen)) {
     if (mapped.has(row.targetField)) { result.skipped.push(row.targetField); continue; }
-    try {
-      await deps.collections.insert(COLLECTIONS.SyncFieldMappings.id, row as unknown as Item);
-      result.inserted.push(row.targetField);
-    } catch (e) {
-      if (!(e instanceof DuplicateItemError)) throw e;
-      result.skipped.push(row.targetField);
-    }
+    if (await insertOnce(deps.collections, COLLECTIONS.SyncFieldMappings.id, row as unknown as Item)) result.inserted.push(row.targetField);
+    else result.skipped.push(row.targetField);
   }
   return result;
 }

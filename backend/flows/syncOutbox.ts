@@ -4,7 +4,8 @@
 import { COLLECTIONS } from '../collections.js';
 import { afterFailure, DEFAULT_OUTBOX_POLICY, isRetryable, mergeChange } from '../core/sync/outboxPolicy.js';
 import { outboxItemSchema, pairId, syncLinkSchema, type OutboxItem, type SyncLink } from '../core/sync/syncRows.js';
-import { DuplicateItemError, type Item } from '../ports.js';
+import type { Item } from '../ports.js';
+import { insertOnce } from './insertOnce.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type SyncDeps, type TargetSetup } from './syncConfig.js';
 import { deliverChange, errorText, failureOf, mapConcurrent, type Change } from './syncDelivery.js';
 
@@ -127,10 +128,7 @@ export async function storeLink(deps: SyncDeps, before: SyncLink | null, after: 
     await deps.collections.save(C.SyncLinks.id, { ...after, externalId: before?.externalId ?? after.externalId, linkedAt: before?.linkedAt ?? after.linkedAt });
     return;
   }
-  try {
-    await deps.collections.insert(C.SyncLinks.id, after);
-  } catch (e) {
-    if (!(e instanceof DuplicateItemError)) throw e;
+  if (!(await insertOnce(deps.collections, C.SyncLinks.id, after))) {
     // Someone recorded the pair first. Same change ⇒ same idempotency key ⇒ same external item.
     const winner = await readLink(deps, after.targetId, after.definitionId);
     if (winner && winner.externalId !== after.externalId) {

@@ -7,10 +7,12 @@ import { alertsDeps } from './wiring/alertsDeps.js';
 import { syncDeps } from './wiring/syncDeps.js';
 import { consoleLogger } from '../wix/runtime.js';
 
+/** Velo ends a job after 5 minutes: the jobs below start no new work after 4. */
+const JOB_BUDGET_MS = 4 * 60_000;
+
 /** Hourly: refresh counters of definitions on sale, in case an order event was missed. */
 export async function repairCounters() {
-  // Velo ends a job after 5 minutes: stop starting work after 4.
-  const result = await repair(counterDeps(), { deadline: Date.now() + 4 * 60_000 });
+  const result = await repair(counterDeps(), { deadline: Date.now() + JOB_BUDGET_MS });
   consoleLogger.info('Counter repair done', { ...result });
   return result;
 }
@@ -23,15 +25,12 @@ export async function sweepSaleAlerts() {
 }
 
 /**
- * Velo ends a job after 5 minutes. The sync starts no new work after 4 (a delivery in flight then
- * times out within 5 s), gives the reconcile at most the first half so the outbox always drains, and
- * resumes the rest on the next run: the reconcile from the event where it stopped.
+ * Hourly: re-queue dead letters the owner marked for retry, repair drift, drain the sync outbox. Within
+ * the job budget (a delivery in flight then times out within 5 s); the reconcile gets at most the first
+ * half so the outbox always drains, and the next run resumes it from the event where it stopped.
  */
-const SYNC_JOB_BUDGET_MS = 4 * 60_000;
-
-/** Hourly: re-queue dead letters the owner marked for retry, repair drift, drain the sync outbox. */
 export async function syncHourly() {
-  const r = await runHourly(syncDeps(), { budgetMs: SYNC_JOB_BUDGET_MS });
+  const r = await runHourly(syncDeps(), { budgetMs: JOB_BUDGET_MS });
   consoleLogger.info('Sync hourly run', { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, drain: r.drain, complete: r.complete });
   return r;
 }

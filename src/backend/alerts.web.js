@@ -333,6 +333,17 @@ var DuplicateItemError = class extends Error {
   id;
 };
 
+// backend/flows/insertOnce.ts
+async function insertOnce(collections, collection, item) {
+  try {
+    await collections.insert(collection, item);
+    return true;
+  } catch (e) {
+    if (e instanceof DuplicateItemError) return false;
+    throw e;
+  }
+}
+
 // backend/core/alerts/deliveryRetry.ts
 var ALERT_RETRY_POLICY = { maxAttempts: 3, firstDelayMs: 10 * 6e4, factor: 3, staleClaimMs: 60 * 6e4 };
 
@@ -368,7 +379,7 @@ async function subscribe(deps, input) {
     locale: sub.locale
   };
   await deps.collections.save(C.SaleAlertSubscriptions.id, item);
-  await insertOnce(deps, C.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: consentAt });
+  await insertOnce(deps.collections, C.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: consentAt });
   return { outcome: "subscribed", subscriptionId: id };
 }
 async function allDefinitions(deps, eventId) {
@@ -387,15 +398,6 @@ async function eventSaleStart(deps, eventId) {
   } catch (e) {
     deps.logger?.warn("Could not read the event's sale start", { eventId, error: String(e) });
     return null;
-  }
-}
-async function insertOnce(deps, collection, item) {
-  try {
-    await deps.collections.insert(collection, item);
-    return true;
-  } catch (e) {
-    if (e instanceof DuplicateItemError) return false;
-    throw e;
   }
 }
 

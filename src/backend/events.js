@@ -781,6 +781,23 @@ var init_syncRows = __esm({
   }
 });
 
+// backend/flows/insertOnce.ts
+async function insertOnce(collections, collection, item) {
+  try {
+    await collections.insert(collection, item);
+    return true;
+  } catch (e) {
+    if (e instanceof DuplicateItemError) return false;
+    throw e;
+  }
+}
+var init_insertOnce = __esm({
+  "backend/flows/insertOnce.ts"() {
+    "use strict";
+    init_ports();
+  }
+});
+
 // backend/core/sync/money.ts
 function currencyExponent(currency) {
   const c = currency.trim().toUpperCase();
@@ -1237,7 +1254,7 @@ var init_syncConfig = __esm({
     init_mappingRows();
     init_sourcePaths();
     init_syncRows();
-    init_ports();
+    init_insertOnce();
     init_defaultMappings();
     C2 = COLLECTIONS;
     MAX_ROWS = 1e3;
@@ -1440,10 +1457,7 @@ async function storeLink(deps, before, after, created) {
     await deps.collections.save(C3.SyncLinks.id, { ...after, externalId: before?.externalId ?? after.externalId, linkedAt: before?.linkedAt ?? after.linkedAt });
     return;
   }
-  try {
-    await deps.collections.insert(C3.SyncLinks.id, after);
-  } catch (e) {
-    if (!(e instanceof DuplicateItemError)) throw e;
+  if (!await insertOnce(deps.collections, C3.SyncLinks.id, after)) {
     const winner = await readLink(deps, after.targetId, after.definitionId);
     if (winner && winner.externalId !== after.externalId) {
       deps.logger?.error("Two external items for one definition; keeping the first link", { definitionId: after.definitionId, kept: winner.externalId, orphan: after.externalId });
@@ -1468,7 +1482,7 @@ var init_syncOutbox = __esm({
     init_collections();
     init_outboxPolicy();
     init_syncRows();
-    init_ports();
+    init_insertOnce();
     init_syncConfig();
     init_syncDelivery();
     C3 = COLLECTIONS;
@@ -2398,8 +2412,9 @@ ${eventId}`).slice(0, 40)}`;
 function deliveryKey(subscriptionId2, definitionId, channel) {
   return `${subscriptionId2}:${definitionId}:${channel}`;
 }
-function messageClaimKey(subscriptionId2, channel, saleStart, at) {
-  const start = saleStart ? Math.floor(Date.parse(saleStart) / 6e4) : "none";
+function messageClaimKey(subscriptionId2, channel, saleStarts, at) {
+  const earliest = saleStarts.filter((s) => !!s).sort()[0];
+  const start = earliest ? Math.floor(Date.parse(earliest) / 6e4) : "none";
   return `msg:${subscriptionId2}:${channel}:${start}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
 }
 function rateLimitKey(email) {
@@ -2898,12 +2913,7 @@ async function claimDeliveries(deps, message, now, outcome) {
       lastAttemptAt: now,
       ...outcome
     };
-    try {
-      await deps.collections.insert(C7.SaleAlertDeliveries.id, rec);
-      won.set(key, rec);
-    } catch (e) {
-      if (!(e instanceof DuplicateItemError)) throw e;
-    }
+    if (await insertOnce(deps.collections, C7.SaleAlertDeliveries.id, rec)) won.set(key, rec);
   }));
   return won;
 }
@@ -2923,14 +2933,8 @@ async function existingDeliveryKeys(deps, eventId, subscriptionIds) {
 async function sendMessage(deps, event, message) {
   const at = deps.clock.now();
   const now = at.toISOString();
-  const earliest = message.definitions.map((d) => d.saleStart).filter((x) => !!x).sort()[0] ?? null;
-  const claim = messageClaimKey(message.subscription._id, message.channel, earliest, at);
-  try {
-    await deps.collections.insert(C7.SaleAlertSweeps.id, { _id: claim, at: now });
-  } catch (e) {
-    if (e instanceof DuplicateItemError) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
-    throw e;
-  }
+  const claim = messageClaimKey(message.subscription._id, message.channel, message.definitions.map((d) => d.saleStart), at);
+  if (!await insertOnce(deps.collections, C7.SaleAlertSweeps.id, { _id: claim, at: now })) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
   const records = await claimDeliveries(deps, message, now, { status: "pending", finishedAt: null, error: null, nextAttemptAt: null });
   const mine = claimedPart(message, new Set(records.keys()));
   if (!mine) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
@@ -3002,8 +3006,8 @@ var init_alertsSend = __esm({
     init_qualifyingSubscribers();
     init_unsentAlerts();
     init_unsubscribeToken();
-    init_ports();
     init_alertsDeps();
+    init_insertOnce();
     C7 = COLLECTIONS;
     DEFAULT_CONCURRENCY = 10;
     emptyStats = () => ({ subscribers: 0, qualified: 0, claimed: 0, sent: 0, failed: 0, skipped: 0 });
@@ -3045,7 +3049,7 @@ async function retryGroup(deps, g, events, stats) {
   let interrupted = 0;
   await Promise.all(g.deliveries.map(async (d) => {
     const attempt = attemptsOf(d) + 1;
-    if (await insertOnce(deps, { _id: retryClaimKey(d._id, attempt), at })) won.push(d);
+    if (await insertOnce(deps.collections, C8.SaleAlertSweeps.id, { _id: retryClaimKey(d._id, attempt), at })) won.push(d);
     else if (await writeOffInterrupted(deps, d, attempt, now)) interrupted++;
   }));
   stats.interrupted += interrupted;
@@ -3112,7 +3116,7 @@ async function writeOffInterrupted(deps, d, attempt, now) {
   if (!claim || !isStaleClaim(claim.at, now, ALERT_RETRY_POLICY)) return false;
   const row = await deps.collections.get(C8.SaleAlertDeliveries.id, d._id);
   if (!row || row.status !== "failed" || attemptsOf(row) !== attempt - 1) return false;
-  if (!await insertOnce(deps, { _id: interruptedClaimKey(d._id, attempt), at: now.toISOString() })) return false;
+  if (!await insertOnce(deps.collections, C8.SaleAlertSweeps.id, { _id: interruptedClaimKey(d._id, attempt), at: now.toISOString() })) return false;
   await deps.collections.save(C8.SaleAlertDeliveries.id, {
     ...row,
     attempts: attempt,
@@ -3123,15 +3127,6 @@ async function writeOffInterrupted(deps, d, attempt, now) {
   });
   return true;
 }
-async function insertOnce(deps, item) {
-  try {
-    await deps.collections.insert(C8.SaleAlertSweeps.id, item);
-    return true;
-  } catch (e) {
-    if (e instanceof DuplicateItemError) return false;
-    throw e;
-  }
-}
 var C8, RETRY_PAGE_SIZE, emptyRetryStats;
 var init_alertsRetry = __esm({
   "backend/flows/alertsRetry.ts"() {
@@ -3140,9 +3135,9 @@ var init_alertsRetry = __esm({
     init_alertDefinition();
     init_deliveryRetry();
     init_unsentAlerts();
-    init_ports();
     init_alertsDeps();
     init_alertsSend();
+    init_insertOnce();
     C8 = COLLECTIONS;
     RETRY_PAGE_SIZE = 100;
     emptyRetryStats = () => ({ due: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, forgotten: 0, interrupted: 0, more: false });
@@ -3185,7 +3180,7 @@ async function subscribe(deps, input) {
     locale: sub.locale
   };
   await deps.collections.save(C9.SaleAlertSubscriptions.id, item);
-  await insertOnce2(deps, C9.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: consentAt });
+  await insertOnce(deps.collections, C9.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: consentAt });
   return { outcome: "subscribed", subscriptionId: id };
 }
 async function unsubscribe(deps, link) {
@@ -3347,20 +3342,11 @@ async function markDone(deps, defs) {
   const at = deps.clock.now().toISOString();
   for (const d of defs) {
     const start = saleStartOf(d);
-    if (start) await insertOnce2(deps, C9.SaleAlertSweeps.id, { _id: saleDoneKey(d._id, start), at });
+    if (start) await insertOnce(deps.collections, C9.SaleAlertSweeps.id, { _id: saleDoneKey(d._id, start), at });
   }
 }
 async function saveCursor(deps, cursor) {
   await deps.collections.save(C9.SaleAlertSweeps.id, { _id: CURSOR_ID, cursor, at: deps.clock.now().toISOString() });
-}
-async function insertOnce2(deps, collection, item) {
-  try {
-    await deps.collections.insert(collection, item);
-    return true;
-  } catch (e) {
-    if (e instanceof DuplicateItemError) return false;
-    throw e;
-  }
 }
 function limitsFor(deps, base) {
   return { ...base, ...deps.limits };
@@ -3381,8 +3367,8 @@ var init_alerts = __esm({
     init_subscriptionInput();
     init_sweepChunks();
     init_unsubscribeToken();
-    init_ports();
     init_alertsDeps();
+    init_insertOnce();
     init_alertsPrune();
     init_alertsRetry();
     init_alertsSend();

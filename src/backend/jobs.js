@@ -396,8 +396,9 @@ function deliveryKey(subscriptionId2, definitionId, channel) {
   return `${subscriptionId2}:${definitionId}:${channel}`;
 }
 var MESSAGE_CLAIM_WINDOW_MS = 10 * 6e4;
-function messageClaimKey(subscriptionId2, channel, saleStart, at) {
-  const start = saleStart ? Math.floor(Date.parse(saleStart) / 6e4) : "none";
+function messageClaimKey(subscriptionId2, channel, saleStarts, at) {
+  const earliest = saleStarts.filter((s) => !!s).sort()[0];
+  const start = earliest ? Math.floor(Date.parse(earliest) / 6e4) : "none";
   return `msg:${subscriptionId2}:${channel}:${start}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
 }
 
@@ -452,26 +453,6 @@ function unsubscribeUrl(base, subscriptionId2, token) {
   return u.toString();
 }
 
-// backend/ports.ts
-var DuplicateItemError = class extends Error {
-  constructor(collection, id) {
-    super(`Item ${id} already exists in ${collection}`);
-    this.collection = collection;
-    this.id = id;
-    this.name = "DuplicateItemError";
-  }
-  collection;
-  id;
-};
-var ExternalCallError = class extends Error {
-  constructor(message, failure) {
-    super(message);
-    this.failure = failure;
-    this.name = "ExternalCallError";
-  }
-  failure;
-};
-
 // backend/flows/alertsDeps.ts
 async function mapWithLimit(items2, limit, fn) {
   const out = new Array(items2.length);
@@ -510,6 +491,37 @@ var ChunkBudget = class {
     }
   }
 };
+
+// backend/ports.ts
+var DuplicateItemError = class extends Error {
+  constructor(collection, id) {
+    super(`Item ${id} already exists in ${collection}`);
+    this.collection = collection;
+    this.id = id;
+    this.name = "DuplicateItemError";
+  }
+  collection;
+  id;
+};
+var ExternalCallError = class extends Error {
+  constructor(message, failure) {
+    super(message);
+    this.failure = failure;
+    this.name = "ExternalCallError";
+  }
+  failure;
+};
+
+// backend/flows/insertOnce.ts
+async function insertOnce(collections, collection, item) {
+  try {
+    await collections.insert(collection, item);
+    return true;
+  } catch (e) {
+    if (e instanceof DuplicateItemError) return false;
+    throw e;
+  }
+}
 
 // backend/core/alerts/qualifyingSubscribers.ts
 function reachableChannels(s) {
@@ -809,12 +821,7 @@ async function claimDeliveries(deps, message, now, outcome) {
       lastAttemptAt: now,
       ...outcome
     };
-    try {
-      await deps.collections.insert(C3.SaleAlertDeliveries.id, rec);
-      won.set(key, rec);
-    } catch (e) {
-      if (!(e instanceof DuplicateItemError)) throw e;
-    }
+    if (await insertOnce(deps.collections, C3.SaleAlertDeliveries.id, rec)) won.set(key, rec);
   }));
   return won;
 }
@@ -834,14 +841,8 @@ async function existingDeliveryKeys(deps, eventId, subscriptionIds) {
 async function sendMessage(deps, event, message) {
   const at = deps.clock.now();
   const now = at.toISOString();
-  const earliest = message.definitions.map((d) => d.saleStart).filter((x) => !!x).sort()[0] ?? null;
-  const claim = messageClaimKey(message.subscription._id, message.channel, earliest, at);
-  try {
-    await deps.collections.insert(C3.SaleAlertSweeps.id, { _id: claim, at: now });
-  } catch (e) {
-    if (e instanceof DuplicateItemError) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
-    throw e;
-  }
+  const claim = messageClaimKey(message.subscription._id, message.channel, message.definitions.map((d) => d.saleStart), at);
+  if (!await insertOnce(deps.collections, C3.SaleAlertSweeps.id, { _id: claim, at: now })) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
   const records = await claimDeliveries(deps, message, now, { status: "pending", finishedAt: null, error: null, nextAttemptAt: null });
   const mine = claimedPart(message, new Set(records.keys()));
   if (!mine) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
@@ -941,7 +942,7 @@ async function retryGroup(deps, g, events, stats) {
   let interrupted = 0;
   await Promise.all(g.deliveries.map(async (d) => {
     const attempt = attemptsOf(d) + 1;
-    if (await insertOnce(deps, { _id: retryClaimKey(d._id, attempt), at })) won.push(d);
+    if (await insertOnce(deps.collections, C4.SaleAlertSweeps.id, { _id: retryClaimKey(d._id, attempt), at })) won.push(d);
     else if (await writeOffInterrupted(deps, d, attempt, now)) interrupted++;
   }));
   stats.interrupted += interrupted;
@@ -1008,7 +1009,7 @@ async function writeOffInterrupted(deps, d, attempt, now) {
   if (!claim || !isStaleClaim(claim.at, now, ALERT_RETRY_POLICY)) return false;
   const row = await deps.collections.get(C4.SaleAlertDeliveries.id, d._id);
   if (!row || row.status !== "failed" || attemptsOf(row) !== attempt - 1) return false;
-  if (!await insertOnce(deps, { _id: interruptedClaimKey(d._id, attempt), at: now.toISOString() })) return false;
+  if (!await insertOnce(deps.collections, C4.SaleAlertSweeps.id, { _id: interruptedClaimKey(d._id, attempt), at: now.toISOString() })) return false;
   await deps.collections.save(C4.SaleAlertDeliveries.id, {
     ...row,
     attempts: attempt,
@@ -1018,15 +1019,6 @@ async function writeOffInterrupted(deps, d, attempt, now) {
     nextAttemptAt: nextAttemptAt(attempt, now)
   });
   return true;
-}
-async function insertOnce(deps, item) {
-  try {
-    await deps.collections.insert(C4.SaleAlertSweeps.id, item);
-    return true;
-  } catch (e) {
-    if (e instanceof DuplicateItemError) return false;
-    throw e;
-  }
 }
 
 // backend/flows/alerts.ts
@@ -1135,20 +1127,11 @@ async function markDone(deps, defs) {
   const at = deps.clock.now().toISOString();
   for (const d of defs) {
     const start = saleStartOf(d);
-    if (start) await insertOnce2(deps, C5.SaleAlertSweeps.id, { _id: saleDoneKey(d._id, start), at });
+    if (start) await insertOnce(deps.collections, C5.SaleAlertSweeps.id, { _id: saleDoneKey(d._id, start), at });
   }
 }
 async function saveCursor(deps, cursor) {
   await deps.collections.save(C5.SaleAlertSweeps.id, { _id: CURSOR_ID, cursor, at: deps.clock.now().toISOString() });
-}
-async function insertOnce2(deps, collection, item) {
-  try {
-    await deps.collections.insert(collection, item);
-    return true;
-  } catch (e) {
-    if (e instanceof DuplicateItemError) return false;
-    throw e;
-  }
 }
 function limitsFor(deps, base) {
   return { ...base, ...deps.limits };
@@ -2077,10 +2060,7 @@ async function storeLink(deps, before, after, created) {
     await deps.collections.save(C7.SyncLinks.id, { ...after, externalId: before?.externalId ?? after.externalId, linkedAt: before?.linkedAt ?? after.linkedAt });
     return;
   }
-  try {
-    await deps.collections.insert(C7.SyncLinks.id, after);
-  } catch (e) {
-    if (!(e instanceof DuplicateItemError)) throw e;
+  if (!await insertOnce(deps.collections, C7.SyncLinks.id, after)) {
     const winner = await readLink(deps, after.targetId, after.definitionId);
     if (winner && winner.externalId !== after.externalId) {
       deps.logger?.error("Two external items for one definition; keeping the first link", { definitionId: after.definitionId, kept: winner.externalId, orphan: after.externalId });
@@ -3099,8 +3079,9 @@ function syncDeps() {
 }
 
 // backend/velo/jobs.ts
+var JOB_BUDGET_MS = 4 * 6e4;
 async function repairCounters2() {
-  const result = await repairCounters(counterDeps(), { deadline: Date.now() + 4 * 6e4 });
+  const result = await repairCounters(counterDeps(), { deadline: Date.now() + JOB_BUDGET_MS });
   consoleLogger.info("Counter repair done", { ...result });
   return result;
 }
@@ -3109,9 +3090,8 @@ async function sweepSaleAlerts() {
   consoleLogger.info("Sale alert sweep", { ...result });
   return result;
 }
-var SYNC_JOB_BUDGET_MS = 4 * 6e4;
 async function syncHourly() {
-  const r2 = await runHourly(syncDeps(), { budgetMs: SYNC_JOB_BUDGET_MS });
+  const r2 = await runHourly(syncDeps(), { budgetMs: JOB_BUDGET_MS });
   consoleLogger.info("Sync hourly run", { requeued: r2.requeued, fixed: r2.reconcile.fixed, missingExternally: r2.reconcile.missingExternally, drain: r2.drain, complete: r2.complete });
   return r2;
 }

@@ -538,6 +538,17 @@ var ExternalCallError = class extends Error {
   failure;
 };
 
+// backend/flows/insertOnce.ts
+async function insertOnce(collections, collection, item) {
+  try {
+    await collections.insert(collection, item);
+    return true;
+  } catch (e) {
+    if (e instanceof DuplicateItemError) return false;
+    throw e;
+  }
+}
+
 // backend/core/sync/mappingRows.ts
 import { z as z2 } from "zod";
 
@@ -986,13 +997,8 @@ async function addPresetMapping(deps, targetId, preset) {
       result.skipped.push(row.targetField);
       continue;
     }
-    try {
-      await deps.collections.insert(COLLECTIONS.SyncFieldMappings.id, row);
-      result.inserted.push(row.targetField);
-    } catch (e) {
-      if (!(e instanceof DuplicateItemError)) throw e;
-      result.skipped.push(row.targetField);
-    }
+    if (await insertOnce(deps.collections, COLLECTIONS.SyncFieldMappings.id, row)) result.inserted.push(row.targetField);
+    else result.skipped.push(row.targetField);
   }
   return result;
 }
@@ -1186,10 +1192,7 @@ async function storeLink(deps, before, after, created) {
     await deps.collections.save(C2.SyncLinks.id, { ...after, externalId: before?.externalId ?? after.externalId, linkedAt: before?.linkedAt ?? after.linkedAt });
     return;
   }
-  try {
-    await deps.collections.insert(C2.SyncLinks.id, after);
-  } catch (e) {
-    if (!(e instanceof DuplicateItemError)) throw e;
+  if (!await insertOnce(deps.collections, C2.SyncLinks.id, after)) {
     const winner = await readLink(deps, after.targetId, after.definitionId);
     if (winner && winner.externalId !== after.externalId) {
       deps.logger?.error("Two external items for one definition; keeping the first link", { definitionId: after.definitionId, kept: winner.externalId, orphan: after.externalId });

@@ -25,8 +25,9 @@ export const MESSAGE_CLAIM_WINDOW_MS = 10 * 60_000;
  * plans a smaller set, and must still lose. A later window may claim again, so a claimer cut off before
  * its delivery rows were written does not block the alert for good (those rows keep each alert to one send).
  */
-export function messageClaimKey(subscriptionId: string, channel: AlertChannel, saleStart: string | null, at: Date): string {
-  const start = saleStart ? Math.floor(Date.parse(saleStart) / 60_000) : 'none';
+export function messageClaimKey(subscriptionId: string, channel: AlertChannel, saleStarts: readonly (string | null)[], at: Date): string {
+  const earliest = saleStarts.filter((s): s is string => !!s).sort()[0];
+  const start = earliest ? Math.floor(Date.parse(earliest) / 60_000) : 'none';
   return `msg:${subscriptionId}:${channel}:${start}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
 }
 
