@@ -27,7 +27,7 @@ import { COLLECTIONS } from '../backend/collections.js';
 import { syncTargetFactory } from '../backend/connectors/syncTargetFactory.js';
 import { defaultMappingRows } from '../backend/core/sync/defaultMappings.js';
 import { loadSyncConfig, syncEvent, type SyncDeps } from '../backend/flows/sync.js';
-import { mapConcurrent } from '../backend/flows/syncDelivery.js';
+import { mapConcurrent } from '../backend/lib/mapConcurrent.js';
 import { wixCollections } from '../backend/wix/collections.js';
 import { wixTicketDefinitions } from '../backend/wix/ticketDefinitions.js';
 import { systemClock } from '../backend/wix/runtime.js';

@@ -4,6 +4,7 @@
 // Auth: HTTP Basic with the API key (from Wix Secrets); the data center is the key's suffix.
 import { createHash } from 'node:crypto';
 import type { MarketingContact, MarketingToolPort, SecretsPort } from '../ports.js';
+import { mapConcurrent } from '../lib/mapConcurrent.js';
 
 export interface MailchimpOptions {
   secrets: SecretsPort;
@@ -117,13 +118,9 @@ export function mailchimpMarketing(opts: MailchimpOptions): MarketingToolPort {
         const page = await call<{ members: { id: string; email_address: string }[]; total_items: number }>(
           'GET', `${list}/segments/${seg.id}/members?count=${pageSize}&offset=${offset}&fields=members.id,members.email_address,total_items`);
         const members = page?.members ?? [];
-        await inBatches(members, opts.concurrency ?? 5, (m) => call('PATCH', `${list}/members/${m.id}`, { merge_fields: { [mergeTag]: saleStart ?? '' } }));
+        await mapConcurrent(members, opts.concurrency ?? 5, (m) => call('PATCH', `${list}/members/${m.id}`, { merge_fields: { [mergeTag]: saleStart ?? '' } }));
         if (members.length < pageSize) break;
       }
     },
   };
-}
-
-async function inBatches<T>(items: readonly T[], size: number, fn: (t: T) => Promise<unknown>) {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }

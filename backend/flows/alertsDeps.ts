@@ -39,20 +39,6 @@ export interface AlertsDeps {
   elapsed?: () => number;
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
-export async function mapWithLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  return out;
-}
-
 /**
  * What is left of one invocation's time, shared by the steps of a sweep (send run, retries, pruning):
  * a chunk starts only if one as slow as the slowest so far still fits.

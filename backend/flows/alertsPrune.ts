@@ -5,7 +5,8 @@
 import { COLLECTIONS } from '../collections.js';
 import { ALERT_RETENTION, PRUNE_LIMITS, pruneCutoffs } from '../core/alerts/alertRetention.js';
 import type { Filter } from '../ports.js';
-import { mapWithLimit, type AlertsDeps, type ChunkBudget } from './alertsDeps.js';
+import { mapConcurrent } from '../lib/mapConcurrent.js';
+import type { AlertsDeps, ChunkBudget } from './alertsDeps.js';
 
 const C = COLLECTIONS;
 
@@ -29,7 +30,7 @@ export async function pruneAlertRecords(deps: AlertsDeps, budget: ChunkBudget): 
       const pageSize = Math.min(limits.pageSize, limits.maxPerRun - stats[t.stat]);
       const full = await budget.chunk(async () => {
         const { items } = await deps.collections.query(t.collection, { filter: t.filter, sort: [{ field: t.field, order: 'ASC' }], limit: pageSize });
-        await mapWithLimit(items, deps.config.concurrency ?? 10, (it) => deps.collections.remove(t.collection, it._id));
+        await mapConcurrent(items, deps.config.concurrency ?? 10, (it) => deps.collections.remove(t.collection, it._id));
         stats[t.stat] += items.length;
         return items.length === pageSize;
       });

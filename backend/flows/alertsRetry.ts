@@ -14,7 +14,8 @@ import type { AlertDefinition, SaleAlertDelivery, SaleAlertSubscription } from '
 import { alertMessages } from '../core/alerts/unsentAlerts.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import type { Item } from '../ports.js';
-import { mapWithLimit, type AlertsDeps, type ChunkBudget } from './alertsDeps.js';
+import { mapConcurrent } from '../lib/mapConcurrent.js';
+import type { AlertsDeps, ChunkBudget } from './alertsDeps.js';
 import { eventDetailsOrFallback, sendAndRecord } from './alertsSend.js';
 import { insertOnce } from './insertOnce.js';
 
@@ -58,7 +59,7 @@ export async function retryFailedDeliveries(deps: AlertsDeps, budget: ChunkBudge
       });
       const groups = dueRetries(items, now);
       stats.due += groups.reduce((n, g) => n + g.deliveries.length, 0);
-      const done = await mapWithLimit(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, stats));
+      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, stats));
       skip += items.length - done.reduce((n, x) => n + x, 0);
       return items.length === RETRY_PAGE_SIZE;
     });

@@ -11,7 +11,8 @@ import { qualifyingSubscribers } from '../core/alerts/qualifyingSubscribers.js';
 import type { AlertDefinition, SaleAlertDelivery, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
 import { alertMessages, claimedPart, plannedAlerts, unsentAlerts, type AlertMessage } from '../core/alerts/unsentAlerts.js';
 import { unsubscribeToken, unsubscribeUrl } from '../core/alerts/unsubscribeToken.js';
-import { mapWithLimit, type AlertsDeps } from './alertsDeps.js';
+import { mapConcurrent } from '../lib/mapConcurrent.js';
+import type { AlertsDeps } from './alertsDeps.js';
 import { insertOnce } from './insertOnce.js';
 
 const C = COLLECTIONS;
@@ -32,7 +33,7 @@ export async function alertSubscribers(deps: AlertsDeps, event: EventDetails, de
   const active = subs.filter((s) => s.status === 'active');
   /** Subscribers the marketing tool gave no answer for, with the error. */
   const unknown = new Map<string, string>();
-  const answers = await mapWithLimit(active, limit, async (s) => {
+  const answers = await mapConcurrent(active, limit, async (s) => {
     try {
       return [s._id, await deps.marketing.isSubscribed({ email: s.email, contactId: s.contactId })] as const;
     } catch (e) {
@@ -50,7 +51,7 @@ export async function alertSubscribers(deps: AlertsDeps, event: EventDetails, de
   const planned = plannedAlerts(qualified, defs);
   const existing = await existingDeliveryKeys(deps, event.eventId, qualified.map((q) => q.subscription._id));
   const messages = alertMessages(unsentAlerts(planned, existing), subs, defs);
-  const results = await mapWithLimit(messages, limit, (m) => {
+  const results = await mapConcurrent(messages, limit, (m) => {
     const error = unknown.get(m.subscription._id);
     return error ? holdForRetry(deps, m, error) : sendMessage(deps, event, m);
   });

@@ -85,17 +85,3 @@ export function errorText(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   return f.kind === 'http' ? `HTTP ${f.status}: ${msg}` : `${f.kind}: ${msg}`;
 }
-
-/** Runs `fn` over items with at most `n` in flight. */
-export async function mapConcurrent<T, R>(items: T[], n: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
-  return out;
-}

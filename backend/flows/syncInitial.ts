@@ -9,7 +9,8 @@ import type { TicketDef } from '../core/ticketDefinition.js';
 import type { Item } from '../ports.js';
 import { changeOf, parkInvalid } from './syncChanges.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type SyncDeps, type TargetSetup } from './syncConfig.js';
-import { deliverChange, errorText, mapConcurrent } from './syncDelivery.js';
+import { mapConcurrent } from '../lib/mapConcurrent.js';
+import { deliverChange, errorText } from './syncDelivery.js';
 import { enqueue } from './syncOutbox.js';
 
 const C = COLLECTIONS;

@@ -7,7 +7,8 @@ import { outboxItemSchema, pairId, syncLinkSchema, type OutboxItem, type SyncLin
 import type { Item } from '../ports.js';
 import { insertOnce } from './insertOnce.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type SyncDeps, type TargetSetup } from './syncConfig.js';
-import { deliverChange, errorText, failureOf, mapConcurrent, type Change } from './syncDelivery.js';
+import { mapConcurrent } from '../lib/mapConcurrent.js';
+import { deliverChange, errorText, failureOf, type Change } from './syncDelivery.js';
 
 const C = COLLECTIONS;
 

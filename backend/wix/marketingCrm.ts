@@ -7,6 +7,7 @@
 import type { Contact, contacts as veloContacts } from 'wix-crm-backend';
 import { saleStartDay } from '../core/alerts/nextSaleStart.js';
 import type { MarketingContact, MarketingToolPort } from '../ports.js';
+import { mapConcurrent } from '../lib/mapConcurrent.js';
 
 export type WixContacts = Pick<typeof veloContacts,
   'appendOrCreateContact' | 'getContact' | 'findOrCreateLabel' | 'labelContact' | 'unlabelContact'
@@ -69,16 +70,10 @@ export function crmMarketing(contacts: WixContacts, opts: CrmMarketingOptions = 
       const day = saleStartDay(saleStart);
       let page = await contacts.queryContacts().hasSome('info.labelKeys', [await labelKey(eventId)]).limit(pageSize).find(elevated);
       for (;;) {
-        await eachLimited(page.items, concurrency, (c) => writeSaleStart(c, key, day));
+        await mapConcurrent(page.items, concurrency, (c) => writeSaleStart(c, key, day));
         if (!page.hasNext()) break;
         page = await page.next();
       }
     },
   };
-}
-
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => { while (next < items.length) await fn(items[next++]!); };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -351,6 +351,20 @@ var ALERT_RETRY_POLICY = { maxAttempts: 3, firstDelayMs: 10 * 6e4, factor: 3, st
 var DAY = 24 * 36e5;
 var ALERT_RETENTION = { deliveriesMs: 90 * DAY, markersMs: 90 * DAY, rateLimitsMs: SUBSCRIBE_RATE_LIMIT.windowMs };
 
+// backend/lib/mapConcurrent.ts
+async function mapConcurrent(items2, limit, fn) {
+  const out = new Array(items2.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items2.length) {
+      const i = next++;
+      out[i] = await fn(items2[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
+  return out;
+}
+
 // backend/flows/alerts.ts
 var C = COLLECTIONS;
 async function subscribe(deps, input) {
@@ -499,14 +513,11 @@ function mailchimpMarketing(opts) {
           `${list}/segments/${seg.id}/members?count=${pageSize}&offset=${offset}&fields=members.id,members.email_address,total_items`
         );
         const members = page?.members ?? [];
-        await inBatches(members, opts.concurrency ?? 5, (m) => call("PATCH", `${list}/members/${m.id}`, { merge_fields: { [mergeTag]: saleStart ?? "" } }));
+        await mapConcurrent(members, opts.concurrency ?? 5, (m) => call("PATCH", `${list}/members/${m.id}`, { merge_fields: { [mergeTag]: saleStart ?? "" } }));
         if (members.length < pageSize) break;
       }
     }
   };
-}
-async function inBatches(items2, size, fn) {
-  for (let i = 0; i < items2.length; i += size) await Promise.all(items2.slice(i, i + size).map(fn));
 }
 
 // backend/connectors/webPush.ts
@@ -753,19 +764,12 @@ function crmMarketing(contacts3, opts = {}) {
       const day = saleStartDay(saleStart);
       let page = await contacts3.queryContacts().hasSome("info.labelKeys", [await labelKey(eventId)]).limit(pageSize).find(elevated);
       for (; ; ) {
-        await eachLimited(page.items, concurrency, (c) => writeSaleStart(c, key, day));
+        await mapConcurrent(page.items, concurrency, (c) => writeSaleStart(c, key, day));
         if (!page.hasNext()) break;
         page = await page.next();
       }
     }
   };
-}
-async function eachLimited(items2, limit, fn) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items2.length) await fn(items2[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items2.length) }, worker));
 }
 
 // backend/wix/marketing.ts

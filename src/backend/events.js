@@ -1262,6 +1262,25 @@ var init_syncConfig = __esm({
   }
 });
 
+// backend/lib/mapConcurrent.ts
+async function mapConcurrent(items2, limit, fn) {
+  const out = new Array(items2.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items2.length) {
+      const i = next++;
+      out[i] = await fn(items2[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
+  return out;
+}
+var init_mapConcurrent = __esm({
+  "backend/lib/mapConcurrent.ts"() {
+    "use strict";
+  }
+});
+
 // backend/flows/syncDelivery.ts
 async function deliverChange(port, target, change, link, now) {
   const at = now.toISOString();
@@ -1331,18 +1350,6 @@ function errorText(e) {
   const f = failureOf(e);
   const msg = e instanceof Error ? e.message : String(e);
   return f.kind === "http" ? `HTTP ${f.status}: ${msg}` : `${f.kind}: ${msg}`;
-}
-async function mapConcurrent(items2, n, fn) {
-  const out = new Array(items2.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items2.length) {
-      const i = next++;
-      out[i] = await fn(items2[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items2.length)) }, worker));
-  return out;
 }
 var init_syncDelivery = __esm({
   "backend/flows/syncDelivery.ts"() {
@@ -1484,6 +1491,7 @@ var init_syncOutbox = __esm({
     init_syncRows();
     init_insertOnce();
     init_syncConfig();
+    init_mapConcurrent();
     init_syncDelivery();
     C3 = COLLECTIONS;
     emptyDrainReport = () => ({ delivered: 0, skipped: 0, retried: 0, deadLettered: 0, deferred: 0, outOfTime: false, warnings: [] });
@@ -1650,6 +1658,7 @@ var init_syncInitial = __esm({
     init_syncRows();
     init_syncChanges();
     init_syncConfig();
+    init_mapConcurrent();
     init_syncDelivery();
     init_syncOutbox();
     C4 = COLLECTIONS;
@@ -2530,18 +2539,6 @@ var init_unsubscribeToken = __esm({
 });
 
 // backend/flows/alertsDeps.ts
-async function mapWithLimit(items2, limit, fn) {
-  const out = new Array(items2.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items2.length) {
-      const i = next++;
-      out[i] = await fn(items2[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items2.length) }, worker));
-  return out;
-}
 var ChunkBudget;
 var init_alertsDeps = __esm({
   "backend/flows/alertsDeps.ts"() {
@@ -2712,7 +2709,7 @@ async function pruneAlertRecords(deps, budget) {
       const pageSize = Math.min(limits.pageSize, limits.maxPerRun - stats[t.stat]);
       const full = await budget.chunk(async () => {
         const { items: items2 } = await deps.collections.query(t.collection, { filter: t.filter, sort: [{ field: t.field, order: "ASC" }], limit: pageSize });
-        await mapWithLimit(items2, deps.config.concurrency ?? 10, (it) => deps.collections.remove(t.collection, it._id));
+        await mapConcurrent(items2, deps.config.concurrency ?? 10, (it) => deps.collections.remove(t.collection, it._id));
         stats[t.stat] += items2.length;
         return items2.length === pageSize;
       });
@@ -2727,7 +2724,7 @@ var init_alertsPrune = __esm({
     "use strict";
     init_collections();
     init_alertRetention();
-    init_alertsDeps();
+    init_mapConcurrent();
     C6 = COLLECTIONS;
     emptyPruneStats = () => ({ deliveries: 0, markers: 0, rateLimits: 0, more: false });
   }
@@ -2864,7 +2861,7 @@ async function alertSubscribers(deps, event, defs, subs) {
   const limit = deps.config.concurrency ?? DEFAULT_CONCURRENCY;
   const active = subs.filter((s) => s.status === "active");
   const unknown = /* @__PURE__ */ new Map();
-  const answers = await mapWithLimit(active, limit, async (s) => {
+  const answers = await mapConcurrent(active, limit, async (s) => {
     try {
       return [s._id, await deps.marketing.isSubscribed({ email: s.email, contactId: s.contactId })];
     } catch (e) {
@@ -2879,7 +2876,7 @@ async function alertSubscribers(deps, event, defs, subs) {
   const planned = plannedAlerts(qualified, defs);
   const existing = await existingDeliveryKeys(deps, event.eventId, qualified.map((q) => q.subscription._id));
   const messages = alertMessages(unsentAlerts(planned, existing), subs, defs);
-  const results = await mapWithLimit(messages, limit, (m) => {
+  const results = await mapConcurrent(messages, limit, (m) => {
     const error = unknown.get(m.subscription._id);
     return error ? holdForRetry(deps, m, error) : sendMessage(deps, event, m);
   });
@@ -3006,7 +3003,7 @@ var init_alertsSend = __esm({
     init_qualifyingSubscribers();
     init_unsentAlerts();
     init_unsubscribeToken();
-    init_alertsDeps();
+    init_mapConcurrent();
     init_insertOnce();
     C7 = COLLECTIONS;
     DEFAULT_CONCURRENCY = 10;
@@ -3034,7 +3031,7 @@ async function retryFailedDeliveries(deps, budget) {
       });
       const groups = dueRetries(items2, now);
       stats.due += groups.reduce((n, g) => n + g.deliveries.length, 0);
-      const done = await mapWithLimit(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, stats));
+      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, stats));
       skip += items2.length - done.reduce((n, x) => n + x, 0);
       return items2.length === RETRY_PAGE_SIZE;
     });
@@ -3135,7 +3132,7 @@ var init_alertsRetry = __esm({
     init_alertDefinition();
     init_deliveryRetry();
     init_unsentAlerts();
-    init_alertsDeps();
+    init_mapConcurrent();
     init_alertsSend();
     init_insertOnce();
     C8 = COLLECTIONS;
@@ -3459,19 +3456,17 @@ function mailchimpMarketing(opts) {
           `${list}/segments/${seg.id}/members?count=${pageSize}&offset=${offset}&fields=members.id,members.email_address,total_items`
         );
         const members = page?.members ?? [];
-        await inBatches(members, opts.concurrency ?? 5, (m) => call("PATCH", `${list}/members/${m.id}`, { merge_fields: { [mergeTag]: saleStart ?? "" } }));
+        await mapConcurrent(members, opts.concurrency ?? 5, (m) => call("PATCH", `${list}/members/${m.id}`, { merge_fields: { [mergeTag]: saleStart ?? "" } }));
         if (members.length < pageSize) break;
       }
     }
   };
 }
-async function inBatches(items2, size, fn) {
-  for (let i = 0; i < items2.length; i += size) await Promise.all(items2.slice(i, i + size).map(fn));
-}
 var MailchimpError, eventTag;
 var init_mailchimp = __esm({
   "backend/connectors/mailchimp.ts"() {
     "use strict";
+    init_mapConcurrent();
     MailchimpError = class extends Error {
       constructor(status, title, detail) {
         super(`Mailchimp ${status} ${title}${detail ? `: ${detail}` : ""}`);
@@ -3639,25 +3634,19 @@ function crmMarketing(contacts3, opts = {}) {
       const day = saleStartDay(saleStart);
       let page = await contacts3.queryContacts().hasSome("info.labelKeys", [await labelKey(eventId)]).limit(pageSize).find(elevated);
       for (; ; ) {
-        await eachLimited(page.items, concurrency, (c) => writeSaleStart(c, key, day));
+        await mapConcurrent(page.items, concurrency, (c) => writeSaleStart(c, key, day));
         if (!page.hasNext()) break;
         page = await page.next();
       }
     }
   };
 }
-async function eachLimited(items2, limit, fn) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items2.length) await fn(items2[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items2.length) }, worker));
-}
 var eventLabel, SALE_START_FIELD, elevated;
 var init_marketingCrm = __esm({
   "backend/wix/marketingCrm.ts"() {
     "use strict";
     init_nextSaleStart();
+    init_mapConcurrent();
     eventLabel = (eventId) => `Sale alert: ${eventId}`;
     SALE_START_FIELD = "Ticket sale starts";
     elevated = { suppressAuth: true };

@@ -454,18 +454,6 @@ function unsubscribeUrl(base, subscriptionId2, token) {
 }
 
 // backend/flows/alertsDeps.ts
-async function mapWithLimit(items2, limit, fn) {
-  const out = new Array(items2.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items2.length) {
-      const i = next++;
-      out[i] = await fn(items2[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items2.length) }, worker));
-  return out;
-}
 var ChunkBudget = class {
   constructor(limits, clock, t0, slowestMs = 0) {
     this.limits = limits;
@@ -618,6 +606,20 @@ function pruneCutoffs(now, r2 = ALERT_RETENTION) {
   return { deliveries: before(r2.deliveriesMs), markers: before(r2.markersMs), rateLimits: before(r2.rateLimitsMs) };
 }
 
+// backend/lib/mapConcurrent.ts
+async function mapConcurrent(items2, limit, fn) {
+  const out = new Array(items2.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items2.length) {
+      const i = next++;
+      out[i] = await fn(items2[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
+  return out;
+}
+
 // backend/flows/alertsPrune.ts
 var C2 = COLLECTIONS;
 var emptyPruneStats = () => ({ deliveries: 0, markers: 0, rateLimits: 0, more: false });
@@ -640,7 +642,7 @@ async function pruneAlertRecords(deps, budget) {
       const pageSize = Math.min(limits.pageSize, limits.maxPerRun - stats[t.stat]);
       const full = await budget.chunk(async () => {
         const { items: items2 } = await deps.collections.query(t.collection, { filter: t.filter, sort: [{ field: t.field, order: "ASC" }], limit: pageSize });
-        await mapWithLimit(items2, deps.config.concurrency ?? 10, (it) => deps.collections.remove(t.collection, it._id));
+        await mapConcurrent(items2, deps.config.concurrency ?? 10, (it) => deps.collections.remove(t.collection, it._id));
         stats[t.stat] += items2.length;
         return items2.length === pageSize;
       });
@@ -772,7 +774,7 @@ async function alertSubscribers(deps, event, defs, subs) {
   const limit = deps.config.concurrency ?? DEFAULT_CONCURRENCY;
   const active = subs.filter((s) => s.status === "active");
   const unknown = /* @__PURE__ */ new Map();
-  const answers = await mapWithLimit(active, limit, async (s) => {
+  const answers = await mapConcurrent(active, limit, async (s) => {
     try {
       return [s._id, await deps.marketing.isSubscribed({ email: s.email, contactId: s.contactId })];
     } catch (e) {
@@ -787,7 +789,7 @@ async function alertSubscribers(deps, event, defs, subs) {
   const planned = plannedAlerts(qualified, defs);
   const existing = await existingDeliveryKeys(deps, event.eventId, qualified.map((q) => q.subscription._id));
   const messages = alertMessages(unsentAlerts(planned, existing), subs, defs);
-  const results = await mapWithLimit(messages, limit, (m) => {
+  const results = await mapConcurrent(messages, limit, (m) => {
     const error = unknown.get(m.subscription._id);
     return error ? holdForRetry(deps, m, error) : sendMessage(deps, event, m);
   });
@@ -927,7 +929,7 @@ async function retryFailedDeliveries(deps, budget) {
       });
       const groups = dueRetries(items2, now);
       stats.due += groups.reduce((n, g) => n + g.deliveries.length, 0);
-      const done = await mapWithLimit(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, stats));
+      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, stats));
       skip += items2.length - done.reduce((n, x) => n + x, 0);
       return items2.length === RETRY_PAGE_SIZE;
     });
@@ -1941,18 +1943,6 @@ function errorText(e) {
   const msg = e instanceof Error ? e.message : String(e);
   return f.kind === "http" ? `HTTP ${f.status}: ${msg}` : `${f.kind}: ${msg}`;
 }
-async function mapConcurrent(items2, n, fn) {
-  const out = new Array(items2.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items2.length) {
-      const i = next++;
-      out[i] = await fn(items2[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items2.length)) }, worker));
-  return out;
-}
 
 // backend/flows/syncOutbox.ts
 var C7 = COLLECTIONS;
@@ -2544,14 +2534,11 @@ function mailchimpMarketing(opts) {
           `${list}/segments/${seg.id}/members?count=${pageSize}&offset=${offset}&fields=members.id,members.email_address,total_items`
         );
         const members = page?.members ?? [];
-        await inBatches(members, opts.concurrency ?? 5, (m) => call("PATCH", `${list}/members/${m.id}`, { merge_fields: { [mergeTag]: saleStart ?? "" } }));
+        await mapConcurrent(members, opts.concurrency ?? 5, (m) => call("PATCH", `${list}/members/${m.id}`, { merge_fields: { [mergeTag]: saleStart ?? "" } }));
         if (members.length < pageSize) break;
       }
     }
   };
-}
-async function inBatches(items2, size, fn) {
-  for (let i = 0; i < items2.length; i += size) await Promise.all(items2.slice(i, i + size).map(fn));
 }
 
 // backend/connectors/webPush.ts
@@ -2689,19 +2676,12 @@ function crmMarketing(contacts3, opts = {}) {
       const day = saleStartDay(saleStart);
       let page = await contacts3.queryContacts().hasSome("info.labelKeys", [await labelKey(eventId)]).limit(pageSize).find(elevated);
       for (; ; ) {
-        await eachLimited(page.items, concurrency, (c) => writeSaleStart(c, key, day));
+        await mapConcurrent(page.items, concurrency, (c) => writeSaleStart(c, key, day));
         if (!page.hasNext()) break;
         page = await page.next();
       }
     }
   };
-}
-async function eachLimited(items2, limit, fn) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items2.length) await fn(items2[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items2.length) }, worker));
 }
 
 // backend/wix/marketing.ts

@@ -1003,6 +1003,20 @@ async function addPresetMapping(deps, targetId, preset) {
   return result;
 }
 
+// backend/lib/mapConcurrent.ts
+async function mapConcurrent(items2, limit, fn) {
+  const out = new Array(items2.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items2.length) {
+      const i = next++;
+      out[i] = await fn(items2[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
+  return out;
+}
+
 // backend/flows/syncDelivery.ts
 async function deliverChange(port, target, change, link, now) {
   const at = now.toISOString();
@@ -1072,18 +1086,6 @@ function errorText(e) {
   const f = failureOf(e);
   const msg = e instanceof Error ? e.message : String(e);
   return f.kind === "http" ? `HTTP ${f.status}: ${msg}` : `${f.kind}: ${msg}`;
-}
-async function mapConcurrent(items2, n, fn) {
-  const out = new Array(items2.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items2.length) {
-      const i = next++;
-      out[i] = await fn(items2[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items2.length)) }, worker));
-  return out;
 }
 
 // backend/flows/syncOutbox.ts
