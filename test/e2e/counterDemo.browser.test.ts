@@ -1,11 +1,10 @@
 // The counter on the demo page, end to end: real site code (src/) in the Velo host (cold mode, as on
 // Wix), the local Wix over HTTP, realtime over SSE, the widget in headless Chromium.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startStack, type Stack } from '../../local-wix/stack.js';
+import type { Stack } from '../../local-wix/stack.js';
+import { startTestStack } from '../support/testStack.js';
 import { findDemoDefinitions } from '../../local-wix/demo/seed.js';
 import { launchBrowser } from '../support/browser.js';
 
@@ -15,8 +14,7 @@ let page: Page;
 let defs: Map<string, any>;
 
 beforeAll(async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-counter-'));
-  stack = await startStack({ port: 0, dataDir, seed: true, cold: true, scheduleJobs: false });
+  stack = await startTestStack('e2e-counter', { seed: true });
   defs = await findDemoDefinitions(stack.baseUrl);
   browser = await launchBrowser();
   page = await browser.newPage();

@@ -1,23 +1,18 @@
 // The TicketCounters data hooks in the built site code (src/backend/data.js), run by the Velo host
 // around writes made through the genuine SDK: an older read never replaces a newer row, and visitors
 // are pushed only what they would see change.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { items } from '@wix/data';
-import { startStack, type Stack } from '../../local-wix/stack.js';
+import type { Stack } from '../../local-wix/stack.js';
+import { startTestStack } from '../support/testStack.js';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 
 let stack: Stack;
-let dataDir: string;
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-counter-hooks-'));
-  stack = await startStack({ port: 0, dataDir, seed: false, cold: true, scheduleJobs: false });
+  stack = await startTestStack('e2e-counter-hooks', { seed: false });
 });
 afterAll(async () => {
   await stack.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 const row = (unsold: number, readAt: string) => ({

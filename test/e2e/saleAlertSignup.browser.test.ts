@@ -2,13 +2,11 @@
 // page code in headless Chromium, the subscribeToSaleAlerts web method in the Velo host (cold, as on
 // Wix), then the site owner moves the VIP sale start to the past and the alert lands in the local
 // inbox exactly once. (Site code runs on real time, so the sale is moved rather than the clock.)
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ticketDefinitionsV2 } from '@wix/events';
-import { startStack, type Stack } from '../../local-wix/stack.js';
+import type { Stack } from '../../local-wix/stack.js';
+import { startTestStack } from '../support/testStack.js';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 import { findDemoDefinitions } from '../../local-wix/demo/seed.js';
 import { launchBrowser } from '../support/browser.js';
@@ -25,8 +23,7 @@ const inbox = async (to: string) => {
 };
 
 beforeAll(async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-signup-'));
-  stack = await startStack({ port: 0, dataDir, seed: true, cold: true, scheduleJobs: false });
+  stack = await startTestStack('e2e-signup', { seed: true });
   browser = await launchBrowser();
   page = await browser.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -2,13 +2,11 @@
 // A visitor subscribes through the web method; the site owner moves the VIP sale start to now; the
 // sale-started event and the hourly sweep share one idempotent send; the email lands in the inbox once;
 // its unsubscribe link works. (Site code runs on real time, so the sale is moved rather than the clock.)
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { items } from '@wix/data';
 import { ticketDefinitionsV2 } from '@wix/events';
-import { startStack, type Stack } from '../../local-wix/stack.js';
+import type { Stack } from '../../local-wix/stack.js';
+import { startTestStack } from '../support/testStack.js';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 import { DEMO, findDemoDefinitions } from '../../local-wix/demo/seed.js';
 
@@ -27,8 +25,7 @@ const saleStartField = async (email: string) => {
 };
 
 beforeAll(async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-alerts-'));
-  stack = await startStack({ port: 0, dataDir, seed: true, cold: true, scheduleJobs: false });
+  stack = await startTestStack('e2e-alerts', { seed: true });
   vip = (await findDemoDefinitions(stack.baseUrl)).get('VIP Lounge');
 });
 afterAll(async () => { await stack?.close(); });

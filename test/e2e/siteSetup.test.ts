@@ -1,11 +1,9 @@
 // What a site owner runs once on a live site, through the Velo host as Wix would run it: the admin web
 // methods setupCollectionsNow (src/backend/setup.web.js) and addSyncMappingPreset (src/backend/sync.web.js).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { collections } from '@wix/data';
-import { startStack, type Stack } from '../../local-wix/stack.js';
+import type { Stack } from '../../local-wix/stack.js';
+import { startTestStack } from '../support/testStack.js';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 import { tokenFor } from '../../local-wix/server/identity.js';
 import { items } from '@wix/data';
@@ -13,7 +11,6 @@ import { ALL_COLLECTIONS, COLLECTIONS } from '../../backend/collections.js';
 import { MAPPING_PRESETS } from '../../backend/core/sync/defaultMappings.js';
 
 let stack: Stack;
-let dataDir: string;
 const api = () => createLocalClient(stack.baseUrl, { collections }, ADMIN).collections;
 const webMethod = async (file: string, fn: string, args: unknown[], auth: string | null) => {
   const res = await fetch(`${stack.baseUrl}/_webMethods/${file}/${fn}`, {
@@ -25,12 +22,10 @@ const setupNow = (auth: string | null) => webMethod('setup.web.js', 'setupCollec
 const addPreset = (input: unknown, auth: string | null = tokenFor(ADMIN)) => webMethod('sync.web.js', 'addSyncMappingPreset', [input], auth);
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-setup-'));
-  stack = await startStack({ port: 0, dataDir, seed: false, cold: true, scheduleJobs: false });
+  stack = await startTestStack('e2e-setup', { seed: false });
 });
 afterAll(async () => {
   await stack.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 it('creates the missing collections with their permissions, leaves the others alone, and refuses visitors', async () => {
