@@ -248,8 +248,14 @@ function snapshotsToWrite(fresh, stored) {
   const byId = new Map(stored.map((s) => [s._id, s]));
   return fresh.filter((s) => {
     const old = byId.get(s._id);
-    return !old || Date.parse(s.readAt) > Date.parse(old.readAt);
+    if (!old) return true;
+    const d = Date.parse(s.readAt) - Date.parse(old.readAt);
+    return d > 0 || d === 0 && visibleFieldsDiffer(s, old);
   });
+}
+var VISIBLE = ["label", "price", "currency", "unsold", "sold", "limit", "soldOut", "saleStatus", "saleStart", "saleEnd", "hidden"];
+function visibleFieldsDiffer(a, b) {
+  return VISIBLE.some((k) => a[k] !== b[k]);
 }
 
 // backend/core/counter/orderChange.ts

@@ -56,6 +56,13 @@ describe('counterSnapshots', () => {
     expect(visiblyDifferent(b!, a!)).toBe(false);
     expect(visiblyDifferent({ ...b!, unsold: 2 }, a!)).toBe(true);
   });
+  it('a read of the same millisecond is written when it differs, and skipped when it does not', () => {
+    const at = new Date('2026-01-01T00:00:00Z');
+    const [a] = counterSnapshots(definition({ _id: 'd' }), at);
+    const [sold] = counterSnapshots(definition({ _id: 'd', salesDetails: { unsoldCount: 0, soldCount: 5, reservedCount: 0, soldOut: true } }), at);
+    expect(snapshotsToWrite([sold!], [a!])).toEqual([sold]);
+    expect(snapshotsToWrite([a!], [a!])).toEqual([]);
+  });
   it('crossing refreshes: an older read that writes last keeps the newer row (the update hook rule)', () => {
     const sd = (unsold: number) => ({ salesDetails: { unsoldCount: unsold, soldCount: 10 - unsold, reservedCount: 0, soldOut: unsold === 0 } });
     const [t0] = counterSnapshots(definition({ _id: 'd', ...sd(5) }), new Date('2026-01-01T00:00:00Z'));

@@ -73,12 +73,16 @@ export function isNewerSnapshot(candidate: Pick<CounterSnapshot, 'readAt'>, stor
  * Snapshots to write: every one newer than what is stored, changed or not. An unchanged read still
  * moves `readAt` forward, so a slower, older read that finishes later is recognised as older (the
  * TicketCounters_beforeUpdate hook keeps the stored row then); visitors are told only of visible changes.
+ * Two reads of the same millisecond cannot be ordered: the one that differs from the stored row is
+ * written (as the update hook allows), so a change read in the same instant as the last one is not lost.
  */
 export function snapshotsToWrite(fresh: CounterSnapshot[], stored: CounterSnapshot[]): CounterSnapshot[] {
   const byId = new Map(stored.map((s) => [s._id, s]));
   return fresh.filter((s) => {
     const old = byId.get(s._id);
-    return !old || Date.parse(s.readAt) > Date.parse(old.readAt);
+    if (!old) return true;
+    const d = Date.parse(s.readAt) - Date.parse(old.readAt);
+    return d > 0 || (d === 0 && visibleFieldsDiffer(s, old));
   });
 }
 
