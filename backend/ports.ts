@@ -10,6 +10,8 @@ export interface TicketDefinitionsPort {
   get(id: string, opts?: { salesDetails?: boolean }): Promise<TicketDef | null>;
   /** One page of an event's definitions (≤100), in Wix's default order. */
   queryByEvent(eventId: string, opts?: { cursor?: string | null; limit?: number; salesDetails?: boolean }): Promise<Page<TicketDef>>;
+  /** The definitions with these IDs that exist (≤100 IDs, one call); missing IDs are simply absent. */
+  getMany(ids: readonly string[], opts?: { salesDetails?: boolean }): Promise<TicketDef[]>;
   /** Definitions whose sale is on (for repair sweeps). */
   querySaleStarted(opts?: { cursor?: string | null; limit?: number }): Promise<Page<TicketDef>>;
 }

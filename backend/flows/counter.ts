@@ -1,9 +1,11 @@
 // Counter flow: order events → coalesced salesDetails reads → TicketCounters snapshots.
 // The data hook on TicketCounters (backend/velo/data.ts) pushes each written snapshot to visitors.
 import { COLLECTIONS } from '../collections.js';
-import { counterSnapshots, snapshotsToWrite, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
+import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
+import { counterChanges, definitionsToRefresh, type CounterChanges } from '../core/counter/counterRefresh.js';
+import { mapConcurrent } from '../lib/mapConcurrent.js';
 import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
-import type { ClaimsPort, ClockPort, CollectionsPort, LoggerPort, TicketDefinitionsPort } from '../ports.js';
+import type { ClaimsPort, ClockPort, CollectionsPort, Filter, LoggerPort, TicketDefinitionsPort } from '../ports.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 
 export interface CounterDeps {
@@ -21,69 +23,128 @@ export const DEFAULT_SLOT_MS = 250;
 const SLOT_MARGIN_MS = 15;
 
 const C = COLLECTIONS;
+const MAX_IDS_PER_QUERY = 100;
+const MAX_PAGE = 1000;
+const MAX_BULK = 1000;
 
 export type OrderEventResult =
   | { outcome: 'duplicate'; key: string; refreshed: string[] }
   | { outcome: 'handled'; key: string; refreshed: string[]; coalesced: string[] };
 
 /**
- * Handles one order delivery. One Wix call claims both the delivery (redeliveries are dropped) and,
- * per definition, the current refresh slot. Whoever wins a slot refreshes that definition at the
- * slot's end: every order confirmed before then is in that read, so counts stay exact with at most
- * one read per definition and slot. Safe to call any number of times with the same event.
+ * Handles one order delivery. One Wix call claims both the delivery (redeliveries are dropped) and the
+ * current site-wide refresh slot. Whoever wins the slot reads, at the slot's end, every live counter's
+ * definition in one query: every order confirmed before then is in that read, so counts stay exact with
+ * one Ticket Definitions call per slot, however many orders and definitions the slot saw.
+ * Safe to call any number of times with the same event.
  */
 export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind, event: unknown): Promise<OrderEventResult> {
   const change = orderChange(kind, event);
   const now = deps.clock.now();
-  const slots = change.definitionIds.map((id) => ({ definitionId: id, ...refreshSlot(id, now, deps.slotMs ?? DEFAULT_SLOT_MS) }));
+  const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
   const deliveryClaim = `order:${change.key}`;
-  const won = await deps.claims.claim(C.CounterClaims.id, [
-    { _id: deliveryClaim, kind: 'order', at: now.toISOString() },
-    ...slots.map((s) => ({ _id: `slot:${s.id}`, kind: 'slot', definitionId: s.definitionId, at: s.endsAt.toISOString() })),
-  ]);
+  const slotClaim = `slot:${slot.id}`;
+  // An order change without tickets moves no counter: nothing to refresh.
+  const claims = [{ _id: deliveryClaim, kind: 'order', at: now.toISOString() }];
+  if (change.definitionIds.length) claims.push({ _id: slotClaim, kind: 'slot', at: slot.endsAt.toISOString() });
+  const won = await deps.claims.claim(C.CounterClaims.id, claims);
   // A slot this call won is refreshed even for a redelivery: other orders in the slot rely on it.
-  const mine = slots.filter((s) => won.has(`slot:${s.id}`));
-  await Promise.all(mine.map(async (s) => {
-    await deps.clock.sleep(Math.max(0, s.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS);
-    await refreshCounters(deps, s.definitionId);
-  }));
-  const refreshed = mine.map((s) => s.definitionId);
+  let refreshed: string[] = [];
+  if (won.has(slotClaim)) {
+    await deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS);
+    refreshed = (await refreshLiveCounters(deps, change.definitionIds)).refreshed;
+  }
   if (!won.has(deliveryClaim)) return { outcome: 'duplicate', key: change.key, refreshed };
   return { outcome: 'handled', key: change.key, refreshed, coalesced: change.definitionIds.filter((id) => !refreshed.includes(id)) };
 }
 
-/** Reads the definition with SALES_DETAILS and stores the snapshots that are newer. */
+/** Reads one definition with SALES_DETAILS and stores the snapshots that are newer. */
 export async function refreshCounters(deps: CounterDeps, definitionId: string): Promise<CounterSnapshot[]> {
   const readAt = deps.clock.now();
   const def = await deps.definitions.get(definitionId, { salesDetails: true });
-  return storeCounters(deps, definitionId, def, readAt);
+  // Stored rows read after the definition: a newer read that landed meanwhile is seen and kept.
+  const stored = await storedSnapshots(deps.collections, [definitionId]);
+  const changes = counterChanges(def, stored, readAt);
+  await applyChanges(deps, changes);
+  return def ? counterSnapshots(def, readAt) : [];
 }
 
-/** Stores the snapshots of a definition as read at `readAt` (null: it is gone). */
-async function storeCounters(deps: CounterDeps, definitionId: string, def: TicketDef | null, readAt: Date): Promise<CounterSnapshot[]> {
-  const stored = await storedSnapshots(deps.collections, definitionId);
-  if (!def) {
-    // Deleted: its counters go too (the remove hook tells visitors).
-    for (const s of stored) await deps.collections.remove(C.TicketCounters.id, s._id);
-    return [];
+export interface LiveRefresh { refreshed: string[]; failed: string[] }
+
+/**
+ * One slot's refresh: the definitions of every live counter plus `named` (the slot winner's own order),
+ * read in queries of up to 100 with SALES_DETAILS, then the newer snapshots written in one bulk save.
+ * A definition a query does not return is checked with a single get (gone: its counters are removed).
+ * The stored rows compared against were read before the definitions; a newer read that lands in
+ * between is kept by the TicketCounters_beforeUpdate hook, which never lets an older read replace it.
+ */
+export async function refreshLiveCounters(deps: CounterDeps, named: readonly string[]): Promise<LiveRefresh> {
+  const live = await pagedSnapshots(deps.collections, { saleStatus: { $ne: 'SALE_ENDED' } });
+  const known = new Set(live.map((s) => s.definitionId));
+  const unknown = named.filter((id) => !known.has(id));
+  const stored = unknown.length ? [...live, ...(await storedSnapshots(deps.collections, unknown))] : live;
+  const ids = definitionsToRefresh(stored, named);
+  const readAt = deps.clock.now();
+  const read = await readDefinitions(deps, ids);
+  return storeReads(deps, read, stored, readAt);
+}
+
+/** Each ID → the definition with sales details, or null when it does not exist. */
+async function readDefinitions(deps: CounterDeps, ids: readonly string[]): Promise<Map<string, TicketDef | null>> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += MAX_IDS_PER_QUERY) chunks.push(ids.slice(i, i + MAX_IDS_PER_QUERY));
+  const pages = await mapConcurrent(chunks, 4, (chunk) => deps.definitions.getMany(chunk, { salesDetails: true }));
+  const read = new Map<string, TicketDef | null>(pages.flat().map((d) => [d._id, d]));
+  // Not in the query's answer: confirm with a get before treating it as deleted.
+  const missing = ids.filter((id) => !read.has(id));
+  await mapConcurrent(missing, 4, async (id) => { read.set(id, await deps.definitions.get(id, { salesDetails: true })); });
+  return read;
+}
+
+/** Stores what `read` (all read at `readAt`) changes against `stored`; one failing definition is logged and skipped. */
+async function storeReads(deps: CounterDeps, read: Map<string, TicketDef | null>, stored: readonly CounterSnapshot[], readAt: Date): Promise<LiveRefresh> {
+  const byDefinition = new Map<string, CounterSnapshot[]>();
+  for (const s of stored) byDefinition.set(s.definitionId, [...(byDefinition.get(s.definitionId) ?? []), s]);
+  const all: CounterChanges = { write: [], remove: [] };
+  const result: LiveRefresh = { refreshed: [], failed: [] };
+  for (const [id, def] of read) {
+    try {
+      const c = counterChanges(def, byDefinition.get(id) ?? [], readAt);
+      all.write.push(...c.write);
+      all.remove.push(...c.remove);
+      result.refreshed.push(id);
+    } catch (e) {
+      result.failed.push(id);
+      deps.logger?.warn('Counter refresh: a definition failed', { definitionId: id, error: String((e as Error)?.message ?? e) });
+    }
   }
-  const fresh = counterSnapshots(def, readAt);
-  const write = snapshotsToWrite(fresh, stored);
-  if (write.length) await deps.collections.bulkSave(C.TicketCounters.id, write);
-  // Price options removed from the definition leave stale counters behind: remove them.
-  const keep = new Set(fresh.map((s) => s._id));
-  for (const s of stored) if (!keep.has(s._id)) await deps.collections.remove(C.TicketCounters.id, s._id);
-  return fresh;
+  await applyChanges(deps, all);
+  return result;
 }
 
-export async function storedSnapshots(collections: CollectionsPort, definitionId: string): Promise<CounterSnapshot[]> {
-  const { items } = await collections.query<CounterSnapshot & { _id: string }>(C.TicketCounters.id, { filter: { definitionId }, limit: 100 });
-  return items;
+async function applyChanges(deps: CounterDeps, changes: CounterChanges): Promise<void> {
+  for (let i = 0; i < changes.write.length; i += MAX_BULK) await deps.collections.bulkSave(C.TicketCounters.id, changes.write.slice(i, i + MAX_BULK));
+  // Deleted definitions and removed price options (rare); the remove hook tells visitors.
+  for (const id of changes.remove) await deps.collections.remove(C.TicketCounters.id, id);
+}
+
+/** Stored snapshots of these definitions. */
+export async function storedSnapshots(collections: CollectionsPort, definitionIds: readonly string[]): Promise<CounterSnapshot[]> {
+  return pagedSnapshots(collections, definitionIds.length === 1 ? { definitionId: definitionIds[0] } : { definitionId: { $in: [...definitionIds] } });
+}
+
+async function pagedSnapshots(collections: CollectionsPort, filter: Filter): Promise<CounterSnapshot[]> {
+  const out: CounterSnapshot[] = [];
+  for (let skip = 0; ; skip += MAX_PAGE) {
+    const { items } = await collections.query<CounterSnapshot & { _id: string }>(C.TicketCounters.id, { filter, limit: MAX_PAGE, skip });
+    out.push(...items);
+    if (items.length < MAX_PAGE) return out;
+  }
 }
 
 /** What `getCounter` answers: stored snapshots, created by one read on first request. */
 export async function countersFor(deps: CounterDeps, definitionId: string): Promise<CounterSnapshot[]> {
-  const stored = await storedSnapshots(deps.collections, definitionId);
+  const stored = await storedSnapshots(deps.collections, [definitionId]);
   if (stored.length) return stored.sort((a, b) => a.pricePointKey.localeCompare(b.pricePointKey));
   return refreshCounters(deps, definitionId);
 }
@@ -103,16 +164,11 @@ export async function repairCounters(deps: CounterDeps, opts: { keepDedupHours?:
     if (outOfTime()) { result.complete = false; return result; }
     const readAt = deps.clock.now();
     const page = await deps.definitions.querySaleStarted({ cursor, limit: 100 });
-    for (const def of page.items) {
-      if (outOfTime()) { result.complete = false; return result; }
-      try {
-        await storeCounters(deps, def._id, def, readAt);
-        result.refreshed++;
-      } catch (e) {
-        result.failed++;
-        deps.logger?.warn('Counter repair: a definition failed', { definitionId: def._id, error: String((e as Error)?.message ?? e) });
-      }
-    }
+    if (outOfTime()) { result.complete = false; return result; }
+    const stored = page.items.length ? await storedSnapshots(deps.collections, page.items.map((d) => d._id)) : [];
+    const r = await storeReads(deps, new Map(page.items.map((d) => [d._id, d])), stored, readAt);
+    result.refreshed += r.refreshed.length;
+    result.failed += r.failed.length;
     cursor = page.nextCursor;
   } while (cursor);
   // Wix redelivers for up to 48 h: dedup keys must outlive that.

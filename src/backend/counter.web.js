@@ -262,6 +262,14 @@ function visibleFieldsDiffer(a, b) {
   return VISIBLE.some((k) => a[k] !== b[k]);
 }
 
+// backend/core/counter/counterRefresh.ts
+function counterChanges(def, stored, readAt) {
+  if (!def) return { write: [], remove: stored.map((s) => s._id) };
+  const fresh = counterSnapshots(def, readAt);
+  const keep = new Set(fresh.map((s) => s._id));
+  return { write: snapshotsToWrite(fresh, [...stored]), remove: stored.filter((s) => !keep.has(s._id)).map((s) => s._id) };
+}
+
 // backend/core/counter/orderChange.ts
 import { z } from "zod";
 var orderEventSchema = z.object({
@@ -273,30 +281,33 @@ var orderEventSchema = z.object({
 
 // backend/flows/counter.ts
 var C = COLLECTIONS;
+var MAX_PAGE = 1e3;
+var MAX_BULK = 1e3;
 async function refreshCounters(deps, definitionId2) {
   const readAt = deps.clock.now();
   const def = await deps.definitions.get(definitionId2, { salesDetails: true });
-  return storeCounters(deps, definitionId2, def, readAt);
+  const stored = await storedSnapshots(deps.collections, [definitionId2]);
+  const changes = counterChanges(def, stored, readAt);
+  await applyChanges(deps, changes);
+  return def ? counterSnapshots(def, readAt) : [];
 }
-async function storeCounters(deps, definitionId2, def, readAt) {
-  const stored = await storedSnapshots(deps.collections, definitionId2);
-  if (!def) {
-    for (const s of stored) await deps.collections.remove(C.TicketCounters.id, s._id);
-    return [];
+async function applyChanges(deps, changes) {
+  for (let i = 0; i < changes.write.length; i += MAX_BULK) await deps.collections.bulkSave(C.TicketCounters.id, changes.write.slice(i, i + MAX_BULK));
+  for (const id of changes.remove) await deps.collections.remove(C.TicketCounters.id, id);
+}
+async function storedSnapshots(collections, definitionIds) {
+  return pagedSnapshots(collections, definitionIds.length === 1 ? { definitionId: definitionIds[0] } : { definitionId: { $in: [...definitionIds] } });
+}
+async function pagedSnapshots(collections, filter) {
+  const out = [];
+  for (let skip = 0; ; skip += MAX_PAGE) {
+    const { items: items2 } = await collections.query(C.TicketCounters.id, { filter, limit: MAX_PAGE, skip });
+    out.push(...items2);
+    if (items2.length < MAX_PAGE) return out;
   }
-  const fresh = counterSnapshots(def, readAt);
-  const write = snapshotsToWrite(fresh, stored);
-  if (write.length) await deps.collections.bulkSave(C.TicketCounters.id, write);
-  const keep = new Set(fresh.map((s) => s._id));
-  for (const s of stored) if (!keep.has(s._id)) await deps.collections.remove(C.TicketCounters.id, s._id);
-  return fresh;
-}
-async function storedSnapshots(collections, definitionId2) {
-  const { items: items2 } = await collections.query(C.TicketCounters.id, { filter: { definitionId: definitionId2 }, limit: 100 });
-  return items2;
 }
 async function countersFor(deps, definitionId2) {
-  const stored = await storedSnapshots(deps.collections, definitionId2);
+  const stored = await storedSnapshots(deps.collections, [definitionId2]);
   if (stored.length) return stored.sort((a, b) => a.pricePointKey.localeCompare(b.pricePointKey));
   return refreshCounters(deps, definitionId2);
 }
@@ -367,8 +378,8 @@ function sdkErrorCode(e) {
 
 // backend/wix/collections.ts
 var ITEM_EXISTS = "WDE0074";
-var MAX_PAGE = 1e3;
-var MAX_BULK = 1e3;
+var MAX_PAGE2 = 1e3;
+var MAX_BULK2 = 1e3;
 function isOps(v) {
   return !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date) && Object.keys(v).every((k) => k.startsWith("$"));
 }
@@ -437,7 +448,7 @@ function wixCollections() {
     async query(collection, opts = {}) {
       let q = applyFilter(query(collection), opts.filter);
       for (const s of opts.sort ?? []) q = s.order === "DESC" ? q.descending(s.field) : q.ascending(s.field);
-      q = q.limit(Math.min(opts.limit ?? 50, MAX_PAGE));
+      q = q.limit(Math.min(opts.limit ?? 50, MAX_PAGE2));
       if (opts.skip) q = q.skip(opts.skip);
       const res = await q.find({ returnTotalCount: true });
       return { items: res.items, total: res.totalCount };
@@ -449,8 +460,8 @@ function wixCollections() {
       return new Set(res.insertedItemIds);
     },
     async bulkSave(collection, list) {
-      for (let i = 0; i < list.length; i += MAX_BULK) {
-        const res = await bulkSave(collection, list.slice(i, i + MAX_BULK));
+      for (let i = 0; i < list.length; i += MAX_BULK2) {
+        const res = await bulkSave(collection, list.slice(i, i + MAX_BULK2));
         if (res.errors.length) {
           const first = res.errors[0];
           throw Object.assign(new Error(`bulkSave into ${collection}: ${res.errors.length} item(s) failed, first: ${first.message}`), { errors: res.errors });
@@ -499,6 +510,11 @@ function wixTicketDefinitions() {
         if (sdkErrorStatus(e) === 404) return null;
         throw e;
       }
+    },
+    async getMany(ids, opts = {}) {
+      if (ids.length > 100) throw new RangeError(`getMany takes at most 100 IDs (got ${ids.length})`);
+      if (!ids.length) return [];
+      return (await page({ _id: { $in: [...ids] } }, { ...opts, limit: 100 })).items;
     },
     queryByEvent: (eventId, opts = {}) => page({ eventId }, opts),
     querySaleStarted: (opts = {}) => page({ saleStatus: "SALE_STARTED" }, { ...opts, salesDetails: true })

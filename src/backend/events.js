@@ -211,6 +211,25 @@ var init_collections = __esm({
   }
 });
 
+// backend/lib/mapConcurrent.ts
+async function mapConcurrent(items2, limit, fn) {
+  const out = new Array(items2.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items2.length) {
+      const i = next++;
+      out[i] = await fn(items2[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
+  return out;
+}
+var init_mapConcurrent = __esm({
+  "backend/lib/mapConcurrent.ts"() {
+    "use strict";
+  }
+});
+
 // backend/ports.ts
 var DuplicateItemError, ExternalCallError;
 var init_ports = __esm({
@@ -323,7 +342,7 @@ function wixCollections() {
     async query(collection, opts = {}) {
       let q = applyFilter(query(collection), opts.filter);
       for (const s of opts.sort ?? []) q = s.order === "DESC" ? q.descending(s.field) : q.ascending(s.field);
-      q = q.limit(Math.min(opts.limit ?? 50, MAX_PAGE));
+      q = q.limit(Math.min(opts.limit ?? 50, MAX_PAGE2));
       if (opts.skip) q = q.skip(opts.skip);
       const res = await q.find({ returnTotalCount: true });
       return { items: res.items, total: res.totalCount };
@@ -335,8 +354,8 @@ function wixCollections() {
       return new Set(res.insertedItemIds);
     },
     async bulkSave(collection, list) {
-      for (let i = 0; i < list.length; i += MAX_BULK) {
-        const res = await bulkSave(collection, list.slice(i, i + MAX_BULK));
+      for (let i = 0; i < list.length; i += MAX_BULK2) {
+        const res = await bulkSave(collection, list.slice(i, i + MAX_BULK2));
         if (res.errors.length) {
           const first = res.errors[0];
           throw Object.assign(new Error(`bulkSave into ${collection}: ${res.errors.length} item(s) failed, first: ${first.message}`), { errors: res.errors });
@@ -345,15 +364,15 @@ function wixCollections() {
     }
   };
 }
-var ITEM_EXISTS, MAX_PAGE, MAX_BULK;
+var ITEM_EXISTS, MAX_PAGE2, MAX_BULK2;
 var init_collections2 = __esm({
   "backend/wix/collections.ts"() {
     "use strict";
     init_ports();
     init_sdkErrors();
     ITEM_EXISTS = "WDE0074";
-    MAX_PAGE = 1e3;
-    MAX_BULK = 1e3;
+    MAX_PAGE2 = 1e3;
+    MAX_BULK2 = 1e3;
   }
 });
 
@@ -395,6 +414,11 @@ function wixTicketDefinitions() {
         if (sdkErrorStatus(e) === 404) return null;
         throw e;
       }
+    },
+    async getMany(ids, opts = {}) {
+      if (ids.length > 100) throw new RangeError(`getMany takes at most 100 IDs (got ${ids.length})`);
+      if (!ids.length) return [];
+      return (await page({ _id: { $in: [...ids] } }, { ...opts, limit: 100 })).items;
     },
     queryByEvent: (eventId, opts = {}) => page({ eventId }, opts),
     querySaleStarted: (opts = {}) => page({ saleStatus: "SALE_STARTED" }, { ...opts, salesDetails: true })
@@ -1259,25 +1283,6 @@ var init_syncConfig = __esm({
     C2 = COLLECTIONS;
     MAX_ROWS = 1e3;
     connections = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// backend/lib/mapConcurrent.ts
-async function mapConcurrent(items2, limit, fn) {
-  const out = new Array(items2.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items2.length) {
-      const i = next++;
-      out[i] = await fn(items2[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
-  return out;
-}
-var init_mapConcurrent = __esm({
-  "backend/lib/mapConcurrent.ts"() {
-    "use strict";
   }
 });
 
@@ -3813,6 +3818,22 @@ function visibleFieldsDiffer(a, b) {
   return VISIBLE.some((k) => a[k] !== b[k]);
 }
 
+// backend/core/counter/counterRefresh.ts
+function definitionsToRefresh(stored, named) {
+  const ids = new Set(named);
+  for (const s of stored) if (s.saleStatus !== "SALE_ENDED") ids.add(s.definitionId);
+  return [...ids].sort();
+}
+function counterChanges(def, stored, readAt) {
+  if (!def) return { write: [], remove: stored.map((s) => s._id) };
+  const fresh = counterSnapshots(def, readAt);
+  const keep = new Set(fresh.map((s) => s._id));
+  return { write: snapshotsToWrite(fresh, [...stored]), remove: stored.filter((s) => !keep.has(s._id)).map((s) => s._id) };
+}
+
+// backend/flows/counter.ts
+init_mapConcurrent();
+
 // backend/core/counter/orderChange.ts
 import { z } from "zod";
 var orderEventSchema = z.object({
@@ -3835,54 +3856,97 @@ function orderChange(kind, event) {
   const key = `${e.orderNumber}:${kind}:${e.status ?? ""}`;
   return { key, orderNumber: e.orderNumber, definitionIds };
 }
-function refreshSlot(definitionId, now, slotMs) {
+function refreshSlot(now, slotMs) {
   const index = Math.floor(now.getTime() / slotMs);
-  return { id: `${definitionId}:${index}`, endsAt: new Date((index + 1) * slotMs) };
+  return { id: `site:${index}`, endsAt: new Date((index + 1) * slotMs) };
 }
 
 // backend/flows/counter.ts
 var DEFAULT_SLOT_MS = 250;
 var SLOT_MARGIN_MS = 15;
 var C = COLLECTIONS;
+var MAX_IDS_PER_QUERY = 100;
+var MAX_PAGE = 1e3;
+var MAX_BULK = 1e3;
 async function handleOrderEvent(deps, kind, event) {
   const change = orderChange(kind, event);
   const now = deps.clock.now();
-  const slots = change.definitionIds.map((id) => ({ definitionId: id, ...refreshSlot(id, now, deps.slotMs ?? DEFAULT_SLOT_MS) }));
+  const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
   const deliveryClaim = `order:${change.key}`;
-  const won = await deps.claims.claim(C.CounterClaims.id, [
-    { _id: deliveryClaim, kind: "order", at: now.toISOString() },
-    ...slots.map((s) => ({ _id: `slot:${s.id}`, kind: "slot", definitionId: s.definitionId, at: s.endsAt.toISOString() }))
-  ]);
-  const mine = slots.filter((s) => won.has(`slot:${s.id}`));
-  await Promise.all(mine.map(async (s) => {
-    await deps.clock.sleep(Math.max(0, s.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS);
-    await refreshCounters(deps, s.definitionId);
-  }));
-  const refreshed = mine.map((s) => s.definitionId);
+  const slotClaim = `slot:${slot.id}`;
+  const claims = [{ _id: deliveryClaim, kind: "order", at: now.toISOString() }];
+  if (change.definitionIds.length) claims.push({ _id: slotClaim, kind: "slot", at: slot.endsAt.toISOString() });
+  const won = await deps.claims.claim(C.CounterClaims.id, claims);
+  let refreshed = [];
+  if (won.has(slotClaim)) {
+    await deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS);
+    refreshed = (await refreshLiveCounters(deps, change.definitionIds)).refreshed;
+  }
   if (!won.has(deliveryClaim)) return { outcome: "duplicate", key: change.key, refreshed };
   return { outcome: "handled", key: change.key, refreshed, coalesced: change.definitionIds.filter((id) => !refreshed.includes(id)) };
 }
 async function refreshCounters(deps, definitionId) {
   const readAt = deps.clock.now();
   const def = await deps.definitions.get(definitionId, { salesDetails: true });
-  return storeCounters(deps, definitionId, def, readAt);
+  const stored = await storedSnapshots(deps.collections, [definitionId]);
+  const changes = counterChanges(def, stored, readAt);
+  await applyChanges(deps, changes);
+  return def ? counterSnapshots(def, readAt) : [];
 }
-async function storeCounters(deps, definitionId, def, readAt) {
-  const stored = await storedSnapshots(deps.collections, definitionId);
-  if (!def) {
-    for (const s of stored) await deps.collections.remove(C.TicketCounters.id, s._id);
-    return [];
+async function refreshLiveCounters(deps, named) {
+  const live = await pagedSnapshots(deps.collections, { saleStatus: { $ne: "SALE_ENDED" } });
+  const known = new Set(live.map((s) => s.definitionId));
+  const unknown = named.filter((id) => !known.has(id));
+  const stored = unknown.length ? [...live, ...await storedSnapshots(deps.collections, unknown)] : live;
+  const ids = definitionsToRefresh(stored, named);
+  const readAt = deps.clock.now();
+  const read = await readDefinitions(deps, ids);
+  return storeReads(deps, read, stored, readAt);
+}
+async function readDefinitions(deps, ids) {
+  const chunks = [];
+  for (let i = 0; i < ids.length; i += MAX_IDS_PER_QUERY) chunks.push(ids.slice(i, i + MAX_IDS_PER_QUERY));
+  const pages = await mapConcurrent(chunks, 4, (chunk) => deps.definitions.getMany(chunk, { salesDetails: true }));
+  const read = new Map(pages.flat().map((d) => [d._id, d]));
+  const missing = ids.filter((id) => !read.has(id));
+  await mapConcurrent(missing, 4, async (id) => {
+    read.set(id, await deps.definitions.get(id, { salesDetails: true }));
+  });
+  return read;
+}
+async function storeReads(deps, read, stored, readAt) {
+  const byDefinition = /* @__PURE__ */ new Map();
+  for (const s of stored) byDefinition.set(s.definitionId, [...byDefinition.get(s.definitionId) ?? [], s]);
+  const all2 = { write: [], remove: [] };
+  const result = { refreshed: [], failed: [] };
+  for (const [id, def] of read) {
+    try {
+      const c = counterChanges(def, byDefinition.get(id) ?? [], readAt);
+      all2.write.push(...c.write);
+      all2.remove.push(...c.remove);
+      result.refreshed.push(id);
+    } catch (e) {
+      result.failed.push(id);
+      deps.logger?.warn("Counter refresh: a definition failed", { definitionId: id, error: String(e?.message ?? e) });
+    }
   }
-  const fresh = counterSnapshots(def, readAt);
-  const write = snapshotsToWrite(fresh, stored);
-  if (write.length) await deps.collections.bulkSave(C.TicketCounters.id, write);
-  const keep = new Set(fresh.map((s) => s._id));
-  for (const s of stored) if (!keep.has(s._id)) await deps.collections.remove(C.TicketCounters.id, s._id);
-  return fresh;
+  await applyChanges(deps, all2);
+  return result;
 }
-async function storedSnapshots(collections, definitionId) {
-  const { items: items2 } = await collections.query(C.TicketCounters.id, { filter: { definitionId }, limit: 100 });
-  return items2;
+async function applyChanges(deps, changes) {
+  for (let i = 0; i < changes.write.length; i += MAX_BULK) await deps.collections.bulkSave(C.TicketCounters.id, changes.write.slice(i, i + MAX_BULK));
+  for (const id of changes.remove) await deps.collections.remove(C.TicketCounters.id, id);
+}
+async function storedSnapshots(collections, definitionIds) {
+  return pagedSnapshots(collections, definitionIds.length === 1 ? { definitionId: definitionIds[0] } : { definitionId: { $in: [...definitionIds] } });
+}
+async function pagedSnapshots(collections, filter) {
+  const out = [];
+  for (let skip = 0; ; skip += MAX_PAGE) {
+    const { items: items2 } = await collections.query(C.TicketCounters.id, { filter, limit: MAX_PAGE, skip });
+    out.push(...items2);
+    if (items2.length < MAX_PAGE) return out;
+  }
 }
 
 // backend/velo/wiring/counterDeps.ts

@@ -729,6 +729,11 @@ function wixTicketDefinitions() {
         throw e;
       }
     },
+    async getMany(ids, opts = {}) {
+      if (ids.length > 100) throw new RangeError(`getMany takes at most 100 IDs (got ${ids.length})`);
+      if (!ids.length) return [];
+      return (await page({ _id: { $in: [...ids] } }, { ...opts, limit: 100 })).items;
+    },
     queryByEvent: (eventId, opts = {}) => page({ eventId }, opts),
     querySaleStarted: (opts = {}) => page({ saleStatus: "SALE_STARTED" }, { ...opts, salesDetails: true })
   };

@@ -258,6 +258,28 @@ function visibleFieldsDiffer(a, b) {
   return VISIBLE.some((k) => a[k] !== b[k]);
 }
 
+// backend/core/counter/counterRefresh.ts
+function counterChanges(def, stored, readAt) {
+  if (!def) return { write: [], remove: stored.map((s) => s._id) };
+  const fresh = counterSnapshots(def, readAt);
+  const keep = new Set(fresh.map((s) => s._id));
+  return { write: snapshotsToWrite(fresh, [...stored]), remove: stored.filter((s) => !keep.has(s._id)).map((s) => s._id) };
+}
+
+// backend/lib/mapConcurrent.ts
+async function mapConcurrent(items2, limit, fn) {
+  const out = new Array(items2.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items2.length) {
+      const i = next++;
+      out[i] = await fn(items2[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
+  return out;
+}
+
 // backend/core/counter/orderChange.ts
 import { z } from "zod";
 var orderEventSchema = z.object({
@@ -269,22 +291,41 @@ var orderEventSchema = z.object({
 
 // backend/flows/counter.ts
 var C = COLLECTIONS;
-async function storeCounters(deps, definitionId, def, readAt) {
-  const stored = await storedSnapshots(deps.collections, definitionId);
-  if (!def) {
-    for (const s of stored) await deps.collections.remove(C.TicketCounters.id, s._id);
-    return [];
+var MAX_PAGE = 1e3;
+var MAX_BULK = 1e3;
+async function storeReads(deps, read, stored, readAt) {
+  const byDefinition = /* @__PURE__ */ new Map();
+  for (const s of stored) byDefinition.set(s.definitionId, [...byDefinition.get(s.definitionId) ?? [], s]);
+  const all2 = { write: [], remove: [] };
+  const result = { refreshed: [], failed: [] };
+  for (const [id, def] of read) {
+    try {
+      const c = counterChanges(def, byDefinition.get(id) ?? [], readAt);
+      all2.write.push(...c.write);
+      all2.remove.push(...c.remove);
+      result.refreshed.push(id);
+    } catch (e) {
+      result.failed.push(id);
+      deps.logger?.warn("Counter refresh: a definition failed", { definitionId: id, error: String(e?.message ?? e) });
+    }
   }
-  const fresh = counterSnapshots(def, readAt);
-  const write = snapshotsToWrite(fresh, stored);
-  if (write.length) await deps.collections.bulkSave(C.TicketCounters.id, write);
-  const keep = new Set(fresh.map((s) => s._id));
-  for (const s of stored) if (!keep.has(s._id)) await deps.collections.remove(C.TicketCounters.id, s._id);
-  return fresh;
+  await applyChanges(deps, all2);
+  return result;
 }
-async function storedSnapshots(collections, definitionId) {
-  const { items: items2 } = await collections.query(C.TicketCounters.id, { filter: { definitionId }, limit: 100 });
-  return items2;
+async function applyChanges(deps, changes) {
+  for (let i = 0; i < changes.write.length; i += MAX_BULK) await deps.collections.bulkSave(C.TicketCounters.id, changes.write.slice(i, i + MAX_BULK));
+  for (const id of changes.remove) await deps.collections.remove(C.TicketCounters.id, id);
+}
+async function storedSnapshots(collections, definitionIds) {
+  return pagedSnapshots(collections, definitionIds.length === 1 ? { definitionId: definitionIds[0] } : { definitionId: { $in: [...definitionIds] } });
+}
+async function pagedSnapshots(collections, filter) {
+  const out = [];
+  for (let skip = 0; ; skip += MAX_PAGE) {
+    const { items: items2 } = await collections.query(C.TicketCounters.id, { filter, limit: MAX_PAGE, skip });
+    out.push(...items2);
+    if (items2.length < MAX_PAGE) return out;
+  }
 }
 async function repairCounters(deps, opts = {}) {
   const result = { refreshed: 0, failed: 0, pruned: 0, complete: true };
@@ -297,19 +338,14 @@ async function repairCounters(deps, opts = {}) {
     }
     const readAt = deps.clock.now();
     const page = await deps.definitions.querySaleStarted({ cursor, limit: 100 });
-    for (const def of page.items) {
-      if (outOfTime()) {
-        result.complete = false;
-        return result;
-      }
-      try {
-        await storeCounters(deps, def._id, def, readAt);
-        result.refreshed++;
-      } catch (e) {
-        result.failed++;
-        deps.logger?.warn("Counter repair: a definition failed", { definitionId: def._id, error: String(e?.message ?? e) });
-      }
+    if (outOfTime()) {
+      result.complete = false;
+      return result;
     }
+    const stored = page.items.length ? await storedSnapshots(deps.collections, page.items.map((d) => d._id)) : [];
+    const r2 = await storeReads(deps, new Map(page.items.map((d) => [d._id, d])), stored, readAt);
+    result.refreshed += r2.refreshed.length;
+    result.failed += r2.failed.length;
     cursor = page.nextCursor;
   } while (cursor);
   const cutoff = new Date(deps.clock.now().getTime() - (opts.keepDedupHours ?? 72) * 36e5).toISOString();
@@ -610,20 +646,6 @@ function pruneCutoffs(now, r2 = ALERT_RETENTION) {
   checkRetention(r2);
   const before = (ms) => new Date(now.getTime() - ms).toISOString();
   return { deliveries: before(r2.deliveriesMs), markers: before(r2.markersMs), rateLimits: before(r2.rateLimitsMs) };
-}
-
-// backend/lib/mapConcurrent.ts
-async function mapConcurrent(items2, limit, fn) {
-  const out = new Array(items2.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items2.length) {
-      const i = next++;
-      out[i] = await fn(items2[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items2.length)) }, worker));
-  return out;
 }
 
 // backend/flows/alertsPrune.ts
@@ -2287,8 +2309,8 @@ function sdkErrorCode(e) {
 
 // backend/wix/collections.ts
 var ITEM_EXISTS = "WDE0074";
-var MAX_PAGE = 1e3;
-var MAX_BULK = 1e3;
+var MAX_PAGE2 = 1e3;
+var MAX_BULK2 = 1e3;
 function isOps(v) {
   return !!v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date) && Object.keys(v).every((k) => k.startsWith("$"));
 }
@@ -2357,7 +2379,7 @@ function wixCollections() {
     async query(collection, opts = {}) {
       let q = applyFilter(query(collection), opts.filter);
       for (const s of opts.sort ?? []) q = s.order === "DESC" ? q.descending(s.field) : q.ascending(s.field);
-      q = q.limit(Math.min(opts.limit ?? 50, MAX_PAGE));
+      q = q.limit(Math.min(opts.limit ?? 50, MAX_PAGE2));
       if (opts.skip) q = q.skip(opts.skip);
       const res = await q.find({ returnTotalCount: true });
       return { items: res.items, total: res.totalCount };
@@ -2369,8 +2391,8 @@ function wixCollections() {
       return new Set(res.insertedItemIds);
     },
     async bulkSave(collection, list) {
-      for (let i = 0; i < list.length; i += MAX_BULK) {
-        const res = await bulkSave(collection, list.slice(i, i + MAX_BULK));
+      for (let i = 0; i < list.length; i += MAX_BULK2) {
+        const res = await bulkSave(collection, list.slice(i, i + MAX_BULK2));
         if (res.errors.length) {
           const first = res.errors[0];
           throw Object.assign(new Error(`bulkSave into ${collection}: ${res.errors.length} item(s) failed, first: ${first.message}`), { errors: res.errors });
@@ -2419,6 +2441,11 @@ function wixTicketDefinitions() {
         if (sdkErrorStatus(e) === 404) return null;
         throw e;
       }
+    },
+    async getMany(ids, opts = {}) {
+      if (ids.length > 100) throw new RangeError(`getMany takes at most 100 IDs (got ${ids.length})`);
+      if (!ids.length) return [];
+      return (await page({ _id: { $in: [...ids] } }, { ...opts, limit: 100 })).items;
     },
     queryByEvent: (eventId, opts = {}) => page({ eventId }, opts),
     querySaleStarted: (opts = {}) => page({ saleStatus: "SALE_STARTED" }, { ...opts, salesDetails: true })

@@ -21,6 +21,7 @@ export class MemoryDefinitions implements TicketDefinitionsPort {
   calls = 0;
   put(d: TicketDef) { this.defs.set(d._id, structuredClone(d)); }
   async get(id: string) { this.calls++; await new Promise((r) => setImmediate(r)); return structuredClone(this.defs.get(id) ?? null); }
+  async getMany(ids: readonly string[]) { this.calls++; await new Promise((r) => setImmediate(r)); return structuredClone(ids.flatMap((id) => this.defs.get(id) ?? [])); }
   async queryByEvent(eventId: string, opts: { cursor?: string | null; limit?: number } = {}): Promise<Page<TicketDef>> {
     this.calls++;
     await new Promise((r) => setImmediate(r));

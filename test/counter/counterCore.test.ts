@@ -6,6 +6,7 @@ import { counterState, parseThreshold } from '../../backend/core/counter/counter
 import { publicSnapshot } from '../../backend/core/counter/counterChannel.js';
 import { counterText, priceKindOf, formatCount, formatPrice } from '../../backend/core/counter/counterText.js';
 import { orderChange, refreshSlot, InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
+import { counterChanges, definitionsToRefresh } from '../../backend/core/counter/counterRefresh.js';
 import { definition } from './fakes.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
@@ -161,12 +162,34 @@ describe('orderChange', () => {
   it('refuses an event without an order number', () => {
     expect(() => orderChange('confirmed', { tickets: [] })).toThrow(InvalidOrderEventError);
   });
-  it('property: every instant falls in exactly the slot that ends after it', () => {
+  it('property: every instant falls in exactly the slot that ends after it; instants of one slot share its ID', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 42 }), fc.integer({ min: 1, max: 10_000 }), (t, w) => {
-      const s = refreshSlot('d', new Date(t), w);
+      const s = refreshSlot(new Date(t), w);
       expect(s.endsAt.getTime()).toBeGreaterThan(t);
       expect(s.endsAt.getTime() - t).toBeLessThanOrEqual(w);
+      expect(refreshSlot(new Date(s.endsAt.getTime() - 1), w).id).toBe(s.id);
+      expect(refreshSlot(s.endsAt, w).id).not.toBe(s.id);
     }));
+  });
+});
+
+describe('counterRefresh', () => {
+  const row = (definitionId: string, saleStatus: 'SALE_STARTED' | 'SALE_SCHEDULED' | 'SALE_ENDED') => ({ definitionId, saleStatus });
+  it('reads every live counter plus the definitions the order named, once each', () => {
+    const stored = [row('b', 'SALE_STARTED'), row('b', 'SALE_STARTED'), row('c', 'SALE_SCHEDULED'), row('old', 'SALE_ENDED')];
+    expect(definitionsToRefresh(stored, ['z', 'b'])).toEqual(['b', 'c', 'z']);
+    // A cancellation after the sale ended still refreshes the named definition.
+    expect(definitionsToRefresh(stored, ['old'])).toEqual(['b', 'c', 'old']);
+  });
+  it('a gone definition removes its rows; a removed price option removes its row; only newer reads are written', () => {
+    const at = new Date('2026-01-01T00:00:05Z');
+    const stored = counterSnapshots(definition({ _id: 'd' }), new Date('2026-01-01T00:00:00Z'));
+    expect(counterChanges(null, stored, at)).toEqual({ write: [], remove: ['d:fixed'] });
+    const options = definition({ _id: 'd', pricingMethod: { pricingOptions: { optionDetails: [{ optionId: 'o1', name: 'Adult', price: { value: '30.00', currency: 'USD' } }] } } });
+    const c = counterChanges(options, stored, at);
+    expect(c.remove).toEqual(['d:fixed']);
+    expect(c.write.map((s) => s._id)).toEqual(['d:option:o1']);
+    expect(counterChanges(definition({ _id: 'd' }), stored, new Date('2025-12-31T00:00:00Z'))).toEqual({ write: [], remove: [] });
   });
 });
 

@@ -38,7 +38,7 @@ describe('counter flow', () => {
     await expect(handleOrderEvent(deps, 'confirmed', { tickets: 'x' })).rejects.toThrow(InvalidOrderEventError);
   });
 
-  it('a burst is coalesced to one read per slot and ends exact, duplicates included', async () => {
+  it('a burst over several definitions is coalesced to one read per site-wide slot and ends exact, duplicates included', async () => {
     const { definitions, collections, deps } = setup(50);
     for (const id of ['a', 'b']) definitions.defs.set(id, definition({ _id: id, initialLimit: 500, actualLimit: 500, salesDetails: { unsoldCount: 500, soldCount: 0, reservedCount: 0, soldOut: false } }));
     const handlers: Promise<unknown>[] = [];
@@ -53,7 +53,8 @@ describe('counter flow', () => {
     }
     await Promise.all(handlers);
     const slots = Math.ceil((Date.now() - start) / 50) + 1;
-    expect(definitions.gets).toBeLessThanOrEqual(2 * slots);
+    // One query per slot reads both definitions (per-definition slots would need two).
+    expect(definitions.gets).toBeLessThanOrEqual(slots);
     expect(definitions.gets).toBeLessThan(200 / 4);
     expect(counters(collections).map((s) => [s._id, s.unsold, s.sold]).sort()).toEqual([['a:fixed', 400, 100], ['b:fixed', 400, 100]]);
   });
@@ -69,6 +70,37 @@ describe('counter flow', () => {
     await refreshCounters(deps, 'd1'); // reads unsold=4, finishes first
     await slow;
     expect(counters(collections)[0].unsold).toBe(4);
+  });
+
+  it('the slot winner refreshes every live counter, not only its own order\'s; ended counters are left alone', async () => {
+    const { definitions, collections, deps } = setup();
+    for (const id of ['mine', 'other', 'ended']) definitions.defs.set(id, definition({ _id: id }));
+    for (const id of ['other', 'ended']) await countersFor(deps, id);
+    definitions.defs.set('ended', definition({ _id: 'ended', saleStatus: 'SALE_ENDED' }));
+    await refreshCounters(deps, 'ended');
+    definitions.sell('other', 2);
+    definitions.sell('ended', 1); // not possible on Wix; shows that an ended counter is not re-read
+    const before = definitions.gets;
+    const r = await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'mine' }] });
+    expect(r.refreshed).toEqual(['mine', 'other']);
+    expect(definitions.gets - before).toBe(1);
+    const byId = Object.fromEntries(counters(collections).map((s) => [s._id, s.unsold]));
+    expect(byId).toEqual({ 'mine:fixed': 5, 'other:fixed': 3, 'ended:fixed': 5 });
+  });
+
+  it('a live counter whose definition is gone is removed by the next slot refresh (confirmed with a get)', async () => {
+    const { definitions, collections, deps } = setup();
+    for (const id of ['a', 'gone']) definitions.defs.set(id, definition({ _id: id }));
+    await countersFor(deps, 'gone');
+    definitions.defs.delete('gone');
+    await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'a' }] });
+    expect(counters(collections).map((s) => s._id)).toEqual(['a:fixed']);
+  });
+
+  it('a delivery without tickets claims no slot and reads nothing', async () => {
+    const { definitions, deps } = setup();
+    expect(await handleOrderEvent(deps, 'updated', { orderNumber: 'o1', status: 'PAID', tickets: [] })).toMatchObject({ outcome: 'handled', refreshed: [] });
+    expect(definitions.gets).toBe(0);
   });
 
   it('getCounter creates snapshots on first request, then answers from storage', async () => {

@@ -4,7 +4,7 @@ import type { ClockPort, Page, TicketDefinitionsPort } from '../../backend/ports
 
 export { MemoryCollections } from '../support/memoryCollections.js';
 
-/** Definitions with sales counts; `gets` counts reads so tests can bound them. */
+/** Definitions with sales counts; `gets` counts reads (one per call) so tests can bound them. */
 export class MemoryDefinitions implements TicketDefinitionsPort {
   readonly defs = new Map<string, TicketDef>();
   gets = 0;
@@ -16,6 +16,13 @@ export class MemoryDefinitions implements TicketDefinitionsPort {
     if (this.readDelayMs) await new Promise((r) => setTimeout(r, this.readDelayMs));
     if (snapshotNow && !opts.salesDetails) delete snapshotNow.salesDetails;
     return snapshotNow;
+  }
+  async getMany(ids: readonly string[], opts: { salesDetails?: boolean } = {}) {
+    this.gets++;
+    const found = structuredClone(ids.flatMap((id) => this.defs.get(id) ?? []));
+    if (this.readDelayMs) await new Promise((r) => setTimeout(r, this.readDelayMs));
+    if (!opts.salesDetails) for (const d of found) delete d.salesDetails;
+    return found;
   }
   async queryByEvent(eventId: string): Promise<Page<TicketDef>> {
     return { items: [...this.defs.values()].filter((d) => d.eventId === eventId), nextCursor: null };

@@ -19,6 +19,14 @@ export class MemoryDefinitions implements TicketDefinitionsPort {
     if (d && !opts.salesDetails) delete d.salesDetails;
     return d;
   }
+  async getMany(ids: readonly string[], opts: { salesDetails?: boolean } = {}) {
+    this.calls++;
+    return ids.flatMap((id) => this.defs.get(id) ?? []).map((d) => {
+      const c = structuredClone(d);
+      if (!opts.salesDetails) delete c.salesDetails;
+      return c;
+    });
+  }
   async queryByEvent(eventId: string, opts: { cursor?: string | null; limit?: number; salesDetails?: boolean } = {}): Promise<Page<TicketDef>> {
     this.calls++;
     const limit = Math.min(opts.limit ?? 100, this.pageLimitMax);

@@ -34,11 +34,12 @@ export function orderChange(kind: OrderChangeKind, event: unknown): OrderChange 
 }
 
 /**
- * Coalescing: time is cut into slots of `slotMs`; for each (definition, slot) exactly one invocation
- * wins the slot (a unique insert) and refreshes at the slot's end. Every order confirmed before that
- * refresh begins is included in it, so counts stay exact with at most one read per slot.
+ * Coalescing: time is cut into site-wide slots of `slotMs`; in each slot exactly one invocation wins
+ * the slot (a unique insert) and, at the slot's end, reads every live counter's definition in one
+ * query. Every order confirmed before that read begins is included in it, so counts stay exact with
+ * at most one Ticket Definitions call per slot (per 100 live definitions), however many definitions sell.
  */
-export function refreshSlot(definitionId: string, now: Date, slotMs: number): { id: string; endsAt: Date } {
+export function refreshSlot(now: Date, slotMs: number): { id: string; endsAt: Date } {
   const index = Math.floor(now.getTime() / slotMs);
-  return { id: `${definitionId}:${index}`, endsAt: new Date((index + 1) * slotMs) };
+  return { id: `site:${index}`, endsAt: new Date((index + 1) * slotMs) };
 }

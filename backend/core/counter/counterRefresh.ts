@@ -1,0 +1,32 @@
+// What one coalesced refresh reads and writes: pure rules over stored snapshots and fresh reads.
+import type { TicketDef } from '../ticketDefinition.js';
+import { counterSnapshots, snapshotsToWrite, type CounterSnapshot } from './counterSnapshot.js';
+
+/**
+ * The definitions a refresh reads: every one with a counter whose sale has not ended (orders and
+ * cancellations can still move it), plus the ones the triggering order named (even when no counter
+ * exists yet, or the sale ended and a cancellation gave tickets back). Sorted, no repeats.
+ */
+export function definitionsToRefresh(stored: readonly Pick<CounterSnapshot, 'definitionId' | 'saleStatus'>[], named: readonly string[]): string[] {
+  const ids = new Set(named);
+  for (const s of stored) if (s.saleStatus !== 'SALE_ENDED') ids.add(s.definitionId);
+  return [...ids].sort();
+}
+
+export interface CounterChanges {
+  /** Snapshots newer than what is stored. */
+  write: CounterSnapshot[];
+  /** Stored counter IDs to remove: the definition is gone, or the price point no longer exists. */
+  remove: string[];
+}
+
+/**
+ * Changes for one definition as read at `readAt` (null: it no longer exists), given its stored rows.
+ * Throws MissingSalesDetailsError when the read lacks sales details.
+ */
+export function counterChanges(def: TicketDef | null, stored: readonly CounterSnapshot[], readAt: Date): CounterChanges {
+  if (!def) return { write: [], remove: stored.map((s) => s._id) };
+  const fresh = counterSnapshots(def, readAt);
+  const keep = new Set(fresh.map((s) => s._id));
+  return { write: snapshotsToWrite(fresh, [...stored]), remove: stored.filter((s) => !keep.has(s._id)).map((s) => s._id) };
+}
