@@ -16,6 +16,9 @@ declare module 'wix-realtime-frontend' {
   export interface Channel { name: string; resourceId?: string }
   export function subscribe(channel: Channel, handler: (message: { payload: any }, channel: Channel) => void): Promise<string>;
   export function unsubscribe(opts: { subscriptionId?: string; channel?: Channel }): Promise<void>;
+  /** Runs on the first connection and whenever a lost connection is restored. */
+  export function onConnected(handler: () => void): void;
+  export function onDisconnected(handler: () => void): void;
 }
 
 declare module 'wix-secrets-backend' {

@@ -1,7 +1,8 @@
 // Page-code side of the counter: for each <ticket-counter> on the page, fetch its snapshots once from
 // the `getCounter` web method, then follow realtime pushes (new snapshots, and counters removed when a
-// price option or the definition goes). The widget never polls the Events API.
-import { subscribe } from 'wix-realtime-frontend';
+// price option or the definition goes). After the realtime connection drops and comes back, pushes sent
+// meanwhile are lost: the snapshots are fetched again. The widget never polls the Events API.
+import { onConnected, onDisconnected, subscribe } from 'wix-realtime-frontend';
 import { getCounter } from 'backend/counter.web';
 import { counterChannel } from '../backend/core/counter/counterChannel.js';
 
@@ -29,6 +30,23 @@ export function bindTicketCounters($w: (selector: string) => CounterElement, sel
     latest.get(definitionId)?.delete(id);
     for (const el of byDefinition.get(definitionId) ?? []) el.setAttribute('removed', id);
   };
+  /** Fetches a definition's snapshots and gives them to `els` (the widget drops reads older than its own). */
+  const fetchInto = async (definitionId: string, els: Iterable<CounterElement>) => {
+    const snapshots = (await getCounter({ definitionId })) as unknown[];
+    for (const s of snapshots) {
+      const json = remember(definitionId, s);
+      for (const el of els) el.setAttribute('snapshot', json);
+    }
+  };
+  let dropped = false;
+  onDisconnected(() => { dropped = true; });
+  onConnected(() => {
+    if (!dropped) return;
+    dropped = false;
+    for (const [definitionId, els] of byDefinition) {
+      fetchInto(definitionId, els).catch((e) => console.warn(`Ticket counter ${definitionId}: ${(e as Error).message}`));
+    }
+  });
   for (const selector of selectors) {
     const el = $w(selector);
     el.on('counter-ready', async (event) => {
@@ -51,8 +69,7 @@ export function bindTicketCounters($w: (selector: string) => CounterElement, sel
             if (message.payload?.type === 'removed') removed(definitionId, message.payload.id);
           });
         }
-        const snapshots = (await getCounter({ definitionId })) as unknown[];
-        for (const s of snapshots) el.setAttribute('snapshot', remember(definitionId, s));
+        await fetchInto(definitionId, [el]);
       } catch (e) {
         console.warn(`Ticket counter ${selector}: ${(e as Error).message}`);
       }

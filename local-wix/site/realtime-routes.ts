@@ -3,6 +3,8 @@
 //    POST /_local/realtime/subscriptions {connectionId, subscriptionId, channel}   library uses, so a page
 //    DELETE /_local/realtime/subscriptions/:id          with many counters holds one HTTP connection)
 //  - GET  /_local/realtime/subscribe?channel=<json>     one channel per stream (scripts, benchmarks)
+//  - POST /_local/realtime/drop {holdMs?}               closes every page connection, as a network blip
+//    would; pages reconnect after about a second (or when holdMs has passed) and subscribe again
 // Every subscription is checked with `checkRealtimePermission` (the site's realtime_check_permission).
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -42,7 +44,8 @@ function subscriberOf(ctx: ServerContext, req: RequestContext): RealtimeSubscrib
 
 function openStream(res: http.ServerResponse): () => void {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-  res.write(': local wix realtime\n\n');
+  // `retry`: how long a browser waits before reconnecting a dropped stream.
+  res.write(': local wix realtime\nretry: 1000\n\n');
   const beat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
   beat.unref();
   return () => clearInterval(beat);
@@ -62,7 +65,12 @@ export function registerRealtimeRoutes(ctx: ServerContext, hub: RealtimeHub, che
   };
   const message = (m: RealtimeMessage) => ({ channel: m.channel, payload: m.payload, publishedAt: m.publishedAt });
 
-  ctx.router.stream('GET', '/_local/realtime/connect', (req, res) => {
+  let holdUntil = 0;
+  ctx.router.stream('GET', '/_local/realtime/connect', async (req, res) => {
+    // After a drop with holdMs, reconnecting pages wait (as on a network that is still down).
+    const hold = holdUntil - Date.now();
+    if (hold > 0) await new Promise((r) => setTimeout(r, hold));
+    if (res.destroyed) return;
     const conn: Connection = { id: randomUUID(), subscriber: subscriberOf(ctx, req), res, subs: new Map() };
     connections.set(conn.id, conn);
     const stop = openStream(res);
@@ -116,6 +124,15 @@ export function registerRealtimeRoutes(ctx: ServerContext, hub: RealtimeHub, che
       send(res, 'subscribed', { channel });
       res.on('close', () => { stop(); off(); });
     })();
+  });
+
+  ctx.router.post('/_local/realtime/drop', (req) => {
+    const holdMs = Number((req.body as { holdMs?: unknown } | null)?.holdMs ?? 0);
+    if (!Number.isFinite(holdMs) || holdMs < 0 || holdMs > 60_000) throw WixHttpError.validation('holdMs', 'holdMs must be between 0 and 60000');
+    holdUntil = Date.now() + holdMs;
+    const dropped = connections.size;
+    for (const c of connections.values()) c.res.destroy();
+    return { dropped };
   });
 
   ctx.router.get('/_local/realtime/connections', () => ({

@@ -64,6 +64,26 @@ describe('live ticket counter on the demo page', () => {
     await expect.poll(() => counterText('counterOptionChild').textContent(), { timeout: 5000 }).toBe('Only 5 tickets left at $55.00');
   });
 
+  it('after the realtime connection drops, a change pushed meanwhile shows once the page reconnects', async () => {
+    await expect.poll(() => counterText('counterOptionAdult').textContent()).toBe('Only 5 tickets left at $40.00');
+    const drop = await fetch(`${stack.baseUrl}/_local/realtime/drop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ holdMs: 2000 }) });
+    expect(await drop.json()).toEqual({ dropped: 1 });
+    const festival = defs.get('Festival Pass')!._id;
+    const pushedFour = () => stack.hub.published.some((m: any) => m.payload?.snapshot?.definitionId === festival && m.payload.snapshot.unsold === 4);
+    expect((await order('Festival Pass', 1, 'Early bird')).status).toBe(200);
+    await expect.poll(pushedFour, { timeout: 1500 }).toBe(true);
+    // The push went out while the page had no connection, so it never reached the page.
+    const open = await (await fetch(`${stack.baseUrl}/_local/realtime/connections`)).json() as { connections: unknown[] };
+    expect(open.connections).toHaveLength(0);
+    expect(await counterText('counterOptionAdult').textContent()).toBe('Only 5 tickets left at $40.00');
+    // Reconnected: the binding fetches the snapshots again.
+    await expect.poll(() => counterText('counterOptionAdult').textContent(), { timeout: 6000 }).toBe('Only 4 tickets left at $40.00');
+    expect(await counterText('counterOptionChild').textContent()).toBe('Only 4 tickets left at $55.00');
+    // Pushes reach the page again.
+    expect((await order('Festival Pass', 1, 'Early bird')).status).toBe(200);
+    await expect.poll(() => counterText('counterOptionAdult').textContent(), { timeout: 5000 }).toBe('Only 3 tickets left at $40.00');
+  });
+
   it('unlimited, not-yet-on-sale and sold-out counters show their own states', async () => {
     expect(await counterText('counterUnlimited').textContent()).toBe('Tickets available at $10.00');
     const vip = defs.get('VIP Lounge')!;

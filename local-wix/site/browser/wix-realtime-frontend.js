@@ -1,6 +1,7 @@
 // Local `wix-realtime-frontend`: subscribe(channel, handler) → Promise<subscriptionId>.
 // One server-sent-events connection per page carries every subscription; after a reconnect the
-// subscriptions are made again, as Wix's client does. A refused subscription rejects.
+// subscriptions are made again, as Wix's client does, and `onConnected` handlers run once they are
+// (so a page that re-fetches on reconnect misses nothing). A refused subscription rejects.
 const handlers = new Map(); // subscriptionId -> { channel, handler }
 const listeners = { connected: new Set(), disconnected: new Set(), error: new Set() };
 let source = null;
@@ -23,10 +24,9 @@ function connection() {
     connectionId = JSON.parse(e.data).connectionId;
     resolveReady(connectionId);
     isReady = true;
-    if (reconnect) {
-      for (const [id, s] of handlers) register(id, s.channel).catch((err) => emit('error', err, s.channel));
-    }
-    emit('connected');
+    if (!reconnect) return emit('connected');
+    const again = [...handlers].map(([id, s]) => register(id, s.channel).catch((err) => emit('error', err, s.channel)));
+    Promise.all(again).then(() => emit('connected'));
   });
   source.addEventListener('message', (e) => {
     const m = JSON.parse(e.data);
