@@ -2,7 +2,7 @@
 // The data hook on TicketCounters (backend/velo/data.ts) pushes each written snapshot to visitors.
 import { COLLECTIONS } from '../collections.js';
 import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
-import { counterChanges, definitionsToRefresh, type CounterChanges } from '../core/counter/counterRefresh.js';
+import { counterChanges, definitionsToRefresh, needsRefresh, stillMissing, type CounterChanges } from '../core/counter/counterRefresh.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
 import type { ClaimsPort, ClockPort, CollectionsPort, Filter, LoggerPort, TicketDefinitionsPort } from '../ports.js';
@@ -26,6 +26,8 @@ const C = COLLECTIONS;
 const MAX_IDS_PER_QUERY = 100;
 const MAX_PAGE = 1000;
 const MAX_BULK = 1000;
+/** How long getCounter remembers that a definition ID does not exist. */
+export const MISSING_TTL_MS = 10 * 60_000;
 
 export type OrderEventResult =
   | { outcome: 'duplicate'; key: string; refreshed: string[] }
@@ -44,9 +46,8 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
   const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
   const deliveryClaim = `order:${change.key}`;
   const slotClaim = `slot:${slot.id}`;
-  // An order change without tickets moves no counter: nothing to refresh.
   const claims = [{ _id: deliveryClaim, kind: 'order', at: now.toISOString() }];
-  if (change.definitionIds.length) claims.push({ _id: slotClaim, kind: 'slot', at: slot.endsAt.toISOString() });
+  if (needsRefresh(kind, change.definitionIds)) claims.push({ _id: slotClaim, kind: 'slot', at: slot.endsAt.toISOString() });
   const won = await deps.claims.claim(C.CounterClaims.id, claims);
   // A slot this call won is refreshed even for a redelivery: other orders in the slot rely on it.
   let refreshed: string[] = [];
@@ -142,11 +143,20 @@ async function pagedSnapshots(collections: CollectionsPort, filter: Filter): Pro
   }
 }
 
-/** What `getCounter` answers: stored snapshots, created by one read on first request. */
+/**
+ * What `getCounter` answers: stored snapshots, created by one read on first request. An ID that does
+ * not exist is remembered for MISSING_TTL_MS, so a widget with a wrong ID on a busy page costs one
+ * Ticket Definitions call per TTL, not one per page view.
+ */
 export async function countersFor(deps: CounterDeps, definitionId: string): Promise<CounterSnapshot[]> {
   const stored = await storedSnapshots(deps.collections, [definitionId]);
   if (stored.length) return stored.sort((a, b) => a.pricePointKey.localeCompare(b.pricePointKey));
-  return refreshCounters(deps, definitionId);
+  const markerId = `missing:${definitionId}`;
+  const marker = await deps.collections.get<{ _id: string; at: string }>(C.CounterClaims.id, markerId);
+  if (stillMissing(marker, deps.clock.now(), MISSING_TTL_MS)) return [];
+  const fresh = await refreshCounters(deps, definitionId);
+  if (!fresh.length) await deps.collections.save(C.CounterClaims.id, { _id: markerId, kind: 'missing', definitionId, at: deps.clock.now().toISOString() });
+  return fresh;
 }
 
 export interface RepairResult { refreshed: number; failed: number; pruned: number; complete: boolean }

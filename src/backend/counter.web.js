@@ -269,6 +269,11 @@ function counterChanges(def, stored, readAt) {
   const keep = new Set(fresh.map((s) => s._id));
   return { write: snapshotsToWrite(fresh, [...stored]), remove: stored.filter((s) => !keep.has(s._id)).map((s) => s._id) };
 }
+function stillMissing(marker, now, ttlMs) {
+  if (!marker || typeof marker.at !== "string") return false;
+  const age = now.getTime() - Date.parse(marker.at);
+  return age >= 0 && age < ttlMs;
+}
 
 // backend/core/counter/orderChange.ts
 import { z } from "zod";
@@ -283,6 +288,7 @@ var orderEventSchema = z.object({
 var C = COLLECTIONS;
 var MAX_PAGE = 1e3;
 var MAX_BULK = 1e3;
+var MISSING_TTL_MS = 10 * 6e4;
 async function refreshCounters(deps, definitionId2) {
   const readAt = deps.clock.now();
   const def = await deps.definitions.get(definitionId2, { salesDetails: true });
@@ -309,7 +315,12 @@ async function pagedSnapshots(collections, filter) {
 async function countersFor(deps, definitionId2) {
   const stored = await storedSnapshots(deps.collections, [definitionId2]);
   if (stored.length) return stored.sort((a, b) => a.pricePointKey.localeCompare(b.pricePointKey));
-  return refreshCounters(deps, definitionId2);
+  const markerId = `missing:${definitionId2}`;
+  const marker = await deps.collections.get(C.CounterClaims.id, markerId);
+  if (stillMissing(marker, deps.clock.now(), MISSING_TTL_MS)) return [];
+  const fresh = await refreshCounters(deps, definitionId2);
+  if (!fresh.length) await deps.collections.save(C.CounterClaims.id, { _id: markerId, kind: "missing", definitionId: definitionId2, at: deps.clock.now().toISOString() });
+  return fresh;
 }
 
 // backend/core/counter/counterChannel.ts

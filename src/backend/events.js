@@ -3830,6 +3830,9 @@ function counterChanges(def, stored, readAt) {
   const keep = new Set(fresh.map((s) => s._id));
   return { write: snapshotsToWrite(fresh, [...stored]), remove: stored.filter((s) => !keep.has(s._id)).map((s) => s._id) };
 }
+function needsRefresh(kind, definitionIds) {
+  return definitionIds.length > 0 || kind !== "confirmed";
+}
 
 // backend/flows/counter.ts
 init_mapConcurrent();
@@ -3868,6 +3871,7 @@ var C = COLLECTIONS;
 var MAX_IDS_PER_QUERY = 100;
 var MAX_PAGE = 1e3;
 var MAX_BULK = 1e3;
+var MISSING_TTL_MS = 10 * 6e4;
 async function handleOrderEvent(deps, kind, event) {
   const change = orderChange(kind, event);
   const now = deps.clock.now();
@@ -3875,7 +3879,7 @@ async function handleOrderEvent(deps, kind, event) {
   const deliveryClaim = `order:${change.key}`;
   const slotClaim = `slot:${slot.id}`;
   const claims = [{ _id: deliveryClaim, kind: "order", at: now.toISOString() }];
-  if (change.definitionIds.length) claims.push({ _id: slotClaim, kind: "slot", at: slot.endsAt.toISOString() });
+  if (needsRefresh(kind, change.definitionIds)) claims.push({ _id: slotClaim, kind: "slot", at: slot.endsAt.toISOString() });
   const won = await deps.claims.claim(C.CounterClaims.id, claims);
   let refreshed = [];
   if (won.has(slotClaim)) {

@@ -293,6 +293,7 @@ var orderEventSchema = z.object({
 var C = COLLECTIONS;
 var MAX_PAGE = 1e3;
 var MAX_BULK = 1e3;
+var MISSING_TTL_MS = 10 * 6e4;
 async function storeReads(deps, read, stored, readAt) {
   const byDefinition = /* @__PURE__ */ new Map();
   for (const s of stored) byDefinition.set(s.definitionId, [...byDefinition.get(s.definitionId) ?? [], s]);

@@ -6,7 +6,7 @@ import { counterState, parseThreshold } from '../../backend/core/counter/counter
 import { publicSnapshot } from '../../backend/core/counter/counterChannel.js';
 import { counterText, priceKindOf, formatCount, formatPrice } from '../../backend/core/counter/counterText.js';
 import { orderChange, refreshSlot, InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
-import { counterChanges, definitionsToRefresh } from '../../backend/core/counter/counterRefresh.js';
+import { counterChanges, definitionsToRefresh, needsRefresh, stillMissing } from '../../backend/core/counter/counterRefresh.js';
 import { definition } from './fakes.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
@@ -180,6 +180,20 @@ describe('counterRefresh', () => {
     expect(definitionsToRefresh(stored, ['z', 'b'])).toEqual(['b', 'c', 'z']);
     // A cancellation after the sale ended still refreshes the named definition.
     expect(definitionsToRefresh(stored, ['old'])).toEqual(['b', 'c', 'old']);
+  });
+  it('a confirmation without tickets needs no refresh; an update or deletion without tickets does', () => {
+    expect(needsRefresh('confirmed', [])).toBe(false);
+    expect(needsRefresh('confirmed', ['d'])).toBe(true);
+    expect(needsRefresh('updated', [])).toBe(true);
+    expect(needsRefresh('deleted', [])).toBe(true);
+  });
+  it('a missing-ID marker holds for its TTL only (and not when it is from the future or malformed)', () => {
+    const now = new Date('2026-01-01T00:10:00Z');
+    expect(stillMissing({ at: '2026-01-01T00:05:00Z' }, now, 600_000)).toBe(true);
+    expect(stillMissing({ at: '2026-01-01T00:00:00Z' }, now, 600_000)).toBe(false);
+    expect(stillMissing({ at: '2026-01-01T00:20:00Z' }, now, 600_000)).toBe(false);
+    expect(stillMissing({ at: 42 }, now, 600_000)).toBe(false);
+    expect(stillMissing(null, now, 600_000)).toBe(false);
   });
   it('a gone definition removes its rows; a removed price option removes its row; only newer reads are written', () => {
     const at = new Date('2026-01-01T00:00:05Z');

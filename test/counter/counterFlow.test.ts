@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handleOrderEvent, countersFor, refreshCounters, repairCounters, type CounterDeps } from '../../backend/flows/counter.js';
+import { handleOrderEvent, countersFor, refreshCounters, repairCounters, MISSING_TTL_MS, type CounterDeps } from '../../backend/flows/counter.js';
 import { InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
 import { MemoryCollections, MemoryDefinitions, definition, realClock } from './fakes.js';
 
@@ -97,10 +97,32 @@ describe('counter flow', () => {
     expect(counters(collections).map((s) => s._id)).toEqual(['a:fixed']);
   });
 
-  it('a delivery without tickets claims no slot and reads nothing', async () => {
+  it('a confirmation without tickets reads nothing; an update without tickets refreshes the live counters', async () => {
+    const { definitions, collections, deps } = setup();
+    definitions.defs.set('d1', definition({ _id: 'd1' }));
+    await countersFor(deps, 'd1');
+    const before = definitions.gets;
+    expect(await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [] })).toMatchObject({ outcome: 'handled', refreshed: [] });
+    expect(definitions.gets).toBe(before);
+    definitions.sell('d1', 3);
+    await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o2', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] });
+    expect(counters(collections)[0].unsold).toBe(2);
+    definitions.sell('d1', -2); // a cancellation gave two tickets back; its update does not say which
+    expect(await handleOrderEvent(deps, 'updated', { orderNumber: 'o2', status: 'CANCELED', tickets: [] })).toMatchObject({ outcome: 'handled', refreshed: ['d1'] });
+    expect(counters(collections)[0].unsold).toBe(4);
+  });
+
+  it('getCounter remembers an unknown ID for a while: one Wix read per TTL, not one per page view', async () => {
+    let now = Date.parse('2026-03-01T10:00:00Z');
     const { definitions, deps } = setup();
-    expect(await handleOrderEvent(deps, 'updated', { orderNumber: 'o1', status: 'PAID', tickets: [] })).toMatchObject({ outcome: 'handled', refreshed: [] });
-    expect(definitions.gets).toBe(0);
+    deps.clock = { now: () => new Date(now), sleep: realClock.sleep };
+    expect(await countersFor(deps, 'nope')).toEqual([]);
+    expect(await countersFor(deps, 'nope')).toEqual([]);
+    expect(definitions.gets).toBe(1);
+    now += MISSING_TTL_MS;
+    definitions.defs.set('nope', definition({ _id: 'nope' }));
+    expect((await countersFor(deps, 'nope')).map((s) => s.unsold)).toEqual([5]);
+    expect(definitions.gets).toBe(2);
   });
 
   it('getCounter creates snapshots on first request, then answers from storage', async () => {

@@ -1,5 +1,6 @@
 // What one coalesced refresh reads and writes: pure rules over stored snapshots and fresh reads.
 import type { TicketDef } from '../ticketDefinition.js';
+import type { OrderChangeKind } from './orderChange.js';
 import { counterSnapshots, snapshotsToWrite, type CounterSnapshot } from './counterSnapshot.js';
 
 /**
@@ -29,4 +30,20 @@ export function counterChanges(def: TicketDef | null, stored: readonly CounterSn
   const fresh = counterSnapshots(def, readAt);
   const keep = new Set(fresh.map((s) => s._id));
   return { write: snapshotsToWrite(fresh, [...stored]), remove: stored.filter((s) => !keep.has(s._id)).map((s) => s._id) };
+}
+
+/**
+ * Whether an order delivery calls for a refresh. A confirmation moves only the definitions it names
+ * (none: nothing to do). An update or deletion without tickets (a cancellation whose payload does not
+ * list them) may have given any tickets back, so it refreshes the live counters.
+ */
+export function needsRefresh(kind: OrderChangeKind, definitionIds: readonly string[]): boolean {
+  return definitionIds.length > 0 || kind !== 'confirmed';
+}
+
+/** Whether a "this definition ID does not exist" marker written at `marker.at` still holds at `now`. */
+export function stillMissing(marker: { at?: unknown } | null | undefined, now: Date, ttlMs: number): boolean {
+  if (!marker || typeof marker.at !== 'string') return false;
+  const age = now.getTime() - Date.parse(marker.at);
+  return age >= 0 && age < ttlMs;
 }
