@@ -186,7 +186,7 @@ async function main() {
       for (const el of document.querySelectorAll('ticket-counter')) {
         const definitionId = el.getAttribute('definition-id');
         new MutationObserver(() => {
-          const text = el.textContent ?? '';
+          const text = el.querySelector('[part=text]')?.textContent ?? '';
           const unsold = /sold out/i.test(text) ? 0 : Number((/([\d,]+) tickets?/.exec(text)?.[1] ?? 'NaN').replace(/,/g, ''));
           (window as any).domSeen.push({ definitionId, unsold, at: performance.timeOrigin + performance.now() });
         }).observe(el, { subtree: true, characterData: true, childList: true });

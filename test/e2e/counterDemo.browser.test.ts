@@ -25,7 +25,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const counterText = (id: string) => page.locator(`#${id} [role=status]`);
+const counterText = (id: string) => page.locator(`#${id} [part=text]`);
 async function order(name: string, quantity: number, optionName?: string) {
   const d = defs.get(name)!;
   const optionId = optionName ? d.pricingMethod.pricingOptions.optionDetails.find((o: any) => o.name === optionName).optionId : undefined;

@@ -34,7 +34,7 @@ async function mount(attrs: Record<string, string>): Promise<void> {
     document.body.appendChild(el);
   }, attrs);
 }
-const text = () => page.locator('#c [role=status]').textContent();
+const text = () => page.locator('#c [part=text]').textContent();
 const setSnapshot = (json: string) => page.evaluate((j) => document.getElementById('c')!.setAttribute('snapshot', j), json);
 
 describe('<ticket-counter>', () => {
@@ -66,6 +66,29 @@ describe('<ticket-counter>', () => {
     expect(await text()).toBe('3 tickets left at $25.00');
   });
 
+  it('every state has its own sentence attribute, for sites in other languages', async () => {
+    const german = {
+      'definition-id': 'def-1', locale: 'de-DE', 'time-zone': 'Europe/Berlin', 'text-checking': 'Verfügbarkeit wird geprüft…',
+      template: 'Nur noch {count} zu {price}', 'template-available': 'Noch {count} zu {price}', 'template-unlimited': 'Tickets zu {price}',
+      'template-sold-out': 'Ausverkauft', 'template-not-on-sale': 'Vorverkauf ab {start}', 'template-ended': 'Verkauf beendet',
+    };
+    await mount(german);
+    expect(await text()).toBe('Verfügbarkeit wird geprüft…');
+    const cases: [Record<string, unknown>, string][] = [
+      [{ unsold: 40, limit: 50 }, 'Noch 40 Tickets zu 25,00\u00a0$'],
+      [{ unsold: 2 }, 'Nur noch 2 Tickets zu 25,00\u00a0$'],
+      [{ unsold: null, limit: null }, 'Tickets zu 25,00\u00a0$'],
+      [{ unsold: 0, soldOut: true }, 'Ausverkauft'],
+      [{ saleStatus: 'SALE_SCHEDULED', saleStart: '2099-12-24T18:00:00.000Z' }, 'Vorverkauf ab 24. Dez. 2099, 19:00 MEZ'],
+      [{ saleStatus: 'SALE_ENDED' }, 'Verkauf beendet'],
+    ];
+    let second = 0;
+    for (const [over, expected] of cases) {
+      await setSnapshot(snap({ ...over, readAt: `2026-11-26T12:00:${String(++second).padStart(2, '0')}.000Z` }));
+      expect(await text()).toBe(expected);
+    }
+  });
+
   it('ignores snapshots of other definitions or price points, and invalid data', async () => {
     await mount({ 'definition-id': 'def-1', 'price-point': 'Regular' });
     await setSnapshot(snap({ pricePointKey: 'option:a', label: 'Early bird' }));
@@ -75,6 +98,39 @@ describe('<ticket-counter>', () => {
     expect(await text()).toBe('Checking ticket availability…');
     await setSnapshot(snap({ pricePointKey: 'option:b', label: 'Regular', price: '55.00', unsold: 40, limit: 50 }));
     expect(await text()).toBe('40 tickets left at $55.00');
+  });
+
+  it('screen readers hear a new state at once and count changes at most every 10 s, ending on the latest', async () => {
+    // A page of its own with a controllable clock (left open: closing a page can end the
+    // single-process Chromium that the other tests share; the browser closes after the file).
+    const p = await browser.newPage();
+    {
+      await p.clock.install({ time: new Date('2026-11-26T12:00:00Z') });
+      await p.setContent('<html><body></body></html>');
+      await p.addScriptTag({ content: fs.readFileSync(widgetFile, 'utf8'), type: 'module' });
+      await p.waitForFunction(() => !!customElements.get('ticket-counter'));
+      await p.evaluate(() => {
+        const el = document.createElement('ticket-counter');
+        el.id = 'c';
+        el.setAttribute('definition-id', 'def-1');
+        el.setAttribute('threshold', '1');
+        document.body.appendChild(el);
+      });
+      const feed = (over: Record<string, unknown>, second: number) => p.evaluate((j) => document.getElementById('c')!.setAttribute('snapshot', j), snap({ ...over, readAt: `2026-11-26T12:00:${String(second).padStart(2, '0')}.000Z` }));
+      const spoken = () => p.locator('#c [role=status]').textContent();
+      const seen = () => p.locator('#c [part=text]').textContent();
+      expect(await p.locator('#c [part=text]').getAttribute('aria-hidden')).toBe('true');
+      await feed({ unsold: 40, limit: 50 }, 1);
+      expect(await spoken()).toBe('40 tickets left at $25.00'); // neutral → available: a new state
+      await feed({ unsold: 39, limit: 50 }, 2);
+      await feed({ unsold: 38, limit: 50 }, 3);
+      expect(await seen()).toBe('38 tickets left at $25.00');
+      expect(await spoken()).toBe('40 tickets left at $25.00'); // same state: held back
+      await p.clock.runFor(10_000);
+      expect(await spoken()).toBe('38 tickets left at $25.00'); // the latest, once the interval has passed
+      await feed({ unsold: 0, limit: 50, soldOut: true }, 4);
+      expect(await spoken()).toBe('Sold out'); // a new state: at once
+    }
   });
 
   it('never inserts data as HTML', async () => {
