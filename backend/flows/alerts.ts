@@ -9,7 +9,7 @@ import { dueDefinitions, saleDoneKey, saleStartOf } from '../core/alerts/dueDefi
 import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
 import type { AlertDefinition, SaleAlertEvent, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
 import { subscribeRateLimit } from '../core/alerts/subscribeRateLimit.js';
-import { parseSubscriptionInput } from '../core/alerts/subscriptionInput.js';
+import { InvalidSubscriptionError, parseSubscriptionInput } from '../core/alerts/subscriptionInput.js';
 import { advanceCursor, cursorDone, JOB_LIMITS, newSweepCursor, nextPageSize, shouldStartChunk, TRIGGER_LIMITS, type ChunkLimits, type SweepCursor, type SweepTarget } from '../core/alerts/sweepChunks.js';
 import { verifyUnsubscribeToken } from '../core/alerts/unsubscribeToken.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
@@ -44,6 +44,8 @@ export async function subscribe(deps: AlertsDeps, input: unknown): Promise<Subsc
   const decision = subscribeRateLimit(limitItem?.attempts ?? [], now);
   await deps.collections.save(C.SaleAlertRateLimits.id, { _id: limitId, attempts: decision.history, updatedAt: now.toISOString() });
   if (!decision.allowed) return { outcome: 'rate_limited', retryAfterMs: decision.retryAfterMs };
+  // Only events of this site: a made-up ID would otherwise join every hourly sweep.
+  if (!(await deps.events.get(sub.eventId))) throw new InvalidSubscriptionError([`eventId: there is no event ${sub.eventId} on this site`]);
 
   const contactId = await deps.mailer.contactFor(sub.email);
   const consentAt = now.toISOString();

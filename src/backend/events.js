@@ -3164,6 +3164,7 @@ async function subscribe(deps, input) {
   const decision = subscribeRateLimit(limitItem?.attempts ?? [], now);
   await deps.collections.save(C9.SaleAlertRateLimits.id, { _id: limitId, attempts: decision.history, updatedAt: now.toISOString() });
   if (!decision.allowed) return { outcome: "rate_limited", retryAfterMs: decision.retryAfterMs };
+  if (!await deps.events.get(sub.eventId)) throw new InvalidSubscriptionError([`eventId: there is no event ${sub.eventId} on this site`]);
   const contactId = await deps.mailer.contactFor(sub.email);
   const consentAt = now.toISOString();
   await deps.marketing.upsertSubscriber({ email: sub.email, contactId, eventId: sub.eventId, consentAt, saleStart: await eventSaleStart(deps, sub.eventId) });

@@ -42,6 +42,14 @@ describe('subscribe', () => {
     expect((await subscribe(w.deps, { email: 'x@y.io', eventId: 'ev9' })).outcome).toBe('subscribed');
   });
 
+  it('refuses an event ID that is not an event of the site, and stores nothing', async () => {
+    const w = alertWorld();
+    await expect(subscribe(w.deps, { email: 'a@b.io', eventId: 'made-up' })).rejects.toThrow(/no event made-up on this site/);
+    expect(w.collections.all(C.SaleAlertSubscriptions.id)).toEqual([]);
+    expect(w.collections.all(C.SaleAlertEvents.id)).toEqual([]);
+    expect(w.marketing.tags.size).toBe(0);
+  });
+
   it('stores nothing when the marketing tool refuses', async () => {
     const w = alertWorld();
     w.marketing.upsertSubscriber = async () => { throw new Error('tool down'); };

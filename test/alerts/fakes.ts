@@ -121,6 +121,8 @@ export function alertWorld(over: { collections?: CollectionsPort } = {}): AlertW
   const mailer = new MemoryMailer();
   const push = new MemoryPush();
   const clock = new ManualClock();
+  // ev0…ev9 exist on the site; subscriptions to other IDs are refused.
+  for (let i = 0; i < 10; i++) events.events.set(`ev${i}`, { eventId: `ev${i}`, title: `Event ${i}`, timeZone: 'UTC', url: `https://site.example/events/event-${i}` });
   events.events.set('ev1', { eventId: 'ev1', title: 'Jazz Night', timeZone: 'Europe/Berlin', url: 'https://site.example/events/jazz-night' });
   const deps: AlertsDeps = {
     collections: over.collections ?? collections, definitions, events, marketing, mailer, push, secrets: memorySecrets(), clock,
