@@ -2,7 +2,7 @@
 // deliveries duplicated, site code in cold mode (fresh module state per invocation, as on Wix).
 // Our flow (dedup + coalesced reads) vs. the naive flow from Wix's guide (one Get Ticket Definition
 // per webhook), in the same run. Confirm→DOM latency is read from a real Chromium page.
-//   npm run bench:counter            ORDERS and SPREAD_MS (env) change the load; BENCH_STATS=1 prints request counts, BENCH_PROFILE=<file> writes a CPU profile
+//   npm run bench:counter            ORDERS and SPREAD_MS (env) change the load; COLD=0 keeps module state between invocations; BENCH_STATS=1 prints request counts, BENCH_PROFILE=<file> writes a CPU profile
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
@@ -164,7 +164,7 @@ async function startProfile(): Promise<() => Promise<void>> {
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-counter-'));
   const benchPage: PageDef = { path: '/bench', name: 'Home', layoutFile: path.resolve(import.meta.dirname, 'counter-page.html'), title: 'Counter benchmark' };
-  const stack = await startStack({ port: 0, dataDir, cold: true, seed: false, scheduleJobs: false, pages: [benchPage] });
+  const stack = await startStack({ port: 0, dataDir, cold: process.env.COLD !== '0', seed: false, scheduleJobs: false, pages: [benchPage] });
   const browser = await launchBrowser();
   try {
     // Snapshot pushes, timed where the data hook publishes them.
