@@ -3809,9 +3809,7 @@ function snapshotsToWrite(fresh, stored) {
   const byId = new Map(stored.map((s) => [s._id, s]));
   return fresh.filter((s) => {
     const old = byId.get(s._id);
-    if (!old) return true;
-    const d = Date.parse(s.readAt) - Date.parse(old.readAt);
-    return d > 0 || d === 0 && visibleFieldsDiffer(s, old);
+    return !old || Date.parse(s.readAt) >= Date.parse(old.readAt) && visibleFieldsDiffer(s, old);
   });
 }
 var VISIBLE = ["label", "price", "currency", "unsold", "sold", "limit", "soldOut", "saleStatus", "saleStart", "saleEnd", "hidden"];

@@ -70,19 +70,19 @@ export function isNewerSnapshot(candidate: Pick<CounterSnapshot, 'readAt'>, stor
 }
 
 /**
- * Snapshots to write: every one newer than what is stored, changed or not. An unchanged read still
- * moves `readAt` forward, so a slower, older read that finishes later is recognised as older (the
- * TicketCounters_beforeUpdate hook keeps the stored row then); visitors are told only of visible changes.
- * Two reads of the same millisecond cannot be ordered: the one that differs from the stored row is
- * written (as the update hook allows), so a change read in the same instant as the last one is not lost.
+ * Snapshots to write: those a visitor would see differ from what is stored, when the read is not older
+ * than the stored one (two reads of the same millisecond cannot be ordered; the differing one is
+ * written, as the update hook allows). A read that changes nothing visible is not written: a slot
+ * refresh reads every live counter, and rewriting them all every 250 ms would run the TicketCounters
+ * hooks for each row. The cost: when two refreshes cross and a cancellation undid a change in between,
+ * the older read can land last; the next refresh (the next slot with an order, or the hourly repair)
+ * puts it right. An older read never replaces a newer stored one (TicketCounters_beforeUpdate).
  */
 export function snapshotsToWrite(fresh: CounterSnapshot[], stored: CounterSnapshot[]): CounterSnapshot[] {
   const byId = new Map(stored.map((s) => [s._id, s]));
   return fresh.filter((s) => {
     const old = byId.get(s._id);
-    if (!old) return true;
-    const d = Date.parse(s.readAt) - Date.parse(old.readAt);
-    return d > 0 || (d === 0 && visibleFieldsDiffer(s, old));
+    return !old || (Date.parse(s.readAt) >= Date.parse(old.readAt) && visibleFieldsDiffer(s, old));
   });
 }
 
