@@ -1,6 +1,7 @@
 // <sale-alert-signup>: a Velo custom element with the "Notify me when tickets go on sale" opt-in.
 // Attributes set in the editor: event-id (required), label (the email field's label), button (the
-// button's text), locale (sent with the subscription). Page code listens for the 'alert-subscribe'
+// button's text), locale (sent with the subscription), and text-<answer> for each message shown
+// (text-subscribed, text-invalid, text-sending, text-failed, text-rate-limited with {minutes}). Page code listens for the 'alert-subscribe'
 // CustomEvent and answers through the `result` attribute (JSON `{ok, outcome | reason,
 // retryAfterSeconds?, requestId?}`, see saleAlertSignupBinding.ts). Text only (never HTML); the
 // answer is announced politely to screen readers.
@@ -17,6 +18,12 @@ const TEXT = {
   subscribed: "You're on the list. We'll email you when tickets go on sale.",
   sending: 'Signing you up…',
   failed: 'Something went wrong. Please try again in a moment.',
+  rateLimited: 'Too many tries, try again in {minutes}.',
+};
+type Texts = Omit<typeof TEXT, 'label' | 'button'>;
+/** Message → the attribute an owner sets to word it their way (e.g. in the site's language). */
+const TEXT_ATTRIBUTES: Record<keyof Texts, string> = {
+  invalid: 'text-invalid', subscribed: 'text-subscribed', sending: 'text-sending', failed: 'text-failed', rateLimited: 'text-rate-limited',
 };
 // A sign-up that page code never answers (not bound, or the web method hangs) must not stay busy.
 const ANSWER_TIMEOUT_MS = 20_000;
@@ -42,19 +49,22 @@ export function parseResult(raw: string | null): SignupResult | null {
   return v as SignupResult;
 }
 
-/** What the visitor reads for an answer of the web method. */
-export function resultText(r: SignupResult): string {
-  if (r.ok) return TEXT.subscribed;
-  if (r.reason === 'invalid') return TEXT.invalid;
+/** What the visitor reads for an answer of the web method (`texts`: the owner's wording, if set). */
+export function resultText(r: SignupResult, texts: Partial<Texts> = {}): string {
+  const t = { ...TEXT, ...texts };
+  if (r.ok) return t.subscribed;
+  if (r.reason === 'invalid') return t.invalid;
   if (r.reason === 'rate_limited') {
     const minutes = Math.max(1, Math.ceil((Number(r.retryAfterSeconds) || 60) / 60));
-    return `Too many tries, try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+    // The default wording spells the unit; an owner's template gets the number alone.
+    const value = texts.rateLimited ? String(minutes) : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+    return t.rateLimited.replace('{minutes}', value);
   }
-  return TEXT.failed;
+  return t.failed;
 }
 
 export class SaleAlertSignupElement extends HTMLElement {
-  static observedAttributes = ['label', 'button', 'result'];
+  static observedAttributes = ['label', 'button', 'result', ...Object.values(TEXT_ATTRIBUTES)];
   private form: HTMLFormElement | null = null;
   private labelEl: HTMLLabelElement | null = null;
   private input: HTMLInputElement | null = null;
@@ -76,6 +86,20 @@ export class SaleAlertSignupElement extends HTMLElement {
   attributeChangedCallback(name: string, _old: string | null, value: string | null) {
     if (name === 'result') return this.accept(value);
     this.renderLabels();
+  }
+
+  /** The owner's wording from the text-* attributes (empty ones keep the default). */
+  private texts(): Partial<Texts> {
+    const out: Partial<Texts> = {};
+    for (const [k, attr] of Object.entries(TEXT_ATTRIBUTES) as [keyof Texts, string][]) {
+      const v = this.getAttribute(attr)?.trim();
+      if (v) out[k] = v;
+    }
+    return out;
+  }
+
+  private text(k: keyof Texts): string {
+    return this.texts()[k] ?? TEXT[k];
   }
 
   private build() {
@@ -114,19 +138,19 @@ export class SaleAlertSignupElement extends HTMLElement {
     const eventId = this.getAttribute('event-id')?.trim();
     if (!eventId) {
       console.warn('<sale-alert-signup>: the event-id attribute is missing');
-      return this.show(TEXT.failed, 'error');
+      return this.show(this.text('failed'), 'error');
     }
     if (email.length > 254 || !EMAIL_SHAPE.test(email)) {
       this.input!.setAttribute('aria-invalid', 'true');
       this.input!.focus();
-      return this.show(TEXT.invalid, 'invalid');
+      return this.show(this.text('invalid'), 'invalid');
     }
     this.input!.removeAttribute('aria-invalid');
     this.pending = ++this.requests;
     // aria-disabled rather than disabled: the button keeps focus while the answer comes.
     this.submit!.setAttribute('aria-disabled', 'true');
     this.form!.setAttribute('aria-busy', 'true');
-    this.show(TEXT.sending, 'sending');
+    this.show(this.text('sending'), 'sending');
     this.timer = setTimeout(() => this.accept(JSON.stringify({ ok: false, reason: 'timeout', requestId: this.pending })), ANSWER_TIMEOUT_MS);
     const locale = this.getAttribute('locale');
     const detail: Record<string, unknown> = { email, eventId, channels: ['email'], requestId: this.pending };
@@ -144,7 +168,7 @@ export class SaleAlertSignupElement extends HTMLElement {
     if (!this.pending || (r.requestId !== undefined && r.requestId !== this.pending)) return;
     this.stopWaiting();
     if (r.reason === 'invalid') this.input?.setAttribute('aria-invalid', 'true');
-    this.show(resultText(r), r.ok ? 'subscribed' : r.reason === 'invalid' || r.reason === 'rate_limited' ? r.reason : 'error');
+    this.show(resultText(r, this.texts()), r.ok ? 'subscribed' : r.reason === 'invalid' || r.reason === 'rate_limited' ? r.reason : 'error');
   }
 
   private stopWaiting() {

@@ -104,6 +104,33 @@ describe('<sale-alert-signup>', () => {
     expect(await page.getByRole('button').getAttribute('aria-disabled')).toBe('true');
   });
 
+  it('every message can be worded by the site owner (text-* attributes), e.g. in the site\'s language', async () => {
+    await mount({
+      'event-id': 'ev-1', label: 'E-Mail', button: 'Benachrichtigen', 'text-sending': 'Wird gesendet…', 'text-subscribed': 'Sie stehen auf der Liste.',
+      'text-invalid': 'Bitte eine gültige E-Mail-Adresse eingeben.', 'text-failed': 'Das hat nicht geklappt.', 'text-rate-limited': 'Zu viele Versuche, bitte in {minutes} Min. erneut.',
+    });
+    expect(await page.locator('#s label').textContent()).toBe('E-Mail');
+    expect(await page.getByRole('button').textContent()).toBe('Benachrichtigen');
+    const submit = async (email: string) => {
+      await page.getByLabel('E-Mail').fill(email);
+      await page.getByRole('button', { name: 'Benachrichtigen' }).click();
+    };
+    await submit('not-an-email');
+    expect(await status().textContent()).toBe('Bitte eine gültige E-Mail-Adresse eingeben.');
+    const cases: [object, string][] = [
+      [{ ok: true, outcome: 'subscribed' }, 'Sie stehen auf der Liste.'],
+      [{ ok: false, reason: 'rate_limited', retryAfterSeconds: 1800 }, 'Zu viele Versuche, bitte in 30 Min. erneut.'],
+      [{ ok: false, reason: 'error' }, 'Das hat nicht geklappt.'],
+    ];
+    for (const [result, text] of cases) {
+      await submit('fan@example.com');
+      expect(await status().textContent()).toBe('Wird gesendet…');
+      const { requestId } = (await events()).at(-1);
+      await setResult(JSON.stringify({ ...result, requestId }));
+      expect(await status().textContent(), JSON.stringify(result)).toBe(text);
+    }
+  });
+
   it('shows each answer as friendly text', async () => {
     await mount({ 'event-id': 'ev-1' });
     const cases: [object, string][] = [
