@@ -7,7 +7,7 @@ import { COLLECTIONS } from '../collections.js';
 import { alertDefinition } from '../core/alerts/alertDefinition.js';
 import type { EventDetails } from '../core/alerts/alertEmail.js';
 import {
-  ALERT_RETRY_POLICY, attemptsOf, dueRetries, interruptedClaimKey, isStaleClaim, marketingVerdict, nextAttemptAt, retryClaimKey,
+  ALERT_RETRY_POLICY, attemptsOf, CUT_OFF_SEND_ERROR, dueRetries, interruptedClaimKey, isCutOffSend, isStaleClaim, marketingVerdict, nextAttemptAt, retryClaimKey,
   saleVerdict, subscriberVerdict, type RetryGroup, type RetryVerdict,
 } from '../core/alerts/deliveryRetry.js';
 import type { AlertDefinition, SaleAlertDelivery, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
@@ -36,15 +36,18 @@ export interface RetryStats {
   forgotten: number;
   /** Attempts found interrupted before sending and counted as failed. */
   interrupted: number;
+  /** Sends found cut off mid-way (still `pending` after an hour), marked `unknown` for the owner. */
+  cutOff: number;
   /** Out of time with due deliveries left: the next sweep continues. */
   more: boolean;
 }
 
-export const emptyRetryStats = (): RetryStats => ({ due: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, forgotten: 0, interrupted: 0, more: false });
+export const emptyRetryStats = (): RetryStats => ({ due: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, forgotten: 0, interrupted: 0, cutOff: 0, more: false });
 
 /** Retries every failed delivery whose next attempt has come, in chunks, within the budget. */
 export async function retryFailedDeliveries(deps: AlertsDeps, budget: ChunkBudget): Promise<RetryStats> {
   const stats = emptyRetryStats();
+  if (budget.canStart()) await budget.chunk(() => markCutOffSends(deps, stats));
   const events = new Map<string, Promise<EventDetails>>();
   // Rows this invocation could not take stay in the query's answer; step over them.
   let skip = 0;
@@ -115,6 +118,25 @@ async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, P
   stats.failed += r.failed;
   stats.skipped += r.skipped;
   return won.length + interrupted;
+}
+
+/**
+ * Sends still `pending` an hour after they began were cut off between the send and its record. Whether
+ * they went out is unknown, so they are not retried (at most once); they are marked `unknown` so the
+ * owner sees them instead of a row that looks in progress forever. Idempotent: overlapping sweeps
+ * write the same thing. One page per sweep; any more wait for the next hour.
+ */
+async function markCutOffSends(deps: AlertsDeps, stats: RetryStats): Promise<void> {
+  const now = deps.clock.now();
+  const { items } = await deps.collections.query<SaleAlertDelivery>(C.SaleAlertDeliveries.id, {
+    filter: { status: 'pending' }, sort: [{ field: 'claimedAt', order: 'ASC' }], limit: RETRY_PAGE_SIZE,
+  });
+  const cutOff = items.filter((d) => isCutOffSend(d, now));
+  if (!cutOff.length) return;
+  await deps.collections.bulkSave(C.SaleAlertDeliveries.id, cutOff.map((d) => ({
+    ...d, status: 'unknown', finishedAt: now.toISOString(), error: CUT_OFF_SEND_ERROR, nextAttemptAt: null,
+  } satisfies SaleAlertDelivery)));
+  stats.cutOff += cutOff.length;
 }
 
 /** Writes the verdict's outcome on rows this invocation holds (nothing was sent). */

@@ -2616,6 +2616,9 @@ function retryClaimKey(deliveryKey2, attempt) {
 function interruptedClaimKey(deliveryKey2, attempt) {
   return `${retryClaimKey(deliveryKey2, attempt)}:interrupted`;
 }
+function isCutOffSend(d, now, policy = ALERT_RETRY_POLICY) {
+  return d.status === "pending" && isStaleClaim(d.lastAttemptAt ?? d.claimedAt, now, policy);
+}
 function isStaleClaim(claimedAt, now, policy = ALERT_RETRY_POLICY) {
   const t = claimedAt ? Date.parse(claimedAt) : NaN;
   return Number.isFinite(t) && now.getTime() - t >= policy.staleClaimMs;
@@ -2653,13 +2656,14 @@ function saleVerdict(def, now) {
   if (Date.parse(start) > now.getTime()) return { action: "forget", reason: "the sale was moved later" };
   return SEND;
 }
-var ALERT_RETRY_POLICY, SEND;
+var ALERT_RETRY_POLICY, CUT_OFF_SEND_ERROR, SEND;
 var init_deliveryRetry = __esm({
   "backend/core/alerts/deliveryRetry.ts"() {
     "use strict";
     init_dueDefinitions();
     init_qualifyingSubscribers();
     ALERT_RETRY_POLICY = { maxAttempts: 3, firstDelayMs: 10 * 6e4, factor: 3, staleClaimMs: 60 * 6e4 };
+    CUT_OFF_SEND_ERROR = "the send was cut off before its outcome was recorded: it may or may not have gone out, and it is not retried (alerts go out at most once)";
     SEND = { action: "send" };
   }
 });
@@ -3019,6 +3023,7 @@ var init_alertsSend = __esm({
 // backend/flows/alertsRetry.ts
 async function retryFailedDeliveries(deps, budget) {
   const stats = emptyRetryStats();
+  if (budget.canStart()) await budget.chunk(() => markCutOffSends(deps, stats));
   const events = /* @__PURE__ */ new Map();
   let skip = 0;
   for (; ; ) {
@@ -3088,6 +3093,24 @@ async function retryGroup(deps, g, events, stats) {
   stats.skipped += r2.skipped;
   return won.length + interrupted;
 }
+async function markCutOffSends(deps, stats) {
+  const now = deps.clock.now();
+  const { items: items2 } = await deps.collections.query(C8.SaleAlertDeliveries.id, {
+    filter: { status: "pending" },
+    sort: [{ field: "claimedAt", order: "ASC" }],
+    limit: RETRY_PAGE_SIZE
+  });
+  const cutOff = items2.filter((d) => isCutOffSend(d, now));
+  if (!cutOff.length) return;
+  await deps.collections.bulkSave(C8.SaleAlertDeliveries.id, cutOff.map((d) => ({
+    ...d,
+    status: "unknown",
+    finishedAt: now.toISOString(),
+    error: CUT_OFF_SEND_ERROR,
+    nextAttemptAt: null
+  })));
+  stats.cutOff += cutOff.length;
+}
 async function finish(deps, rows, v, stats) {
   if (v.action === "forget") {
     for (const r2 of rows) await deps.collections.remove(C8.SaleAlertDeliveries.id, r2._id);
@@ -3142,7 +3165,7 @@ var init_alertsRetry = __esm({
     init_insertOnce();
     C8 = COLLECTIONS;
     RETRY_PAGE_SIZE = 100;
-    emptyRetryStats = () => ({ due: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, forgotten: 0, interrupted: 0, more: false });
+    emptyRetryStats = () => ({ due: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, forgotten: 0, interrupted: 0, cutOff: 0, more: false });
   }
 });
 

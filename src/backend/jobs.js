@@ -587,6 +587,10 @@ function retryClaimKey(deliveryKey2, attempt) {
 function interruptedClaimKey(deliveryKey2, attempt) {
   return `${retryClaimKey(deliveryKey2, attempt)}:interrupted`;
 }
+var CUT_OFF_SEND_ERROR = "the send was cut off before its outcome was recorded: it may or may not have gone out, and it is not retried (alerts go out at most once)";
+function isCutOffSend(d, now, policy = ALERT_RETRY_POLICY) {
+  return d.status === "pending" && isStaleClaim(d.lastAttemptAt ?? d.claimedAt, now, policy);
+}
 function isStaleClaim(claimedAt, now, policy = ALERT_RETRY_POLICY) {
   const t = claimedAt ? Date.parse(claimedAt) : NaN;
   return Number.isFinite(t) && now.getTime() - t >= policy.staleClaimMs;
@@ -936,9 +940,10 @@ async function eventDetailsOrFallback(deps, eventId) {
 // backend/flows/alertsRetry.ts
 var C4 = COLLECTIONS;
 var RETRY_PAGE_SIZE = 100;
-var emptyRetryStats = () => ({ due: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, forgotten: 0, interrupted: 0, more: false });
+var emptyRetryStats = () => ({ due: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, forgotten: 0, interrupted: 0, cutOff: 0, more: false });
 async function retryFailedDeliveries(deps, budget) {
   const stats = emptyRetryStats();
+  if (budget.canStart()) await budget.chunk(() => markCutOffSends(deps, stats));
   const events = /* @__PURE__ */ new Map();
   let skip = 0;
   for (; ; ) {
@@ -1007,6 +1012,24 @@ async function retryGroup(deps, g, events, stats) {
   stats.failed += r2.failed;
   stats.skipped += r2.skipped;
   return won.length + interrupted;
+}
+async function markCutOffSends(deps, stats) {
+  const now = deps.clock.now();
+  const { items: items2 } = await deps.collections.query(C4.SaleAlertDeliveries.id, {
+    filter: { status: "pending" },
+    sort: [{ field: "claimedAt", order: "ASC" }],
+    limit: RETRY_PAGE_SIZE
+  });
+  const cutOff = items2.filter((d) => isCutOffSend(d, now));
+  if (!cutOff.length) return;
+  await deps.collections.bulkSave(C4.SaleAlertDeliveries.id, cutOff.map((d) => ({
+    ...d,
+    status: "unknown",
+    finishedAt: now.toISOString(),
+    error: CUT_OFF_SEND_ERROR,
+    nextAttemptAt: null
+  })));
+  stats.cutOff += cutOff.length;
 }
 async function finish(deps, rows, v, stats) {
   if (v.action === "forget") {

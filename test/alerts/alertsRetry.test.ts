@@ -165,6 +165,27 @@ describe('retries of failed sends', () => {
     expect(deliveries(w)[0]).toMatchObject({ status: 'sent', attempts: 3 });
   });
 
+  it('a send cut off mid-way (still pending after an hour) is marked unknown for the owner and never sent again', async () => {
+    const w = await world(['a@x.io']);
+    const mailer = w.deps.mailer;
+    w.deps.mailer = { contactFor: (e) => mailer.contactFor(e), sendTriggeredEmail: () => new Promise(() => {}) }; // the invocation dies mid-send
+    void sweep(w.deps);
+    for (let i = 0; i < 1000 && !(deliveries(w).length === 2 && deliveries(w).every((d) => d.status === 'pending')); i++) await new Promise((r) => setImmediate(r));
+    expect(deliveries(w).map((d) => d.status)).toEqual(['pending', 'pending']);
+    w.deps.mailer = mailer;
+    w.clock.set('2026-03-01T10:50:00Z');
+    expect((await sweep(w.deps)).retries).toMatchObject({ cutOff: 0, sent: 0 }); // could still be running
+    expect(deliveries(w).map((d) => d.status)).toEqual(['pending', 'pending']);
+    w.clock.set('2026-03-01T11:06:00Z');
+    expect((await sweep(w.deps)).retries).toMatchObject({ cutOff: 2, sent: 0 });
+    expect(deliveries(w)).toEqual(expect.arrayContaining([expect.objectContaining({ status: 'unknown', error: expect.stringMatching(/may or may not have gone out/), nextAttemptAt: null })]));
+    expect(deliveries(w).every((d) => d.status === 'unknown')).toBe(true);
+    await sweep(w.deps);
+    w.clock.set('2026-03-01T14:00:00Z');
+    await sweep(w.deps);
+    expect(w.mailer.inbox).toHaveLength(0);
+  });
+
   it('property: with a flaky mailer, overlapping sweeps and opt-outs over time, each alert goes out at most once, never after an opt-out, and everything ends settled', async () => {
     await fc.assert(fc.asyncProperty(
       fc.record({

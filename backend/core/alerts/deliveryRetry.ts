@@ -54,6 +54,17 @@ export function interruptedClaimKey(deliveryKey: string, attempt: number): strin
   return `${retryClaimKey(deliveryKey, attempt)}:interrupted`;
 }
 
+/** What the owner reads on a send that was cut off mid-way. */
+export const CUT_OFF_SEND_ERROR = 'the send was cut off before its outcome was recorded: it may or may not have gone out, and it is not retried (alerts go out at most once)';
+
+/**
+ * A `pending` delivery whose attempt began at least `staleClaimMs` ago: the invocation sending it was
+ * cut off (Velo's time limits are minutes) between marking it pending and recording the outcome.
+ */
+export function isCutOffSend(d: Pick<SaleAlertDelivery, 'status' | 'claimedAt' | 'lastAttemptAt'>, now: Date, policy: RetryPolicy = ALERT_RETRY_POLICY): boolean {
+  return d.status === 'pending' && isStaleClaim(d.lastAttemptAt ?? d.claimedAt, now, policy);
+}
+
 export function isStaleClaim(claimedAt: string | null | undefined, now: Date, policy: RetryPolicy = ALERT_RETRY_POLICY): boolean {
   const t = claimedAt ? Date.parse(claimedAt) : NaN;
   return Number.isFinite(t) && now.getTime() - t >= policy.staleClaimMs;

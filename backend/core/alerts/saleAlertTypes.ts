@@ -28,7 +28,8 @@ export interface SaleAlertSubscription {
   locale?: string | null;
 }
 
-export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'skipped';
+/** `unknown`: a send cut off before its outcome was recorded (it may have gone out; never retried). */
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'skipped' | 'unknown';
 
 /**
  * `SaleAlertDeliveries` item, inserted (unique `_id` = deliveryKey) *before* the send: whoever
