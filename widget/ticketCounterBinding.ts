@@ -30,21 +30,28 @@ export function bindTicketCounters($w: (selector: string) => CounterElement, sel
     latest.get(definitionId)?.delete(id);
     for (const el of byDefinition.get(definitionId) ?? []) el.setAttribute('removed', id);
   };
-  /** Fetches a definition's snapshots and gives them to `els` (the widget drops reads older than its own). */
-  const fetchInto = async (definitionId: string, els: Iterable<CounterElement>) => {
+  /** Fetches a definition's snapshots and gives them to `els` (the widget drops reads older than its own); returns their IDs. */
+  const fetchInto = async (definitionId: string, els: Iterable<CounterElement>): Promise<Set<unknown>> => {
     const snapshots = (await getCounter({ definitionId })) as unknown[];
     for (const s of snapshots) {
       const json = remember(definitionId, s);
       for (const el of els) el.setAttribute('snapshot', json);
     }
+    return new Set(snapshots.map((s) => (s as { _id?: unknown })?._id));
   };
   let dropped = false;
   onDisconnected(() => { dropped = true; });
+  /** After a reconnect: fetch again, and forget counters that went while the page was not listening. */
+  const refetch = async (definitionId: string, els: Set<CounterElement>) => {
+    const before = [...(latest.get(definitionId)?.keys() ?? [])];
+    const now = await fetchInto(definitionId, els);
+    for (const id of before) if (!now.has(id)) removed(definitionId, id);
+  };
   onConnected(() => {
     if (!dropped) return;
     dropped = false;
     for (const [definitionId, els] of byDefinition) {
-      fetchInto(definitionId, els).catch((e) => console.warn(`Ticket counter ${definitionId}: ${(e as Error).message}`));
+      refetch(definitionId, els).catch((e) => console.warn(`Ticket counter ${definitionId}: ${(e as Error).message}`));
     }
   });
   for (const selector of selectors) {

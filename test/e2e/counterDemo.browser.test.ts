@@ -7,6 +7,8 @@ import type { Stack } from '../../local-wix/stack.js';
 import { startTestStack } from '../support/testStack.js';
 import { findDemoDefinitions } from '../../local-wix/demo/seed.js';
 import { launchBrowser } from '../support/browser.js';
+import { ticketDefinitionsV2 } from '@wix/events';
+import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 
 let stack: Stack;
 let browser: Browser;
@@ -82,6 +84,21 @@ describe('live ticket counter on the demo page', () => {
     // Pushes reach the page again.
     expect((await order('Festival Pass', 1, 'Early bird')).status).toBe(200);
     await expect.poll(() => counterText('counterOptionAdult').textContent(), { timeout: 5000 }).toBe('Only 3 tickets left at $40.00');
+  });
+
+  it('a price option removed while the page was not listening goes back to the neutral text after the reconnect', async () => {
+    const owner = createLocalClient(stack.baseUrl, { ticketDefinitionsV2 }, ADMIN);
+    const pass = await owner.ticketDefinitionsV2.getTicketDefinition(defs.get('Festival Pass')!._id);
+    const regular = pass.pricingMethod!.pricingOptions!.optionDetails!.find((o) => o.name === 'Regular')!;
+    const removedPushes = () => stack.hub.published.filter((m: any) => m.payload?.type === 'removed').length;
+    const before = removedPushes();
+    await fetch(`${stack.baseUrl}/_local/realtime/drop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ holdMs: 2000 }) });
+    // The owner drops "Early bird"; the definition-updated event removes its counter and tells nobody listening.
+    await owner.ticketDefinitionsV2.updateTicketDefinition(pass._id!, { revision: pass.revision, pricingMethod: { pricingOptions: { optionDetails: [{ optionId: regular.optionId, name: 'Regular', price: regular.price }] } } } as never);
+    await expect.poll(() => removedPushes() > before, { timeout: 1500 }).toBe(true);
+    expect(await counterText('counterOptionAdult').textContent()).toBe('Only 3 tickets left at $40.00');
+    await expect.poll(() => counterText('counterOptionAdult').textContent(), { timeout: 6000 }).toBe('Checking ticket availability…');
+    expect(await counterText('counterOptionChild').textContent()).toBe('Only 3 tickets left at $55.00');
   });
 
   it('unlimited, not-yet-on-sale and sold-out counters show their own states', async () => {
