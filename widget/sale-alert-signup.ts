@@ -9,6 +9,8 @@
 // Email only for now: web push needs a service worker registered at a path the site serves, and
 // whether a Wix site can serve one is unconfirmed, so the element offers no push checkbox.
 
+import { attributeOverrides } from './attributeOverrides.js';
+
 const TEXT = {
   label: 'Email',
   button: 'Notify me when tickets go on sale',
@@ -90,12 +92,7 @@ export class SaleAlertSignupElement extends HTMLElement {
 
   /** The owner's wording from the text-* attributes (empty ones keep the default). */
   private texts(): Partial<Texts> {
-    const out: Partial<Texts> = {};
-    for (const [k, attr] of Object.entries(TEXT_ATTRIBUTES) as [keyof Texts, string][]) {
-      const v = this.getAttribute(attr)?.trim();
-      if (v) out[k] = v;
-    }
-    return out;
+    return attributeOverrides(this, TEXT_ATTRIBUTES);
   }
 
   private text(k: keyof Texts): string {

@@ -9,6 +9,7 @@ import { counterState, DEFAULT_THRESHOLD, parseThreshold } from '../backend/core
 import { counterText, priceKindOf, safeLocale } from '../backend/core/counter/counterText.js';
 import { counterId } from '../backend/core/counter/counterSnapshot.js';
 import { parseSnapshot, type WidgetSnapshot } from './snapshotInput.js';
+import { attributeOverrides } from './attributeOverrides.js';
 
 const NEUTRAL_TEXT = 'Checking ticket availability…';
 export const ANNOUNCE_EVERY_MS = 10_000;
@@ -100,11 +101,7 @@ export class TicketCounterElement extends HTMLElement {
     const now = new Date();
     const threshold = parseThreshold(this.getAttribute('threshold')) ?? DEFAULT_THRESHOLD;
     const state = counterState(s, threshold, now);
-    const templates: Partial<Record<keyof typeof TEMPLATE_ATTRIBUTES, string>> = {};
-    for (const [k, attr] of Object.entries(TEMPLATE_ATTRIBUTES) as [keyof typeof TEMPLATE_ATTRIBUTES, string][]) {
-      const t = this.getAttribute(attr);
-      if (t) templates[k] = t;
-    }
+    const templates = attributeOverrides(this, TEMPLATE_ATTRIBUTES);
     const text = counterText(
       { state, priceKind: priceKindOf(s.pricePointKey, s.price), unsold: s.unsold, price: s.price, currency: s.currency, saleStart: s.saleStart, locale: safeLocale(this.getAttribute('locale')), timeZone: this.getAttribute('time-zone') ?? undefined },
       templates,
