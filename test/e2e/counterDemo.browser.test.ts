@@ -68,18 +68,18 @@ describe('live ticket counter on the demo page', () => {
 
   it('after the realtime connection drops, a change pushed meanwhile shows once the page reconnects', async () => {
     await expect.poll(() => counterText('counterOptionAdult').textContent()).toBe('Only 5 tickets left at $40.00');
-    const drop = await fetch(`${stack.baseUrl}/_local/realtime/drop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ holdMs: 2000 }) });
+    const drop = await fetch(`${stack.baseUrl}/_local/realtime/drop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ holdMs: 4000 }) });
     expect(await drop.json()).toEqual({ dropped: 1 });
     const festival = defs.get('Festival Pass')!._id;
     const pushedFour = () => stack.hub.published.some((m: any) => m.payload?.snapshot?.definitionId === festival && m.payload.snapshot.unsold === 4);
     expect((await order('Festival Pass', 1, 'Early bird')).status).toBe(200);
-    await expect.poll(pushedFour, { timeout: 1500 }).toBe(true);
+    await expect.poll(pushedFour, { timeout: 3500 }).toBe(true);
     // The push went out while the page had no connection, so it never reached the page.
     const open = await (await fetch(`${stack.baseUrl}/_local/realtime/connections`)).json() as { connections: unknown[] };
     expect(open.connections).toHaveLength(0);
     expect(await counterText('counterOptionAdult').textContent()).toBe('Only 5 tickets left at $40.00');
     // Reconnected: the binding fetches the snapshots again.
-    await expect.poll(() => counterText('counterOptionAdult').textContent(), { timeout: 6000 }).toBe('Only 4 tickets left at $40.00');
+    await expect.poll(() => counterText('counterOptionAdult').textContent(), { timeout: 10_000 }).toBe('Only 4 tickets left at $40.00');
     expect(await counterText('counterOptionChild').textContent()).toBe('Only 4 tickets left at $55.00');
     // Pushes reach the page again.
     expect((await order('Festival Pass', 1, 'Early bird')).status).toBe(200);
@@ -92,12 +92,12 @@ describe('live ticket counter on the demo page', () => {
     const regular = pass.pricingMethod!.pricingOptions!.optionDetails!.find((o) => o.name === 'Regular')!;
     const removedPushes = () => stack.hub.published.filter((m: any) => m.payload?.type === 'removed').length;
     const before = removedPushes();
-    await fetch(`${stack.baseUrl}/_local/realtime/drop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ holdMs: 2000 }) });
+    await fetch(`${stack.baseUrl}/_local/realtime/drop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ holdMs: 4000 }) });
     // The owner drops "Early bird"; the definition-updated event removes its counter and tells nobody listening.
     await owner.ticketDefinitionsV2.updateTicketDefinition(pass._id!, { revision: pass.revision, pricingMethod: { pricingOptions: { optionDetails: [{ optionId: regular.optionId, name: 'Regular', price: regular.price }] } } } as never);
-    await expect.poll(() => removedPushes() > before, { timeout: 1500 }).toBe(true);
+    await expect.poll(() => removedPushes() > before, { timeout: 3500 }).toBe(true);
     expect(await counterText('counterOptionAdult').textContent()).toBe('Only 3 tickets left at $40.00');
-    await expect.poll(() => counterText('counterOptionAdult').textContent(), { timeout: 6000 }).toBe('Checking ticket availability…');
+    await expect.poll(() => counterText('counterOptionAdult').textContent(), { timeout: 10_000 }).toBe('Checking ticket availability…');
     expect(await counterText('counterOptionChild').textContent()).toBe('Only 3 tickets left at $55.00');
   });
 
