@@ -229,7 +229,7 @@ async function main() {
     await settle(stack, 500);
     const naiveReads = definitionReads(stack);
 
-    console.log(`orders=${ORDERS} definitions=${DEFINITIONS} spread_ms=${Math.round(oursRun.spreadMs)} duplicates_delivered=${oursRun.duplicates} cold=${host.cold}`);
+    console.log(`orders=${ORDERS} definitions=${DEFINITIONS} spread_ms=${Math.round(oursRun.spreadMs)} duplicates_delivered=${oursRun.duplicates} cold=${host.cold} event_concurrency=${Number(process.env.LOCAL_WIX_EVENT_CONCURRENCY ?? 0) || "unlimited"}`);
     console.log(`ours:  ticket definition calls=${oursReads}  stored=${JSON.stringify(ours.map((id) => stored.find((s: any) => s.definitionId === id)?.unsold))} truth=${JSON.stringify(ours.map((id) => real.get(id)))} dom=${JSON.stringify(ours.map((id) => domFinal.get(id)))}`);
     console.log(`naive: ticket definition calls=${naiveReads}`);
     console.log(`confirm→snapshot ms p50=${p95(snapshotLatency.map((x) => x)) && Math.round(snapshotLatency.sort((a, b) => a - b)[Math.floor(snapshotLatency.length / 2)]!)} p95=${p95(snapshotLatency)}; confirm→DOM ms p95=${p95(domLatency)}`);

@@ -52,8 +52,13 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
   // A slot this call won is refreshed even for a redelivery: other orders in the slot rely on it.
   let refreshed: string[] = [];
   if (won.has(slotClaim)) {
-    await deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS);
-    refreshed = (await refreshLiveCounters(deps, change.definitionIds)).refreshed;
+    // Which counters are live does not depend on the slot's orders: look them up while the slot runs,
+    // so only the definitions' read (which must start after the slot) and the save follow its end.
+    const [stored] = await Promise.all([
+      liveSnapshots(deps, change.definitionIds),
+      deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS),
+    ]);
+    refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
   }
   if (!won.has(deliveryClaim)) return { outcome: 'duplicate', key: change.key, refreshed };
   return { outcome: 'handled', key: change.key, refreshed, coalesced: change.definitionIds.filter((id) => !refreshed.includes(id)) };
@@ -74,20 +79,26 @@ export interface LiveRefresh { refreshed: string[]; failed: string[] }
 
 /**
  * One slot's refresh: the definitions of every live counter plus `named` (the slot winner's own order),
- * read in queries of up to 100 with SALES_DETAILS, then the newer snapshots written in one bulk save.
+ * read in queries of up to 100 with SALES_DETAILS, then the changed snapshots written in one bulk save.
+ * `stored` (the live counters' rows) may have been read beforehand, while the slot was still running.
  * A definition a query does not return is checked with a single get (gone: its counters are removed).
  * The stored rows compared against were read before the definitions; a newer read that lands in
  * between is kept by the TicketCounters_beforeUpdate hook, which never lets an older read replace it.
  */
-export async function refreshLiveCounters(deps: CounterDeps, named: readonly string[]): Promise<LiveRefresh> {
-  const live = await pagedSnapshots(deps.collections, { saleStatus: { $ne: 'SALE_ENDED' } });
-  const known = new Set(live.map((s) => s.definitionId));
-  const unknown = named.filter((id) => !known.has(id));
-  const stored = unknown.length ? [...live, ...(await storedSnapshots(deps.collections, unknown))] : live;
+export async function refreshLiveCounters(deps: CounterDeps, named: readonly string[], stored?: CounterSnapshot[]): Promise<LiveRefresh> {
+  stored ??= await liveSnapshots(deps, named);
   const ids = definitionsToRefresh(stored, named);
   const readAt = deps.clock.now();
   const read = await readDefinitions(deps, ids);
   return storeReads(deps, read, stored, readAt);
+}
+
+/** Stored snapshots of every live counter, plus those of the `named` definitions. */
+async function liveSnapshots(deps: CounterDeps, named: readonly string[]): Promise<CounterSnapshot[]> {
+  const live = await pagedSnapshots(deps.collections, { saleStatus: { $ne: 'SALE_ENDED' } });
+  const known = new Set(live.map((s) => s.definitionId));
+  const unknown = named.filter((id) => !known.has(id));
+  return unknown.length ? [...live, ...(await storedSnapshots(deps.collections, unknown))] : live;
 }
 
 /** Each ID → the definition with sales details, or null when it does not exist. */

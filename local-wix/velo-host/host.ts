@@ -33,6 +33,26 @@ export interface VeloHostOptions {
   slowEventMs?: number;
   /** Wix web methods time out after ~14 s. */
   webMethodTimeoutMs?: number;
+  /**
+   * At most this many event handlers run at once; later events wait in order, as in a delivery queue.
+   * Wix's own limit is not published. Default: env LOCAL_WIX_EVENT_CONCURRENCY, else 0 (no limit).
+   */
+  eventConcurrency?: number;
+}
+
+/** Lets at most `limit` callers in at once (0: no limit); the others wait in arrival order. */
+class Gate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async enter(): Promise<void> {
+    if (this.limit > 0 && this.running >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.running++;
+  }
+  leave(): void {
+    this.running--;
+    this.waiting.shift()?.();
+  }
 }
 
 export interface RealtimeSubscriber { id: string; type: 'Admin' | 'Member' | 'Visitor' }
@@ -92,7 +112,9 @@ export class VeloHost implements SiteCodeHost {
     this.services = { baseUrl: '', hub: this.hub, crm: opts.crm ?? null, secrets: this.secrets };
     this.opts = { scheduleJobs: opts.scheduleJobs ?? true, slowEventMs: opts.slowEventMs ?? 1250, webMethodTimeoutMs: opts.webMethodTimeoutMs ?? 14_000 };
     this.scheduler = new JobScheduler((job) => this.runJob(job.functionName));
+    this.eventGate = new Gate(Math.max(0, Math.floor(opts.eventConcurrency ?? Number(process.env.LOCAL_WIX_EVENT_CONCURRENCY ?? 0)) || 0));
   }
+  private readonly eventGate: Gate;
 
   get baseUrl() { return this.services.baseUrl; }
   /** The local CRM the `wix-crm-backend` module delegates to (settable until the first invocation). */
@@ -202,31 +224,41 @@ export class VeloHost implements SiteCodeHost {
     const data = payload === undefined ? undefined : structuredClone(payload);
     this.track((async () => {
       await new Promise((r) => setImmediate(r));
-      let names: string[];
-      try { names = await this.loader.exportsOf('events.js'); } catch (err) {
-        if (err instanceof SiteFileMissingError) return this.unhandled(veloName, 'backend/events.js does not exist', at);
-        console.error(`[velo-host] cannot load events.js for ${veloName}:`, toError(err).message);
-        return;
-      }
-      if (!names.includes(veloName)) return this.unhandled(veloName, `events.js has no export named ${veloName}`, at);
-      this.log.counts.handledEvents++;
-      const t0 = performance.now();
+      await this.eventGate.enter();
       try {
-        await this.invoke('event', veloName, WIX_BACKEND, async () => {
-          const mod = await this.loader.load('events.js');
-          const fn = mod[veloName];
-          if (typeof fn !== 'function') throw new Error(`events.js export ${veloName} is not a function`);
-          await fn(data);
-        });
-      } catch (err) {
-        console.error(`[velo-host] event handler ${veloName} failed:`, toError(err).message);
-      }
-      const ms = performance.now() - t0;
-      if (ms > this.opts.slowEventMs) {
-        this.log.recordSlow({ kind: 'event', name: veloName, at, durationMs: ms, ok: true });
-        console.warn(`[velo-host] ${veloName} took ${Math.round(ms)} ms: Wix redelivers events not acknowledged within ~${this.opts.slowEventMs} ms (expect duplicates)`);
+        await this.deliverEvent(veloName, data, at);
+      } finally {
+        this.eventGate.leave();
       }
     })());
+  }
+
+  /** Runs the events.js export named `veloName`, as Wix does on delivery. */
+  private async deliverEvent(veloName: string, data: unknown, at: string): Promise<void> {
+    let names: string[];
+    try { names = await this.loader.exportsOf('events.js'); } catch (err) {
+      if (err instanceof SiteFileMissingError) return this.unhandled(veloName, 'backend/events.js does not exist', at);
+      console.error(`[velo-host] cannot load events.js for ${veloName}:`, toError(err).message);
+      return;
+    }
+    if (!names.includes(veloName)) return this.unhandled(veloName, `events.js has no export named ${veloName}`, at);
+    this.log.counts.handledEvents++;
+    const t0 = performance.now();
+    try {
+      await this.invoke('event', veloName, WIX_BACKEND, async () => {
+        const mod = await this.loader.load('events.js');
+        const fn = mod[veloName];
+        if (typeof fn !== 'function') throw new Error(`events.js export ${veloName} is not a function`);
+        await fn(data);
+      });
+    } catch (err) {
+      console.error(`[velo-host] event handler ${veloName} failed:`, toError(err).message);
+    }
+    const ms = performance.now() - t0;
+    if (ms > this.opts.slowEventMs) {
+      this.log.recordSlow({ kind: 'event', name: veloName, at, durationMs: ms, ok: true });
+      console.warn(`[velo-host] ${veloName} took ${Math.round(ms)} ms: Wix redelivers events not acknowledged within ~${this.opts.slowEventMs} ms (expect duplicates)`);
+    }
   }
 
   private unhandled(name: string, reason: string, at: string) {

@@ -3905,8 +3905,11 @@ async function handleOrderEvent(deps, kind, event) {
   const won = await deps.claims.claim(C.CounterClaims.id, claims);
   let refreshed = [];
   if (won.has(slotClaim)) {
-    await deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS);
-    refreshed = (await refreshLiveCounters(deps, change.definitionIds)).refreshed;
+    const [stored] = await Promise.all([
+      liveSnapshots(deps, change.definitionIds),
+      deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS)
+    ]);
+    refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
   }
   if (!won.has(deliveryClaim)) return { outcome: "duplicate", key: change.key, refreshed };
   return { outcome: "handled", key: change.key, refreshed, coalesced: change.definitionIds.filter((id) => !refreshed.includes(id)) };
@@ -3919,15 +3922,18 @@ async function refreshCounters(deps, definitionId) {
   await applyChanges(deps, changes);
   return def ? counterSnapshots(def, readAt) : [];
 }
-async function refreshLiveCounters(deps, named) {
-  const live = await pagedSnapshots(deps.collections, { saleStatus: { $ne: "SALE_ENDED" } });
-  const known = new Set(live.map((s) => s.definitionId));
-  const unknown = named.filter((id) => !known.has(id));
-  const stored = unknown.length ? [...live, ...await storedSnapshots(deps.collections, unknown)] : live;
+async function refreshLiveCounters(deps, named, stored) {
+  stored ??= await liveSnapshots(deps, named);
   const ids = definitionsToRefresh(stored, named);
   const readAt = deps.clock.now();
   const read = await readDefinitions(deps, ids);
   return storeReads(deps, read, stored, readAt);
+}
+async function liveSnapshots(deps, named) {
+  const live = await pagedSnapshots(deps.collections, { saleStatus: { $ne: "SALE_ENDED" } });
+  const known = new Set(live.map((s) => s.definitionId));
+  const unknown = named.filter((id) => !known.has(id));
+  return unknown.length ? [...live, ...await storedSnapshots(deps.collections, unknown)] : live;
 }
 async function readDefinitions(deps, ids) {
   const chunks = [];

@@ -57,6 +57,17 @@ describe('event dispatch', () => {
     expect(warn.mock.calls.some((c) => String(c[0]).includes('redelivers'))).toBe(true);
   });
 
+  test('eventConcurrency: at most that many handlers run at once; the others wait and all run', async () => {
+    f = await startFixture({ eventConcurrency: 2 });
+    const got = collect(f.hub, 'fixture-events');
+    const t0 = performance.now();
+    for (let i = 0; i < 4; i++) f.host.dispatchEvent('wixEvents_onOrderUpdated', { sleepMs: 100 });
+    await f.host.idle();
+    // Four 100 ms handlers, two at a time, cannot finish in less than two rounds.
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(195);
+    expect(got).toHaveLength(4);
+  });
+
   test('events emitted by the local Wix reach the host through SiteCodeHost', async () => {
     f = await startFixture({ cold: true });
     const got = collect(f.hub, 'fixture-events');
