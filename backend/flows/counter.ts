@@ -56,7 +56,8 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
     // so only the definitions' read (which must start after the slot) and the save follow its end.
     const [stored] = await Promise.all([
       liveSnapshots(deps, change.definitionIds),
-      deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS),
+      // Until the slot's end from *now*: the claim took time, and waiting from `now` would read late.
+      deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS),
     ]);
     refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
   }

@@ -3907,7 +3907,8 @@ async function handleOrderEvent(deps, kind, event) {
   if (won.has(slotClaim)) {
     const [stored] = await Promise.all([
       liveSnapshots(deps, change.definitionIds),
-      deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - now.getTime()) + SLOT_MARGIN_MS)
+      // Until the slot's end from *now*: the claim took time, and waiting from `now` would read late.
+      deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS)
     ]);
     refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
   }

@@ -112,6 +112,17 @@ describe('counter flow', () => {
     expect(counters(collections)[0].unsold).toBe(4);
   });
 
+  it('the slot winner reads at the slot\'s end even when its claim was slow (it does not wait a whole slot after the claim)', async () => {
+    const { definitions, collections, deps } = setup(250);
+    definitions.defs.set('d1', definition({ _id: 'd1' }));
+    let now = 1_010; // 10 ms into the slot that ends at 1,250
+    const slept: number[] = [];
+    deps.clock = { now: () => new Date(now), sleep: async (ms) => { slept.push(ms); now += ms; } };
+    deps.claims = { claim: async (c, items) => { now += 100; return collections.claim(c, items); } }; // a slow Wix Data call
+    await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] });
+    expect(slept).toEqual([1_250 - 1_110 + 15]);
+  });
+
   it('getCounter remembers an unknown ID for a while: one Wix read per TTL, not one per page view', async () => {
     let now = Date.parse('2026-03-01T10:00:00Z');
     const { definitions, deps } = setup();
