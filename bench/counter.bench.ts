@@ -6,7 +6,7 @@
 // runs Wix's checkout and the site's backend on one Node thread, and 1,000 handlers started at once
 // would slow the checkout itself (on Wix it runs elsewhere), so orders would no longer arrive over the
 // 2 s asked for. LOCAL_WIX_EVENT_CONCURRENCY=0 starts every handler at once, for comparison.
-//   npm run bench:counter            ORDERS and SPREAD_MS (env) change the load; COLD=0 keeps module state between invocations; BENCH_STATS=1 prints request counts, BENCH_PROFILE=<file> writes a CPU profile
+//   npm run bench:counter            ORDERS and SPREAD_MS (env) change the load; COLD=0 keeps module state between invocations; BENCH_STATS=1 prints request counts and slots won, BENCH_PROFILE=<file> writes a CPU profile
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
@@ -208,6 +208,11 @@ async function main() {
     const oursReads = definitionReads(stack);
     if (process.env.BENCH_STATS) console.log(JSON.stringify(Object.fromEntries(stack.wix.stats), null, 1));
     if (process.env.BENCH_STATS) console.log(JSON.stringify((stack.host as any).log?.counts ?? {}), JSON.stringify((stack.host as any).loader?.stats ?? {}));
+    if (process.env.BENCH_STATS) {
+      const { items: slots } = await host.runAs(ADMIN, () => wixCollections().query('CounterClaims', { filter: { kind: 'slot' }, limit: 1000 }), 'bench');
+      const ids = slots.map((s: any) => s._id).sort();
+      console.log(`slots won: ${ids.length} (${ids[0]} … ${ids.at(-1)})`);
+    }
     const domSeen = await page.evaluate(() => (window as any).domSeen) as { definitionId: string; unsold: number; at: number }[];
     const real = await truth(stack, ours);
     const { items: stored } = await host.runAs(ADMIN, () => wixCollections().query('TicketCounters', { filter: { eventId: 'bench-ours' }, limit: 100 }), 'bench');

@@ -135,7 +135,7 @@ export class SiteLoader {
     const cached = this.compiled.get(file);
     if (cached) {
       const c = await cached;
-      if (c.mtimeMs === stat.mtimeMs && (await this.depsFresh(c))) return c;
+      if (c.mtimeMs === stat.mtimeMs && this.depsFresh(c)) return c;
     }
     const p = this.compile(file, stat.mtimeMs);
     this.compiled.set(file, p);
@@ -146,13 +146,23 @@ export class SiteLoader {
     return c;
   }
 
-  private async depsFresh(c: Compiled): Promise<boolean> {
+  /**
+   * Whether every site file `c` imports (transitively) is unchanged since it was compiled. Each file
+   * is checked once per call: the shared chunks of a split build are imported from many places.
+   */
+  private depsFresh(c: Compiled, checked = new Map<string, boolean>()): boolean {
     for (const d of c.deps.values()) {
       if (d.kind !== 'site') continue;
-      const dc = this.sync.get(d.file);
-      let m: number;
-      try { m = fs.statSync(d.file).mtimeMs; } catch { return false; }
-      if (!dc || dc.mtimeMs !== m || !(await this.depsFresh(dc))) return false;
+      let fresh = checked.get(d.file);
+      if (fresh === undefined) {
+        checked.set(d.file, true); // an import cycle is judged by the files around it
+        const dc = this.sync.get(d.file);
+        let m: number | null;
+        try { m = fs.statSync(d.file).mtimeMs; } catch { m = null; }
+        fresh = !!dc && dc.mtimeMs === m && this.depsFresh(dc, checked);
+        checked.set(d.file, fresh);
+      }
+      if (!fresh) return false;
     }
     return true;
   }
