@@ -25,6 +25,7 @@ const ORDERS = Number(process.env.ORDERS ?? 1000);
 const DEFINITIONS = 5;
 const SPREAD_MS = Number(process.env.SPREAD_MS ?? 2000);
 process.env.LOCAL_WIX_EVENT_CONCURRENCY ??= '4';
+process.env.LOCAL_WIX_EVENT_WORKERS ??= '1';
 const DUPLICATE_SHARE = 0.1;
 const LIMIT = ORDERS; // room for every order
 /** Every Ticket Definitions call counts: gets by ID and queries (ours reads live definitions in one query). */
@@ -203,6 +204,7 @@ async function main() {
     const host = stack.host as any;
     const profiler = process.env.BENCH_PROFILE ? await startProfile() : null;
     const oursRun = await burst(stack, 'bench-ours', ours);
+    await settle(stack, 300);
     await profiler?.();
     await settle(stack);
     const oursReads = definitionReads(stack);
@@ -239,7 +241,7 @@ async function main() {
     await settle(stack, 500);
     const naiveReads = definitionReads(stack);
 
-    console.log(`orders=${ORDERS} definitions=${DEFINITIONS} spread_ms=${Math.round(oursRun.spreadMs)} duplicates_delivered=${oursRun.duplicates} cold=${host.cold} event_concurrency=${Number(process.env.LOCAL_WIX_EVENT_CONCURRENCY ?? 0) || "unlimited"}`);
+    console.log(`orders=${ORDERS} definitions=${DEFINITIONS} spread_ms=${Math.round(oursRun.spreadMs)} duplicates_delivered=${oursRun.duplicates} cold=${host.cold} event_concurrency=${Number(process.env.LOCAL_WIX_EVENT_CONCURRENCY ?? 0) || "unlimited"} event_workers=${host.eventWorkers}`);
     console.log(`ours:  ticket definition calls=${oursReads}  stored=${JSON.stringify(ours.map((id) => stored.find((s: any) => s.definitionId === id)?.unsold))} truth=${JSON.stringify(ours.map((id) => real.get(id)))} dom=${JSON.stringify(ours.map((id) => domFinal.get(id)))}`);
     console.log(`naive: ticket definition calls=${naiveReads}`);
     console.log(`confirm→snapshot ms p50=${p95(snapshotLatency.map((x) => x)) && Math.round(snapshotLatency.sort((a, b) => a - b)[Math.floor(snapshotLatency.length / 2)]!)} p95=${p95(snapshotLatency)}; confirm→DOM ms p95=${p95(domLatency)}`);

@@ -4,6 +4,7 @@ import { COLLECTIONS } from '../collections.js';
 import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import { counterChanges, definitionsToRefresh, needsRefresh, stillMissing, type CounterChanges } from '../core/counter/counterRefresh.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
+import { readMarkId, readTime, recentReadMarks, type ReadBudget } from '../core/counter/readBudget.js';
 import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
 import type { ClaimsPort, ClockPort, CollectionsPort, Filter, LoggerPort, TicketDefinitionsPort } from '../ports.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
@@ -14,11 +15,18 @@ export interface CounterDeps {
   claims: ClaimsPort;
   clock: ClockPort;
   logger?: LoggerPort;
-  /** Width of a coalescing slot. Reads per definition are at most one per slot. */
+  /** Width of a coalescing slot: at most one refresh read per slot while the read budget lasts. */
   slotMs?: number;
+  /** Width of the slot refreshes fall back to once the read budget is used up. */
+  slowSlotMs?: number;
+  /** Refresh reads allowed per window before falling back to the slow slot. */
+  readBudget?: ReadBudget;
 }
 
-export const DEFAULT_SLOT_MS = 250;
+export const DEFAULT_SLOT_MS = 100;
+export const DEFAULT_SLOW_SLOT_MS = 1000;
+/** Half of Wix's ~200 calls a minute, leaving the rest to getCounter, sync and alerts. */
+export const DEFAULT_READ_BUDGET: ReadBudget = { reads: 100, windowMs: 60_000 };
 /** Past the slot's end, so that orders confirmed in the last instant of the slot are in the read. */
 const SLOT_MARGIN_MS = 15;
 
@@ -54,15 +62,29 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
   if (won.has(slotClaim)) {
     // Which counters are live does not depend on the slot's orders: look them up while the slot runs,
     // so only the definitions' read (which must start after the slot) and the save follow its end.
-    const [stored] = await Promise.all([
-      liveSnapshots(deps, change.definitionIds),
-      // Until the slot's end from *now*: the claim took time, and waiting from `now` would read late.
-      deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS),
-    ]);
-    refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
+    const [stored, readAt] = await Promise.all([liveSnapshots(deps, change.definitionIds), scheduleRead(deps, now, slot.endsAt)]);
+    if (readAt) {
+      // Until the read time from *now*: the claims took time, and waiting from `now` would read late.
+      await deps.clock.sleep(Math.max(0, readAt.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
+      refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
+    }
   }
   if (!won.has(deliveryClaim)) return { outcome: 'duplicate', key: change.key, refreshed };
   return { outcome: 'handled', key: change.key, refreshed, coalesced: change.definitionIds.filter((id) => !refreshed.includes(id)) };
+}
+
+/**
+ * When the slot winner reads (see core/counter/readBudget.ts): at its slot's end while the site is
+ * within its read budget, else at the slow slot's end. Returns null when another winner already reads
+ * at that very time (its read covers this slot's orders too).
+ */
+async function scheduleRead(deps: CounterDeps, now: Date, slotEnd: Date): Promise<Date | null> {
+  const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
+  const recent = await deps.collections.query(C.CounterClaims.id, { filter: recentReadMarks(now, budget.windowMs), limit: 1 });
+  const at = readTime(now, slotEnd, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent.total ?? recent.items.length, budget);
+  const mark = readMarkId(at);
+  const won = await deps.claims.claim(C.CounterClaims.id, [{ _id: mark, kind: 'read', at: at.toISOString() }]);
+  return won.has(mark) ? at : null;
 }
 
 /** Reads one definition with SALES_DETAILS and stores the snapshots that are newer. */

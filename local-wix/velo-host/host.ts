@@ -10,13 +10,14 @@ import type { Identity } from '../server/identity.js';
 import { RealtimeHub, type RealtimeChannel } from '../server/realtime.js';
 import { ADMIN } from '../sdk-client.js';
 import { HTTP_FUNCTIONS_FILE, HTTP_FUNCTION_METHODS, handlerNames, toReply, toWixRequest } from './http-functions.js';
-import { type CrmLike, type HostServices, type Invocation, type InvocationKind, runInvocation, setFallbackServices } from './invocation.js';
+import { type CrmLike, type HostServices, type Invocation, type InvocationKind, WIX_BACKEND, runInvocation, setFallbackServices } from './invocation.js';
 import { InvocationLog } from './invocation-log.js';
 import { JobScheduler, JobsConfigError, validateJobsConfig, type ValidJob } from './jobs.js';
 import { webMethodPermission, type Permission } from './modules/wix-web-module.js';
 import { installSdkContext } from './sdk-context.js';
 import { SecretNotFoundError, SecretsStore } from './secrets.js';
 import { SiteFileMissingError, SiteLoader } from './site-loader.js';
+import { EventWorkers } from './event-workers.js';
 
 export interface VeloHostOptions {
   /** The site's `src` folder (holding `backend/`). */
@@ -38,6 +39,12 @@ export interface VeloHostOptions {
    * Wix's own limit is not published. Default: env LOCAL_WIX_EVENT_CONCURRENCY, else 0 (no limit).
    */
   eventConcurrency?: number;
+  /**
+   * Run event handlers in this many worker threads instead of the thread serving the local Wix (as Wix
+   * runs site code apart from its own services); data hooks, web methods and jobs stay in-thread.
+   * Default: env LOCAL_WIX_EVENT_WORKERS, else 0 (in-thread). See event-workers.ts.
+   */
+  eventWorkers?: number;
 }
 
 /** Lets at most `limit` callers in at once (0: no limit); the others wait in arrival order. */
@@ -74,7 +81,7 @@ export class JobNotFoundError extends Error {
  * elevation to call Wix APIs that need permissions" (Wix docs): un-elevated SDK calls from an event
  * handler or job go out as an anonymous caller here too, so a missing elevate() fails locally as on Wix.
  */
-export const WIX_BACKEND: Identity = { role: 'ANYONE', id: 'wix-code-backend' };
+export { WIX_BACKEND };
 
 /** A data hook runs as the caller of the write it wraps (Velo's context.userRole / userId). */
 export function hookIdentity(context: DataHookContext): Identity {
@@ -113,8 +120,13 @@ export class VeloHost implements SiteCodeHost {
     this.opts = { scheduleJobs: opts.scheduleJobs ?? true, slowEventMs: opts.slowEventMs ?? 1250, webMethodTimeoutMs: opts.webMethodTimeoutMs ?? 14_000 };
     this.scheduler = new JobScheduler((job) => this.runJob(job.functionName));
     this.eventGate = new Gate(Math.max(0, Math.floor(opts.eventConcurrency ?? Number(process.env.LOCAL_WIX_EVENT_CONCURRENCY ?? 0)) || 0));
+    this.eventWorkerCount = Math.max(0, Math.floor(opts.eventWorkers ?? Number(process.env.LOCAL_WIX_EVENT_WORKERS ?? 0)) || 0);
   }
   private readonly eventGate: Gate;
+  private readonly eventWorkerCount: number;
+  private workers: EventWorkers | null = null;
+  /** How many worker threads run event handlers (0: the main thread does). */
+  get eventWorkers() { return this.workers?.size ?? 0; }
 
   get baseUrl() { return this.services.baseUrl; }
   /** The local CRM the `wix-crm-backend` module delegates to (settable until the first invocation). */
@@ -176,11 +188,17 @@ export class VeloHost implements SiteCodeHost {
       this.jobs = v.jobs;
       if (this.opts.scheduleJobs) this.scheduler.start(this.jobs);
     }
+    if (this.eventWorkerCount) {
+      this.workers = new EventWorkers(this.eventWorkerCount, { siteDir: this.loader.siteDir, cold: this.cold, baseUrl: this.services.baseUrl, secretsFile: this.secrets.file }, this.services);
+      await this.workers.ready;
+    }
   }
 
   async stop(): Promise<void> {
     this.scheduler.stop();
     await this.idle();
+    await this.workers?.close();
+    this.workers = null;
   }
 
   /** Resolves when every running invocation (including acknowledged events) has finished. */
@@ -246,6 +264,7 @@ export class VeloHost implements SiteCodeHost {
     const t0 = performance.now();
     try {
       await this.invoke('event', veloName, WIX_BACKEND, async () => {
+        if (this.workers) return this.workers.run(veloName, data);
         const mod = await this.loader.load('events.js');
         const fn = mod[veloName];
         if (typeof fn !== 'function') throw new Error(`events.js export ${veloName} is not a function`);

@@ -3,30 +3,41 @@
 // know which local Wix to call and as whom. Kept on globalThis so duplicate module instances agree.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Identity } from '../server/identity.js';
-import type { RealtimeHub } from '../server/realtime.js';
+import type { RealtimeChannel } from '../server/realtime.js';
 import type { SecretsStore } from './secrets.js';
 
 export type InvocationKind = 'event' | 'hook' | 'job' | 'webMethod' | 'http' | 'realtimePermission' | 'setup';
 
-/** What the `wix-crm-backend` module delegates to (implemented by `LocalCrm` in server/crm.ts). */
+type Answer<T> = T | Promise<T>;
+
+/**
+ * What the `wix-crm-backend` module delegates to: `LocalCrm` in server/crm.ts, or (in an event worker
+ * thread) a proxy that asks the main thread's LocalCrm, hence the promises.
+ */
 export interface CrmLike {
-  emailContact(templateId: string, contactId: string, options?: { variables?: Record<string, unknown> }): unknown;
-  appendOrCreateContact(info: any): { contactId: string; identityType: string };
-  getContact(contactId: string): unknown;
-  findOrCreateLabel(displayName: string): { label: { key: string; displayName: string }; newLabel: boolean };
-  labelContact(contactId: string, labelKeys: string[]): unknown;
-  unlabelContact(contactId: string, labelKeys: string[]): unknown;
-  findOrCreateExtendedField(info: { displayName: string; dataType: string }): unknown;
+  emailContact(templateId: string, contactId: string, options?: { variables?: Record<string, unknown> }): Answer<unknown>;
+  appendOrCreateContact(info: any): Answer<{ contactId: string; identityType: string }>;
+  getContact(contactId: string): Answer<unknown>;
+  findOrCreateLabel(displayName: string): Answer<{ label: { key: string; displayName: string }; newLabel: boolean }>;
+  labelContact(contactId: string, labelKeys: string[]): Answer<unknown>;
+  unlabelContact(contactId: string, labelKeys: string[]): Answer<unknown>;
+  findOrCreateExtendedField(info: { displayName: string; dataType: string }): Answer<unknown>;
   /** Only `hasSome` on `info.labelKeys` is answered; Wix's default order (newest first). */
-  queryContacts(q: { filters?: { op: 'hasSome'; field: string; values: unknown[] }[]; limit?: number; skip?: number }): { items: unknown[]; totalCount: number };
+  queryContacts(q: { filters?: { op: 'hasSome'; field: string; values: unknown[] }[]; limit?: number; skip?: number }): Answer<{ items: unknown[]; totalCount: number }>;
   /** Refuses a stale `revision`. */
-  updateContact(identifiers: { contactId: string; revision: number }, info: any): unknown;
+  updateContact(identifiers: { contactId: string; revision: number }, info: any): Answer<unknown>;
 }
+
+/** Who backend events and jobs run as (see host.ts). */
+export const WIX_BACKEND: Identity = { role: 'ANYONE', id: 'wix-code-backend' };
+
+/** What `wix-realtime-backend` publishes to: the local hub, or (in an event worker) a forwarder to it. */
+export interface Publisher { publish(channel: RealtimeChannel, payload: unknown): void }
 
 /** The parts of a Velo host that site code reaches through the `wix-*` modules. */
 export interface HostServices {
   baseUrl: string;
-  hub: RealtimeHub;
+  hub: Publisher;
   crm: CrmLike | null;
   secrets: SecretsStore;
 }

@@ -2,7 +2,7 @@
 import {
   counterDeps,
   countersFor
-} from "./shared/chunk-W56GH3SF.js";
+} from "./shared/chunk-E6GEQLMX.js";
 import "./shared/chunk-CYKAR3CW.js";
 import "./shared/chunk-CNGRVB5M.js";
 import "./shared/chunk-7FSVRROG.js";

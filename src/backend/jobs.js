@@ -11,7 +11,7 @@ import "./shared/chunk-JOKQUKFX.js";
 import {
   counterDeps,
   repairCounters
-} from "./shared/chunk-W56GH3SF.js";
+} from "./shared/chunk-E6GEQLMX.js";
 import "./shared/chunk-CYKAR3CW.js";
 import {
   sweep

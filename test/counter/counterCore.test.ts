@@ -7,6 +7,7 @@ import { publicSnapshot } from '../../backend/core/counter/counterChannel.js';
 import { counterText, priceKindOf, formatCount, formatPrice } from '../../backend/core/counter/counterText.js';
 import { orderChange, refreshSlot, InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
 import { counterChanges, definitionsToRefresh, needsRefresh, stillMissing } from '../../backend/core/counter/counterRefresh.js';
+import { readMarkId, readTime, recentReadMarks } from '../../backend/core/counter/readBudget.js';
 import { definition } from './fakes.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
@@ -168,6 +169,40 @@ describe('orderChange', () => {
       expect(s.endsAt.getTime() - t).toBeLessThanOrEqual(w);
       expect(refreshSlot(new Date(s.endsAt.getTime() - 1), w).id).toBe(s.id);
       expect(refreshSlot(s.endsAt, w).id).not.toBe(s.id);
+    }));
+  });
+});
+
+describe('readBudget', () => {
+  const budget = { reads: 3, windowMs: 60_000 };
+  it('property: read marks sort as their times do, and the window holds exactly the marks at or after now − window', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 42 }), fc.integer({ min: 0, max: 2 ** 42 }), fc.integer({ min: 1, max: 120_000 }), (a, b, w) => {
+      expect(Math.sign(readMarkId(new Date(a)).localeCompare(readMarkId(new Date(b))))).toBe(Math.sign(a - b));
+      const { _id: range } = recentReadMarks(new Date(b), w);
+      const inWindow = readMarkId(new Date(a)) >= range.$gte && readMarkId(new Date(a)) < range.$lt;
+      expect(inWindow).toBe(a >= b - w);
+    }));
+  });
+  it('the window never takes in other CounterClaims IDs', () => {
+    const { _id: range } = recentReadMarks(new Date(0), 10 ** 15);
+    for (const id of ['order:o1:confirmed:PAID', 'slot:site:42', 'missing:d1', 'reads', 'read']) expect(id >= range.$gte && id < range.$lt).toBe(false);
+  });
+  it('reads at the fast slot\'s end while under budget, at the slow slot\'s end once it is used up', () => {
+    const now = new Date(12_345);
+    const fastEnd = new Date(12_400);
+    expect(readTime(now, fastEnd, 1000, 2, budget)).toEqual(fastEnd);
+    expect(readTime(now, fastEnd, 1000, 3, budget)).toEqual(new Date(13_000));
+    // A slow slot ending before the fast one (mismatched settings) never reads early.
+    expect(readTime(now, new Date(12_600), 100, 9, budget)).toEqual(new Date(12_600));
+  });
+  it('property: over budget, every winner of one slow slot picks the same read time, after its own fast slot', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 1, max: 999 }), (slowStart, offset) => {
+      const a = new Date(slowStart * 1000 + offset - 1);
+      const b = new Date(slowStart * 1000 + 999);
+      const fastEnd = (t: Date) => new Date((Math.floor(t.getTime() / 100) + 1) * 100);
+      const ra = readTime(a, fastEnd(a), 1000, 99, budget);
+      expect(ra).toEqual(readTime(b, fastEnd(b), 1000, 99, budget));
+      expect(ra.getTime()).toBeGreaterThanOrEqual(fastEnd(a).getTime());
     }));
   });
 });

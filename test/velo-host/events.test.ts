@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { threadId } from 'node:worker_threads';
+import { crmFor } from '../../local-wix/server/crm.js';
 import { collect, startFixture } from './fixture.js';
 
 type Fixture = Awaited<ReturnType<typeof startFixture>>;
@@ -100,4 +102,55 @@ test('event handlers run without a site-owner identity: only elevated SDK calls 
   f.host.dispatchEvent('wixEvents_onOrderDeleted', {});
   await f.host.idle();
   expect(seen).toEqual(['LocalWix ANYONE wix-code-backend', 'LocalWix ADMIN site-owner']);
+});
+
+describe('event workers (eventWorkers: site event handlers in their own threads, as Wix runs site code apart from its services)', () => {
+  test('a handler runs in a worker thread; its realtime publish and CRM call reach the main thread', async () => {
+    f = await startFixture({ eventWorkers: 1, cold: true });
+    f.host.crm = crmFor(f.wix.db);
+    const got = collect(f.hub, 'fixture-events');
+    f.host.dispatchEvent('wixEvents_onTicketDefinitionDeleted', { email: 'Ann@Example.com' });
+    await f.host.idle();
+    expect(f.host.eventWorkers).toBe(1);
+    const payload = got[0]?.payload as { threadId: number; contactId: string };
+    expect(got).toHaveLength(1);
+    expect(payload.threadId).not.toBe(threadId);
+    // The contact exists in the main thread's CRM under the ID the worker got back.
+    expect(crmFor(f.wix.db).getContact(payload.contactId)).toMatchObject({ info: { emails: [expect.objectContaining({ email: 'ann@example.com' })] } });
+  });
+
+  test('a worker keeps cold mode (fresh module state per invocation) and warm mode', async () => {
+    f = await startFixture({ eventWorkers: 1, cold: true });
+    f.host.crm = crmFor(f.wix.db);
+    const cold = collect(f.hub, 'fixture-events');
+    for (let i = 0; i < 3; i++) { f.host.dispatchEvent('wixEvents_onTicketDefinitionDeleted', { email: `c${i}@example.com` }); await f.host.idle(); }
+    expect(cold.map((m) => (m.payload as any).invocations)).toEqual([1, 1, 1]);
+    await f.close();
+    f = await startFixture({ eventWorkers: 1, cold: false });
+    f.host.crm = crmFor(f.wix.db);
+    const warm = collect(f.hub, 'fixture-events');
+    for (let i = 0; i < 3; i++) { f.host.dispatchEvent('wixEvents_onTicketDefinitionDeleted', { email: `w${i}@example.com` }); await f.host.idle(); }
+    expect(warm.map((m) => (m.payload as any).invocations)).toEqual([1, 2, 3]);
+  });
+
+  test("a failing handler in a worker is logged as failed with its message; a CRM error reaches the handler", async () => {
+    f = await startFixture({ eventWorkers: 1 });
+    f.host.crm = crmFor(f.wix.db);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    f.host.dispatchEvent('wixEvents_onTicketDefinitionDeleted', { fail: 'on purpose' });
+    f.host.dispatchEvent('wixEvents_onTicketDefinitionDeleted', { email: 'not-an-email' }); // the CRM refuses
+    await f.host.idle();
+    const failed = f.host.log.toJSON().recent.filter((r: { ok: boolean }) => !r.ok).map((r: { error?: string }) => r.error);
+    expect(failed).toEqual(expect.arrayContaining(['asked to fail: on purpose', 'Invalid email address: not-an-email']));
+    expect(error.mock.calls.map((c) => c.join(' ')).join('\n')).toContain('asked to fail: on purpose');
+  });
+
+  test('SDK calls from a worker carry the same identities as in the main thread', async () => {
+    const seen: string[] = [];
+    const { dataQueryRecorder } = await import('./fixture.js');
+    f = await startFixture({ eventWorkers: 1, modules: [dataQueryRecorder(seen)] });
+    f.host.dispatchEvent('wixEvents_onOrderDeleted', {});
+    await f.host.idle();
+    expect(seen).toEqual(['LocalWix ANYONE wix-code-backend', 'LocalWix ADMIN site-owner']);
+  });
 });

@@ -13,7 +13,7 @@ function crm(): CrmLike {
 
 export const triggeredEmails = {
   async emailContact(templateId: string, contactId: string, options?: { variables?: Record<string, string | number> }): Promise<void> {
-    crm().emailContact(templateId, contactId, options ?? {});
+    await crm().emailContact(templateId, contactId, options ?? {});
   },
 };
 
@@ -43,7 +43,7 @@ class ContactsQueryBuilder {
   limit(n: number) { return new ContactsQueryBuilder(this.filters, n, this.skipped); }
   skip(n: number) { return new ContactsQueryBuilder(this.filters, this.pageSize, n); }
   async find(options?: AuthOptions): Promise<ContactsQueryResult> {
-    const { items, totalCount } = crm().queryContacts({ filters: this.filters, limit: this.pageSize, skip: this.skipped });
+    const { items, totalCount } = await crm().queryContacts({ filters: this.filters, limit: this.pageSize, skip: this.skipped });
     const page = (skip: number) => new ContactsQueryBuilder(this.filters, this.pageSize, skip).find(options);
     return {
       items, length: items.length, totalCount, pageSize: this.pageSize,

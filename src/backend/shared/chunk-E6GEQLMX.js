@@ -37,6 +37,21 @@ function stillMissing(marker, now, ttlMs) {
   return age >= 0 && age < ttlMs;
 }
 
+// backend/core/counter/readBudget.ts
+var PREFIX = "read:";
+var AFTER_ALL = "read;";
+function readMarkId(at) {
+  return PREFIX + String(at.getTime()).padStart(15, "0");
+}
+function recentReadMarks(now, windowMs) {
+  return { _id: { $gte: readMarkId(new Date(now.getTime() - windowMs)), $lt: AFTER_ALL } };
+}
+function readTime(now, fastSlotEnd, slowSlotMs, recentReads, budget) {
+  if (recentReads < budget.reads) return fastSlotEnd;
+  const slowEnd = (Math.floor(now.getTime() / slowSlotMs) + 1) * slowSlotMs;
+  return new Date(Math.max(slowEnd, fastSlotEnd.getTime()));
+}
+
 // backend/core/counter/orderChange.ts
 import { z } from "zod";
 var orderEventSchema = z.object({
@@ -65,7 +80,9 @@ function refreshSlot(now, slotMs) {
 }
 
 // backend/flows/counter.ts
-var DEFAULT_SLOT_MS = 250;
+var DEFAULT_SLOT_MS = 100;
+var DEFAULT_SLOW_SLOT_MS = 1e3;
+var DEFAULT_READ_BUDGET = { reads: 100, windowMs: 6e4 };
 var SLOT_MARGIN_MS = 15;
 var C = COLLECTIONS;
 var MAX_IDS_PER_QUERY = 100;
@@ -83,15 +100,22 @@ async function handleOrderEvent(deps, kind, event) {
   const won = await deps.claims.claim(C.CounterClaims.id, claims);
   let refreshed = [];
   if (won.has(slotClaim)) {
-    const [stored] = await Promise.all([
-      liveSnapshots(deps, change.definitionIds),
-      // Until the slot's end from *now*: the claim took time, and waiting from `now` would read late.
-      deps.clock.sleep(Math.max(0, slot.endsAt.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS)
-    ]);
-    refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
+    const [stored, readAt] = await Promise.all([liveSnapshots(deps, change.definitionIds), scheduleRead(deps, now, slot.endsAt)]);
+    if (readAt) {
+      await deps.clock.sleep(Math.max(0, readAt.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
+      refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
+    }
   }
   if (!won.has(deliveryClaim)) return { outcome: "duplicate", key: change.key, refreshed };
   return { outcome: "handled", key: change.key, refreshed, coalesced: change.definitionIds.filter((id) => !refreshed.includes(id)) };
+}
+async function scheduleRead(deps, now, slotEnd) {
+  const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
+  const recent = await deps.collections.query(C.CounterClaims.id, { filter: recentReadMarks(now, budget.windowMs), limit: 1 });
+  const at = readTime(now, slotEnd, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent.total ?? recent.items.length, budget);
+  const mark = readMarkId(at);
+  const won = await deps.claims.claim(C.CounterClaims.id, [{ _id: mark, kind: "read", at: at.toISOString() }]);
+  return won.has(mark) ? at : null;
 }
 async function refreshCounters(deps, definitionId) {
   const readAt = deps.clock.now();

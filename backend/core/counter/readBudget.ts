@@ -1,0 +1,36 @@
+// The counter's Ticket Definitions read budget. Wix allows about 200 REST calls a minute per site,
+// shared with everything else the site does; a refresh slot of 100 ms would allow 600 in a long rush.
+// So each refresh leaves a "read mark" in CounterClaims, and a slot winner reads at its own (fast)
+// slot's end only while the site has read fewer than `reads` times in the last `windowMs`; past that
+// it reads at the end of the enclosing slow slot, where one read serves every fast slot inside it.
+
+export interface ReadBudget {
+  /** Refresh reads allowed in the window before refreshes move to the slow slot. */
+  reads: number;
+  windowMs: number;
+}
+
+const PREFIX = 'read:';
+/** Sorts after every read mark (':' < ';'). */
+const AFTER_ALL = 'read;';
+
+/** The mark of a refresh reading at `at`: milliseconds at fixed width, so marks sort by time and a window is an ID range. */
+export function readMarkId(at: Date): string {
+  return PREFIX + String(at.getTime()).padStart(15, '0');
+}
+
+/** CounterClaims filter for the marks of refreshes at or after `now − windowMs` (an `_id` range: the primary key's index). */
+export function recentReadMarks(now: Date, windowMs: number): { _id: { $gte: string; $lt: string } } {
+  return { _id: { $gte: readMarkId(new Date(now.getTime() - windowMs)), $lt: AFTER_ALL } };
+}
+
+/**
+ * When a slot winner reads: at its fast slot's end while under budget, else at the end of the slow
+ * slot holding `now` (never earlier than the fast slot's end). Both are slot ends, so concurrent
+ * winners that pick the same time share one mark and one read.
+ */
+export function readTime(now: Date, fastSlotEnd: Date, slowSlotMs: number, recentReads: number, budget: ReadBudget): Date {
+  if (recentReads < budget.reads) return fastSlotEnd;
+  const slowEnd = (Math.floor(now.getTime() / slowSlotMs) + 1) * slowSlotMs;
+  return new Date(Math.max(slowEnd, fastSlotEnd.getTime()));
+}
