@@ -12,6 +12,8 @@ export interface SiteCodeHost {
   dispatchEvent(veloName: string, payload: unknown): void;
   /** Run `data.js` hook `<Collection>_<hook>`; returns the (possibly changed) item; throws to refuse. */
   runDataHook(collection: string, hook: string, item: any, context: DataHookContext): Promise<any>;
+  /** Whether `data.js` exports `<Collection>_<hook>` (hosts without it are asked through runDataHook every time). */
+  hasDataHook?(collection: string, hook: string): Promise<boolean>;
 }
 export interface DataHookContext { collectionName: string; userId: string | null; userRole: string }
 
@@ -66,6 +68,10 @@ export function createLocalWix(opts: LocalWixOptions, modules: LocalWixModule[])
     },
     async runDataHook(collection, hook, item, context) {
       return attached ? attached.runDataHook(collection, hook, item, context) : item;
+    },
+    async hasDataHook(collection, hook) {
+      if (!attached) return false;
+      return attached.hasDataHook ? attached.hasDataHook(collection, hook) : true;
     },
   };
   const ctx: ServerContext = {

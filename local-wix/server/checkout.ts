@@ -77,10 +77,13 @@ export function createCheckout(ctx: ServerContext) {
     const store = definitions();
     const now = ctx.clock.now();
     const at = now.toISOString();
-    const checked = req.lines.map((line) => ({ line, ...checkLine(store.get(line.ticketDefinitionId), line, req.eventId, now) }));
+    // Each definition read once per checkout (inside the transaction: the counts cannot move meanwhile).
+    const read = new Map<string, StoredDefinition | null>();
+    const definition = (id: string) => (read.has(id) ? read.get(id)! : read.set(id, store.get(id)).get(id)!);
+    const checked = req.lines.map((line) => ({ line, ...checkLine(definition(line.ticketDefinitionId), line, req.eventId, now) }));
     const perDefinition = new Map<string, number>();
     for (const c of checked) perDefinition.set(c.line.ticketDefinitionId, (perDefinition.get(c.line.ticketDefinitionId) ?? 0) + c.line.quantity);
-    for (const [id, n] of perDefinition) checkQuantity(store.get(id)!, n);
+    for (const [id, n] of perDefinition) checkQuantity(definition(id)!, n);
     const currencies = new Set(checked.map((c) => c.price.currency));
     if (currencies.size > 1) throw refuse(400, 'MIXED_CURRENCIES', `One order can't mix currencies (${[...currencies].join(', ')})`);
     const currency = checked[0]!.price.currency;

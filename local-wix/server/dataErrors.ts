@@ -12,8 +12,10 @@ export const dataErrors = {
     WixHttpError.application(403, 'WDE0027', `WDE0027: The current user does not have permissions to ${action} on the ${collection} collection.`, { collectionId: collection, operation: action }),
   itemMissing: (collection: string, id: string) =>
     WixHttpError.application(404, 'WDE0073', `WDE0073: Item [${id}] does not exist in collection [${collection}].`, { collectionId: collection, itemId: id }),
-  itemExists: (collection: string, id: string) =>
-    WixHttpError.application(409, 'WDE0074', `WDE0074: An item with _id [${id}] already exists in this collection.`, { collectionId: collection, itemId: id }),
+  itemExists: (collection: string, id: string) => {
+    const e = itemExistsError(collection, id);
+    return WixHttpError.application(409, e.code, e.description, e.data);
+  },
   collectionExists: (collection: string) =>
     WixHttpError.application(409, 'WDE0104', `Collection [${collection}] already exists.`, { collectionId: collection }),
   tooMany: (collection: string) =>
@@ -29,6 +31,11 @@ export const dataErrors = {
     return WixHttpError.application(400, 'WDE0078', message, { ...data, hook: `${collection}_${hook}` });
   },
 };
+
+/** WDE0074 as a bulk item's error (without building an Error: a burst of claims loses most of them). */
+export function itemExistsError(collection: string, id: string) {
+  return { code: 'WDE0074', description: `WDE0074: An item with _id [${id}] already exists in this collection.`, data: { collectionId: collection, itemId: id } as Record<string, unknown> };
+}
 
 /** The same error as a bulk item's `itemMetadata.error` (`ApplicationError`). */
 export function bulkItemError(err: unknown): { code: string; description: string; data: Record<string, unknown> } {

@@ -42,6 +42,13 @@ export function encodeDates<T>(v: T): T {
 export class DataHooks {
   constructor(private readonly host: SiteCodeHost) {}
 
+  /** Whether any of these hooks exists for the collection (a write without hooks can skip them). */
+  async any(collection: string, hooks: WriteHook[]): Promise<boolean> {
+    if (!this.host.hasDataHook) return true;
+    for (const h of hooks) if (await this.host.hasDataHook(collection, h)) return true;
+    return false;
+  }
+
   /** A before-hook: returns its replacement value (wire form); a throw refuses the write (WDE0078). */
   async before<T>(collection: string, hook: WriteHook, value: T, ctx: DataHookContext): Promise<T> {
     let out: unknown;

@@ -6,7 +6,7 @@ import { allows, type Identity } from './identity.js';
 import { WixHttpError } from './http.js';
 import { DataStore, type StoredCollection } from './dataStore.js';
 import { DEFAULT_SORT, matches, validateFilter, project, sortComparator, type Data, type SortSpec } from './dataQuery.js';
-import { dataErrors, bulkItemError, type DataAction } from './dataErrors.js';
+import { dataErrors, bulkItemError, itemExistsError, type DataAction } from './dataErrors.js';
 import { DataHooks, hookContext } from './dataHooks.js';
 
 export const MAX_ITEM_BYTES = 500 * 1024;
@@ -132,7 +132,7 @@ export class DataService {
     const ctx = hookContext(c.id, who);
     const hooked = opts.suppressHooks ? data : this.validItem(await this.hooks.before(c.id, 'beforeInsert', data, ctx));
     const now = date(this.clock.now());
-    const item: Data = { ...hooked, _id: typeof hooked._id === 'string' && hooked._id ? hooked._id : randomUUID(), _createdDate: now, _updatedDate: now, _owner: who.id };
+    const item = newItem(hooked, now, who);
     if (!this.store.insert(c.id, item)) throw dataErrors.itemExists(c.id, String(item._id));
     const result = opts.suppressHooks ? item : await this.hooks.after(c.id, 'afterInsert', item, ctx);
     return this.wire(c, result);
@@ -226,8 +226,7 @@ export class DataService {
         results.push({ action: failedAction(x), itemMetadata: { id: idOf(x), originalIndex: i, success: false, error: bulkItemError(err) } });
       }
     }
-    const ok = results.filter((r) => r.itemMetadata.success).length;
-    return { results, bulkActionMetadata: { totalSuccesses: ok, totalFailures: results.length - ok, undetailedFailures: 0 } };
+    return bulkOutcome(results);
   }
 
   private itemsOf(raw: unknown): Data[] {
@@ -240,7 +239,26 @@ export class DataService {
     const list = this.itemsOf(raw);
     this.bulkGuard(c, list.length);
     this.checkRole(c, 'insert', who);
+    if (opts.suppressHooks || !(await this.hooks.any(c.id, ['beforeInsert', 'afterInsert']))) return this.insertAtOnce(c, list, who);
     return this.eachItem(list, async (d) => ({ action: 'INSERT', item: await this.doInsert(c, this.validItem(d), who, opts) }), () => 'INSERT', (d) => idOf(d));
+  }
+
+  /** No hooks to run between items: every item goes in within one SQLite transaction (one commit). */
+  private insertAtOnce(c: StoredCollection, list: Data[], who: Identity) {
+    const now = date(this.clock.now());
+    const results = this.store.atomically(() => list.map((raw, i): BulkResult => {
+      let item: Data;
+      try {
+        item = newItem(this.validItem(raw), now, who);
+      } catch (err) {
+        if (!(err instanceof WixHttpError)) throw err;
+        return { action: 'INSERT', itemMetadata: { id: idOf(raw), originalIndex: i, success: false, error: bulkItemError(err) } };
+      }
+      const id = String(item._id);
+      if (!this.store.insert(c.id, item)) return { action: 'INSERT', itemMetadata: { id, originalIndex: i, success: false, error: itemExistsError(c.id, id) } };
+      return { action: 'INSERT', itemMetadata: { id, originalIndex: i, success: true }, dataItem: this.wire(c, item) };
+    }));
+    return bulkOutcome(results);
   }
 
   async bulkUpdate(collectionId: unknown, raw: unknown, who: Identity, opts: WriteOptions = {}) {
@@ -271,6 +289,16 @@ export class DataService {
     this.checkRole(c, 'remove', who);
     return this.eachItem(ids as string[], async (id) => ({ action: 'DELETE', item: await this.doRemove(c, id, who, opts) }), () => 'DELETE', (id) => id);
   }
+}
+
+function bulkOutcome(results: BulkResult[]) {
+  const ok = results.filter((r) => r.itemMetadata.success).length;
+  return { results, bulkActionMetadata: { totalSuccesses: ok, totalFailures: results.length - ok, undetailedFailures: 0 } };
+}
+
+/** A new item as stored: its own `_id` or a new one, the system dates, the caller as `_owner`. */
+function newItem(d: Data, now: { $date: string }, who: Identity): Data {
+  return { ...d, _id: typeof d._id === 'string' && d._id ? d._id : randomUUID(), _createdDate: now, _updatedDate: now, _owner: who.id };
 }
 
 function idOf(d: unknown): string | null {

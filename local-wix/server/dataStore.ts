@@ -62,6 +62,9 @@ export class DataStore {
     this.collections.delete(id);
   }
 
+  /** Runs `fn` in one SQLite transaction (one commit). */
+  atomically<T>(fn: () => T): T { return this.db.transaction(fn)(); }
+
   get(collection: string, id: string): Data | null {
     const row = this.q.get.get(collection, id);
     return row ? (JSON.parse(row.data) as Data) : null;

@@ -288,6 +288,15 @@ export class VeloHost implements SiteCodeHost {
 
   // ---- data hooks ---------------------------------------------------------------------------
 
+  async hasDataHook(collection: string, hook: string): Promise<boolean> {
+    try {
+      return (await this.loader.exportsOf('data.js')).includes(`${collection}_${hook}`);
+    } catch (err) {
+      if (err instanceof SiteFileMissingError) return false;
+      throw err;
+    }
+  }
+
   async runDataHook(collection: string, hook: string, item: any, context: DataHookContext): Promise<any> {
     const name = `${collection}_${hook}`;
     let names: string[];
