@@ -12,8 +12,8 @@ export interface SiteCodeHost {
   dispatchEvent(veloName: string, payload: unknown): void;
   /** Run `data.js` hook `<Collection>_<hook>`; returns the (possibly changed) item; throws to refuse. */
   runDataHook(collection: string, hook: string, item: any, context: DataHookContext): Promise<any>;
-  /** Whether `data.js` exports `<Collection>_<hook>` (hosts without it are asked through runDataHook every time). */
-  hasDataHook?(collection: string, hook: string): Promise<boolean>;
+  /** Whether `data.js` exports any of `<Collection>_<hook>` (hosts without it are asked through runDataHook every time). */
+  hasDataHook?(collection: string, hooks: string[]): Promise<boolean>;
 }
 export interface DataHookContext { collectionName: string; userId: string | null; userRole: string }
 
@@ -69,9 +69,9 @@ export function createLocalWix(opts: LocalWixOptions, modules: LocalWixModule[])
     async runDataHook(collection, hook, item, context) {
       return attached ? attached.runDataHook(collection, hook, item, context) : item;
     },
-    async hasDataHook(collection, hook) {
+    async hasDataHook(collection, hooks) {
       if (!attached) return false;
-      return attached.hasDataHook ? attached.hasDataHook(collection, hook) : true;
+      return attached.hasDataHook ? attached.hasDataHook(collection, hooks) : true;
     },
   };
   const ctx: ServerContext = {

@@ -44,9 +44,7 @@ export class DataHooks {
 
   /** Whether any of these hooks exists for the collection (a write without hooks can skip them). */
   async any(collection: string, hooks: WriteHook[]): Promise<boolean> {
-    if (!this.host.hasDataHook) return true;
-    for (const h of hooks) if (await this.host.hasDataHook(collection, h)) return true;
-    return false;
+    return this.host.hasDataHook ? this.host.hasDataHook(collection, hooks) : true;
   }
 
   /** A before-hook: returns its replacement value (wire form); a throw refuses the write (WDE0078). */

@@ -139,6 +139,39 @@ export function validateFilter(filter: unknown): void {
 }
 
 /** Whether `item` (an item's `data` in wire form) satisfies the Wix filter model. */
+/**
+ * The part of a filter the `_id` index can answer (Wix Data's primary key): top-level `_id`
+ * conditions, also inside `$and` (the SDK sends `ge(...).lt(...)` as one), equal to, among, or
+ * within bounds of ASCII strings (where SQLite's byte order and JavaScript's agree). All must hold.
+ * The rows they select are a superset of the matches; `matches` still decides. null: scan them all.
+ */
+export interface IdScan { in?: string[]; gt?: string; gte?: string; lt?: string; lte?: string }
+export function idScans(filter: unknown): IdScan[] | null {
+  if (!filter || typeof filter !== 'object' || Array.isArray(filter)) return null;
+  const scans: IdScan[] = [];
+  const f = filter as Data;
+  if ('_id' in f) {
+    const one = idScan(f._id);
+    if (one) scans.push(one);
+  }
+  if (Array.isArray(f.$and)) for (const part of f.$and) scans.push(...(idScans(part) ?? []));
+  return scans.length ? scans : null;
+}
+
+function idScan(cond: unknown): IdScan | null {
+  const ascii = (v: unknown): v is string => typeof v === 'string' && /^[\x00-\x7f]*$/.test(v);
+  if (ascii(cond)) return { in: [cond] };
+  if (!cond || typeof cond !== 'object' || Array.isArray(cond)) return null;
+  const scan: IdScan = {};
+  for (const [op, v] of Object.entries(cond as Data)) {
+    if (op === '$eq' && ascii(v)) scan.in = [v];
+    else if ((op === '$in' || op === '$hasSome') && Array.isArray(v) && v.every(ascii)) scan.in = v as string[];
+    else if ((op === '$gt' || op === '$gte' || op === '$lt' || op === '$lte') && ascii(v)) scan[op.slice(1) as 'gt' | 'gte' | 'lt' | 'lte'] = v;
+    else return null;
+  }
+  return Object.keys(scan).length ? scan : null;
+}
+
 export function matches(item: Data, filter: unknown): boolean {
   if (filter === undefined || filter === null) return true;
   if (typeof filter !== 'object' || Array.isArray(filter)) bad('filter', 'WDE0016: Filter must be an object.');

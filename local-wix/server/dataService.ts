@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import { allows, type Identity } from './identity.js';
 import { WixHttpError } from './http.js';
 import { DataStore, type StoredCollection } from './dataStore.js';
-import { DEFAULT_SORT, matches, validateFilter, project, sortComparator, type Data, type SortSpec } from './dataQuery.js';
+import { DEFAULT_SORT, idScans, matches, validateFilter, project, sortComparator, type Data, type SortSpec } from './dataQuery.js';
 import { dataErrors, bulkItemError, itemExistsError, type DataAction } from './dataErrors.js';
 import { DataHooks, hookContext } from './dataHooks.js';
 
@@ -84,7 +84,9 @@ export class DataService {
   private matching(c: StoredCollection, who: Identity, filter: unknown): Data[] {
     this.checkRole(c, 'read', who);
     validateFilter(filter);
-    return this.store.all(c.id).filter((it) => this.visible(c, who, it) && matches(it, filter));
+    const scans = idScans(filter);
+    const candidates = scans ? this.store.byId(c.id, scans) : this.store.all(c.id);
+    return candidates.filter((it) => this.visible(c, who, it) && matches(it, filter));
   }
 
   query(collectionId: unknown, input: QueryInput, who: Identity, returnTotalCount = false) {

@@ -1,7 +1,7 @@
 // SQLite storage for the local Wix Data: collections (their REST `DataCollection` JSON) and items
 // (`data` in wire form, dates as {"$date"}). One row per item, keyed (collection, id).
 import type Database from 'better-sqlite3';
-import type { Data } from './dataQuery.js';
+import type { Data, IdScan } from './dataQuery.js';
 
 export interface StoredCollection {
   id: string;
@@ -73,6 +73,26 @@ export class DataStore {
   all(collection: string): Data[] {
     return this.q.all.all(collection).map((r) => JSON.parse(r.data) as Data);
   }
+  /** Items whose id passes every one of `scans` (the unique index on (collection, id)), newest row first. */
+  byId(collection: string, scans: IdScan[]): Data[] {
+    const where: string[] = [];
+    const args: unknown[] = [collection];
+    for (const scan of scans) {
+      if (scan.in) { where.push(`id IN (${scan.in.map(() => '?').join(',') || 'NULL'})`); args.push(...scan.in); }
+      for (const [op, sql] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
+        if (scan[op] !== undefined) { where.push(`id ${sql} ?`); args.push(scan[op]); }
+      }
+    }
+    const sql = `SELECT data FROM wix_data_items WHERE collection = ? AND ${where.join(' AND ')} ORDER BY seq DESC`;
+    let stmt = this.scans.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      if (this.scans.size < 200) this.scans.set(sql, stmt); // IN lists of many lengths: keep a few
+    }
+    return (stmt.all(...args) as { data: string }[]).map((r) => JSON.parse(r.data) as Data);
+  }
+  private readonly scans = new Map<string, Database.Statement>();
+
   count(collection: string): number { return this.q.count.get(collection)?.n ?? 0; }
   /** false when an item with that id exists (the unique index decides, atomically). */
   insert(collection: string, item: Data): boolean {

@@ -288,9 +288,10 @@ export class VeloHost implements SiteCodeHost {
 
   // ---- data hooks ---------------------------------------------------------------------------
 
-  async hasDataHook(collection: string, hook: string): Promise<boolean> {
+  async hasDataHook(collection: string, hooks: string[]): Promise<boolean> {
     try {
-      return (await this.loader.exportsOf('data.js')).includes(`${collection}_${hook}`);
+      const names = await this.loader.exportsOf('data.js');
+      return hooks.some((h) => names.includes(`${collection}_${h}`));
     } catch (err) {
       if (err instanceof SiteFileMissingError) return false;
       throw err;

@@ -2,6 +2,7 @@
 // dates, and Wix-style errors.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startDataServer, type DataServer } from '../support/dataServer.js';
+import { idScans } from '../../local-wix/server/dataQuery.js';
 
 let s: DataServer;
 const C = 'Things';
@@ -150,6 +151,30 @@ describe('queries', () => {
     expect(ids(await q().endsWith('name', 'A').find())).toEqual(['p1', 'p2', 'p3', 'p4']);
     expect(ids(await q().isEmpty('name').find())).toEqual(['p5']);
     expect(ids(await q().isNotEmpty('when').find())).toEqual(['p1', 'p2', 'p3']);
+  });
+
+  test('which filters the _id index answers: top-level and $and conditions on ASCII IDs; anything else is scanned', () => {
+    expect(idScans({ _id: 'a' })).toEqual([{ in: ['a'] }]);
+    // What the SDK sends for .ge('_id', …).lt('_id', …):
+    expect(idScans({ $and: [{ _id: { $gte: 'read:1' } }, { _id: { $lt: 'read;' } }] })).toEqual([{ gte: 'read:1' }, { lt: 'read;' }]);
+    expect(idScans({ _id: { $hasSome: ['a', 'b'] }, n: 1 })).toEqual([{ in: ['a', 'b'] }]);
+    expect(idScans({ _id: { $gt: 'é' } })).toBeNull();
+    expect(idScans({ _id: { $ne: 'a' } })).toBeNull();
+    expect(idScans({ $or: [{ _id: 'a' }, { _id: 'b' }] })).toBeNull();
+    expect(idScans({ n: 1 })).toBeNull();
+  });
+
+  test('_id filters (answered from the primary key index) find what a full scan finds, non-ASCII IDs included', async () => {
+    await s.admin.items.bulkInsert(C, [{ _id: 'p2é', n: 6 }, { _id: 'p2\u{1F600}', n: 7 }, { _id: 'p\u00e9', n: 8 }]);
+    const every = (await q().limit(100).find()).items as { _id: string; n?: number }[];
+    const scan = (pred: (id: string) => boolean) => every.map((i) => i._id).filter(pred).sort();
+    expect(ids(await q().eq('_id', 'p2').find())).toEqual(['p2']);
+    expect(ids(await q().hasSome('_id', ['p2', 'p2é', 'nope']).find())).toEqual(['p2', 'p2é']);
+    expect(ids(await q().gt('_id', 'p2').limit(100).find())).toEqual(scan((id) => id > 'p2'));
+    expect(ids(await q().ge('_id', 'p2').lt('_id', 'p3').limit(100).find())).toEqual(scan((id) => id >= 'p2' && id < 'p3'));
+    expect(ids(await q().gt('_id', 'p2\u{1F600}').limit(100).find())).toEqual(scan((id) => id > 'p2\u{1F600}'));
+    expect(ids(await q().le('_id', 'p3').eq('n', 3).find())).toEqual(['p3']);
+    expect(await q().ge('_id', 'p2').lt('_id', 'p3').count()).toBe(scan((id) => id >= 'p2' && id < 'p3').length);
   });
 
   test('$in, $exists and $not through the filter model', async () => {
