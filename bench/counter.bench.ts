@@ -1,13 +1,17 @@
 // Benchmark: 1,000 confirmed orders over 5 definitions within about 2 s against the local Wix, 10% of
-// deliveries duplicated, site code in cold mode (fresh module state per invocation, as on Wix).
-// Our flow (dedup + coalesced reads) vs. the naive flow from Wix's guide (one Get Ticket Definition
-// per webhook), in the same run. Confirm→DOM latency is read from a real Chromium page.
-// Events reach the site code through a delivery queue of 4 (LOCAL_WIX_EVENT_CONCURRENCY): the local Wix
-// runs Wix's checkout and the site's backend on one Node thread, and 1,000 handlers started at once
-// would slow the checkout itself (on Wix it runs elsewhere), so orders would no longer arrive over the
-// 2 s asked for. LOCAL_WIX_EVENT_CONCURRENCY=0 starts every handler at once, for comparison.
-//   npm run bench:counter            ORDERS and SPREAD_MS (env) change the load; COLD=0 keeps module state between invocations; BENCH_STATS=1 prints request counts and slots won, BENCH_PROFILE=<file> writes a CPU profile
+// deliveries duplicated. Our flow (dedup + coalesced reads) vs. the naive flow from Wix's guide (one Get
+// Ticket Definition per webhook), in the same run. Confirm→DOM latency is read from a real Chromium page.
+// How the local Wix runs the site's event handlers here, and why:
+// - in 2 worker threads (LOCAL_WIX_EVENT_WORKERS), as Wix runs site code in containers apart from its
+//   checkout and APIs: on one thread the checkout, Wix Data and the handlers queue behind each other;
+// - warm (module state kept within a worker, never shared between the two), as Wix reuses a container
+//   for many events; COLD=1 gives every invocation fresh module state, the worst case (a real cold
+//   start on Wix costs far more than here, and Wix does not cold-start every event);
+// - at most 16 handlers at once (LOCAL_WIX_EVENT_CONCURRENCY), a delivery queue: with every handler
+//   started at once the checkout itself slows and orders no longer arrive over the 2 s asked for.
+//   npm run bench:counter            ORDERS and SPREAD_MS (env) change the load; COLD=1 runs every invocation cold; BENCH_STATS=1 prints thread load, handler timing, request counts and slots won; BENCH_PROFILE=<file> writes a CPU profile of the main thread
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,8 +28,8 @@ import type { PageDef } from '../local-wix/site/site-module.js';
 const ORDERS = Number(process.env.ORDERS ?? 1000);
 const DEFINITIONS = 5;
 const SPREAD_MS = Number(process.env.SPREAD_MS ?? 2000);
-process.env.LOCAL_WIX_EVENT_CONCURRENCY ??= '4';
-process.env.LOCAL_WIX_EVENT_WORKERS ??= '1';
+process.env.LOCAL_WIX_EVENT_CONCURRENCY ??= '16';
+process.env.LOCAL_WIX_EVENT_WORKERS ??= '2';
 const DUPLICATE_SHARE = 0.1;
 const LIMIT = ORDERS; // room for every order
 /** Every Ticket Definitions call counts: gets by ID and queries (ours reads live definitions in one query). */
@@ -168,6 +172,37 @@ function latencies(confirms: Confirm[], seen: { definitionId: string; unsold: nu
   });
 }
 
+/**
+ * BENCH_STATS=1: how busy each thread was during the burst, and how long event handlers took by when
+ * they started (a backlog shows as handlers starting long after the last confirmation).
+ */
+function watchBurst(host: any) {
+  const t0 = Date.now();
+  const handlers: { at: number; ms: number }[] = [];
+  const invoke = host.invoke.bind(host);
+  host.invoke = async (kind: string, ...rest: unknown[]) => {
+    const at = Date.now();
+    try { return await invoke(kind, ...rest); } finally { if (kind === 'event') handlers.push({ at, ms: Date.now() - at }); }
+  };
+  const elu = performance.eventLoopUtilization();
+  const workers = host.workerUtilization();
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  return {
+    burstOver() {
+      const w = host.workerUtilization(workers).map((u: { utilization: number }) => pct(u.utilization)).join(' ');
+      console.log(`during the burst: main thread busy ${pct(performance.eventLoopUtilization(elu).utilization)}, event workers ${w || 'none'}`);
+    },
+    report(confirms: Confirm[]) {
+      host.invoke = invoke;
+      const byHalfSecond = new Map<number, number[]>();
+      for (const h of handlers) { const b = Math.floor((h.at - t0) / 500) / 2; (byHalfSecond.get(b) ?? byHalfSecond.set(b, []).get(b)!).push(h.ms); }
+      console.log('handlers by start time (s): ' + [...byHalfSecond].map(([b, xs]) => `${b}:n=${xs.length},p50=${xs.sort((x, y) => x - y)[xs.length >> 1]}ms`).join(' '));
+      const last = Math.max(...confirms.map((c) => c.at));
+      console.log(`last confirmation at ${last - t0} ms, last handler started at ${Math.max(...handlers.map((h) => h.at)) - t0} ms`);
+    },
+  };
+}
+
 /** BENCH_PROFILE=<file>: a CPU profile of our flow's burst only (open it in Chrome DevTools). */
 async function startProfile(): Promise<() => Promise<void>> {
   const { Session } = await import('node:inspector/promises');
@@ -185,7 +220,7 @@ async function startProfile(): Promise<() => Promise<void>> {
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-counter-'));
   const benchPage: PageDef = { path: '/bench', name: 'Home', layoutFile: path.resolve(import.meta.dirname, 'counter-page.html'), title: 'Counter benchmark' };
-  const stack = await startStack({ port: 0, dataDir, cold: process.env.COLD !== '0', seed: false, scheduleJobs: false, pages: [benchPage] });
+  const stack = await startStack({ port: 0, dataDir, cold: process.env.COLD === '1', seed: false, scheduleJobs: false, pages: [benchPage] });
   const browser = await launchBrowser();
   try {
     // Snapshot pushes, timed where the data hook publishes them.
@@ -218,11 +253,14 @@ async function main() {
     pushes.length = 0;
     const host = stack.host as any;
     const profiler = process.env.BENCH_PROFILE ? await startProfile() : null;
+    const diagnostics = process.env.BENCH_STATS ? watchBurst(host) : null;
     const oursRun = await burst(stack, 'bench-ours', ours);
+    diagnostics?.burstOver();
     await settle(stack, 300);
     await profiler?.();
     await settle(stack);
     const oursReads = definitionReads(stack);
+    diagnostics?.report(oursRun.confirms);
     if (process.env.BENCH_STATS) console.log(JSON.stringify(Object.fromEntries(stack.wix.stats), null, 1));
     if (process.env.BENCH_STATS) console.log(JSON.stringify((stack.host as any).log?.counts ?? {}), JSON.stringify((stack.host as any).loader?.stats ?? {}));
     if (process.env.BENCH_STATS) {

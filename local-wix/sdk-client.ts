@@ -30,6 +30,8 @@ function keepAliveFetch(url: URL, init: RequestInit = {}, retried = false): Prom
   new Headers(init.headers).forEach((v, k) => (headers[k] = v));
   const body = init.body == null ? undefined : typeof init.body === 'string' ? init.body : null;
   if (body === null) return fetch(url, init); // streams, forms: leave them to fetch
+  // A known length and one end(body): the request leaves in one write, not a chunk and a terminator.
+  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: init.method ?? 'GET', headers, agent, signal: init.signal ?? undefined }, (res) => {
       const chunks: Buffer[] = [];
@@ -48,8 +50,7 @@ function keepAliveFetch(url: URL, init: RequestInit = {}, retried = false): Prom
       if (!retried && req.reusedSocket && err.code === 'ECONNRESET') resolve(keepAliveFetch(url, init, true));
       else reject(err);
     });
-    if (body !== undefined) req.write(body);
-    req.end();
+    req.end(body);
   });
 }
 

@@ -44,9 +44,10 @@ async function runHandler(veloName: string, data: unknown): Promise<void> {
   });
 }
 
-// Compiled before the first event (as a container that has started): the first burst must not wait
-// for esbuild and the SDK's first import. A missing events.js is reported when an event comes.
-loader.exportsOf('events.js').catch(() => {}).finally(() => send({ type: 'ready' }));
+// Loaded before the first event, as a container that has started (esbuild's compile and the first
+// import of the @wix packages would otherwise fall on the first burst). events.js's top level only
+// defines things. A missing or broken events.js is reported when an event comes.
+loader.load('events.js').catch(() => {}).finally(() => send({ type: 'ready' }));
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'event') {

@@ -4,6 +4,7 @@
 // thread here, a burst of orders makes the checkout, Wix Data and the handlers queue behind each other.
 // Data hooks, web methods, jobs and HTTP functions still run in the main thread.
 import { Worker } from 'node:worker_threads';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { RealtimeChannel } from '../server/realtime.js';
 import type { HostServices } from './invocation.js';
 
@@ -49,6 +50,11 @@ export class EventWorkers {
   }
 
   get size() { return this.slots.length; }
+
+  /** Each worker's event loop utilization (since `since`, as returned by an earlier call), for diagnostics. */
+  utilization(since?: EventLoopUtilization[]): EventLoopUtilization[] {
+    return this.slots.map((s, i) => s.worker.performance.eventLoopUtilization(since?.[i]));
+  }
 
   /** Runs `events.js` export `veloName` in the least busy worker; rejects with the handler's error. */
   run(veloName: string, data: unknown): Promise<void> {

@@ -3,6 +3,7 @@
 // methods with their permissions, HTTP functions, realtime and secrets — each invocation with the
 // identity Wix would use, and (cold mode) with fresh module state.
 import fs from 'node:fs';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import path from 'node:path';
 import type { DataHookContext, LocalWixModule, ServerContext, SiteCodeHost } from '../server/app.js';
 import { WixHttpError, type RequestContext } from '../server/http.js';
@@ -127,6 +128,8 @@ export class VeloHost implements SiteCodeHost {
   private workers: EventWorkers | null = null;
   /** How many worker threads run event handlers (0: the main thread does). */
   get eventWorkers() { return this.workers?.size ?? 0; }
+  /** The event workers' event loop utilization (diagnostics; see EventWorkers.utilization). */
+  workerUtilization(since?: EventLoopUtilization[]): EventLoopUtilization[] { return this.workers?.utilization(since) ?? []; }
 
   get baseUrl() { return this.services.baseUrl; }
   /** The local CRM the `wix-crm-backend` module delegates to (settable until the first invocation). */

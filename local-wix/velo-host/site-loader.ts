@@ -80,7 +80,15 @@ export class SiteLoader {
 
   /** Named exports of a backend file, read statically (no code runs). */
   async exportsOf(rel: string): Promise<string[]> {
-    return (await this.prepare(this.backendFile(rel))).exports;
+    const file = this.backendFile(rel);
+    // They come from the file's own text: unchanged file, same names (its imports need no check).
+    const known = this.sync.get(file);
+    if (known) {
+      let mtimeMs: number | null = null;
+      try { mtimeMs = fs.statSync(file).mtimeMs; } catch { /* gone: prepare reports it */ }
+      if (mtimeMs === known.mtimeMs) return known.exports;
+    }
+    return (await this.prepare(file)).exports;
   }
 
   /** The module instance an invocation uses: fresh in cold mode, cached in warm mode. */
