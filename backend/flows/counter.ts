@@ -2,7 +2,7 @@
 // The data hook on TicketCounters (backend/velo/data.ts) pushes each written snapshot to visitors.
 import { COLLECTIONS } from '../collections.js';
 import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
-import { counterChanges, definitionsToRefresh, needsRefresh, stillMissing, type CounterChanges } from '../core/counter/counterRefresh.js';
+import { counterChanges, definitionsToRefresh, needsRefresh, notLive, stillMissing, type CounterChanges } from '../core/counter/counterRefresh.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import { readMarkId, readTime, recentReadMarks, type ReadBudget } from '../core/counter/readBudget.js';
 import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
@@ -62,11 +62,16 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
   if (won.has(slotClaim)) {
     // Which counters are live does not depend on the slot's orders: look them up while the slot runs,
     // so only the definitions' read (which must start after the slot) and the save follow its end.
-    const [stored, readAt] = await Promise.all([liveSnapshots(deps, change.definitionIds), scheduleRead(deps, now, slot.endsAt)]);
-    if (readAt) {
-      // Until the read time from *now*: the claims took time, and waiting from `now` would read late.
-      await deps.clock.sleep(Math.max(0, readAt.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
+    const [stored, read] = await Promise.all([liveSnapshots(deps, change.definitionIds), scheduleRead(deps, now, slot.endsAt)]);
+    // Until the read time from *now*: the claims took time, and waiting from `now` would read late.
+    await deps.clock.sleep(Math.max(0, read.at.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
+    if (read.mine) {
       refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
+    } else {
+      // Another winner reads at the same time (over budget: one read per slow slot). Its read takes in
+      // every live counter, but not this order's definitions that have none live: read those here.
+      const others = notLive(stored, change.definitionIds);
+      if (others.length) refreshed = (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed;
     }
   }
   if (!won.has(deliveryClaim)) return { outcome: 'duplicate', key: change.key, refreshed };
@@ -75,16 +80,16 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
 
 /**
  * When the slot winner reads (see core/counter/readBudget.ts): at its slot's end while the site is
- * within its read budget, else at the slow slot's end. Returns null when another winner already reads
- * at that very time (its read covers this slot's orders too).
+ * within its read budget, else at the slow slot's end. `mine` is false when another winner already
+ * reads at that very time: its read of the live counters covers this slot's orders too.
  */
-async function scheduleRead(deps: CounterDeps, now: Date, slotEnd: Date): Promise<Date | null> {
+async function scheduleRead(deps: CounterDeps, now: Date, slotEnd: Date): Promise<{ at: Date; mine: boolean }> {
   const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
   const recent = await deps.collections.query(C.CounterClaims.id, { filter: recentReadMarks(now, budget.windowMs), limit: 1 });
   const at = readTime(now, slotEnd, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent.total ?? recent.items.length, budget);
   const mark = readMarkId(at);
   const won = await deps.claims.claim(C.CounterClaims.id, [{ _id: mark, kind: 'read', at: at.toISOString() }]);
-  return won.has(mark) ? at : null;
+  return { at, mine: won.has(mark) };
 }
 
 /** Reads one definition with SALES_DETAILS and stores the snapshots that are newer. */

@@ -2,7 +2,7 @@
 import {
   counterDeps,
   countersFor
-} from "./shared/chunk-E6GEQLMX.js";
+} from "./shared/chunk-JQOC43A4.js";
 import "./shared/chunk-CYKAR3CW.js";
 import "./shared/chunk-CNGRVB5M.js";
 import "./shared/chunk-7FSVRROG.js";

@@ -11,7 +11,7 @@ import "./shared/chunk-JOKQUKFX.js";
 import {
   counterDeps,
   repairCounters
-} from "./shared/chunk-E6GEQLMX.js";
+} from "./shared/chunk-JQOC43A4.js";
 import "./shared/chunk-CYKAR3CW.js";
 import {
   sweep

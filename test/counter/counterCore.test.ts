@@ -6,7 +6,7 @@ import { counterState, parseThreshold } from '../../backend/core/counter/counter
 import { publicSnapshot } from '../../backend/core/counter/counterChannel.js';
 import { counterText, priceKindOf, formatCount, formatPrice } from '../../backend/core/counter/counterText.js';
 import { orderChange, refreshSlot, InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
-import { counterChanges, definitionsToRefresh, needsRefresh, stillMissing } from '../../backend/core/counter/counterRefresh.js';
+import { counterChanges, definitionsToRefresh, needsRefresh, notLive, stillMissing } from '../../backend/core/counter/counterRefresh.js';
 import { readMarkId, readTime, recentReadMarks } from '../../backend/core/counter/readBudget.js';
 import { definition } from './fakes.js';
 
@@ -208,6 +208,11 @@ describe('readBudget', () => {
 });
 
 describe('counterRefresh', () => {
+  it('notLive: the named definitions without a counter whose sale is on', () => {
+    const stored = [{ definitionId: 'on', saleStatus: 'SALE_STARTED' as const }, { definitionId: 'ended', saleStatus: 'SALE_ENDED' as const }];
+    expect(notLive(stored, ['on', 'ended', 'new'])).toEqual(['ended', 'new']);
+    expect(notLive(stored, ['on'])).toEqual([]);
+  });
   const row = (definitionId: string, saleStatus: 'SALE_STARTED' | 'SALE_SCHEDULED' | 'SALE_ENDED') => ({ definitionId, saleStatus });
   it('reads every live counter plus the definitions the order named, once each', () => {
     const stored = [row('b', 'SALE_STARTED'), row('b', 'SALE_STARTED'), row('c', 'SALE_SCHEDULED'), row('old', 'SALE_ENDED')];

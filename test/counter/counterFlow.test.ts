@@ -88,6 +88,28 @@ describe('counter flow', () => {
     expect(counters(collections).map((s) => s.unsold)).toEqual([380]);
   });
 
+  it('over budget, two winners of one slow slot share its read; the second still reads its order\'s definitions that have no live counter', async () => {
+    const { definitions, collections, deps } = setup(20);
+    deps.slowSlotMs = 200;
+    deps.readBudget = { reads: 0, windowMs: 60_000 }; // always over budget
+    for (const id of ['a', 'b']) definitions.defs.set(id, definition({ _id: id }));
+    let now = 1_010;
+    deps.clock = { now: () => new Date(now), sleep: async (ms) => { now += ms; } };
+    await countersFor(deps, 'a'); // 'a' has a live counter, 'b' none
+    const asked: string[][] = [];
+    const getMany = definitions.getMany.bind(definitions);
+    definitions.getMany = async (ids, opts) => { asked.push([...ids]); return getMany(ids, opts); };
+    definitions.sell('a', 1);
+    await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'a' }] });
+    now = 1_050; // a later fast slot of the same slow slot (1,000–1,200)
+    definitions.sell('b', 2);
+    await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o2', status: 'PAID', tickets: [{ ticketDefinitionId: 'b' }] });
+    expect(asked).toEqual([['a'], ['b']]);
+    const marks = [...collections.data.get('CounterClaims')!.values()].filter((r: any) => r.kind === 'read');
+    expect(marks.map((m: any) => m.at)).toEqual([new Date(1_200).toISOString()]);
+    expect(counters(collections).map((s) => [s.definitionId, s.unsold]).sort()).toEqual([['a', 4], ['b', 3]]);
+  });
+
   it('an older read finishing late never overwrites a newer snapshot', async () => {
     const { definitions, collections, deps } = setup();
     definitions.defs.set('d1', definition({ _id: 'd1' }));

@@ -14,6 +14,12 @@ export function definitionsToRefresh(stored: readonly Pick<CounterSnapshot, 'def
   return [...ids].sort();
 }
 
+/** The `named` definitions a refresh of the live counters does not take in: no counter yet, or their sale ended. */
+export function notLive(stored: readonly Pick<CounterSnapshot, 'definitionId' | 'saleStatus'>[], named: readonly string[]): string[] {
+  const live = new Set(stored.filter((s) => s.saleStatus !== 'SALE_ENDED').map((s) => s.definitionId));
+  return named.filter((id) => !live.has(id));
+}
+
 export interface CounterChanges {
   /** Snapshots newer than what is stored. */
   write: CounterSnapshot[];

@@ -22,6 +22,10 @@ function definitionsToRefresh(stored, named) {
   for (const s of stored) if (s.saleStatus !== "SALE_ENDED") ids.add(s.definitionId);
   return [...ids].sort();
 }
+function notLive(stored, named) {
+  const live = new Set(stored.filter((s) => s.saleStatus !== "SALE_ENDED").map((s) => s.definitionId));
+  return named.filter((id) => !live.has(id));
+}
 function counterChanges(def, stored, readAt) {
   if (!def) return { write: [], remove: stored.map((s) => s._id) };
   const fresh = counterSnapshots(def, readAt);
@@ -100,10 +104,13 @@ async function handleOrderEvent(deps, kind, event) {
   const won = await deps.claims.claim(C.CounterClaims.id, claims);
   let refreshed = [];
   if (won.has(slotClaim)) {
-    const [stored, readAt] = await Promise.all([liveSnapshots(deps, change.definitionIds), scheduleRead(deps, now, slot.endsAt)]);
-    if (readAt) {
-      await deps.clock.sleep(Math.max(0, readAt.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
+    const [stored, read] = await Promise.all([liveSnapshots(deps, change.definitionIds), scheduleRead(deps, now, slot.endsAt)]);
+    await deps.clock.sleep(Math.max(0, read.at.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
+    if (read.mine) {
       refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
+    } else {
+      const others = notLive(stored, change.definitionIds);
+      if (others.length) refreshed = (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed;
     }
   }
   if (!won.has(deliveryClaim)) return { outcome: "duplicate", key: change.key, refreshed };
@@ -115,7 +122,7 @@ async function scheduleRead(deps, now, slotEnd) {
   const at = readTime(now, slotEnd, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent.total ?? recent.items.length, budget);
   const mark = readMarkId(at);
   const won = await deps.claims.claim(C.CounterClaims.id, [{ _id: mark, kind: "read", at: at.toISOString() }]);
-  return won.has(mark) ? at : null;
+  return { at, mine: won.has(mark) };
 }
 async function refreshCounters(deps, definitionId) {
   const readAt = deps.clock.now();
