@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./event-worker.ts');
+await import('./site-worker.ts');
