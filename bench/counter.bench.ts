@@ -1,8 +1,8 @@
 // Benchmark: 1,000 confirmed orders over 5 definitions within about 2 s against the local Wix, 10% of
 // deliveries duplicated. Our flow (dedup + coalesced reads) vs. the naive flow from Wix's guide (one Get
 // Ticket Definition per webhook), in the same run. Confirm→DOM latency is read from a real Chromium page.
-// How the local Wix runs the site's event handlers and data hooks here, and why:
-// - in 2 worker threads (LOCAL_WIX_SITE_WORKERS), as Wix runs site code in containers apart from its
+// How the local Wix runs the site's event handlers here, and why:
+// - in 2 worker threads (LOCAL_WIX_EVENT_WORKERS), as Wix runs site code in containers apart from its
 //   checkout and APIs: on one thread the checkout, Wix Data and the handlers queue behind each other;
 // - warm (module state kept within a worker, never shared between the two), as Wix reuses a container
 //   for many events; COLD=1 gives every invocation fresh module state, the worst case (a real cold
@@ -29,7 +29,7 @@ const ORDERS = Number(process.env.ORDERS ?? 1000);
 const DEFINITIONS = 5;
 const SPREAD_MS = Number(process.env.SPREAD_MS ?? 2000);
 process.env.LOCAL_WIX_EVENT_CONCURRENCY ??= '16';
-process.env.LOCAL_WIX_SITE_WORKERS ??= '2';
+process.env.LOCAL_WIX_EVENT_WORKERS ??= '2';
 const DUPLICATE_SHARE = 0.1;
 const LIMIT = ORDERS; // room for every order
 /** Every Ticket Definitions call counts: gets by ID and queries (ours reads live definitions in one query). */
@@ -190,7 +190,7 @@ function watchBurst(host: any) {
   return {
     burstOver() {
       const w = host.workerUtilization(workers).map((u: { utilization: number }) => pct(u.utilization)).join(' ');
-      console.log(`during the burst: main thread busy ${pct(performance.eventLoopUtilization(elu).utilization)}, site workers ${w || 'none'}`);
+      console.log(`during the burst: main thread busy ${pct(performance.eventLoopUtilization(elu).utilization)}, event workers ${w || 'none'}`);
     },
     report(confirms: Confirm[]) {
       host.invoke = invoke;
@@ -300,7 +300,7 @@ async function main() {
     await settle(stack, 500);
     const naiveReads = definitionReads(stack);
 
-    console.log(`orders=${ORDERS} definitions=${DEFINITIONS} spread_ms=${Math.round(oursRun.spreadMs)} duplicates_delivered=${oursRun.duplicates} cold=${host.cold} event_concurrency=${Number(process.env.LOCAL_WIX_EVENT_CONCURRENCY ?? 0) || "unlimited"} site_workers=${host.siteWorkers}`);
+    console.log(`orders=${ORDERS} definitions=${DEFINITIONS} spread_ms=${Math.round(oursRun.spreadMs)} duplicates_delivered=${oursRun.duplicates} cold=${host.cold} event_concurrency=${Number(process.env.LOCAL_WIX_EVENT_CONCURRENCY ?? 0) || "unlimited"} event_workers=${host.eventWorkers}`);
     console.log(`ours:  ticket definition calls=${oursReads}  stored=${JSON.stringify(ours.map((id) => stored.find((s: any) => s.definitionId === id)?.unsold))} truth=${JSON.stringify(ours.map((id) => real.get(id)))} dom=${JSON.stringify(ours.map((id) => domFinal.get(id)))}`);
     console.log(`naive: ticket definition calls=${naiveReads}`);
     console.log(`confirm→snapshot ms p50=${p95(snapshotLatency.map((x) => x)) && Math.round(snapshotLatency.sort((a, b) => a - b)[Math.floor(snapshotLatency.length / 2)]!)} p95=${p95(snapshotLatency)}; confirm→DOM ms p95=${p95(domLatency)}`);

@@ -18,7 +18,7 @@ import { webMethodPermission, type Permission } from './modules/wix-web-module.j
 import { installSdkContext } from './sdk-context.js';
 import { SecretNotFoundError, SecretsStore } from './secrets.js';
 import { SiteFileMissingError, SiteLoader } from './site-loader.js';
-import { SiteWorkers } from './site-workers.js';
+import { EventWorkers } from './event-workers.js';
 
 export interface VeloHostOptions {
   /** The site's `src` folder (holding `backend/`). */
@@ -41,11 +41,11 @@ export interface VeloHostOptions {
    */
   eventConcurrency?: number;
   /**
-   * Run event handlers and data hooks in this many worker threads instead of the thread serving the
-   * local Wix (as Wix runs site code apart from its own services); web methods and jobs stay in-thread.
-   * Default: env LOCAL_WIX_SITE_WORKERS, else 0 (in-thread). See site-workers.ts.
+   * Run event handlers in this many worker threads instead of the thread serving the local Wix (as Wix
+   * runs site code apart from its own services); data hooks, web methods and jobs stay in-thread.
+   * Default: env LOCAL_WIX_EVENT_WORKERS, else 0 (in-thread). See event-workers.ts.
    */
-  siteWorkers?: number;
+  eventWorkers?: number;
 }
 
 /** Lets at most `limit` callers in at once (0: no limit); the others wait in arrival order. */
@@ -121,14 +121,14 @@ export class VeloHost implements SiteCodeHost {
     this.opts = { scheduleJobs: opts.scheduleJobs ?? true, slowEventMs: opts.slowEventMs ?? 1250, webMethodTimeoutMs: opts.webMethodTimeoutMs ?? 14_000 };
     this.scheduler = new JobScheduler((job) => this.runJob(job.functionName));
     this.eventGate = new Gate(Math.max(0, Math.floor(opts.eventConcurrency ?? Number(process.env.LOCAL_WIX_EVENT_CONCURRENCY ?? 0)) || 0));
-    this.siteWorkerCount = Math.max(0, Math.floor(opts.siteWorkers ?? Number(process.env.LOCAL_WIX_SITE_WORKERS ?? 0)) || 0);
+    this.eventWorkerCount = Math.max(0, Math.floor(opts.eventWorkers ?? Number(process.env.LOCAL_WIX_EVENT_WORKERS ?? 0)) || 0);
   }
   private readonly eventGate: Gate;
-  private readonly siteWorkerCount: number;
-  private workers: SiteWorkers | null = null;
-  /** How many worker threads run event handlers and data hooks (0: the main thread does). */
-  get siteWorkers() { return this.workers?.size ?? 0; }
-  /** The site workers' event loop utilization (diagnostics; see SiteWorkers.utilization). */
+  private readonly eventWorkerCount: number;
+  private workers: EventWorkers | null = null;
+  /** How many worker threads run event handlers (0: the main thread does). */
+  get eventWorkers() { return this.workers?.size ?? 0; }
+  /** The event workers' event loop utilization (diagnostics; see EventWorkers.utilization). */
   workerUtilization(since?: EventLoopUtilization[]): EventLoopUtilization[] { return this.workers?.utilization(since) ?? []; }
 
   get baseUrl() { return this.services.baseUrl; }
@@ -191,8 +191,8 @@ export class VeloHost implements SiteCodeHost {
       this.jobs = v.jobs;
       if (this.opts.scheduleJobs) this.scheduler.start(this.jobs);
     }
-    if (this.siteWorkerCount) {
-      this.workers = new SiteWorkers(this.siteWorkerCount, { siteDir: this.loader.siteDir, cold: this.cold, baseUrl: this.services.baseUrl, secretsFile: this.secrets.file }, this.services);
+    if (this.eventWorkerCount) {
+      this.workers = new EventWorkers(this.eventWorkerCount, { siteDir: this.loader.siteDir, cold: this.cold, baseUrl: this.services.baseUrl, secretsFile: this.secrets.file }, this.services);
       await this.workers.ready;
     }
   }
@@ -310,11 +310,7 @@ export class VeloHost implements SiteCodeHost {
     }
     if (!names.includes(name)) return item;
     this.log.counts.hooks++;
-    const identity = hookIdentity(context);
-    return this.track(this.invoke('hook', name, identity, async () => {
-      if (this.workers) {
-        try { return await this.workers.runHook(name, item, context, identity); } catch (err) { throw toError(err); }
-      }
+    return this.track(this.invoke('hook', name, hookIdentity(context), async () => {
       const mod = await this.loader.load('data.js');
       const fn = mod[name];
       if (typeof fn !== 'function') return item;

@@ -11,7 +11,7 @@ export type InvocationKind = 'event' | 'hook' | 'job' | 'webMethod' | 'http' | '
 type Answer<T> = T | Promise<T>;
 
 /**
- * What the `wix-crm-backend` module delegates to: `LocalCrm` in server/crm.ts, or (in a site worker
+ * What the `wix-crm-backend` module delegates to: `LocalCrm` in server/crm.ts, or (in an event worker
  * thread) a proxy that asks the main thread's LocalCrm, hence the promises.
  */
 export interface CrmLike {
@@ -31,7 +31,7 @@ export interface CrmLike {
 /** Who backend events and jobs run as (see host.ts). */
 export const WIX_BACKEND: Identity = { role: 'ANYONE', id: 'wix-code-backend' };
 
-/** What `wix-realtime-backend` publishes to: the local hub, or (in a site worker) a forwarder to it. */
+/** What `wix-realtime-backend` publishes to: the local hub, or (in an event worker) a forwarder to it. */
 export interface Publisher { publish(channel: RealtimeChannel, payload: unknown): void }
 
 /** The parts of a Velo host that site code reaches through the `wix-*` modules. */

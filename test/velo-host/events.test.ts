@@ -104,14 +104,14 @@ test('event handlers run without a site-owner identity: only elevated SDK calls 
   expect(seen).toEqual(['LocalWix ANYONE wix-code-backend', 'LocalWix ADMIN site-owner']);
 });
 
-describe('site workers (siteWorkers: event handlers and data hooks in their own threads, as Wix runs site code apart from its services)', () => {
+describe('event workers (eventWorkers: site event handlers in their own threads, as Wix runs site code apart from its services)', () => {
   test('a handler runs in a worker thread; its realtime publish and CRM call reach the main thread', async () => {
-    f = await startFixture({ siteWorkers: 1, cold: true });
+    f = await startFixture({ eventWorkers: 1, cold: true });
     f.host.crm = crmFor(f.wix.db);
     const got = collect(f.hub, 'fixture-events');
     f.host.dispatchEvent('wixEvents_onTicketDefinitionDeleted', { email: 'Ann@Example.com' });
     await f.host.idle();
-    expect(f.host.siteWorkers).toBe(1);
+    expect(f.host.eventWorkers).toBe(1);
     const payload = got[0]?.payload as { threadId: number; contactId: string };
     expect(got).toHaveLength(1);
     expect(payload.threadId).not.toBe(threadId);
@@ -120,13 +120,13 @@ describe('site workers (siteWorkers: event handlers and data hooks in their own 
   });
 
   test('a worker keeps cold mode (fresh module state per invocation) and warm mode', async () => {
-    f = await startFixture({ siteWorkers: 1, cold: true });
+    f = await startFixture({ eventWorkers: 1, cold: true });
     f.host.crm = crmFor(f.wix.db);
     const cold = collect(f.hub, 'fixture-events');
     for (let i = 0; i < 3; i++) { f.host.dispatchEvent('wixEvents_onTicketDefinitionDeleted', { email: `c${i}@example.com` }); await f.host.idle(); }
     expect(cold.map((m) => (m.payload as any).invocations)).toEqual([1, 1, 1]);
     await f.close();
-    f = await startFixture({ siteWorkers: 1, cold: false });
+    f = await startFixture({ eventWorkers: 1, cold: false });
     f.host.crm = crmFor(f.wix.db);
     const warm = collect(f.hub, 'fixture-events');
     for (let i = 0; i < 3; i++) { f.host.dispatchEvent('wixEvents_onTicketDefinitionDeleted', { email: `w${i}@example.com` }); await f.host.idle(); }
@@ -134,7 +134,7 @@ describe('site workers (siteWorkers: event handlers and data hooks in their own 
   });
 
   test("a failing handler in a worker is logged as failed with its message; a CRM error reaches the handler", async () => {
-    f = await startFixture({ siteWorkers: 1 });
+    f = await startFixture({ eventWorkers: 1 });
     f.host.crm = crmFor(f.wix.db);
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     f.host.dispatchEvent('wixEvents_onTicketDefinitionDeleted', { fail: 'on purpose' });
@@ -145,17 +145,10 @@ describe('site workers (siteWorkers: event handlers and data hooks in their own 
     expect(error.mock.calls.map((c) => c.join(' ')).join('\n')).toContain('asked to fail: on purpose');
   });
 
-  test('data hooks run in a worker too, as the caller of the write', async () => {
-    f = await startFixture({ siteWorkers: 1 });
-    const out = await f.host.runDataHook('Notes', 'beforeUpdate', { _id: 'n1', title: 't' }, { collectionName: 'Notes', userId: 'u1', userRole: 'siteOwner' });
-    expect(out).toMatchObject({ _id: 'n1', title: 't', hookedBy: 'siteOwner' });
-    expect(out.threadId).not.toBe(threadId);
-  });
-
   test('SDK calls from a worker carry the same identities as in the main thread', async () => {
     const seen: string[] = [];
     const { dataQueryRecorder } = await import('./fixture.js');
-    f = await startFixture({ siteWorkers: 1, modules: [dataQueryRecorder(seen)] });
+    f = await startFixture({ eventWorkers: 1, modules: [dataQueryRecorder(seen)] });
     f.host.dispatchEvent('wixEvents_onOrderDeleted', {});
     await f.host.idle();
     expect(seen).toEqual(['LocalWix ANYONE wix-code-backend', 'LocalWix ADMIN site-owner']);

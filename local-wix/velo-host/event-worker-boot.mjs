@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./site-worker.ts');
+await import('./event-worker.ts');

@@ -1,0 +1,65 @@
+// Worker thread entry: runs the site's `events.js` handlers apart from the thread that serves the local
+// Wix, as Wix runs site code in containers apart from its own checkout and APIs. The handler reaches
+// Wix over HTTP through the genuine SDK as in the main thread; `wix-realtime-backend` publishes and
+// `wix-crm-backend` calls are forwarded to the main thread's hub and CRM. See event-workers.ts.
+import { parentPort, workerData } from 'node:worker_threads';
+import { SiteLoader } from './site-loader.js';
+import { SecretsStore } from './secrets.js';
+import { runInvocation, setFallbackServices, WIX_BACKEND, type CrmLike, type HostServices } from './invocation.js';
+import { installSdkContext } from './sdk-context.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './event-workers.js';
+
+const port = parentPort!;
+const setup = workerData as WorkerSetup;
+const send = (m: FromWorker) => port.postMessage(m);
+
+let nextCall = 0;
+const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+/** Each CrmLike method as a call to the main thread's CRM; its errors come back with name, message and code. */
+const crm = new Proxy({}, {
+  get: (_t, method) => (...args: unknown[]) => new Promise((resolve, reject) => {
+    const callId = nextCall++;
+    pending.set(callId, { resolve, reject });
+    send({ type: 'crm', callId, method: String(method), args });
+  }),
+}) as CrmLike;
+
+const services: HostServices = {
+  baseUrl: setup.baseUrl,
+  hub: { publish: (channel, payload) => send({ type: 'publish', channel, payload }) },
+  crm,
+  secrets: new SecretsStore(setup.secretsFile),
+};
+const loader = new SiteLoader(setup.siteDir, setup.cold);
+setFallbackServices(services);
+
+async function runHandler(veloName: string, data: unknown): Promise<void> {
+  installSdkContext();
+  await runInvocation({ services, identity: WIX_BACKEND, kind: 'event', name: veloName }, async () => {
+    const mod = await loader.load('events.js');
+    const fn = mod[veloName];
+    if (typeof fn !== 'function') throw new Error(`events.js export ${veloName} is not a function`);
+    await fn(data);
+  });
+}
+
+// Loaded before the first event, as a container that has started (esbuild's compile and the first
+// import of the @wix packages would otherwise fall on the first burst). events.js's top level only
+// defines things. A missing or broken events.js is reported when an event comes.
+loader.load('events.js').catch(() => {}).finally(() => send({ type: 'ready' }));
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'event') {
+    runHandler(m.veloName, m.data).then(
+      () => send({ type: 'done', id: m.id, ok: true }),
+      (err: unknown) => send({ type: 'done', id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+    );
+    return;
+  }
+  const call = pending.get(m.callId);
+  if (!call) return;
+  pending.delete(m.callId);
+  if (m.ok) call.resolve(m.value);
+  else call.reject(Object.assign(new Error(m.error.message), { name: m.error.name, code: m.error.code }));
+});
