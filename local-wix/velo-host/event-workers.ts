@@ -29,7 +29,7 @@ export class EventWorkers {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private failure: Error | null = null;
-  /** Resolves once every worker has compiled events.js; rejects if one fails to start. */
+  /** Resolves once every worker has loaded events.js; rejects if one fails to start. */
   readonly ready: Promise<void>;
   private readyCount = 0;
   private onReady!: { resolve: () => void; reject: (e: Error) => void };
