@@ -4,6 +4,7 @@
 // `wix-crm-backend` calls are forwarded to the main thread's hub and CRM. See event-workers.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { SiteLoader } from './site-loader.js';
+import { callEventHandler } from './event-handler.js';
 import { SecretsStore } from './secrets.js';
 import { runInvocation, setFallbackServices, WIX_BACKEND, type CrmLike, type HostServices } from './invocation.js';
 import { installSdkContext } from './sdk-context.js';
@@ -36,12 +37,7 @@ setFallbackServices(services);
 
 async function runHandler(veloName: string, data: unknown): Promise<void> {
   installSdkContext();
-  await runInvocation({ services, identity: WIX_BACKEND, kind: 'event', name: veloName }, async () => {
-    const mod = await loader.load('events.js');
-    const fn = mod[veloName];
-    if (typeof fn !== 'function') throw new Error(`events.js export ${veloName} is not a function`);
-    await fn(data);
-  });
+  await runInvocation({ services, identity: WIX_BACKEND, kind: 'event', name: veloName }, () => callEventHandler(loader, veloName, data));
 }
 
 // Loaded before the first event, as a container that has started (esbuild's compile and the first

@@ -19,6 +19,7 @@ import { installSdkContext } from './sdk-context.js';
 import { SecretNotFoundError, SecretsStore } from './secrets.js';
 import { SiteFileMissingError, SiteLoader } from './site-loader.js';
 import { EventWorkers } from './event-workers.js';
+import { callEventHandler } from './event-handler.js';
 
 export interface VeloHostOptions {
   /** The site's `src` folder (holding `backend/`). */
@@ -268,10 +269,7 @@ export class VeloHost implements SiteCodeHost {
     try {
       await this.invoke('event', veloName, WIX_BACKEND, async () => {
         if (this.workers) return this.workers.run(veloName, data);
-        const mod = await this.loader.load('events.js');
-        const fn = mod[veloName];
-        if (typeof fn !== 'function') throw new Error(`events.js export ${veloName} is not a function`);
-        await fn(data);
+        return callEventHandler(this.loader, veloName, data);
       });
     } catch (err) {
       console.error(`[velo-host] event handler ${veloName} failed:`, toError(err).message);
@@ -291,24 +289,24 @@ export class VeloHost implements SiteCodeHost {
 
   // ---- data hooks ---------------------------------------------------------------------------
 
-  async hasDataHook(collection: string, hooks: string[]): Promise<boolean> {
+  /** The exports of data.js (none when the site has no data.js). */
+  private async dataJsExports(): Promise<string[]> {
     try {
-      const names = await this.loader.exportsOf('data.js');
-      return hooks.some((h) => names.includes(`${collection}_${h}`));
+      return await this.loader.exportsOf('data.js');
     } catch (err) {
-      if (err instanceof SiteFileMissingError) return false;
+      if (err instanceof SiteFileMissingError) return [];
       throw err;
     }
   }
 
+  async hasDataHook(collection: string, hooks: string[]): Promise<boolean> {
+    const names = await this.dataJsExports();
+    return hooks.some((h) => names.includes(`${collection}_${h}`));
+  }
+
   async runDataHook(collection: string, hook: string, item: any, context: DataHookContext): Promise<any> {
     const name = `${collection}_${hook}`;
-    let names: string[];
-    try { names = await this.loader.exportsOf('data.js'); } catch (err) {
-      if (err instanceof SiteFileMissingError) return item;
-      throw err;
-    }
-    if (!names.includes(name)) return item;
+    if (!(await this.dataJsExports()).includes(name)) return item;
     this.log.counts.hooks++;
     return this.track(this.invoke('hook', name, hookIdentity(context), async () => {
       const mod = await this.loader.load('data.js');
