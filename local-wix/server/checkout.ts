@@ -79,7 +79,10 @@ export function createCheckout(ctx: ServerContext) {
     const at = now.toISOString();
     // Each definition read once per checkout (inside the transaction: the counts cannot move meanwhile).
     const read = new Map<string, StoredDefinition | null>();
-    const definition = (id: string) => (read.has(id) ? read.get(id)! : read.set(id, store.get(id)).get(id)!);
+    const definition = (id: string): StoredDefinition | null => {
+      if (!read.has(id)) read.set(id, store.get(id));
+      return read.get(id) ?? null;
+    };
     const checked = req.lines.map((line) => ({ line, ...checkLine(definition(line.ticketDefinitionId), line, req.eventId, now) }));
     const perDefinition = new Map<string, number>();
     for (const c of checked) perDefinition.set(c.line.ticketDefinitionId, (perDefinition.get(c.line.ticketDefinitionId) ?? 0) + c.line.quantity);

@@ -138,7 +138,6 @@ export function validateFilter(filter: unknown): void {
   }
 }
 
-/** Whether `item` (an item's `data` in wire form) satisfies the Wix filter model. */
 /**
  * The part of a filter the `_id` index can answer (Wix Data's primary key): top-level `_id`
  * conditions, also inside `$and` (the SDK sends `ge(...).lt(...)` as one), equal to, among, or
@@ -172,6 +171,7 @@ function idScan(cond: unknown): IdScan | null {
   return Object.keys(scan).length ? scan : null;
 }
 
+/** Whether `item` (an item's `data` in wire form) satisfies the Wix filter model. */
 export function matches(item: Data, filter: unknown): boolean {
   if (filter === undefined || filter === null) return true;
   if (typeof filter !== 'object' || Array.isArray(filter)) bad('filter', 'WDE0016: Filter must be an object.');
