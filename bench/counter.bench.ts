@@ -205,7 +205,7 @@ function watchBurst(host: any) {
   };
 }
 
-/** BENCH_PROFILE=<file>: a CPU profile of our flow's burst only (open it in Chrome DevTools). */
+/** BENCH_PROFILE=<file>: a CPU profile of the main thread during our flow's burst and its backlog (open it in Chrome DevTools). */
 async function startProfile(): Promise<() => Promise<void>> {
   const { Session } = await import('node:inspector/promises');
   const session = new Session();
@@ -258,8 +258,7 @@ async function main() {
     const diagnostics = process.env.BENCH_STATS ? watchBurst(host) : null;
     const oursRun = await burst(stack, 'bench-ours', ours);
     diagnostics?.burstOver();
-    await settle(stack, 300);
-    await profiler?.();
+    if (profiler) { await settle(stack, 300); await profiler(); } // the burst and the handlers' backlog
     await settle(stack);
     const oursReads = definitionReads(stack);
     diagnostics?.report(oursRun.confirms);
