@@ -35,6 +35,7 @@ import { startStack, type Stack } from '../local-wix/stack.js';
 import { ADMIN, createLocalClient, localWixFetch } from '../local-wix/sdk-client.js';
 import { getSecret } from '../local-wix/velo-host/modules/wix-secrets-backend.js';
 import { PretixServer } from '../test/vendors/pretixServer.js';
+import { guid } from '../test/support/guids.js';
 
 const EVENTS = Number(process.env.EVENTS ?? 50);
 const PER_EVENT = Number(process.env.PER_EVENT ?? 100);
@@ -49,7 +50,7 @@ const TOKEN = 'bench-token';
 const DEFINITION_ROUTES = /^[A-Z]+ \/events(-ticket-definitions)?\/v3\/ticket-definitions/;
 const DATA_ROUTES = /^[A-Z]+ \/wix-data\//;
 
-const eventIds = Array.from({ length: EVENTS }, (_, e) => `bench-ev${String(e).padStart(2, '0')}`);
+const eventIds = Array.from({ length: EVENTS }, (_, e) => guid(`bench-ev${String(e).padStart(2, '0')}`)); // Wix event IDs are GUIDs
 
 function countRequests(stack: Stack, route: RegExp): number {
   let n = 0;

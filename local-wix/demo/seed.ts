@@ -8,7 +8,16 @@ const adminClient = (baseUrl: string) => createLocalClient(baseUrl, { ticketDefi
 type Input = Parameters<ReturnType<typeof adminClient>['ticketDefinitionsV2']['createTicketDefinition']>[0];
 
 export const DEMO = {
-  eventId: 'demo-event-2026',
+  /** Fixed GUIDs (Wix IDs are GUIDs), so links, pages and scripts can name the demo's objects. */
+  eventId: '6d3f9a2e-4b1c-4e8a-9f27-5c0d2026a001',
+  ids: {
+    'General Admission': '0b7e4c1a-2f3d-4a5b-8c6d-7e8f2026d001',
+    'Festival Pass': '0b7e4c1a-2f3d-4a5b-8c6d-7e8f2026d002',
+    'Standing (unlimited)': '0b7e4c1a-2f3d-4a5b-8c6d-7e8f2026d003',
+    'VIP Lounge': '0b7e4c1a-2f3d-4a5b-8c6d-7e8f2026d004',
+    Backstage: '0b7e4c1a-2f3d-4a5b-8c6d-7e8f2026d005',
+  } as Record<string, string>,
+  optionIds: { 'Early bird': '9c1d2e3f-4a5b-4c6d-8e7f-2026e0000001', Regular: '9c1d2e3f-4a5b-4c6d-8e7f-2026e0000002' } as Record<string, string>,
   names: {
     generalAdmission: 'General Admission',
     festivalPass: 'Festival Pass',
@@ -32,8 +41,8 @@ function definitions(now: Date): Input[] {
   return [
     { ...base, name: n.generalAdmission, description: 'Entry to all stages', initialLimit: 5, pricingMethod: { fixedPrice: usd('25.00') } },
     { ...base, name: n.festivalPass, initialLimit: 50, pricingMethod: { pricingOptions: { optionDetails: [
-      { name: 'Early bird', price: usd('40.00') },
-      { name: 'Regular', price: usd('55.00') },
+      { optionId: DEMO.optionIds['Early bird'], name: 'Early bird', price: usd('40.00') },
+      { optionId: DEMO.optionIds.Regular, name: 'Regular', price: usd('55.00') },
     ] } } },
     { ...base, name: n.standing, pricingMethod: { fixedPrice: usd('10.00') } },
     { ...base, name: n.vip, initialLimit: 20, pricingMethod: { fixedPrice: usd('120.00') },
@@ -81,7 +90,7 @@ export async function seedDemo(baseUrl: string): Promise<{ created: boolean; def
   const now = await localClock(baseUrl);
   await createDemoEvent(baseUrl, now);
   for (const input of definitions(now)) {
-    const d = await client.ticketDefinitionsV2.createTicketDefinition(input);
+    const d = await client.ticketDefinitionsV2.createTicketDefinition({ ...input, _id: DEMO.ids[input.name!] });
     const sold = DEMO.sold[d.name!];
     if (sold) await sell(baseUrl, d._id!, sold);
   }

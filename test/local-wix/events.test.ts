@@ -5,6 +5,7 @@ import { wixEventsV2 } from '@wix/events';
 import * as schemas from '@wix/auto_sdk_events_wix-events-v-2/schemas';
 import { createLocalClient, VISITOR } from '../../local-wix/sdk-client.js';
 import { startLocalWix, type StartedLocalWix } from '../support/localWixServer.js';
+import { guid } from '../support/guids.js';
 
 let s: StartedLocalWix;
 const requests: { method: string; url: string }[] = [];
@@ -37,8 +38,11 @@ describe('getEvent', () => {
   });
 
   it('an unknown event is a 404 with a Wix error body; a visitor is refused', async () => {
-    const missing = await thrown(client().wixEventsV2.getEvent('no-such-event'));
+    const missing = await thrown(client().wixEventsV2.getEvent(guid('no-such-event')));
     expect(missing.details.applicationError.code).toBe('EVENT_NOT_FOUND');
+    // An ID that is not a GUID is refused before any lookup, with Wix's validation error (rule FORMAT).
+    const malformed = await thrown(client().wixEventsV2.getEvent('no-such-event'));
+    expect(malformed.details.validationError.fieldViolations[0]).toMatchObject({ field: 'eventId', violatedRule: 'FORMAT' });
     const { body } = await localEvent({ title: 'Private', timeZoneId: 'UTC', startDate: '2026-12-01T10:00:00Z', endDate: '2026-12-01T12:00:00Z' });
     const denied = await thrown(client(VISITOR).wixEventsV2.getEvent(body.event.id));
     expect(denied.details.applicationError.code).toBe('PERMISSION_DENIED');
