@@ -53,7 +53,7 @@ const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 const url = new URL(w.baseUrl + '/_local/checkout/orders');
 const checkout = (body) => new Promise((resolve, reject) => {
-  const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+  const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-local-wix-key': w.localKey } }, (res) => {
     let text = '';
     res.setEncoding('utf8');
     res.on('data', (c) => (text += c));
@@ -133,7 +133,7 @@ async function burst(stack: Stack, eventId: string, defs: string[], handler?: (n
   // serves checkouts and runs site code.
   const start = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const w = new Worker(SHOPPERS, { eval: true, workerData: { baseUrl: stack.baseUrl, eventId, defs, orders: ORDERS, spreadMs: SPREAD_MS } });
+    const w = new Worker(SHOPPERS, { eval: true, workerData: { baseUrl: stack.baseUrl, localKey: stack.apiKey, eventId, defs, orders: ORDERS, spreadMs: SPREAD_MS } });
     w.once('message', (m: { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve()));
     w.once('error', reject);
   });

@@ -17,6 +17,7 @@ import { VeloHost } from './velo-host/host.js';
 import { findDemoDefinitions, seedDemo } from './demo/seed.js';
 import { ensureDemoSecrets } from './demo/secrets.js';
 import { setupCollections } from '../backend/wix/setupCollections.js';
+import { writeLocalKeyFile } from './local-key.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** Default port of `npm start` (also in run-job.ts); override with PORT. */
@@ -55,9 +56,21 @@ export interface Stack {
   host: VeloHost;
   hub: RealtimeHub;
   dbFile: string;
+  /** This start's admin API key (also `wix.localKey`), written to `apiKeyFile` for scripts. */
+  apiKey: string;
+  apiKeyFile: string;
+  /** The site ID API key calls name in `wix-site-id` (wix.config.json). */
+  siteId: string;
   /** Whether this start created the demo. */
   seeded: boolean;
   close(): Promise<void>;
+}
+
+/** The site ID of wix.config.json, the one an API key call names in `wix-site-id`. */
+function siteIdOf(root: string): string {
+  const config = JSON.parse(fs.readFileSync(path.join(root, 'wix.config.json'), 'utf8')) as { siteId?: unknown };
+  if (typeof config.siteId !== 'string' || !config.siteId) throw new Error('wix.config.json has no siteId');
+  return config.siteId;
 }
 
 function resolvePages(pages: StackOptions['pages']): PageDef[] {
@@ -88,7 +101,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     siteDir, hub, pages,
     checkRealtimePermission: (channel, subscriber) => host.checkRealtimePermission(channel, subscriber),
   })];
-  const wix = createLocalWix({ dbFile, apiKeys: opts.apiKeys }, modules);
+  const siteId = siteIdOf(ROOT);
+  const wix = createLocalWix({ dbFile, apiKeys: opts.apiKeys, siteId }, modules);
   host.crm = crmFor(wix.db);
   wix.attachHost(host);
 
@@ -100,6 +114,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await wix.close().catch(() => {});
     throw err;
   }
+  const apiKeyFile = writeLocalKeyFile(dataDir, wix.localKey);
   const close = async () => { await host.stop(); await wix.close(); };
   try {
     if (opts.demoSecrets ?? true) ensureDemoSecrets(secretsFile, baseUrl);
@@ -113,7 +128,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const demo = await findDemoDefinitions(baseUrl);
     const vars = Object.fromEntries([...demo].map(([name, d]) => [`definition:${name}`, d._id!]));
     for (const p of pages) p.vars = { ...vars, ...p.vars };
-    return { baseUrl, wix, host, hub, dbFile, seeded, close };
+    return { baseUrl, wix, host, hub, dbFile, apiKey: wix.localKey, apiKeyFile, siteId, seeded, close };
   } catch (err) {
     await close().catch(() => {});
     throw err;

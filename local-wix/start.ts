@@ -2,6 +2,7 @@
 //   PORT=<n>              listen there (default 5173, DEFAULT_PORT in stack.ts)
 //   npm start -- --reset  delete the database and seed the demo again (.local-wix/secrets.json is kept)
 //   npm start -- --cold   or LOCAL_WIX_COLD=1: fresh module state for every backend invocation, as on Wix
+// Each start prints a fresh admin API key (also written to .local-wix/admin-api-key; see local-key.ts).
 // Data persists across restarts in .local-wix/local-wix.sqlite; the demo seed is idempotent (created once).
 import { startStack } from './stack.js';
 import { JobsConfigError } from './velo-host/jobs.js';
@@ -21,6 +22,9 @@ try {
     `  Inbox              ${u}/_local/inbox.html`,
     `  Velo host log      ${u}/_local/velo/log     jobs: ${u}/_local/jobs   (run one: npm run job -- <functionName>)`,
     `  Database           ${stack.dbFile}${stack.seeded ? '   (demo seeded)' : ''}`,
+    `  Admin API key      ${stack.apiKey}`,
+    `                     (new at every start, also in ${stack.apiKeyFile}; site ID ${stack.siteId}. Use it with @wix/sdk's`,
+    `                     ApiKeyStrategy, or send it as x-local-wix-key to the /_local/* admin routes. See README → The local Wix.)`,
     `  Mode               ${stack.host.cold ? 'cold: fresh module state per invocation' : 'warm: module state kept between invocations (Wix does not promise that; try --cold)'}`,
     '',
   ].join('\n'));

@@ -2,6 +2,7 @@
 // sold through the simulated checkout. Idempotent: an event that already has definitions is left as is.
 import { ticketDefinitionsV2 } from '@wix/events';
 import { ADMIN, createLocalClient } from '../sdk-client.js';
+import { adminFetch } from '../local-key.js';
 
 type Definition = ticketDefinitionsV2.TicketDefinition;
 const adminClient = (baseUrl: string) => createLocalClient(baseUrl, { ticketDefinitionsV2 }, ADMIN);
@@ -52,13 +53,13 @@ function definitions(now: Date): Input[] {
 }
 
 async function localClock(baseUrl: string): Promise<Date> {
-  const res = await fetch(new URL('/_local/clock', baseUrl));
+  const res = await adminFetch(new URL('/_local/clock', baseUrl));
   if (!res.ok) throw new Error(`local Wix clock: HTTP ${res.status}`);
   return new Date(((await res.json()) as { now: string }).now);
 }
 
 async function sell(baseUrl: string, ticketDefinitionId: string, quantity: number) {
-  const res = await fetch(new URL('/_local/checkout/orders', baseUrl), {
+  const res = await adminFetch(new URL('/_local/checkout/orders', baseUrl), {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ eventId: DEMO.eventId, tickets: [{ ticketDefinitionId, quantity }], firstName: 'Demo', lastName: 'Buyer', email: 'demo@example.com' }),
   });
@@ -68,7 +69,7 @@ async function sell(baseUrl: string, ticketDefinitionId: string, quantity: numbe
 /** The event itself (title, time zone), as Events V3 serves it; 60 days after seeding, in Vienna. */
 async function createDemoEvent(baseUrl: string, now: Date) {
   const start = new Date(now.getTime() + 60 * 24 * 3600_000);
-  const res = await fetch(new URL('/_local/events', baseUrl), {
+  const res = await adminFetch(new URL('/_local/events', baseUrl), {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ id: DEMO.eventId, title: 'Summer Jazz Night', slug: 'summer-jazz-night', timeZoneId: 'Europe/Vienna', startDate: start.toISOString(), endDate: new Date(start.getTime() + 5 * 3600_000).toISOString() }),
   });

@@ -77,6 +77,8 @@ export class Router {
   private routes: Route[] = [];
   /** Called for every request, after routing, with the matched route pattern (for call counting). */
   onRequest: (method: string, path: string) => void = () => {};
+  /** Checked before routing (the local Wix's surface rules); an error it returns is the answer. */
+  guard: (method: string, pathname: string, headers: http.IncomingHttpHeaders) => WixHttpError | null = () => null;
 
   add(method: string, path: string, handler: Handler) {
     this.routes.push({ method, ...compile(path), handler });
@@ -101,6 +103,8 @@ export class Router {
     }
     const rawBody = await readBody(req);
     try {
+      const refused = this.guard(method, url.pathname, req.headers);
+      if (refused) throw refused;
       if (!route || !match) throw WixHttpError.notFound('NOT_FOUND', `No route for ${method} ${url.pathname}`);
       const params: Record<string, string> = {};
       route.keys.forEach((k, i) => (params[k] = decodeURIComponent(match![i + 1] ?? '')));

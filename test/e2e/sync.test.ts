@@ -17,6 +17,7 @@ import { DEMO, findDemoDefinitions } from '../../local-wix/demo/seed.js';
 import { defaultMappingRows } from '../../backend/core/sync/defaultMappings.js';
 import { PretixServer } from '../vendors/pretixServer.js';
 import { guid } from '../support/guids.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 const LATE_EVENT = guid('late-event');
 const BIG_EVENT = guid('big-event');
@@ -24,7 +25,7 @@ const BIG_EVENT = guid('big-event');
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** `npm run sync -- …` as a child process against the test's local Wix. */
 const cli = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-  execFile(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/sync-cli.ts', ...args], { cwd: ROOT, env: { ...process.env, WIX_LOCAL_URL: stack.baseUrl, WIX_API_KEY: '' }, timeout: 60_000 },
+  execFile(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/sync-cli.ts', ...args], { cwd: ROOT, env: { ...process.env, WIX_LOCAL_URL: stack.baseUrl, WIX_API_KEY: '', LOCAL_WIX_API_KEY: stack.apiKey }, timeout: 60_000 },
     (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }));
 });
 
@@ -37,12 +38,12 @@ let cms: ReturnType<typeof createLocalClient<{ items: typeof items }>>;
 let defsApi: ReturnType<typeof createLocalClient<{ ticketDefinitionsV2: typeof ticketDefinitionsV2 }>>;
 
 const post = async (p: string, body: unknown, auth?: string | null) => {
-  const res = await fetch(`${stack.baseUrl}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify(body) });
+  const res = await adminFetch(`${stack.baseUrl}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
 };
 const syncEventNow = (input: unknown, auth: string | null = tokenFor(ADMIN)) => post('/_webMethods/sync.web.js/syncEventNow', { args: [input] }, auth);
 const runJob = (name: string) => post(`/_local/jobs/${name}/run`, {});
-const veloLog = async () => (await (await fetch(`${stack.baseUrl}/_local/velo/log`)).json()) as any;
+const veloLog = async () => (await (await adminFetch(`${stack.baseUrl}/_local/velo/log`)).json()) as any;
 const all = async (collection: string) => (await cms.items.query(collection).limit(1000).find()).items as any[];
 const byInternalName = () => new Map(pretix.allItems().map((i) => [String(i.internal_name), i]));
 const writeSecrets = (extra: Record<string, string>) => {

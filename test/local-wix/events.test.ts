@@ -6,6 +6,7 @@ import * as schemas from '@wix/auto_sdk_events_wix-events-v-2/schemas';
 import { createLocalClient, VISITOR } from '../../local-wix/sdk-client.js';
 import { startLocalWix, type StartedLocalWix } from '../support/localWixServer.js';
 import { guid } from '../support/guids.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 let s: StartedLocalWix;
 const requests: { method: string; url: string }[] = [];
@@ -16,7 +17,7 @@ beforeAll(async () => { s = await startLocalWix(); });
 afterAll(async () => s.close());
 
 async function localEvent(body: object) {
-  const res = await fetch(`${s.baseUrl}/_local/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await adminFetch(`${s.baseUrl}/_local/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() as any };
 }
 async function thrown(p: Promise<unknown>): Promise<any> {
