@@ -26,6 +26,11 @@ import { wixTicketDefinitions } from '../backend/wix/ticketDefinitions.js';
 import { wixCollections } from '../backend/wix/collections.js';
 import { systemClock } from '../backend/wix/runtime.js';
 import type { PageDef } from '../local-wix/site/site-module.js';
+import { guid } from '../test/support/guids.js';
+
+/** Wix event IDs are GUIDs (the local Wix refuses other shapes). */
+const OURS_EVENT = guid('bench-ours');
+const NAIVE_EVENT = guid('bench-naive');
 
 const ORDERS = Number(process.env.ORDERS ?? 1000);
 const DEFINITIONS = 5;
@@ -48,7 +53,7 @@ const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 const url = new URL(w.baseUrl + '/_local/checkout/orders');
 const checkout = (body) => new Promise((resolve, reject) => {
-  const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+  const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-local-wix-key': w.localKey } }, (res) => {
     let text = '';
     res.setEncoding('utf8');
     res.on('data', (c) => (text += c));
@@ -128,7 +133,7 @@ async function burst(stack: Stack, eventId: string, defs: string[], handler?: (n
   // serves checkouts and runs site code.
   const start = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const w = new Worker(SHOPPERS, { eval: true, workerData: { baseUrl: stack.baseUrl, eventId, defs, orders: ORDERS, spreadMs: SPREAD_MS } });
+    const w = new Worker(SHOPPERS, { eval: true, workerData: { baseUrl: stack.baseUrl, localKey: stack.apiKey, eventId, defs, orders: ORDERS, spreadMs: SPREAD_MS } });
     w.once('message', (m: { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve()));
     w.once('error', reject);
   });
@@ -234,7 +239,7 @@ async function main() {
     };
 
     // ---- our flow: the site's events.js in the Velo host ----
-    const ours = await createDefinitions(stack, 'bench-ours');
+    const ours = await createDefinitions(stack, OURS_EVENT);
     benchPage.vars = Object.fromEntries(ours.map((id, i) => [`bench:${i}`, id]));
     const page = await browser.newPage();
     await page.goto(`${stack.baseUrl}/bench`);
@@ -256,7 +261,7 @@ async function main() {
     const host = stack.host as any;
     const profiler = process.env.BENCH_PROFILE ? await startProfile() : null;
     const diagnostics = process.env.BENCH_STATS ? watchBurst(host) : null;
-    const oursRun = await burst(stack, 'bench-ours', ours);
+    const oursRun = await burst(stack, OURS_EVENT, ours);
     diagnostics?.burstOver();
     if (profiler) { await settle(stack, 300); await profiler(); } // the burst and the handlers' backlog
     await settle(stack);
@@ -271,7 +276,7 @@ async function main() {
     }
     const domSeen = await page.evaluate(() => (window as any).domSeen) as { definitionId: string; unsold: number; at: number }[];
     const real = await truth(stack, ours);
-    const { items: stored } = await host.runAs(ADMIN, () => wixCollections().query('TicketCounters', { filter: { eventId: 'bench-ours' }, limit: 100 }), 'bench');
+    const { items: stored } = await host.runAs(ADMIN, () => wixCollections().query('TicketCounters', { filter: { eventId: OURS_EVENT }, limit: 100 }), 'bench');
     const { total: distinctOrders } = await host.runAs(ADMIN, () => wixCollections().query('CounterClaims', { filter: { kind: 'order' }, limit: 1 }), 'bench');
     const domFinal = new Map<string, number>();
     for (const s of domSeen) domFinal.set(s.definitionId, s.unsold);
@@ -289,12 +294,12 @@ async function main() {
     const domLatency = latencies(oursRun.confirms, domSeen);
 
     // ---- naive flow: one Get Ticket Definition per webhook, no dedup, no coalescing ----
-    const naive = await createDefinitions(stack, 'bench-naive');
+    const naive = await createDefinitions(stack, NAIVE_EVENT);
     const collections = wixCollections();
     const deps: CounterDeps = { definitions: wixTicketDefinitions(), collections, claims: collections, clock: systemClock };
     stack.wix.stats.clear();
     const naiveWork: Promise<unknown>[] = [];
-    await burst(stack, 'bench-naive', naive, (_name, payload) => {
+    await burst(stack, NAIVE_EVENT, naive, (_name, payload) => {
       for (const id of new Set<string>(payload.tickets.map((t: any) => t.ticketDefinitionId))) naiveWork.push(host.runAs(ADMIN, () => refreshCounters(deps, id), 'naive'));
     });
     await Promise.all(naiveWork);

@@ -40,6 +40,7 @@ import { ADMIN, createLocalClient, localWixFetch } from '../local-wix/sdk-client
 import { getSecret } from '../local-wix/velo-host/modules/wix-secrets-backend.js';
 import { PretixServer } from '../test/vendors/pretixServer.js';
 import { fetchQuotaStats, quotaLines, throttledCount } from './quotaReport.js';
+import { guid } from '../test/support/guids.js';
 
 const EVENTS = Number(process.env.EVENTS ?? 50);
 const PER_EVENT = Number(process.env.PER_EVENT ?? 100);
@@ -56,7 +57,7 @@ const TOKEN = 'bench-token';
 const DEFINITION_ROUTES = /^[A-Z]+ \/events(-ticket-definitions)?\/v3\/ticket-definitions/;
 const DATA_ROUTES = /^[A-Z]+ \/wix-data\//;
 
-const eventIds = Array.from({ length: EVENTS }, (_, e) => `bench-ev${String(e).padStart(2, '0')}`);
+const eventIds = Array.from({ length: EVENTS }, (_, e) => guid(`bench-ev${String(e).padStart(2, '0')}`)); // Wix event IDs are GUIDs
 
 function countRequests(stack: Stack, route: RegExp): number {
   let n = 0;
