@@ -5,6 +5,7 @@
 // Data persists across restarts in .local-wix/local-wix.sqlite; the demo seed is idempotent (created once).
 import { startStack } from './stack.js';
 import { JobsConfigError } from './velo-host/jobs.js';
+import { StaticExportError } from './velo-host/static-exports.js';
 
 const args = new Set(process.argv.slice(2));
 try {
@@ -28,7 +29,7 @@ try {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } catch (err) {
-  if (err instanceof JobsConfigError) console.error(`\n${err.message}\n`);
+  if (err instanceof JobsConfigError || err instanceof StaticExportError) console.error(`\n${err.message}\n`);
   else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`\nPort in use: set PORT to another port (PORT=5174 npm start).\n`);
   else console.error(err);
   process.exit(1);
