@@ -23,7 +23,7 @@
 //   ever deletes files listed there, never an owner's file.
 import { build, transform } from 'esbuild';
 import { parse } from 'acorn';
-import { applyEdits, modify, parse as parseJsonc, type FormattingOptions } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, getNodeValue, modify, parse as parseJsonc, parseTree, type FormattingOptions, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -261,25 +261,56 @@ function packageJobs(): Job[] {
   return cfg.jobs.map((j) => ({ ...j, functionLocation: `/${PACKAGE_DIR}/velo/${j.functionLocation.replace(/^\/+/, '')}` }));
 }
 
-/** jobs.config with our entries replaced by `ours` (none: uninstall), the owner's entries kept as written. */
+/**
+ * jobs.config with our entries replaced by `ours` (none: uninstall), the owner's entries kept as
+ * written. Ours go last, as one stretch of text right after the owner's last entry, in the owner's
+ * indentation, so taking them out again restores the owner's text byte for byte.
+ */
 export function mergeJobsConfig(existing: string | null, ours: Job[]): string | null {
   if (existing === null) return ours.length ? `${JSON.stringify({ jobs: ours }, null, 2)}\n` : null;
-  const errors: { error: number }[] = [];
-  const cfg = parseJsonc(existing, errors as never, { allowTrailingComma: false, disallowComments: true }) as { jobs?: unknown[] } | undefined;
-  if (errors.length || !cfg || typeof cfg !== 'object' || (cfg.jobs !== undefined && !Array.isArray(cfg.jobs))) {
+  const errors: ParseError[] = [];
+  const tree = parseTree(existing, errors, { allowTrailingComma: false, disallowComments: true });
+  const jobsNode = tree && findNodeAtLocation(tree, ['jobs']);
+  if (errors.length || !tree || tree.type !== 'object' || (jobsNode && jobsNode.type !== 'array')) {
     throw new BuildStop('src/backend/jobs.config is not valid JSON of the form {"jobs": […]}: fix it, then build again.');
   }
   let text = existing;
-  const jobs = cfg.jobs ?? [];
-  const ownerCount = jobs.filter((j) => !isOurJob(j)).length;
+  if (!jobsNode) {
+    if (!ours.length) return text;
+    text = applyEdits(text, modify(text, ['jobs'], [], { formattingOptions: FORMAT }));
+  }
+  const elements = () => findNodeAtLocation(parseTree(text)!, ['jobs'])!.children ?? [];
+  const isOurs = (n: JsonNode) => isOurJob(getNodeValue(n));
+  const ownerCount = elements().filter((n) => !isOurs(n)).length;
   if (ownerCount + ours.length > MAX_JOBS) {
     throw new BuildStop(`src/backend/jobs.config would have ${ownerCount + ours.length} jobs (${ownerCount} yours, ${ours.length} from ticket-flows); Wix runs at most ${MAX_JOBS}. Remove ${ownerCount + ours.length - MAX_JOBS} of yours, then build again.`);
   }
-  for (let i = jobs.length - 1; i >= 0; i--) if (isOurJob(jobs[i])) text = applyEdits(text, modify(text, ['jobs', i], undefined, { formattingOptions: FORMAT }));
-  if (cfg.jobs === undefined && ours.length) text = applyEdits(text, modify(text, ['jobs'], [], { formattingOptions: FORMAT }));
-  let n = ownerCount;
-  for (const j of ours) text = applyEdits(text, modify(text, ['jobs', n++], j, { formattingOptions: FORMAT, isArrayInsertion: true }));
-  return text;
+  // Ours somewhere other than at the end (the owner added a job after them): take those out one by one.
+  for (let els = elements(), i = els.length - 1; i >= 0; i--) {
+    if (isOurs(els[i]!) && els.slice(i + 1).some((n) => !isOurs(n))) text = applyEdits(text, modify(text, ['jobs', i], undefined, { formattingOptions: FORMAT }));
+  }
+  // Ours at the end: cut exactly the stretch the insertion below wrote.
+  let els = elements();
+  const firstOurs = els.findIndex(isOurs);
+  const arrayNode = findNodeAtLocation(parseTree(text)!, ['jobs'])!;
+  const cutAt = (owners: JsonNode[]) => (owners.length ? owners[owners.length - 1]!.offset + owners[owners.length - 1]!.length : arrayNode.offset + 1);
+  if (firstOurs >= 0) {
+    const last = els[els.length - 1]!;
+    const from = cutAt(els.slice(0, firstOurs));
+    const to = firstOurs === 0 ? arrayNode.offset + arrayNode.length - 1 : last.offset + last.length;
+    text = text.slice(0, from) + text.slice(to);
+    els = elements();
+  }
+  if (!ours.length) return text;
+  // The owner's indentation: that of their first entry (or two more than the "jobs" line).
+  const lineIndent = (offset: number) => /[ \t]*$/.exec(text.slice(0, offset))![0];
+  const outer = lineIndent(findNodeAtLocation(parseTree(text)!, ['jobs'])!.parent!.offset);
+  const indent = els.length ? lineIndent(els[0]!.offset) : `${outer}${outer || '  '}`;
+  const unit = indent.length > outer.length ? indent.slice(outer.length) : '  ';
+  const entries = ours.map((j) => `\n${indent}${JSON.stringify(j, null, unit).replace(/\n/g, `\n${indent}`)}`).join(',');
+  const at = cutAt(els);
+  const insert = els.length ? `,${entries}` : `${entries}\n${outer}`;
+  return text.slice(0, at) + insert + text.slice(els.length ? at : findNodeAtLocation(parseTree(text)!, ['jobs'])!.offset + findNodeAtLocation(parseTree(text)!, ['jobs'])!.length - 1);
 }
 
 // ---- the plan: what the site's files should be ----------------------------------------------------
