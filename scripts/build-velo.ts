@@ -415,8 +415,8 @@ export function applyPlan(siteRoot: string, plan: BuildPlan): { written: string[
   for (const f of plan.remove) {
     const abs = path.join(siteRoot, f);
     fs.rmSync(abs, { force: true });
-    // Remove the folders that only held generated files (never src/backend or src/public themselves).
-    for (let d = path.dirname(abs); [path.join(siteRoot, 'src/backend', PACKAGE_DIR), path.join(siteRoot, 'src/backend/shared'), path.join(siteRoot, 'src/public/custom-elements')].some((p) => d.startsWith(p)); d = path.dirname(d)) {
+    // Remove the folders our files leave empty (git keeps no empty folders anyway), up to src/.
+    for (let d = path.dirname(abs); d.startsWith(path.join(siteRoot, 'src') + path.sep); d = path.dirname(d)) {
       if (fs.existsSync(d) && fs.readdirSync(d).length === 0) fs.rmdirSync(d);
       else break;
     }
