@@ -6,6 +6,7 @@
 //   npm run build -- --remove      uninstall: take the package's files and blocks out, keep the owner's code
 //   npm run build -- --sizes       print the size of each generated file
 //   npm run build -- --site <dir>  build into another site checkout (<dir>/src; default: this repository)
+//   npm run build -- --list-written  print each file the build wrote
 //
 // What it writes (see README → Install on your Wix site):
 // - src/backend/ticket-flows/…: one readable file per source module of backend/ (same path, `.js`),
@@ -466,6 +467,7 @@ async function main() {
     console.log(remove
       ? `ticket-flows removed: ${r.removed.length} generated file(s) deleted; blocks taken out of ${r.written.length} file(s); your code is as it was.`
       : `ticket-flows built: ${r.written.length} file(s) written, ${r.removed.length} removed (${plan.files.size - 1} generated or merged; list in ${MANIFEST}).`);
+    if (argv.includes('--list-written')) for (const f of r.written) console.log(`written ${f}`);
     if (argv.includes('--sizes')) {
       for (const [f, text] of plan.files) {
         const buf = Buffer.from(text);
