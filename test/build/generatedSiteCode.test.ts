@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BEGIN, MANIFEST, PACKAGE_DIR } from '../../scripts/build-velo.js';
+import { parse } from 'acorn';
 import { readVeloExports } from '../../local-wix/velo-host/static-exports.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -40,6 +41,30 @@ describe('generated site code', () => {
       expect(refused, f).toEqual([]);
       expect(handlers.length, f).toBeGreaterThan(3);
       expect(text, f).not.toMatch(/export\s*\{/);
+    }
+  });
+
+  it('the sync and alert flows stay lazy: an order event\'s static imports never reach them', () => {
+    const imports = (file: string, kind: 'static' | 'dynamic') => {
+      const ast: any = parse(fs.readFileSync(path.join(root, file), 'utf8'), { ecmaVersion: 'latest', sourceType: 'module' });
+      const found: string[] = [];
+      const visit = (n: any) => {
+        if (!n || typeof n.type !== 'string') return;
+        if ((kind === 'static' ? n.type === 'ImportDeclaration' : n.type === 'ImportExpression') && String(n.source?.value).startsWith('.')) found.push(path.posix.join(path.posix.dirname(file), n.source.value));
+        for (const v of Object.values(n)) (Array.isArray(v) ? v : [v]).forEach((c) => c && typeof c === 'object' && visit(c));
+      };
+      visit(ast);
+      return found;
+    };
+    const entry = `src/backend/${PACKAGE_DIR}/velo/events.js`;
+    const closure = new Set<string>();
+    const walk = (f: string) => { if (closure.has(f)) return; closure.add(f); imports(f, 'static').forEach(walk); };
+    walk('src/backend/events.js');
+    expect(closure.has(entry)).toBe(true);
+    expect(closure.has(`src/backend/${PACKAGE_DIR}/flows/counter.js`)).toBe(true);
+    for (const lazy of ['flows/sync.js', 'flows/alerts.js', 'velo/wiring/syncDeps.js', 'velo/wiring/alertsDeps.js']) {
+      expect(closure.has(`src/backend/${PACKAGE_DIR}/${lazy}`), lazy).toBe(false);
+      expect(imports(entry, 'dynamic'), lazy).toContain(`src/backend/${PACKAGE_DIR}/${lazy}`);
     }
   });
 });
