@@ -7,6 +7,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyPlan, BuildStop, mergeJobsConfig, planBuild, splitBlock, MANIFEST } from '../../scripts/build-velo.js';
 import { readVeloExports } from '../../local-wix/velo-host/static-exports.js';
+import { startStack } from '../../local-wix/stack.js';
+import { items } from '@wix/data';
+import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let site: string | null = null;
@@ -49,6 +52,26 @@ describe('an owner handler with a name the package needs', () => {
     expect(handlers).toContain('wixEvents_onOrderConfirmed');
     expect(handlers).toContain('wixEvents_onOrderUpdated');
     expect(text.match(/export (async )?function wixEvents_onOrderConfirmed\b/g)).toHaveLength(1);
+  });
+
+  it('on the local Velo host, the owner\'s handler runs and calls the package\'s through those two lines', async () => {
+    const owner = "import { publish } from 'wix-realtime-backend';\n"
+      + "import { wixEvents_onOrderConfirmed as ticketFlows_wixEvents_onOrderConfirmed } from './ticket-flows/velo/events.js';\n"
+      + "export async function wixEvents_onOrderConfirmed(event) {\n  await ticketFlows_wixEvents_onOrderConfirmed(event);\n  await publish({ name: 'owner-orders' }, { orderNumber: event.orderNumber });\n}\n";
+    const dir = siteWith({ 'src/backend/events.js': owner });
+    applyPlan(dir, await planBuild(dir));
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-stack-'));
+    const stack = await startStack({ port: 0, dataDir, siteDir: path.join(dir, 'src'), cold: true, scheduleJobs: false, seed: false, pages: [] });
+    try {
+      stack.host.dispatchEvent('wixEvents_onOrderConfirmed', { orderNumber: 'o-7', eventId: 'ev-1', tickets: [] });
+      await stack.host.idle();
+      expect(stack.hub.published.filter((m) => m.channel.name === 'owner-orders').map((m) => m.payload)).toEqual([{ orderNumber: 'o-7' }]);
+      const claims = (await createLocalClient(stack.baseUrl, { items }, ADMIN).items.query('CounterClaims').find()).items;
+      expect(claims.length).toBeGreaterThan(0);
+    } finally {
+      await stack.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('an owner realtime_check_permission stops the build, with the rename that lets the block call it', async () => {
