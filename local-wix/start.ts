@@ -19,6 +19,7 @@ function describeLimits(s: LimitSettings): string {
     `jobs ${n(s.jobMs, ' ms')}; latency ${formatLatency(s.latencyMs)}`,
   ].join(' ');
 }
+import { StaticExportError } from './velo-host/static-exports.js';
 
 const args = new Set(process.argv.slice(2));
 try {
@@ -46,7 +47,7 @@ try {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } catch (err) {
-  if (err instanceof JobsConfigError || err instanceof LimitSettingError) console.error(`\n${err.message}\n`);
+  if (err instanceof JobsConfigError || err instanceof LimitSettingError || err instanceof StaticExportError) console.error(`\n${err.message}\n`);
   else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`\nPort in use: set PORT to another port (PORT=5174 npm start).\n`);
   else console.error(err);
   process.exit(1);

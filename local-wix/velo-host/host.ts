@@ -21,6 +21,7 @@ import { SecretNotFoundError, SecretsStore } from './secrets.js';
 import { SiteFileMissingError, SiteLoader } from './site-loader.js';
 import { EventWorkers } from './event-workers.js';
 import { callEventHandler } from './event-handler.js';
+import { STATIC_EXPORT_FILES, StaticExportError, readVeloExports, refusalMessage } from './static-exports.js';
 
 export interface VeloHostOptions {
   /** The site's `src` folder (holding `backend/`). */
@@ -192,6 +193,7 @@ export class VeloHost implements SiteCodeHost {
     this.services.baseUrl = baseUrl.replace(/\/$/, '');
     setFallbackServices(this.services);
     installSdkContext();
+    this.checkStaticExports();
     await this.lintConventionFiles();
     const cfg = path.join(this.loader.backendDir, 'jobs.config');
     if (fs.existsSync(cfg)) {
@@ -461,6 +463,25 @@ export class VeloHost implements SiteCodeHost {
   }
 
   // ---- startup checks -----------------------------------------------------------------------
+
+  /**
+   * events.js, data.js and routers.js are read as text, as Wix reads them: an export in a form Wix never
+   * calls (alias, export list, re-export, dynamic, object-wrapped, CommonJS) stops the host, as a
+   * refused jobs.config does, instead of silently never running.
+   */
+  private checkStaticExports() {
+    const problems: string[] = [];
+    for (const f of STATIC_EXPORT_FILES) {
+      if (!this.loader.exists(f)) continue;
+      try {
+        for (const r of readVeloExports(fs.readFileSync(this.loader.backendFile(f), 'utf8'), `backend/${f}`).refused) problems.push(refusalMessage(`backend/${f}`, r));
+      } catch (err) {
+        if (err instanceof StaticExportError) problems.push(...err.problems);
+        else throw err;
+      }
+    }
+    if (problems.length) throw new StaticExportError(problems);
+  }
 
   /** Warnings for names Wix would silently ignore. */
   private async lintConventionFiles() {

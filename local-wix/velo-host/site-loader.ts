@@ -17,6 +17,7 @@ import { createRequire, register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { buildSync, transformSync } from 'esbuild';
 import { veloModules, UnknownVeloModuleError } from './modules/index.js';
+import { STATIC_EXPORT_FILES, readVeloExports } from './static-exports.js';
 
 const nativeImport = createRequire(import.meta.url)('./native-import.cjs') as (specifier: string) => Promise<Record<string, unknown>>;
 
@@ -137,6 +138,11 @@ export class SiteLoader {
 
   private rel(file: string) { return path.relative(this.siteDir, file); }
 
+  /** Whether Wix reads this file's exports statically (events.js, data.js, routers.js at the backend root). */
+  isStaticallyRead(file: string): boolean {
+    return path.dirname(file) === this.backendDir && STATIC_EXPORT_FILES.includes(path.basename(file));
+  }
+
   private async prepare(file: string): Promise<Compiled> {
     let stat: fs.Stats;
     try { stat = fs.statSync(file); } catch { throw new SiteFileMissingError(this.rel(file)); }
@@ -179,7 +185,8 @@ export class SiteLoader {
     this.stats.compiles++;
     const source = fs.readFileSync(file, 'utf8');
     const url = pathToFileURL(file).href;
-    const exports = staticExports(file);
+    // events.js, data.js, routers.js: only the handlers Wix finds by reading the text count.
+    const exports = this.isStaticallyRead(file) ? readVeloExports(source, this.rel(file)).handlers : staticExports(file);
     let code: string | null = null;
     try {
       code = transformSync(source, {
