@@ -6,12 +6,9 @@ import type { LimitsStats, QuotaName } from '../local-wix/server/siteLimits.js';
 
 export type QuotaStatsAnswer = { limits: LimitsStats };
 
-/**
- * `GET <baseUrl>/_local/stats` → its `limits` part (the route counts are left out). `headers` is for a
- * local Wix whose tooling routes want a key.
- */
-export async function fetchQuotaStats(baseUrl: string, headers?: Record<string, string>): Promise<QuotaStatsAnswer> {
-  const res = await fetch(new URL('/_local/stats', baseUrl), { headers });
+/** `GET <baseUrl>/_local/stats` → its `limits` part (the route counts are left out). */
+export async function fetchQuotaStats(baseUrl: string): Promise<QuotaStatsAnswer> {
+  const res = await fetch(new URL('/_local/stats', baseUrl));
   if (!res.ok) throw new Error(`GET /_local/stats answered ${res.status}`);
   const body = (await res.json()) as { limits?: LimitsStats };
   if (!body.limits) throw new Error('GET /_local/stats has no "limits": is this the local Wix with quotas (issue 9)?');
