@@ -3,7 +3,10 @@
 // mapping preset are `syncEventNow` / `addSyncMappingPreset` in sync.web; setting up collections is
 // `setupCollectionsNow` in setup.web. Admin only; input validated; secret names shown, values never.
 import { Permissions, webMethod } from 'wix-web-module';
-import { alertsSectionInput, countersSectionInput, inputProblem, retryInput, syncSectionInput, testAlertInput } from '../core/controlRoom/controlRoomInput.js';
+import { alertsSectionInput, countersSectionInput, dryRunInput, inputProblem, retryInput, syncSectionInput, testAlertInput } from '../core/controlRoom/controlRoomInput.js';
+import { planRows, type PlanRow } from '../core/controlRoom/planRows.js';
+import { summarizePlan } from '../core/sync/planSync.js';
+import { syncEvent } from '../flows/sync.js';
 import { alertsSection, sendTestAlert, type AlertsSection, type TestAlertResult } from '../flows/controlRoomAlerts.js';
 import { countersSection, refreshAllCounters, type CountersSection } from '../flows/controlRoomCounters.js';
 import { retryDeadLetters, type RetryResult } from '../flows/controlRoomRetry.js';
@@ -41,6 +44,15 @@ export const retrySyncDeadLetters = webMethod(Permissions.Admin, async (raw: unk
   const input = parse('retrySyncDeadLetters', retryInput, raw);
   const deps = syncDeps();
   return retryDeadLetters(deps, input, { deadline: deps.clock.now().getTime() + ACTION_BUDGET_MS });
+});
+
+export interface DryRunResult { eventId: string; targets: { targetId: string; counts: Record<string, number>; rows: PlanRow[] }[]; problems: string[] }
+
+/** The initial sync's plan for one event (and target), as table rows; writes nothing. */
+export const syncDryRun = webMethod(Permissions.Admin, async (raw: unknown): Promise<DryRunResult> => {
+  const input = parse('syncDryRun', dryRunInput, raw);
+  const r = await syncEvent(syncDeps(), { ...input, dryRun: true });
+  return { eventId: r.eventId, targets: r.targets.map((t) => ({ targetId: t.targetId, counts: summarizePlan(t.plan), rows: planRows(t.plan) })), problems: r.problems };
 });
 
 export interface SweepNowResult { outcome: 'idle' | 'progress' | 'finished'; sent: number; failed: number; skipped: number; retried: number; callAgain: boolean }

@@ -2,17 +2,17 @@
 import {
   InvalidSubscriptionError,
   subscribe
-} from "./shared/chunk-SFSOICGR.js";
+} from "./shared/chunk-MCLWPX5P.js";
 import {
   alertsDeps
-} from "./shared/chunk-RSKG4IIY.js";
+} from "./shared/chunk-XEZTXP4Z.js";
 import "./shared/chunk-JHILQT2W.js";
 import "./shared/chunk-ES2SYF4A.js";
-import "./shared/chunk-CNGRVB5M.js";
-import "./shared/chunk-7FSVRROG.js";
-import "./shared/chunk-TYYCZNAC.js";
 import "./shared/chunk-IEKSXCYA.js";
+import "./shared/chunk-CNGRVB5M.js";
+import "./shared/chunk-IUTTQTAA.js";
 import "./shared/chunk-PWFSKWEI.js";
+import "./shared/chunk-TYYCZNAC.js";
 
 // backend/velo/alerts.web.ts
 import { Permissions, webMethod } from "wix-web-module";

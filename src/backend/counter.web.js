@@ -2,16 +2,16 @@
 import {
   counterDeps,
   countersFor
-} from "./shared/chunk-JQOC43A4.js";
+} from "./shared/chunk-427C7HLB.js";
 import "./shared/chunk-CYKAR3CW.js";
+import "./shared/chunk-IEKSXCYA.js";
 import "./shared/chunk-CNGRVB5M.js";
-import "./shared/chunk-7FSVRROG.js";
+import "./shared/chunk-IUTTQTAA.js";
+import "./shared/chunk-PWFSKWEI.js";
 import "./shared/chunk-TYYCZNAC.js";
 import {
   publicSnapshot
 } from "./shared/chunk-EPZEDWQY.js";
-import "./shared/chunk-IEKSXCYA.js";
-import "./shared/chunk-PWFSKWEI.js";
 
 // backend/velo/counter.web.ts
 import { Permissions, webMethod } from "wix-web-module";

@@ -32,7 +32,7 @@ async function TicketCounters_afterRemove(item) {
 }
 function refuseInvalid(collection) {
   return async (item) => {
-    const { syncRowProblems } = await import("./shared/checkSyncRow-RZHAUENM.js");
+    const { syncRowProblems } = await import("./shared/checkSyncRow-HDINDKOE.js");
     const problems = syncRowProblems(collection, item);
     if (problems) throw new Error(problems);
     return item;

@@ -3,23 +3,23 @@ import {
   counterDeps,
   handleOrderEvent,
   refreshCounters
-} from "./shared/chunk-JQOC43A4.js";
+} from "./shared/chunk-427C7HLB.js";
 import "./shared/chunk-CYKAR3CW.js";
+import "./shared/chunk-IEKSXCYA.js";
 import "./shared/chunk-CNGRVB5M.js";
 import {
   consoleLogger
-} from "./shared/chunk-7FSVRROG.js";
-import "./shared/chunk-TYYCZNAC.js";
-import "./shared/chunk-IEKSXCYA.js";
+} from "./shared/chunk-IUTTQTAA.js";
 import "./shared/chunk-PWFSKWEI.js";
+import "./shared/chunk-TYYCZNAC.js";
 
 // backend/velo/events.ts
 var syncFlow = async () => {
-  const [{ onDefinitionChanged: onDefinitionChanged2 }, { syncDeps }] = await Promise.all([import("./shared/sync-LPM7LRNA.js"), import("./shared/syncDeps-GHJQ6B3E.js")]);
+  const [{ onDefinitionChanged: onDefinitionChanged2 }, { syncDeps }] = await Promise.all([import("./shared/sync-H6JY6LXP.js"), import("./shared/syncDeps-X44F75HI.js")]);
   return { onDefinitionChanged: onDefinitionChanged2, deps: syncDeps() };
 };
 var alertsFlow = async () => {
-  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-RKTZQDXD.js"), import("./shared/alertsDeps-SUMZIHD6.js")]);
+  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-WX3STF3C.js"), import("./shared/alertsDeps-AQ2MFVDB.js")]);
   return { ...flow, deps: await alertsDeps() };
 };
 async function wixEvents_onOrderConfirmed(event) {

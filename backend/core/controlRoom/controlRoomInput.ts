@@ -29,6 +29,11 @@ export const retryInput = z.union([
 ]);
 export type RetryInput = z.output<typeof retryInput>;
 
+export const dryRunInput = z.object({
+  eventId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'must be a Wix event ID'),
+  targetId: id.optional(),
+}).strict();
+
 export const testAlertInput = z.object({
   email: z.string().trim().toLowerCase().max(254).email('must be an email address'),
   eventId: id,

@@ -6,8 +6,96 @@ import {
   toMinorUnits
 } from "./chunk-JOKQUKFX.js";
 
-// backend/core/sync/mappingRows.ts
+// backend/core/sync/syncRows.ts
 import { z } from "zod";
+var optionalText = z.string().nullish().transform((v) => v == null || v.trim() === "" ? null : v.trim());
+var TARGET_KINDS = ["pretix", "signedRest"];
+var DELETE_BEHAVIOURS = ["delete", "deactivate", "ignore"];
+var syncTargetRowSchema = z.object({
+  _id: z.string().min(1),
+  title: optionalText,
+  kind: z.enum(TARGET_KINDS, { error: `kind must be one of: ${TARGET_KINDS.join(", ")}` }),
+  baseUrl: z.string().trim().url({ error: "baseUrl must be a full URL such as https://pretix.eu/api/v1" }).refine((u) => /^https?:\/\//.test(u), "baseUrl must start with https:// (or http:// for a local test server)"),
+  secretName: z.string().trim().min(1, "secretName must name the Wix secret that holds the token (Secrets Manager), not the token itself").refine((s) => !/^(whsec_|[A-Za-z0-9]{40,})/.test(s), "secretName looks like a token: store the token in Wix Secrets Manager and enter its name here"),
+  enabled: z.boolean().nullish().transform((v) => v !== false),
+  deleteBehaviour: z.enum(DELETE_BEHAVIOURS, { error: `deleteBehaviour must be one of: ${DELETE_BEHAVIOURS.join(", ")}` }).nullish().transform((v) => v ?? "deactivate"),
+  options: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {})
+});
+var eventMappingRowSchema = z.object({
+  _id: z.string().min(1),
+  targetId: z.string().trim().min(1, "choose the sync target"),
+  eventId: z.string().trim().min(1, "enter the Wix event ID"),
+  externalEventId: z.string().trim().min(1, "enter the event ID (or slug) on the other system"),
+  enabled: z.boolean().nullish().transform((v) => v !== false)
+});
+var LINK_STATUSES = ["active", "deleted", "failed"];
+var syncLinkSchema = z.object({
+  _id: z.string(),
+  targetId: z.string(),
+  definitionId: z.string(),
+  eventId: z.string(),
+  externalEventId: z.string(),
+  /** Recorded once when the external item is created; never overwritten. */
+  externalId: z.string(),
+  refs: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {}),
+  lastRevision: z.string(),
+  payloadHash: z.string().nullish().transform((v) => v ?? ""),
+  status: z.enum(LINK_STATUSES),
+  lastError: z.string().nullish().transform((v) => v ?? null),
+  warnings: z.array(z.string()).nullish().transform((v) => v ?? []),
+  linkedAt: z.string(),
+  updatedAt: z.string()
+});
+var OUTBOX_STATES = ["pending", "dead"];
+var outboxItemSchema = z.object({
+  _id: z.string(),
+  targetId: z.string(),
+  definitionId: z.string(),
+  eventId: z.string(),
+  externalEventId: z.string(),
+  action: z.enum(["upsert", "delete"]),
+  revision: z.string(),
+  payload: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? null),
+  payloadHash: z.string().nullish().transform((v) => v ?? ""),
+  idempotencyKey: z.string(),
+  state: z.enum(OUTBOX_STATES),
+  attempt: z.number().int().nonnegative(),
+  enqueuedAt: z.string(),
+  firstFailureAt: z.string().nullish().transform((v) => v ?? null),
+  nextAttemptAt: z.string(),
+  lastError: z.string().nullish().transform((v) => v ?? null),
+  /**
+   * Key of the first create attempt for a definition not yet linked. Kept across newer changes so a
+   * create whose answer was lost is replayed by the target, never made twice.
+   */
+  createKey: z.string().nullish().transform((v) => v ?? null),
+  /** Payload hash of that first attempt: if it differs from what we now send, an update follows the create. */
+  createTried: z.string().nullish().transform((v) => v ?? null),
+  /** The last failure was a refusal (4xx): nothing was created, so a re-queued create may use a new key. */
+  refused: z.boolean().nullish().transform((v) => v === true),
+  /** The owner ticks this on a dead letter to have it re-queued. */
+  retry: z.boolean().nullish().transform((v) => v === true)
+});
+var syncRunSchema = z.object({
+  _id: z.string(),
+  targetId: z.string(),
+  eventId: z.string(),
+  state: z.enum(["running", "done"]),
+  cursor: z.string().nullish().transform((v) => v ?? null),
+  pages: z.number().int().nonnegative(),
+  seenIds: z.array(z.string()),
+  counts: z.record(z.string(), z.number()),
+  startedAt: z.string(),
+  updatedAt: z.string()
+});
+var pairId = (targetId, definitionId) => `${targetId}~${definitionId}`;
+var runId = (targetId, eventId) => `${targetId}~${eventId}`;
+function describeIssues(error) {
+  return error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`).join("; ");
+}
+
+// backend/core/sync/mappingRows.ts
+import { z as z2 } from "zod";
 
 // backend/core/sync/sourcePaths.ts
 function mainPrice(def) {
@@ -213,18 +301,18 @@ function compileTransform(name, arg) {
 }
 
 // backend/core/sync/mappingRows.ts
-var optionalText = z.string().nullish().transform((v) => v === void 0 || v === null || v.trim() === "" ? null : v);
-var fieldMappingRowSchema = z.object({
-  _id: z.string().min(1),
-  targetId: z.string().trim().min(1, "choose the sync target this row belongs to"),
-  sourcePath: z.string().trim().min(1, "enter the ticket definition field to read (source path)"),
-  targetField: z.string().trim().min(1, "enter the field to write on the other system (target field)"),
-  transform: optionalText,
-  transformArg: optionalText,
-  default: optionalText,
-  required: z.boolean().nullish().transform((v) => v === true),
-  enabled: z.boolean().nullish().transform((v) => v !== false),
-  position: z.number().nullish()
+var optionalText2 = z2.string().nullish().transform((v) => v === void 0 || v === null || v.trim() === "" ? null : v);
+var fieldMappingRowSchema = z2.object({
+  _id: z2.string().min(1),
+  targetId: z2.string().trim().min(1, "choose the sync target this row belongs to"),
+  sourcePath: z2.string().trim().min(1, "enter the ticket definition field to read (source path)"),
+  targetField: z2.string().trim().min(1, "enter the field to write on the other system (target field)"),
+  transform: optionalText2,
+  transformArg: optionalText2,
+  default: optionalText2,
+  required: z2.boolean().nullish().transform((v) => v === true),
+  enabled: z2.boolean().nullish().transform((v) => v !== false),
+  position: z2.number().nullish()
 });
 var TARGET_FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 function listSourcePaths() {
@@ -307,99 +395,9 @@ function checkMappingSet(rows) {
   return { mappings, errors };
 }
 
-// backend/core/sync/syncRows.ts
-import { z as z2 } from "zod";
-var optionalText2 = z2.string().nullish().transform((v) => v == null || v.trim() === "" ? null : v.trim());
-var TARGET_KINDS = ["pretix", "signedRest"];
-var DELETE_BEHAVIOURS = ["delete", "deactivate", "ignore"];
-var syncTargetRowSchema = z2.object({
-  _id: z2.string().min(1),
-  title: optionalText2,
-  kind: z2.enum(TARGET_KINDS, { error: `kind must be one of: ${TARGET_KINDS.join(", ")}` }),
-  baseUrl: z2.string().trim().url({ error: "baseUrl must be a full URL such as https://pretix.eu/api/v1" }).refine((u) => /^https?:\/\//.test(u), "baseUrl must start with https:// (or http:// for a local test server)"),
-  secretName: z2.string().trim().min(1, "secretName must name the Wix secret that holds the token (Secrets Manager), not the token itself").refine((s) => !/^(whsec_|[A-Za-z0-9]{40,})/.test(s), "secretName looks like a token: store the token in Wix Secrets Manager and enter its name here"),
-  enabled: z2.boolean().nullish().transform((v) => v !== false),
-  deleteBehaviour: z2.enum(DELETE_BEHAVIOURS, { error: `deleteBehaviour must be one of: ${DELETE_BEHAVIOURS.join(", ")}` }).nullish().transform((v) => v ?? "deactivate"),
-  options: z2.record(z2.string(), z2.unknown()).nullish().transform((v) => v ?? {})
-});
-var eventMappingRowSchema = z2.object({
-  _id: z2.string().min(1),
-  targetId: z2.string().trim().min(1, "choose the sync target"),
-  eventId: z2.string().trim().min(1, "enter the Wix event ID"),
-  externalEventId: z2.string().trim().min(1, "enter the event ID (or slug) on the other system"),
-  enabled: z2.boolean().nullish().transform((v) => v !== false)
-});
-var LINK_STATUSES = ["active", "deleted", "failed"];
-var syncLinkSchema = z2.object({
-  _id: z2.string(),
-  targetId: z2.string(),
-  definitionId: z2.string(),
-  eventId: z2.string(),
-  externalEventId: z2.string(),
-  /** Recorded once when the external item is created; never overwritten. */
-  externalId: z2.string(),
-  refs: z2.record(z2.string(), z2.unknown()).nullish().transform((v) => v ?? {}),
-  lastRevision: z2.string(),
-  payloadHash: z2.string().nullish().transform((v) => v ?? ""),
-  status: z2.enum(LINK_STATUSES),
-  lastError: z2.string().nullish().transform((v) => v ?? null),
-  warnings: z2.array(z2.string()).nullish().transform((v) => v ?? []),
-  linkedAt: z2.string(),
-  updatedAt: z2.string()
-});
-var OUTBOX_STATES = ["pending", "dead"];
-var outboxItemSchema = z2.object({
-  _id: z2.string(),
-  targetId: z2.string(),
-  definitionId: z2.string(),
-  eventId: z2.string(),
-  externalEventId: z2.string(),
-  action: z2.enum(["upsert", "delete"]),
-  revision: z2.string(),
-  payload: z2.record(z2.string(), z2.unknown()).nullish().transform((v) => v ?? null),
-  payloadHash: z2.string().nullish().transform((v) => v ?? ""),
-  idempotencyKey: z2.string(),
-  state: z2.enum(OUTBOX_STATES),
-  attempt: z2.number().int().nonnegative(),
-  enqueuedAt: z2.string(),
-  firstFailureAt: z2.string().nullish().transform((v) => v ?? null),
-  nextAttemptAt: z2.string(),
-  lastError: z2.string().nullish().transform((v) => v ?? null),
-  /**
-   * Key of the first create attempt for a definition not yet linked. Kept across newer changes so a
-   * create whose answer was lost is replayed by the target, never made twice.
-   */
-  createKey: z2.string().nullish().transform((v) => v ?? null),
-  /** Payload hash of that first attempt: if it differs from what we now send, an update follows the create. */
-  createTried: z2.string().nullish().transform((v) => v ?? null),
-  /** The last failure was a refusal (4xx): nothing was created, so a re-queued create may use a new key. */
-  refused: z2.boolean().nullish().transform((v) => v === true),
-  /** The owner ticks this on a dead letter to have it re-queued. */
-  retry: z2.boolean().nullish().transform((v) => v === true)
-});
-var syncRunSchema = z2.object({
-  _id: z2.string(),
-  targetId: z2.string(),
-  eventId: z2.string(),
-  state: z2.enum(["running", "done"]),
-  cursor: z2.string().nullish().transform((v) => v ?? null),
-  pages: z2.number().int().nonnegative(),
-  seenIds: z2.array(z2.string()),
-  counts: z2.record(z2.string(), z2.number()),
-  startedAt: z2.string(),
-  updatedAt: z2.string()
-});
-var pairId = (targetId, definitionId) => `${targetId}~${definitionId}`;
-var runId = (targetId, eventId) => `${targetId}~${eventId}`;
-function describeIssues(error) {
-  return error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`).join("; ");
-}
-
 export {
   needsSalesDetails,
   readSource,
-  checkMappingRow,
-  checkMappingSet,
   syncTargetRowSchema,
   eventMappingRowSchema,
   syncLinkSchema,
@@ -407,5 +405,7 @@ export {
   syncRunSchema,
   pairId,
   runId,
-  describeIssues
+  describeIssues,
+  checkMappingRow,
+  checkMappingSet
 };

@@ -10,14 +10,14 @@ import {
   runHourly,
   summarizePlan,
   syncEvent
-} from "./chunk-UMSGQR5Q.js";
-import "./chunk-7LPJDS2W.js";
+} from "./chunk-U4EJAGNP.js";
 import "./chunk-743MJUIL.js";
+import "./chunk-VAQR5SWV.js";
 import "./chunk-JOKQUKFX.js";
 import "./chunk-ES2SYF4A.js";
+import "./chunk-IEKSXCYA.js";
 import "./chunk-CNGRVB5M.js";
 import "./chunk-TYYCZNAC.js";
-import "./chunk-IEKSXCYA.js";
 export {
   RECONCILE_RUN_ID,
   changeOf,

@@ -4,6 +4,9 @@ import {
   snapshotsToWrite
 } from "./chunk-CYKAR3CW.js";
 import {
+  COLLECTIONS
+} from "./chunk-IEKSXCYA.js";
+import {
   mapConcurrent
 } from "./chunk-CNGRVB5M.js";
 import {
@@ -11,10 +14,7 @@ import {
   systemClock,
   wixCollections,
   wixTicketDefinitions
-} from "./chunk-7FSVRROG.js";
-import {
-  COLLECTIONS
-} from "./chunk-IEKSXCYA.js";
+} from "./chunk-IUTTQTAA.js";
 
 // backend/core/counter/counterRefresh.ts
 function definitionsToRefresh(stored, named) {
@@ -242,6 +242,8 @@ function counterDeps() {
 }
 
 export {
+  recentReadMarks,
+  DEFAULT_READ_BUDGET,
   handleOrderEvent,
   refreshCounters,
   countersFor,

@@ -4,7 +4,7 @@ import {
   describeIssues,
   eventMappingRowSchema,
   syncTargetRowSchema
-} from "./chunk-7LPJDS2W.js";
+} from "./chunk-VAQR5SWV.js";
 import "./chunk-JOKQUKFX.js";
 
 // backend/core/sync/checkSyncRow.ts

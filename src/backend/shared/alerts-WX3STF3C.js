@@ -5,12 +5,12 @@ import {
   subscribe,
   sweep,
   unsubscribe
-} from "./chunk-SFSOICGR.js";
+} from "./chunk-MCLWPX5P.js";
 import "./chunk-JHILQT2W.js";
 import "./chunk-ES2SYF4A.js";
+import "./chunk-IEKSXCYA.js";
 import "./chunk-CNGRVB5M.js";
 import "./chunk-TYYCZNAC.js";
-import "./chunk-IEKSXCYA.js";
 export {
   onDefinitionChanged,
   onSaleStarted,

@@ -10,7 +10,7 @@ import {
   systemClock,
   wixCollections,
   wixTicketDefinitions
-} from "./chunk-7FSVRROG.js";
+} from "./chunk-IUTTQTAA.js";
 
 // backend/velo/wiring/alertsDeps.ts
 import { getSecret } from "wix-secrets-backend";

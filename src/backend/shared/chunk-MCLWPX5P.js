@@ -10,11 +10,11 @@ import {
   insertOnce
 } from "./chunk-ES2SYF4A.js";
 import {
-  mapConcurrent
-} from "./chunk-CNGRVB5M.js";
-import {
   COLLECTIONS
 } from "./chunk-IEKSXCYA.js";
+import {
+  mapConcurrent
+} from "./chunk-CNGRVB5M.js";
 
 // backend/flows/alerts.ts
 import { randomUUID } from "node:crypto";
@@ -966,6 +966,10 @@ function elapsedFn(deps) {
 
 export {
   InvalidSubscriptionError,
+  alertDefinition,
+  TRIGGER_LIMITS,
+  alertEmailVariables,
+  eventDetailsOrFallback,
   subscribe,
   unsubscribe,
   onDefinitionChanged,
