@@ -2,6 +2,7 @@
 // definitions, checkout, Wix Data, CRM), the Velo host running the site's built backend, the local
 // site with realtime, collection setup and the demo seed. Used by `npm start`, tests and benchmarks.
 import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createLocalWix, type LocalWix, type LocalWixModule } from './server/app.js';
 import { RealtimeHub } from './server/realtime.js';
@@ -57,6 +58,8 @@ export interface Stack {
   dbFile: string;
   /** Whether this start created the demo. */
   seeded: boolean;
+  /** The site owner's key: `loginUrl(baseUrl, ownerKey, path)` logs a browser in to the dashboard pages. */
+  ownerKey: string;
   close(): Promise<void>;
 }
 
@@ -84,11 +87,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     scheduleJobs: opts.scheduleJobs ?? true,
   });
   const pages = resolvePages(opts.pages);
+  // The owner's login to the local dashboard pages (local-wix/site/owner-session.ts), new each start.
+  const ownerKey = randomUUID();
   const modules: LocalWixModule[] = [ticketDefinitionsModule, eventsModule, checkoutModule, dataModule, crmModule, host.module, site.siteModule({
-    siteDir, hub, pages,
+    siteDir, hub, pages, ownerKey,
     checkRealtimePermission: (channel, subscriber) => host.checkRealtimePermission(channel, subscriber),
   })];
-  const wix = createLocalWix({ dbFile, apiKeys: opts.apiKeys }, modules);
+  const wix = createLocalWix({ dbFile, apiKeys: [...(opts.apiKeys ?? []), ownerKey] }, modules);
   host.crm = crmFor(wix.db);
   wix.attachHost(host);
 
@@ -113,7 +118,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const demo = await findDemoDefinitions(baseUrl);
     const vars = Object.fromEntries([...demo].map(([name, d]) => [`definition:${name}`, d._id!]));
     for (const p of pages) p.vars = { ...vars, ...p.vars };
-    return { baseUrl, wix, host, hub, dbFile, seeded, close };
+    return { baseUrl, wix, host, hub, dbFile, seeded, ownerKey, close };
   } catch (err) {
     await close().catch(() => {});
     throw err;

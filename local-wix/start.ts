@@ -4,6 +4,8 @@
 //   npm start -- --cold   or LOCAL_WIX_COLD=1: fresh module state for every backend invocation, as on Wix
 // Data persists across restarts in .local-wix/local-wix.sqlite; the demo seed is idempotent (created once).
 import { startStack } from './stack.js';
+import { loginUrl } from './site/owner-session.js';
+import { CONTROL_ROOM_PATH } from './site/site-module.js';
 import { JobsConfigError } from './velo-host/jobs.js';
 
 const args = new Set(process.argv.slice(2));
@@ -17,6 +19,7 @@ try {
   console.log([
     '',
     `  Site (demo page)   ${u}/`,
+    `  Dashboard          ${loginUrl(u, stack.ownerKey, CONTROL_ROOM_PATH)}   (the control room; this link logs you in as the site owner)`,
     `  Local Wix API      ${u}   (the SDK's https://www.wixapis.com/<path> → ${u}/<path>; see local-wix/sdk-client.ts)`,
     `  Inbox              ${u}/_local/inbox.html`,
     `  Velo host log      ${u}/_local/velo/log     jobs: ${u}/_local/jobs   (run one: npm run job -- <functionName>)`,

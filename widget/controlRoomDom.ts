@@ -29,7 +29,7 @@ export function when(iso: string | null | undefined, locale: string): string {
   const t = Date.parse(iso);
   if (!Number.isFinite(t)) return '—';
   try {
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC', timeZoneName: 'short' }).format(new Date(t));
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'long', timeZone: 'UTC' }).format(new Date(t));
   } catch {
     return new Date(t).toISOString();
   }

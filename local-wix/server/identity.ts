@@ -15,6 +15,9 @@ export function tokenFor(identity: Identity): string {
 export function identify(headers: http.IncomingHttpHeaders, apiKeys: ReadonlySet<string>): Identity {
   const raw = String(headers.authorization ?? '').trim();
   if (apiKeys.has(raw.replace(/^Bearer\s+/i, ''))) return { role: 'ADMIN', id: 'api-key' };
+  // The site owner logged in to the local dashboard (local-wix/site/owner-session.ts): its cookie holds an API key.
+  const owner = /(?:^|;\s*)lw_owner=([\w-]{16,100})/.exec(String(headers.cookie ?? ''));
+  if (owner && apiKeys.has(owner[1]!)) return { role: 'ADMIN', id: 'site-owner' };
   const [scheme, role, id] = raw.split(/\s+/);
   if (scheme === LOCAL_AUTH_SCHEME && (role === 'ADMIN' || role === 'SITE_MEMBER' || role === 'ANYONE')) {
     return { role, id: id ?? 'anonymous' };
