@@ -27,9 +27,10 @@ export class SignedRestReceiver {
     this.wh = new Webhook(secret);
   }
 
-  async start() {
+  /** `port`: listen there (e.g. to start again where a stopped receiver was); default a free one. */
+  async start(port = 0) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
     return this.baseUrl;
   }

@@ -1,0 +1,191 @@
+// The owner's control room end to end: the built <control-room> element and its page code on the
+// local dashboard page in headless Chromium, the admin web methods in the Velo host (cold, as on
+// Wix), a signed-REST receiver as the sync target. The page renders with empty collections; the
+// owner adds the mapping preset, runs a dry run (the plan, nothing written) and a sync; the target
+// stops, a change fails until it is a dead letter with its error; the target starts again, Retry
+// delivers it and the count drops. Visitors are refused by every web method behind the page.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { items } from '@wix/data';
+import { ticketDefinitionsV2 } from '@wix/events';
+import { startStack, type Stack } from '../../local-wix/stack.js';
+import { ADMIN, VISITOR, createLocalClient } from '../../local-wix/sdk-client.js';
+import { tokenFor } from '../../local-wix/server/identity.js';
+import { DEMO, findDemoDefinitions, seedDemo } from '../../local-wix/demo/seed.js';
+import { loginUrl } from '../../local-wix/site/owner-session.js';
+import { CONTROL_ROOM_PATH } from '../../local-wix/site/site-module.js';
+import { exportNames } from '../../local-wix/site/web-method-stubs.js';
+import { launchBrowser } from '../support/browser.js';
+import { SignedRestReceiver } from '../vendors/signedRestReceiver.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TARGET = 'hooks';
+const SECRET = `whsec_${Buffer.from('control-room-test-signing-key-32b').toString('base64')}`;
+let stack: Stack;
+let dataDir: string;
+let receiver: SignedRestReceiver;
+let receiverPort: number;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+let cms: ReturnType<typeof createLocalClient<{ items: typeof items }>>;
+
+const room = () => page.locator('#controlRoom');
+const section = (name: string) => room().getByRole('region', { name });
+const status = () => room().locator('[role=status]');
+const post = async (p: string, body: unknown, auth?: string | null) => {
+  const res = await fetch(`${stack.baseUrl}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+};
+const openRoom = async () => {
+  await page.goto(loginUrl(stack.baseUrl, stack.ownerKey, CONTROL_ROOM_PATH));
+  await page.waitForSelector('html[data-velo="ready"]', { timeout: 20_000 });
+  expect(await page.evaluate(() => document.documentElement.dataset.veloError)).toBeUndefined();
+};
+const outboxRow = async () => (await cms.items.query('SyncOutbox').eq('targetId', TARGET).find()).items[0] as any;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-control-room-'));
+  receiver = new SignedRestReceiver(SECRET);
+  await receiver.start();
+  receiverPort = Number(new URL(receiver.baseUrl).port);
+  fs.writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify({ 'hooks-secret': SECRET }));
+  stack = await startStack({ port: 0, dataDir, seed: false, cold: true, scheduleJobs: false });
+  cms = createLocalClient(stack.baseUrl, { items }, ADMIN);
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+  await receiver?.close().catch(() => {});
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the control room dashboard page', () => {
+  it('is for the site owner only: without the login the page answers 401', async () => {
+    expect((await fetch(`${stack.baseUrl}${CONTROL_ROOM_PATH}`)).status).toBe(401);
+    expect((await fetch(loginUrl(stack.baseUrl, 'wrong-key-0000000000', CONTROL_ROOM_PATH), { redirect: 'manual' })).status).toBe(403);
+  });
+
+  it('renders each section with empty collections', async () => {
+    await openRoom();
+    for (const name of ['Sync', 'Sale alerts', 'Counters']) expect(await section(name).getByRole('heading', { level: 2, name }).count()).toBe(1);
+    await expect.poll(() => section('Sync').textContent()).toContain('Sync targets: none yet');
+    expect(await section('Sync').textContent()).toContain('Dead letters (0): none');
+    expect(await section('Sync').textContent()).toContain('No reconcile has run yet');
+    expect(await section('Sale alerts').textContent()).toContain('Events with subscribers: none yet');
+    expect(await section('Sale alerts').textContent()).toContain('No sweep has sent alerts yet.');
+    expect(await section('Counters').textContent()).toContain('Live counters: none yet');
+    expect(await section('Counters').textContent()).toContain('The repair job has not run yet.');
+    // Labelled controls and a polite live region.
+    expect(await section('Sale alerts').getByLabel('Send a test alert to').count()).toBe(1);
+    expect(await section('Sync').getByLabel('Show').count()).toBe(1);
+    expect(await status().getAttribute('aria-live')).toBe('polite');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refuses visitors and members in every admin web method behind the page', async () => {
+    const files = ['dashboard.web.js', 'sync.web.js', 'setup.web.js'];
+    let checked = 0;
+    for (const file of files) {
+      const names = exportNames(fs.readFileSync(path.join(ROOT, 'src/backend', file), 'utf8'));
+      expect(names.length).toBeGreaterThan(0);
+      for (const fn of names) {
+        for (const auth of [null, tokenFor(VISITOR), tokenFor({ role: 'SITE_MEMBER', id: 'member-1' })]) {
+          const r = await post(`/_webMethods/${file}/${fn}`, { args: [{}] }, auth);
+          expect(r.status, `${file}/${fn} as ${auth ?? 'anonymous'}`).toBe(403);
+          expect(JSON.stringify(r.body)).toContain('requires Permissions.Admin');
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(3 * 12);
+    // The page's owner session, and an admin token, pass the same check.
+    expect((await post('/_webMethods/dashboard.web.js/controlRoomCounters', { args: [{}] }, tokenFor(ADMIN))).status).toBe(200);
+  });
+
+  it('adds the mapping preset from the page, then a dry run shows the plan and writes nothing', async () => {
+    await seedDemo(stack.baseUrl);
+    await cms.items.insert('SyncTargets', { _id: TARGET, title: 'Box office', kind: 'signedRest', baseUrl: receiver.baseUrl, secretName: 'hooks-secret', enabled: true, deleteBehaviour: 'deactivate', options: { templates: { list: '' } } });
+    await cms.items.insert('SyncEventMappings', { _id: 'jazz', targetId: TARGET, eventId: DEMO.eventId, externalEventId: 'jazz-2026', enabled: true });
+    await openRoom();
+    const sync = section('Sync');
+    // No field mappings yet: the target is paused, and the page says why.
+    await expect.poll(() => sync.textContent()).toContain('paused: Sync target hooks has no field mappings');
+    expect(await sync.textContent()).toContain('hooks-secret');
+    expect(await sync.textContent()).not.toContain(SECRET);
+    await sync.getByRole('button', { name: 'Add the mapping preset to hooks' }).click();
+    await expect.poll(() => status().textContent(), { timeout: 10_000 }).toMatch(/Mapping preset signedRest for hooks: \d+ rows added, 0 already mapped\./);
+    // The dashboard's toast shows the same result.
+    await expect.poll(() => page.locator('#local-wix-dashboard-toasts .local-wix-toast').first().textContent()).toMatch(/Mapping preset signedRest/);
+    await expect.poll(() => sync.textContent()).not.toContain('paused');
+
+    await sync.getByRole('button', { name: `Dry run of event ${DEMO.eventId} to hooks` }).click();
+    const plan = sync.locator('[data-part=plan] table');
+    await expect.poll(() => plan.count(), { timeout: 10_000 }).toBe(1);
+    expect(await plan.locator('caption').textContent()).toBe(`Dry run: event ${DEMO.eventId} to hooks (nothing written)`);
+    const defs = await findDemoDefinitions(stack.baseUrl);
+    const rows = await plan.locator('tbody tr').allTextContents();
+    expect(rows).toHaveLength(defs.size);
+    for (const [name, d] of defs) expect(rows.some((r) => r.startsWith('create') && r.includes(d._id!) && r.includes(name))).toBe(true);
+    expect(await status().textContent()).toMatch(new RegExp(`Dry run of ${DEMO.eventId} to hooks: create ${defs.size}, .*Nothing was written\\.`));
+    expect(receiver.stats.requests).toBe(0);
+    expect((await cms.items.query('SyncLinks').find()).items).toHaveLength(0);
+  });
+
+  it('syncs the event now, showing progress until it finishes', async () => {
+    const sync = section('Sync');
+    await sync.getByRole('button', { name: `Sync event ${DEMO.eventId} to hooks now` }).click();
+    await expect.poll(() => sync.locator('[data-part=progress]').getAttribute('data-state'), { timeout: 20_000 }).toBe('done');
+    expect(await sync.locator('[data-part=progress]').textContent()).toMatch(/^Finished: event .* to hooks, \d+ calls?, create 5/);
+    expect(receiver.tickets.size).toBe(5);
+    await expect.poll(() => sync.textContent()).toContain('5 active');
+  });
+
+  it('a stopped target: a change becomes a dead letter with its error; started again, Retry delivers it and the count drops', async () => {
+    await receiver.close();
+    const ga: any = (await findDemoDefinitions(stack.baseUrl)).get('General Admission');
+    const defsApi = createLocalClient(stack.baseUrl, { ticketDefinitionsV2 }, ADMIN);
+    await defsApi.ticketDefinitionsV2.updateTicketDefinition(ga._id, { revision: ga.revision, name: 'General Admission+' });
+    await stack.host.idle();
+    // The delivery failed and waits for its retry.
+    await expect.poll(async () => (await outboxRow())?.attempt ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+    const failing = await outboxRow();
+    expect(failing.state).toBe('pending');
+    expect(failing.lastError).toMatch(/^network: PUT .*fetch failed/);
+    // 24 hours of failures pass (the outbox dead-letters a change still failing after 24 h): the
+    // row's first failure is moved back a day and the hourly job tries once more.
+    await cms.items.update('SyncOutbox', { ...failing, firstFailureAt: new Date(Date.now() - 25 * 3600_000).toISOString(), nextAttemptAt: new Date(Date.now() - 1000).toISOString() });
+    expect((await post('/_local/jobs/syncHourly/run', {})).status).toBe(200);
+    await expect.poll(async () => (await outboxRow())?.state, { timeout: 10_000 }).toBe('dead');
+
+    const sync = section('Sync');
+    await sync.getByRole('button', { name: 'Reload the Sync section' }).click();
+    await expect.poll(() => sync.textContent(), { timeout: 10_000 }).toContain('Dead letters (1)');
+    const deadRow = sync.locator('[data-part=outbox] tbody tr');
+    expect(await deadRow.count()).toBe(1);
+    const text = await deadRow.textContent();
+    expect(text).toContain(ga._id);
+    expect(text).toMatch(/network: PUT .*fetch failed \(still failing after 24 h\)/);
+    expect(await sync.textContent()).toContain('1 dead');
+    expect(await sync.textContent()).toContain('Last reconcile');
+
+    await receiver.start(receiverPort);
+    // Keyboard: focus the row's Retry button and press Enter.
+    const retry = deadRow.getByRole('button', { name: `Retry the dead letter of ${ga._id} to hooks` });
+    await retry.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => status().textContent(), { timeout: 15_000 }).toBe('Re-queued 1, delivered 1, will retry 0, dead again 0; 0 dead letters left.');
+    await expect.poll(() => sync.textContent()).toContain('Dead letters (0): none');
+    expect(await sync.textContent()).toContain('0 dead');
+    expect(await outboxRow()).toBeUndefined();
+    const ticket = [...receiver.tickets.values()].find((t) => t.body.wixDefinitionId === ga._id);
+    expect(ticket?.body.name).toBe('General Admission+');
+    expect(pageErrors).toEqual([]);
+  });
+});
