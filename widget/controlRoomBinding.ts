@@ -25,6 +25,7 @@ export function bindControlRoom($w: (selector: string) => ControlRoomElement, se
   const el = $w(selector);
   const args: Record<Section, Record<string, unknown>> = { sync: {}, alerts: {}, counters: {} };
   let syncRun: { stop: boolean } | null = null;
+  let lastProgress: ProgressAttr | null = null;
 
   const toast = (message: string, ok: boolean) => {
     try {
@@ -38,7 +39,7 @@ export function bindControlRoom($w: (selector: string) => ControlRoomElement, se
     el.setAttribute('result', JSON.stringify({ requestId, ok, message }));
     toast(message, ok);
   };
-  const progress = (p: ProgressAttr) => el.setAttribute('progress', JSON.stringify(p));
+  const progress = (p: ProgressAttr) => { lastProgress = p; el.setAttribute('progress', JSON.stringify(p)); };
 
   const readers: Record<Section, (a: Record<string, unknown>) => Promise<unknown>> = { sync: controlRoomSync, alerts: controlRoomAlerts, counters: controlRoomCounters };
   const load = async (section: Section, a?: Record<string, unknown>) => {
@@ -53,7 +54,7 @@ export function bindControlRoom($w: (selector: string) => ControlRoomElement, se
   const syncNow = async (requestId: number, targetId: string, eventId: string) => {
     if (syncRun) return answer(requestId, false, 'A sync is already running; stop it first.');
     const run = (syncRun = { stop: false });
-    const counts: Record<string, number> = {};
+    let counts: Record<string, number> = {};
     let calls = 0;
     try {
       for (;;) {
@@ -62,7 +63,8 @@ export function bindControlRoom($w: (selector: string) => ControlRoomElement, se
         calls++;
         const t = r.targets.find((x) => x.targetId === targetId);
         if (!t) throw new Error(r.problems.join(' ') || `Target ${targetId} does not sync event ${eventId}.`);
-        for (const [k, v] of Object.entries(t.counts)) counts[k] = (counts[k] ?? 0) + v;
+        // The run's totals so far (SyncRuns keeps them across calls and resumes).
+        counts = { ...t.counts };
         if (!r.callAgain || t.done) {
           const failures = t.failures.length ? ` ${plural(t.failures.length, 'failure')}: ${t.failures.slice(0, 3).join('; ')}` : '';
           progress({ targetId, eventId, state: 'done', calls, counts, message: failures.trim() || undefined });
@@ -140,7 +142,11 @@ export function bindControlRoom($w: (selector: string) => ControlRoomElement, se
     const requestId = typeof a?.requestId === 'number' ? a.requestId : 0;
     if (!a) return;
     if (a.action === 'load') return void load(a.section, Object.keys(a.args).length ? a.args : undefined);
-    if (a.action === 'stopSync') { if (syncRun) syncRun.stop = true; return; }
+    if (a.action === 'stopSync') {
+      // The call in flight finishes (its deliveries are recorded); no next call starts.
+      if (syncRun) { syncRun.stop = true; if (lastProgress) progress({ ...lastProgress, state: 'stopping' }); }
+      return;
+    }
     if (a.action === 'syncNow') return void syncNow(requestId, a.targetId, a.eventId);
     try {
       const [ok, message, reload] = await actions(requestId, a);

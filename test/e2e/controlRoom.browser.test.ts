@@ -189,3 +189,53 @@ describe('the control room dashboard page', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('sync now across calls', () => {
+  it('shows progress per call, stops after the current call, and resumes where it stopped', async () => {
+    // A slow system (3 s an answer) and an event with 16 definitions: one call (8 s budget, 4
+    // deliveries at a time) cannot deliver them all.
+    const slow = new SignedRestReceiver(SECRET);
+    await slow.start();
+    try {
+      const ev = await post('/_local/events', { title: 'Big night', timeZoneId: 'UTC', startDate: new Date(Date.now() + 90 * 86400_000).toISOString(), endDate: new Date(Date.now() + 91 * 86400_000).toISOString() }, tokenFor(ADMIN));
+      expect(ev.status, JSON.stringify(ev.body)).toBeLessThan(300);
+      const eventId = String(ev.body.id ?? ev.body.event?.id);
+      const defsApi = createLocalClient(stack.baseUrl, { ticketDefinitionsV2 }, ADMIN);
+      for (let i = 1; i <= 16; i++) {
+        await defsApi.ticketDefinitionsV2.createTicketDefinition({ eventId, name: `Seat ${i}`, feeType: 'FEE_INCLUDED', initialLimit: 10, pricingMethod: { fixedPrice: { value: '5.00', currency: 'USD' } } } as never);
+      }
+      await stack.host.idle();
+      await cms.items.insert('SyncTargets', { _id: 'slow', title: 'Slow box office', kind: 'signedRest', baseUrl: slow.baseUrl, secretName: 'hooks-secret', enabled: true, options: { templates: { list: '' } } });
+      await cms.items.insert('SyncEventMappings', { _id: 'big', targetId: 'slow', eventId, externalEventId: 'big-night', enabled: true });
+      expect((await post('/_webMethods/sync.web.js/addSyncMappingPreset', { args: [{ targetId: 'slow' }] }, tokenFor(ADMIN))).status).toBe(200);
+      slow.delayMs = 3000;
+      await openRoom();
+      const sync = section('Sync');
+      const progress = sync.locator('[data-part=progress]');
+      await sync.getByRole('button', { name: `Sync event ${eventId} to slow now` }).click();
+      await expect.poll(() => progress.getAttribute('data-state')).toBe('running');
+      await sync.getByRole('button', { name: 'Stop the sync after the current call' }).click();
+      expect(await progress.getAttribute('data-state')).toBe('stopping');
+      await expect.poll(() => progress.getAttribute('data-state'), { timeout: 20_000 }).toBe('stopped');
+      const first = slow.tickets.size;
+      expect(first).toBeGreaterThan(0);
+      expect(first).toBeLessThan(16);
+      expect(await progress.textContent()).toContain(`Stopped: event ${eventId} to slow, 1 call, create ${first}`);
+      expect(await status().textContent()).toContain('stopped after 1 call');
+      // Stopped means no further call: nothing more arrives.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(slow.tickets.size).toBe(first);
+
+      await sync.getByRole('button', { name: `Resume the sync of event ${eventId}` }).click();
+      await expect.poll(() => progress.getAttribute('data-state'), { timeout: 40_000 }).toBe('done');
+      expect(await progress.textContent()).toMatch(new RegExp(`^Finished: event ${eventId} to slow, \\d+ calls?, create 16`));
+      // Resumed, not restarted: every definition exactly once on the target.
+      const ids = [...slow.tickets.values()].map((t) => t.body.wixDefinitionId);
+      expect(ids).toHaveLength(16);
+      expect(new Set(ids).size).toBe(16);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await slow.close();
+    }
+  }, 90_000);
+});
