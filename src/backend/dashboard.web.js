@@ -2,7 +2,7 @@
 import {
   countersSection,
   refreshAllCounters
-} from "./shared/chunk-BP7SJ5XP.js";
+} from "./shared/chunk-V2TJLPD6.js";
 import {
   PAGE_SIZES,
   alertsSectionInput,
@@ -15,7 +15,7 @@ import {
   syncSection,
   syncSectionInput,
   testAlertInput
-} from "./shared/chunk-FME4XPGJ.js";
+} from "./shared/chunk-EVCNYDCB.js";
 import {
   drainOutbox,
   loadSyncConfig,

@@ -39,7 +39,7 @@ export function sweepSummary(row: { cursor?: { runId?: unknown; startedAt?: unkn
 }
 
 // Shapes secrets take in this package: Standard Webhooks secrets, Pretix tokens, API keys, bearer values.
-const SECRET_SHAPES = [/whsec_[A-Za-z0-9+/=]+/g, /\b(?:Bearer|Token)\s+\S+/gi, /\b[A-Za-z0-9_+/=]{32,}/g];
+const SECRET_SHAPES = [/whsec_[A-Za-z0-9+/=]+/g, /\b(?:Bearer|Token) [A-Za-z0-9._~+/=-]{8,}/g, /\b[A-Za-z0-9_+/=]{32,}/g];
 
 /**
  * Text for the page with anything shaped like a secret replaced. Secret *names* (short, readable)

@@ -68,7 +68,7 @@ function sweepSummary(row) {
   const done = Math.min(events, typeof c.targetIndex === "number" ? c.targetIndex : 0);
   return { runId: c.runId, startedAt: String(c.startedAt ?? ""), savedAt: typeof row.at === "string" ? row.at : null, events, eventsDone: done, completed: done >= events };
 }
-var SECRET_SHAPES = [/whsec_[A-Za-z0-9+/=]+/g, /\b(?:Bearer|Token)\s+\S+/gi, /\b[A-Za-z0-9_+/=]{32,}/g];
+var SECRET_SHAPES = [/whsec_[A-Za-z0-9+/=]+/g, /\b(?:Bearer|Token) [A-Za-z0-9._~+/=-]{8,}/g, /\b[A-Za-z0-9_+/=]{32,}/g];
 function scrubSecrets(text) {
   return SECRET_SHAPES.reduce((t, re) => t.replace(re, "[redacted]"), text);
 }
