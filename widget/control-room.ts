@@ -257,6 +257,8 @@ control-room .status{min-height:1.4em;padding:.3rem 0;font-weight:600}`);
     const form = h('form', { class: 'toolbar', 'aria-label': 'Send a test alert' },
       h('label', { for: emailId }, 'Send a test alert to'), email, h('label', { for: eventId }, 'for event'), event);
     const submit = h('button', { type: 'submit', 'data-key': 'send-test-alert' }, 'Send test alert');
+    // The web method checks the address and its answer is announced; no browser bubble instead.
+    form.noValidate = true;
     form.append(submit);
     form.addEventListener('submit', (e) => {
       e.preventDefault();

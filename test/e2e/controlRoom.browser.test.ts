@@ -239,3 +239,50 @@ describe('sync now across calls', () => {
     }
   }, 90_000);
 });
+
+describe('sale alerts and counters from the control room', () => {
+  it('shows the event with its subscriptions and next sale; runs the sweep; sends a test alert to the owner; refreshes the counters', async () => {
+    const sub = await post('/_webMethods/alerts.web.js/subscribeToSaleAlerts', { args: [{ email: 'fan@example.com', eventId: DEMO.eventId }] });
+    expect(sub.body?.result).toEqual({ ok: true, outcome: 'subscribed' });
+    await openRoom();
+    const alerts = section('Sale alerts');
+    const row = alerts.locator('tbody tr').filter({ hasText: DEMO.eventId });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain('1 confirmed, 0 pending, 0 unsubscribed');
+    expect(await row.textContent()).not.toContain('none scheduled'); // the VIP sale starts in 30 days
+    expect(await row.textContent()).toContain('0 sent');
+    // The row's collection opens in the CMS.
+    const link = row.getByRole('link', { name: '1 confirmed' });
+    expect(await link.getAttribute('href')).toBe('/_local/cms/SaleAlertSubscriptions');
+    expect((await page.request.get(`${stack.baseUrl}/_local/cms/SaleAlertSubscriptions`)).status()).toBe(200);
+
+    await alerts.getByRole('button', { name: 'Run the sweep now' }).click();
+    await expect.poll(() => status().textContent(), { timeout: 15_000 }).toMatch(/^Sweep (found no alert due|finished): 0 sent, 0 failed\.$/);
+    await expect.poll(() => page.locator('#local-wix-dashboard-toasts .local-wix-toast[data-type=success]').filter({ hasText: 'Sweep' }).count()).toBeGreaterThan(0);
+
+    await alerts.getByLabel('Send a test alert to').fill('owner@example.com');
+    expect(await alerts.getByLabel('for event').inputValue()).toBe(DEMO.eventId);
+    await alerts.getByLabel('Send a test alert to').press('Enter');
+    await expect.poll(() => status().textContent(), { timeout: 15_000 }).toBe('Test alert sent to owner@example.com (5 tickets).');
+    const mail = (await (await fetch(`${stack.baseUrl}/_local/inbox?to=owner@example.com`)).json()) as { emails: unknown[] };
+    expect(mail.emails).toHaveLength(1);
+    expect(JSON.stringify(mail.emails[0])).toContain('VIP Lounge');
+    // A test alert is not a delivery to a subscriber.
+    expect((await cms.items.query('SaleAlertDeliveries').find()).items).toHaveLength(0);
+
+    const counters = section('Counters');
+    await counters.getByRole('button', { name: 'Refresh all now' }).click();
+    await expect.poll(() => status().textContent(), { timeout: 15_000 }).toMatch(/^Counters refreshed: \d+ definitions, 0 failed\.$/);
+    await expect.poll(() => counters.textContent()).toContain('Last repair (from this page)');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a bad test alert address is refused with the reason, in the live region and a toast', async () => {
+    const alerts = section('Sale alerts');
+    await alerts.getByLabel('Send a test alert to').fill('nobody');
+    await alerts.getByRole('button', { name: 'Send test alert' }).click();
+    await expect.poll(() => status().textContent(), { timeout: 10_000 }).toContain('sendTestSaleAlert: email must be an email address');
+    // Up to 3 toasts show at once; the earlier ones leave after 6 s, so this one may wait in the queue.
+    await expect.poll(() => page.locator('#local-wix-dashboard-toasts .local-wix-toast[data-type=error]').filter({ hasText: 'email must be an email address' }).count(), { timeout: 15_000 }).toBe(1);
+  });
+});
