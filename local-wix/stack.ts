@@ -18,6 +18,8 @@ import { VeloHost } from './velo-host/host.js';
 import { findDemoDefinitions, seedDemo } from './demo/seed.js';
 import { ensureDemoSecrets } from './demo/secrets.js';
 import { setupCollections } from '../backend/wix/setupCollections.js';
+import { demoTicketingModule } from './demo/ticketing.js';
+import { readDemoTicketingSecret } from './demo/controlRoomDemo.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** Default port of `npm start` (also in run-job.ts); override with PORT. */
@@ -60,6 +62,8 @@ export interface Stack {
   seeded: boolean;
   /** The site owner's key: `loginUrl(baseUrl, ownerKey, path)` logs a browser in to the dashboard pages. */
   ownerKey: string;
+  /** The local Wix Secrets file the Velo host reads. */
+  secretsFile: string;
   close(): Promise<void>;
 }
 
@@ -89,7 +93,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const pages = resolvePages(opts.pages);
   // The owner's login to the local dashboard pages (local-wix/site/owner-session.ts), new each start.
   const ownerKey = randomUUID();
-  const modules: LocalWixModule[] = [ticketDefinitionsModule, eventsModule, checkoutModule, dataModule, crmModule, host.module, site.siteModule({
+  const modules: LocalWixModule[] = [ticketDefinitionsModule, eventsModule, checkoutModule, dataModule, crmModule, demoTicketingModule(() => readDemoTicketingSecret(secretsFile)), host.module, site.siteModule({
     siteDir, hub, pages, ownerKey,
     checkRealtimePermission: (channel, subscriber) => host.checkRealtimePermission(channel, subscriber),
   })];
@@ -118,7 +122,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const demo = await findDemoDefinitions(baseUrl);
     const vars = Object.fromEntries([...demo].map(([name, d]) => [`definition:${name}`, d._id!]));
     for (const p of pages) p.vars = { ...vars, ...p.vars };
-    return { baseUrl, wix, host, hub, dbFile, seeded, ownerKey, close };
+    return { baseUrl, wix, host, hub, dbFile, seeded, ownerKey, secretsFile, close };
   } catch (err) {
     await close().catch(() => {});
     throw err;

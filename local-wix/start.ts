@@ -6,6 +6,7 @@
 import { startStack } from './stack.js';
 import { loginUrl } from './site/owner-session.js';
 import { CONTROL_ROOM_PATH } from './site/site-module.js';
+import { seedControlRoomDemo } from './demo/controlRoomDemo.js';
 import { JobsConfigError } from './velo-host/jobs.js';
 
 const args = new Set(process.argv.slice(2));
@@ -14,7 +15,11 @@ try {
     reset: args.has('--reset'),
     cold: args.has('--cold') || process.env.LOCAL_WIX_COLD === '1',
     seed: true,
+    // LOCAL_WIX_DATA_DIR: another folder for the database and secrets (default .local-wix/ in the repo).
+    ...(process.env.LOCAL_WIX_DATA_DIR ? { dataDir: process.env.LOCAL_WIX_DATA_DIR } : {}),
   });
+  // The control room's demo data: a sync target (the local demo box office), a subscriber, one run of each job.
+  await seedControlRoomDemo(stack.baseUrl, stack.secretsFile, { firstStart: stack.seeded });
   const u = stack.baseUrl;
   console.log([
     '',
