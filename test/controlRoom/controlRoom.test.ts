@@ -128,6 +128,21 @@ describe('control room sections', () => {
     expect((await retryDeadLetters(w.deps, { ids: ['t1~d1'] }, { deadline: w.clock.now().getTime() + 8000 })).notDead).toEqual(['t1~d1']);
   });
 
+  it('retry all: every dead letter is ticked, re-queued and delivered', async () => {
+    const w = world();
+    for (const id of ['d1', 'd2', 'd3']) w.defs.put(definition({ _id: id, eventId: 'ev1', name: id }));
+    let down = true;
+    const create = w.ext.create.bind(w.ext);
+    w.ext.create = async (x) => { if (down) throw new ExternalCallError('POST /tickets → 400 no', { kind: 'http', status: 400 }); return create(x); };
+    await syncEvent(w.deps, { eventId: 'ev1' });
+    await drainOutbox(w.deps);
+    expect((await syncSection(w.deps, { outboxView: 'dead' })).outbox.total).toBe(3);
+    down = false;
+    const r = await retryDeadLetters(w.deps, { all: true }, { deadline: w.clock.now().getTime() + 8000 });
+    expect(r).toMatchObject({ ticked: 3, requeued: 3, delivered: 3, remainingDead: 0, callAgain: false });
+    expect(w.ext.live().map((x) => x.definitionId).sort()).toEqual(['d1', 'd2', 'd3']);
+  });
+
   it('alerts and counters sections render from empty collections', async () => {
     const w = world();
     const a = await alertsSection({ collections: w.cms, definitions: w.defs, clock: w.clock });
