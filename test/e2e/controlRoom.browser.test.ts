@@ -290,3 +290,16 @@ describe('sale alerts and counters from the control room', () => {
     await expect.poll(() => page.locator('#local-wix-dashboard-toasts .local-wix-toast[data-type=error]').filter({ hasText: 'email must be an email address' }).count(), { timeout: 15_000 }).toBe(1);
   });
 });
+
+describe('text from the CMS', () => {
+  it('is shown as text, never as HTML', async () => {
+    const evil = '<img src=x onerror="window.__pwned=1">Evil <b>box</b>';
+    await cms.items.insert('SyncTargets', { _id: 'evil', title: evil, kind: 'signedRest', baseUrl: 'https://example.com/hooks', secretName: 'evil-secret', enabled: false });
+    const sync = section('Sync');
+    await sync.getByRole('button', { name: 'Reload the Sync section' }).click();
+    await expect.poll(() => sync.textContent()).toContain(evil);
+    expect(await room().locator('img, b').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await sync.textContent()).toContain('disabled');
+  });
+});
