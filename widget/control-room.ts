@@ -43,7 +43,7 @@ export class ControlRoomElement extends HTMLElement {
   private requests = 0;
   private busy = new Set<number>();
   /** Paging and view state, sent with each section load. */
-  private state = { testEmail: '', targetPage: 0, outboxView: 'dead' as keyof typeof VIEWS, outboxPage: 0, eventPage: 0, counterPage: 0 };
+  private state = { testEmail: '', testEvent: '', targetPage: 0, outboxView: 'dead' as keyof typeof VIEWS, outboxPage: 0, eventPage: 0, counterPage: 0 };
 
   connectedCallback() {
     if (!this.parts) this.build();
@@ -251,9 +251,10 @@ control-room .status{min-height:1.4em;padding:.3rem 0;font-weight:600}`);
     const email = h('input', { id: emailId, type: 'email', autocomplete: 'email', required: true, 'data-key': 'test-email' });
     email.value = this.state.testEmail;
     email.addEventListener('input', () => { this.state.testEmail = email.value; });
-    const event = h('input', { id: eventId, type: 'text', required: true });
+    const event = h('input', { id: eventId, type: 'text', required: true, 'data-key': 'test-event' });
     const first = loaded?.ok ? loaded.data.events.items[0]?.eventId : undefined;
-    if (first) event.value = first;
+    event.value = this.state.testEvent || first || '';
+    event.addEventListener('input', () => { this.state.testEvent = event.value; });
     const form = h('form', { class: 'toolbar', 'aria-label': 'Send a test alert' },
       h('label', { for: emailId }, 'Send a test alert to'), email, h('label', { for: eventId }, 'for event'), event);
     const submit = h('button', { type: 'submit', 'data-key': 'send-test-alert' }, 'Send test alert');
