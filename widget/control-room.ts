@@ -168,7 +168,7 @@ control-room .status{min-height:1.4em;padding:.3rem 0;font-weight:600}`);
     for (const t of d.targets.items) {
       root.append(table(`Events mapped to ${t.title ?? t.targetId}`, ['Event', 'External event', 'Last sync', 'Actions'], t.events.map((e) => [
         this.link('SyncEventMappings', e.eventId), e.externalEventId,
-        e.lastSync ? `${e.lastSync.state === 'done' ? 'finished' : 'unfinished (resumes)'} · ${when(e.lastSync.updatedAt, this.locale)} · ${Object.entries(e.lastSync.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing yet'}` : 'never synced',
+        e.lastSync ? this.link('SyncRuns', `${e.lastSync.state === 'done' ? 'finished' : 'unfinished (resumes)'} · ${when(e.lastSync.updatedAt, this.locale)} · ${Object.entries(e.lastSync.counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing yet'}`) : 'never synced',
         h('span', { class: 'toolbar' },
           this.button('Sync now', { action: 'syncNow', targetId: t.targetId, eventId: e.eventId }, { ariaLabel: `Sync event ${e.eventId} to ${t.targetId} now` }),
           this.button('Dry run', { action: 'dryRun', targetId: t.targetId, eventId: e.eventId }, { ariaLabel: `Dry run of event ${e.eventId} to ${t.targetId}` })),
@@ -221,7 +221,7 @@ control-room .status{min-height:1.4em;padding:.3rem 0;font-weight:600}`);
     select.addEventListener('change', () => { this.state.outboxView = select.value as keyof typeof VIEWS; this.state.outboxPage = 0; this.load('sync'); });
     const wrap = h('div', { 'data-part': 'outbox' }, h('h3', {}, 'Outbox'), h('div', { class: 'toolbar' }, h('label', { for: id }, 'Show'), select, this.link('SyncOutbox', 'Open SyncOutbox in the CMS')));
     wrap.append(table(`${VIEWS[o.view]} (${o.total})`, ['Definition', 'Target', 'Change', 'Attempts', o.view === 'dead' ? 'First failure' : 'Next attempt', 'Last error', ''],
-      o.items.map((r) => [r.definitionId, r.targetId, `${r.action} rev ${r.revision}`, r.attempt, when(o.view === 'dead' ? r.firstFailureAt : r.nextAttemptAt, this.locale), r.lastError ?? '',
+      o.items.map((r) => [this.link('SyncOutbox', r.definitionId), r.targetId, `${r.action} rev ${r.revision}`, r.attempt, when(o.view === 'dead' ? r.firstFailureAt : r.nextAttemptAt, this.locale), r.lastError ?? '',
         o.view === 'dead' ? this.button('Retry', { action: 'retry', ids: [r.id] }, { ariaLabel: `Retry the dead letter of ${r.definitionId} to ${r.targetId}` }) : '']), 'none'));
     if (o.total > o.pageSize) wrap.append(this.pager(VIEWS[o.view].toLowerCase(), o.page, o.pageSize, o.total, (p) => { this.state.outboxPage = p; this.load('sync'); }));
     return wrap;
@@ -229,7 +229,7 @@ control-room .status{min-height:1.4em;padding:.3rem 0;font-weight:600}`);
 
   private reconcileView(d: SyncSection): Node {
     const r = d.reconcile;
-    const wrap = h('div', { 'data-part': 'reconcile' }, h('h3', {}, 'Last reconcile'));
+    const wrap = h('div', { 'data-part': 'reconcile' }, h('h3', {}, 'Last reconcile'), h('p', {}, this.link('SyncRuns', 'Open SyncRuns in the CMS')));
     if (!r.last) wrap.append(h('p', {}, 'No reconcile has run yet (the hourly syncHourly job runs it).'));
     else {
       const c = r.last.counts;
@@ -300,6 +300,7 @@ control-room .status{min-height:1.4em;padding:.3rem 0;font-weight:600}`);
     const d = loaded.data;
     root.append(h('p', { 'data-part': 'reads' }, `Ticket Definitions reads by the counter in the last minute: ${d.reads.lastMinute} of a budget of ${d.reads.budget}.`));
     const r = d.lastRepair;
+    root.append(h('p', {}, this.link('CounterClaims', 'Open CounterClaims (read marks, repair runs) in the CMS')));
     root.append(h('p', { 'data-part': 'repair' }, r
       ? `Last repair (${r.by === 'job' ? 'hourly job' : 'from this page'}) ${when(r.at, this.locale)}: ${r.refreshed} refreshed, ${r.failed} failed, ${r.pruned} old claims pruned${r.complete ? '' : ', stopped by its time limit'}.`
       : 'The repair job has not run yet.'));
