@@ -233,7 +233,7 @@ control-room .status{min-height:1.4em;padding:.3rem 0;font-weight:600}`);
     if (!r.last) wrap.append(h('p', {}, 'No reconcile has run yet (the hourly syncHourly job runs it).'));
     else {
       const c = r.last.counts;
-      wrap.append(h('p', {}, `${when(r.last.at, this.locale)}: ${r.last.complete ? 'complete' : 'cut off by its time limit (the next run resumes)'}; ${c.events ?? 0} events, ${c.definitions ?? 0} definitions compared, ${c.fixed ?? 0} fixed, ${c.missingExternally ?? 0} missing on the target, ${c.invalid ?? 0} invalid.`));
+      wrap.append(h('p', {}, `${when(r.last.at, this.locale)}: ${r.last.complete ? 'complete' : 'cut off by its time limit (the next run resumes)'}; ${c.events ?? 0} event${c.events === 1 ? '' : 's'}, ${c.definitions ?? 0} definition${c.definitions === 1 ? '' : 's'} compared, ${c.fixed ?? 0} fixed, ${c.missingExternally ?? 0} missing on the target, ${c.invalid ?? 0} invalid.`));
       if (r.last.findings.length) wrap.append(h('ul', {}, ...r.last.findings.map((f) => h('li', {}, f))));
     }
     if (r.state === 'running') wrap.append(h('p', {}, `A pass is unfinished since ${when(r.updatedAt, this.locale)}; the next run resumes it.`));

@@ -52,7 +52,7 @@ describe('npm start', () => {
     expect(sync).toContain('DEMO_TICKETING_SECRET');
     expect(sync).toMatch(/5 active, 0 failed/);
     expect(sync).toMatch(/finished · .* · create 5/);
-    expect(sync).toMatch(/complete; 1 events, 5 definitions compared, 0 fixed/);
+    expect(sync).toMatch(/complete; 1 event, 5 definitions compared, 0 fixed/);
     const alerts = await section('Sale alerts').textContent();
     expect(alerts).toContain('demo-event-2026');
     expect(alerts).toContain('1 confirmed, 0 pending, 0 unsubscribed');
