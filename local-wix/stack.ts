@@ -2,6 +2,7 @@
 // definitions, checkout, Wix Data, CRM), the Velo host running the site's built backend, the local
 // site with realtime, collection setup and the demo seed. Used by `npm start`, tests and benchmarks.
 import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createLocalWix, type LocalWix, type LocalWixModule } from './server/app.js';
 import { RealtimeHub } from './server/realtime.js';
@@ -19,6 +20,8 @@ import { ensureDemoSecrets } from './demo/secrets.js';
 import { setupCollections } from '../backend/wix/setupCollections.js';
 import type { LimitsOption } from './server/limitSettings.js';
 import { writeLocalKeyFile } from './local-key.js';
+import { demoTicketingModule } from './demo/ticketing.js';
+import { readDemoTicketingSecret } from './demo/controlRoomDemo.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** Default port of `npm start` (also in run-job.ts); override with PORT. */
@@ -70,6 +73,10 @@ export interface Stack {
   siteId: string;
   /** Whether this start created the demo. */
   seeded: boolean;
+  /** The site owner's key: `loginUrl(baseUrl, ownerKey, path)` logs a browser in to the dashboard pages. */
+  ownerKey: string;
+  /** The local Wix Secrets file the Velo host reads. */
+  secretsFile: string;
   close(): Promise<void>;
 }
 
@@ -104,12 +111,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     scheduleJobs: opts.scheduleJobs ?? true,
   });
   const pages = resolvePages(opts.pages);
-  const modules: LocalWixModule[] = [ticketDefinitionsModule, eventsModule, checkoutModule, dataModule, crmModule, host.module, site.siteModule({
-    siteDir, hub, pages,
+  // The owner's login to the local dashboard pages (local-wix/site/owner-session.ts), new each start.
+  const ownerKey = randomUUID();
+  const modules: LocalWixModule[] = [ticketDefinitionsModule, eventsModule, checkoutModule, dataModule, crmModule, demoTicketingModule(() => readDemoTicketingSecret(secretsFile)), host.module, site.siteModule({
+    siteDir, hub, pages, ownerKey,
     checkRealtimePermission: (channel, subscriber) => host.checkRealtimePermission(channel, subscriber),
   })];
   const siteId = siteIdOf(ROOT);
-  const wix = createLocalWix({ dbFile, apiKeys: opts.apiKeys, limits: opts.limits, siteId }, modules);
+  const wix = createLocalWix({ dbFile, apiKeys: [...(opts.apiKeys ?? []), ownerKey], limits: opts.limits, siteId }, modules);
   // Site code reaches the CRM in-process (wix-crm-backend): its calls count as Wix API calls and emails.
   host.crm = wix.limits.meterCrm(crmFor(wix.db));
   wix.attachHost(host);
@@ -139,7 +148,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
     const vars = Object.fromEntries([...demo].map(([name, d]) => [`definition:${name}`, d._id!]));
     for (const p of pages) p.vars = { ...vars, ...p.vars };
-    return { baseUrl, wix, host, hub, dbFile, apiKey: wix.localKey, apiKeyFile, siteId, seeded, close };
+    return { baseUrl, wix, host, hub, dbFile, apiKey: wix.localKey, apiKeyFile, siteId, seeded, ownerKey, secretsFile, close };
   } catch (err) {
     await close().catch(() => {});
     throw err;

@@ -7,6 +7,9 @@
 // Each start prints a fresh admin API key (also written to .local-wix/admin-api-key; see local-key.ts).
 // Data persists across restarts in .local-wix/local-wix.sqlite; the demo seed is idempotent (created once).
 import { startStack } from './stack.js';
+import { loginUrl } from './site/owner-session.js';
+import { CONTROL_ROOM_PATH } from './site/site-module.js';
+import { seedControlRoomDemo } from './demo/controlRoomDemo.js';
 import { JobsConfigError } from './velo-host/jobs.js';
 import { LimitSettingError, formatLatency, type LimitSettings } from './server/limitSettings.js';
 
@@ -27,11 +30,16 @@ try {
     reset: args.has('--reset'),
     cold: args.has('--cold') || process.env.LOCAL_WIX_COLD === '1',
     seed: true,
+    // LOCAL_WIX_DATA_DIR: another folder for the database and secrets (default .local-wix/ in the repo).
+    ...(process.env.LOCAL_WIX_DATA_DIR ? { dataDir: process.env.LOCAL_WIX_DATA_DIR } : {}),
   });
+  // The control room's demo data: a sync target (the local demo box office), a subscriber, one run of each job.
+  await seedControlRoomDemo(stack.baseUrl, stack.secretsFile, { firstStart: stack.seeded });
   const u = stack.baseUrl;
   console.log([
     '',
     `  Site (demo page)   ${u}/`,
+    `  Dashboard          ${loginUrl(u, stack.ownerKey, CONTROL_ROOM_PATH)}   (the control room; this link logs you in as the site owner)`,
     `  Local Wix API      ${u}   (the SDK's https://www.wixapis.com/<path> → ${u}/<path>; see local-wix/sdk-client.ts)`,
     `  Inbox              ${u}/_local/inbox.html`,
     `  Velo host log      ${u}/_local/velo/log     jobs: ${u}/_local/jobs   (run one: npm run job -- <functionName>)`,

@@ -6,14 +6,19 @@ import { counterDeps } from './wiring/counterDeps.js';
 import { alertsDeps } from './wiring/alertsDeps.js';
 import { syncDeps } from './wiring/syncDeps.js';
 import { consoleLogger } from '../wix/runtime.js';
+import { recordRepairRun } from '../flows/controlRoomCounters.js';
+import { recordReconcileReport } from '../flows/controlRoomSync.js';
 
 /** Velo ends a job after 5 minutes: the jobs below start no new work after 4. */
 const JOB_BUDGET_MS = 4 * 60_000;
 
 /** Hourly: refresh counters of definitions on sale, in case an order event was missed. */
 export async function repairCounters() {
-  const result = await repair(counterDeps(), { deadline: Date.now() + JOB_BUDGET_MS });
+  const deps = counterDeps();
+  const result = await repair(deps, { deadline: Date.now() + JOB_BUDGET_MS });
   consoleLogger.info('Counter repair done', { ...result });
+  // For the control room's Counters section.
+  await recordRepairRun(deps.collections, result, 'job', new Date());
   return result;
 }
 
@@ -30,7 +35,10 @@ export async function sweepSaleAlerts() {
  * half so the outbox always drains, and the next run resumes it from the event where it stopped.
  */
 export async function syncHourly() {
-  const r = await runHourly(syncDeps(), { budgetMs: JOB_BUDGET_MS });
+  const deps = syncDeps();
+  const r = await runHourly(deps, { budgetMs: JOB_BUDGET_MS });
+  // For the control room's Sync section: what this reconcile found.
+  await recordReconcileReport(deps.collections, r.reconcile, r.complete, new Date());
   consoleLogger.info('Sync hourly run', { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, drain: r.drain, complete: r.complete });
   return r;
 }

@@ -8,6 +8,7 @@ import { syncEvent, runHourly } from '../flows/sync.js';
 import { addPresetMapping, type MappingPreset } from '../flows/syncConfig.js';
 import { MAPPING_PRESETS } from '../core/sync/defaultMappings.js';
 import { syncDeps } from './wiring/syncDeps.js';
+import { recordReconcileReport } from '../flows/controlRoomSync.js';
 
 /** Time in which a call starts deliveries; what is in flight then still has ~6 s to finish. */
 const SYNC_CALL_BUDGET_MS = 8_000;
@@ -41,7 +42,9 @@ export const syncEventNow = webMethod(Permissions.Admin, async (raw: unknown) =>
  * budget as syncEventNow; `callAgain` is true while the budget cut it short (the reconcile resumes).
  */
 export const syncRepairNow = webMethod(Permissions.Admin, async () => {
-  const r = await runHourly(syncDeps(), { budgetMs: SYNC_CALL_BUDGET_MS, drainLimit: 50 });
+  const deps = syncDeps();
+  const r = await runHourly(deps, { budgetMs: SYNC_CALL_BUDGET_MS, drainLimit: 50 });
+  await recordReconcileReport(deps.collections, r.reconcile, r.complete, deps.clock.now());
   return { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, invalid: r.reconcile.invalid, problems: r.reconcile.problems, drain: r.drain, callAgain: !r.complete };
 });
 

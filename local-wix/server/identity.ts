@@ -34,6 +34,9 @@ export function identify(headers: http.IncomingHttpHeaders, opts: IdentifyOption
     }
     return { role: 'ADMIN', id: 'api-key' };
   }
+  // The site owner logged in to the local dashboard (local-wix/site/owner-session.ts): its cookie holds an API key.
+  const owner = /(?:^|;\s*)lw_owner=([\w-]{16,100})/.exec(String(headers.cookie ?? ''));
+  if (owner && opts.apiKeys.has(owner[1]!)) return { role: 'ADMIN', id: 'site-owner' };
   const [scheme, role, id] = raw.split(/\s+/);
   if (scheme === LOCAL_AUTH_SCHEME && (role === 'ADMIN' || role === 'SITE_MEMBER' || role === 'ANYONE')) {
     if (role !== 'ANYONE' && !opts.trusted) {

@@ -17,6 +17,10 @@ const VISITOR_ROUTES: { method?: string; pattern: RegExp }[] = [
   { pattern: /^\/_local\/realtime\/(connect|subscribe|subscriptions)(\/|$)/ },
   // The local web-push service: the backend's web-push library posts encrypted messages here.
   { method: 'POST', pattern: /^\/_local\/push\/[^/]+$/ },
+  // The owner's login link to the local dashboard checks its own key (local-wix/site/owner-session.ts).
+  { method: 'GET', pattern: /^\/_local\/dashboard\/login$/ },
+  // The demo box office (local-wix/demo/ticketing.ts) stands for an outside system: it checks its requests' signatures.
+  { pattern: /^\/_local\/demo-ticketing(\/|$)/ },
 ];
 /** Routes a live site answers to callers on any site (HTTP functions: webhooks, forms, RFC 8058 unsubscribes). */
 const CROSS_SITE_ROUTES = /^\/_functions\//;

@@ -19,6 +19,11 @@ export interface PageDef {
    * element's attributes: `{{definition:General Admission}}` in the layout takes `vars['definition:General Admission']`.
    */
   vars?: Record<string, string>;
+  /**
+   * A dashboard page (added in the editor as a Dashboard Page): served only to the logged-in site
+   * owner, web methods called from it run as the owner, and `wix-dashboard` / `@wix/dashboard` work on it.
+   */
+  dashboard?: boolean;
 }
 
 /** Fills `{{name}}` placeholders of a layout with escaped values; unknown ones become empty. */
@@ -30,6 +35,8 @@ export const IMPORT_MAP = {
   imports: {
     'wix-realtime-frontend': '/_local/site/browser/wix-realtime-frontend.js',
     'wix-window-frontend': '/_local/site/browser/wix-window-frontend.js',
+    'wix-dashboard': '/_local/site/browser/wix-dashboard.js',
+    '@wix/dashboard': '/_local/site/browser/wix-dashboard-sdk.js',
     'backend/': '/_local/site/backend/',
     'public/': '/public/',
   },
@@ -54,7 +61,7 @@ export function renderPage(siteDir: string, page: PageDef, opts: { locale: strin
   const config = { page: { name: page.name, path: page.path }, pageCode: code, customElementsBase: '/public/' };
   const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
   return `<!doctype html>
-<html lang="${escapeHtml(opts.locale)}">
+<html lang="${escapeHtml(opts.locale)}"${page.dashboard ? ' data-dashboard="true"' : ''}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

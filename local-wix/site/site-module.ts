@@ -9,6 +9,7 @@ import { renderPage, type PageDef } from './page-document.js';
 import { notFound, resolveInside, sendFile, sendText } from './static-files.js';
 import { webMethodStub } from './web-method-stubs.js';
 import { ensureVisitor } from './visitor.js';
+import { isOwner, registerOwnerLogin, sendLoginRequired } from './owner-session.js';
 
 export type { PageDef } from './page-document.js';
 export type { CheckRealtimePermission, RealtimeSubscriber } from './realtime-routes.js';
@@ -25,12 +26,21 @@ export interface SiteModuleOptions {
   pages: PageDef[];
   /** The site's locale (`wix-window-frontend` `locale`, `<html lang>`). Default `en-US`. */
   locale?: string;
+  /** The site owner's key (an API key of this local Wix): dashboard pages need its login cookie. */
+  ownerKey?: string;
 }
 
 /** The demo page of `npm start`: layout in local-wix/site/pages/home.html, page code `src/pages/Home.*.js`. */
 export function demoPages(): PageDef[] {
-  return [{ path: '/', name: 'Home', layoutFile: path.join(HERE, 'pages', 'home.html'), title: 'Ticket counter demo (local Wix)' }];
+  return [
+    { path: '/', name: 'Home', layoutFile: path.join(HERE, 'pages', 'home.html'), title: 'Ticket counter demo (local Wix)' },
+    CONTROL_ROOM_PAGE(),
+  ];
 }
+
+/** URL path of the owner's control room, a dashboard page (src/pages/ControlRoom.*.js). */
+export const CONTROL_ROOM_PATH = '/_local/dashboard/control-room';
+const CONTROL_ROOM_PAGE = (): PageDef => ({ path: CONTROL_ROOM_PATH, name: 'ControlRoom', layoutFile: path.join(HERE, 'pages', 'control-room.html'), title: 'Control room (local Wix dashboard)', dashboard: true });
 
 export function siteModule(opts: SiteModuleOptions): LocalWixModule {
   const locale = opts.locale ?? 'en-US';
@@ -38,6 +48,7 @@ export function siteModule(opts: SiteModuleOptions): LocalWixModule {
     const r = ctx.router;
     for (const page of opts.pages) {
       r.stream('GET', page.path, (req, res) => {
+        if (page.dashboard && !isOwner(req.headers, opts.ownerKey)) return sendLoginRequired(res, page.name);
         let html: string;
         try { html = renderPage(opts.siteDir, page, { locale }); } catch (err) {
           return sendText(res, 500, 'text/plain; charset=utf-8', `Page ${page.name} failed to render: ${(err as Error).message}`);
@@ -62,6 +73,7 @@ export function siteModule(opts: SiteModuleOptions): LocalWixModule {
       if (!stub) return notFound(res, `No web module backend/${req.params.rest}`);
       sendText(res, 200, 'text/javascript; charset=utf-8', stub);
     });
+    registerOwnerLogin(r, opts.ownerKey);
     registerRealtimeRoutes(ctx, opts.hub, opts.checkRealtimePermission ?? (() => ({ read: true })));
   };
 }

@@ -6,6 +6,7 @@ import { syncEvent, runHourly } from "./ticket-flows/flows/sync.js";
 import { addPresetMapping } from "./ticket-flows/flows/syncConfig.js";
 import { MAPPING_PRESETS } from "./ticket-flows/core/sync/defaultMappings.js";
 import { syncDeps } from "./ticket-flows/velo/wiring/syncDeps.js";
+import { recordReconcileReport } from "./ticket-flows/flows/controlRoomSync.js";
 const SYNC_CALL_BUDGET_MS = 8e3;
 const input = z.object({
   eventId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, "must be a Wix event ID"),
@@ -33,7 +34,9 @@ export const syncEventNow = webMethod(Permissions.Admin, async (raw) => {
   };
 });
 export const syncRepairNow = webMethod(Permissions.Admin, async () => {
-  const r = await runHourly(syncDeps(), { budgetMs: SYNC_CALL_BUDGET_MS, drainLimit: 50 });
+  const deps = syncDeps();
+  const r = await runHourly(deps, { budgetMs: SYNC_CALL_BUDGET_MS, drainLimit: 50 });
+  await recordReconcileReport(deps.collections, r.reconcile, r.complete, deps.clock.now());
   return { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, invalid: r.reconcile.invalid, problems: r.reconcile.problems, drain: r.drain, callAgain: !r.complete };
 });
 const presetInput = z.object({

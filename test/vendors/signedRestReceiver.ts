@@ -15,6 +15,8 @@ export class SignedRestReceiver {
   faults: Fault[] = [];
   faultWindow: ((now: number) => Fault | '429' | null) | null = null;
   rateLimit: { limit: number; windowMs: number } | null = null;
+  /** Answer every request this much later (a slow system); 0 = at once. */
+  delayMs = 0;
   baseUrl = '';
   private wh: Webhook;
   private seen = new Map<string, { status: number; body: unknown }>();
@@ -27,9 +29,10 @@ export class SignedRestReceiver {
     this.wh = new Webhook(secret);
   }
 
-  async start() {
+  /** `port`: listen there (e.g. to start again where a stopped receiver was); default a free one. */
+  async start(port = 0) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
     return this.baseUrl;
   }
@@ -44,6 +47,7 @@ export class SignedRestReceiver {
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     this.stats.requests++;
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(body === null ? '' : JSON.stringify(body));

@@ -6,10 +6,14 @@ import { counterDeps } from "./wiring/counterDeps.js";
 import { alertsDeps } from "./wiring/alertsDeps.js";
 import { syncDeps } from "./wiring/syncDeps.js";
 import { consoleLogger } from "../wix/runtime.js";
+import { recordRepairRun } from "../flows/controlRoomCounters.js";
+import { recordReconcileReport } from "../flows/controlRoomSync.js";
 const JOB_BUDGET_MS = 4 * 6e4;
 export async function repairCounters() {
-  const result = await repair(counterDeps(), { deadline: Date.now() + JOB_BUDGET_MS });
+  const deps = counterDeps();
+  const result = await repair(deps, { deadline: Date.now() + JOB_BUDGET_MS });
   consoleLogger.info("Counter repair done", { ...result });
+  await recordRepairRun(deps.collections, result, "job", /* @__PURE__ */ new Date());
   return result;
 }
 export async function sweepSaleAlerts() {
@@ -18,7 +22,9 @@ export async function sweepSaleAlerts() {
   return result;
 }
 export async function syncHourly() {
-  const r = await runHourly(syncDeps(), { budgetMs: JOB_BUDGET_MS });
+  const deps = syncDeps();
+  const r = await runHourly(deps, { budgetMs: JOB_BUDGET_MS });
+  await recordReconcileReport(deps.collections, r.reconcile, r.complete, /* @__PURE__ */ new Date());
   consoleLogger.info("Sync hourly run", { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, drain: r.drain, complete: r.complete });
   return r;
 }
