@@ -86,7 +86,7 @@ async function createDefinitions(stack: Stack) {
 async function configureSync(stack: Stack, baseUrl: string) {
   const cms = createLocalClient(stack.baseUrl, { items }, ADMIN);
   await cms.items.insert(COLLECTIONS.SyncTargets.id, {
-    _id: TARGET, title: 'Pretix (bench)', kind: 'pretix', baseUrl, secretName: 'pretix-bench-token', enabled: true, deleteBehaviour: 'deactivate',
+    _id: TARGET, title: 'Pretix (bench)', kind: 'pretix', baseUrl, secretName: 'SYNC_PRETIX_BENCH_TOKEN', enabled: true, deleteBehaviour: 'deactivate',
     options: { organizer: 'demo', ratePerMinute: RATE_PER_MIN },
   });
   for (const row of defaultMappingRows(TARGET, 'pretix')) await cms.items.insert(COLLECTIONS.SyncFieldMappings.id, row as never);
@@ -97,7 +97,7 @@ async function configureSync(stack: Stack, baseUrl: string) {
 
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sync-'));
-  fs.writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify({ 'pretix-bench-token': TOKEN }));
+  fs.writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify({ 'SYNC_PRETIX_BENCH_TOKEN': TOKEN }));
   const server = new PretixServer({ token: TOKEN, rateLimit: { limit: RATE_PER_MIN / 60, windowMs: 1000 } });
   const baseUrl = await server.start();
   for (const e of eventIds) server.addEvent(`pretix-${e}`);
