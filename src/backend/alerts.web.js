@@ -2,12 +2,13 @@
 import {
   InvalidSubscriptionError,
   subscribe
-} from "./shared/chunk-SFSOICGR.js";
+} from "./shared/chunk-VTYZDQOL.js";
 import {
   alertsDeps
-} from "./shared/chunk-RSKG4IIY.js";
-import "./shared/chunk-JHILQT2W.js";
+} from "./shared/chunk-KBHT5ATN.js";
+import "./shared/chunk-HG2XDWDQ.js";
 import "./shared/chunk-ES2SYF4A.js";
+import "./shared/chunk-I4SQLA4F.js";
 import "./shared/chunk-CNGRVB5M.js";
 import "./shared/chunk-7FSVRROG.js";
 import "./shared/chunk-TYYCZNAC.js";
@@ -21,7 +22,7 @@ var subscribeToSaleAlerts = webMethod(Permissions.Anyone, async (input) => {
   try {
     const r = await subscribe(await alertsDeps(), input);
     if (r.outcome === "rate_limited") return { ok: false, reason: "rate_limited", retryAfterSeconds: Math.ceil(r.retryAfterMs / 1e3) };
-    return { ok: true, outcome: "subscribed" };
+    return { ok: true, outcome: "confirmation_sent" };
   } catch (e) {
     if (e instanceof InvalidSubscriptionError) return { ok: false, reason: "invalid", issues: e.issues };
     throw e;

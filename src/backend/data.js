@@ -32,8 +32,9 @@ async function TicketCounters_afterRemove(item) {
 }
 function refuseInvalid(collection) {
   return async (item) => {
-    const { syncRowProblems } = await import("./shared/checkSyncRow-RZHAUENM.js");
-    const problems = syncRowProblems(collection, item);
+    const { syncRowProblems } = await import("./shared/checkSyncRow-FUNDUVLY.js");
+    const { isLocalWix } = await import("./shared/deployment-XSLDRBL6.js");
+    const problems = syncRowProblems(collection, item, { localWix: await isLocalWix() });
     if (problems) throw new Error(problems);
     return item;
   };

@@ -15,11 +15,11 @@ import "./shared/chunk-PWFSKWEI.js";
 
 // backend/velo/events.ts
 var syncFlow = async () => {
-  const [{ onDefinitionChanged: onDefinitionChanged2 }, { syncDeps }] = await Promise.all([import("./shared/sync-LPM7LRNA.js"), import("./shared/syncDeps-GHJQ6B3E.js")]);
+  const [{ onDefinitionChanged: onDefinitionChanged2 }, { syncDeps }] = await Promise.all([import("./shared/sync-E2QFBXHO.js"), import("./shared/syncDeps-HNSJ7I2U.js")]);
   return { onDefinitionChanged: onDefinitionChanged2, deps: syncDeps() };
 };
 var alertsFlow = async () => {
-  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-RKTZQDXD.js"), import("./shared/alertsDeps-SUMZIHD6.js")]);
+  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-G5CTYYBB.js"), import("./shared/alertsDeps-NZAD7ADX.js")]);
   return { ...flow, deps: await alertsDeps() };
 };
 async function wixEvents_onOrderConfirmed(event) {

@@ -6,14 +6,15 @@ import {
   runHourly,
   summarizePlan,
   syncEvent
-} from "./shared/chunk-UMSGQR5Q.js";
-import "./shared/chunk-7LPJDS2W.js";
+} from "./shared/chunk-AOCJKOYD.js";
+import "./shared/chunk-B4SOR7PV.js";
 import {
   syncDeps
-} from "./shared/chunk-C4F6EI6M.js";
+} from "./shared/chunk-O5B6NTIA.js";
 import "./shared/chunk-743MJUIL.js";
-import "./shared/chunk-JOKQUKFX.js";
+import "./shared/chunk-IPVTWCF6.js";
 import "./shared/chunk-ES2SYF4A.js";
+import "./shared/chunk-I4SQLA4F.js";
 import "./shared/chunk-CNGRVB5M.js";
 import "./shared/chunk-7FSVRROG.js";
 import "./shared/chunk-TYYCZNAC.js";

@@ -10,10 +10,10 @@ import {
   runHourly,
   summarizePlan,
   syncEvent
-} from "./chunk-UMSGQR5Q.js";
-import "./chunk-7LPJDS2W.js";
+} from "./chunk-AOCJKOYD.js";
+import "./chunk-B4SOR7PV.js";
 import "./chunk-743MJUIL.js";
-import "./chunk-JOKQUKFX.js";
+import "./chunk-IPVTWCF6.js";
 import "./chunk-ES2SYF4A.js";
 import "./chunk-CNGRVB5M.js";
 import "./chunk-TYYCZNAC.js";

@@ -43,7 +43,37 @@ function saleStartDay(saleStart) {
   return new Date(t).toISOString().slice(0, 10);
 }
 
+// backend/core/alerts/pushEndpoint.ts
+var EXACT_HOSTS = /* @__PURE__ */ new Set(["fcm.googleapis.com", "updates.push.services.mozilla.com", "web.push.apple.com"]);
+var SUFFIX_HOSTS = [".notify.windows.com"];
+function isKnownPushServiceUrl(endpoint) {
+  let u;
+  try {
+    u = new URL(endpoint);
+  } catch {
+    return false;
+  }
+  if (u.protocol !== "https:" || u.port !== "" || u.username || u.password) return false;
+  const host = u.hostname.toLowerCase();
+  return EXACT_HOSTS.has(host) || SUFFIX_HOSTS.some((s) => host.endsWith(s) && host.length > s.length);
+}
+function isLocalPushUrl(endpoint) {
+  let u;
+  try {
+    u = new URL(endpoint);
+  } catch {
+    return false;
+  }
+  return u.protocol === "http:" && (u.hostname === "127.0.0.1" || u.hostname === "localhost");
+}
+function pushEndpointAllowed(endpoint, opts = {}) {
+  return isKnownPushServiceUrl(endpoint) || !!opts.localWix && isLocalPushUrl(endpoint);
+}
+var PUSH_ENDPOINT_RULE = "must be a push service endpoint (fcm.googleapis.com, updates.push.services.mozilla.com, *.notify.windows.com or web.push.apple.com)";
+
 export {
+  pushEndpointAllowed,
+  PUSH_ENDPOINT_RULE,
   DUE_LOOKBACK_MS,
   saleStartOf,
   saleDoneKey,

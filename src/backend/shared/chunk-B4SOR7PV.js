@@ -4,10 +4,22 @@ import {
   isMoney,
   normalizeDecimal,
   toMinorUnits
-} from "./chunk-JOKQUKFX.js";
+} from "./chunk-IPVTWCF6.js";
 
 // backend/core/sync/mappingRows.ts
 import { z } from "zod";
+
+// backend/core/security/safePath.ts
+var FORBIDDEN_SEGMENTS = ["__proto__", "constructor", "prototype"];
+var MAX_PATH_LENGTH = 100;
+var MAX_PATH_SEGMENTS = 8;
+function unsafePathProblem(path) {
+  if (path.length > MAX_PATH_LENGTH) return `is longer than ${MAX_PATH_LENGTH} characters`;
+  const segments = path.split(".");
+  if (segments.length > MAX_PATH_SEGMENTS) return `has more than ${MAX_PATH_SEGMENTS} parts`;
+  const bad = segments.find((s) => FORBIDDEN_SEGMENTS.includes(s.trim()));
+  return bad ? `uses "${bad.trim()}", which is not allowed in a path (${FORBIDDEN_SEGMENTS.join(", ")})` : null;
+}
 
 // backend/core/sync/sourcePaths.ts
 function mainPrice(def) {
@@ -54,8 +66,11 @@ var SOURCE_PATHS = {
 };
 var SOURCE_PATH_NAMES = Object.keys(SOURCE_PATHS);
 var needsSalesDetails = (path) => path.startsWith("salesDetails.");
+function isSourcePath(path) {
+  return Object.hasOwn(SOURCE_PATHS, path);
+}
 function readSource(path, def, ctx) {
-  const s = SOURCE_PATHS[path];
+  const s = isSourcePath(path) ? SOURCE_PATHS[path] : void 0;
   if (!s) throw new Error(`unknown source path "${path}"`);
   return s.read(def, ctx);
 }
@@ -182,7 +197,7 @@ var TRANSFORMS = {
     arg: { required: true, describe: "the template text" },
     parseArg: (a) => {
       if (!a) throw new TransformError('"template" needs the text as its argument, e.g. "{name} \u2013 {eventId}"');
-      const unknown = [...a.matchAll(PLACEHOLDER)].map((m) => m[1].trim()).filter((p) => p !== "value" && !SOURCE_PATHS[p]);
+      const unknown = [...a.matchAll(PLACEHOLDER)].map((m) => m[1].trim()).filter((p) => p !== "value" && (!isSourcePath(p) || unsafePathProblem(p) !== null));
       if (unknown.length) throw new TransformError(`unknown placeholder ${unknown.map((u) => `{${u}}`).join(", ")}; use {value} or one of: ${SOURCE_PATH_NAMES.join(", ")}`);
       return a;
     },
@@ -244,7 +259,12 @@ function checkMappingRow(input) {
   }
   const row = parsed.data;
   const errors = [];
-  if (!SOURCE_PATHS[row.sourcePath]) {
+  const unsafeSource = unsafePathProblem(row.sourcePath);
+  const unsafeTarget = unsafePathProblem(row.targetField);
+  if (unsafeSource) errors.push(`Source path "${row.sourcePath.slice(0, 120)}" ${unsafeSource}.`);
+  if (unsafeTarget) errors.push(`Target field "${row.targetField.slice(0, 120)}" ${unsafeTarget}.`);
+  if (unsafeSource || unsafeTarget) return { ok: false, errors };
+  if (!isSourcePath(row.sourcePath)) {
     errors.push(`Source path "${row.sourcePath}" is not a ticket definition field.${didYouMean(row.sourcePath, SOURCE_PATH_NAMES)} Valid source paths: ${listSourcePaths()}.`);
   }
   if (!TARGET_FIELD.test(row.targetField)) {
@@ -307,105 +327,10 @@ function checkMappingSet(rows) {
   return { mappings, errors };
 }
 
-// backend/core/sync/syncRows.ts
-import { z as z2 } from "zod";
-var optionalText2 = z2.string().nullish().transform((v) => v == null || v.trim() === "" ? null : v.trim());
-var TARGET_KINDS = ["pretix", "signedRest"];
-var DELETE_BEHAVIOURS = ["delete", "deactivate", "ignore"];
-var syncTargetRowSchema = z2.object({
-  _id: z2.string().min(1),
-  title: optionalText2,
-  kind: z2.enum(TARGET_KINDS, { error: `kind must be one of: ${TARGET_KINDS.join(", ")}` }),
-  baseUrl: z2.string().trim().url({ error: "baseUrl must be a full URL such as https://pretix.eu/api/v1" }).refine((u) => /^https?:\/\//.test(u), "baseUrl must start with https:// (or http:// for a local test server)"),
-  secretName: z2.string().trim().min(1, "secretName must name the Wix secret that holds the token (Secrets Manager), not the token itself").refine((s) => !/^(whsec_|[A-Za-z0-9]{40,})/.test(s), "secretName looks like a token: store the token in Wix Secrets Manager and enter its name here"),
-  enabled: z2.boolean().nullish().transform((v) => v !== false),
-  deleteBehaviour: z2.enum(DELETE_BEHAVIOURS, { error: `deleteBehaviour must be one of: ${DELETE_BEHAVIOURS.join(", ")}` }).nullish().transform((v) => v ?? "deactivate"),
-  options: z2.record(z2.string(), z2.unknown()).nullish().transform((v) => v ?? {})
-});
-var eventMappingRowSchema = z2.object({
-  _id: z2.string().min(1),
-  targetId: z2.string().trim().min(1, "choose the sync target"),
-  eventId: z2.string().trim().min(1, "enter the Wix event ID"),
-  externalEventId: z2.string().trim().min(1, "enter the event ID (or slug) on the other system"),
-  enabled: z2.boolean().nullish().transform((v) => v !== false)
-});
-var LINK_STATUSES = ["active", "deleted", "failed"];
-var syncLinkSchema = z2.object({
-  _id: z2.string(),
-  targetId: z2.string(),
-  definitionId: z2.string(),
-  eventId: z2.string(),
-  externalEventId: z2.string(),
-  /** Recorded once when the external item is created; never overwritten. */
-  externalId: z2.string(),
-  refs: z2.record(z2.string(), z2.unknown()).nullish().transform((v) => v ?? {}),
-  lastRevision: z2.string(),
-  payloadHash: z2.string().nullish().transform((v) => v ?? ""),
-  status: z2.enum(LINK_STATUSES),
-  lastError: z2.string().nullish().transform((v) => v ?? null),
-  warnings: z2.array(z2.string()).nullish().transform((v) => v ?? []),
-  linkedAt: z2.string(),
-  updatedAt: z2.string()
-});
-var OUTBOX_STATES = ["pending", "dead"];
-var outboxItemSchema = z2.object({
-  _id: z2.string(),
-  targetId: z2.string(),
-  definitionId: z2.string(),
-  eventId: z2.string(),
-  externalEventId: z2.string(),
-  action: z2.enum(["upsert", "delete"]),
-  revision: z2.string(),
-  payload: z2.record(z2.string(), z2.unknown()).nullish().transform((v) => v ?? null),
-  payloadHash: z2.string().nullish().transform((v) => v ?? ""),
-  idempotencyKey: z2.string(),
-  state: z2.enum(OUTBOX_STATES),
-  attempt: z2.number().int().nonnegative(),
-  enqueuedAt: z2.string(),
-  firstFailureAt: z2.string().nullish().transform((v) => v ?? null),
-  nextAttemptAt: z2.string(),
-  lastError: z2.string().nullish().transform((v) => v ?? null),
-  /**
-   * Key of the first create attempt for a definition not yet linked. Kept across newer changes so a
-   * create whose answer was lost is replayed by the target, never made twice.
-   */
-  createKey: z2.string().nullish().transform((v) => v ?? null),
-  /** Payload hash of that first attempt: if it differs from what we now send, an update follows the create. */
-  createTried: z2.string().nullish().transform((v) => v ?? null),
-  /** The last failure was a refusal (4xx): nothing was created, so a re-queued create may use a new key. */
-  refused: z2.boolean().nullish().transform((v) => v === true),
-  /** The owner ticks this on a dead letter to have it re-queued. */
-  retry: z2.boolean().nullish().transform((v) => v === true)
-});
-var syncRunSchema = z2.object({
-  _id: z2.string(),
-  targetId: z2.string(),
-  eventId: z2.string(),
-  state: z2.enum(["running", "done"]),
-  cursor: z2.string().nullish().transform((v) => v ?? null),
-  pages: z2.number().int().nonnegative(),
-  seenIds: z2.array(z2.string()),
-  counts: z2.record(z2.string(), z2.number()),
-  startedAt: z2.string(),
-  updatedAt: z2.string()
-});
-var pairId = (targetId, definitionId) => `${targetId}~${definitionId}`;
-var runId = (targetId, eventId) => `${targetId}~${eventId}`;
-function describeIssues(error) {
-  return error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`).join("; ");
-}
-
 export {
+  unsafePathProblem,
   needsSalesDetails,
   readSource,
   checkMappingRow,
-  checkMappingSet,
-  syncTargetRowSchema,
-  eventMappingRowSchema,
-  syncLinkSchema,
-  outboxItemSchema,
-  syncRunSchema,
-  pairId,
-  runId,
-  describeIssues
+  checkMappingSet
 };

@@ -3,9 +3,16 @@ import {
   parseRetryAfter
 } from "./chunk-743MJUIL.js";
 import {
+  SYNC_SECRET_PREFIX,
   isMoney,
-  normalizeDecimal
-} from "./chunk-JOKQUKFX.js";
+  normalizeDecimal,
+  outboundUrlProblem,
+  sameOrigin,
+  templateProblem
+} from "./chunk-IPVTWCF6.js";
+import {
+  isLocalWix
+} from "./chunk-I4SQLA4F.js";
 import {
   consoleLogger,
   systemClock,
@@ -60,24 +67,38 @@ var RatePacer = class {
     this.blockedUntil = Math.max(this.blockedUntil, this.clock.now().getTime() + ms);
   }
 };
+var MAX_ERROR_DETAIL = 300;
+function redactSent(text, headers) {
+  let out = text;
+  for (const v of Object.values(headers)) {
+    if (typeof v !== "string" || v.length < 8) continue;
+    out = out.split(v).join("[redacted]");
+    const bare = v.replace(/^(token|bearer|basic)\s+/i, "");
+    if (bare !== v && bare.length >= 8) out = out.split(bare).join("[redacted]");
+  }
+  return out;
+}
 async function requestJson(url, init, opts = {}) {
   const doFetch = opts.fetch ?? ((u, i) => fetch(u, i));
   const clock = opts.clock ?? systemClock2;
   const body = init.body === void 0 ? void 0 : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+  const headers = { accept: "application/json", ...body !== void 0 ? { "content-type": "application/json" } : {}, ...init.headers };
   for (let attempt = 0; ; attempt++) {
     await opts.pacer?.take();
     opts.onCall?.();
     const ctrl = new AbortController();
-    const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? 1e4);
+    const timeoutMs = opts.timeoutMs ?? 1e4;
+    const timer = setTimeout(() => ctrl.abort(), timeoutMs);
     let res;
+    let text;
     try {
-      res = await doFetch(url, { method: init.method, headers: { accept: "application/json", ...body !== void 0 ? { "content-type": "application/json" } : {}, ...init.headers }, body, signal: ctrl.signal });
+      res = await doFetch(url, { method: init.method, headers, body, signal: ctrl.signal, redirect: "manual" });
+      text = await res.text();
     } catch (e) {
-      throw ctrl.signal.aborted ? new ExternalCallError(`${init.method} ${url} timed out`, { kind: "timeout" }) : new ExternalCallError(`${init.method} ${url}: ${e instanceof Error ? e.message : String(e)}`, { kind: "network" });
+      throw ctrl.signal.aborted ? new ExternalCallError(`${init.method} ${new URL(url).pathname} timed out after ${timeoutMs} ms`, { kind: "timeout" }) : new ExternalCallError(`${init.method} ${new URL(url).pathname}: ${redactSent(e instanceof Error ? e.message : String(e), headers).slice(0, MAX_ERROR_DETAIL)}`, { kind: "network" });
     } finally {
       clearTimeout(timer);
     }
-    const text = await res.text().catch(() => "");
     let parsed = null;
     try {
       parsed = text ? JSON.parse(text) : null;
@@ -93,7 +114,8 @@ async function requestJson(url, init, opts = {}) {
         continue;
       }
     }
-    const detail = parsed && typeof parsed === "object" ? JSON.stringify(parsed).slice(0, 300) : String(parsed ?? "").slice(0, 300);
+    const raw = parsed && typeof parsed === "object" ? JSON.stringify(parsed) : String(parsed ?? "");
+    const detail = res.status >= 300 && res.status < 400 ? "(redirect not followed)" : redactSent(raw, headers).slice(0, MAX_ERROR_DETAIL);
     throw new ExternalCallError(`${init.method} ${new URL(url).pathname} \u2192 ${res.status} ${detail}`, { kind: "http", status: res.status, retryAfterMs });
   }
 }
@@ -111,6 +133,7 @@ function splitPayload(payload) {
   const size = quota?.size;
   return { item, options, quotaSize: typeof size === "number" ? size : null };
 }
+var PRETIX_MAX_PAGES = 200;
 function pretixConnector(cfg) {
   let calls = 0;
   const root = `${cfg.baseUrl.replace(/\/+$/, "")}/organizers/${encodeURIComponent(cfg.organizer)}/events`;
@@ -219,10 +242,12 @@ function pretixConnector(cfg) {
     async listExternalIds(externalEventId) {
       const ids = [];
       let url = `${ev(externalEventId)}/items/`;
-      while (url) {
+      for (let pages = 0; url; pages++) {
+        if (pages >= PRETIX_MAX_PAGES) throw new Error(`Pretix listing of ${externalEventId} has more than ${PRETIX_MAX_PAGES} pages; stopped`);
+        if (!sameOrigin(url, cfg.baseUrl)) throw new Error(`Pretix listing: the next page is on another origin (${new URL(url).origin}); not followed`);
         const page = (await call("GET", url)).body;
         ids.push(...page.results.map((r) => String(r.id)));
-        url = page.next;
+        url = typeof page.next === "string" && page.next ? page.next : null;
       }
       return ids;
     }
@@ -248,7 +273,11 @@ function signedRestConnector(cfg) {
   let calls = 0;
   const wh = new Webhook(cfg.secret);
   const t = { ...DEFAULT_TEMPLATES, ...cfg.templates };
-  const url = (tpl, v) => expandTemplate(tpl, { baseUrl: cfg.baseUrl, ...v });
+  const url = (tpl, v) => {
+    const u = expandTemplate(tpl, { baseUrl: cfg.baseUrl, ...v });
+    if (!sameOrigin(u, cfg.baseUrl)) throw new Error(`URL template leaves the target's origin (${tpl})`);
+    return u;
+  };
   async function send(method, target, body, key) {
     const text = body === void 0 ? "" : JSON.stringify(body);
     const headers = {};
@@ -306,6 +335,10 @@ var restOptions = z.object({
 function syncTargetFactory(opts) {
   return {
     async connect(target) {
+      const localWix = typeof opts.localWix === "function" ? await opts.localWix() : !!opts.localWix;
+      const urlProblem = outboundUrlProblem(target.baseUrl, { localWix });
+      if (urlProblem) throw new Error(`Sync target ${target._id}: baseUrl ${urlProblem}`);
+      if (!target.secretName.startsWith(SYNC_SECRET_PREFIX)) throw new Error(`Sync target ${target._id}: secretName must start with ${SYNC_SECRET_PREFIX}`);
       const secret = await opts.secrets.getSecret(target.secretName);
       const http = { fetch: opts.fetch, clock: opts.clock, timeoutMs: opts.timeoutMs, inlineRetries: opts.inlineRetries ?? 0, maxInlineWaitMs: 12e4 };
       const pacer = (perMinute) => perMinute ? new RatePacer(perMinute * (opts.rateShare ?? 0.97), 3, opts.clock) : null;
@@ -316,6 +349,10 @@ function syncTargetFactory(opts) {
       }
       const o = restOptions.safeParse(target.options);
       if (!o.success) throw new Error(`Sync target ${target._id}: ${o.error.issues.map((i) => `options.${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      for (const [name, tpl] of Object.entries(o.data.templates ?? {})) {
+        const p = typeof tpl === "string" ? templateProblem(tpl) : null;
+        if (p) throw new Error(`Sync target ${target._id}: options.templates.${name} ${p}`);
+      }
       return signedRestConnector({ ...http, baseUrl: target.baseUrl, secret, templates: o.data.templates, idField: o.data.idField, idempotencyHeader: o.data.idempotencyHeader, pacer: pacer(o.data.ratePerMinute) });
     }
   };
@@ -328,7 +365,7 @@ function syncDeps() {
     collections: wixCollections(),
     clock: systemClock,
     logger: consoleLogger,
-    connectors: syncTargetFactory({ secrets: { getSecret }, inlineRetries: 0, timeoutMs: 5e3 }),
+    connectors: syncTargetFactory({ secrets: { getSecret }, inlineRetries: 0, timeoutMs: 5e3, localWix: isLocalWix }),
     concurrency: 4
   };
 }
