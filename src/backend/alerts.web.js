@@ -5,7 +5,7 @@ import {
 } from "./shared/chunk-VTYZDQOL.js";
 import {
   alertsDeps
-} from "./shared/chunk-KBHT5ATN.js";
+} from "./shared/chunk-LYWACWZP.js";
 import "./shared/chunk-HG2XDWDQ.js";
 import "./shared/chunk-ES2SYF4A.js";
 import "./shared/chunk-I4SQLA4F.js";

@@ -15,6 +15,10 @@ import {
   wixCollections,
   wixTicketDefinitions
 } from "./chunk-7FSVRROG.js";
+import {
+  sdkErrorCode,
+  sdkErrorStatus
+} from "./chunk-PWFSKWEI.js";
 
 // backend/velo/wiring/alertsDeps.ts
 import { getSecret } from "wix-secrets-backend";
@@ -283,7 +287,13 @@ function wixEventDetails(siteUrl) {
   const getEvent = auth.elevate(wixEventsV2.getEvent);
   return {
     async get(eventId) {
-      const e = await getEvent(eventId, { fields: ["URLS"] });
+      let e;
+      try {
+        e = await getEvent(eventId, { fields: ["URLS"] });
+      } catch (err) {
+        if (sdkErrorStatus(err) === 404 || sdkErrorCode(err) === "EVENT_NOT_FOUND") return null;
+        throw err;
+      }
       if (!e) return null;
       const page = typeof e.eventPageUrl === "string" ? e.eventPageUrl : null;
       return {
