@@ -1,10 +1,13 @@
 // Attack "sync cut-off": an invocation cut off after the target created an item but before the link
 // was stored must not make the next change create a second item. Flow tests over in-memory ports
 // with a connector whose create succeeds and then never answers (Wix ends the invocation there).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { requestJson } from '../../backend/connectors/syncHttp.js';
 import { COLLECTIONS } from '../../backend/collections.js';
 import { onDefinitionChanged, syncEvent } from '../../backend/flows/sync.js';
-import type { ExternalTicketingPort, ExternalWrite } from '../../backend/ports.js';
+import { ExternalCallError, type ExternalTicketingPort, type ExternalWrite } from '../../backend/ports.js';
 import { definition, factoryOf, FakeExternal } from '../sync/fakes.js';
 import { world } from '../sync/setup.js';
 
@@ -81,5 +84,20 @@ describe('sync cut-off', () => {
     };
     await syncEvent({ ...w.deps, connectors: factoryOf({ t1: racing }) }, { eventId: 'ev1' });
     expect(w.cms.all<any>(C.SyncLinks.id)).toMatchObject([{ externalId: 'from-trigger' }]);
+  });
+
+  it('a response body is read within the request\'s timeout: headers then silence is a timeout, not a hang', async () => {
+    const s = http.createServer((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.write('{"id":'); });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    try {
+      const t0 = Date.now();
+      const err = await requestJson(`http://127.0.0.1:${(s.address() as AddressInfo).port}/x`, { method: 'GET' }, { timeoutMs: 300 }).catch((e) => e);
+      expect(err).toBeInstanceOf(ExternalCallError);
+      expect(err.failure).toEqual({ kind: 'timeout' });
+      expect(Date.now() - t0).toBeLessThan(5_000);
+    } finally {
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
+    }
   });
 });
