@@ -2,7 +2,7 @@
 import {
   InvalidSubscriptionError,
   subscribe
-} from "./shared/chunk-VTYZDQOL.js";
+} from "./shared/chunk-NCVN26EU.js";
 import {
   alertsDeps
 } from "./shared/chunk-LYWACWZP.js";
@@ -12,7 +12,7 @@ import "./shared/chunk-I4SQLA4F.js";
 import "./shared/chunk-CNGRVB5M.js";
 import "./shared/chunk-7FSVRROG.js";
 import "./shared/chunk-TYYCZNAC.js";
-import "./shared/chunk-IEKSXCYA.js";
+import "./shared/chunk-TGDFNM2R.js";
 import "./shared/chunk-PWFSKWEI.js";
 
 // backend/velo/alerts.web.ts

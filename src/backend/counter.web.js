@@ -2,7 +2,7 @@
 import {
   counterDeps,
   countersFor
-} from "./shared/chunk-JQOC43A4.js";
+} from "./shared/chunk-J5IABRXW.js";
 import "./shared/chunk-CYKAR3CW.js";
 import "./shared/chunk-CNGRVB5M.js";
 import "./shared/chunk-7FSVRROG.js";
@@ -10,7 +10,7 @@ import "./shared/chunk-TYYCZNAC.js";
 import {
   publicSnapshot
 } from "./shared/chunk-EPZEDWQY.js";
-import "./shared/chunk-IEKSXCYA.js";
+import "./shared/chunk-TGDFNM2R.js";
 import "./shared/chunk-PWFSKWEI.js";
 
 // backend/velo/counter.web.ts

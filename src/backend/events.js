@@ -3,23 +3,23 @@ import {
   counterDeps,
   handleOrderEvent,
   refreshCounters
-} from "./shared/chunk-JQOC43A4.js";
+} from "./shared/chunk-J5IABRXW.js";
 import "./shared/chunk-CYKAR3CW.js";
 import "./shared/chunk-CNGRVB5M.js";
 import {
   consoleLogger
 } from "./shared/chunk-7FSVRROG.js";
 import "./shared/chunk-TYYCZNAC.js";
-import "./shared/chunk-IEKSXCYA.js";
+import "./shared/chunk-TGDFNM2R.js";
 import "./shared/chunk-PWFSKWEI.js";
 
 // backend/velo/events.ts
 var syncFlow = async () => {
-  const [{ onDefinitionChanged: onDefinitionChanged2 }, { syncDeps }] = await Promise.all([import("./shared/sync-E2QFBXHO.js"), import("./shared/syncDeps-HNSJ7I2U.js")]);
+  const [{ onDefinitionChanged: onDefinitionChanged2 }, { syncDeps }] = await Promise.all([import("./shared/sync-JZQ4OZX5.js"), import("./shared/syncDeps-HNSJ7I2U.js")]);
   return { onDefinitionChanged: onDefinitionChanged2, deps: syncDeps() };
 };
 var alertsFlow = async () => {
-  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-G5CTYYBB.js"), import("./shared/alertsDeps-GK4NC7AN.js")]);
+  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-EKGWVJX6.js"), import("./shared/alertsDeps-GK4NC7AN.js")]);
   return { ...flow, deps: await alertsDeps() };
 };
 async function wixEvents_onOrderConfirmed(event) {

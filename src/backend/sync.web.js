@@ -6,7 +6,7 @@ import {
   runHourly,
   summarizePlan,
   syncEvent
-} from "./shared/chunk-AOCJKOYD.js";
+} from "./shared/chunk-OUMBNJ7S.js";
 import "./shared/chunk-B4SOR7PV.js";
 import {
   syncDeps
@@ -18,7 +18,7 @@ import "./shared/chunk-I4SQLA4F.js";
 import "./shared/chunk-CNGRVB5M.js";
 import "./shared/chunk-7FSVRROG.js";
 import "./shared/chunk-TYYCZNAC.js";
-import "./shared/chunk-IEKSXCYA.js";
+import "./shared/chunk-TGDFNM2R.js";
 import "./shared/chunk-PWFSKWEI.js";
 
 // backend/velo/sync.web.ts

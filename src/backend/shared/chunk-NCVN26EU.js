@@ -16,7 +16,7 @@ import {
 } from "./chunk-CNGRVB5M.js";
 import {
   COLLECTIONS
-} from "./chunk-IEKSXCYA.js";
+} from "./chunk-TGDFNM2R.js";
 
 // backend/flows/alerts.ts
 import { randomUUID } from "node:crypto";

@@ -8,12 +8,12 @@ import {
   subscribe,
   sweep,
   unsubscribe
-} from "./chunk-VTYZDQOL.js";
+} from "./chunk-NCVN26EU.js";
 import "./chunk-HG2XDWDQ.js";
 import "./chunk-ES2SYF4A.js";
 import "./chunk-CNGRVB5M.js";
 import "./chunk-TYYCZNAC.js";
-import "./chunk-IEKSXCYA.js";
+import "./chunk-TGDFNM2R.js";
 export {
   checkConfirmLink,
   checkUnsubscribeLink,

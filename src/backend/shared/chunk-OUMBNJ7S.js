@@ -35,7 +35,7 @@ import {
 } from "./chunk-TYYCZNAC.js";
 import {
   COLLECTIONS
-} from "./chunk-IEKSXCYA.js";
+} from "./chunk-TGDFNM2R.js";
 
 // backend/core/sync/mappingEngine.ts
 function describeMappingError(e) {

@@ -14,7 +14,7 @@ import {
 } from "./chunk-7FSVRROG.js";
 import {
   COLLECTIONS
-} from "./chunk-IEKSXCYA.js";
+} from "./chunk-TGDFNM2R.js";
 
 // backend/core/counter/counterRefresh.ts
 function definitionsToRefresh(stored, named) {

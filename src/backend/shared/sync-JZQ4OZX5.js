@@ -10,14 +10,14 @@ import {
   runHourly,
   summarizePlan,
   syncEvent
-} from "./chunk-AOCJKOYD.js";
+} from "./chunk-OUMBNJ7S.js";
 import "./chunk-B4SOR7PV.js";
 import "./chunk-743MJUIL.js";
 import "./chunk-IPVTWCF6.js";
 import "./chunk-ES2SYF4A.js";
 import "./chunk-CNGRVB5M.js";
 import "./chunk-TYYCZNAC.js";
-import "./chunk-IEKSXCYA.js";
+import "./chunk-TGDFNM2R.js";
 export {
   RECONCILE_RUN_ID,
   changeOf,
