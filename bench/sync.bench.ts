@@ -97,7 +97,7 @@ async function configureSync(stack: Stack, baseUrl: string) {
 
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sync-'));
-  fs.writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify({ 'SYNC_PRETIX_BENCH_TOKEN': TOKEN }));
+  fs.writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify({ SYNC_PRETIX_BENCH_TOKEN: TOKEN }));
   const server = new PretixServer({ token: TOKEN, rateLimit: { limit: RATE_PER_MIN / 60, windowMs: 1000 } });
   const baseUrl = await server.start();
   for (const e of eventIds) server.addEvent(`pretix-${e}`);
@@ -112,7 +112,7 @@ async function main() {
       definitions: wixTicketDefinitions(), collections: wixCollections(), clock: systemClock, concurrency: 16,
       // Keep-alive HTTP to Pretix: Node's built-in fetch costs about twice the CPU per call, and the
       // client, the local Wix and Pretix all share this process.
-      connectors: syncTargetFactory({ secrets: { getSecret }, inlineRetries: 5, timeoutMs: 10_000, rateShare: RATE_SHARE, fetch: localWixFetch(new URL(baseUrl).origin) }),
+      connectors: syncTargetFactory({ secrets: { getSecret }, inlineRetries: 5, timeoutMs: 10_000, localWix: true, rateShare: RATE_SHARE, fetch: localWixFetch(new URL(baseUrl).origin) }),
     };
     stack.wix.stats.clear();
     const t0 = performance.now();
