@@ -183,7 +183,7 @@ type MemoItem = Item & { at: string; event?: EventDetails | null };
 /**
  * The event, or null when the site has no such event. Each answer is remembered for 10 minutes, so a
  * made-up ID costs at most one Wix call per 10 minutes, and misses share a site-wide budget per 10
- * minutes: past it, unknown IDs are not looked up at all (`over_budget`).
+ * minutes: past it, only events with confirmed subscribers are looked up; others answer `over_budget`.
  */
 async function knownEvent(deps: AlertsDeps, eventId: string, now: Date): Promise<EventDetails | null | 'over_budget'> {
   const nowIso = now.toISOString();
@@ -192,7 +192,9 @@ async function knownEvent(deps: AlertsDeps, eventId: string, now: Date): Promise
   if (memo && now.getTime() - Date.parse(memo.at) < EVENT_MISS_MEMO_MS) return memo.event ?? null;
   const window = Math.floor(now.getTime() / EVENT_MISS_MEMO_MS);
   const misses = await deps.collections.get<Item & { count: number }>(RL, `evmisscount_${window}`);
-  if ((misses?.count ?? 0) >= EVENT_MISSES_PER_WINDOW) return 'over_budget';
+  // Past the budget, only events that already have confirmed subscribers are looked up: a flood of
+  // made-up IDs then costs nothing, and a brand-new event's first sign-up waits for the next window.
+  if ((misses?.count ?? 0) >= EVENT_MISSES_PER_WINDOW && !(await deps.collections.get(C.SaleAlertEvents.id, eventId))) return 'over_budget';
   const event = await deps.events.get(eventId);
   await deps.collections.save(RL, { _id: memoId, at: nowIso, event, updatedAt: nowIso } satisfies MemoItem & { updatedAt: string });
   if (!event) await claimSlot(deps, `evmisscount_${window}`, (n) => eventMissSlotId(now, n), EVENT_MISSES_PER_WINDOW, nowIso);

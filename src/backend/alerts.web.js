@@ -2,7 +2,7 @@
 import {
   InvalidSubscriptionError,
   subscribe
-} from "./shared/chunk-NCVN26EU.js";
+} from "./shared/chunk-PAAMW6HN.js";
 import {
   alertsDeps
 } from "./shared/chunk-LYWACWZP.js";

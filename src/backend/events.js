@@ -19,7 +19,7 @@ var syncFlow = async () => {
   return { onDefinitionChanged: onDefinitionChanged2, deps: syncDeps() };
 };
 var alertsFlow = async () => {
-  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-EKGWVJX6.js"), import("./shared/alertsDeps-GK4NC7AN.js")]);
+  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-6C5FNSNH.js"), import("./shared/alertsDeps-GK4NC7AN.js")]);
   return { ...flow, deps: await alertsDeps() };
 };
 async function wixEvents_onOrderConfirmed(event) {

@@ -4,7 +4,7 @@ import {
   checkUnsubscribeLink,
   confirmSubscription,
   unsubscribe
-} from "./shared/chunk-NCVN26EU.js";
+} from "./shared/chunk-PAAMW6HN.js";
 import {
   alertsDeps
 } from "./shared/chunk-LYWACWZP.js";

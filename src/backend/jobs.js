@@ -15,7 +15,7 @@ import {
 import "./shared/chunk-CYKAR3CW.js";
 import {
   sweep
-} from "./shared/chunk-NCVN26EU.js";
+} from "./shared/chunk-PAAMW6HN.js";
 import {
   alertsDeps
 } from "./shared/chunk-LYWACWZP.js";

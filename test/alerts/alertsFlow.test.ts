@@ -120,6 +120,28 @@ describe('subscribe (double opt-in)', () => {
     expect(w.collections.all<SaleAlertSubscription>(C.SaleAlertSubscriptions.id)[0]).toMatchObject({ status: 'active', unsubscribedAt: null });
   });
 
+  it('made-up event IDs: one lookup per ID per 10 minutes, and at most 50 lookups of unknown IDs per 10 minutes for the site', async () => {
+    const w = alertWorld();
+    await signUpAndConfirm(w, { email: 'fan@x.io', eventId: 'ev1' });
+    w.clock.advance(600_000); // the 10-minute memo of ev1 is over
+    let lookups = 0;
+    const get = w.events.get.bind(w.events);
+    w.events.get = async (id) => { lookups++; return get(id); };
+    for (let i = 0; i < 3; i++) await expect(subscribe(w.deps, { email: `same${i}@x.io`, eventId: 'nope-1' })).rejects.toThrow(/no event nope-1/);
+    expect(lookups).toBe(1);
+    for (let i = 2; i <= 50; i++) await expect(subscribe(w.deps, { email: `m${i}@x.io`, eventId: `nope-${i}` })).rejects.toThrow(/no event/);
+    expect(lookups).toBe(50);
+    // The budget is spent: another unknown ID is not looked up at all (nor a new event's first
+    // sign-up); an event with confirmed subscribers still is.
+    expect(await subscribe(w.deps, { email: 'late@x.io', eventId: 'nope-51' })).toEqual({ outcome: 'rate_limited', retryAfterMs: 600_000 });
+    expect(await subscribe(w.deps, { email: 'late2@x.io', eventId: 'ev2' })).toMatchObject({ outcome: 'rate_limited' });
+    expect(lookups).toBe(50);
+    expect((await subscribe(w.deps, { email: 'fan2@x.io', eventId: 'ev1' })).outcome).toBe('confirmation_sent');
+    expect(lookups).toBe(51);
+    w.clock.advance(600_000);
+    await expect(subscribe(w.deps, { email: 'later@x.io', eventId: 'nope-51' })).rejects.toThrow(/no event/);
+  });
+
   it('a confirmation link expires after 7 days', async () => {
     const w = alertWorld();
     await subscribe(w.deps, { email: 'a@b.io', eventId: 'ev1' });

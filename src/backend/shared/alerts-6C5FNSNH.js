@@ -8,7 +8,7 @@ import {
   subscribe,
   sweep,
   unsubscribe
-} from "./chunk-NCVN26EU.js";
+} from "./chunk-PAAMW6HN.js";
 import "./chunk-HG2XDWDQ.js";
 import "./chunk-ES2SYF4A.js";
 import "./chunk-CNGRVB5M.js";

@@ -1021,7 +1021,7 @@ async function knownEvent(deps, eventId, now) {
   if (memo && now.getTime() - Date.parse(memo.at) < EVENT_MISS_MEMO_MS) return memo.event ?? null;
   const window = Math.floor(now.getTime() / EVENT_MISS_MEMO_MS);
   const misses = await deps.collections.get(RL, `evmisscount_${window}`);
-  if ((misses?.count ?? 0) >= EVENT_MISSES_PER_WINDOW) return "over_budget";
+  if ((misses?.count ?? 0) >= EVENT_MISSES_PER_WINDOW && !await deps.collections.get(C4.SaleAlertEvents.id, eventId)) return "over_budget";
   const event = await deps.events.get(eventId);
   await deps.collections.save(RL, { _id: memoId, at: nowIso, event, updatedAt: nowIso });
   if (!event) await claimSlot(deps, `evmisscount_${window}`, (n) => eventMissSlotId(now, n), EVENT_MISSES_PER_WINDOW, nowIso);
