@@ -8,7 +8,7 @@ import type { Item } from '../ports.js';
 import { insertOnce } from './insertOnce.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type SyncDeps, type TargetSetup } from './syncConfig.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
-import { deliverChange, errorText, failureOf, type Change } from './syncDelivery.js';
+import { deliverChange, errorText, failureOf, storedError, type Change } from './syncDelivery.js';
 
 const C = COLLECTIONS;
 
@@ -36,7 +36,7 @@ export async function enqueue(deps: SyncDeps, change: Change, opts: { force?: bo
   const now = deps.clock.now().toISOString();
   const item: OutboxItem = {
     _id: id, ...change, state: opts.dead ? 'dead' : 'pending', attempt: 0, enqueuedAt: now, firstFailureAt: null, nextAttemptAt: now,
-    lastError: opts.lastError ?? null, retry: false, refused: false,
+    lastError: opts.lastError === undefined ? null : storedError(opts.lastError), retry: false, refused: false,
     // A create that may have reached the target keeps its key through newer changes.
     createKey: opts.newCreateKey ? null : (change.createKey ?? existing?.createKey ?? null),
     createTried: opts.newCreateKey ? null : (change.createTried ?? existing?.createTried ?? null),

@@ -15,7 +15,7 @@ import "./shared/chunk-PWFSKWEI.js";
 
 // backend/velo/events.ts
 var syncFlow = async () => {
-  const [{ onDefinitionChanged: onDefinitionChanged2 }, { syncDeps }] = await Promise.all([import("./shared/sync-JZQ4OZX5.js"), import("./shared/syncDeps-HNSJ7I2U.js")]);
+  const [{ onDefinitionChanged: onDefinitionChanged2 }, { syncDeps }] = await Promise.all([import("./shared/sync-N3BW6NVF.js"), import("./shared/syncDeps-HNSJ7I2U.js")]);
   return { onDefinitionChanged: onDefinitionChanged2, deps: syncDeps() };
 };
 var alertsFlow = async () => {

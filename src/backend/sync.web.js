@@ -6,7 +6,7 @@ import {
   runHourly,
   summarizePlan,
   syncEvent
-} from "./shared/chunk-OUMBNJ7S.js";
+} from "./shared/chunk-UBTOILKY.js";
 import "./shared/chunk-B4SOR7PV.js";
 import {
   syncDeps

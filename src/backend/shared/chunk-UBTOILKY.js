@@ -344,10 +344,14 @@ function failureOf(e) {
   if (e instanceof ExternalCallError) return e.failure;
   return { kind: "network" };
 }
+var MAX_STORED_ERROR = 1e3;
+function storedError(text) {
+  return text.length > MAX_STORED_ERROR ? `${text.slice(0, MAX_STORED_ERROR - 1)}\u2026` : text;
+}
 function errorText(e) {
   const f = failureOf(e);
   const msg = e instanceof Error ? e.message : String(e);
-  return f.kind === "http" ? `HTTP ${f.status}: ${msg}` : `${f.kind}: ${msg}`;
+  return storedError(f.kind === "http" ? `HTTP ${f.status}: ${msg}` : `${f.kind}: ${msg}`);
 }
 
 // backend/flows/syncOutbox.ts
@@ -377,7 +381,7 @@ async function enqueue(deps, change, opts = {}) {
     enqueuedAt: now,
     firstFailureAt: null,
     nextAttemptAt: now,
-    lastError: opts.lastError ?? null,
+    lastError: opts.lastError === void 0 ? null : storedError(opts.lastError),
     retry: false,
     refused: false,
     // A create that may have reached the target keeps its key through newer changes.

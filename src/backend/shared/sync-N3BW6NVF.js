@@ -10,7 +10,7 @@ import {
   runHourly,
   summarizePlan,
   syncEvent
-} from "./chunk-OUMBNJ7S.js";
+} from "./chunk-UBTOILKY.js";
 import "./chunk-B4SOR7PV.js";
 import "./chunk-743MJUIL.js";
 import "./chunk-IPVTWCF6.js";
