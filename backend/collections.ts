@@ -90,14 +90,14 @@ export const COLLECTIONS = {
     permissions: admin,
   },
   // --- alerts ---
-  /** One per (email, event), `_id` = subscriptionId(email, eventId). Written only by the subscribe web method (elevated). */
+  /** One per (email, event), `_id` = subscriptionId(email, eventId): `pending` until the emailed link is confirmed. Written only by the sign-up web method and the confirm/unsubscribe links (elevated). */
   SaleAlertSubscriptions: {
     id: 'SaleAlertSubscriptions',
     displayName: 'Sale alert subscriptions',
     fields: [
       { key: 'email', type: 'TEXT' }, { key: 'eventId', type: 'TEXT' }, { key: 'channels', type: 'ARRAY' }, { key: 'push', type: 'OBJECT' },
       { key: 'contactId', type: 'TEXT' }, { key: 'status', type: 'TEXT' }, { key: 'consentAt', type: 'TEXT' }, { key: 'unsubscribedAt', type: 'TEXT' },
-      { key: 'updatedAt', type: 'TEXT' }, { key: 'locale', type: 'TEXT' },
+      { key: 'updatedAt', type: 'TEXT' }, { key: 'locale', type: 'TEXT' }, { key: 'consentWording', type: 'TEXT' }, { key: 'pending', type: 'OBJECT' },
     ],
     permissions: admin,
   },

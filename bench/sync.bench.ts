@@ -94,7 +94,7 @@ async function createDefinitions(stack: Stack) {
 async function configureSync(stack: Stack, baseUrl: string) {
   const cms = createLocalClient(stack.baseUrl, { items }, ADMIN);
   await cms.items.insert(COLLECTIONS.SyncTargets.id, {
-    _id: TARGET, title: 'Pretix (bench)', kind: 'pretix', baseUrl, secretName: 'pretix-bench-token', enabled: true, deleteBehaviour: 'deactivate',
+    _id: TARGET, title: 'Pretix (bench)', kind: 'pretix', baseUrl, secretName: 'SYNC_PRETIX_BENCH_TOKEN', enabled: true, deleteBehaviour: 'deactivate',
     options: { organizer: 'demo', ratePerMinute: RATE_PER_MIN },
   });
   for (const row of defaultMappingRows(TARGET, 'pretix')) await cms.items.insert(COLLECTIONS.SyncFieldMappings.id, row as never);
@@ -105,7 +105,7 @@ async function configureSync(stack: Stack, baseUrl: string) {
 
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sync-'));
-  fs.writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify({ 'pretix-bench-token': TOKEN }));
+  fs.writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify({ SYNC_PRETIX_BENCH_TOKEN: TOKEN }));
   const server = new PretixServer({ token: TOKEN, rateLimit: { limit: RATE_PER_MIN / 60, windowMs: 1000 } });
   const baseUrl = await server.start();
   for (const e of eventIds) server.addEvent(`pretix-${e}`);
@@ -122,7 +122,7 @@ async function main() {
       definitions: wixTicketDefinitions(), collections: wixCollections(), clock: systemClock, concurrency: 16,
       // Keep-alive HTTP to Pretix: Node's built-in fetch costs about twice the CPU per call, and the
       // client, the local Wix and Pretix all share this process.
-      connectors: syncTargetFactory({ secrets: { getSecret }, inlineRetries: 5, timeoutMs: 10_000, rateShare: RATE_SHARE, fetch: localWixFetch(new URL(baseUrl).origin) }),
+      connectors: syncTargetFactory({ secrets: { getSecret }, inlineRetries: 5, timeoutMs: 10_000, localWix: true, rateShare: RATE_SHARE, fetch: localWixFetch(new URL(baseUrl).origin) }),
     };
     // Route counts and quota counters start here (the seeding's requests were unmetered anyway).
     await fetch(`${stack.baseUrl}/_local/stats/reset`, { method: 'POST' });

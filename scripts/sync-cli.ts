@@ -1,7 +1,7 @@
 // npm run sync -- --event <id> [--dry-run] [--target <id>] [--restart] [--page-size <n>]
 // Initial sync of one event from the command line, against the local Wix (default, WIX_LOCAL_URL) or a
 // real site (WIX_API_KEY + WIX_SITE_ID). Target tokens come from SYNC_SECRET_<NAME> (e.g. the secret
-// named "pretix-token" → SYNC_SECRET_PRETIX_TOKEN) or, on a real site, from Wix Secrets.
+// named "SYNC_PRETIX_TOKEN" → SYNC_SECRET_SYNC_PRETIX_TOKEN) or, on a real site, from Wix Secrets.
 // --dry-run prints the plan as a table and writes nothing. An interrupted run resumes where it stopped.
 import { parseArgs } from 'node:util';
 import { createClient, ApiKeyStrategy } from '@wix/sdk';
@@ -66,7 +66,8 @@ async function main() {
   const deps: SyncDeps = {
     definitions: wixTicketDefinitions(), collections: wixCollections(), clock: systemClock, logger: consoleLogger,
     // Outside Wix there is no 14 s limit: wait out 429s inline instead of leaving them to the outbox.
-    connectors: syncTargetFactory({ secrets: secretsPort, inlineRetries: 5 }),
+    // Loopback and plain-http targets only against the local Wix; a real site gets the live rules.
+    connectors: syncTargetFactory({ secrets: secretsPort, inlineRetries: 5, localWix: !apiKey }),
   };
   const dryRun = values['dry-run'];
   console.error(`${dryRun ? 'Planning' : 'Syncing'} event ${values.event} (${where})…`);

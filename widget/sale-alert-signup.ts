@@ -16,8 +16,8 @@ const TEXT = {
   button: 'Notify me when tickets go on sale',
   invalid: 'Please enter a valid email address.',
   // The same words whether the address was new or already listed: the page does not tell a visitor
-  // whether someone else's address is subscribed.
-  subscribed: "You're on the list. We'll email you when tickets go on sale.",
+  // whether someone else's address is subscribed. Alerts start only once the emailed link is confirmed.
+  subscribed: 'Almost done: we sent you an email. Confirm with the link in it to get the sale alert.',
   sending: 'Signing you up…',
   failed: 'Something went wrong. Please try again in a moment.',
   rateLimited: 'Too many tries, try again in {minutes}.',
@@ -59,7 +59,9 @@ export function resultText(r: SignupResult, texts: Partial<Texts> = {}): string 
   if (r.reason === 'rate_limited') {
     const minutes = Math.max(1, Math.ceil((Number(r.retryAfterSeconds) || 60) / 60));
     // The default wording spells the unit; an owner's template gets the number alone.
-    const value = texts.rateLimited ? String(minutes) : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+    // (A mailbox gets one confirmation email a day, so the wait can be hours.)
+    const hours = Math.round(minutes / 60);
+    const value = texts.rateLimited ? String(minutes) : minutes > 90 ? `${hours} hours` : `${minutes} minute${minutes === 1 ? '' : 's'}`;
     return t.rateLimited.replace('{minutes}', value);
   }
   return t.failed;

@@ -4,6 +4,7 @@
 import { isMoney, normalizeDecimal } from '../core/sync/money.js';
 import { ExternalCallError, type ExternalRef, type ExternalTicketingPort, type ExternalWrite } from '../ports.js';
 import { requestJson, type HttpOptions } from './syncHttp.js';
+import { sameOrigin } from '../core/security/outboundUrl.js';
 
 export interface PretixConfig extends HttpOptions {
   /** e.g. https://pretix.eu/api/v1 */
@@ -40,6 +41,9 @@ function splitPayload(payload: Record<string, unknown>) {
   const size = (quota as { size?: unknown } | undefined)?.size;
   return { item, options, quotaSize: typeof size === 'number' ? size : null };
 }
+
+/** Pretix pages 50 items: 200 pages is 10,000 items, far above Wix's 100 definitions per event. */
+export const PRETIX_MAX_PAGES = 200;
 
 export function pretixConnector(cfg: PretixConfig): ExternalTicketingPort & { readonly calls: number } {
   let calls = 0;
@@ -151,10 +155,14 @@ export function pretixConnector(cfg: PretixConfig): ExternalTicketingPort & { re
     async listExternalIds(externalEventId: string) {
       const ids: string[] = [];
       let url: string | null = `${ev(externalEventId)}/items/`;
-      while (url) {
+      // `next` comes from the target: it must stay on the target's origin (the token goes with it),
+      // and a target that pages forever is stopped.
+      for (let pages = 0; url; pages++) {
+        if (pages >= PRETIX_MAX_PAGES) throw new Error(`Pretix listing of ${externalEventId} has more than ${PRETIX_MAX_PAGES} pages; stopped`);
+        if (!sameOrigin(url, cfg.baseUrl)) throw new Error(`Pretix listing: the next page is on another origin (${new URL(url).origin}); not followed`);
         const page = (await call('GET', url)).body as { next: string | null; results: { id: number }[] };
         ids.push(...page.results.map((r) => String(r.id)));
-        url = page.next;
+        url = typeof page.next === 'string' && page.next ? page.next : null;
       }
       return ids;
     },

@@ -3,6 +3,7 @@
 // replays by it) and carrying an Idempotency-Key header.
 import { Webhook } from 'standardwebhooks';
 import type { ExternalRef, ExternalTicketingPort, ExternalWrite } from '../ports.js';
+import { sameOrigin } from '../core/security/outboundUrl.js';
 import { requestJson, type HttpOptions } from './syncHttp.js';
 
 export interface SignedRestTemplates {
@@ -43,7 +44,12 @@ export function signedRestConnector(cfg: SignedRestConfig): ExternalTicketingPor
   let calls = 0;
   const wh = new Webhook(cfg.secret);
   const t = { ...DEFAULT_TEMPLATES, ...cfg.templates };
-  const url = (tpl: string, v: Record<string, string>) => expandTemplate(tpl, { baseUrl: cfg.baseUrl, ...v });
+  const url = (tpl: string, v: Record<string, string>) => {
+    const u = expandTemplate(tpl, { baseUrl: cfg.baseUrl, ...v });
+    // Templates start with {baseUrl} (checked with the row); the expanded URL must still be on its origin.
+    if (!sameOrigin(u, cfg.baseUrl)) throw new Error(`URL template leaves the target's origin (${tpl})`);
+    return u;
+  };
 
   async function send(method: string, target: string, body: unknown, key: string | null) {
     const text = body === undefined ? '' : JSON.stringify(body);

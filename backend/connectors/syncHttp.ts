@@ -3,7 +3,7 @@
 import { parseRetryAfter } from '../core/sync/outboxPolicy.js';
 import { ExternalCallError, type ClockPort } from '../ports.js';
 
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }) => Promise<Response>;
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal; redirect?: 'manual' }) => Promise<Response>;
 
 export interface HttpOptions {
   fetch?: FetchLike;
@@ -54,26 +54,47 @@ export class RatePacer {
   }
 }
 
+/** What is kept of a target's error answer: short, and never a value we sent in a header (a target may echo them). */
+export const MAX_ERROR_DETAIL = 300;
+
+export function redactSent(text: string, headers: Record<string, string>): string {
+  let out = text;
+  for (const v of Object.values(headers)) {
+    if (typeof v !== 'string' || v.length < 8) continue;
+    out = out.split(v).join('[redacted]');
+    // The bare token of "Token …" / "Bearer …" too.
+    const bare = v.replace(/^(token|bearer|basic)\s+/i, '');
+    if (bare !== v && bare.length >= 8) out = out.split(bare).join('[redacted]');
+  }
+  return out;
+}
+
 export async function requestJson(url: string, init: { method: string; headers?: Record<string, string>; body?: unknown }, opts: HttpOptions & { onCall?: () => void } = {}): Promise<JsonResponse> {
   const doFetch = opts.fetch ?? ((u, i) => fetch(u, i));
   const clock = opts.clock ?? systemClock;
   const body = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+  const headers = { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers };
   for (let attempt = 0; ; attempt++) {
     await opts.pacer?.take();
     opts.onCall?.();
     const ctrl = new AbortController();
-    const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? 10_000);
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    const timer = setTimeout(() => ctrl.abort(), timeoutMs);
     let res: Response;
+    let text: string;
     try {
-      res = await doFetch(url, { method: init.method, headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers }, body, signal: ctrl.signal });
+      // Redirects are never followed (redirect: 'manual'): a 3xx is an answer like any other error,
+      // so a target cannot bounce the signed request and its token to another host.
+      res = await doFetch(url, { method: init.method, headers, body, signal: ctrl.signal, redirect: 'manual' });
+      // The body is read under the same timer: a target that sends headers and then stalls times out.
+      text = await res.text();
     } catch (e) {
       throw ctrl.signal.aborted
-        ? new ExternalCallError(`${init.method} ${url} timed out`, { kind: 'timeout' })
-        : new ExternalCallError(`${init.method} ${url}: ${e instanceof Error ? e.message : String(e)}`, { kind: 'network' });
+        ? new ExternalCallError(`${init.method} ${new URL(url).pathname} timed out after ${timeoutMs} ms`, { kind: 'timeout' })
+        : new ExternalCallError(`${init.method} ${new URL(url).pathname}: ${redactSent(e instanceof Error ? e.message : String(e), headers).slice(0, MAX_ERROR_DETAIL)}`, { kind: 'network' });
     } finally {
       clearTimeout(timer);
     }
-    const text = await res.text().catch(() => '');
     let parsed: unknown = null;
     try { parsed = text ? JSON.parse(text) : null; } catch { parsed = text; }
     if (res.ok) return { status: res.status, body: parsed, headers: res.headers };
@@ -85,7 +106,8 @@ export async function requestJson(url: string, init: { method: string; headers?:
         continue;
       }
     }
-    const detail = parsed && typeof parsed === 'object' ? JSON.stringify(parsed).slice(0, 300) : String(parsed ?? '').slice(0, 300);
+    const raw = parsed && typeof parsed === 'object' ? JSON.stringify(parsed) : String(parsed ?? '');
+    const detail = res.status >= 300 && res.status < 400 ? '(redirect not followed)' : redactSent(raw, headers).slice(0, MAX_ERROR_DETAIL);
     throw new ExternalCallError(`${init.method} ${new URL(url).pathname} → ${res.status} ${detail}`, { kind: 'http', status: res.status, retryAfterMs });
   }
 }

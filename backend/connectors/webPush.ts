@@ -2,6 +2,7 @@
 // signs the VAPID JWT (RFC 8292); the request itself goes out through `fetch`, so the same code runs
 // in Velo and against a local push service in tests. VAPID keys live in Wix Secrets.
 import webpush from 'web-push';
+import { pushEndpointAllowed } from '../core/alerts/pushEndpoint.js';
 import type { PushSubscriptionJson } from '../core/alerts/saleAlertTypes.js';
 import type { PushPort, PushResult, SecretsPort } from '../ports.js';
 
@@ -14,6 +15,8 @@ export interface WebPushOptions {
   subject: string;
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** The local Wix only: also push to `http://127.0.0.1|localhost` receivers. */
+  localWix?: boolean;
 }
 
 /** A push service refused the message for a reason other than "subscription gone". */
@@ -35,6 +38,9 @@ export function webPushConnector(opts: WebPushOptions): PushPort {
 
   return {
     async send(subscription: PushSubscriptionJson, payload: string, o = {}): Promise<PushResult> {
+      // Checked again at send time (rows stored before the rule, or edited in the CMS): an endpoint
+      // outside the known push services is never called, and the subscription counts as gone.
+      if (!pushEndpointAllowed(subscription.endpoint, { localWix: opts.localWix })) return { outcome: 'gone', status: 0 };
       const details = webpush.generateRequestDetails(subscription, payload, {
         vapidDetails: await keys(),
         TTL: o.ttlSeconds ?? 24 * 3600,
@@ -46,6 +52,8 @@ export function webPushConnector(opts: WebPushOptions): PushPort {
       for (const [k, v] of Object.entries(details.headers)) if (k.toLowerCase() !== 'content-length') headers[k] = String(v);
       const res = await doFetch(details.endpoint, {
         method: details.method, headers, body: details.body ? new Uint8Array(details.body) : null, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+        // A push service answers; it never sends us elsewhere. A redirect is a failure, not followed.
+        redirect: 'manual',
       });
       const text = await res.text().catch(() => '');
       if (res.status === 404 || res.status === 410) return { outcome: 'gone', status: res.status };

@@ -1,17 +1,13 @@
-// Sale alerts: opt-in, one-click opt-out, the hourly sweep (the guarantee) and the sale-started
+// Sale alerts: opt-in (double, see alertsConsent.ts), opt-out, the hourly sweep (the guarantee) and the sale-started
 // trigger (the prompt path). Both sending paths go through `alertSubscribers`, whose delivery log
 // makes every (subscriber, definition, channel) alert go out at most once.
 import { randomUUID } from 'node:crypto';
 import { COLLECTIONS } from '../collections.js';
 import { alertDefinition } from '../core/alerts/alertDefinition.js';
-import { rateLimitKey, subscriptionId } from '../core/alerts/alertKeys.js';
 import { dueDefinitions, saleDoneKey, saleStartOf } from '../core/alerts/dueDefinitions.js';
 import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
 import type { AlertDefinition, SaleAlertEvent, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
-import { subscribeRateLimit } from '../core/alerts/subscribeRateLimit.js';
-import { InvalidSubscriptionError, parseSubscriptionInput } from '../core/alerts/subscriptionInput.js';
 import { advanceCursor, cursorDone, JOB_LIMITS, newSweepCursor, nextPageSize, shouldStartChunk, TRIGGER_LIMITS, type ChunkLimits, type SweepCursor, type SweepTarget } from '../core/alerts/sweepChunks.js';
-import { verifyUnsubscribeToken } from '../core/alerts/unsubscribeToken.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import type { Item } from '../ports.js';
 import { ChunkBudget, type AlertsDeps } from './alertsDeps.js';
@@ -24,64 +20,10 @@ export type { AlertsDeps } from './alertsDeps.js';
 const C = COLLECTIONS;
 const CURSOR_ID = 'cursor';
 
-// ---------- opt-in / opt-out ----------
+// ---------- opt-in / opt-out (double opt-in: alertsConsent.ts) ----------
 
-export type SubscribeResult =
-  | { outcome: 'subscribed'; subscriptionId: string }
-  | { outcome: 'rate_limited'; retryAfterMs: number };
-
-/**
- * Throws `InvalidSubscriptionError` for bad input (the web method turns it into a message).
- * Idempotent: the same email and event is one subscription, refreshed (channels, consent time) by a
- * repeat. The answer is the same for a new and a known address, and so is the work done: anonymous
- * callers must not learn whether someone else's address is subscribed.
- */
-export async function subscribe(deps: AlertsDeps, input: unknown): Promise<SubscribeResult> {
-  const sub = parseSubscriptionInput(input, { allowLocalPushEndpoints: deps.config.allowLocalPushEndpoints });
-  const now = deps.clock.now();
-  const limitId = rateLimitKey(sub.email);
-  const limitItem = await deps.collections.get<Item & { attempts: string[] }>(C.SaleAlertRateLimits.id, limitId);
-  const decision = subscribeRateLimit(limitItem?.attempts ?? [], now);
-  await deps.collections.save(C.SaleAlertRateLimits.id, { _id: limitId, attempts: decision.history, updatedAt: now.toISOString() });
-  if (!decision.allowed) return { outcome: 'rate_limited', retryAfterMs: decision.retryAfterMs };
-  // Only events of this site: a made-up ID would otherwise join every hourly sweep.
-  if (!(await deps.events.get(sub.eventId))) throw new InvalidSubscriptionError([`eventId: there is no event ${sub.eventId} on this site`]);
-
-  const contactId = await deps.mailer.contactFor(sub.email);
-  const consentAt = now.toISOString();
-  // Marketing first: if the tool refuses, nothing is stored and the visitor can retry.
-  await deps.marketing.upsertSubscriber({ email: sub.email, contactId, eventId: sub.eventId, consentAt, saleStart: await eventSaleStart(deps, sub.eventId) });
-
-  const id = subscriptionId(sub.email, sub.eventId);
-  const item: SaleAlertSubscription = {
-    _id: id, email: sub.email, eventId: sub.eventId, channels: sub.channels, push: sub.push, contactId,
-    status: 'active', consentAt, unsubscribedAt: null, updatedAt: consentAt, locale: sub.locale,
-  };
-  await deps.collections.save(C.SaleAlertSubscriptions.id, item);
-  await insertOnce(deps.collections, C.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: consentAt } satisfies SaleAlertEvent);
-  return { outcome: 'subscribed', subscriptionId: id };
-}
-
-export type UnsubscribeResult = { outcome: 'unsubscribed' | 'already_unsubscribed' | 'invalid_link' | 'not_found'; eventId?: string };
-
-/** One click from the alert: `s` = subscription ID, `t` = its HMAC token. */
-export async function unsubscribe(deps: AlertsDeps, link: { s?: unknown; t?: unknown }): Promise<UnsubscribeResult> {
-  if (typeof link.s !== 'string') return { outcome: 'invalid_link' };
-  const secret = await deps.secrets.getSecret(deps.config.unsubscribeSecretName);
-  if (!verifyUnsubscribeToken(secret, link.s, link.t)) return { outcome: 'invalid_link' };
-  const sub = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, link.s);
-  if (!sub) return { outcome: 'not_found' };
-  if (sub.status === 'unsubscribed') return { outcome: 'already_unsubscribed', eventId: sub.eventId };
-  const now = deps.clock.now().toISOString();
-  await deps.collections.save(C.SaleAlertSubscriptions.id, { ...sub, status: 'unsubscribed', unsubscribedAt: now, updatedAt: now });
-  try {
-    await deps.marketing.removeFromEvent({ email: sub.email, contactId: sub.contactId, eventId: sub.eventId });
-  } catch (e) {
-    // Our own record already stops the alerts; the tag is bookkeeping for the owner.
-    deps.logger?.warn('Could not remove the event tag in the marketing tool', { subscriptionId: sub._id, error: String(e) });
-  }
-  return { outcome: 'unsubscribed', eventId: sub.eventId };
-}
+export { checkConfirmLink, checkUnsubscribeLink, confirmSubscription, subscribe, unsubscribe } from './alertsConsent.js';
+export type { ConfirmResult, SubscribeResult, UnsubscribeResult } from './alertsConsent.js';
 
 // ---------- definition events ----------
 
@@ -255,15 +197,6 @@ async function allDefinitions(deps: AlertsDeps, eventId: string): Promise<Ticket
     cursor = page.nextCursor;
   } while (cursor);
   return out;
-}
-
-async function eventSaleStart(deps: AlertsDeps, eventId: string): Promise<string | null> {
-  try {
-    return nextSaleStart(await allDefinitions(deps, eventId), deps.clock.now());
-  } catch (e) {
-    deps.logger?.warn('Could not read the event\'s sale start', { eventId, error: String(e) });
-    return null;
-  }
 }
 
 async function doneKeys(deps: AlertsDeps, defs: readonly TicketDef[]): Promise<Set<string>> {

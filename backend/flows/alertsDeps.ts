@@ -13,8 +13,19 @@ export interface AlertsConfig {
   /** Page URL used when the event's own page is unknown. */
   siteUrl: string;
   locale?: string;
-  /** Local tests only: accept http://127.0.0.1 push endpoints. */
-  allowLocalPushEndpoints?: boolean;
+  /**
+   * Running on the local Wix (a deployment fact: the `LOCAL_WIX_DEPLOYMENT` secret, never a visitor's
+   * or a CMS row's say): local push endpoints and the demo's non-GUID event IDs are accepted.
+   */
+  localWix?: boolean;
+  /** Triggered email of the double opt-in (default `sale-alert-confirm`). */
+  confirmTemplateId?: string;
+  /** `https://<site>/_functions/saleAlertConfirm` (default: under `siteUrl`). */
+  confirmBaseUrl?: string;
+  /** Site-wide confirmation emails per UTC hour (default 100). */
+  confirmationsPerHour?: number;
+  /** Version of the sign-up wording, stored with each consent (default `sale-alert-v1`). */
+  consentWording?: string;
   /** Parallel calls to outside systems inside one chunk. */
   concurrency?: number;
 }

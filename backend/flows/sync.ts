@@ -132,7 +132,7 @@ export async function reconcile(deps: SyncDeps, opts: { config?: SyncConfig; dea
   if (!report.complete || prev?.state === 'running') {
     const run: SyncRun = {
       _id: RECONCILE_RUN_ID, targetId: '*', eventId: '*', state: report.complete ? 'done' : 'running', cursor: report.complete ? null : last,
-      pages: 0, seenIds: [], counts: { events: (report.resumed ? prev?.counts.events ?? 0 : 0) + report.events }, startedAt: report.resumed && prev ? prev.startedAt : now(), updatedAt: now(),
+      pages: 0, seenIds: [], pendingCreates: {}, counts: { events: (report.resumed ? prev?.counts.events ?? 0 : 0) + report.events }, startedAt: report.resumed && prev ? prev.startedAt : now(), updatedAt: now(),
     };
     await deps.collections.save(C.SyncRuns.id, run);
   }

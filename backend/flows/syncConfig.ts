@@ -114,7 +114,7 @@ export async function addPresetMapping(deps: Pick<SyncDeps, 'collections'>, targ
   const target = await deps.collections.get<SyncTargetRow & Item>(COLLECTIONS.SyncTargets.id, targetId);
   if (!target) throw new Error(`There is no sync target "${targetId}" in ${COLLECTIONS.SyncTargets.id}: add the target first`);
   const chosen = preset ?? (target.kind as MappingPreset);
-  if (!(chosen in MAPPING_PRESETS)) throw new Error(`Unknown mapping preset "${chosen}"; presets: ${Object.keys(MAPPING_PRESETS).join(', ')}`);
+  if (!Object.hasOwn(MAPPING_PRESETS, chosen)) throw new Error(`Unknown mapping preset "${chosen}"; presets: ${Object.keys(MAPPING_PRESETS).join(', ')}`);
   const { items } = await deps.collections.query<Item & { targetField?: string }>(COLLECTIONS.SyncFieldMappings.id, { filter: { targetId }, limit: 1000 });
   const mapped = new Set(items.map((r) => r.targetField));
   const result: PresetMappingResult = { preset: chosen, inserted: [], skipped: [] };

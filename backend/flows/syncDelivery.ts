@@ -80,8 +80,15 @@ export function failureOf(e: unknown): Failure {
   return { kind: 'network' };
 }
 
+/** The most of an error the CMS keeps (`lastError`): the connectors already cut and redact what a target answers. */
+export const MAX_STORED_ERROR = 1_000;
+
+export function storedError(text: string): string {
+  return text.length > MAX_STORED_ERROR ? `${text.slice(0, MAX_STORED_ERROR - 1)}…` : text;
+}
+
 export function errorText(e: unknown): string {
   const f = failureOf(e);
   const msg = e instanceof Error ? e.message : String(e);
-  return f.kind === 'http' ? `HTTP ${f.status}: ${msg}` : `${f.kind}: ${msg}`;
+  return storedError(f.kind === 'http' ? `HTTP ${f.status}: ${msg}` : `${f.kind}: ${msg}`);
 }

@@ -6,12 +6,13 @@ import { applyMappings } from '../core/sync/mappingEngine.js';
 import { planGone, planSync, type SyncAction } from '../core/sync/planSync.js';
 import { runId, syncLinkSchema, syncRunSchema, type EventMappingRow, type SyncLink, type SyncRun } from '../core/sync/syncRows.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import type { Item } from '../ports.js';
+import type { ClaimsPort, Item } from '../ports.js';
 import { changeOf, parkInvalid } from './syncChanges.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type SyncDeps, type TargetSetup } from './syncConfig.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import { deliverChange, errorText } from './syncDelivery.js';
-import { enqueue } from './syncOutbox.js';
+import { enqueue, readLink } from './syncOutbox.js';
+import { insertOnce } from './insertOnce.js';
 
 const C = COLLECTIONS;
 
@@ -78,7 +79,7 @@ async function syncEventToTarget(deps: SyncDeps, setup: TargetSetup, em: EventMa
   const prev = stored ? syncRunSchema.safeParse(stored) : null;
   const resumed = !!prev?.success && prev.data.state === 'running';
   const run: SyncRun = resumed && prev?.success ? prev.data : {
-    _id: runId(targetId, opts.eventId), targetId, eventId: opts.eventId, state: 'running', cursor: null, pages: 0, seenIds: [], counts: {}, startedAt: now(), updatedAt: now(),
+    _id: runId(targetId, opts.eventId), targetId, eventId: opts.eventId, state: 'running', cursor: null, pages: 0, seenIds: [], counts: {}, pendingCreates: {}, startedAt: now(), updatedAt: now(),
   };
   const report: InitialSyncTargetReport = { targetId, externalEventId: em.externalEventId, done: false, resumed, plan: [], counts: run.counts, failures: [], warnings: [] };
   const links = new Map((await eventLinks(deps, targetId, opts.eventId)).map((l) => [l.definitionId, l]));
@@ -91,7 +92,18 @@ async function syncEventToTarget(deps: SyncDeps, setup: TargetSetup, em: EventMa
     report.plan.push(...actions);
     if (!port) { for (const a of actions) bump(a.kind); return true; }
     const writes: SyncLink[] = [];
+    const created: SyncLink[] = [];
     let complete = true;
+    // Store the create keys first (one write for the page): see SyncRun.pendingCreates.
+    const creates = actions.filter((a) => a.kind === 'create');
+    let marked = false;
+    for (const a of creates) {
+      if (run.pendingCreates[a.definitionId]) continue;
+      const c = changeOf(a, setup, em)!;
+      run.pendingCreates[a.definitionId] = { key: c.idempotencyKey, hash: c.payloadHash };
+      marked = true;
+    }
+    if (marked && !pastDeadline()) { run.updatedAt = now(); await deps.collections.save(C.SyncRuns.id, run); }
     await mapConcurrent(actions, deps.concurrency ?? 16, async (a) => {
       if (a.kind !== 'unchanged' && pastDeadline()) { complete = false; return; }
       if (a.kind === 'unchanged') return bump('unchanged');
@@ -100,24 +112,41 @@ async function syncEventToTarget(deps: SyncDeps, setup: TargetSetup, em: EventMa
         report.failures.push(await parkInvalid(deps, setup, em, defs.get(a.definitionId)!, a));
         return;
       }
-      const change = changeOf(a, setup, em)!;
+      const pending = a.kind === 'create' ? run.pendingCreates[a.definitionId] : undefined;
+      const change = { ...changeOf(a, setup, em)!, ...(pending ? { createKey: pending.key, createTried: pending.hash } : {}) };
       try {
         const d = await deliverChange(port, setup.target, change, links.get(a.definitionId) ?? null, deps.clock.now());
         if (d.kind === 'applied') {
           // The pair comes from the existing link when there is one: never overwritten.
           const before = links.get(a.definitionId);
-          writes.push(before ? { ...d.link, externalId: before.externalId, linkedAt: before.linkedAt } : d.link);
+          if (before) writes.push({ ...d.link, externalId: before.externalId, linkedAt: before.linkedAt });
+          else if (d.op === 'create') created.push(d.link);
+          else writes.push(d.link);
           report.warnings.push(...d.warnings.map((w) => `${a.definitionId}: ${w}`));
           bump(a.kind);
         } else bump('unchanged');
       } catch (e) {
-        // Not lost: the outbox retries it with backoff.
+        // Not lost: the outbox retries it with backoff, with the create key stored above.
         bump('queued');
         report.failures.push(`${a.definitionId}: ${errorText(e)} (queued for retry)`);
-        const creating = a.kind === 'create';
-        await enqueue(deps, creating ? { ...change, createKey: change.idempotencyKey, createTried: change.payloadHash } : change);
+        await enqueue(deps, a.kind === 'create' ? { ...change, createKey: change.createKey ?? change.idempotencyKey, createTried: change.createTried ?? change.payloadHash } : change);
+        delete run.pendingCreates[a.definitionId];
       }
     });
+    // New pairs go through the same insert-once path as the triggers' (never overwriting a link a
+    // trigger recorded meanwhile); existing ones are saved with their pair unchanged.
+    if (created.length) {
+      const won = await insertLinksOnce(deps, created);
+      for (const l of created) {
+        delete run.pendingCreates[l.definitionId];
+        if (won.has(l._id)) { links.set(l.definitionId, l); continue; }
+        const winner = await readLink(deps, l.targetId, l.definitionId);
+        if (winner) links.set(l.definitionId, winner);
+        if (winner && winner.externalId !== l.externalId) {
+          deps.logger?.error('Two external items for one definition; keeping the first link', { definitionId: l.definitionId, kept: winner.externalId, orphan: l.externalId });
+        }
+      }
+    }
     if (writes.length) {
       await deps.collections.bulkSave(C.SyncLinks.id, writes);
       for (const l of writes) links.set(l.definitionId, l);
@@ -154,3 +183,12 @@ async function syncEventToTarget(deps: SyncDeps, setup: TargetSetup, em: EventMa
   return report;
 }
 
+
+/** Inserts each link whose pair is not recorded yet (one bulk insert where the port can); returns the IDs inserted. */
+async function insertLinksOnce(deps: SyncDeps, links: SyncLink[]): Promise<Set<string>> {
+  const claims = deps.collections as Partial<ClaimsPort>;
+  if (typeof claims.claim === 'function') return claims.claim(C.SyncLinks.id, links);
+  const won = new Set<string>();
+  await mapConcurrent(links, deps.concurrency ?? 16, async (l) => { if (await insertOnce(deps.collections, C.SyncLinks.id, l)) won.add(l._id); });
+  return won;
+}

@@ -3,12 +3,12 @@
 // stay visible with their last error until the owner ticks `retry`.
 import { COLLECTIONS } from '../collections.js';
 import { afterFailure, DEFAULT_OUTBOX_POLICY, isRetryable, mergeChange } from '../core/sync/outboxPolicy.js';
-import { outboxItemSchema, pairId, syncLinkSchema, type OutboxItem, type SyncLink } from '../core/sync/syncRows.js';
+import { outboxItemSchema, pairId, runId, syncLinkSchema, syncRunSchema, type OutboxItem, type SyncLink } from '../core/sync/syncRows.js';
 import type { Item } from '../ports.js';
 import { insertOnce } from './insertOnce.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type SyncDeps, type TargetSetup } from './syncConfig.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
-import { deliverChange, errorText, failureOf, type Change } from './syncDelivery.js';
+import { deliverChange, errorText, failureOf, storedError, type Change } from './syncDelivery.js';
 
 const C = COLLECTIONS;
 
@@ -36,7 +36,7 @@ export async function enqueue(deps: SyncDeps, change: Change, opts: { force?: bo
   const now = deps.clock.now().toISOString();
   const item: OutboxItem = {
     _id: id, ...change, state: opts.dead ? 'dead' : 'pending', attempt: 0, enqueuedAt: now, firstFailureAt: null, nextAttemptAt: now,
-    lastError: opts.lastError ?? null, retry: false, refused: false,
+    lastError: opts.lastError === undefined ? null : storedError(opts.lastError), retry: false, refused: false,
     // A create that may have reached the target keeps its key through newer changes.
     createKey: opts.newCreateKey ? null : (change.createKey ?? existing?.createKey ?? null),
     createTried: opts.newCreateKey ? null : (change.createTried ?? existing?.createTried ?? null),
@@ -86,9 +86,17 @@ export async function drainOutbox(deps: SyncDeps, opts: { limit?: number; config
 }
 
 /** Delivers one queued slot now (used right after a trigger, and by the drain). */
-export async function deliverSlot(deps: SyncDeps, setup: TargetSetup, item: OutboxItem, report: DrainReport = emptyDrainReport(), throttled = new Set<string>()): Promise<DrainReport> {
-  const link = await readLink(deps, item.targetId, item.definitionId);
+export async function deliverSlot(deps: SyncDeps, setup: TargetSetup, queued: OutboxItem, report: DrainReport = emptyDrainReport(), throttled = new Set<string>()): Promise<DrainReport> {
+  const link = await readLink(deps, queued.targetId, queued.definitionId);
+  let item = queued;
   try {
+    if (!link && item.action === 'upsert' && item.payload && !item.createKey) {
+      // The create key is stored before the create: an invocation cut off after the target created the
+      // item (but before the link was stored) leaves the key, and the next change replays it.
+      const stored = await markCreate(deps, item);
+      if (!stored) return report; // a newer change took the slot; it is delivered on its own
+      item = stored;
+    }
     const port = await connectTarget(deps, setup.target);
     const d = await deliverChange(port, setup.target, item, link, deps.clock.now());
     if (d.kind === 'applied') {
@@ -119,6 +127,22 @@ export async function deliverSlot(deps: SyncDeps, setup: TargetSetup, item: Outb
     }
     return report;
   }
+}
+
+/**
+ * Writes the slot with its create key (the initial sync's key for this definition, if a run holds one,
+ * so both paths replay one key). null when a newer change replaced the slot meanwhile.
+ */
+async function markCreate(deps: SyncDeps, item: OutboxItem): Promise<OutboxItem | null> {
+  const runRow = await deps.collections.get<Item>(C.SyncRuns.id, runId(item.targetId, item.eventId));
+  const run = runRow ? syncRunSchema.safeParse(runRow) : null;
+  const fromRun = run?.success && run.data.state === 'running' ? run.data.pendingCreates[item.definitionId] : undefined;
+  const current = await readOutbox(deps, item._id);
+  if (current && current.idempotencyKey !== item.idempotencyKey) return null;
+  if (current?.createKey) return current;
+  const marked: OutboxItem = { ...item, createKey: fromRun?.key ?? item.idempotencyKey, createTried: fromRun?.hash ?? item.payloadHash };
+  await deps.collections.save(C.SyncOutbox.id, marked);
+  return marked;
 }
 
 export const emptyDrainReport = (): DrainReport => ({ delivered: 0, skipped: 0, retried: 0, deadLettered: 0, deferred: 0, outOfTime: false, warnings: [] });

@@ -33,7 +33,8 @@ function refuseInvalid(collection: SyncConfigCollection) {
   return async (item: Record<string, unknown>) => {
     // Loaded here, not at the top: counter hooks fire far more often and need none of it.
     const { syncRowProblems } = await import('../core/sync/checkSyncRow.js');
-    const problems = syncRowProblems(collection, item);
+    const { isLocalWix } = await import('./wiring/deployment.js');
+    const problems = syncRowProblems(collection, item, { localWix: await isLocalWix() });
     if (problems) throw new Error(problems);
     return item;
   };

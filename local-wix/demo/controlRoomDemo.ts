@@ -4,6 +4,7 @@
 // dashboard page has something to show. Done through the package's own web methods and jobs, as the
 // site owner would; the tests do not run it (they set up what they check themselves).
 import { adminFetch } from '../local-key.js';
+import { confirmSignupFromInbox } from './confirmSignup.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { items } from '@wix/data';
@@ -60,6 +61,8 @@ export async function seedControlRoomDemo(baseUrl: string, secretsFile: string, 
     if (!r?.callAgain) break;
   }
   await call(baseUrl, '/_webMethods/alerts.web.js/subscribeToSaleAlerts', [{ email: 'demo-fan@example.com', eventId: DEMO.eventId }], null);
+  // The demo fan confirms from the local inbox (double opt-in), so the control room shows a confirmed subscription.
+  await confirmSignupFromInbox(baseUrl, 'demo-fan@example.com');
   for (const job of ['syncHourly', 'repairCounters', 'sweepSaleAlerts']) {
     await adminFetch(`${baseUrl}/_local/jobs/${job}/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   }

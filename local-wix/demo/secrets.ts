@@ -12,6 +12,8 @@ export function ensureDemoSecrets(file: string, siteUrl: string): void {
   const settings = current.SALE_ALERTS_SETTINGS ? JSON.parse(current.SALE_ALERTS_SETTINGS) : { templateId: 'sale-alert', marketingTool: 'wix', pushSubject: 'mailto:owner@example.com' };
   if (!current.SALE_ALERTS_SETTINGS || /^http:\/\/(127\.0\.0\.1|localhost)/.test(settings.siteUrl ?? '')) settings.siteUrl = siteUrl;
   next.SALE_ALERTS_SETTINGS = JSON.stringify(settings);
+  // The deployment fact that tells site code it runs on the local Wix (backend/velo/wiring/deployment.ts).
+  next.LOCAL_WIX_DEPLOYMENT = 'local-wix';
   next.SALE_ALERT_UNSUBSCRIBE_KEY ??= crypto.randomBytes(32).toString('base64url');
   if (!next.VAPID_PUBLIC_KEY || !next.VAPID_PRIVATE_KEY) {
     const keys = webpush.generateVAPIDKeys();

@@ -8,7 +8,7 @@ import type { LocalWixModule } from '../server/app.js';
 import type { RequestContext, Reply } from '../server/http.js';
 
 export const DEMO_TICKETING_PATH = '/_local/demo-ticketing';
-export const DEMO_TICKETING_SECRET_NAME = 'DEMO_TICKETING_SECRET';
+export const DEMO_TICKETING_SECRET_NAME = 'SYNC_DEMO_TICKETING_SECRET';
 
 export function demoTicketingModule(secret: () => string | null): LocalWixModule {
   return (ctx) => {

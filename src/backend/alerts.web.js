@@ -8,7 +8,7 @@ export const subscribeToSaleAlerts = webMethod(Permissions.Anyone, async (input)
   try {
     const r = await subscribe(await alertsDeps(), input);
     if (r.outcome === "rate_limited") return { ok: false, reason: "rate_limited", retryAfterSeconds: Math.ceil(r.retryAfterMs / 1e3) };
-    return { ok: true, outcome: "subscribed" };
+    return { ok: true, outcome: "confirmation_sent" };
   } catch (e) {
     if (e instanceof InvalidSubscriptionError) return { ok: false, reason: "invalid", issues: e.issues };
     throw e;

@@ -14,6 +14,9 @@ import { advanceCursor, cursorDone, newSweepCursor, nextPageSize, shouldStartChu
 import { compareDecimal, ticketPriceText } from '../../backend/core/alerts/ticketPriceText.js';
 import { alertMessages, claimedPart, plannedAlerts, unsentAlerts } from '../../backend/core/alerts/unsentAlerts.js';
 import { unsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken } from '../../backend/core/alerts/unsubscribeToken.js';
+import { linkKeyRing } from '../../backend/core/alerts/linkKeys.js';
+import { confirmToken, verifyConfirmToken } from '../../backend/core/alerts/confirmLink.js';
+import { mailboxOf } from '../../backend/core/alerts/mailbox.js';
 import { fakePushSubscription, ticketDef } from './fakes.js';
 
 const NOW = new Date('2026-03-01T10:30:00Z');
@@ -27,15 +30,23 @@ function sub(over: Partial<SaleAlertSubscription> & { email: string }): SaleAler
 }
 
 describe('subscription input', () => {
+  const EV = '3f2a9c1e-8b7d-4e6f-9a0b-1c2d3e4f5a6b';
+  const EV2 = '0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70';
   it.each([
-    [{ email: ' Ada@Example.COM ', eventId: 'ev1' }, { email: 'ada@example.com', eventId: 'ev1', channels: ['email'], push: null, locale: null }],
-    [{ email: 'a@b.co', eventId: 'ev-2', channels: ['email', 'email'] }, { email: 'a@b.co', eventId: 'ev-2', channels: ['email'], push: null, locale: null }],
-    [{ email: 'a@b.co', eventId: 'e', channels: ['push', 'email'], push: fakePushSubscription('https://push.example/x') },
-      { email: 'a@b.co', eventId: 'e', channels: ['email', 'push'], push: fakePushSubscription('https://push.example/x'), locale: null }],
+    [{ email: ' Ada@Example.COM ', eventId: EV }, { email: 'ada@example.com', eventId: EV, channels: ['email'], push: null, locale: null }],
+    [{ email: 'a@b.co', eventId: EV2, channels: ['email', 'email'] }, { email: 'a@b.co', eventId: EV2, channels: ['email'], push: null, locale: null }],
+    [{ email: 'a@b.co', eventId: EV, channels: ['push', 'email'], push: fakePushSubscription('https://fcm.googleapis.com/fcm/send/x') },
+      { email: 'a@b.co', eventId: EV, channels: ['email', 'push'], push: fakePushSubscription('https://fcm.googleapis.com/fcm/send/x'), locale: null }],
     // A push subscription without the push channel is dropped.
-    [{ email: 'a@b.co', eventId: 'e', push: fakePushSubscription('https://push.example/x') }, { email: 'a@b.co', eventId: 'e', channels: ['email'], push: null, locale: null }],
+    [{ email: 'a@b.co', eventId: EV, push: fakePushSubscription('https://fcm.googleapis.com/fcm/send/x') }, { email: 'a@b.co', eventId: EV, channels: ['email'], push: null, locale: null }],
   ])('accepts %j', (input, expected) => {
     expect(parseSubscriptionInput(input)).toEqual(expected);
+  });
+
+  it('takes event IDs as GUIDs (slugs only on the local Wix, whose demo event has one)', () => {
+    expect(() => parseSubscriptionInput({ email: 'a@b.co', eventId: 'ev1' })).toThrow(/GUID/);
+    expect(parseSubscriptionInput({ email: 'a@b.co', eventId: 'ev1' }, { localWix: true }).eventId).toBe('ev1');
+    expect(() => parseSubscriptionInput({ email: 'a@b.co', eventId: '../ev1' }, { localWix: true })).toThrow(/eventId/);
   });
 
   it.each([
@@ -45,7 +56,7 @@ describe('subscription input', () => {
     [{ email: 'a@b.co', eventId: 'ev1', channels: [] }, /channels/],
     [{ email: 'a@b.co', eventId: 'ev1', channels: ['sms'] }, /channels/],
     [{ email: 'a@b.co', eventId: 'ev1', channels: ['push'] }, /push is required/],
-    [{ email: 'a@b.co', eventId: 'ev1', channels: ['push'], push: fakePushSubscription('http://push.example/x') }, /https/],
+    [{ email: 'a@b.co', eventId: 'ev1', channels: ['push'], push: fakePushSubscription('http://push.example/x') }, /push service/],
     [{ email: 'a@b.co', eventId: 'ev1', channels: ['push'], push: { endpoint: 'https://p.example/x', keys: { p256dh: 'short', auth: 'x' } } }, /p256dh/],
     [{ email: 'a@b.co', eventId: 'ev1', extra: 1 }, /Unrecognized/i],
     [null, /input/],
@@ -59,8 +70,8 @@ describe('subscription input', () => {
 
   it('accepts local http push endpoints only when allowed', () => {
     const input = { email: 'a@b.co', eventId: 'ev1', channels: ['push'], push: fakePushSubscription('http://127.0.0.1:9999/push/1') };
-    expect(() => parseSubscriptionInput(input)).toThrow(/https/);
-    expect(parseSubscriptionInput(input, { allowLocalPushEndpoints: true }).push?.endpoint).toBe('http://127.0.0.1:9999/push/1');
+    expect(() => parseSubscriptionInput(input)).toThrow(/push service/);
+    expect(parseSubscriptionInput(input, { localWix: true }).push?.endpoint).toBe('http://127.0.0.1:9999/push/1');
   });
 
   it('one key per email and event, whatever the capitalisation', () => {
@@ -262,15 +273,56 @@ describe('alert wording', () => {
 
 describe('unsubscribe token', () => {
   const id = subscriptionId('a@x.io', 'ev1');
+  const K = 'k'.repeat(32);
+  const now = new Date('2026-03-01T00:00:00Z');
   it('verifies its own token only', () => {
-    const t = unsubscribeToken('k', id);
-    expect(verifyUnsubscribeToken('k', id, t)).toBe(true);
-    expect(verifyUnsubscribeToken('other', id, t)).toBe(false);
-    expect(verifyUnsubscribeToken('k', subscriptionId('b@x.io', 'ev1'), t)).toBe(false);
-    expect(verifyUnsubscribeToken('k', id, t.slice(0, -1))).toBe(false);
-    expect(verifyUnsubscribeToken('k', id, undefined)).toBe(false);
-    expect(verifyUnsubscribeToken('k', 'not-an-id', t)).toBe(false);
+    const t = unsubscribeToken(K, id);
+    const ring = linkKeyRing(K);
+    expect(t).toMatch(/^1\./);
+    expect(verifyUnsubscribeToken(ring, id, t, now)).toBe(true);
+    expect(verifyUnsubscribeToken(linkKeyRing('o'.repeat(32)), id, t, now)).toBe(false);
+    expect(verifyUnsubscribeToken(ring, subscriptionId('b@x.io', 'ev1'), t, now)).toBe(false);
+    expect(verifyUnsubscribeToken(ring, id, t.slice(0, -1), now)).toBe(false);
+    expect(verifyUnsubscribeToken(ring, id, undefined, now)).toBe(false);
+    expect(verifyUnsubscribeToken(ring, 'not-an-id', t, now)).toBe(false);
+    // Tokens from before key versions (no "1." prefix) are version 1.
+    expect(verifyUnsubscribeToken(ring, id, t.slice(2), now)).toBe(true);
     expect(unsubscribeUrl('https://s.example/_functions/saleAlertUnsubscribe', id, t)).toBe(`https://s.example/_functions/saleAlertUnsubscribe?s=${id}&t=${t}`);
+  });
+
+  it('after a rotation, links signed with the previous key work until its validUntil, then not', () => {
+    const old = unsubscribeToken(K, id);
+    const rotated = linkKeyRing(`v2:${'n'.repeat(32)}`, JSON.stringify({ key: K, validUntil: '2026-06-01T00:00:00Z' }));
+    const fresh = unsubscribeToken(`v2:${'n'.repeat(32)}`, id);
+    expect(fresh).toMatch(/^2\./);
+    expect(verifyUnsubscribeToken(rotated, id, fresh, now)).toBe(true);
+    expect(verifyUnsubscribeToken(rotated, id, old, now)).toBe(true);
+    expect(verifyUnsubscribeToken(rotated, id, old, new Date('2026-06-01T00:00:01Z'))).toBe(false);
+    // A version nobody holds, or the new key under the old version number, is refused.
+    expect(verifyUnsubscribeToken(rotated, id, `3.${fresh.slice(2)}`, now)).toBe(false);
+    expect(verifyUnsubscribeToken(rotated, id, `1.${fresh.slice(2)}`, now)).toBe(false);
+    expect(verifyUnsubscribeToken(linkKeyRing(`v2:${'n'.repeat(32)}`), id, old, now)).toBe(false);
+  });
+
+  it('a confirmation token confirms one sign-up (its nonce), and is not an unsubscribe token', () => {
+    const ring = linkKeyRing(K);
+    const nonce = 'A'.repeat(22);
+    const t = confirmToken(K, id, nonce);
+    expect(verifyConfirmToken(ring, id, nonce, t, now)).toBe(true);
+    expect(verifyConfirmToken(ring, id, 'B'.repeat(22), t, now)).toBe(false);
+    expect(verifyUnsubscribeToken(ring, id, t, now)).toBe(false);
+    expect(verifyConfirmToken(ring, id, nonce, unsubscribeToken(K, id), now)).toBe(false);
+  });
+});
+
+describe('mailbox', () => {
+  it.each([
+    ['Victim+1@Example.com', 'victim@example.com'],
+    ['victim+anything+more@example.com', 'victim@example.com'],
+    ['v.i.c.t.i.m+x@googlemail.com', 'victim@gmail.com'],
+    ['first.last@example.com', 'first.last@example.com'],
+  ])('%s delivers to %s', (email, mailbox) => {
+    expect(mailboxOf(email)).toBe(mailbox);
   });
 });
 

@@ -8,7 +8,7 @@ import type { SaleAlertDelivery } from '../../backend/core/alerts/saleAlertTypes
 import { unsubscribeToken } from '../../backend/core/alerts/unsubscribeToken.js';
 import { onSaleStarted, subscribe, sweep, unsubscribe } from '../../backend/flows/alerts.js';
 import type { MailerPort } from '../../backend/ports.js';
-import { alertWorld, ticketDef, type AlertWorld } from './fakes.js';
+import { alertWorld, ticketDef, type AlertWorld, signUpAndConfirm } from './fakes.js';
 
 const C = COLLECTIONS;
 const KEY = 'test-unsubscribe-key';
@@ -35,7 +35,7 @@ async function world(emails: string[]) {
   const w = alertWorld();
   w.definitions.put(ticketDef({ _id: 'ga', name: 'General', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
   w.definitions.put(ticketDef({ _id: 'vip', name: 'VIP', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
-  for (const email of emails) expect((await subscribe(w.deps, { email, eventId: 'ev1' })).outcome).toBe('subscribed');
+  for (const email of emails) await signUpAndConfirm(w, { email, eventId: 'ev1' });
   w.clock.set('2026-03-01T10:05:00Z');
   return w;
 }
@@ -250,8 +250,10 @@ describe('pruning old records', () => {
     await w.collections.insert(C.SaleAlertSweeps.id, { _id: 'retry:old:email:2', at: iso(95 * DAY) });
     await w.collections.insert(C.SaleAlertSweeps.id, { _id: 'done:new:2026-05-31T00:00:00.000Z', at: iso(DAY) });
     await w.collections.insert(C.SaleAlertSweeps.id, { _id: 'cursor', cursor: null, at: iso(200 * DAY) });
-    await w.collections.insert(C.SaleAlertRateLimits.id, { _id: rateLimitKey('old@x.io'), attempts: [iso(2 * 3_600_000)], updatedAt: iso(2 * 3_600_000) });
+    await w.collections.insert(C.SaleAlertRateLimits.id, { _id: rateLimitKey('old@x.io'), attempts: [iso(26 * 3_600_000)], updatedAt: iso(26 * 3_600_000) });
     await w.collections.insert(C.SaleAlertRateLimits.id, { _id: rateLimitKey('new@x.io'), attempts: [iso(600_000)], updatedAt: iso(600_000) });
+    // A confirmation claim of yesterday (one a day): kept until its day is over, plus an hour.
+    await w.collections.insert(C.SaleAlertRateLimits.id, { _id: 'cfday_new_2026-05-31', updatedAt: iso(20 * 3_600_000) });
     return w;
   }
   const ids = (w: AlertWorld, c: string) => w.collections.all(c).map((i) => i._id).sort();
@@ -261,9 +263,9 @@ describe('pruning old records', () => {
     expect((await sweep(w.deps)).pruned).toEqual({ deliveries: 5, markers: 2, rateLimits: 1, more: false });
     expect(ids(w, C.SaleAlertDeliveries.id)).toEqual(['recent']);
     expect(ids(w, C.SaleAlertSweeps.id)).toEqual(['cursor', 'done:new:2026-05-31T00:00:00.000Z']);
-    expect(ids(w, C.SaleAlertRateLimits.id)).toEqual([rateLimitKey('new@x.io')]);
+    expect(ids(w, C.SaleAlertRateLimits.id)).toEqual(['cfday_new_2026-05-31', rateLimitKey('new@x.io')].sort());
     // A pruned rate-limit record limits nothing: the address may subscribe again at once.
-    expect((await subscribe(w.deps, { email: 'old@x.io', eventId: 'ev1' })).outcome).toBe('subscribed');
+    await signUpAndConfirm(w, { email: 'old@x.io', eventId: 'ev1' });
   });
 
   it('works in bounded chunks: at most maxPerRun per collection and run, the rest next run', async () => {

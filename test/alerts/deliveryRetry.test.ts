@@ -141,11 +141,11 @@ describe('what a retry does', () => {
 });
 
 describe('retention', () => {
-  it('keeps deliveries and markers far beyond the look-back and every retry; rate limits for their window', () => {
+  it('keeps deliveries and markers far beyond the look-back and every retry; rate limits (and the one-a-day confirmation claims) for a day and an hour', () => {
     expect(longestSendSpanMs()).toBeGreaterThan(DUE_LOOKBACK_MS);
     expect(ALERT_RETENTION.deliveriesMs).toBeGreaterThan(longestSendSpanMs());
     expect(pruneCutoffs(new Date('2026-06-01T12:00:00Z'))).toEqual({
-      deliveries: '2026-03-03T12:00:00.000Z', markers: '2026-03-03T12:00:00.000Z', rateLimits: '2026-06-01T11:00:00.000Z',
+      deliveries: '2026-03-03T12:00:00.000Z', markers: '2026-03-03T12:00:00.000Z', rateLimits: '2026-05-31T11:00:00.000Z',
     });
   });
 

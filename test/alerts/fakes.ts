@@ -5,6 +5,7 @@ import type { PushSubscriptionJson } from '../../backend/core/alerts/saleAlertTy
 import type { AlertsDeps } from '../../backend/flows/alertsDeps.js';
 import type { ClockPort, CollectionsPort, EventDetailsPort, MailerPort, MarketingContact, MarketingToolPort, Page, PushPort, PushResult, SecretsPort, TicketDefinitionsPort } from '../../backend/ports.js';
 import { MemoryCollections } from '../support/memoryCollections.js';
+import { confirmSubscription, subscribe } from '../../backend/flows/alerts.js';
 
 export { MemoryCollections } from '../support/memoryCollections.js';
 
@@ -128,7 +129,7 @@ export function alertWorld(over: { collections?: CollectionsPort } = {}): AlertW
     collections: over.collections ?? collections, definitions, events, marketing, mailer, push, secrets: memorySecrets(), clock,
     config: {
       templateId: 'sale-alert', unsubscribeBaseUrl: 'https://site.example/_functions/saleAlertUnsubscribe',
-      unsubscribeSecretName: 'SALE_ALERT_UNSUBSCRIBE_KEY', siteUrl: 'https://site.example', allowLocalPushEndpoints: true,
+      unsubscribeSecretName: 'SALE_ALERT_UNSUBSCRIBE_KEY', siteUrl: 'https://site.example', localWix: true,
     },
   };
   return { deps, collections, definitions, events, marketing, mailer, push, clock };
@@ -137,4 +138,32 @@ export function alertWorld(over: { collections?: CollectionsPort } = {}): AlertW
 /** A valid browser-like push subscription (keys are syntactically right; not a real key pair). */
 export function fakePushSubscription(endpoint: string): PushSubscriptionJson {
   return { endpoint, keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'AAAAAAAAAAAAAAAAAAAAAA' } };
+}
+
+/**
+ * A visitor signs up and presses the button behind the emailed link (double opt-in). The confirmation
+ * email is caught on its way to the mailer (whichever mailer the world uses), so tests of alerts
+ * count only alerts; the tests of the opt-in itself look at the confirmation email directly.
+ */
+export async function signUpAndConfirm(w: AlertWorld, input: Record<string, unknown>): Promise<string> {
+  const mailer = w.deps.mailer;
+  let confirmUrl: string | undefined;
+  w.deps.mailer = {
+    contactFor: (email) => mailer.contactFor(email),
+    async sendTriggeredEmail(msg) {
+      if (msg.templateId === 'sale-alert-confirm') confirmUrl = msg.variables.confirmUrl;
+      else await mailer.sendTriggeredEmail(msg);
+    },
+  };
+  try {
+    const r = await subscribe(w.deps, input);
+    if (r.outcome !== 'confirmation_sent') throw new Error(`sign-up answered ${r.outcome}`);
+    if (!confirmUrl) throw new Error('no confirmation email');
+    const link = new URL(confirmUrl);
+    const c = await confirmSubscription(w.deps, { s: link.searchParams.get('s'), c: link.searchParams.get('c'), t: link.searchParams.get('t') });
+    if (c.outcome !== 'confirmed') throw new Error(`confirmation answered ${c.outcome}`);
+    return r.subscriptionId;
+  } finally {
+    w.deps.mailer = mailer;
+  }
 }

@@ -5,13 +5,13 @@ import { subscribe, onDefinitionChanged, sweep, unsubscribe } from '../../backen
 import { subscriptionId } from '../../backend/core/alerts/alertKeys.js';
 import { unsubscribeToken } from '../../backend/core/alerts/unsubscribeToken.js';
 import { startMailchimpServer, type MailchimpServer } from '../vendors/mailchimpServer.js';
-import { alertWorld, memorySecrets, ticketDef } from './fakes.js';
+import { alertWorld, memorySecrets, ticketDef, signUpAndConfirm } from './fakes.js';
 
 let mc: MailchimpServer;
 beforeAll(async () => { mc = await startMailchimpServer(); });
 afterAll(async () => { await mc.close(); });
 
-const secrets = () => memorySecrets({ MAILCHIMP_API_KEY: mc.apiKey, SALE_ALERT_UNSUBSCRIBE_KEY: 'k' });
+const secrets = () => memorySecrets({ MAILCHIMP_API_KEY: mc.apiKey, SALE_ALERT_UNSUBSCRIBE_KEY: 'test-unsubscribe-key' });
 const connector = () => mailchimpMarketing({ secrets: secrets(), listId: mc.listId, baseUrl: mc.url });
 
 describe('mailchimp connector', () => {
@@ -73,11 +73,16 @@ describe('alert flow with Mailchimp as the marketing tool', () => {
     w.deps.marketing = connector();
     w.deps.secrets = secrets();
     w.definitions.put(ticketDef({ _id: 'd', eventId: 'ev1', salePeriod: { startDate: '2026-03-01T12:00:00Z' } }));
-    for (const email of ['keep@flow.io', 'mcout@flow.io', 'siteout@flow.io']) await subscribe(w.deps, { email, eventId: 'ev1' });
+    // Members are added only after our own confirmation (double opt-in), as `subscribed`: an address
+    // that signed up but never confirmed is not in Mailchimp at all.
+    expect((await subscribe(w.deps, { email: 'unconfirmed@flow.io', eventId: 'ev1' })).outcome).toBe('confirmation_sent');
+    expect(mc.members.has(subscriberHash('unconfirmed@flow.io'))).toBe(false);
+    w.mailer.inbox.length = 0;
+    for (const email of ['keep@flow.io', 'mcout@flow.io', 'siteout@flow.io']) await signUpAndConfirm(w, { email, eventId: 'ev1' });
     expect(mc.members.get(subscriberHash('keep@flow.io'))!.merge_fields.SALESTART).toBe('2026-03-01T12:00:00.000Z');
     mc.setStatus('mcout@flow.io', 'unsubscribed');
     const id = subscriptionId('siteout@flow.io', 'ev1');
-    await unsubscribe(w.deps, { s: id, t: unsubscribeToken('k', id) });
+    await unsubscribe(w.deps, { s: id, t: unsubscribeToken('test-unsubscribe-key', id) });
     expect([...mc.members.get(subscriberHash('siteout@flow.io'))!.tags]).toEqual([]);
 
     // The sale moves earlier: the new start reaches Mailchimp.

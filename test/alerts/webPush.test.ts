@@ -9,11 +9,11 @@ import { PushDeliveryError, webPushConnector } from '../../backend/connectors/we
 import { subscribe, sweep } from '../../backend/flows/alerts.js';
 import { decryptAes128gcm, newPushKeys, subscriptionFor } from '../site/push-decrypt.js';
 import { startPushService, type PushService } from '../vendors/pushService.js';
-import { alertWorld, memorySecrets, ticketDef } from './fakes.js';
+import { alertWorld, memorySecrets, ticketDef, signUpAndConfirm } from './fakes.js';
 
 let service: PushService;
 const vapid = webpush.generateVAPIDKeys();
-const secrets = memorySecrets({ VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey, SALE_ALERT_UNSUBSCRIBE_KEY: 'k' });
+const secrets = memorySecrets({ VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey, SALE_ALERT_UNSUBSCRIBE_KEY: 'test-unsubscribe-key' });
 
 beforeAll(async () => { service = await startPushService(); });
 afterAll(async () => { await service.close(); });
@@ -22,12 +22,12 @@ describe('web push connector', () => {
   it('delivers an encrypted, VAPID-signed alert that the subscriber can decrypt', async () => {
     const w = alertWorld();
     w.deps.secrets = secrets;
-    w.deps.push = webPushConnector({ secrets, subject: 'mailto:owner@site.example' });
+    w.deps.push = webPushConnector({ secrets, subject: 'mailto:owner@site.example', localWix: true });
     const keys = newPushKeys();
     const gone = newPushKeys();
     w.definitions.put(ticketDef({ _id: 'vip', name: 'VIP', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
-    await subscribe(w.deps, { email: 'a@x.io', eventId: 'ev1', channels: ['email', 'push'], push: subscriptionFor(service.endpoint('sub-a'), keys) });
-    await subscribe(w.deps, { email: 'g@x.io', eventId: 'ev1', channels: ['push'], push: subscriptionFor(service.endpoint('sub-g'), gone) });
+    await signUpAndConfirm(w, { email: 'a@x.io', eventId: 'ev1', channels: ['email', 'push'], push: subscriptionFor(service.endpoint('sub-a'), keys) });
+    await signUpAndConfirm(w, { email: 'g@x.io', eventId: 'ev1', channels: ['push'], push: subscriptionFor(service.endpoint('sub-g'), gone) });
     service.gone.add('sub-g');
     w.clock.set('2026-03-01T10:05:00Z');
 
@@ -46,7 +46,7 @@ describe('web push connector', () => {
   });
 
   it('reports other refusals as errors worth a retry', async () => {
-    const push = webPushConnector({ secrets, subject: 'mailto:owner@site.example' });
+    const push = webPushConnector({ secrets, subject: 'mailto:owner@site.example', localWix: true });
     const keys = newPushKeys();
     service.overloaded.set('busy', 30);
     const err = await push.send(subscriptionFor(service.endpoint('busy'), keys), '{}').catch((e) => e);

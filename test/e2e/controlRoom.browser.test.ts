@@ -5,6 +5,7 @@
 // stops, a change fails until it is a dead letter with its error; the target starts again, Retry
 // delivers it and the count drops. Visitors are refused by every web method behind the page.
 import { adminFetch } from '../../local-wix/local-key.js';
+import { confirmSignupFromInbox } from '../../local-wix/demo/confirmSignup.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,7 +54,7 @@ beforeAll(async () => {
   receiver = new SignedRestReceiver(SECRET);
   await receiver.start();
   receiverPort = Number(new URL(receiver.baseUrl).port);
-  fs.writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify({ 'hooks-secret': SECRET }));
+  fs.writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify({ 'SYNC_HOOKS_SECRET': SECRET }));
   stack = await startStack({ port: 0, dataDir, seed: false, cold: true, scheduleJobs: false });
   cms = createLocalClient(stack.baseUrl, { items }, ADMIN);
   browser = await launchBrowser();
@@ -116,13 +117,13 @@ describe('the control room dashboard page', () => {
 
   it('adds the mapping preset from the page, then a dry run shows the plan and writes nothing', async () => {
     await seedDemo(stack.baseUrl);
-    await cms.items.insert('SyncTargets', { _id: TARGET, title: 'Box office', kind: 'signedRest', baseUrl: receiver.baseUrl, secretName: 'hooks-secret', enabled: true, deleteBehaviour: 'deactivate', options: { templates: { list: '' } } });
+    await cms.items.insert('SyncTargets', { _id: TARGET, title: 'Box office', kind: 'signedRest', baseUrl: receiver.baseUrl, secretName: 'SYNC_HOOKS_SECRET', enabled: true, deleteBehaviour: 'deactivate', options: { templates: { list: '' } } });
     await cms.items.insert('SyncEventMappings', { _id: 'jazz', targetId: TARGET, eventId: DEMO.eventId, externalEventId: 'jazz-2026', enabled: true });
     await openRoom();
     const sync = section('Sync');
     // No field mappings yet: the target is paused, and the page says why.
     await expect.poll(() => sync.textContent()).toContain('paused: Sync target hooks has no field mappings');
-    expect(await sync.textContent()).toContain('hooks-secret');
+    expect(await sync.textContent()).toContain('SYNC_HOOKS_SECRET');
     expect(await sync.textContent()).not.toContain(SECRET);
     await sync.getByRole('button', { name: 'Add the mapping preset to hooks' }).click();
     await expect.poll(() => status().textContent(), { timeout: 10_000 }).toMatch(/Mapping preset signedRest for hooks: \d+ rows added, 0 already mapped\./);
@@ -210,7 +211,7 @@ describe('sync now across calls', () => {
         await defsApi.ticketDefinitionsV2.createTicketDefinition({ eventId, name: `Seat ${i}`, feeType: 'FEE_INCLUDED', initialLimit: 10, pricingMethod: { fixedPrice: { value: '5.00', currency: 'USD' } } } as never);
       }
       await stack.host.idle();
-      await cms.items.insert('SyncTargets', { _id: 'slow', title: 'Slow box office', kind: 'signedRest', baseUrl: slow.baseUrl, secretName: 'hooks-secret', enabled: true, options: { templates: { list: '' } } });
+      await cms.items.insert('SyncTargets', { _id: 'slow', title: 'Slow box office', kind: 'signedRest', baseUrl: slow.baseUrl, secretName: 'SYNC_HOOKS_SECRET', enabled: true, options: { templates: { list: '' } } });
       await cms.items.insert('SyncEventMappings', { _id: 'big', targetId: 'slow', eventId, externalEventId: 'big-night', enabled: true });
       expect((await post('/_webMethods/sync.web.js/addSyncMappingPreset', { args: [{ targetId: 'slow' }] }, tokenFor(ADMIN))).status).toBe(200);
       slow.delayMs = 3000;
@@ -248,7 +249,8 @@ describe('sync now across calls', () => {
 describe('sale alerts and counters from the control room', () => {
   it('shows the event with its subscriptions and next sale; runs the sweep; sends a test alert to the owner; refreshes the counters', async () => {
     const sub = await post('/_webMethods/alerts.web.js/subscribeToSaleAlerts', { args: [{ email: 'fan@example.com', eventId: DEMO.eventId }] });
-    expect(sub.body?.result).toEqual({ ok: true, outcome: 'subscribed' });
+    expect(sub.body?.result).toEqual({ ok: true, outcome: 'confirmation_sent' });
+    await confirmSignupFromInbox(stack.baseUrl, 'fan@example.com');
     await openRoom();
     const alerts = section('Sale alerts');
     const row = alerts.locator('tbody tr').filter({ hasText: DEMO.eventId });
@@ -298,7 +300,7 @@ describe('sale alerts and counters from the control room', () => {
 describe('text from the CMS', () => {
   it('is shown as text, never as HTML', async () => {
     const evil = '<img src=x onerror="window.__pwned=1">Evil <b>box</b>';
-    await cms.items.insert('SyncTargets', { _id: 'evil', title: evil, kind: 'signedRest', baseUrl: 'https://example.com/hooks', secretName: 'evil-secret', enabled: false });
+    await cms.items.insert('SyncTargets', { _id: 'evil', title: evil, kind: 'signedRest', baseUrl: 'https://example.com/hooks', secretName: 'SYNC_EVIL_SECRET', enabled: false });
     const sync = section('Sync');
     await sync.getByRole('button', { name: 'Reload the Sync section' }).click();
     await expect.poll(() => sync.textContent()).toContain(evil);

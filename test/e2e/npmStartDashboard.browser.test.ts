@@ -50,7 +50,7 @@ describe('npm start', () => {
     const section = (name: string) => page.locator('control-room').getByRole('region', { name });
     const sync = await section('Sync').textContent();
     expect(sync).toContain('Demo box office');
-    expect(sync).toContain('DEMO_TICKETING_SECRET');
+    expect(sync).toContain('SYNC_DEMO_TICKETING_SECRET');
     expect(sync).toMatch(/5 active, 0 failed/);
     expect(sync).toMatch(/finished · .* · create 5/);
     expect(sync).toMatch(/complete; 1 event, 5 definitions compared, 0 fixed/);
@@ -62,7 +62,7 @@ describe('npm start', () => {
     expect(counters).toContain('Last repair (hourly job)');
     expect(errors).toEqual([]);
     // The secret's value never reaches the page.
-    const secret = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).DEMO_TICKETING_SECRET as string;
+    const secret = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).SYNC_DEMO_TICKETING_SECRET as string;
     expect(secret).toMatch(/^whsec_/);
     expect(await page.content()).not.toContain(secret);
   });

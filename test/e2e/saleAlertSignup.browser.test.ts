@@ -1,6 +1,7 @@
 // The "notify me when tickets go on sale" sign-up on the demo page, end to end: the built element and
 // page code in headless Chromium, the subscribeToSaleAlerts web method in the Velo host (cold, as on
-// Wix), then the site owner moves the VIP sale start to the past and the alert lands in the local
+// Wix), the confirmation email in the local inbox page, whose link opens a page with a button (double
+// opt-in), then the site owner moves the VIP sale start to the past and the alert lands in the local
 // inbox exactly once. (Site code runs on real time, so the sale is moved rather than the clock.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -54,27 +55,40 @@ describe('sale-alert sign-up on the demo page', () => {
     expect(await status().textContent()).toBe('Please enter a valid email address.');
   });
 
-  it('a visitor signs up and sees the success text', async () => {
+  it('a visitor signs up and is asked to confirm by email; a second sign-up the same day sends nothing', async () => {
     await signup().getByLabel('Email').fill(EMAIL);
     await signup().getByRole('button').click();
-    await expect.poll(() => status().textContent(), { timeout: 10_000 }).toBe("You're on the list. We'll email you when tickets go on sale.");
-    // Signing up again is the same subscription, and reads the same.
+    await expect.poll(() => status().textContent(), { timeout: 10_000 }).toBe('Almost done: we sent you an email. Confirm with the link in it to get the sale alert.');
+    // One confirmation email a day per mailbox: the second try is refused with the wait.
     await signup().getByRole('button').click();
     await expect.poll(() => signup().getAttribute('result'), { timeout: 10_000 }).toContain('"requestId":2');
-    expect(await status().textContent()).toBe("You're on the list. We'll email you when tickets go on sale.");
+    expect(await status().textContent()).toMatch(/^Too many tries, try again in \d+ (hours|minutes)\.$/);
+    expect((await inbox(EMAIL)).map((m) => m.templateId)).toEqual(['sale-alert-confirm']);
     expect(pageErrors).toEqual([]);
   });
 
+  it('the developer clicks the link in the local inbox: the page asks, the button confirms', async () => {
+    const mail = await browser.newPage();
+    await mail.goto(`${stack.baseUrl}/_local/inbox.html`);
+    await mail.getByRole('link', { name: 'Yes, send me sale alerts' }).click();
+    await mail.waitForLoadState();
+    expect(await mail.getByRole('heading').textContent()).toBe('Confirm your sale alert');
+    await mail.getByRole('button', { name: 'Confirm sale alert' }).click();
+    await expect.poll(() => mail.getByRole('heading').textContent(), { timeout: 10_000 }).toBe('Sale alert confirmed');
+    await mail.close();
+  });
+
   it('when the owner moves the VIP sale start to the past, the email lands in the inbox exactly once', async () => {
-    expect(await inbox(EMAIL)).toHaveLength(0);
+    const alerts = async () => (await inbox(EMAIL)).filter((m) => m.templateId === 'sale-alert');
+    expect(await alerts()).toHaveLength(0);
     const vip: any = (await findDemoDefinitions(stack.baseUrl)).get('VIP Lounge');
     const owner = createLocalClient(stack.baseUrl, { ticketDefinitionsV2 }, ADMIN);
     await owner.ticketDefinitionsV2.updateTicketDefinition(vip._id, { revision: vip.revision, salePeriod: { startDate: new Date(Date.now() - 60_000), displayNotOnSale: true } });
-    await expect.poll(async () => (await inbox(EMAIL)).length, { timeout: 15_000, interval: 200 }).toBe(1);
+    await expect.poll(async () => (await alerts()).length, { timeout: 15_000, interval: 200 }).toBe(1);
     // The hourly guarantee runs too: nothing is sent again.
     expect((await adminFetch(`${stack.baseUrl}/_local/jobs/sweepSaleAlerts/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 500));
-    const sent = await inbox(EMAIL);
+    const sent = await alerts();
     expect(sent).toHaveLength(1);
     expect(JSON.stringify(sent[0])).toContain('VIP Lounge');
   });

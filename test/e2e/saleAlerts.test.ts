@@ -1,7 +1,8 @@
 // Sale alerts end to end on the local Wix: the real site code (src/backend) in the Velo host, cold.
-// A visitor subscribes through the web method; the site owner moves the VIP sale start to now; the
-// sale-started event and the hourly sweep share one idempotent send; the email lands in the inbox once;
-// its unsubscribe link works. (Site code runs on real time, so the sale is moved rather than the clock.)
+// A visitor subscribes through the web method and confirms through the emailed link (a page with a
+// button; the button's POST confirms); the site owner moves the VIP sale start to now; the sale-started
+// event and the hourly sweep share one idempotent send; the email lands in the inbox once; its
+// unsubscribe link shows a page whose button (POST) unsubscribes. (Site code runs on real time, so the sale is moved rather than the clock.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { items } from '@wix/data';
 import { ticketDefinitionsV2 } from '@wix/events';
@@ -17,7 +18,19 @@ let vip: any;
 const post = (p: string, body: unknown) => adminFetch(`${stack.baseUrl}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const subscribe = async (input: unknown) => (await (await post('/_webMethods/alerts.web.js/subscribeToSaleAlerts', { args: [input] })).json()) as any;
 const inbox = async (to: string) => ((await (await adminFetch(`${stack.baseUrl}/_local/inbox?to=${encodeURIComponent(to)}`)).json()) as any);
-const messages = async (to: string) => { const b = await inbox(to); return (b.messages ?? b.emails ?? b.items ?? b) as any[]; };
+const allMessages = async (to: string) => { const b = await inbox(to); return (b.messages ?? b.emails ?? b.items ?? b) as any[]; };
+/** Alerts only (the confirmation emails are looked at on their own). */
+const messages = async (to: string) => (await allMessages(to)).filter((m) => m.templateId === 'sale-alert');
+const local = (link: string) => `${stack.baseUrl}${new URL(link).pathname}${new URL(link).search}`;
+/** The visitor opens the confirmation link (a page with a button) and presses the button. */
+async function confirmFromInbox(email: string) {
+  const mail = (await allMessages(email)).filter((m) => m.templateId === 'sale-alert-confirm').at(-1);
+  expect(mail?.variables?.confirmUrl).toMatch(/\/_functions\/saleAlertConfirm\?s=/);
+  const opened = await fetch(local(mail.variables.confirmUrl));
+  expect(await opened.text()).toContain('<button type="submit">Confirm sale alert</button>');
+  const pressed = await fetch(local(mail.variables.confirmUrl), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+  expect(await pressed.text()).toContain('Sale alert confirmed');
+}
 /** The "Ticket sale starts" contact field of the contact with this email (undefined when empty). */
 const saleStartField = async (email: string) => {
   const { contacts } = (await (await adminFetch(`${stack.baseUrl}/_local/contacts`)).json()) as any;
@@ -37,17 +50,23 @@ describe('sale alerts on the local Wix', () => {
     expect(r.result).toMatchObject({ ok: false, reason: 'invalid' });
   });
 
-  it('subscribes once per address and event, and answers a known address as it answers a new one', async () => {
+  it('a sign-up sends one confirmation email; the subscription is active only once the link is confirmed', async () => {
     const a = await subscribe({ email: 'fan@example.com', eventId: DEMO.eventId, channels: ['email'] });
+    expect(a.result).toEqual({ ok: true, outcome: 'confirmation_sent' });
+    // The same mailbox again the same day: no second email.
     const b = await subscribe({ email: 'FAN@example.com', eventId: DEMO.eventId, channels: ['email'] });
-    expect(a.result).toEqual({ ok: true, outcome: 'subscribed' });
-    expect(b.result).toEqual(a.result);
+    expect(b.result).toMatchObject({ ok: false, reason: 'rate_limited' });
+    expect((await allMessages('fan@example.com')).map((m) => m.templateId)).toEqual(['sale-alert-confirm']);
     const owner = createLocalClient(stack.baseUrl, { items }, ADMIN);
     const subs = await owner.items.query('SaleAlertSubscriptions').eq('email', 'fan@example.com').find();
     expect(subs.items).toHaveLength(1);
+    expect(subs.items[0]).toMatchObject({ status: 'pending' });
+    await confirmFromInbox('fan@example.com');
+    expect((await owner.items.get('SaleAlertSubscriptions', subs.items[0]!._id))).toMatchObject({ status: 'active', consentWording: 'sale-alert-v1' });
     // The event's next sale (VIP, in 30 days) is in the contact's date field for Wix Automations.
     expect(await saleStartField('fan@example.com')).toBe(new Date(vip.salePeriod.startDate).toISOString().slice(0, 10));
     await subscribe({ email: 'gone@example.com', eventId: DEMO.eventId, channels: ['email'] });
+    await confirmFromInbox('gone@example.com');
     await post('/_local/contacts/subscription', { email: 'gone@example.com', status: 'UNSUBSCRIBED' });
   });
 
@@ -70,13 +89,19 @@ describe('sale alerts on the local Wix', () => {
     await expect.poll(() => saleStartField('fan@example.com'), { timeout: 5_000, interval: 200 }).toBeUndefined();
   });
 
-  it('the unsubscribe link in the email works with one click', async () => {
+  it('the unsubscribe link shows a page with a button; only its POST (the RFC 8058 one-click form) unsubscribes', async () => {
     const [mail] = await messages('fan@example.com');
     const link = /https?:\/\/[^"\s]+saleAlertUnsubscribe\?[^"\s]+/.exec(JSON.stringify(mail))?.[0]?.replace(/\\u0026/g, '&');
     expect(link).toBeTruthy();
-    const res = await adminFetch(new URL(link!).pathname + new URL(link!).search, { method: 'GET' }).catch(() => null)
-      ?? await adminFetch(`${stack.baseUrl}${new URL(link!).pathname}${new URL(link!).search}`);
+    const owner = createLocalClient(stack.baseUrl, { items }, ADMIN);
+    const status = async () => (await owner.items.get('SaleAlertSubscriptions', new URL(link!).searchParams.get('s')!))?.status;
+    const opened = await fetch(local(link!));
+    expect(opened.status).toBe(200);
+    expect(await opened.text()).toContain('<input type="hidden" name="List-Unsubscribe" value="One-Click">');
+    expect(await status()).toBe('active');
+    const res = await fetch(local(link!), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(res.status).toBe(200);
-    expect(await res.text()).toMatch(/unsubscribed/i);
+    expect(await res.text()).toMatch(/You are unsubscribed/);
+    expect(await status()).toBe('unsubscribed');
   });
 });

@@ -55,7 +55,7 @@ it('creates the missing collections with their permissions, leaves the others al
 
 it('copies a shipped field mapping for a target once; fields the owner already mapped are kept', async () => {
   const cms = createLocalClient(stack.baseUrl, { items }, ADMIN).items;
-  await cms.insert(COLLECTIONS.SyncTargets.id, { _id: 'hooks', kind: 'signedRest', baseUrl: 'https://tickets.example.com/api', secretName: 'hooks-secret', enabled: true });
+  await cms.insert(COLLECTIONS.SyncTargets.id, { _id: 'hooks', kind: 'signedRest', baseUrl: 'https://tickets.example.com/api', secretName: 'SYNC_HOOKS_SECRET', enabled: true });
   // The owner mapped `name` by hand already: the preset must not add a second row writing it.
   await cms.insert(COLLECTIONS.SyncFieldMappings.id, { _id: 'mine', targetId: 'hooks', sourcePath: 'description', targetField: 'name', required: false, enabled: true });
 

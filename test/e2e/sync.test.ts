@@ -59,7 +59,7 @@ beforeAll(async () => {
   pretix = new PretixServer({ organizer: 'jazzclub', token: 'secret-pretix-token' });
   pretix.addEvent(SLUG);
   await pretix.start();
-  writeSecrets({ 'pretix-token': pretix.token });
+  writeSecrets({ SYNC_PRETIX_TOKEN: pretix.token });
   stack = await startStack({ port: 0, dataDir, seed: true, cold: true, scheduleJobs: false });
   cms = createLocalClient(stack.baseUrl, { items }, ADMIN);
   defsApi = createLocalClient(stack.baseUrl, { ticketDefinitionsV2 }, ADMIN);
@@ -68,7 +68,7 @@ afterAll(async () => { await stack?.close(); await pretix?.close(); });
 
 describe('sync to Pretix on the local Wix', () => {
   it('the owner configures the sync in the CMS; a bad mapping row is refused with the reason', async () => {
-    await cms.items.insert('SyncTargets', { _id: TARGET, title: 'Pretix', kind: 'pretix', baseUrl: pretix.baseUrl, secretName: 'pretix-token', enabled: true, deleteBehaviour: 'deactivate', options: { organizer: 'jazzclub' } });
+    await cms.items.insert('SyncTargets', { _id: TARGET, title: 'Pretix', kind: 'pretix', baseUrl: pretix.baseUrl, secretName: 'SYNC_PRETIX_TOKEN', enabled: true, deleteBehaviour: 'deactivate', options: { organizer: 'jazzclub' } });
     await cms.items.insert('SyncEventMappings', { _id: 'jazz', targetId: TARGET, eventId: DEMO.eventId, externalEventId: SLUG, enabled: true });
     // The owner starts from the shipped Pretix mapping (admin web method), then edits rows in the CMS.
     const preset = await post('/_webMethods/sync.web.js/addSyncMappingPreset', { args: [{ targetId: TARGET }] }, tokenFor(ADMIN));
@@ -273,7 +273,7 @@ describe('sync to Pretix on the local Wix', () => {
       await defsApi.ticketDefinitionsV2.createTicketDefinition({ eventId: BIG_EVENT, name: `Seat block ${i}`, feeType: 'FEE_INCLUDED', initialLimit: 10, pricingMethod: { fixedPrice: { value: '15.00', currency: 'USD' } } } as never);
     }
     await settle();
-    await cms.items.insert('SyncTargets', { _id: 'pretix-paced', kind: 'pretix', baseUrl: pretix.baseUrl, secretName: 'pretix-token', options: { organizer: 'jazzclub', ratePerMinute: 180 } });
+    await cms.items.insert('SyncTargets', { _id: 'pretix-paced', kind: 'pretix', baseUrl: pretix.baseUrl, secretName: 'SYNC_PRETIX_TOKEN', options: { organizer: 'jazzclub', ratePerMinute: 180 } });
     await cms.items.insert('SyncEventMappings', { _id: 'big', targetId: 'pretix-paced', eventId: BIG_EVENT, externalEventId: 'big' });
     for (const row of defaultMappingRows('pretix-paced', 'pretix')) await cms.items.insert('SyncFieldMappings', row);
     const calls: any[] = [];

@@ -107,13 +107,13 @@ describe('Pretix connector', () => {
     s.addEvent('conf');
     const baseUrl = await s.start();
     closers.push(() => s.close());
-    const f = syncTargetFactory({ secrets: new MemorySecrets({ 'pretix-token': s.token }), inlineRetries: 3 });
-    const conn = await f.connect({ _id: 't', kind: 'pretix', baseUrl, secretName: 'pretix-token', deleteBehaviour: 'delete', options: { organizer: 'demo', ratePerMinute: 600 } });
+    const f = syncTargetFactory({ secrets: new MemorySecrets({ 'SYNC_PRETIX_TOKEN': s.token }), inlineRetries: 3, localWix: true });
+    const conn = await f.connect({ _id: 't', kind: 'pretix', baseUrl, secretName: 'SYNC_PRETIX_TOKEN', deleteBehaviour: 'delete', options: { organizer: 'demo', ratePerMinute: 600 } });
     const t0 = Date.now();
     for (let i = 0; i < 15; i++) await conn.create({ definitionId: `d${i}`, externalEventId: 'conf', payload: payload({ variations: [], quota: { size: 1 } }), idempotencyKey: `k${i}` });
     expect(s.stats.throttled).toBe(0);
     expect(Date.now() - t0).toBeGreaterThan(2000); // 30 calls at ~10/s
-    await expect(f.connect({ _id: 't', kind: 'pretix', baseUrl, secretName: 'pretix-token', deleteBehaviour: 'delete', options: {} })).rejects.toThrow(/options.organizer|organizer/);
+    await expect(f.connect({ _id: 't', kind: 'pretix', baseUrl, secretName: 'SYNC_PRETIX_TOKEN', deleteBehaviour: 'delete', options: {} })).rejects.toThrow(/options.organizer|organizer/);
   });
 });
 

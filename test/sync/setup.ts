@@ -16,7 +16,7 @@ export interface World {
 export function seedConfig(cms: MemoryCollections, opts: { targetId?: string; kind?: 'pretix' | 'signedRest'; events?: [string, string][]; deleteBehaviour?: string } = {}) {
   const targetId = opts.targetId ?? 't1';
   const kind = opts.kind ?? 'signedRest';
-  cms.coll(COLLECTIONS.SyncTargets.id).set(targetId, { _id: targetId, kind, baseUrl: 'http://127.0.0.1:1/hooks', secretName: 'sync-token', enabled: true, deleteBehaviour: opts.deleteBehaviour ?? 'delete', options: {} } as any);
+  cms.coll(COLLECTIONS.SyncTargets.id).set(targetId, { _id: targetId, kind, baseUrl: 'http://127.0.0.1:1/hooks', secretName: 'SYNC_TOKEN', enabled: true, deleteBehaviour: opts.deleteBehaviour ?? 'delete', options: {} } as any);
   for (const [eventId, externalEventId] of opts.events ?? [['ev1', 'ext-ev1']]) {
     cms.coll(COLLECTIONS.SyncEventMappings.id).set(`${targetId}-${eventId}`, { _id: `${targetId}-${eventId}`, targetId, eventId, externalEventId, enabled: true } as any);
   }

@@ -118,7 +118,7 @@ describe('<sale-alert-signup>', () => {
     await submit('not-an-email');
     expect(await status().textContent()).toBe('Bitte eine gültige E-Mail-Adresse eingeben.');
     const cases: [object, string][] = [
-      [{ ok: true, outcome: 'subscribed' }, 'Sie stehen auf der Liste.'],
+      [{ ok: true, outcome: 'confirmation_sent' }, 'Sie stehen auf der Liste.'],
       [{ ok: false, reason: 'rate_limited', retryAfterSeconds: 1800 }, 'Zu viele Versuche, bitte in 30 Min. erneut.'],
       [{ ok: false, reason: 'error' }, 'Das hat nicht geklappt.'],
     ];
@@ -134,10 +134,10 @@ describe('<sale-alert-signup>', () => {
   it('shows each answer as friendly text', async () => {
     await mount({ 'event-id': 'ev-1' });
     const cases: [object, string][] = [
-      [{ ok: true, outcome: 'subscribed' }, "You're on the list. We'll email you when tickets go on sale."],
+      [{ ok: true, outcome: 'confirmation_sent' }, 'Almost done: we sent you an email. Confirm with the link in it to get the sale alert.'],
       // Any success reads the same (the web method answers one outcome for new and known addresses;
       // an outcome this page does not know, say from a newer backend, is still a success).
-      [{ ok: true, outcome: 'something-newer' }, "You're on the list. We'll email you when tickets go on sale."],
+      [{ ok: true, outcome: 'something-newer' }, 'Almost done: we sent you an email. Confirm with the link in it to get the sale alert.'],
       [{ ok: false, reason: 'invalid' }, 'Please enter a valid email address.'],
       [{ ok: false, reason: 'rate_limited', retryAfterSeconds: 1800 }, 'Too many tries, try again in 30 minutes.'],
       [{ ok: false, reason: 'rate_limited', retryAfterSeconds: 20 }, 'Too many tries, try again in 1 minute.'],
@@ -162,7 +162,7 @@ describe('<sale-alert-signup>', () => {
     await setResult('{"outcome":"subscribed"}');
     expect(await status().textContent()).toBe('Signing you up…');
     await setResult('{"ok":true,"requestId":1}');
-    expect(await status().textContent()).toBe("You're on the list. We'll email you when tickets go on sale.");
+    expect(await status().textContent()).toBe('Almost done: we sent you an email. Confirm with the link in it to get the sale alert.');
   });
 
   it('takes label and button text from attributes, as text only, and never inserts data as HTML', async () => {
@@ -199,11 +199,11 @@ describe('<sale-alert-signup>', () => {
 describe('bindSaleAlertSignups', () => {
   it('calls subscribeToSaleAlerts with email only and answers the element', async () => {
     await mount({ 'event-id': '6d3f9a2e-4b1c-4e8a-9f27-5c0d2026a001', locale: 'en-US' }, true);
-    await setAnswer({ ok: true, outcome: 'subscribed' });
+    await setAnswer({ ok: true, outcome: 'confirmation_sent' });
     await submit('fan@example.com');
-    await expect.poll(() => status().textContent()).toBe("You're on the list. We'll email you when tickets go on sale.");
+    await expect.poll(() => status().textContent()).toBe('Almost done: we sent you an email. Confirm with the link in it to get the sale alert.');
     expect(await calls()).toEqual([{ email: 'fan@example.com', eventId: '6d3f9a2e-4b1c-4e8a-9f27-5c0d2026a001', channels: ['email'], locale: 'en-US' }]);
-    expect(JSON.parse((await page.locator('#s').getAttribute('result'))!)).toEqual({ ok: true, outcome: 'subscribed', requestId: 1 });
+    expect(JSON.parse((await page.locator('#s').getAttribute('result'))!)).toEqual({ ok: true, outcome: 'confirmation_sent', requestId: 1 });
   });
 
   it('maps the web method answers: a bad address, rate limits, a misconfigured page, a failed call', async () => {

@@ -1,6 +1,7 @@
 // Keys that make writes idempotent: the same email and event always map to one subscription, the
 // same (subscription, definition, channel) to one delivery. Hashes keep emails out of item IDs.
 import { createHash } from 'node:crypto';
+import { mailboxKey } from './mailbox.js';
 import { normalizeEmail } from './subscriptionInput.js';
 import type { AlertChannel } from './saleAlertTypes.js';
 
@@ -31,7 +32,7 @@ export function messageClaimKey(subscriptionId: string, channel: AlertChannel, s
   return `msg:${subscriptionId}:${channel}:${start}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
 }
 
-/** Rate-limit state is per address, across events. */
+/** Rate-limit state is per mailbox (plus tags stripped, see mailbox.ts), across events. */
 export function rateLimitKey(email: string): string {
-  return `rl_${sha256(normalizeEmail(email)).slice(0, 40)}`;
+  return `rl_${mailboxKey(email)}`;
 }

@@ -16,7 +16,8 @@ export interface AlertRetention {
   rateLimitsMs: number;
 }
 
-export const ALERT_RETENTION: AlertRetention = { deliveriesMs: 90 * DAY, markersMs: 90 * DAY, rateLimitsMs: SUBSCRIBE_RATE_LIMIT.windowMs };
+/** Rate-limit rows include the one-a-day confirmation claims (confirmationLimits.ts): kept a day and an hour. */
+export const ALERT_RETENTION: AlertRetention = { deliveriesMs: 90 * DAY, markersMs: 90 * DAY, rateLimitsMs: Math.max(SUBSCRIBE_RATE_LIMIT.windowMs, DAY) + 3_600_000 };
 
 export interface PruneLimits {
   /** Records read and removed per chunk. */

@@ -20,12 +20,32 @@ export interface SaleAlertSubscription {
   push: PushSubscriptionJson | null;
   /** Wix contact the triggered email goes to. */
   contactId: string;
-  status: 'active' | 'unsubscribed';
-  /** When the visitor last opted in (consent record). */
-  consentAt: string;
+  /**
+   * `pending`: signed up, not confirmed yet (gets no alerts). `active`: confirmed through the emailed
+   * link. `unsubscribed`: only a new confirmation makes it active again.
+   */
+  status: 'pending' | 'active' | 'unsubscribed';
+  /** When the visitor confirmed (consent record); null until then. */
+  consentAt: string | null;
+  /** The wording version (setting `consentWording`) the confirmed sign-up showed. */
+  consentWording?: string | null;
+  /** The sign-up waiting for its confirmation; its channels replace the stored ones only when confirmed. */
+  pending?: PendingSignup | null;
   unsubscribedAt: string | null;
   updatedAt: string;
   locale?: string | null;
+}
+
+/** A sign-up (consent request) waiting for the visitor to press the button behind the emailed link. */
+export interface PendingSignup {
+  /** Signed into the confirmation link: only this sign-up's link confirms it. */
+  nonce: string;
+  channels: AlertChannel[];
+  push: PushSubscriptionJson | null;
+  locale: string | null;
+  requestedAt: string;
+  expiresAt: string;
+  wording: string;
 }
 
 /** `unknown`: a send cut off before its outcome was recorded (it may have gone out; never retried). */

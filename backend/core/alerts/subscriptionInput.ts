@@ -1,5 +1,7 @@
 // What a visitor may send to subscribe. Everything from the browser is untrusted: parse, never cast.
 import { z } from 'zod';
+import { isWixId } from '../security/wixId.js';
+import { PUSH_ENDPOINT_RULE, pushEndpointAllowed } from './pushEndpoint.js';
 import { ALERT_CHANNELS, type AlertChannel, type PushSubscriptionJson } from './saleAlertTypes.js';
 
 /** Lower-cased and trimmed: one person, one key, whatever the capitalisation they typed. */
@@ -11,19 +13,14 @@ const base64url = z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/, 'must be base64url'
 
 export interface SubscriptionInputOptions {
   /**
-   * Only for local tests: also accept `http://127.0.0.1|localhost` push endpoints. Browsers' push
-   * services are always https.
+   * The local Wix only (a deployment fact, see README "Live site or local Wix"): also accept
+   * `http://127.0.0.1|localhost` push endpoints and the demo's non-GUID event IDs.
    */
-  allowLocalPushEndpoints?: boolean;
+  localWix?: boolean;
 }
 
 function pushEndpoint(opts: SubscriptionInputOptions) {
-  return z.string().max(2000).refine((s) => {
-    let u: URL;
-    try { u = new URL(s); } catch { return false; }
-    if (u.protocol === 'https:') return true;
-    return !!opts.allowLocalPushEndpoints && u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost');
-  }, 'must be an https URL');
+  return z.string().max(2000).refine((s) => pushEndpointAllowed(s, opts), PUSH_ENDPOINT_RULE);
 }
 
 export function pushSubscriptionSchema(opts: SubscriptionInputOptions = {}) {
@@ -41,7 +38,7 @@ export function pushSubscriptionSchema(opts: SubscriptionInputOptions = {}) {
 export function subscriptionInputSchema(opts: SubscriptionInputOptions = {}) {
   return z.object({
     email: z.string().trim().max(254).pipe(z.email()).transform(normalizeEmail),
-    eventId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'must be an event ID'),
+    eventId: z.string().trim().max(100).refine((id) => isWixId(id, opts), 'must be an event ID (a GUID)'),
     channels: z.array(z.enum(ALERT_CHANNELS as [AlertChannel, ...AlertChannel[]])).min(1).max(2)
       .transform((c) => [...new Set(c)].sort() as AlertChannel[])
       .default(['email']),

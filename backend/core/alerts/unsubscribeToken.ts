@@ -1,18 +1,19 @@
-// One-click unsubscribe: the link carries the subscription ID and an HMAC of it, so nobody can stop
-// someone else's alerts by guessing IDs, and no login is needed.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// One-click unsubscribe: the link carries the subscription ID and an HMAC of it (with the key's
+// version, see linkKeys.ts), so nobody can stop someone else's alerts by guessing IDs, and no login is needed.
+import { signLink, verifyLink, type LinkKeyRing } from './linkKeys.js';
 
+const SUBSCRIPTION_ID = /^sa_[0-9a-f]{40}$/;
+
+/** `secret` is the current key's secret value (`v<N>:<key>` or a bare key, version 1). */
 export function unsubscribeToken(secret: string, subscriptionId: string): string {
   if (!secret) throw new Error('unsubscribe secret is empty');
-  return createHmac('sha256', secret).update(`sale-alert-unsubscribe:${subscriptionId}`).digest('base64url');
+  return signLink(secret, 'sale-alert-unsubscribe', subscriptionId);
 }
 
 /** Constant-time check; any malformed input is simply "not valid". */
-export function verifyUnsubscribeToken(secret: string, subscriptionId: string, token: unknown): boolean {
-  if (typeof token !== 'string' || token.length > 100 || !/^sa_[0-9a-f]{40}$/.test(subscriptionId)) return false;
-  const expected = Buffer.from(unsubscribeToken(secret, subscriptionId));
-  const given = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+export function verifyUnsubscribeToken(ring: LinkKeyRing, subscriptionId: string, token: unknown, now: Date): boolean {
+  if (!SUBSCRIPTION_ID.test(subscriptionId)) return false;
+  return verifyLink(ring, 'sale-alert-unsubscribe', subscriptionId, token, now);
 }
 
 export function unsubscribeUrl(base: string, subscriptionId: string, token: string): string {
@@ -20,4 +21,8 @@ export function unsubscribeUrl(base: string, subscriptionId: string, token: stri
   u.searchParams.set('s', subscriptionId);
   u.searchParams.set('t', token);
   return u.toString();
+}
+
+export function isSubscriptionId(s: unknown): s is string {
+  return typeof s === 'string' && SUBSCRIPTION_ID.test(s);
 }

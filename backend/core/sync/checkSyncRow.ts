@@ -1,11 +1,13 @@
 // What the CMS before-hooks ask of a sync configuration row: the problems a site owner must fix,
 // in words they understand, or none. Inserts may come without `_id` (Wix assigns it later).
 import { checkMappingRow } from './mappingRows.js';
+import { outboundUrlProblem } from '../security/outboundUrl.js';
 import { describeIssues, eventMappingRowSchema, syncTargetRowSchema } from './syncRows.js';
 
 export type SyncConfigCollection = 'SyncTargets' | 'SyncEventMappings' | 'SyncFieldMappings';
 
-export function syncRowProblems(collection: SyncConfigCollection, item: Record<string, unknown>): string | null {
+/** `localWix`: the deployment (a secret, never the row's say); on a live site internal hosts are refused. */
+export function syncRowProblems(collection: SyncConfigCollection, item: Record<string, unknown>, opts: { localWix?: boolean } = {}): string | null {
   const row = { ...item, _id: item._id ?? 'new' };
   if (collection === 'SyncFieldMappings') {
     const c = checkMappingRow(row);
@@ -13,5 +15,10 @@ export function syncRowProblems(collection: SyncConfigCollection, item: Record<s
   }
   const schema = collection === 'SyncTargets' ? syncTargetRowSchema : eventMappingRowSchema;
   const p = schema.safeParse(row);
-  return p.success ? null : describeIssues(p.error);
+  if (!p.success) return describeIssues(p.error);
+  if (collection === 'SyncTargets') {
+    const problem = outboundUrlProblem(String(item.baseUrl).trim(), { localWix: !!opts.localWix });
+    if (problem) return `baseUrl: baseUrl ${problem}`;
+  }
+  return null;
 }

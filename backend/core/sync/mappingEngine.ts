@@ -2,6 +2,7 @@
 // A failing row never yields a partial payload: the definition is reported with every failing row.
 import type { TicketDef } from '../ticketDefinition.js';
 import type { CompiledMapping } from './mappingRows.js';
+import { unsafePathProblem } from '../security/safePath.js';
 import { readSource, type SourceContext } from './sourcePaths.js';
 
 export interface MappingError {
@@ -21,16 +22,22 @@ export type MappingResult = { ok: true; payload: Record<string, unknown> } | { o
 
 const isEmpty = (v: unknown) => v === null || v === undefined || v === '';
 
-/** Writes `value` at a dotted path, creating objects on the way ("name.en" → {name: {en: …}}). */
-function setPath(target: Record<string, unknown>, path: string, value: unknown) {
+/**
+ * Writes `value` at a dotted path, creating objects on the way ("name.en" → {name: {en: …}}). Only own
+ * properties are read or written, and the forbidden segments are refused here too (rows are checked
+ * when loaded; this holds whatever calls it).
+ */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown) {
+  const problem = unsafePathProblem(path);
+  if (problem) throw new Error(`target field "${path.slice(0, 120)}" ${problem}`);
   const keys = path.split('.');
   let cur = target;
   for (const k of keys.slice(0, -1)) {
-    const next = cur[k];
-    if (!next || typeof next !== 'object' || Array.isArray(next)) cur[k] = {};
+    const next = Object.hasOwn(cur, k) ? cur[k] : undefined;
+    if (!next || typeof next !== 'object' || Array.isArray(next)) Object.defineProperty(cur, k, { value: {}, enumerable: true, writable: true, configurable: true });
     cur = cur[k] as Record<string, unknown>;
   }
-  cur[keys[keys.length - 1]!] = value;
+  Object.defineProperty(cur, keys[keys.length - 1]!, { value, enumerable: true, writable: true, configurable: true });
 }
 
 export function applyMappings(def: TicketDef, mappings: CompiledMapping[], source: SourceContext): MappingResult {

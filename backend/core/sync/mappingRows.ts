@@ -1,7 +1,8 @@
 // SyncFieldMappings rows: the zod shape of a CMS item and the checks that turn a bad row into a
 // message a site owner understands (used by the before-hooks and when the flow loads the mapping).
 import { z } from 'zod';
-import { closestNames, SOURCE_PATH_NAMES, SOURCE_PATHS } from './sourcePaths.js';
+import { unsafePathProblem } from '../security/safePath.js';
+import { closestNames, isSourcePath, SOURCE_PATH_NAMES, SOURCE_PATHS } from './sourcePaths.js';
 import { compileTransform, isTransformName, TransformError, TRANSFORM_NAMES, TRANSFORMS, type CompiledTransform } from './transforms.js';
 
 const optionalText = z.string().nullish().transform((v) => (v === undefined || v === null || v.trim() === '' ? null : v));
@@ -53,7 +54,12 @@ export function checkMappingRow(input: unknown): RowCheck {
   }
   const row = parsed.data;
   const errors: string[] = [];
-  if (!SOURCE_PATHS[row.sourcePath]) {
+  const unsafeSource = unsafePathProblem(row.sourcePath);
+  const unsafeTarget = unsafePathProblem(row.targetField);
+  if (unsafeSource) errors.push(`Source path "${row.sourcePath.slice(0, 120)}" ${unsafeSource}.`);
+  if (unsafeTarget) errors.push(`Target field "${row.targetField.slice(0, 120)}" ${unsafeTarget}.`);
+  if (unsafeSource || unsafeTarget) return { ok: false, errors };
+  if (!isSourcePath(row.sourcePath)) {
     errors.push(`Source path "${row.sourcePath}" is not a ticket definition field.${didYouMean(row.sourcePath, SOURCE_PATH_NAMES)} Valid source paths: ${listSourcePaths()}.`);
   }
   if (!TARGET_FIELD.test(row.targetField)) {

@@ -61,8 +61,13 @@ export const SOURCE_PATH_NAMES = Object.keys(SOURCE_PATHS);
 /** Whether a path is mapped from sales details, so the flow knows to read them. */
 export const needsSalesDetails = (path: string) => path.startsWith('salesDetails.');
 
+/** Only the table's own names (`constructor` is not a source path, whatever Object.prototype says). */
+export function isSourcePath(path: string): boolean {
+  return Object.hasOwn(SOURCE_PATHS, path);
+}
+
 export function readSource(path: string, def: TicketDef, ctx: SourceContext): unknown {
-  const s = SOURCE_PATHS[path];
+  const s = isSourcePath(path) ? SOURCE_PATHS[path] : undefined;
   if (!s) throw new Error(`unknown source path "${path}"`);
   return s.read(def, ctx);
 }

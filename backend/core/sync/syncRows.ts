@@ -2,22 +2,54 @@
 // mappings) are parsed with owner-facing messages; state rows (links, outbox, runs) are parsed so a
 // hand-edited item cannot crash a flow.
 import { z } from 'zod';
+import { outboundUrlShapeProblem } from '../security/outboundUrl.js';
 
 const optionalText = z.string().nullish().transform((v) => (v == null || v.trim() === '' ? null : v.trim()));
 
 export const TARGET_KINDS = ['pretix', 'signedRest'] as const;
 export const DELETE_BEHAVIOURS = ['delete', 'deactivate', 'ignore'] as const;
 
+/** Sync tokens live in secrets named `SYNC_…`, so a row can never name the package's own keys. */
+export const SYNC_SECRET_PREFIX = 'SYNC_';
+const TEMPLATE_NAMES = ['create', 'update', 'delete', 'list'] as const;
+
+/** A URL template must start with `{baseUrl}` and continue with a path or query, so it stays on the target. */
+export function templateProblem(tpl: string): string | null {
+  if (tpl === '') return null; // "" switches the request off (e.g. no list)
+  if (!/^\{baseUrl\}(?:$|[/?])/.test(tpl)) return 'must start with {baseUrl} followed by / or ?';
+  if (tpl.length > 500) return 'must be at most 500 characters';
+  return null;
+}
+
 export const syncTargetRowSchema = z.object({
   _id: z.string().min(1),
   title: optionalText,
   kind: z.enum(TARGET_KINDS, { error: `kind must be one of: ${TARGET_KINDS.join(', ')}` }),
-  baseUrl: z.string().trim().url({ error: 'baseUrl must be a full URL such as https://pretix.eu/api/v1' }).refine((u) => /^https?:\/\//.test(u), 'baseUrl must start with https:// (or http:// for a local test server)'),
-  secretName: z.string().trim().min(1, 'secretName must name the Wix secret that holds the token (Secrets Manager), not the token itself')
-    .refine((s) => !/^(whsec_|[A-Za-z0-9]{40,})/.test(s), 'secretName looks like a token: store the token in Wix Secrets Manager and enter its name here'),
+  baseUrl: z.string({ error: 'baseUrl must be a full URL such as https://pretix.eu/api/v1' }).trim().max(500).superRefine((u, ctx) => {
+    const p = outboundUrlShapeProblem(u);
+    if (p) ctx.addIssue({ code: 'custom', message: `baseUrl ${p}` });
+  }),
+  secretName: z.string({ error: 'secretName must name the Wix secret that holds the token (Secrets Manager)' }).trim().min(1, 'secretName must name the Wix secret that holds the token (Secrets Manager), not the token itself')
+    .refine((s) => !/^(whsec_|[A-Za-z0-9]{40,})/.test(s), 'secretName looks like a token: store the token in Wix Secrets Manager and enter its name here')
+    .refine((s) => s.startsWith(SYNC_SECRET_PREFIX) && /^[A-Za-z0-9_-]{6,80}$/.test(s), `secretName must start with ${SYNC_SECRET_PREFIX} (e.g. SYNC_PRETIX_TOKEN): sync tokens are kept apart from the site's other secrets`),
   enabled: z.boolean().nullish().transform((v) => v !== false),
   deleteBehaviour: z.enum(DELETE_BEHAVIOURS, { error: `deleteBehaviour must be one of: ${DELETE_BEHAVIOURS.join(', ')}` }).nullish().transform((v) => v ?? 'deactivate'),
   options: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {}),
+}).superRefine((row, ctx) => {
+  const templates = (row.options as { templates?: unknown }).templates;
+  if (templates === undefined || templates === null) return;
+  if (typeof templates !== 'object' || Array.isArray(templates)) {
+    ctx.addIssue({ code: 'custom', path: ['options', 'templates'], message: 'options.templates must be an object of URL templates' });
+    return;
+  }
+  for (const [name, tpl] of Object.entries(templates)) {
+    if (!(TEMPLATE_NAMES as readonly string[]).includes(name)) {
+      ctx.addIssue({ code: 'custom', path: ['options', 'templates', name], message: `options.templates.${name} is not one of ${TEMPLATE_NAMES.join(', ')}` });
+      continue;
+    }
+    const p = typeof tpl === 'string' ? templateProblem(tpl) : 'must be text';
+    if (p) ctx.addIssue({ code: 'custom', path: ['options', 'templates', name], message: `options.templates.${name} ${p}` });
+  }
 });
 export type SyncTargetRow = z.output<typeof syncTargetRowSchema>;
 
@@ -94,6 +126,12 @@ export const syncRunSchema = z.object({
   pages: z.number().int().nonnegative(),
   seenIds: z.array(z.string()),
   counts: z.record(z.string(), z.number()),
+  /**
+   * Creates this run is about to make, by definition: the key is stored *before* the create, so a run
+   * cut off after the target created the item (answer lost) replays the same key, and so does a
+   * trigger for that definition meanwhile: the target returns the same item, never a second one.
+   */
+  pendingCreates: z.record(z.string(), z.object({ key: z.string(), hash: z.string() })).nullish().transform((v) => v ?? {}),
   startedAt: z.string(),
   updatedAt: z.string(),
 });

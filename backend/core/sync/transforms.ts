@@ -2,7 +2,8 @@
 // Each parses its argument once (so a bad argument is refused when the row is saved) and then applies.
 import type { TicketDef } from '../ticketDefinition.js';
 import { eventbriteCost, isMoney, normalizeDecimal, toMinorUnits } from './money.js';
-import { readSource, SOURCE_PATH_NAMES, SOURCE_PATHS, type SourceContext } from './sourcePaths.js';
+import { unsafePathProblem } from '../security/safePath.js';
+import { isSourcePath, readSource, SOURCE_PATH_NAMES, type SourceContext } from './sourcePaths.js';
 
 export interface TransformEnv { def: TicketDef; source: SourceContext }
 
@@ -130,7 +131,7 @@ export const TRANSFORMS = {
     arg: { required: true, describe: 'the template text' },
     parseArg: (a) => {
       if (!a) throw new TransformError('"template" needs the text as its argument, e.g. "{name} – {eventId}"');
-      const unknown = [...a.matchAll(PLACEHOLDER)].map((m) => m[1]!.trim()).filter((p) => p !== 'value' && !SOURCE_PATHS[p]);
+      const unknown = [...a.matchAll(PLACEHOLDER)].map((m) => m[1]!.trim()).filter((p) => p !== 'value' && (!isSourcePath(p) || unsafePathProblem(p) !== null));
       if (unknown.length) throw new TransformError(`unknown placeholder ${unknown.map((u) => `{${u}}`).join(', ')}; use {value} or one of: ${SOURCE_PATH_NAMES.join(', ')}`);
       return a;
     },

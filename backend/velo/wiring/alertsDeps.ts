@@ -13,6 +13,7 @@ import { wixMarketing } from '../../wix/marketing.js';
 import { wixEventDetails } from '../../wix/marketingEventDetails.js';
 import { consoleLogger, systemClock } from '../../wix/runtime.js';
 import { wixTicketDefinitions } from '../../wix/ticketDefinitions.js';
+import { isLocalWix } from './deployment.js';
 
 const secrets: SecretsPort = { getSecret };
 
@@ -23,6 +24,8 @@ async function hasSecret(name: string): Promise<boolean> {
 export async function alertsDeps(): Promise<AlertsDeps> {
   const settings = parseAlertSettings(await getSecret('SALE_ALERTS_SETTINGS'));
   const site = settings.siteUrl.replace(/\/$/, '');
+  const localWix = await isLocalWix();
+  if (!localWix && !site.startsWith('https://')) throw new Error('SALE_ALERTS_SETTINGS: siteUrl must be https on a live site');
   // Push needs the subject and both keys: with one missing, every push would fail and be retried.
   const pushOn = !!settings.pushSubject && (await hasSecret('VAPID_PRIVATE_KEY')) && (await hasSecret('VAPID_PUBLIC_KEY'));
   return {
@@ -31,7 +34,7 @@ export async function alertsDeps(): Promise<AlertsDeps> {
     events: wixEventDetails(site),
     marketing: settings.marketingTool === 'mailchimp' ? mailchimpMarketing({ secrets, listId: settings.mailchimpListId! }) : wixMarketing(),
     mailer: wixMailer(),
-    push: pushOn ? webPushConnector({ secrets, subject: settings.pushSubject! }) : null,
+    push: pushOn ? webPushConnector({ secrets, subject: settings.pushSubject!, localWix }) : null,
     secrets,
     clock: systemClock,
     logger: consoleLogger,
@@ -41,7 +44,11 @@ export async function alertsDeps(): Promise<AlertsDeps> {
       unsubscribeSecretName: 'SALE_ALERT_UNSUBSCRIBE_KEY',
       siteUrl: site,
       locale: settings.locale,
-      allowLocalPushEndpoints: site.startsWith('http://127.0.0.1') || site.startsWith('http://localhost'),
+      localWix,
+      confirmTemplateId: settings.confirmTemplateId,
+      confirmBaseUrl: `${site}/_functions/saleAlertConfirm`,
+      confirmationsPerHour: settings.confirmationsPerHour,
+      consentWording: settings.consentWording,
     },
   };
 }

@@ -6,6 +6,7 @@ import type { SyncDeps } from '../../flows/sync.js';
 import { wixCollections } from '../../wix/collections.js';
 import { wixTicketDefinitions } from '../../wix/ticketDefinitions.js';
 import { consoleLogger, systemClock } from '../../wix/runtime.js';
+import { isLocalWix } from './deployment.js';
 
 export function syncDeps(): SyncDeps {
   return {
@@ -13,7 +14,7 @@ export function syncDeps(): SyncDeps {
     collections: wixCollections(),
     clock: systemClock,
     logger: consoleLogger,
-    connectors: syncTargetFactory({ secrets: { getSecret }, inlineRetries: 0, timeoutMs: 5_000 }),
+    connectors: syncTargetFactory({ secrets: { getSecret }, inlineRetries: 0, timeoutMs: 5_000, localWix: isLocalWix }),
     concurrency: 4,
   };
 }

@@ -2,6 +2,7 @@
 import { isMoney, normalizeDecimal } from "../core/sync/money.js";
 import { ExternalCallError } from "../ports.js";
 import { requestJson } from "./syncHttp.js";
+import { sameOrigin } from "../core/security/outboundUrl.js";
 const variationBody = (o, i) => ({
   value: { en: o.name },
   default_price: isMoney(o.price) ? normalizeDecimal(o.price.value, o.price.currency) : o.price == null ? null : String(o.price),
@@ -14,6 +15,7 @@ function splitPayload(payload) {
   const size = quota?.size;
   return { item, options, quotaSize: typeof size === "number" ? size : null };
 }
+export const PRETIX_MAX_PAGES = 200;
 export function pretixConnector(cfg) {
   let calls = 0;
   const root = `${cfg.baseUrl.replace(/\/+$/, "")}/organizers/${encodeURIComponent(cfg.organizer)}/events`;
@@ -122,10 +124,12 @@ export function pretixConnector(cfg) {
     async listExternalIds(externalEventId) {
       const ids = [];
       let url = `${ev(externalEventId)}/items/`;
-      while (url) {
+      for (let pages = 0; url; pages++) {
+        if (pages >= PRETIX_MAX_PAGES) throw new Error(`Pretix listing of ${externalEventId} has more than ${PRETIX_MAX_PAGES} pages; stopped`);
+        if (!sameOrigin(url, cfg.baseUrl)) throw new Error(`Pretix listing: the next page is on another origin (${new URL(url).origin}); not followed`);
         const page = (await call("GET", url)).body;
         ids.push(...page.results.map((r) => String(r.id)));
-        url = page.next;
+        url = typeof page.next === "string" && page.next ? page.next : null;
       }
       return ids;
     }

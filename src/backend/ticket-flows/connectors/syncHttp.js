@@ -38,24 +38,38 @@ export class RatePacer {
     this.blockedUntil = Math.max(this.blockedUntil, this.clock.now().getTime() + ms);
   }
 }
+export const MAX_ERROR_DETAIL = 300;
+export function redactSent(text, headers) {
+  let out = text;
+  for (const v of Object.values(headers)) {
+    if (typeof v !== "string" || v.length < 8) continue;
+    out = out.split(v).join("[redacted]");
+    const bare = v.replace(/^(token|bearer|basic)\s+/i, "");
+    if (bare !== v && bare.length >= 8) out = out.split(bare).join("[redacted]");
+  }
+  return out;
+}
 export async function requestJson(url, init, opts = {}) {
   const doFetch = opts.fetch ?? ((u, i) => fetch(u, i));
   const clock = opts.clock ?? systemClock;
   const body = init.body === void 0 ? void 0 : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+  const headers = { accept: "application/json", ...body !== void 0 ? { "content-type": "application/json" } : {}, ...init.headers };
   for (let attempt = 0; ; attempt++) {
     await opts.pacer?.take();
     opts.onCall?.();
     const ctrl = new AbortController();
-    const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? 1e4);
+    const timeoutMs = opts.timeoutMs ?? 1e4;
+    const timer = setTimeout(() => ctrl.abort(), timeoutMs);
     let res;
+    let text;
     try {
-      res = await doFetch(url, { method: init.method, headers: { accept: "application/json", ...body !== void 0 ? { "content-type": "application/json" } : {}, ...init.headers }, body, signal: ctrl.signal });
+      res = await doFetch(url, { method: init.method, headers, body, signal: ctrl.signal, redirect: "manual" });
+      text = await res.text();
     } catch (e) {
-      throw ctrl.signal.aborted ? new ExternalCallError(`${init.method} ${url} timed out`, { kind: "timeout" }) : new ExternalCallError(`${init.method} ${url}: ${e instanceof Error ? e.message : String(e)}`, { kind: "network" });
+      throw ctrl.signal.aborted ? new ExternalCallError(`${init.method} ${new URL(url).pathname} timed out after ${timeoutMs} ms`, { kind: "timeout" }) : new ExternalCallError(`${init.method} ${new URL(url).pathname}: ${redactSent(e instanceof Error ? e.message : String(e), headers).slice(0, MAX_ERROR_DETAIL)}`, { kind: "network" });
     } finally {
       clearTimeout(timer);
     }
-    const text = await res.text().catch(() => "");
     let parsed = null;
     try {
       parsed = text ? JSON.parse(text) : null;
@@ -71,7 +85,8 @@ export async function requestJson(url, init, opts = {}) {
         continue;
       }
     }
-    const detail = parsed && typeof parsed === "object" ? JSON.stringify(parsed).slice(0, 300) : String(parsed ?? "").slice(0, 300);
+    const raw = parsed && typeof parsed === "object" ? JSON.stringify(parsed) : String(parsed ?? "");
+    const detail = res.status >= 300 && res.status < 400 ? "(redirect not followed)" : redactSent(raw, headers).slice(0, MAX_ERROR_DETAIL);
     throw new ExternalCallError(`${init.method} ${new URL(url).pathname} \u2192 ${res.status} ${detail}`, { kind: "http", status: res.status, retryAfterMs });
   }
 }

@@ -2,13 +2,9 @@
 import { randomUUID } from "node:crypto";
 import { COLLECTIONS } from "../collections.js";
 import { alertDefinition } from "../core/alerts/alertDefinition.js";
-import { rateLimitKey, subscriptionId } from "../core/alerts/alertKeys.js";
 import { dueDefinitions, saleDoneKey, saleStartOf } from "../core/alerts/dueDefinitions.js";
 import { nextSaleStart } from "../core/alerts/nextSaleStart.js";
-import { subscribeRateLimit } from "../core/alerts/subscribeRateLimit.js";
-import { InvalidSubscriptionError, parseSubscriptionInput } from "../core/alerts/subscriptionInput.js";
 import { advanceCursor, cursorDone, JOB_LIMITS, newSweepCursor, nextPageSize, shouldStartChunk, TRIGGER_LIMITS } from "../core/alerts/sweepChunks.js";
-import { verifyUnsubscribeToken } from "../core/alerts/unsubscribeToken.js";
 import { ChunkBudget } from "./alertsDeps.js";
 import { insertOnce } from "./insertOnce.js";
 import { pruneAlertRecords } from "./alertsPrune.js";
@@ -16,52 +12,7 @@ import { retryFailedDeliveries } from "./alertsRetry.js";
 import { addStats, alertSubscribers, emptyStats, eventDetailsOrFallback } from "./alertsSend.js";
 const C = COLLECTIONS;
 const CURSOR_ID = "cursor";
-export async function subscribe(deps, input) {
-  const sub = parseSubscriptionInput(input, { allowLocalPushEndpoints: deps.config.allowLocalPushEndpoints });
-  const now = deps.clock.now();
-  const limitId = rateLimitKey(sub.email);
-  const limitItem = await deps.collections.get(C.SaleAlertRateLimits.id, limitId);
-  const decision = subscribeRateLimit(limitItem?.attempts ?? [], now);
-  await deps.collections.save(C.SaleAlertRateLimits.id, { _id: limitId, attempts: decision.history, updatedAt: now.toISOString() });
-  if (!decision.allowed) return { outcome: "rate_limited", retryAfterMs: decision.retryAfterMs };
-  if (!await deps.events.get(sub.eventId)) throw new InvalidSubscriptionError([`eventId: there is no event ${sub.eventId} on this site`]);
-  const contactId = await deps.mailer.contactFor(sub.email);
-  const consentAt = now.toISOString();
-  await deps.marketing.upsertSubscriber({ email: sub.email, contactId, eventId: sub.eventId, consentAt, saleStart: await eventSaleStart(deps, sub.eventId) });
-  const id = subscriptionId(sub.email, sub.eventId);
-  const item = {
-    _id: id,
-    email: sub.email,
-    eventId: sub.eventId,
-    channels: sub.channels,
-    push: sub.push,
-    contactId,
-    status: "active",
-    consentAt,
-    unsubscribedAt: null,
-    updatedAt: consentAt,
-    locale: sub.locale
-  };
-  await deps.collections.save(C.SaleAlertSubscriptions.id, item);
-  await insertOnce(deps.collections, C.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: consentAt });
-  return { outcome: "subscribed", subscriptionId: id };
-}
-export async function unsubscribe(deps, link) {
-  if (typeof link.s !== "string") return { outcome: "invalid_link" };
-  const secret = await deps.secrets.getSecret(deps.config.unsubscribeSecretName);
-  if (!verifyUnsubscribeToken(secret, link.s, link.t)) return { outcome: "invalid_link" };
-  const sub = await deps.collections.get(C.SaleAlertSubscriptions.id, link.s);
-  if (!sub) return { outcome: "not_found" };
-  if (sub.status === "unsubscribed") return { outcome: "already_unsubscribed", eventId: sub.eventId };
-  const now = deps.clock.now().toISOString();
-  await deps.collections.save(C.SaleAlertSubscriptions.id, { ...sub, status: "unsubscribed", unsubscribedAt: now, updatedAt: now });
-  try {
-    await deps.marketing.removeFromEvent({ email: sub.email, contactId: sub.contactId, eventId: sub.eventId });
-  } catch (e) {
-    deps.logger?.warn("Could not remove the event tag in the marketing tool", { subscriptionId: sub._id, error: String(e) });
-  }
-  return { outcome: "unsubscribed", eventId: sub.eventId };
-}
+export { checkConfirmLink, checkUnsubscribeLink, confirmSubscription, subscribe, unsubscribe } from "./alertsConsent.js";
 export async function onDefinitionChanged(deps, change) {
   const def = await deps.definitions.get(change.definitionId);
   const eventId = def?.eventId ?? change.eventId;
@@ -186,14 +137,6 @@ async function allDefinitions(deps, eventId) {
     cursor = page.nextCursor;
   } while (cursor);
   return out;
-}
-async function eventSaleStart(deps, eventId) {
-  try {
-    return nextSaleStart(await allDefinitions(deps, eventId), deps.clock.now());
-  } catch (e) {
-    deps.logger?.warn("Could not read the event's sale start", { eventId, error: String(e) });
-    return null;
-  }
 }
 async function doneKeys(deps, defs) {
   const keys = defs.map((d) => saleStartOf(d)).map((s, i) => s ? saleDoneKey(defs[i]._id, s) : null).filter((k) => !!k);

@@ -91,6 +91,7 @@ export async function reconcile(deps, opts = {}) {
       cursor: report.complete ? null : last,
       pages: 0,
       seenIds: [],
+      pendingCreates: {},
       counts: { events: (report.resumed ? prev?.counts.events ?? 0 : 0) + report.events },
       startedAt: report.resumed && prev ? prev.startedAt : now(),
       updatedAt: now()

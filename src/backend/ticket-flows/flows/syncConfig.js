@@ -70,7 +70,7 @@ export async function addPresetMapping(deps, targetId, preset) {
   const target = await deps.collections.get(COLLECTIONS.SyncTargets.id, targetId);
   if (!target) throw new Error(`There is no sync target "${targetId}" in ${COLLECTIONS.SyncTargets.id}: add the target first`);
   const chosen = preset ?? target.kind;
-  if (!(chosen in MAPPING_PRESETS)) throw new Error(`Unknown mapping preset "${chosen}"; presets: ${Object.keys(MAPPING_PRESETS).join(", ")}`);
+  if (!Object.hasOwn(MAPPING_PRESETS, chosen)) throw new Error(`Unknown mapping preset "${chosen}"; presets: ${Object.keys(MAPPING_PRESETS).join(", ")}`);
   const { items } = await deps.collections.query(COLLECTIONS.SyncFieldMappings.id, { filter: { targetId }, limit: 1e3 });
   const mapped = new Set(items.map((r) => r.targetField));
   const result = { preset: chosen, inserted: [], skipped: [] };

@@ -66,8 +66,12 @@ export function failureOf(e) {
   if (e instanceof ExternalCallError) return e.failure;
   return { kind: "network" };
 }
+export const MAX_STORED_ERROR = 1e3;
+export function storedError(text) {
+  return text.length > MAX_STORED_ERROR ? `${text.slice(0, MAX_STORED_ERROR - 1)}\u2026` : text;
+}
 export function errorText(e) {
   const f = failureOf(e);
   const msg = e instanceof Error ? e.message : String(e);
-  return f.kind === "http" ? `HTTP ${f.status}: ${msg}` : `${f.kind}: ${msg}`;
+  return storedError(f.kind === "http" ? `HTTP ${f.status}: ${msg}` : `${f.kind}: ${msg}`);
 }

@@ -7,7 +7,8 @@ import { changeOf, parkInvalid } from "./syncChanges.js";
 import { connectTarget, loadSyncConfig } from "./syncConfig.js";
 import { mapConcurrent } from "../lib/mapConcurrent.js";
 import { deliverChange, errorText } from "./syncDelivery.js";
-import { enqueue } from "./syncOutbox.js";
+import { enqueue, readLink } from "./syncOutbox.js";
+import { insertOnce } from "./insertOnce.js";
 const C = COLLECTIONS;
 export async function eventLinks(deps, targetId, eventId) {
   const out = [];
@@ -48,6 +49,7 @@ async function syncEventToTarget(deps, setup, em, opts) {
     pages: 0,
     seenIds: [],
     counts: {},
+    pendingCreates: {},
     startedAt: now(),
     updatedAt: now()
   };
@@ -70,7 +72,20 @@ async function syncEventToTarget(deps, setup, em, opts) {
       return true;
     }
     const writes = [];
+    const created = [];
     let complete = true;
+    const creates = actions.filter((a) => a.kind === "create");
+    let marked = false;
+    for (const a of creates) {
+      if (run.pendingCreates[a.definitionId]) continue;
+      const c = changeOf(a, setup, em);
+      run.pendingCreates[a.definitionId] = { key: c.idempotencyKey, hash: c.payloadHash };
+      marked = true;
+    }
+    if (marked && !pastDeadline()) {
+      run.updatedAt = now();
+      await deps.collections.save(C.SyncRuns.id, run);
+    }
     await mapConcurrent(actions, deps.concurrency ?? 16, async (a) => {
       if (a.kind !== "unchanged" && pastDeadline()) {
         complete = false;
@@ -82,22 +97,40 @@ async function syncEventToTarget(deps, setup, em, opts) {
         report.failures.push(await parkInvalid(deps, setup, em, defs.get(a.definitionId), a));
         return;
       }
-      const change = changeOf(a, setup, em);
+      const pending = a.kind === "create" ? run.pendingCreates[a.definitionId] : void 0;
+      const change = { ...changeOf(a, setup, em), ...pending ? { createKey: pending.key, createTried: pending.hash } : {} };
       try {
         const d = await deliverChange(port, setup.target, change, links.get(a.definitionId) ?? null, deps.clock.now());
         if (d.kind === "applied") {
           const before = links.get(a.definitionId);
-          writes.push(before ? { ...d.link, externalId: before.externalId, linkedAt: before.linkedAt } : d.link);
+          if (before) writes.push({ ...d.link, externalId: before.externalId, linkedAt: before.linkedAt });
+          else if (d.op === "create") created.push(d.link);
+          else writes.push(d.link);
           report.warnings.push(...d.warnings.map((w) => `${a.definitionId}: ${w}`));
           bump(a.kind);
         } else bump("unchanged");
       } catch (e) {
         bump("queued");
         report.failures.push(`${a.definitionId}: ${errorText(e)} (queued for retry)`);
-        const creating = a.kind === "create";
-        await enqueue(deps, creating ? { ...change, createKey: change.idempotencyKey, createTried: change.payloadHash } : change);
+        await enqueue(deps, a.kind === "create" ? { ...change, createKey: change.createKey ?? change.idempotencyKey, createTried: change.createTried ?? change.payloadHash } : change);
+        delete run.pendingCreates[a.definitionId];
       }
     });
+    if (created.length) {
+      const won = await insertLinksOnce(deps, created);
+      for (const l of created) {
+        delete run.pendingCreates[l.definitionId];
+        if (won.has(l._id)) {
+          links.set(l.definitionId, l);
+          continue;
+        }
+        const winner = await readLink(deps, l.targetId, l.definitionId);
+        if (winner) links.set(l.definitionId, winner);
+        if (winner && winner.externalId !== l.externalId) {
+          deps.logger?.error("Two external items for one definition; keeping the first link", { definitionId: l.definitionId, kept: winner.externalId, orphan: l.externalId });
+        }
+      }
+    }
     if (writes.length) {
       await deps.collections.bulkSave(C.SyncLinks.id, writes);
       for (const l of writes) links.set(l.definitionId, l);
@@ -129,4 +162,13 @@ async function syncEventToTarget(deps, setup, em, opts) {
   if (!opts.dryRun) await deps.collections.save(C.SyncRuns.id, run);
   report.done = true;
   return report;
+}
+async function insertLinksOnce(deps, links) {
+  const claims = deps.collections;
+  if (typeof claims.claim === "function") return claims.claim(C.SyncLinks.id, links);
+  const won = /* @__PURE__ */ new Set();
+  await mapConcurrent(links, deps.concurrency ?? 16, async (l) => {
+    if (await insertOnce(deps.collections, C.SyncLinks.id, l)) won.add(l._id);
+  });
+  return won;
 }

@@ -20,7 +20,8 @@ export async function TicketCounters_afterRemove(item) {
 function refuseInvalid(collection) {
   return async (item) => {
     const { syncRowProblems } = await import("../core/sync/checkSyncRow.js");
-    const problems = syncRowProblems(collection, item);
+    const { isLocalWix } = await import("./wiring/deployment.js");
+    const problems = syncRowProblems(collection, item, { localWix: await isLocalWix() });
     if (problems) throw new Error(problems);
     return item;
   };

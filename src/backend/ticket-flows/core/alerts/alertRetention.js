@@ -3,7 +3,7 @@ import { DUE_LOOKBACK_MS } from "./dueDefinitions.js";
 import { ALERT_RETRY_POLICY } from "./deliveryRetry.js";
 import { SUBSCRIBE_RATE_LIMIT } from "./subscribeRateLimit.js";
 const DAY = 24 * 36e5;
-export const ALERT_RETENTION = { deliveriesMs: 90 * DAY, markersMs: 90 * DAY, rateLimitsMs: SUBSCRIBE_RATE_LIMIT.windowMs };
+export const ALERT_RETENTION = { deliveriesMs: 90 * DAY, markersMs: 90 * DAY, rateLimitsMs: Math.max(SUBSCRIBE_RATE_LIMIT.windowMs, DAY) + 36e5 };
 export const PRUNE_LIMITS = { pageSize: 100, maxPerRun: 1e3 };
 export function longestSendSpanMs(policy = ALERT_RETRY_POLICY) {
   let waits = 0;

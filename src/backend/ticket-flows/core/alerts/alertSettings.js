@@ -5,6 +5,12 @@ export const alertSettingsSchema = z.object({
   siteUrl: z.url().refine((u) => u.startsWith("https://") || u.startsWith("http://127.0.0.1") || u.startsWith("http://localhost"), "must be https"),
   /** Triggered-email template ID from the dashboard. */
   templateId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/).default("sale-alert"),
+  /** Triggered email with the double opt-in link (variables `eventName`, `eventUrl`, `confirmUrl`). */
+  confirmTemplateId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/).default("sale-alert-confirm"),
+  /** Site-wide cap on confirmation emails per UTC hour; past it sign-ups answer `rate_limited`. */
+  confirmationsPerHour: z.number().int().min(1).max(1e4).default(100),
+  /** Version of the sign-up wording the visitor agreed to; change it when you change the wording. Stored with each consent. */
+  consentWording: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/).default("sale-alert-v1"),
   marketingTool: z.enum(["wix", "mailchimp"]).default("wix"),
   mailchimpListId: z.string().regex(/^[A-Za-z0-9]{1,40}$/).optional(),
   /** VAPID contact (`mailto:` or `https:`); web push is off when VAPID keys are missing. */

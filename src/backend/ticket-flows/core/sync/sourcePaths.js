@@ -43,8 +43,11 @@ export const SOURCE_PATHS = {
 };
 export const SOURCE_PATH_NAMES = Object.keys(SOURCE_PATHS);
 export const needsSalesDetails = (path) => path.startsWith("salesDetails.");
+export function isSourcePath(path) {
+  return Object.hasOwn(SOURCE_PATHS, path);
+}
 export function readSource(path, def, ctx) {
-  const s = SOURCE_PATHS[path];
+  const s = isSourcePath(path) ? SOURCE_PATHS[path] : void 0;
   if (!s) throw new Error(`unknown source path "${path}"`);
   return s.read(def, ctx);
 }

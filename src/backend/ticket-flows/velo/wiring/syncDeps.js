@@ -4,13 +4,14 @@ import { syncTargetFactory } from "../../connectors/syncTargetFactory.js";
 import { wixCollections } from "../../wix/collections.js";
 import { wixTicketDefinitions } from "../../wix/ticketDefinitions.js";
 import { consoleLogger, systemClock } from "../../wix/runtime.js";
+import { isLocalWix } from "./deployment.js";
 export function syncDeps() {
   return {
     definitions: wixTicketDefinitions(),
     collections: wixCollections(),
     clock: systemClock,
     logger: consoleLogger,
-    connectors: syncTargetFactory({ secrets: { getSecret }, inlineRetries: 0, timeoutMs: 5e3 }),
+    connectors: syncTargetFactory({ secrets: { getSecret }, inlineRetries: 0, timeoutMs: 5e3, localWix: isLocalWix }),
     concurrency: 4
   };
 }

@@ -1,0 +1,234 @@
+// Sale-alert consent: sign-up with double opt-in, confirmation, unsubscribe. A sign-up only records a
+// consent *request* and sends one confirmation email; the subscription gets alerts once the visitor
+// presses the button behind the emailed link (a POST: mail scanners open links, they do not submit
+// forms). Confirmation emails are capped per mailbox (one a UTC day) and per site (an hourly setting),
+// both counted with insert-once claims so concurrent sign-ups cannot slip past.
+import { randomBytes } from 'node:crypto';
+import { COLLECTIONS } from '../collections.js';
+import { rateLimitKey, subscriptionId } from '../core/alerts/alertKeys.js';
+import { CONFIRM_LINK_TTL_MS, confirmToken, confirmUrl, verifyConfirmToken } from '../core/alerts/confirmLink.js';
+import {
+  DEFAULT_CONFIRMATIONS_PER_HOUR, EVENT_MISS_MEMO_MS, EVENT_MISSES_PER_WINDOW, eventMissMemoId, eventMissSlotId,
+  mailboxDayClaimId, siteHourSlotId, untilNextDayMs, untilNextHourMs,
+} from '../core/alerts/confirmationLimits.js';
+import type { EventDetails } from '../core/alerts/alertEmail.js';
+import { linkKeyRing, type LinkKeyRing } from '../core/alerts/linkKeys.js';
+import { mailboxKey } from '../core/alerts/mailbox.js';
+import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
+import type { PendingSignup, SaleAlertEvent, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
+import { subscribeRateLimit } from '../core/alerts/subscribeRateLimit.js';
+import { InvalidSubscriptionError, parseSubscriptionInput } from '../core/alerts/subscriptionInput.js';
+import { isSubscriptionId, verifyUnsubscribeToken } from '../core/alerts/unsubscribeToken.js';
+import type { TicketDef } from '../core/ticketDefinition.js';
+import type { Item } from '../ports.js';
+import type { AlertsDeps } from './alertsDeps.js';
+import { insertOnce } from './insertOnce.js';
+
+const C = COLLECTIONS;
+const RL = C.SaleAlertRateLimits.id;
+export const DEFAULT_CONSENT_WORDING = 'sale-alert-v1';
+
+export type SubscribeResult =
+  | { outcome: 'confirmation_sent'; subscriptionId: string }
+  | { outcome: 'rate_limited'; retryAfterMs: number };
+
+/**
+ * Throws `InvalidSubscriptionError` for bad input (the web method turns it into `invalid`). The answer
+ * and the work are the same for a new, a pending, a confirmed and an unsubscribed address: anonymous
+ * callers must not learn whether someone else's address is on the list. Nothing of the request is
+ * applied to the subscription until it is confirmed.
+ */
+export async function subscribe(deps: AlertsDeps, input: unknown): Promise<SubscribeResult> {
+  const localWix = !!deps.config.localWix;
+  const sub = parseSubscriptionInput(input, { localWix });
+  const now = deps.clock.now();
+  const nowIso = now.toISOString();
+
+  // Calls per mailbox (5 an hour), before anything that costs a Wix call or an email.
+  const limitId = rateLimitKey(sub.email);
+  const limitItem = await deps.collections.get<Item & { attempts: string[] }>(RL, limitId);
+  const decision = subscribeRateLimit(limitItem?.attempts ?? [], now);
+  await deps.collections.save(RL, { _id: limitId, attempts: decision.history, updatedAt: nowIso });
+  if (!decision.allowed) return { outcome: 'rate_limited', retryAfterMs: decision.retryAfterMs };
+
+  // Only events of this site: a made-up ID would otherwise join every hourly sweep.
+  const event = await knownEvent(deps, sub.eventId, now);
+  if (event === 'over_budget') return { outcome: 'rate_limited', retryAfterMs: EVENT_MISS_MEMO_MS };
+  if (!event) throw new InvalidSubscriptionError([`eventId: there is no event ${sub.eventId} on this site`]);
+
+  // One confirmation email per mailbox per UTC day, and at most `confirmationsPerHour` for the site.
+  const dayClaim = mailboxDayClaimId(mailboxKey(sub.email), now);
+  if (!(await insertOnce(deps.collections, RL, { _id: dayClaim, updatedAt: nowIso }))) return { outcome: 'rate_limited', retryAfterMs: untilNextDayMs(now) };
+  const perHour = deps.config.confirmationsPerHour ?? DEFAULT_CONFIRMATIONS_PER_HOUR;
+  const hourSlot = await claimSlot(deps, `cfhourcount_${nowIso.slice(0, 13)}`, (n) => siteHourSlotId(now, n), perHour, nowIso);
+  if (!hourSlot) {
+    await deps.collections.remove(RL, dayClaim);
+    return { outcome: 'rate_limited', retryAfterMs: untilNextHourMs(now) };
+  }
+
+  const id = subscriptionId(sub.email, sub.eventId);
+  try {
+    const contactId = await deps.mailer.contactFor(sub.email);
+    const pending: PendingSignup = {
+      nonce: randomBytes(16).toString('base64url'), channels: sub.channels, push: sub.push, locale: sub.locale,
+      requestedAt: nowIso, expiresAt: new Date(now.getTime() + CONFIRM_LINK_TTL_MS).toISOString(),
+      wording: deps.config.consentWording ?? DEFAULT_CONSENT_WORDING,
+    };
+    const existing = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, id);
+    const item: SaleAlertSubscription = existing
+      ? { ...existing, contactId: existing.contactId || contactId, pending, updatedAt: nowIso }
+      : {
+        _id: id, email: sub.email, eventId: sub.eventId, channels: [], push: null, contactId, status: 'pending',
+        consentAt: null, consentWording: null, unsubscribedAt: null, updatedAt: nowIso, locale: sub.locale, pending,
+      };
+    await deps.collections.save(C.SaleAlertSubscriptions.id, item);
+    const secret = await deps.secrets.getSecret(deps.config.unsubscribeSecretName);
+    const link = confirmUrl(confirmBase(deps), id, pending.nonce, confirmToken(secret, id, pending.nonce));
+    await deps.mailer.sendTriggeredEmail({
+      templateId: deps.config.confirmTemplateId ?? 'sale-alert-confirm', contactId: item.contactId,
+      variables: { eventName: event.title, eventUrl: event.url, confirmUrl: link },
+    });
+  } catch (e) {
+    // Nothing went out: give the visitor their day and the site its slot back.
+    await Promise.allSettled([deps.collections.remove(RL, dayClaim), deps.collections.remove(RL, hourSlot)]);
+    throw e;
+  }
+  return { outcome: 'confirmation_sent', subscriptionId: id };
+}
+
+export type ConfirmResult = { outcome: 'confirmed' | 'already_confirmed' | 'expired' | 'invalid_link' | 'not_found'; eventId?: string };
+
+export interface ConfirmLink { s?: unknown; c?: unknown; t?: unknown }
+
+/** GET of the link: is it one of ours? Changes nothing. */
+export async function checkConfirmLink(deps: AlertsDeps, link: ConfirmLink): Promise<'ok' | 'invalid_link'> {
+  return verifyConfirmToken(await linkKeys(deps), link.s, link.c, link.t, deps.clock.now()) ? 'ok' : 'invalid_link';
+}
+
+/** The button's POST: the pending sign-up the link names becomes the subscription. */
+export async function confirmSubscription(deps: AlertsDeps, link: ConfirmLink): Promise<ConfirmResult> {
+  const now = deps.clock.now();
+  if (!verifyConfirmToken(await linkKeys(deps), link.s, link.c, link.t, now)) return { outcome: 'invalid_link' };
+  const sub = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, link.s as string);
+  if (!sub) return { outcome: 'not_found' };
+  const p = sub.pending;
+  if (!p || p.nonce !== link.c) {
+    // Already used (a second press), or replaced by a newer sign-up or an unsubscribe since.
+    return sub.status === 'active' ? { outcome: 'already_confirmed', eventId: sub.eventId } : { outcome: 'expired', eventId: sub.eventId };
+  }
+  if (now.getTime() > Date.parse(p.expiresAt)) return { outcome: 'expired', eventId: sub.eventId };
+  const nowIso = now.toISOString();
+  // Marketing first (the label or Mailchimp member is added only now, after our confirmation): if the
+  // tool refuses, nothing changes and the visitor can press the button again.
+  await deps.marketing.upsertSubscriber({ email: sub.email, contactId: sub.contactId, eventId: sub.eventId, consentAt: nowIso, saleStart: await eventSaleStart(deps, sub.eventId) });
+  await deps.collections.save(C.SaleAlertSubscriptions.id, {
+    ...sub, status: 'active', channels: p.channels, push: p.push, locale: p.locale ?? sub.locale ?? null,
+    consentAt: nowIso, consentWording: p.wording, unsubscribedAt: null, pending: null, updatedAt: nowIso,
+  } satisfies SaleAlertSubscription);
+  await insertOnce(deps.collections, C.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: nowIso } satisfies SaleAlertEvent);
+  return { outcome: 'confirmed', eventId: sub.eventId };
+}
+
+export type UnsubscribeResult = { outcome: 'unsubscribed' | 'already_unsubscribed' | 'invalid_link' | 'not_found'; eventId?: string };
+export interface UnsubscribeLink { s?: unknown; t?: unknown }
+
+/** GET of the link: is it one of ours? Changes nothing. */
+export async function checkUnsubscribeLink(deps: AlertsDeps, link: UnsubscribeLink): Promise<'ok' | 'invalid_link'> {
+  if (!isSubscriptionId(link.s)) return 'invalid_link';
+  return verifyUnsubscribeToken(await linkKeys(deps), link.s, link.t, deps.clock.now()) ? 'ok' : 'invalid_link';
+}
+
+/** The POST of the unsubscribe page, or a mail client's RFC 8058 one-click POST: `s` = subscription ID, `t` = its token. */
+export async function unsubscribe(deps: AlertsDeps, link: UnsubscribeLink): Promise<UnsubscribeResult> {
+  if (!isSubscriptionId(link.s)) return { outcome: 'invalid_link' };
+  if (!verifyUnsubscribeToken(await linkKeys(deps), link.s, link.t, deps.clock.now())) return { outcome: 'invalid_link' };
+  const sub = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, link.s);
+  if (!sub) return { outcome: 'not_found' };
+  if (sub.status === 'unsubscribed' && !sub.pending) return { outcome: 'already_unsubscribed', eventId: sub.eventId };
+  const now = deps.clock.now().toISOString();
+  // A confirmation link sent before this must not undo it: the pending sign-up goes too.
+  await deps.collections.save(C.SaleAlertSubscriptions.id, { ...sub, status: 'unsubscribed', pending: null, unsubscribedAt: now, updatedAt: now });
+  try {
+    await deps.marketing.removeFromEvent({ email: sub.email, contactId: sub.contactId, eventId: sub.eventId });
+  } catch (e) {
+    // Our own record already stops the alerts; the tag is bookkeeping for the owner.
+    deps.logger?.warn('Could not remove the event tag in the marketing tool', { subscriptionId: sub._id, error: String(e) });
+  }
+  return { outcome: 'unsubscribed', eventId: sub.eventId };
+}
+
+// ---------- helpers ----------
+
+/** The current link key and, during a rotation, the previous one (`<name>_PREVIOUS`, see linkKeys.ts). */
+export async function linkKeys(deps: AlertsDeps): Promise<LinkKeyRing> {
+  const name = deps.config.unsubscribeSecretName;
+  const current = await deps.secrets.getSecret(name);
+  let previous: string | null = null;
+  try { previous = await deps.secrets.getSecret(`${name}_PREVIOUS`); } catch { previous = null; }
+  try {
+    return linkKeyRing(current, previous);
+  } catch (e) {
+    // A malformed previous key must not break current links.
+    deps.logger?.warn('Ignoring the previous link key', { error: String(e) });
+    return linkKeyRing(current, null);
+  }
+}
+
+function confirmBase(deps: AlertsDeps): string {
+  return deps.config.confirmBaseUrl ?? `${deps.config.siteUrl.replace(/\/$/, '')}/_functions/saleAlertConfirm`;
+}
+
+type MemoItem = Item & { at: string; event?: EventDetails | null };
+
+/**
+ * The event, or null when the site has no such event. Each answer is remembered for 10 minutes, so a
+ * made-up ID costs at most one Wix call per 10 minutes, and misses share a site-wide budget per 10
+ * minutes: past it, only events with confirmed subscribers are looked up; others answer `over_budget`.
+ */
+async function knownEvent(deps: AlertsDeps, eventId: string, now: Date): Promise<EventDetails | null | 'over_budget'> {
+  const nowIso = now.toISOString();
+  const memoId = eventMissMemoId(eventId);
+  const memo = await deps.collections.get<MemoItem>(RL, memoId);
+  if (memo && now.getTime() - Date.parse(memo.at) < EVENT_MISS_MEMO_MS) return memo.event ?? null;
+  const window = Math.floor(now.getTime() / EVENT_MISS_MEMO_MS);
+  const misses = await deps.collections.get<Item & { count: number }>(RL, `evmisscount_${window}`);
+  // Past the budget, only events that already have confirmed subscribers are looked up: a flood of
+  // made-up IDs then costs nothing, and a brand-new event's first sign-up waits for the next window.
+  if ((misses?.count ?? 0) >= EVENT_MISSES_PER_WINDOW && !(await deps.collections.get(C.SaleAlertEvents.id, eventId))) return 'over_budget';
+  const event = await deps.events.get(eventId);
+  await deps.collections.save(RL, { _id: memoId, at: nowIso, event, updatedAt: nowIso } satisfies MemoItem & { updatedAt: string });
+  if (!event) await claimSlot(deps, `evmisscount_${window}`, (n) => eventMissSlotId(now, n), EVENT_MISSES_PER_WINDOW, nowIso);
+  return event;
+}
+
+/**
+ * Claims the next free numbered slot (insert-once, so two callers never share one) below `cap`; the
+ * counter row only tells where to start looking. Returns the slot's ID, or null when all are taken.
+ */
+async function claimSlot(deps: AlertsDeps, counterId: string, slotId: (n: number) => string, cap: number, nowIso: string): Promise<string | null> {
+  const counter = await deps.collections.get<Item & { count: number }>(RL, counterId);
+  for (let n = Math.max(0, counter?.count ?? 0); n < cap; n++) {
+    const id = slotId(n);
+    if (await insertOnce(deps.collections, RL, { _id: id, updatedAt: nowIso })) {
+      await deps.collections.save(RL, { _id: counterId, count: n + 1, updatedAt: nowIso });
+      return id;
+    }
+  }
+  return null;
+}
+
+async function eventSaleStart(deps: AlertsDeps, eventId: string): Promise<string | null> {
+  try {
+    const defs: TicketDef[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await deps.definitions.queryByEvent(eventId, { cursor, limit: 100 });
+      defs.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return nextSaleStart(defs, deps.clock.now());
+  } catch (e) {
+    deps.logger?.warn('Could not read the event\'s sale start', { eventId, error: String(e) });
+    return null;
+  }
+}
