@@ -470,7 +470,9 @@ export class VeloHost implements SiteCodeHost {
       timer = setTimeout(() => {
         inv.stopped = `Wix stops a job run after ${limitMs} ms`;
         this.ctx?.limits.countJobStopped();
-        reject(new JobStoppedError(functionName, limitMs));
+        const err = new JobStoppedError(functionName, limitMs);
+        this.log.warn(err.message);
+        reject(err);
       }, limitMs);
       timer.unref();
     }) : null;

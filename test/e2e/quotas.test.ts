@@ -122,3 +122,22 @@ test('limits: false counts but refuses nothing', async () => {
   expect(stats.limits.quotas.dataWrites).toEqual({ limit: null, perMinute: true, total: 1, refused: 0, peakPerMinute: 1 });
   expect(stats.limits.timeLimits).toMatchObject({ dataRequestMs: null, jobMs: null });
 });
+
+test("the local CMS page's reads and writes count against the site's Wix Data quotas", async () => {
+  stack = await startTestStack('e2e-quota-cms', { seed: false, limits: { dataReadsPerMin: 1, dataWritesPerMin: 1 } });
+  await createProbeCollection();
+  // The per-start key, where the local Wix has one for its /_local routes (a no-op otherwise).
+  const key = (stack.wix as { localKey?: string }).localKey;
+  const headers: Record<string, string> = key ? { 'x-local-wix-key': key } : {};
+  const cms = `${stack.baseUrl}/_local/cms/QuotaProbe`;
+  const save = () => fetch(cms, { method: 'POST', redirect: 'manual', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ op: 'save', item: '{"n":1}' }).toString() });
+  expect((await fetch(cms, { headers })).status).toBe(200);
+  expect((await save()).status).toBe(303);
+  const refused = await save();
+  expect(refused.status).toBe(429);
+  expect(((await refused.json()) as { message: string }).message).toBe('WDE0014: Requests per minute quota exceeded.');
+  expect((await fetch(cms, { headers })).status).toBe(429);
+  const q = (await fetchQuotaStats(stack.baseUrl)).limits.quotas;
+  expect(q.dataReads).toMatchObject({ total: 1, refused: 1 });
+  expect(q.dataWrites).toMatchObject({ total: 1, refused: 1 });
+});

@@ -1,6 +1,7 @@
 // The limit settings (option over environment over default, refusals of bad values) and the rolling
 // per-minute quota on a clock the test moves.
 import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import { DEFAULT_LIMITS, LimitSettingError, resolveLimits } from '../../local-wix/server/limitSettings.js';
 import { RollingQuota } from '../../local-wix/server/rollingQuota.js';
 import { SiteLimits } from '../../local-wix/server/siteLimits.js';
@@ -97,5 +98,28 @@ describe('rolling per-minute quota', () => {
     limits.resetStats();
     expect(() => limits.take('dataWrites')).toThrow('WDE0014: Requests per minute quota exceeded.');
     expect(limits.stats().quotas.dataWrites).toEqual({ limit: 2, perMinute: true, total: 0, refused: 1, peakPerMinute: 0 });
+  });
+
+  test('agrees with a list of every admitted request over random traffic (gaps from 0 to 2 minutes, 1-3 units)', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 40 }),
+      fc.array(fc.record({ gapMs: fc.oneof(fc.integer({ min: 0, max: 1500 }), fc.integer({ min: 0, max: 120_000 })), units: fc.integer({ min: 1, max: 3 }) }), { maxLength: 300 }),
+      (limit, traffic) => {
+        let now = 0;
+        const q = new RollingQuota(limit, () => now);
+        const admitted: { sec: number; units: number }[] = [];
+        let peak = 0, total = 0, refused = 0;
+        // The model: a request counts in every window whose last second is within 60 s after its own.
+        const inWindow = (sec: number) => admitted.filter((a) => a.sec >= sec - 60 && a.sec <= sec).reduce((n, a) => n + a.units, 0);
+        for (const { gapMs, units } of traffic) {
+          now += gapMs;
+          const sec = Math.floor(now / 1000);
+          const ok = inWindow(sec) + units <= limit;
+          expect(q.take(units)).toBe(ok);
+          if (ok) { admitted.push({ sec, units }); total += units; peak = Math.max(peak, inWindow(sec)); } else refused += units;
+        }
+        expect(q.stats()).toEqual({ limit, perMinute: true, total, refused, peakPerMinute: peak });
+      },
+    ), { numRuns: 200 });
   });
 });
