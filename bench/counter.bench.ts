@@ -26,12 +26,12 @@ import { wixTicketDefinitions } from '../backend/wix/ticketDefinitions.js';
 import { wixCollections } from '../backend/wix/collections.js';
 import { systemClock } from '../backend/wix/runtime.js';
 import type { PageDef } from '../local-wix/site/site-module.js';
-import { fetchQuotaStats, quotaLines, throttledCount } from './quotaReport.js';
 import { guid } from '../test/support/guids.js';
 
 /** Wix event IDs are GUIDs (the local Wix refuses other shapes). */
 const OURS_EVENT = guid('bench-ours');
 const NAIVE_EVENT = guid('bench-naive');
+import { fetchQuotaStats, quotaLines, throttledCount } from './quotaReport.js';
 
 const ORDERS = Number(process.env.ORDERS ?? 1000);
 const DEFINITIONS = 5;
