@@ -7,8 +7,8 @@ import { ticketDefinitionsV2 } from '@wix/events';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 import { tokenFor } from '../../local-wix/server/identity.js';
 import { startTestStack } from '../support/testStack.js';
-import { adminFetch } from '../../local-wix/local-key.js';
 import { fetchQuotaStats, quotaLines, throttledCount } from '../../bench/quotaReport.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 let stack: TestStack | null = null;
