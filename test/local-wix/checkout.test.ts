@@ -112,6 +112,23 @@ describe('confirming orders', () => {
     expect(r.body).toMatchObject({ status: 'FREE', invoice: { grandTotal: { amount: '0.00' } } });
   });
 
+  it('refuses IDs that are not GUIDs with Wix\'s validation error (rule FORMAT), and sells nothing', async () => {
+    const eventId = randomUUID();
+    const d = await create(eventId, { name: 'Guid check' });
+    const cases: [object, string][] = [
+      [{ eventId: 'demo-event-2026', tickets: [{ ticketDefinitionId: d._id, quantity: 1 }] }, 'eventId'],
+      [{ eventId, tickets: [{ ticketDefinitionId: 'def-1', quantity: 1 }] }, 'tickets[0].ticketDefinitionId'],
+      [{ eventId, tickets: [{ ticketDefinitionId: d._id, optionId: 'adult', quantity: 1 }] }, 'tickets[0].optionId'],
+      [{ eventId, tickets: [{ ticketDefinitionId: d._id, quantity: 1 }], contactId: 'contact-1' }, 'contactId'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await checkout(body);
+      expect(r.status, field).toBe(400);
+      expect(r.body.details.validationError.fieldViolations[0]).toMatchObject({ field, violatedRule: 'FORMAT' });
+    }
+    expect((await sales(d._id!))!.soldCount).toBe(0);
+  });
+
   it('refuses hidden tickets, sales not started or ended, unknown or missing options, other events', async () => {
     const eventId = randomUUID();
     const now = Date.now();

@@ -4,10 +4,18 @@ import { chromium as playwright, type Browser } from 'playwright-core';
 
 const QUIET_FLAGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
-export async function launchBrowser(): Promise<Browser> {
+/** @sparticuz/chromium's default flags turn the same-origin policy off (and run one process, which then crashes on a second origin); a test of that policy needs it on. */
+const WEB_SECURITY_OFF = ['--disable-web-security', '--allow-running-insecure-content', '--single-process'];
+
+/**
+ * `extraArgs`: more Chromium flags, e.g. `--host-resolver-rules=…` to point a test hostname at 127.0.0.1.
+ * `webSecurity: true` keeps CORS and the same-origin policy on, as in a developer's browser.
+ */
+export async function launchBrowser(extraArgs: string[] = [], opts: { webSecurity?: boolean } = {}): Promise<Browser> {
   if (process.env.CHROMIUM_PATH) {
-    return playwright.launch({ executablePath: process.env.CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', ...QUIET_FLAGS] });
+    return playwright.launch({ executablePath: process.env.CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu', ...QUIET_FLAGS, ...extraArgs] });
   }
   const { default: chromium } = await import('@sparticuz/chromium');
-  return playwright.launch({ executablePath: await chromium.executablePath(), headless: true, args: [...chromium.args, ...QUIET_FLAGS] });
+  const base = opts.webSecurity ? chromium.args.filter((a) => !WEB_SECURITY_OFF.includes(a)) : chromium.args;
+  return playwright.launch({ executablePath: await chromium.executablePath(), headless: true, args: [...base, ...QUIET_FLAGS, ...extraArgs] });
 }
