@@ -48,6 +48,11 @@ describe('local Wix router', () => {
     expect(await (await fetch(`${s.baseUrl}/probe-files/a%2Fb/c%20d`)).json()).toEqual({ rest: 'a/b/c d' });
     // An encoded character in a fixed part of a path is not that path (the guard and quotas see the same path).
     expect((await fetch(`${s.baseUrl}/%70robe/x`)).status).toBe(404);
+    // So an escaped admin path cannot slip past the local surface's key check to an admin route.
+    expect((await fetch(`${s.baseUrl}/_local/stats`)).status).toBe(401);
+    const escaped = await fetch(`${s.baseUrl}/%5Flocal/stats`);
+    expect(escaped.status).toBe(404);
+    expect(await escaped.json()).not.toHaveProperty('stats');
   });
 
   it('refuses bodies past the limit with 413: 512 KB for HTTP functions (Wix), 4 MB elsewhere', async () => {
