@@ -5,7 +5,10 @@
 // the Wix site; the tests use test/vendors/signedRestReceiver.ts instead.
 import { Webhook } from 'standardwebhooks';
 import type { LocalWixModule } from '../server/app.js';
-import type { RequestContext, Reply } from '../server/http.js';
+import { Reply, type RequestContext } from '../server/http.js';
+
+/** A box-office answer: its status and JSON body. */
+type Answer = { status: number; body: unknown };
 
 export const DEMO_TICKETING_PATH = '/_local/demo-ticketing';
 export const DEMO_TICKETING_SECRET_NAME = 'SYNC_DEMO_TICKETING_SECRET';
@@ -22,7 +25,11 @@ export function demoTicketingModule(secret: () => string | null): LocalWixModule
     const reply = db.prepare('SELECT status, body FROM demo_ticketing_replies WHERE key = ?');
     const keep = db.prepare('INSERT OR REPLACE INTO demo_ticketing_replies (key, status, body) VALUES (?, ?, ?)');
 
-    const signed = (req: RequestContext, apply: () => Reply): Reply => {
+    const signed = (req: RequestContext, apply: () => Answer): Reply => {
+      const a = answerSigned(req, apply);
+      return Reply.json(a.body, { status: a.status });
+    };
+    const answerSigned = (req: RequestContext, apply: () => Answer): Answer => {
       const s = secret();
       if (!s) return { status: 503, body: { error: `the demo box office has no signing secret (${DEMO_TICKETING_SECRET_NAME})` } };
       try {

@@ -60,25 +60,18 @@ export interface LocalWix extends ServerContext {
 
 export type LocalWixModule = (ctx: ServerContext) => void;
 
-export function createLocalWix(opts: LocalWixOptions, modules: LocalWixModule[]): LocalWix {
-  const db = new Database(opts.dbFile);
+function openDatabase(file: string): Database.Database {
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   // Checkpoints (the only fsyncs under NORMAL) every ~40 MB of WAL instead of ~4 MB: a burst of
   // small commits otherwise pays a blocking checkpoint every few hundred writes.
   db.pragma('wal_autocheckpoint = 10000');
-  const router = new Router();
-  const clock = opts.clock ?? new Clock();
-  const localKey = opts.localKey ?? newLocalKey();
-  const apiKeys = new Set([...(opts.apiKeys ?? []), localKey]);
-  const stats = new Map<string, number>();
-  const limits = new SiteLimits(opts.limits);
-  router.around = limits.around;
-  router.onRequest = (method, path) => {
-    const label = `${method} ${path.replace(/\/[0-9a-f-]{36}(?=\/|$)/g, '/{id}')}`;
-    stats.set(label, (stats.get(label) ?? 0) + 1);
-  };
-  const emittedEvents: ServerContext['emittedEvents'] = [];
+  return db;
+}
+
+/** The host seam: events are recorded, and passed with hooks to the Velo host once one is attached. */
+function hostSeam(clock: Clock, emittedEvents: ServerContext['emittedEvents']) {
   let attached: SiteCodeHost | null = null;
   const host: SiteCodeHost = {
     dispatchEvent(name, payload) {
@@ -94,14 +87,12 @@ export function createLocalWix(opts: LocalWixOptions, modules: LocalWixModule[])
       return attached.hasDataHook ? attached.hasDataHook(collection, hooks) : true;
     },
   };
-  const ctx: ServerContext = {
-    router, db, clock, host, stats, emittedEvents, limits,
-    identity: (req) => identify(req.headers, {
-      apiKeys, siteId: opts.siteId,
-      trusted: hasLocalKey(req.headers, localKey) || isSameOriginBrowser(req.method, req.headers),
-    }),
-  };
-  for (const m of modules) m(ctx);
+  return { host, attach(h: SiteCodeHost) { attached = h; } };
+}
+
+/** The local Wix's own tooling routes: request stats, recorded events, the clock. */
+function registerLocalRoutes(ctx: ServerContext) {
+  const { router, stats, limits, emittedEvents, clock } = ctx;
   router.get('/_local/stats', () => ({ stats: Object.fromEntries(stats), limits: limits.stats() }));
   router.post('/_local/stats/reset', () => { stats.clear(); limits.resetStats(); return {}; });
   router.get('/_local/events', () => ({ events: emittedEvents }));
@@ -113,37 +104,61 @@ export function createLocalWix(opts: LocalWixOptions, modules: LocalWixModule[])
     return { now: clock.now().toISOString() };
   });
   router.get('/_local/clock', () => ({ now: clock.now().toISOString() }));
+}
 
+/** Listening on the loopback address and closing; in-process callers learn the key by the server's origin. */
+function lifecycle(server: http.Server, db: Database.Database, localKey: string) {
   let listeningPort = -1;
-  router.guard = (method, pathname, headers) => refuseAtSurface(method, pathname, headers, { key: localKey, port: () => listeningPort });
-  // No CORS headers: the local site's pages are same-origin, and SDK calls come from Node, not browsers.
-  const server = http.createServer((req, res) => void router.handle(req, res));
-  server.keepAliveTimeout = 60_000;
+  const origins = () => [`http://127.0.0.1:${listeningPort}`, `http://localhost:${listeningPort}`];
   return {
-    ...ctx,
-    server,
-    attachHost(h) { attached = h; },
-    localKey,
-    listen(port = 0) {
+    port: () => listeningPort,
+    listen(port = 0): Promise<string> {
       return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
         const a = server.address();
         listeningPort = typeof a === 'object' && a ? a.port : port;
-        const baseUrl = `http://127.0.0.1:${listeningPort}`;
         // Callers in this process (the Velo host, tests, the demo seed) send the key by the server's origin.
-        rememberLocalKey(baseUrl, localKey);
-        rememberLocalKey(`http://localhost:${listeningPort}`, localKey);
-        resolve(baseUrl);
+        for (const origin of origins()) rememberLocalKey(origin, localKey);
+        resolve(`http://127.0.0.1:${listeningPort}`);
       }));
     },
-    close() {
-      if (listeningPort >= 0) {
-        forgetLocalKey(`http://127.0.0.1:${listeningPort}`);
-        forgetLocalKey(`http://localhost:${listeningPort}`);
-      }
+    close(): Promise<void> {
+      if (listeningPort >= 0) for (const origin of origins()) forgetLocalKey(origin);
       return new Promise((resolve) => {
         server.closeAllConnections?.();
         server.close(() => { db.close(); resolve(); });
       });
     },
   };
+}
+
+export function createLocalWix(opts: LocalWixOptions, modules: LocalWixModule[]): LocalWix {
+  const db = openDatabase(opts.dbFile);
+  const router = new Router();
+  const clock = opts.clock ?? new Clock();
+  const localKey = opts.localKey ?? newLocalKey();
+  const apiKeys = new Set([...(opts.apiKeys ?? []), localKey]);
+  const stats = new Map<string, number>();
+  const limits = new SiteLimits(opts.limits);
+  router.around = limits.around;
+  router.onRequest = (method, path) => {
+    const label = `${method} ${path.replace(/\/[0-9a-f-]{36}(?=\/|$)/g, '/{id}')}`;
+    stats.set(label, (stats.get(label) ?? 0) + 1);
+  };
+  const emittedEvents: ServerContext['emittedEvents'] = [];
+  const seam = hostSeam(clock, emittedEvents);
+  const ctx: ServerContext = {
+    router, db, clock, host: seam.host, stats, emittedEvents, limits,
+    identity: (req) => identify(req.headers, {
+      apiKeys, siteId: opts.siteId,
+      trusted: hasLocalKey(req.headers, localKey) || isSameOriginBrowser(req.method, req.headers),
+    }),
+  };
+  for (const m of modules) m(ctx);
+  registerLocalRoutes(ctx);
+  // No CORS headers: the local site's pages are same-origin, and SDK calls come from Node, not browsers.
+  const server = http.createServer((req, res) => void router.handle(req, res));
+  server.keepAliveTimeout = 60_000;
+  const life = lifecycle(server, db, localKey);
+  router.guard = (method, pathname, headers) => refuseAtSurface(method, pathname, headers, { key: localKey, port: life.port });
+  return { ...ctx, server, attachHost: seam.attach, localKey, listen: life.listen, close: life.close };
 }

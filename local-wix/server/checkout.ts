@@ -10,7 +10,7 @@ import type { LocalWixModule, ServerContext } from './app.js';
 import { WixHttpError, type Json, type RequestContext } from './http.js';
 import { requireGuid } from './guid.js';
 import { MAX_PER_CHECKOUT, saleStatusAt, ticketPrice, unsoldCount, type StoredDefinition } from './ticketDefinitionModel.js';
-import { ticketDefinitionsOf } from './ticketDefinitions.js';
+import { ticketDefinitionsOf, type TicketDefinitionsApi } from './ticketDefinitions.js';
 import { amount, isZero, sum } from './checkoutMoney.js';
 import { OrderStore, orderEventPayload, ticketNumber, type Order, type OrderTicket } from './checkoutOrders.js';
 
@@ -72,6 +72,85 @@ function checkQuantity(d: StoredDefinition, requested: number) {
   throw refuse(409, 'NOT_ENOUGH_TICKETS', `Only ${unsold} ticket${unsold === 1 ? '' : 's'} of ${label} left; ${requested} requested`, data);
 }
 
+type CheckedLine = { line: Line } & ReturnType<typeof checkLine>;
+type Buyer = { firstName: string; lastName: string; email: string };
+
+/** Checks every line and each definition's total against the current counts; one currency per order. */
+function checkOrder(store: TicketDefinitionsApi['store'], req: ReturnType<typeof parseRequest>, now: Date) {
+  // Each definition read once per checkout (inside the transaction: the counts cannot move meanwhile).
+  const read = new Map<string, StoredDefinition | null>();
+  const definition = (id: string): StoredDefinition | null => {
+    if (!read.has(id)) read.set(id, store.get(id));
+    return read.get(id) ?? null;
+  };
+  const checked: CheckedLine[] = req.lines.map((line) => ({ line, ...checkLine(definition(line.ticketDefinitionId), line, req.eventId, now) }));
+  const perDefinition = new Map<string, number>();
+  for (const c of checked) perDefinition.set(c.line.ticketDefinitionId, (perDefinition.get(c.line.ticketDefinitionId) ?? 0) + c.line.quantity);
+  for (const [id, n] of perDefinition) checkQuantity(definition(id)!, n);
+  const currencies = new Set(checked.map((c) => c.price.currency));
+  if (currencies.size > 1) throw refuse(400, 'MIXED_CURRENCIES', `One order can't mix currencies (${[...currencies].join(', ')})`);
+  return { checked, perDefinition, currency: checked[0]!.price.currency };
+}
+
+/** The buyer of an order: the request's contact (a GUID) or a new one, and names with local defaults. */
+function buyerOf(body: Json) {
+  const contactId = typeof body.contactId === 'string' ? requireGuid('contactId', body.contactId) : randomUUID();
+  const memberId = typeof body.memberId === 'string' ? requireGuid('memberId', body.memberId) : null;
+  const buyer: Buyer = {
+    firstName: typeof body.firstName === 'string' ? body.firstName : 'Local',
+    lastName: typeof body.lastName === 'string' ? body.lastName : 'Buyer',
+    email: typeof body.email === 'string' ? body.email : 'buyer@example.com',
+  };
+  return { contactId, memberId, buyer };
+}
+
+/** One ticket per unit of each line, numbered within the order. */
+function ticketsOf(checked: CheckedLine[], orderNumber: string, who: ReturnType<typeof buyerOf>): OrderTicket[] {
+  const tickets: OrderTicket[] = [];
+  for (const c of checked) {
+    for (let i = 0; i < c.line.quantity; i++) {
+      tickets.push({
+        ticketNumber: ticketNumber(orderNumber, tickets.length + 1),
+        ticketDefinitionId: c.line.ticketDefinitionId,
+        ticketName: c.name,
+        ...(c.line.optionId ? { optionId: c.line.optionId } : {}),
+        price: amount(c.price.value, c.price.currency),
+        free: isZero(c.price.value),
+        ...who.buyer, contactId: who.contactId, memberId: who.memberId, confirmed: true, archived: false,
+      });
+    }
+  }
+  return tickets;
+}
+
+function invoiceOf(checked: CheckedLine[], currency: string) {
+  const items = checked.map((c) => ({
+    id: c.line.ticketDefinitionId, name: c.name, quantity: c.line.quantity,
+    price: amount(c.price.value, c.price.currency), total: amount(c.price.value, c.price.currency, c.line.quantity),
+  }));
+  const total = { amount: sum(checked.map((c) => ({ value: c.price.value, quantity: c.line.quantity }))), currency };
+  return { items, total, subTotal: total, grandTotal: total, fees: [] };
+}
+
+/** Cancels an order: its tickets go back to their definitions (never below zero sold). */
+function cancelOrder(orders: OrderStore, store: TicketDefinitionsApi['store'], orderNumber: string, now: Date): Order {
+  const order = orders.get(orderNumber);
+  if (!order) throw refuse(404, 'ORDER_NOT_FOUND', `Order ${orderNumber} does not exist`);
+  if (order.status === 'CANCELED') throw refuse(409, 'ORDER_ALREADY_CANCELED', `Order ${orderNumber} is already canceled`);
+  const perDefinition = new Map<string, number>();
+  for (const t of order.tickets) perDefinition.set(t.ticketDefinitionId, (perDefinition.get(t.ticketDefinitionId) ?? 0) + 1);
+  for (const [id, n] of perDefinition) {
+    const d = store.get(id);
+    if (d) store.addSold(id, -Math.min(n, d.soldCount));
+  }
+  const updated: Order = {
+    ...order, status: 'CANCELED', updated: now.toISOString(),
+    tickets: order.tickets.map((t) => ({ ...t, canceled: true })),
+  };
+  orders.save(updated);
+  return updated;
+}
+
 export function createCheckout(ctx: ServerContext) {
   const orders = new OrderStore(ctx.db);
   const definitions = () => ticketDefinitionsOf(ctx).store;
@@ -81,79 +160,25 @@ export function createCheckout(ctx: ServerContext) {
     const store = definitions();
     const now = ctx.clock.now();
     const at = now.toISOString();
-    // Each definition read once per checkout (inside the transaction: the counts cannot move meanwhile).
-    const read = new Map<string, StoredDefinition | null>();
-    const definition = (id: string): StoredDefinition | null => {
-      if (!read.has(id)) read.set(id, store.get(id));
-      return read.get(id) ?? null;
-    };
-    const checked = req.lines.map((line) => ({ line, ...checkLine(definition(line.ticketDefinitionId), line, req.eventId, now) }));
-    const perDefinition = new Map<string, number>();
-    for (const c of checked) perDefinition.set(c.line.ticketDefinitionId, (perDefinition.get(c.line.ticketDefinitionId) ?? 0) + c.line.quantity);
-    for (const [id, n] of perDefinition) checkQuantity(definition(id)!, n);
-    const currencies = new Set(checked.map((c) => c.price.currency));
-    if (currencies.size > 1) throw refuse(400, 'MIXED_CURRENCIES', `One order can't mix currencies (${[...currencies].join(', ')})`);
-    const currency = checked[0]!.price.currency;
+    const { checked, perDefinition, currency } = checkOrder(store, req, now);
     for (const [id, n] of perDefinition) store.addSold(id, n);
-
     const orderNumber = orders.uniqueOrderNumber();
-    const contactId = typeof body.contactId === 'string' ? requireGuid('contactId', body.contactId) : randomUUID();
-    const memberId = typeof body.memberId === 'string' ? requireGuid('memberId', body.memberId) : null;
-    const buyer = {
-      firstName: typeof body.firstName === 'string' ? body.firstName : 'Local',
-      lastName: typeof body.lastName === 'string' ? body.lastName : 'Buyer',
-      email: typeof body.email === 'string' ? body.email : 'buyer@example.com',
-    };
-    const tickets: OrderTicket[] = [];
-    for (const c of checked) {
-      for (let i = 0; i < c.line.quantity; i++) {
-        tickets.push({
-          ticketNumber: ticketNumber(orderNumber, tickets.length + 1),
-          ticketDefinitionId: c.line.ticketDefinitionId,
-          ticketName: c.name,
-          ...(c.line.optionId ? { optionId: c.line.optionId } : {}),
-          price: amount(c.price.value, c.price.currency),
-          free: isZero(c.price.value),
-          ...buyer, contactId, memberId, confirmed: true, archived: false,
-        });
-      }
-    }
-    const items = checked.map((c) => ({
-      id: c.line.ticketDefinitionId, name: c.name, quantity: c.line.quantity,
-      price: amount(c.price.value, c.price.currency), total: amount(c.price.value, c.price.currency, c.line.quantity),
-    }));
-    const total = { amount: sum(checked.map((c) => ({ value: c.price.value, quantity: c.line.quantity }))), currency };
-    const status = req.status ?? (isZero(total.amount) ? 'FREE' : 'PAID');
+    const who = buyerOf(body);
+    const invoice = invoiceOf(checked, currency);
+    const status = req.status ?? (isZero(invoice.total.amount) ? 'FREE' : 'PAID');
     const order: Order = {
-      eventId: req.eventId, orderNumber, contactId, memberId, created: at, updated: at, ...buyer,
+      eventId: req.eventId, orderNumber, contactId: who.contactId, memberId: who.memberId, created: at, updated: at, ...who.buyer,
       status, confirmed: true, archived: false, method: status === 'PAID' ? 'creditCard' : null,
-      checkoutForm: { inputValues: Object.entries(buyer).map(([inputName, value]) => ({ inputName, value, values: [] })) },
-      tickets,
-      invoice: { items, total, subTotal: total, grandTotal: total, fees: [] },
+      checkoutForm: { inputValues: Object.entries(who.buyer).map(([inputName, value]) => ({ inputName, value, values: [] })) },
+      tickets: ticketsOf(checked, orderNumber, who),
+      invoice,
       reservationId: randomUUID(),
     };
     orders.insert(order);
     return order;
   });
 
-  const cancel = ctx.db.transaction((orderNumber: string): Order => {
-    const order = orders.get(orderNumber);
-    if (!order) throw refuse(404, 'ORDER_NOT_FOUND', `Order ${orderNumber} does not exist`);
-    if (order.status === 'CANCELED') throw refuse(409, 'ORDER_ALREADY_CANCELED', `Order ${orderNumber} is already canceled`);
-    const store = definitions();
-    const perDefinition = new Map<string, number>();
-    for (const t of order.tickets) perDefinition.set(t.ticketDefinitionId, (perDefinition.get(t.ticketDefinitionId) ?? 0) + 1);
-    for (const [id, n] of perDefinition) {
-      const d = store.get(id);
-      if (d) store.addSold(id, -Math.min(n, d.soldCount));
-    }
-    const updated: Order = {
-      ...order, status: 'CANCELED', updated: ctx.clock.now().toISOString(),
-      tickets: order.tickets.map((t) => ({ ...t, canceled: true })),
-    };
-    orders.save(updated);
-    return updated;
-  });
+  const cancel = ctx.db.transaction((orderNumber: string): Order => cancelOrder(orders, definitions(), orderNumber, ctx.clock.now()));
 
   ctx.router.post('/_local/checkout/orders', (req: RequestContext) => {
     const order = confirm.immediate(req.body as Json);

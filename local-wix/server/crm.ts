@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { LocalWixModule, ServerContext } from './app.js';
-import { WixHttpError } from './http.js';
+import { Reply, WixHttpError } from './http.js';
 import { Clock } from './clock.js';
-import { EmailTemplates } from '../site/email-templates.js';
-import { renderInbox } from '../site/inbox-view.js';
-import { registerPushEndpoint } from '../site/push-endpoint.js';
+import { EmailTemplates } from './emailTemplates.js';
+import { renderInbox } from './inboxView.js';
+import { registerPushEndpoint } from './pushEndpoint.js';
 
 export type SubscriptionStatus = 'SUBSCRIBED' | 'UNSUBSCRIBED' | 'NOT_SET';
 const STATUSES: readonly SubscriptionStatus[] = ['SUBSCRIBED', 'UNSUBSCRIBED', 'NOT_SET'];
@@ -423,7 +423,7 @@ export function createCrmModule(opts: CrmOptions = {}): LocalWixModule {
     r.get('/_local/inbox.html', (req) => {
       const to = req.url.searchParams.get('to') ?? undefined;
       const html = toHttp(() => renderInbox(crm.inbox({ to }), crm.templates));
-      return { text: html, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" } };
+      return Reply.html(html, { headers: { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" } });
     });
     r.delete('/_local/inbox', () => { crm.clearInbox(); return {}; });
     r.get('/_local/contacts', () => ({ contacts: crm.listContacts() }));

@@ -1,22 +1,18 @@
 // A minimal local CMS dashboard for the site owner: `GET /_local/cms` lists collections,
 // `GET /_local/cms/<collection>` shows items with a JSON form; edits go through the same write path
 // (permissions as ADMIN, data hooks) as the CMS dashboard's writes do on Wix.
-import type { Router } from './http.js';
-import { WixHttpError } from './http.js';
+import { Reply, WixHttpError, type Router } from './http.js';
 import type { Identity } from './identity.js';
 import type { DataService } from './dataService.js';
 import type { DataStore } from './dataStore.js';
-import { escapeHtml } from '../site/html.js';
+import { escapeHtml } from './html.js';
 
 const OWNER: Identity = { role: 'ADMIN', id: 'site-owner' };
 
-function page(title: string, body: string) {
-  return {
-    headers: { 'content-type': 'text/html; charset=utf-8' },
-    text: `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+function page(title: string, body: string): Reply {
+  return Reply.html(`<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}pre{margin:0;max-width:60em;white-space:pre-wrap}.err{color:#b00}</style>
-</head><body>${body}</body></html>`,
-  };
+</head><body>${body}</body></html>`);
 }
 
 export function registerCmsRoutes(router: Router, data: DataService, store: DataStore) {
@@ -49,10 +45,10 @@ ${error ? `<p class="err">${escapeHtml(error)}</p>` : ''}
         try { item = JSON.parse(form.get('item') ?? '{}'); } catch { throw WixHttpError.validation('item', 'Item is not valid JSON'); }
         await data.save(id, item, OWNER);
       }
-      return { status: 303, headers: { location: back }, text: '' };
+      return Reply.redirect(back);
     } catch (err) {
       if (!(err instanceof WixHttpError)) throw err;
-      return { status: 303, headers: { location: `${back}?error=${encodeURIComponent(err.message)}` }, text: '' };
+      return Reply.redirect(`${back}?error=${encodeURIComponent(err.message)}`);
     }
   });
 }

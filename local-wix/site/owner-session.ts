@@ -6,7 +6,7 @@
 import type http from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import type { Router } from '../server/http.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml } from '../server/html.js';
 import { sendText } from './static-files.js';
 
 export const OWNER_COOKIE = 'lw_owner';

@@ -2,7 +2,7 @@
 // map resolving Velo's module names in the browser, and the boot script that runs the page code.
 import fs from 'node:fs';
 import path from 'node:path';
-import { escapeHtml } from './html.js';
+import { escapeHtml } from '../server/html.js';
 
 export interface PageDef {
   /** URL path of the page, e.g. `/` or `/events`. */

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import path from 'node:path';
 import type { DataHookContext, LocalWixModule, ServerContext, SiteCodeHost } from '../server/app.js';
-import { WixHttpError, type RequestContext } from '../server/http.js';
+import { Reply, WixHttpError, type RequestContext } from '../server/http.js';
 import type { Identity } from '../server/identity.js';
 import { RealtimeHub, type RealtimeChannel } from '../server/realtime.js';
 import { ADMIN } from '../sdk-client.js';
@@ -448,7 +448,7 @@ export class VeloHost implements SiteCodeHost {
       }));
     } catch (err) {
       console.error(`[velo-host] HTTP function ${fnName} threw:`, toError(err).message);
-      return { status: 500, body: { message: toError(err).message } };
+      return Reply.json({ message: toError(err).message }, { status: 500 });
     }
     return toReply(res, fnName);
   }

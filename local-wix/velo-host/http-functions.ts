@@ -1,6 +1,6 @@
 // HTTP functions: `src/backend/http-functions.js` exports `get_<name>` / `post_<name>` / `put_<name>` /
 // `delete_<name>` / `options_<name>` / `use_<name>`, served at `/_functions/<name>[/<path>]` as on Wix.
-import type { RequestContext, Reply } from '../server/http.js';
+import { Reply, type RequestContext } from '../server/http.js';
 import { WixHttpError } from '../server/http.js';
 
 export const HTTP_FUNCTIONS_FILE = 'http-functions.js';
@@ -50,8 +50,8 @@ export function toReply(res: unknown, fnName: string): Reply {
   }
   const { status, body, headers = {} } = res as { status: number; body?: unknown; headers?: Record<string, string> };
   const hasType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
-  if (body === undefined || body === null) return { status, text: '', headers };
-  if (typeof body === 'string') return { status, text: body, headers: hasType ? headers : { 'content-type': 'text/plain; charset=utf-8', ...headers } };
-  if (Buffer.isBuffer(body)) return { status, text: body.toString('utf8'), headers };
-  return { status, text: JSON.stringify(body), headers: hasType ? headers : { 'content-type': 'application/json', ...headers } };
+  if (body === undefined || body === null) return Reply.text('', { status, headers });
+  if (typeof body === 'string') return Reply.text(body, { status, headers });
+  if (Buffer.isBuffer(body)) return Reply.text(body.toString('utf8'), { status, headers });
+  return Reply.text(JSON.stringify(body), { status, headers: hasType ? headers : { 'content-type': 'application/json', ...headers } });
 }

@@ -7,7 +7,7 @@ import { createLocalWix, type LocalWix, type LocalWixModule } from '../../local-
 import { RealtimeHub } from '../../local-wix/server/realtime.js';
 import { siteModule, type CheckRealtimePermission } from '../../local-wix/site/site-module.js';
 import { createCrmModule } from '../../local-wix/server/crm.js';
-import { EmailTemplates } from '../../local-wix/site/email-templates.js';
+import { EmailTemplates } from '../../local-wix/server/emailTemplates.js';
 
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 

@@ -1,7 +1,7 @@
 // The local inbox as a page: every sent (or skipped) triggered email with its rendered body.
 // Every value is escaped; template bodies come from the local template files with escaped variables.
-import type { InboxEntry } from '../server/crm.js';
-import type { EmailTemplates } from './email-templates.js';
+import type { InboxEntry } from './crm.js';
+import type { EmailTemplates } from './emailTemplates.js';
 import { escapeHtml as e } from './html.js';
 
 export function renderInbox(entries: InboxEntry[], templates: EmailTemplates): string {

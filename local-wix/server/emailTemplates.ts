@@ -6,7 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { escapeHtml } from './html.js';
 
-export const DEFAULT_TEMPLATES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'email-templates');
+/** The local site's templates (site content, as the site owner's dashboard holds them on Wix); read, not imported. */
+export const DEFAULT_TEMPLATES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'site', 'email-templates');
 
 export class EmailTemplates {
   constructor(readonly dir: string = DEFAULT_TEMPLATES_DIR) {}

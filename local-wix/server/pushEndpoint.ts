@@ -2,8 +2,8 @@
 // POST /_local/push/<id> records the raw encrypted body (aes128gcm) and its headers so a test can
 // decrypt it with the subscription's private key; GET /_local/push/<id> returns what arrived;
 // POST /_local/push/<id>/gone makes later pushes answer 410 Gone (an expired subscription).
-import type http from 'node:http';
-import type { ServerContext } from '../server/app.js';
+import type { ServerContext } from './app.js';
+import { Reply, WixHttpError } from './http.js';
 
 export interface ReceivedPush { seq: number; receivedAt: string; headers: Record<string, string>; bodyBase64: string }
 
@@ -17,27 +17,17 @@ export function registerPushEndpoint(ctx: ServerContext) {
   `);
   const isGone = (id: string) => !!db.prepare('SELECT 1 FROM local_push_gone WHERE sub_id = ?').get(id);
 
-  // The shared router reads bodies as UTF-8 text, which would corrupt the binary ciphertext, so
-  // POSTs to a push endpoint are taken before the router sees them.
-  const handle = router.handle.bind(router);
-  router.handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const m = req.method === 'POST' ? /^\/_local\/push\/([A-Za-z0-9_-]{1,200})$/.exec(new URL(req.url ?? '/', 'http://local').pathname) : null;
-    if (!m) return handle(req, res);
-    const id = m[1]!;
-    const body = await readBytes(req);
-    router.onRequest('POST', '/_local/push/{id}');
-    if (isGone(id)) {
-      res.writeHead(410, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: 'push subscription has unsubscribed or expired', details: {} }));
-      return;
-    }
+  // The body is taken as bytes (the encrypted aes128gcm payload), not as text.
+  router.post('/_local/push/:id', (req) => {
+    const id = req.params.id!;
+    if (!/^[A-Za-z0-9_-]{1,200}$/.test(id)) throw WixHttpError.notFound('NOT_FOUND', `No push subscription ${id}`);
+    if (isGone(id)) throw new WixHttpError(410, 'push subscription has unsubscribed or expired');
     const headers: Record<string, string> = {};
     for (const h of RECORDED_HEADERS) if (req.headers[h] !== undefined) headers[h] = String(req.headers[h]);
     db.prepare('INSERT INTO local_push_messages (sub_id, received_at, headers, body) VALUES (?, ?, ?, ?)')
-      .run(id, clock.now().toISOString(), JSON.stringify(headers), body);
-    res.writeHead(201, { 'content-type': 'application/json', location: `/_local/push/${id}` });
-    res.end('{}');
-  };
+      .run(id, clock.now().toISOString(), JSON.stringify(headers), req.rawBytes);
+    return Reply.json({}, { status: 201, headers: { location: `/_local/push/${id}` } });
+  });
 
   router.get('/_local/push/:id', (req) => {
     const rows = db.prepare('SELECT seq, received_at, headers, body FROM local_push_messages WHERE sub_id = ? ORDER BY seq').all(req.params.id) as
@@ -53,14 +43,5 @@ export function registerPushEndpoint(ctx: ServerContext) {
     db.prepare('DELETE FROM local_push_messages WHERE sub_id = ?').run(req.params.id);
     db.prepare('DELETE FROM local_push_gone WHERE sub_id = ?').run(req.params.id);
     return {};
-  });
-}
-
-function readBytes(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
   });
 }
