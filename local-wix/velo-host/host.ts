@@ -416,7 +416,7 @@ export class VeloHost implements SiteCodeHost {
     const [file, fn] = [rest.slice(0, i), rest.slice(i + 1)];
     // Served from Wix's cache: the function does not run and the call does not count as a backend request.
     const hit = this.webMethodCacheHit(file, fn, args, this.ctx!.identity(req));
-    if (hit) return { status: 200, headers: { 'x-local-wix-cache': 'HIT' }, body: hit };
+    if (hit) return Reply.json(hit, { headers: { 'x-local-wix-cache': 'HIT' } });
     // A call from outside (a page) is a backend request: 429 past the site's quota.
     this.ctx!.limits.take('backendRequests', 1, `/backend/${file}/${fn}`);
     try {
