@@ -18,7 +18,8 @@ import { ChunkBudget, type AlertsDeps } from './alertsDeps.js';
 import { insertOnce } from './insertOnce.js';
 import { pruneAlertRecords, type PruneStats } from './alertsPrune.js';
 import { retryFailedDeliveries, type RetryStats } from './alertsRetry.js';
-import { addStats, alertSubscribers, emptyStats, eventDetailsOrFallback, type PageStats } from './alertsSend.js';
+import { addStats, alertSubscribers, emptyStats, eventDetailsOrFallback, type PageStats, type SendContext } from './alertsSend.js';
+import type { EventDetails } from '../core/alerts/alertEmail.js';
 
 export type { AlertsDeps } from './alertsDeps.js';
 const C = COLLECTIONS;
@@ -212,6 +213,9 @@ async function runChunks(
   let maxChunkMs = 0;
   let stats = emptyStats();
   const alertDefsCache = new Map<string, AlertDefinition[]>();
+  // Read once per invocation, not per page: the event's wording and the unsubscribe key.
+  const eventCache = new Map<string, Promise<EventDetails>>();
+  const sendCtx: SendContext = {};
   while (!cursorDone(cursor) && shouldStartChunk(clock() - t0, maxChunkMs, limits)) {
     const c0 = clock();
     const target = cursor.targets[cursor.targetIndex]!;
@@ -230,8 +234,9 @@ async function runChunks(
     const pageSize = Math.min(limits.maxPageSize, Math.max(limits.minPageSize, cursor.pageSize));
     const { items } = await deps.collections.query<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, { filter, sort: [{ field: '_id', order: 'ASC' }], limit: pageSize });
     if (alertDefs.length && items.length) {
-      const event = await eventDetailsOrFallback(deps, target.eventId);
-      stats = addStats(stats, await alertSubscribers(deps, event, alertDefs, items));
+      let event = eventCache.get(target.eventId);
+      if (!event) eventCache.set(target.eventId, (event = eventDetailsOrFallback(deps, target.eventId)));
+      stats = addStats(stats, await alertSubscribers(deps, await event, alertDefs, items, sendCtx));
     }
     const ms = clock() - c0;
     const { cursor: next, finishedTarget } = advanceCursor(cursor, { lastId: items.at(-1)?._id ?? null, full: items.length === pageSize }, nextPageSize(pageSize, ms, items.length, limits));
