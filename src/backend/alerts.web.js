@@ -2,14 +2,14 @@
 import {
   InvalidSubscriptionError,
   subscribe
-} from "./shared/chunk-SFSOICGR.js";
+} from "./shared/chunk-5FN4KG4Z.js";
 import {
   alertsDeps
-} from "./shared/chunk-RSKG4IIY.js";
+} from "./shared/chunk-J7JQ2RP2.js";
 import "./shared/chunk-JHILQT2W.js";
 import "./shared/chunk-ES2SYF4A.js";
 import "./shared/chunk-CNGRVB5M.js";
-import "./shared/chunk-7FSVRROG.js";
+import "./shared/chunk-FRYYPBGR.js";
 import "./shared/chunk-TYYCZNAC.js";
 import "./shared/chunk-IEKSXCYA.js";
 import "./shared/chunk-PWFSKWEI.js";

@@ -2,10 +2,10 @@
 import {
   counterDeps,
   countersFor
-} from "./shared/chunk-JQOC43A4.js";
+} from "./shared/chunk-QBXYPQEE.js";
 import "./shared/chunk-CYKAR3CW.js";
 import "./shared/chunk-CNGRVB5M.js";
-import "./shared/chunk-7FSVRROG.js";
+import "./shared/chunk-FRYYPBGR.js";
 import "./shared/chunk-TYYCZNAC.js";
 import {
   publicSnapshot

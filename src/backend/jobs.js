@@ -5,26 +5,26 @@ import {
 import "./shared/chunk-7LPJDS2W.js";
 import {
   syncDeps
-} from "./shared/chunk-C4F6EI6M.js";
+} from "./shared/chunk-U6DLQ2VY.js";
 import "./shared/chunk-743MJUIL.js";
 import "./shared/chunk-JOKQUKFX.js";
 import {
   counterDeps,
   repairCounters
-} from "./shared/chunk-JQOC43A4.js";
+} from "./shared/chunk-QBXYPQEE.js";
 import "./shared/chunk-CYKAR3CW.js";
 import {
   sweep
-} from "./shared/chunk-SFSOICGR.js";
+} from "./shared/chunk-5FN4KG4Z.js";
 import {
   alertsDeps
-} from "./shared/chunk-RSKG4IIY.js";
+} from "./shared/chunk-J7JQ2RP2.js";
 import "./shared/chunk-JHILQT2W.js";
 import "./shared/chunk-ES2SYF4A.js";
 import "./shared/chunk-CNGRVB5M.js";
 import {
   consoleLogger
-} from "./shared/chunk-7FSVRROG.js";
+} from "./shared/chunk-FRYYPBGR.js";
 import "./shared/chunk-TYYCZNAC.js";
 import "./shared/chunk-IEKSXCYA.js";
 import "./shared/chunk-PWFSKWEI.js";
@@ -41,6 +41,21 @@ async function sweepSaleAlerts() {
   consoleLogger.info("Sale alert sweep", { ...result });
   return result;
 }
+async function sweepSaleAlertsAt12() {
+  return sweepSaleAlerts();
+}
+async function sweepSaleAlertsAt22() {
+  return sweepSaleAlerts();
+}
+async function sweepSaleAlertsAt32() {
+  return sweepSaleAlerts();
+}
+async function sweepSaleAlertsAt42() {
+  return sweepSaleAlerts();
+}
+async function sweepSaleAlertsAt52() {
+  return sweepSaleAlerts();
+}
 async function syncHourly() {
   const r = await runHourly(syncDeps(), { budgetMs: JOB_BUDGET_MS });
   consoleLogger.info("Sync hourly run", { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, drain: r.drain, complete: r.complete });
@@ -49,5 +64,10 @@ async function syncHourly() {
 export {
   repairCounters2 as repairCounters,
   sweepSaleAlerts,
+  sweepSaleAlertsAt12,
+  sweepSaleAlertsAt22,
+  sweepSaleAlertsAt32,
+  sweepSaleAlertsAt42,
+  sweepSaleAlertsAt52,
   syncHourly
 };

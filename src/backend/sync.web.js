@@ -10,12 +10,12 @@ import {
 import "./shared/chunk-7LPJDS2W.js";
 import {
   syncDeps
-} from "./shared/chunk-C4F6EI6M.js";
+} from "./shared/chunk-U6DLQ2VY.js";
 import "./shared/chunk-743MJUIL.js";
 import "./shared/chunk-JOKQUKFX.js";
 import "./shared/chunk-ES2SYF4A.js";
 import "./shared/chunk-CNGRVB5M.js";
-import "./shared/chunk-7FSVRROG.js";
+import "./shared/chunk-FRYYPBGR.js";
 import "./shared/chunk-TYYCZNAC.js";
 import "./shared/chunk-IEKSXCYA.js";
 import "./shared/chunk-PWFSKWEI.js";

@@ -10,7 +10,7 @@ import {
   systemClock,
   wixCollections,
   wixTicketDefinitions
-} from "./chunk-7FSVRROG.js";
+} from "./chunk-FRYYPBGR.js";
 
 // backend/velo/wiring/alertsDeps.ts
 import { getSecret } from "wix-secrets-backend";
@@ -210,10 +210,47 @@ var wixMailer = () => crmMailer({ contacts, triggeredEmails });
 // backend/wix/marketing.ts
 import { contacts as contacts2 } from "wix-crm-backend";
 
+// backend/wix/contactsBulk.ts
+import { auth, httpClient } from "@wix/essentials";
+var BASE = "https://www.wixapis.com/contacts/v4";
+var ContactsApiError = class extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+    this.name = "ContactsApiError";
+  }
+  status;
+};
+function wixBulkContacts() {
+  const fetchElevated = auth.elevate(httpClient.fetchWithAuth);
+  async function call(path, init) {
+    const res = await fetchElevated(`${BASE}${path}`, { ...init, headers: { "content-type": "application/json", ...init?.headers } });
+    const text = await res.text();
+    if (!res.ok) {
+      let message = text.slice(0, 300);
+      try {
+        message = JSON.parse(text).message ?? message;
+      } catch {
+      }
+      throw new ContactsApiError(res.status, `Contacts API ${path} answered ${res.status}: ${message}`);
+    }
+    return JSON.parse(text);
+  }
+  return {
+    bulkUpdateContacts: (req) => call("/bulk/contacts/update", { method: "POST", body: JSON.stringify(req) }),
+    getBulkJob: async (jobId) => (await call(`/bulk/jobs/${encodeURIComponent(jobId)}`)).job
+  };
+}
+
 // backend/wix/marketingCrm.ts
 var eventLabel = (eventId) => `Sale alert: ${eventId}`;
 var SALE_START_FIELD = "Ticket sale starts";
 var elevated = { suppressAuth: true };
+var STATUS_PAGE = 1e3;
+function emailSubscribed(c) {
+  const status = c.primaryEmail?.subscriptionStatus ?? c.info?.emails?.find((e) => e.primary)?.subscriptionStatus;
+  return status !== "UNSUBSCRIBED";
+}
 function crmMarketing(contacts3, opts = {}) {
   const pageSize = opts.pageSize ?? 100;
   const concurrency = opts.concurrency ?? 5;
@@ -244,12 +281,31 @@ function crmMarketing(contacts3, opts = {}) {
     async isSubscribed(s) {
       if (!s.contactId) return false;
       const c = await contacts3.getContact(s.contactId, elevated);
-      const status = c?.primaryEmail?.subscriptionStatus ?? c?.info?.emails?.find((e) => e.primary)?.subscriptionStatus;
-      return !!c && status !== "UNSUBSCRIBED";
+      return !!c && emailSubscribed(c);
+    },
+    async subscribedAmong(people) {
+      const out = /* @__PURE__ */ new Map();
+      const ids = [...new Set(people.map((p) => p.contactId).filter((id) => !!id))];
+      for (const p of people) if (!p.contactId) out.set(`email:${p.email}`, false);
+      for (let i = 0; i < ids.length; i += STATUS_PAGE) {
+        const chunk = ids.slice(i, i + STATUS_PAGE);
+        const page = await contacts3.queryContacts().hasSome("_id", chunk).limit(chunk.length).find(elevated);
+        for (const id of chunk) out.set(id, false);
+        for (const c of page.items) out.set(c._id, emailSubscribed(c));
+      }
+      return out;
     },
     async setSaleStart(eventId, saleStart) {
       const key = await saleStartKey();
       const day = saleStartDay(saleStart);
+      if (opts.bulk) {
+        await opts.bulk.bulkUpdateContacts({
+          filter: { "info.labelKeys": { $hasSome: [await labelKey(eventId)] } },
+          info: { extendedFields: { items: day ? { [key]: day } : {} } },
+          fieldMask: { paths: [`info.extendedFields.${key}`] }
+        });
+        return;
+      }
       let page = await contacts3.queryContacts().hasSome("info.labelKeys", [await labelKey(eventId)]).limit(pageSize).find(elevated);
       for (; ; ) {
         await mapConcurrent(page.items, concurrency, (c) => writeSaleStart(c, key, day));
@@ -261,13 +317,13 @@ function crmMarketing(contacts3, opts = {}) {
 }
 
 // backend/wix/marketing.ts
-var wixMarketing = () => crmMarketing(contacts2);
+var wixMarketing = () => crmMarketing(contacts2, { bulk: wixBulkContacts() });
 
 // backend/wix/marketingEventDetails.ts
-import { auth } from "@wix/essentials";
+import { auth as auth2 } from "@wix/essentials";
 import { wixEventsV2 } from "@wix/events";
 function wixEventDetails(siteUrl) {
-  const getEvent = auth.elevate(wixEventsV2.getEvent);
+  const getEvent = auth2.elevate(wixEventsV2.getEvent);
   return {
     async get(eventId) {
       const e = await getEvent(eventId, { fields: ["URLS"] });

@@ -242,11 +242,11 @@ var ChunkBudget = class {
 function reachableChannels(s) {
   return s.channels.filter((c) => c === "email" || c === "push" && !!s.push);
 }
-function qualifyingSubscribers(subs, eventId, stillSubscribed2) {
+function qualifyingSubscribers(subs, eventId, stillSubscribed3) {
   const out = [];
   for (const s of subs) {
     if (s.status !== "active" || s.eventId !== eventId) continue;
-    if (stillSubscribed2.get(s._id) !== true) continue;
+    if (stillSubscribed3.get(s._id) !== true) continue;
     const channels = reachableChannels(s);
     if (channels.length) out.push({ subscription: s, channels });
   }
@@ -300,9 +300,9 @@ function subscriberVerdict(sub, group) {
   if (!reachableChannels(sub).includes(group.channel)) return { action: "skip", reason: `no longer reachable by ${group.channel}` };
   return SEND;
 }
-function marketingVerdict(stillSubscribed2) {
-  if (stillSubscribed2 === true) return SEND;
-  if (stillSubscribed2 === false) return { action: "skip", reason: "unsubscribed in the marketing tool before the retry" };
+function marketingVerdict(stillSubscribed3) {
+  if (stillSubscribed3 === true) return SEND;
+  if (stillSubscribed3 === false) return { action: "skip", reason: "unsubscribed in the marketing tool before the retry" };
   return { action: "fail", reason: "the marketing tool did not answer; retried later" };
 }
 function saleVerdict(def, now) {
@@ -379,14 +379,6 @@ function plannedAlerts(subscribers, defs) {
     }
   }
   return out;
-}
-function unsentAlerts(planned, existingKeys) {
-  const seen = /* @__PURE__ */ new Set();
-  return planned.filter((a) => {
-    if (existingKeys.has(a.key) || seen.has(a.key)) return false;
-    seen.add(a.key);
-    return true;
-  });
 }
 function alertMessages(alerts, subs, defs) {
   const subById = new Map(subs.map((s) => [s._id, s]));
@@ -481,116 +473,148 @@ function alertPushPayload(event, defs, locale = "en-US") {
 // backend/flows/alertsSend.ts
 var C2 = COLLECTIONS;
 var DEFAULT_CONCURRENCY = 10;
+var DEFAULT_EMAIL_CONCURRENCY = 10;
+var MAX_BULK = 1e3;
 var emptyStats = () => ({ subscribers: 0, qualified: 0, claimed: 0, sent: 0, failed: 0, skipped: 0 });
 function addStats(a, b) {
   return { subscribers: a.subscribers + b.subscribers, qualified: a.qualified + b.qualified, claimed: a.claimed + b.claimed, sent: a.sent + b.sent, failed: a.failed + b.failed, skipped: a.skipped + b.skipped };
 }
-async function alertSubscribers(deps, event, defs, subs) {
+async function alertSubscribers(deps, event, defs, subs, ctx = {}) {
   const stats = { ...emptyStats(), subscribers: subs.length };
   if (!defs.length || !subs.length) return stats;
-  const limit = deps.config.concurrency ?? DEFAULT_CONCURRENCY;
   const active = subs.filter((s) => s.status === "active");
   const unknown = /* @__PURE__ */ new Map();
-  const answers = await mapConcurrent(active, limit, async (s) => {
-    try {
-      return [s._id, await deps.marketing.isSubscribed({ email: s.email, contactId: s.contactId })];
-    } catch (e) {
-      const error = `marketing tool did not answer: ${String(e?.message ?? e)}`.slice(0, 500);
-      deps.logger?.warn("Marketing tool did not answer isSubscribed", { subscriptionId: s._id, error });
-      unknown.set(s._id, error);
-      return [s._id, true];
-    }
-  });
-  const qualified = qualifyingSubscribers(subs, event.eventId, new Map(answers));
+  const answers = await stillSubscribed(deps, active, unknown);
+  const qualified = qualifyingSubscribers(subs, event.eventId, answers);
   stats.qualified = qualified.length - qualified.filter((q) => unknown.has(q.subscription._id)).length;
-  const planned = plannedAlerts(qualified, defs);
-  const existing = await existingDeliveryKeys(deps, event.eventId, qualified.map((q) => q.subscription._id));
-  const messages = alertMessages(unsentAlerts(planned, existing), subs, defs);
-  const results = await mapConcurrent(messages, limit, (m) => {
+  const messages = alertMessages(plannedAlerts(qualified, defs), subs, defs);
+  if (!messages.length) return stats;
+  const at = deps.clock.now();
+  const now = at.toISOString();
+  const claimKeys = messages.map((m) => messageClaimKey(m.subscription._id, m.channel, m.definitions.map((d) => d.saleStart), at));
+  const wonClaims = await claimAll(deps, C2.SaleAlertSweeps.id, claimKeys.map((k) => ({ _id: k, at: now })));
+  const mine = messages.filter((_, i) => wonClaims.has(claimKeys[i]));
+  const rows = /* @__PURE__ */ new Map();
+  for (const m of mine) {
     const error = unknown.get(m.subscription._id);
-    return error ? holdForRetry(deps, m, error) : sendMessage(deps, event, m);
-  });
-  for (const r of results) {
-    stats.claimed += r.claimed;
-    stats.sent += r.sent;
-    stats.failed += r.failed;
-    stats.skipped += r.skipped;
+    const outcome = error ? { status: "failed", finishedAt: now, error, nextAttemptAt: nextAttemptAt(1, at) } : { status: "pending", finishedAt: null, error: null, nextAttemptAt: null };
+    m.keys.forEach((key, i) => {
+      const def = m.definitions[i];
+      rows.set(key, {
+        _id: key,
+        subscriptionId: m.subscription._id,
+        definitionId: def.definitionId,
+        eventId: def.eventId,
+        channel: m.channel,
+        saleStart: def.saleStart,
+        claimedAt: now,
+        attempts: 1,
+        lastAttemptAt: now,
+        ...outcome
+      });
+    });
   }
+  const wonRows = await claimAll(deps, C2.SaleAlertDeliveries.id, [...rows.values()]);
+  const toSend = [];
+  for (const m of mine) {
+    const part = claimedPart(m, wonRows);
+    if (!part) continue;
+    stats.claimed += part.keys.length;
+    if (unknown.has(m.subscription._id)) stats.failed += part.keys.length;
+    else toSend.push(part);
+  }
+  const results = await mapConcurrent(toSend, deps.config.emailConcurrency ?? DEFAULT_EMAIL_CONCURRENCY, (m) => deliverOutcome(deps, event, m, ctx));
+  const finished = deps.clock.now();
+  const updates = results.flatMap((r, i) => outcomeRows(toSend[i], rows, r, finished));
+  await bulkUpdateAll(deps, C2.SaleAlertDeliveries.id, updates);
+  for (const [i, r] of results.entries()) countOutcome(stats, r.status, toSend[i].keys.length);
   return stats;
 }
-async function holdForRetry(deps, message, error) {
-  const at = deps.clock.now();
-  const now = at.toISOString();
-  const claimed = await claimDeliveries(deps, message, now, { status: "failed", finishedAt: now, error, nextAttemptAt: nextAttemptAt(1, at) });
-  return { claimed: claimed.size, sent: 0, failed: claimed.size, skipped: 0 };
+async function stillSubscribed(deps, active, unknown) {
+  const fail = (s, e) => {
+    const error = `marketing tool did not answer: ${String(e?.message ?? e)}`.slice(0, 500);
+    deps.logger?.warn("Marketing tool did not answer isSubscribed", { subscriptionId: s._id, error });
+    unknown.set(s._id, error);
+  };
+  const out = /* @__PURE__ */ new Map();
+  if (!active.length) return out;
+  const contact = (s) => ({ email: s.email, contactId: s.contactId });
+  if (deps.marketing.subscribedAmong) {
+    try {
+      const answer = await deps.marketing.subscribedAmong(active.map(contact));
+      for (const s of active) {
+        const a = answer.get(marketingKey(contact(s)));
+        if (a === void 0) fail(s, new Error("no answer for this contact"));
+        out.set(s._id, a ?? true);
+      }
+    } catch (e) {
+      for (const s of active) {
+        fail(s, e);
+        out.set(s._id, true);
+      }
+    }
+    return out;
+  }
+  await mapConcurrent(active, deps.config.concurrency ?? DEFAULT_CONCURRENCY, async (s) => {
+    try {
+      out.set(s._id, await deps.marketing.isSubscribed(contact(s)));
+    } catch (e) {
+      fail(s, e);
+      out.set(s._id, true);
+    }
+  });
+  return out;
 }
-async function claimDeliveries(deps, message, now, outcome) {
-  const won = /* @__PURE__ */ new Map();
-  await Promise.all(message.keys.map(async (key, i) => {
-    const def = message.definitions[i];
-    const rec = {
-      _id: key,
-      subscriptionId: message.subscription._id,
-      definitionId: def.definitionId,
-      eventId: def.eventId,
-      channel: message.channel,
-      saleStart: def.saleStart,
-      claimedAt: now,
-      attempts: 1,
-      lastAttemptAt: now,
-      ...outcome
-    };
-    if (await insertOnce(deps.collections, C2.SaleAlertDeliveries.id, rec)) won.set(key, rec);
-  }));
+function marketingKey(c) {
+  return c.contactId ?? `email:${c.email}`;
+}
+async function claimAll(deps, collection, items) {
+  const won = /* @__PURE__ */ new Set();
+  for (let i = 0; i < items.length; i += MAX_BULK) {
+    for (const id of await deps.collections.claim(collection, items.slice(i, i + MAX_BULK))) won.add(id);
+  }
   return won;
 }
-async function existingDeliveryKeys(deps, eventId, subscriptionIds) {
-  const keys = /* @__PURE__ */ new Set();
-  const page = 1e3;
-  for (let i = 0; i < subscriptionIds.length; i += 100) {
-    const ids = subscriptionIds.slice(i, i + 100);
-    for (let skip = 0; ; skip += page) {
-      const { items } = await deps.collections.query(C2.SaleAlertDeliveries.id, { filter: { eventId, subscriptionId: { $in: ids } }, limit: page, skip });
-      for (const d of items) keys.add(d._id);
-      if (items.length < page) break;
-    }
-  }
-  return keys;
+async function bulkUpdateAll(deps, collection, items) {
+  for (let i = 0; i < items.length; i += MAX_BULK) await deps.collections.bulkUpdate(collection, items.slice(i, i + MAX_BULK));
 }
-async function sendMessage(deps, event, message) {
-  const at = deps.clock.now();
-  const now = at.toISOString();
-  const claim = messageClaimKey(message.subscription._id, message.channel, message.definitions.map((d) => d.saleStart), at);
-  if (!await insertOnce(deps.collections, C2.SaleAlertSweeps.id, { _id: claim, at: now })) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
-  const records = await claimDeliveries(deps, message, now, { status: "pending", finishedAt: null, error: null, nextAttemptAt: null });
-  const mine = claimedPart(message, new Set(records.keys()));
-  if (!mine) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
-  return sendAndRecord(deps, event, mine, records);
+function countOutcome(stats, status, n) {
+  if (status === "sent") stats.sent += n;
+  else if (status === "failed") stats.failed += n;
+  else if (status === "skipped") stats.skipped += n;
 }
-async function sendAndRecord(deps, event, mine, rows) {
-  let status;
-  let error = null;
+async function deliverOutcome(deps, event, m, ctx) {
   try {
-    status = await deliver(deps, event, mine);
-    if (status === "skipped") error = "push subscription gone";
+    const status = await deliver(deps, event, m, ctx);
+    return { status, error: status === "skipped" ? "push subscription gone" : null };
   } catch (e) {
-    status = "failed";
-    error = String(e?.message ?? e).slice(0, 500);
-    deps.logger?.error("Sale alert send failed", { subscriptionId: mine.subscription._id, channel: mine.channel, error });
+    const error = String(e?.message ?? e).slice(0, 500);
+    deps.logger?.error("Sale alert send failed", { subscriptionId: m.subscription._id, channel: m.channel, error });
+    return { status: "failed", error };
   }
-  const finished = deps.clock.now();
-  const finishedAt = finished.toISOString();
-  await deps.collections.bulkSave(C2.SaleAlertDeliveries.id, mine.keys.map((k) => {
-    const row = rows.get(k);
-    return { ...row, status, finishedAt, error: error ?? row.error ?? null, nextAttemptAt: status === "failed" ? nextAttemptAt(attemptsOf(row), finished) : null };
-  }));
-  const n = mine.keys.length;
-  return { claimed: n, sent: status === "sent" ? n : 0, failed: status === "failed" ? n : 0, skipped: status === "skipped" ? n : 0 };
 }
-async function deliver(deps, event, m) {
+function outcomeRows(m, rows, r, finished) {
+  const finishedAt = finished.toISOString();
+  return m.keys.map((k) => {
+    const row = rows.get(k);
+    return { ...row, status: r.status, finishedAt, error: r.error ?? row.error ?? null, nextAttemptAt: r.status === "failed" ? nextAttemptAt(attemptsOf(row), finished) : null };
+  });
+}
+async function sendAndRecord(deps, event, mine, rows, ctx = {}) {
+  const r = await deliverOutcome(deps, event, mine, ctx);
+  await deps.collections.bulkUpdate(C2.SaleAlertDeliveries.id, outcomeRows(mine, rows, r, deps.clock.now()));
+  const out = { claimed: mine.keys.length, sent: 0, failed: 0, skipped: 0 };
+  countOutcome(out, r.status, mine.keys.length);
+  return out;
+}
+async function deliver(deps, event, m, ctx) {
   const locale = m.subscription.locale ?? deps.config.locale ?? "en-US";
   if (m.channel === "email") {
-    const secret = await deps.secrets.getSecret(deps.config.unsubscribeSecretName);
+    ctx.unsubscribeSecret ??= deps.secrets.getSecret(deps.config.unsubscribeSecretName);
+    const secret = await ctx.unsubscribeSecret.catch((e) => {
+      ctx.unsubscribeSecret = void 0;
+      throw e;
+    });
     const link = unsubscribeUrl(deps.config.unsubscribeBaseUrl, m.subscription._id, unsubscribeToken(secret, m.subscription._id));
     await deps.mailer.sendTriggeredEmail({ templateId: deps.config.templateId, contactId: m.subscription.contactId, variables: alertEmailVariables(event, m.definitions, { unsubscribeUrl: link }, locale) });
     return "sent";
@@ -631,6 +655,7 @@ async function retryFailedDeliveries(deps, budget) {
   const stats = emptyRetryStats();
   if (budget.canStart()) await budget.chunk(() => markCutOffSends(deps, stats));
   const events = /* @__PURE__ */ new Map();
+  const definitions = /* @__PURE__ */ new Map();
   let skip = 0;
   for (; ; ) {
     if (!budget.canStart()) {
@@ -647,7 +672,7 @@ async function retryFailedDeliveries(deps, budget) {
       });
       const groups = dueRetries(items, now);
       stats.due += groups.reduce((n, g) => n + g.deliveries.length, 0);
-      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, stats));
+      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, definitions, stats));
       skip += items.length - done.reduce((n, x) => n + x, 0);
       return items.length === RETRY_PAGE_SIZE;
     });
@@ -655,7 +680,7 @@ async function retryFailedDeliveries(deps, budget) {
   }
   return stats;
 }
-async function retryGroup(deps, g, events, stats) {
+async function retryGroup(deps, g, events, definitions, stats) {
   const now = deps.clock.now();
   const at = now.toISOString();
   const won = [];
@@ -672,14 +697,19 @@ async function retryGroup(deps, g, events, stats) {
   await deps.collections.bulkSave(C3.SaleAlertDeliveries.id, [...rows.values()]);
   const sub = await deps.collections.get(C3.SaleAlertSubscriptions.id, g.subscriptionId);
   let verdict = subscriberVerdict(sub, g);
-  if (verdict.action === "send") verdict = marketingVerdict(await stillSubscribed(deps, sub));
+  if (verdict.action === "send") verdict = marketingVerdict(await stillSubscribed2(deps, sub));
   if (verdict.action !== "send") {
     await finish(deps, [...rows.values()], verdict, stats);
     return won.length + interrupted;
   }
   const defs = /* @__PURE__ */ new Map();
   await Promise.all([...rows.values()].map(async (r2) => {
-    defs.set(r2._id, await deps.definitions.get(r2.definitionId));
+    let d = definitions.get(r2.definitionId);
+    if (!d) definitions.set(r2.definitionId, d = deps.definitions.get(r2.definitionId).catch((e) => {
+      definitions.delete(r2.definitionId);
+      throw e;
+    }));
+    defs.set(r2._id, await d);
   }));
   const sendable = [];
   for (const row of rows.values()) {
@@ -734,7 +764,7 @@ async function finish(deps, rows, v, stats) {
   if (v.action === "skip") stats.skipped += rows.length;
   else stats.failed += rows.length;
 }
-async function stillSubscribed(deps, sub) {
+async function stillSubscribed2(deps, sub) {
   try {
     return await deps.marketing.isSubscribed({ email: sub.email, contactId: sub.contactId });
   } catch (e) {
@@ -893,6 +923,8 @@ async function runChunks(deps, start, limits, dueCache, persist) {
   let maxChunkMs = 0;
   let stats = emptyStats();
   const alertDefsCache = /* @__PURE__ */ new Map();
+  const eventCache = /* @__PURE__ */ new Map();
+  const sendCtx = {};
   while (!cursorDone(cursor) && shouldStartChunk(clock() - t0, maxChunkMs, limits)) {
     const c0 = clock();
     const target = cursor.targets[cursor.targetIndex];
@@ -910,8 +942,9 @@ async function runChunks(deps, start, limits, dueCache, persist) {
     const pageSize = Math.min(limits.maxPageSize, Math.max(limits.minPageSize, cursor.pageSize));
     const { items } = await deps.collections.query(C4.SaleAlertSubscriptions.id, { filter, sort: [{ field: "_id", order: "ASC" }], limit: pageSize });
     if (alertDefs.length && items.length) {
-      const event = await eventDetailsOrFallback(deps, target.eventId);
-      stats = addStats(stats, await alertSubscribers(deps, event, alertDefs, items));
+      let event = eventCache.get(target.eventId);
+      if (!event) eventCache.set(target.eventId, event = eventDetailsOrFallback(deps, target.eventId));
+      stats = addStats(stats, await alertSubscribers(deps, await event, alertDefs, items, sendCtx));
     }
     const ms = clock() - c0;
     const { cursor: next, finishedTarget } = advanceCursor(cursor, { lastId: items.at(-1)?._id ?? null, full: items.length === pageSize }, nextPageSize(pageSize, ms, items.length, limits));

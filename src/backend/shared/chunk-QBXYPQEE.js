@@ -11,7 +11,7 @@ import {
   systemClock,
   wixCollections,
   wixTicketDefinitions
-} from "./chunk-7FSVRROG.js";
+} from "./chunk-FRYYPBGR.js";
 import {
   COLLECTIONS
 } from "./chunk-IEKSXCYA.js";
