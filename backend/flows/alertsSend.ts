@@ -1,12 +1,12 @@
 // The one idempotent send that the hourly sweep and the sale-started trigger share, in bulk: for a
 // page of subscribers it makes a fixed handful of Wix Data requests whatever the page's size.
 //  1. one bulk insert of message claims (`msg:…`, unique `_id`s in SaleAlertSweeps): of invocations
-//     racing on a page, each (subscriber, channel) message goes to exactly one;
+//     racing on a page, each (subscriber, channel) message goes to exactly one, which then asks the
+//     marketing tool about its subscribers (one call where the tool answers in bulk);
 //  2. one bulk insert of the won messages' delivery records (unique `(subscription, definition,
 //     channel)` `_id`s, status `pending`) *before* anything is sent: the exactly-once key;
 //  3. the sends, at a bounded concurrency (`config.emailConcurrency`), with no other Wix call per
-//     subscriber (the marketing tool is asked about the whole page in one call, the unsubscribe
-//     secret and event details are read once);
+//     subscriber (the unsubscribe secret and event details are read once per invocation);
 //  4. one bulk update of the outcomes (sent, skipped, or failed with the next attempt's time).
 // Duplicate triggers, overlapping sweeps and retries therefore never send twice. The sweep's retries
 // (alertsRetry.ts) reuse `sendAndRecord` under their own per-attempt claim.
@@ -43,21 +43,28 @@ export interface SendContext { unsubscribeSecret?: Promise<string> }
 export async function alertSubscribers(deps: AlertsDeps, event: EventDetails, defs: readonly AlertDefinition[], subs: readonly SaleAlertSubscription[], ctx: SendContext = {}): Promise<PageStats> {
   const stats = { ...emptyStats(), subscribers: subs.length };
   if (!defs.length || !subs.length) return stats;
-  const active = subs.filter((s) => s.status === 'active');
-  /** Subscribers the marketing tool gave no answer for, with the error. */
-  const unknown = new Map<string, string>();
-  const answers = await stillSubscribed(deps, active, unknown);
-  const qualified = qualifyingSubscribers(subs, event.eventId, answers);
-  stats.qualified = qualified.length - qualified.filter((q) => unknown.has(q.subscription._id)).length;
-  const messages = alertMessages(plannedAlerts(qualified, defs), subs, defs);
+  // Messages to everyone reachable here; the marketing tool is asked only about the messages this
+  // invocation wins, so racing invocations do not each ask about the same page.
+  const reachable = qualifyingSubscribers(subs, event.eventId, new Map(subs.map((s) => [s._id, true])));
+  const messages = alertMessages(plannedAlerts(reachable, defs), subs, defs);
   if (!messages.length) return stats;
 
-  // 1. Message claims, 2. delivery records: two bulk inserts for the page.
+  // 1. Message claims: one bulk insert for the page.
   const at = deps.clock.now();
   const now = at.toISOString();
   const claimKeys = messages.map((m) => messageClaimKey(m.subscription._id, m.channel, m.definitions.map((d) => d.saleStart), at));
   const wonClaims = await claimAll(deps, C.SaleAlertSweeps.id, claimKeys.map((k) => ({ _id: k, at: now })));
-  const mine = messages.filter((_, i) => wonClaims.has(claimKeys[i]!));
+  const won = messages.filter((_, i) => wonClaims.has(claimKeys[i]!));
+  if (!won.length) return stats;
+
+  /** Subscribers the marketing tool gave no answer for, with the error. */
+  const unknown = new Map<string, string>();
+  const wonSubs = [...new Map(won.map((m) => [m.subscription._id, m.subscription])).values()];
+  const answers = await stillSubscribed(deps, wonSubs, unknown);
+  const mine = won.filter((m) => answers.get(m.subscription._id) === true);
+  stats.qualified = new Set(mine.filter((m) => !unknown.has(m.subscription._id)).map((m) => m.subscription._id)).size;
+
+  // 2. Delivery records: one bulk insert for the page.
   const rows = new Map<string, SaleAlertDelivery>();
   for (const m of mine) {
     const error = unknown.get(m.subscription._id);
