@@ -113,11 +113,13 @@ export async function onDefinitionChanged(deps: AlertsDeps, change: { eventId?: 
  * The sale-started trigger (whatever its Velo name turns out to be). Re-reads the event's definitions
  * and sends for every due one together, so several definitions opening at once give one email.
  */
-export async function onSaleStarted(deps: AlertsDeps, definitionId: string) {
-  const def = await deps.definitions.get(definitionId);
-  if (!def) return { outcome: 'not_found' as const };
-  if (!(await deps.collections.get(C.SaleAlertEvents.id, def.eventId))) return { outcome: 'no_subscribers' as const };
-  return { outcome: 'handled' as const, ...(await alertEventNow(deps, def.eventId, await allDefinitions(deps, def.eventId))) };
+export async function onSaleStarted(deps: AlertsDeps, definitionId: string, eventIdFromPayload?: string | null) {
+  // The event's entity carries its event ID: no read of the definition (the event's query below
+  // re-reads it anyway, and a definition gone meanwhile is simply not due).
+  const eventId = eventIdFromPayload || (await deps.definitions.get(definitionId))?.eventId;
+  if (!eventId) return { outcome: 'not_found' as const };
+  if (!(await deps.collections.get(C.SaleAlertEvents.id, eventId))) return { outcome: 'no_subscribers' as const };
+  return { outcome: 'handled' as const, ...(await alertEventNow(deps, eventId, await allDefinitions(deps, eventId))) };
 }
 
 /** Sends for the event's due definitions within a trigger's time budget; the sweep finishes the rest. */

@@ -2,7 +2,7 @@
 import {
   InvalidSubscriptionError,
   subscribe
-} from "./shared/chunk-5FN4KG4Z.js";
+} from "./shared/chunk-SCMKVDOK.js";
 import {
   alertsDeps
 } from "./shared/chunk-J7JQ2RP2.js";

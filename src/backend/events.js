@@ -19,7 +19,7 @@ var syncFlow = async () => {
   return { onDefinitionChanged: onDefinitionChanged2, deps: syncDeps() };
 };
 var alertsFlow = async () => {
-  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-3LG4NNPH.js"), import("./shared/alertsDeps-F2AUO44C.js")]);
+  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-3UEW35XP.js"), import("./shared/alertsDeps-F2AUO44C.js")]);
   return { ...flow, deps: await alertsDeps() };
 };
 async function wixEvents_onOrderConfirmed(event) {
@@ -67,11 +67,13 @@ async function wixEventsV2_onTicketDefinitionSaleStarted(event) {
   const e = event;
   const id = e?.data?.ticketDefinition?._id ?? e?.data?.ticketDefinition?.id ?? e?.metadata?.entityId;
   if (typeof id !== "string" || !id) return consoleLogger.warn("Sale-started event without a definition ID", { event });
+  const eventId = e?.data?.ticketDefinition?.eventId;
+  const payloadEventId = typeof eventId === "string" && eventId.length <= 100 ? eventId : null;
   await each("Sale started", {
     counter: () => refreshCounters(counterDeps(), id),
     alerts: async () => {
       const f = await alertsFlow();
-      return f.onSaleStarted(f.deps, id);
+      return f.onSaleStarted(f.deps, id, payloadEventId);
     }
   });
 }

@@ -15,7 +15,7 @@ import {
 import "./shared/chunk-CYKAR3CW.js";
 import {
   sweep
-} from "./shared/chunk-5FN4KG4Z.js";
+} from "./shared/chunk-SCMKVDOK.js";
 import {
   alertsDeps
 } from "./shared/chunk-J7JQ2RP2.js";

@@ -166,10 +166,10 @@ describe('sweep', () => {
     w.mailer.failing = true;
     expect((await sweep(w.deps)).stats).toMatchObject({ failed: 1, sent: 0 });
     expect(w.collections.all<SaleAlertDelivery>(C.SaleAlertDeliveries.id)[0]).toMatchObject({
-      status: 'failed', error: 'mail service unavailable', attempts: 1, lastAttemptAt: '2026-03-01T10:05:00.000Z', nextAttemptAt: '2026-03-01T10:15:00.000Z',
+      status: 'failed', error: 'mail service unavailable', attempts: 1, lastAttemptAt: '2026-03-01T10:05:00.000Z', nextAttemptAt: '2026-03-01T10:07:00.000Z',
     });
     w.mailer.failing = false;
-    w.clock.set('2026-03-01T10:14:00Z');
+    w.clock.set('2026-03-01T10:06:00Z');
     expect((await sweep(w.deps)).retries).toMatchObject({ due: 0, sent: 0 });
     expect(w.mailer.inbox).toEqual([]);
   });

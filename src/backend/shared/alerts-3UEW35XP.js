@@ -5,7 +5,7 @@ import {
   subscribe,
   sweep,
   unsubscribe
-} from "./chunk-5FN4KG4Z.js";
+} from "./chunk-SCMKVDOK.js";
 import "./chunk-JHILQT2W.js";
 import "./chunk-ES2SYF4A.js";
 import "./chunk-CNGRVB5M.js";

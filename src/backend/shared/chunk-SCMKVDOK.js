@@ -254,7 +254,7 @@ function qualifyingSubscribers(subs, eventId, stillSubscribed3) {
 }
 
 // backend/core/alerts/deliveryRetry.ts
-var ALERT_RETRY_POLICY = { maxAttempts: 3, firstDelayMs: 10 * 6e4, factor: 3, staleClaimMs: 60 * 6e4 };
+var ALERT_RETRY_POLICY = { maxAttempts: 3, firstDelayMs: 2 * 6e4, factor: 5, staleClaimMs: 60 * 6e4 };
 function attemptsOf(d) {
   return typeof d.attempts === "number" && d.attempts >= 1 ? Math.floor(d.attempts) : 1;
 }
@@ -482,18 +482,20 @@ function addStats(a, b) {
 async function alertSubscribers(deps, event, defs, subs, ctx = {}) {
   const stats = { ...emptyStats(), subscribers: subs.length };
   if (!defs.length || !subs.length) return stats;
-  const active = subs.filter((s) => s.status === "active");
-  const unknown = /* @__PURE__ */ new Map();
-  const answers = await stillSubscribed(deps, active, unknown);
-  const qualified = qualifyingSubscribers(subs, event.eventId, answers);
-  stats.qualified = qualified.length - qualified.filter((q) => unknown.has(q.subscription._id)).length;
-  const messages = alertMessages(plannedAlerts(qualified, defs), subs, defs);
+  const reachable = qualifyingSubscribers(subs, event.eventId, new Map(subs.map((s) => [s._id, true])));
+  const messages = alertMessages(plannedAlerts(reachable, defs), subs, defs);
   if (!messages.length) return stats;
   const at = deps.clock.now();
   const now = at.toISOString();
   const claimKeys = messages.map((m) => messageClaimKey(m.subscription._id, m.channel, m.definitions.map((d) => d.saleStart), at));
   const wonClaims = await claimAll(deps, C2.SaleAlertSweeps.id, claimKeys.map((k) => ({ _id: k, at: now })));
-  const mine = messages.filter((_, i) => wonClaims.has(claimKeys[i]));
+  const won = messages.filter((_, i) => wonClaims.has(claimKeys[i]));
+  if (!won.length) return stats;
+  const unknown = /* @__PURE__ */ new Map();
+  const wonSubs = [...new Map(won.map((m) => [m.subscription._id, m.subscription])).values()];
+  const answers = await stillSubscribed(deps, wonSubs, unknown);
+  const mine = won.filter((m) => answers.get(m.subscription._id) === true);
+  stats.qualified = new Set(mine.filter((m) => !unknown.has(m.subscription._id)).map((m) => m.subscription._id)).size;
   const rows = /* @__PURE__ */ new Map();
   for (const m of mine) {
     const error = unknown.get(m.subscription._id);
@@ -853,11 +855,11 @@ async function onDefinitionChanged(deps, change) {
   }
   return { outcome: "handled", ...sent };
 }
-async function onSaleStarted(deps, definitionId) {
-  const def = await deps.definitions.get(definitionId);
-  if (!def) return { outcome: "not_found" };
-  if (!await deps.collections.get(C4.SaleAlertEvents.id, def.eventId)) return { outcome: "no_subscribers" };
-  return { outcome: "handled", ...await alertEventNow(deps, def.eventId, await allDefinitions(deps, def.eventId)) };
+async function onSaleStarted(deps, definitionId, eventIdFromPayload) {
+  const eventId = eventIdFromPayload || (await deps.definitions.get(definitionId))?.eventId;
+  if (!eventId) return { outcome: "not_found" };
+  if (!await deps.collections.get(C4.SaleAlertEvents.id, eventId)) return { outcome: "no_subscribers" };
+  return { outcome: "handled", ...await alertEventNow(deps, eventId, await allDefinitions(deps, eventId)) };
 }
 async function alertEventNow(deps, eventId, defs) {
   const now = deps.clock.now();
