@@ -275,8 +275,8 @@ describe('bulk delivery records', () => {
       w.collections.coll(C.SaleAlertEvents.id).set('ev1', { _id: 'ev1', firstSubscribedAt: '2026-02-01T00:00:00.000Z' } as never);
       // A tool that answers in bulk: the send path must not ask per subscriber.
       const asked: number[] = [];
-      w.marketing.subscribedAmong = async (people) => { asked.push(people.length); return new Map(people.map((p) => [p.contactId!, p.email !== 'fan3@x.io'])); };
-      w.marketing.isSubscribed = async () => { throw new Error('asked one by one'); };
+      w.deps.marketing.subscribedAmong = async (people) => { asked.push(people.length); return new Map(people.map((p) => [p.contactId!, p.email !== 'fan3@x.io'])); };
+      w.deps.marketing.isSubscribed = async () => { throw new Error('asked one by one'); };
       w.deps.limits = { minPageSize: 500, maxPageSize: 500 };
       w.clock.set('2026-03-01T10:01:00Z');
       const before = w.collections.calls;
