@@ -132,6 +132,7 @@ export class LocalCrm {
       CREATE TABLE IF NOT EXISTS inbox (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, template_id TEXT NOT NULL, contact_id TEXT NOT NULL, to_email TEXT,
         variables TEXT NOT NULL, sent_at TEXT NOT NULL, status TEXT NOT NULL, reason TEXT);
       CREATE INDEX IF NOT EXISTS inbox_to ON inbox(to_email);
+      CREATE INDEX IF NOT EXISTS inbox_seq ON inbox(seq);
       CREATE TABLE IF NOT EXISTS crm_bulk_jobs (id TEXT PRIMARY KEY, json TEXT NOT NULL);
     `);
     // Databases kept from before contacts had a revision.

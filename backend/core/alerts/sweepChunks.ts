@@ -29,7 +29,7 @@ export interface ChunkLimits {
  * event handlers and web methods after ~14 s. Chunks aim at 2 s so even a slow one stays far from both.
  */
 export const JOB_LIMITS: ChunkLimits = { invocationBudgetMs: 4 * 60_000, targetChunkMs: 2_000, minPageSize: 10, maxPageSize: 500 };
-export const TRIGGER_LIMITS: ChunkLimits = { invocationBudgetMs: 9_000, targetChunkMs: 2_000, minPageSize: 10, maxPageSize: 200 };
+export const TRIGGER_LIMITS: ChunkLimits = { invocationBudgetMs: 9_000, targetChunkMs: 2_000, minPageSize: 10, maxPageSize: 500 };
 export const INITIAL_PAGE_SIZE = 100;
 
 /** Start another chunk only if one as slow as the slowest so far (with 50% headroom) still fits. */

@@ -5,7 +5,7 @@ import {
   subscribe,
   sweep,
   unsubscribe
-} from "./chunk-SCMKVDOK.js";
+} from "./chunk-H5WWHHUU.js";
 import "./chunk-JHILQT2W.js";
 import "./chunk-ES2SYF4A.js";
 import "./chunk-CNGRVB5M.js";
