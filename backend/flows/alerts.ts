@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { COLLECTIONS } from '../collections.js';
 import { alertDefinition } from '../core/alerts/alertDefinition.js';
-import { rateLimitKey, subscriptionId } from '../core/alerts/alertKeys.js';
+import { rateLimitKey, subscriptionId, triggerClaimKey } from '../core/alerts/alertKeys.js';
 import { dueDefinitions, saleDoneKey, saleStartOf } from '../core/alerts/dueDefinitions.js';
 import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
 import type { AlertDefinition, SaleAlertEvent, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
@@ -126,13 +126,21 @@ export async function onSaleStarted(deps: AlertsDeps, definitionId: string, even
 async function alertEventNow(deps: AlertsDeps, eventId: string, defs: TicketDef[]) {
   const now = deps.clock.now();
   const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
-  if (!due.length) return { due: 0, finished: true, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
+  if (!due.length) return { due: 0, finished: true, chunks: 0, maxChunkMs: 0, stats: emptyStats(), busy: false };
+  // One trigger per event and sale start works at a time: the sale-started events of the event's
+  // definitions and Wix's redeliveries of each would otherwise all walk the same pages (each asking the
+  // marketing tool about them). The claim holds for one message window; the sweep does not look at it,
+  // so a trigger cut off mid-way is continued by the next sweep.
+  const claim = triggerClaimKey(eventId, due.map((d) => saleStartOf(d)), now);
+  if (!(await insertOnce(deps.collections, C.SaleAlertSweeps.id, { _id: claim, at: now.toISOString() }))) {
+    return { due: due.length, finished: false, chunks: 0, maxChunkMs: 0, stats: emptyStats(), busy: true };
+  }
   const limits = limitsFor(deps, TRIGGER_LIMITS);
   const target: SweepTarget = { eventId, definitionIds: due.map((d) => d._id) };
   let cursor = newSweepCursor(`trigger-${randomUUID()}`, now, [target]);
   const r = await runChunks(deps, cursor, limits, new Map([[eventId, due]]));
   cursor = r.cursor;
-  return { due: due.length, finished: cursorDone(cursor), chunks: r.chunks, maxChunkMs: r.maxChunkMs, stats: r.stats };
+  return { due: due.length, finished: cursorDone(cursor), chunks: r.chunks, maxChunkMs: r.maxChunkMs, stats: r.stats, busy: false };
 }
 
 // ---------- the sweep ----------

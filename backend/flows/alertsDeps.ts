@@ -17,7 +17,7 @@ export interface AlertsConfig {
   allowLocalPushEndpoints?: boolean;
   /** Parallel calls to outside systems inside one chunk. */
   concurrency?: number;
-  /** Alerts (triggered emails, pushes) in flight at once per invocation. Default 10. */
+  /** Alerts (triggered emails, pushes) in flight at once per invocation. Default 20. */
   emailConcurrency?: number;
 }
 

@@ -25,7 +25,7 @@ import type { AlertsDeps } from './alertsDeps.js';
 const C = COLLECTIONS;
 const DEFAULT_CONCURRENCY = 10;
 /** Triggered emails in flight at once, per invocation (Wix publishes no rate for `emailContact`). */
-export const DEFAULT_EMAIL_CONCURRENCY = 10;
+export const DEFAULT_EMAIL_CONCURRENCY = 20;
 /** Wix Data takes at most 1,000 items per bulk request. */
 const MAX_BULK = 1000;
 

@@ -2,7 +2,7 @@
 import {
   InvalidSubscriptionError,
   subscribe
-} from "./shared/chunk-H5WWHHUU.js";
+} from "./shared/chunk-WRKS234N.js";
 import {
   alertsDeps
 } from "./shared/chunk-J7JQ2RP2.js";

@@ -148,6 +148,11 @@ function messageClaimKey(subscriptionId2, channel, saleStarts, at) {
   const start = earliest ? Math.floor(Date.parse(earliest) / 6e4) : "none";
   return `msg:${subscriptionId2}:${channel}:${start}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
 }
+function triggerClaimKey(eventId, saleStarts, at) {
+  const earliest = saleStarts.filter((s) => !!s).sort()[0];
+  const start = earliest ? Math.floor(Date.parse(earliest) / 6e4) : "none";
+  return `trigger:${eventId}:${start}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
+}
 function rateLimitKey(email) {
   return `rl_${sha256(normalizeEmail(email)).slice(0, 40)}`;
 }
@@ -473,7 +478,7 @@ function alertPushPayload(event, defs, locale = "en-US") {
 // backend/flows/alertsSend.ts
 var C2 = COLLECTIONS;
 var DEFAULT_CONCURRENCY = 10;
-var DEFAULT_EMAIL_CONCURRENCY = 10;
+var DEFAULT_EMAIL_CONCURRENCY = 20;
 var MAX_BULK = 1e3;
 var emptyStats = () => ({ subscribers: 0, qualified: 0, claimed: 0, sent: 0, failed: 0, skipped: 0 });
 function addStats(a, b) {
@@ -864,13 +869,17 @@ async function onSaleStarted(deps, definitionId, eventIdFromPayload) {
 async function alertEventNow(deps, eventId, defs) {
   const now = deps.clock.now();
   const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
-  if (!due.length) return { due: 0, finished: true, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
+  if (!due.length) return { due: 0, finished: true, chunks: 0, maxChunkMs: 0, stats: emptyStats(), busy: false };
+  const claim = triggerClaimKey(eventId, due.map((d) => saleStartOf(d)), now);
+  if (!await insertOnce(deps.collections, C4.SaleAlertSweeps.id, { _id: claim, at: now.toISOString() })) {
+    return { due: due.length, finished: false, chunks: 0, maxChunkMs: 0, stats: emptyStats(), busy: true };
+  }
   const limits = limitsFor(deps, TRIGGER_LIMITS);
   const target = { eventId, definitionIds: due.map((d) => d._id) };
   let cursor = newSweepCursor(`trigger-${randomUUID()}`, now, [target]);
   const r = await runChunks(deps, cursor, limits, /* @__PURE__ */ new Map([[eventId, due]]));
   cursor = r.cursor;
-  return { due: due.length, finished: cursorDone(cursor), chunks: r.chunks, maxChunkMs: r.maxChunkMs, stats: r.stats };
+  return { due: due.length, finished: cursorDone(cursor), chunks: r.chunks, maxChunkMs: r.maxChunkMs, stats: r.stats, busy: false };
 }
 async function sweep(deps) {
   const limits = limitsFor(deps, JOB_LIMITS);
