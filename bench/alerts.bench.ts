@@ -10,13 +10,12 @@
 // contacts written straight into the local Wix's SQLite store (seeding 50,000 items through Wix Data
 // would need 50 bulk writes and 50,000 contact calls; that is sign-up traffic spread over weeks, not
 // the sale). Every 50th contact is UNSUBSCRIBED in Wix contacts, every 97th subscription was stopped
-// with the one-click link: neither may get anything. Then the quota counters are reset and everything
-// after runs under the quotas:
-//   - 2 ticket definitions per event are created through the SDK with sale starts on the next minutes
-//     (both of an event at the same minute; the 20 events over `--spread-min` minutes, so all sales
-//     open within the same hour, in fact within a few minutes: a harder load than one an hour);
-//     each creation fires wixEvents_onTicketDefinitionCreated, which passes the sale start to Wix
-//     contacts (one bulk update per event);
+// with the one-click link: neither may get anything. Then 2 ticket definitions per event are created
+// through the SDK, unmetered (an owner sets sales up days ahead), with sale starts on the next minutes
+// (both of an event at the same minute; the 20 events over `--spread-min` minutes, so all sales open
+// within the same hour, in fact within a few minutes: a harder load than one an hour); each creation
+// fires wixEvents_onTicketDefinitionCreated, which passes the sale start to Wix contacts (one bulk
+// update per event). Then the quota counters are reset and everything after runs under the quotas:
 //   - the local Wix fires the sale-started event of each definition when its start arrives; the bench
 //     delivers each one a second time (Wix redelivers);
 //   - jobs.config runs on its real cron (the sweep at :02, :12, … :52, the other jobs at theirs), and at
