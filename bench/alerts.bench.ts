@@ -51,6 +51,8 @@ const OPTED_OUT_EVERY = 50; // UNSUBSCRIBED in Wix contacts: must get nothing
 const UNSUBSCRIBED_EVERY = 97; // clicked "stop these alerts": must get nothing
 const LATENCY = process.env.LOCAL_WIX_LATENCY_MS ?? '20-40';
 process.env.LOCAL_WIX_LATENCY_MS = LATENCY;
+// Event handlers in 2 worker threads (each its own container), as Wix runs site code apart from its APIs.
+process.env.LOCAL_WIX_EVENT_WORKERS ??= '2';
 const C = COLLECTIONS;
 
 /**

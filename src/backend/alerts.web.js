@@ -2,7 +2,7 @@
 import {
   InvalidSubscriptionError,
   subscribe
-} from "./shared/chunk-WRKS234N.js";
+} from "./shared/chunk-FCHW6MBO.js";
 import {
   alertsDeps
 } from "./shared/chunk-J7JQ2RP2.js";

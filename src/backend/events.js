@@ -19,7 +19,7 @@ var syncFlow = async () => {
   return { onDefinitionChanged: onDefinitionChanged2, deps: syncDeps() };
 };
 var alertsFlow = async () => {
-  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-CGPU6FY4.js"), import("./shared/alertsDeps-F2AUO44C.js")]);
+  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-4NBOY7MS.js"), import("./shared/alertsDeps-F2AUO44C.js")]);
   return { ...flow, deps: await alertsDeps() };
 };
 async function wixEvents_onOrderConfirmed(event) {

@@ -15,7 +15,7 @@ import {
 import "./shared/chunk-CYKAR3CW.js";
 import {
   sweep
-} from "./shared/chunk-WRKS234N.js";
+} from "./shared/chunk-FCHW6MBO.js";
 import {
   alertsDeps
 } from "./shared/chunk-J7JQ2RP2.js";

@@ -170,9 +170,9 @@ function subscribeRateLimit(history, now, policy = SUBSCRIBE_RATE_LIMIT) {
 }
 
 // backend/core/alerts/sweepChunks.ts
-var JOB_LIMITS = { invocationBudgetMs: 4 * 6e4, targetChunkMs: 2e3, minPageSize: 10, maxPageSize: 500 };
-var TRIGGER_LIMITS = { invocationBudgetMs: 9e3, targetChunkMs: 2e3, minPageSize: 10, maxPageSize: 500 };
-var INITIAL_PAGE_SIZE = 100;
+var JOB_LIMITS = { invocationBudgetMs: 4 * 6e4, targetChunkMs: 2e3, minPageSize: 500, maxPageSize: 500 };
+var TRIGGER_LIMITS = { invocationBudgetMs: 9e3, targetChunkMs: 2e3, minPageSize: 500, maxPageSize: 500 };
+var INITIAL_PAGE_SIZE = 500;
 function shouldStartChunk(elapsedMs, slowestChunkMs, limits) {
   const expected = Math.max(slowestChunkMs * 1.5, limits.targetChunkMs);
   return elapsedMs + expected <= limits.invocationBudgetMs;

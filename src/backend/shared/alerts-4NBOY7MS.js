@@ -5,7 +5,7 @@ import {
   subscribe,
   sweep,
   unsubscribe
-} from "./chunk-WRKS234N.js";
+} from "./chunk-FCHW6MBO.js";
 import "./chunk-JHILQT2W.js";
 import "./chunk-ES2SYF4A.js";
 import "./chunk-CNGRVB5M.js";
