@@ -176,7 +176,7 @@ try {
       setTimeout(() => void fetch(`${base}/_local/velo/events/${SALE_STARTED_EVENT}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ev.payload) }).catch(() => {}), 300);
     }
   }, 250);
-  // At every sweep minute of jobs.config (:02, :12, …), a second run of the sweep overlaps the scheduled one.
+  // At :02, :12, … (every other sweep of jobs.config), a second run of the sweep overlaps the scheduled one.
   let extraSweeps = 0;
   let lastExtraMinute = -1;
   const overlap = setInterval(() => {

@@ -41,19 +41,37 @@ async function sweepSaleAlerts() {
   consoleLogger.info("Sale alert sweep", { ...result });
   return result;
 }
+async function sweepSaleAlertsAt07() {
+  return sweepSaleAlerts();
+}
 async function sweepSaleAlertsAt12() {
+  return sweepSaleAlerts();
+}
+async function sweepSaleAlertsAt17() {
   return sweepSaleAlerts();
 }
 async function sweepSaleAlertsAt22() {
   return sweepSaleAlerts();
 }
+async function sweepSaleAlertsAt27() {
+  return sweepSaleAlerts();
+}
 async function sweepSaleAlertsAt32() {
+  return sweepSaleAlerts();
+}
+async function sweepSaleAlertsAt37() {
   return sweepSaleAlerts();
 }
 async function sweepSaleAlertsAt42() {
   return sweepSaleAlerts();
 }
+async function sweepSaleAlertsAt47() {
+  return sweepSaleAlerts();
+}
 async function sweepSaleAlertsAt52() {
+  return sweepSaleAlerts();
+}
+async function sweepSaleAlertsAt57() {
   return sweepSaleAlerts();
 }
 async function syncHourly() {
@@ -64,10 +82,16 @@ async function syncHourly() {
 export {
   repairCounters2 as repairCounters,
   sweepSaleAlerts,
+  sweepSaleAlertsAt07,
   sweepSaleAlertsAt12,
+  sweepSaleAlertsAt17,
   sweepSaleAlertsAt22,
+  sweepSaleAlertsAt27,
   sweepSaleAlertsAt32,
+  sweepSaleAlertsAt37,
   sweepSaleAlertsAt42,
+  sweepSaleAlertsAt47,
   sweepSaleAlertsAt52,
+  sweepSaleAlertsAt57,
   syncHourly
 };

@@ -23,7 +23,7 @@ export interface RetryPolicy {
 
 /**
  * 3 attempts: the first send, then at least 2 min and at least 10 min after the failures before it.
- * Sweeps run every 10 minutes (jobs.config), so in practice the first retry happens at the next sweep,
+ * Sweeps run every 5 minutes (jobs.config), so in practice the first retry happens at the next sweep,
  * within the 15 minutes an alert should take, and the last one a sweep later.
  */
 export const ALERT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, firstDelayMs: 2 * 60_000, factor: 5, staleClaimMs: 60 * 60_000 };
