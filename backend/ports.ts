@@ -42,6 +42,12 @@ export interface ClaimsPort {
   claim<T extends Item>(collection: string, items: T[]): Promise<Set<string>>;
 }
 
+/** Updates of items that exist, many in one Wix call (the Wix Data adapter implements it with bulkUpdate). */
+export interface BulkUpdatePort {
+  /** Replaces each item (≤1,000); fails if any of them is missing or refused. */
+  bulkUpdate<T extends Item>(collection: string, items: T[]): Promise<void>;
+}
+
 export class DuplicateItemError extends Error {
   constructor(readonly collection: string, readonly id: string) {
     super(`Item ${id} already exists in ${collection}`);
@@ -145,6 +151,12 @@ export interface MarketingToolPort {
   removeFromEvent(s: MarketingContact & { eventId: string }): Promise<void>;
   /** Still subscribed to email marketing there? An unknown person is not. */
   isSubscribed(s: MarketingContact): Promise<boolean>;
+  /**
+   * `isSubscribed` for many people in a few calls (tools that can answer in bulk; the send path then
+   * makes no call per subscriber). Keyed by contact ID, or `email:<email>` without one; a person
+   * missing from the answer counts as unanswered.
+   */
+  subscribedAmong?(people: MarketingContact[]): Promise<Map<string, boolean>>;
   /** Passes the event's (earliest upcoming) sale start to the tool, for its own automations. null = none scheduled. */
   setSaleStart(eventId: string, saleStart: string | null): Promise<void>;
 }

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { COLLECTIONS } from '../collections.js';
 import { alertDefinition } from '../core/alerts/alertDefinition.js';
+import { triggerClaimKey } from '../core/alerts/alertKeys.js';
 import { dueDefinitions, saleDoneKey, saleStartOf } from '../core/alerts/dueDefinitions.js';
 import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
 import type { AlertDefinition, SaleAlertEvent, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
@@ -14,7 +15,8 @@ import { ChunkBudget, type AlertsDeps } from './alertsDeps.js';
 import { insertOnce } from './insertOnce.js';
 import { pruneAlertRecords, type PruneStats } from './alertsPrune.js';
 import { retryFailedDeliveries, type RetryStats } from './alertsRetry.js';
-import { addStats, alertSubscribers, emptyStats, eventDetailsOrFallback, type PageStats } from './alertsSend.js';
+import { addStats, alertSubscribers, emptyStats, eventDetailsOrFallback, type PageStats, type SendContext } from './alertsSend.js';
+import type { EventDetails } from '../core/alerts/alertEmail.js';
 
 export type { AlertsDeps } from './alertsDeps.js';
 const C = COLLECTIONS;
@@ -54,24 +56,34 @@ export async function onDefinitionChanged(deps: AlertsDeps, change: { eventId?: 
  * The sale-started trigger (whatever its Velo name turns out to be). Re-reads the event's definitions
  * and sends for every due one together, so several definitions opening at once give one email.
  */
-export async function onSaleStarted(deps: AlertsDeps, definitionId: string) {
-  const def = await deps.definitions.get(definitionId);
-  if (!def) return { outcome: 'not_found' as const };
-  if (!(await deps.collections.get(C.SaleAlertEvents.id, def.eventId))) return { outcome: 'no_subscribers' as const };
-  return { outcome: 'handled' as const, ...(await alertEventNow(deps, def.eventId, await allDefinitions(deps, def.eventId))) };
+export async function onSaleStarted(deps: AlertsDeps, definitionId: string, eventIdFromPayload?: string | null) {
+  // The event's entity carries its event ID: no read of the definition (the event's query below
+  // re-reads it anyway, and a definition gone meanwhile is simply not due).
+  const eventId = eventIdFromPayload || (await deps.definitions.get(definitionId))?.eventId;
+  if (!eventId) return { outcome: 'not_found' as const };
+  if (!(await deps.collections.get(C.SaleAlertEvents.id, eventId))) return { outcome: 'no_subscribers' as const };
+  return { outcome: 'handled' as const, ...(await alertEventNow(deps, eventId, await allDefinitions(deps, eventId))) };
 }
 
 /** Sends for the event's due definitions within a trigger's time budget; the sweep finishes the rest. */
 async function alertEventNow(deps: AlertsDeps, eventId: string, defs: TicketDef[]) {
   const now = deps.clock.now();
   const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
-  if (!due.length) return { due: 0, finished: true, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
+  if (!due.length) return { due: 0, finished: true, chunks: 0, maxChunkMs: 0, stats: emptyStats(), busy: false };
+  // One trigger per event and sale start works at a time: the sale-started events of the event's
+  // definitions and Wix's redeliveries of each would otherwise all walk the same pages (each asking the
+  // marketing tool about them). The claim holds for one message window; the sweep does not look at it,
+  // so a trigger cut off mid-way is continued by the next sweep.
+  const claim = triggerClaimKey(eventId, due.map((d) => saleStartOf(d)), now);
+  if (!(await insertOnce(deps.collections, C.SaleAlertSweeps.id, { _id: claim, at: now.toISOString() }))) {
+    return { due: due.length, finished: false, chunks: 0, maxChunkMs: 0, stats: emptyStats(), busy: true };
+  }
   const limits = limitsFor(deps, TRIGGER_LIMITS);
   const target: SweepTarget = { eventId, definitionIds: due.map((d) => d._id) };
   let cursor = newSweepCursor(`trigger-${randomUUID()}`, now, [target]);
   const r = await runChunks(deps, cursor, limits, new Map([[eventId, due]]));
   cursor = r.cursor;
-  return { due: due.length, finished: cursorDone(cursor), chunks: r.chunks, maxChunkMs: r.maxChunkMs, stats: r.stats };
+  return { due: due.length, finished: cursorDone(cursor), chunks: r.chunks, maxChunkMs: r.maxChunkMs, stats: r.stats, busy: false };
 }
 
 // ---------- the sweep ----------
@@ -154,6 +166,9 @@ async function runChunks(
   let maxChunkMs = 0;
   let stats = emptyStats();
   const alertDefsCache = new Map<string, AlertDefinition[]>();
+  // Read once per invocation, not per page: the event's wording and the unsubscribe key.
+  const eventCache = new Map<string, Promise<EventDetails>>();
+  const sendCtx: SendContext = {};
   while (!cursorDone(cursor) && shouldStartChunk(clock() - t0, maxChunkMs, limits)) {
     const c0 = clock();
     const target = cursor.targets[cursor.targetIndex]!;
@@ -172,8 +187,9 @@ async function runChunks(
     const pageSize = Math.min(limits.maxPageSize, Math.max(limits.minPageSize, cursor.pageSize));
     const { items } = await deps.collections.query<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, { filter, sort: [{ field: '_id', order: 'ASC' }], limit: pageSize });
     if (alertDefs.length && items.length) {
-      const event = await eventDetailsOrFallback(deps, target.eventId);
-      stats = addStats(stats, await alertSubscribers(deps, event, alertDefs, items));
+      let event = eventCache.get(target.eventId);
+      if (!event) eventCache.set(target.eventId, (event = eventDetailsOrFallback(deps, target.eventId)));
+      stats = addStats(stats, await alertSubscribers(deps, await event, alertDefs, items, sendCtx));
     }
     const ms = clock() - c0;
     const { cursor: next, finishedTarget } = advanceCursor(cursor, { lastId: items.at(-1)?._id ?? null, full: items.length === pageSize }, nextPageSize(pageSize, ms, items.length, limits));

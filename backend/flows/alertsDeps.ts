@@ -1,7 +1,7 @@
 // What the sale-alert flows run on: ports, plus the site owner's settings.
 import type { PruneLimits } from '../core/alerts/alertRetention.js';
 import { shouldStartChunk, type ChunkLimits } from '../core/alerts/sweepChunks.js';
-import type { ClockPort, CollectionsPort, EventDetailsPort, LoggerPort, MailerPort, MarketingToolPort, PushPort, SecretsPort, TicketDefinitionsPort } from '../ports.js';
+import type { BulkUpdatePort, ClaimsPort, ClockPort, CollectionsPort, EventDetailsPort, LoggerPort, MailerPort, MarketingToolPort, PushPort, SecretsPort, TicketDefinitionsPort } from '../ports.js';
 
 export interface AlertsConfig {
   /** Triggered-email template ID designed in the Wix dashboard (variables: see `alertEmailVariables`). */
@@ -28,10 +28,13 @@ export interface AlertsConfig {
   consentWording?: string;
   /** Parallel calls to outside systems inside one chunk. */
   concurrency?: number;
+  /** Alerts (triggered emails, pushes) in flight at once per invocation. Default 20. */
+  emailConcurrency?: number;
 }
 
 export interface AlertsDeps {
-  collections: CollectionsPort;
+  /** Claims (bulk inserts of unique IDs) and bulk updates carry the delivery records. */
+  collections: CollectionsPort & ClaimsPort & BulkUpdatePort;
   definitions: TicketDefinitionsPort;
   events: EventDetailsPort;
   marketing: MarketingToolPort;

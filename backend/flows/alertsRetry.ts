@@ -49,6 +49,7 @@ export async function retryFailedDeliveries(deps: AlertsDeps, budget: ChunkBudge
   const stats = emptyRetryStats();
   if (budget.canStart()) await budget.chunk(() => markCutOffSends(deps, stats));
   const events = new Map<string, Promise<EventDetails>>();
+  const definitions = new Map<string, Promise<TicketDef | null>>();
   // Rows this invocation could not take stay in the query's answer; step over them.
   let skip = 0;
   for (;;) {
@@ -62,7 +63,7 @@ export async function retryFailedDeliveries(deps: AlertsDeps, budget: ChunkBudge
       });
       const groups = dueRetries(items, now);
       stats.due += groups.reduce((n, g) => n + g.deliveries.length, 0);
-      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, stats));
+      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, definitions, stats));
       skip += items.length - done.reduce((n, x) => n + x, 0);
       return items.length === RETRY_PAGE_SIZE;
     });
@@ -72,7 +73,7 @@ export async function retryFailedDeliveries(deps: AlertsDeps, budget: ChunkBudge
 }
 
 /** One (subscriber, channel): claim, re-check, send as one message. Returns how many rows it changed. */
-async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, Promise<EventDetails>>, stats: RetryStats): Promise<number> {
+async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, Promise<EventDetails>>, definitions: Map<string, Promise<TicketDef | null>>, stats: RetryStats): Promise<number> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const won: SaleAlertDelivery[] = [];
@@ -99,7 +100,12 @@ async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, P
 
   // The sale may have closed or moved since.
   const defs = new Map<string, TicketDef | null>();
-  await Promise.all([...rows.values()].map(async (r) => { defs.set(r._id, await deps.definitions.get(r.definitionId)); }));
+  // One read per definition per invocation, however many of its deliveries are retried.
+  await Promise.all([...rows.values()].map(async (r) => {
+    let d = definitions.get(r.definitionId);
+    if (!d) definitions.set(r.definitionId, (d = deps.definitions.get(r.definitionId).catch((e) => { definitions.delete(r.definitionId); throw e; })));
+    defs.set(r._id, await d);
+  }));
   const sendable: { row: SaleAlertDelivery; def: AlertDefinition }[] = [];
   for (const row of rows.values()) {
     const def = defs.get(row._id) ?? null;

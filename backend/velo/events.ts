@@ -65,11 +65,13 @@ export const wixEvents_onTicketDefinitionDeleted = onDefinitionChanged;
  * unconfirmed: if Wix never calls it, the hourly sweep (jobs.config) still sends every alert, once.
  */
 export async function wixEventsV2_onTicketDefinitionSaleStarted(event: unknown) {
-  const e = event as { data?: { ticketDefinition?: { _id?: unknown; id?: unknown } }; metadata?: { entityId?: unknown } } | null;
+  const e = event as { data?: { ticketDefinition?: { _id?: unknown; id?: unknown; eventId?: unknown } }; metadata?: { entityId?: unknown } } | null;
   const id = e?.data?.ticketDefinition?._id ?? e?.data?.ticketDefinition?.id ?? e?.metadata?.entityId;
   if (typeof id !== 'string' || !id) return consoleLogger.warn('Sale-started event without a definition ID', { event });
+  const eventId = e?.data?.ticketDefinition?.eventId;
+  const payloadEventId = typeof eventId === 'string' && eventId.length <= 100 ? eventId : null;
   await each('Sale started', {
     counter: () => refreshCounters(counterDeps(), id),
-    alerts: async () => { const f = await alertsFlow(); return f.onSaleStarted(f.deps, id); },
+    alerts: async () => { const f = await alertsFlow(); return f.onSaleStarted(f.deps, id, payloadEventId); },
   });
 }

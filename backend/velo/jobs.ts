@@ -29,6 +29,24 @@ export async function sweepSaleAlerts() {
   return result;
 }
 
+// The same sweep at :07, :12, … :57. Wix runs each job at most hourly (Elite plans: every 5 minutes),
+// so twelve hourly entries five minutes apart make the sweep run every 5 minutes; each run may take
+// its 4 minutes, so when a sale opens to tens of thousands of subscribers the work goes on almost
+// continuously, and what a sale-started trigger could not finish in its time continues within minutes,
+// not at the next hour. Separate functions, because whether Wix accepts one function in several
+// entries is unconfirmed. Idle, a run costs one Ticket Definitions query per event with subscribers.
+export async function sweepSaleAlertsAt07() { return sweepSaleAlerts(); }
+export async function sweepSaleAlertsAt12() { return sweepSaleAlerts(); }
+export async function sweepSaleAlertsAt17() { return sweepSaleAlerts(); }
+export async function sweepSaleAlertsAt22() { return sweepSaleAlerts(); }
+export async function sweepSaleAlertsAt27() { return sweepSaleAlerts(); }
+export async function sweepSaleAlertsAt32() { return sweepSaleAlerts(); }
+export async function sweepSaleAlertsAt37() { return sweepSaleAlerts(); }
+export async function sweepSaleAlertsAt42() { return sweepSaleAlerts(); }
+export async function sweepSaleAlertsAt47() { return sweepSaleAlerts(); }
+export async function sweepSaleAlertsAt52() { return sweepSaleAlerts(); }
+export async function sweepSaleAlertsAt57() { return sweepSaleAlerts(); }
+
 /**
  * Hourly: re-queue dead letters the owner marked for retry, repair drift, drain the sync outbox. Within
  * the job budget (a delivery in flight then times out within 5 s); the reconcile gets at most the first

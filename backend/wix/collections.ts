@@ -2,7 +2,7 @@
 // bookkeeping collections (admin-only) even when a visitor's web method triggered the work.
 import { items } from '@wix/data';
 import { auth } from '@wix/essentials';
-import { DuplicateItemError, type ClaimsPort, type CollectionsPort, type Filter, type Item } from '../ports.js';
+import { DuplicateItemError, type BulkUpdatePort, type ClaimsPort, type CollectionsPort, type Filter, type Item } from '../ports.js';
 import { sdkErrorCode } from './sdkErrors.js';
 
 /** Wix Data's "item already exists" code (insert with an `_id` that is taken). */
@@ -37,7 +37,7 @@ export function applyFilter(q: Query, filter: Filter = {}): Query {
   return q;
 }
 
-export function wixCollections(): CollectionsPort & ClaimsPort {
+export function wixCollections(): CollectionsPort & ClaimsPort & BulkUpdatePort {
   const get = auth.elevate(items.get);
   const insert = auth.elevate(items.insert);
   const save = auth.elevate(items.save);
@@ -45,6 +45,7 @@ export function wixCollections(): CollectionsPort & ClaimsPort {
   const query = auth.elevate(items.query);
   const bulkSave = auth.elevate(items.bulkSave);
   const bulkInsert = auth.elevate(items.bulkInsert);
+  const bulkUpdate = auth.elevate(items.bulkUpdate);
   return {
     async get<T extends Item>(collection: string, id: string) {
       return ((await get(collection, id)) as T | null) ?? null;
@@ -77,6 +78,15 @@ export function wixCollections(): CollectionsPort & ClaimsPort {
       const failed = res.errors.filter((e) => !String((e as { code?: unknown }).code ?? e.message).includes(ITEM_EXISTS));
       if (failed.length) throw Object.assign(new Error(`claim in ${collection}: ${failed[0]!.message}`), { errors: failed });
       return new Set(res.insertedItemIds);
+    },
+    async bulkUpdate<T extends Item>(collection: string, list: T[]) {
+      for (let i = 0; i < list.length; i += MAX_BULK) {
+        const res = await bulkUpdate(collection, list.slice(i, i + MAX_BULK));
+        if (res.errors.length) {
+          const first = res.errors[0]!;
+          throw Object.assign(new Error(`bulkUpdate in ${collection}: ${res.errors.length} item(s) failed, first: ${first.message}`), { errors: res.errors });
+        }
+      }
     },
     async bulkSave<T extends Item>(collection: string, list: T[]) {
       for (let i = 0; i < list.length; i += MAX_BULK) {

@@ -1,12 +1,15 @@
 // MarketingToolPort over Wix contacts (`wix-crm-backend`): the default marketing tool. An opt-in
 // labels the contact "Sale alert: <event>"; the contact's email subscription status decides whether
 // they still want mail. The event's next sale start goes into one custom DATE field, "Ticket sale
-// starts", on every contact carrying the event's label, for the owner's Wix Automations. One field for
-// all events, not one per event: Wix allows 100 custom fields per site. The module is passed in so
-// tests can run it against the local CRM.
+// starts", on every contact carrying the event's label, for the owner's Wix Automations: with the
+// Contacts API's bulk update, one call per event (a filter on the label), else one update per contact.
+// One field for all events, not one per event: Wix allows 100 custom fields per site. Whether someone
+// is still subscribed is read for a whole page of subscribers in one query (`_id` in …). The modules
+// are passed in so tests can run them against the local CRM.
 import type { Contact, contacts as veloContacts } from 'wix-crm-backend';
 import { saleStartDay } from '../core/alerts/nextSaleStart.js';
 import type { MarketingContact, MarketingToolPort } from '../ports.js';
+import type { BulkContactsApi } from './contactsBulk.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 
 export type WixContacts = Pick<typeof veloContacts,
@@ -22,6 +25,19 @@ export interface CrmMarketingOptions {
   pageSize?: number;
   /** Contact updates in flight at once. */
   concurrency?: number;
+  /** The Contacts API's bulk jobs: with it, a sale start is one bulk update per event. */
+  bulk?: BulkContactsApi;
+}
+
+/** Contacts per `_id` query (Wix answers at most 1,000 a page). */
+const STATUS_PAGE = 1000;
+
+type StatusContact = Pick<Contact, '_id'> & { primaryEmail?: { subscriptionStatus?: string }; info?: { emails?: { primary?: boolean; subscriptionStatus?: string }[] } };
+
+/** Wix sends triggered emails to SUBSCRIBED and NOT_SET addresses, never to UNSUBSCRIBED ones. */
+function emailSubscribed(c: StatusContact): boolean {
+  const status = c.primaryEmail?.subscriptionStatus ?? c.info?.emails?.find((e) => e.primary)?.subscriptionStatus;
+  return status !== 'UNSUBSCRIBED';
 }
 
 export function crmMarketing(contacts: WixContacts, opts: CrmMarketingOptions = {}): MarketingToolPort {
@@ -61,13 +77,32 @@ export function crmMarketing(contacts: WixContacts, opts: CrmMarketingOptions = 
     async isSubscribed(s) {
       if (!s.contactId) return false;
       const c = await contacts.getContact(s.contactId, elevated);
-      // Wix sends triggered emails to SUBSCRIBED and NOT_SET addresses, never to UNSUBSCRIBED ones.
-      const status = c?.primaryEmail?.subscriptionStatus ?? c?.info?.emails?.find((e: { primary?: boolean }) => e.primary)?.subscriptionStatus;
-      return !!c && status !== 'UNSUBSCRIBED';
+      return !!c && emailSubscribed(c as StatusContact);
+    },
+    async subscribedAmong(people) {
+      const out = new Map<string, boolean>();
+      const ids = [...new Set(people.map((p) => p.contactId).filter((id): id is string => !!id))];
+      for (const p of people) if (!p.contactId) out.set(`email:${p.email}`, false);
+      for (let i = 0; i < ids.length; i += STATUS_PAGE) {
+        const chunk = ids.slice(i, i + STATUS_PAGE);
+        const page = await contacts.queryContacts().hasSome('_id', chunk).limit(chunk.length).find(elevated);
+        for (const id of chunk) out.set(id, false); // a contact that is gone is not subscribed
+        for (const c of page.items as StatusContact[]) out.set(c._id, emailSubscribed(c));
+      }
+      return out;
     },
     async setSaleStart(eventId, saleStart) {
       const key = await saleStartKey();
       const day = saleStartDay(saleStart);
+      if (opts.bulk) {
+        // One job for every contact with the label; null clears the field (masked, no value).
+        await opts.bulk.bulkUpdateContacts({
+          filter: { 'info.labelKeys': { $hasSome: [await labelKey(eventId)] } },
+          info: { extendedFields: { items: day ? { [key]: day } : {} } },
+          fieldMask: { paths: [`info.extendedFields.${key}`] },
+        });
+        return;
+      }
       let page = await contacts.queryContacts().hasSome('info.labelKeys', [await labelKey(eventId)]).limit(pageSize).find(elevated);
       for (;;) {
         await mapConcurrent(page.items, concurrency, (c) => writeSaleStart(c, key, day));

@@ -1,7 +1,9 @@
 // Local stand-in for Wix CRM as site code sees it through `wix-crm-backend`: contacts (with a
 // revision that every change bumps; a write carrying a stale revision is refused, as on Wix), labels,
-// custom extended fields (at most 100), a contacts query (labels only), email subscription status,
-// and triggered emails delivered into a local inbox (SQLite).
+// custom extended fields (at most 100), a contacts query (labels or IDs), email subscription status,
+// the Contacts API's bulk jobs (Bulk Update Contacts, Bulk Label and Unlabel Contacts, Get Bulk Job:
+// a filter picks the contacts, the job runs after the call returns), and triggered emails delivered
+// into a local inbox (SQLite).
 // Triggered emails to a contact whose email is UNSUBSCRIBED are not sent, as on Wix; the inbox
 // records them as skipped with the reason, so tests can see what Wix would have dropped.
 import { randomUUID } from 'node:crypto';
@@ -46,7 +48,7 @@ export interface ContactUpdate {
   extendedFields?: Record<string, ExtendedFieldValue | null>;
 }
 
-/** The contacts query the local CRM answers: `hasSome('info.labelKeys', …)`, paged by skip/limit. */
+/** The contacts query the local CRM answers: `hasSome('info.labelKeys' | '_id', …)`, paged by skip/limit. */
 export interface ContactQuery {
   filters?: { op: 'hasSome'; field: string; values: unknown[] }[];
   limit?: number;
@@ -78,6 +80,19 @@ export interface InboxEntry {
   sentAt: string;
   status: 'SENT' | 'SKIPPED';
   reason: string | null;
+}
+
+/** A Contacts API bulk job, as Get Bulk Job answers it. */
+export interface BulkJob {
+  id: string;
+  type: 'UPDATE' | 'ADD_LABELS' | 'REMOVE_LABELS' | 'ADD_REMOVE_LABELS';
+  status: 'NEW' | 'RUNNING' | 'COMPLETED';
+  startedDate: string;
+  finishedDate?: string;
+  totalItems: number;
+  successTotal: number;
+  failedTotal: number;
+  errors: { contactId: string; code: string; message: string }[];
 }
 
 export interface CrmOptions {
@@ -117,6 +132,8 @@ export class LocalCrm {
       CREATE TABLE IF NOT EXISTS inbox (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, template_id TEXT NOT NULL, contact_id TEXT NOT NULL, to_email TEXT,
         variables TEXT NOT NULL, sent_at TEXT NOT NULL, status TEXT NOT NULL, reason TEXT);
       CREATE INDEX IF NOT EXISTS inbox_to ON inbox(to_email);
+      CREATE INDEX IF NOT EXISTS inbox_seq ON inbox(seq);
+      CREATE TABLE IF NOT EXISTS crm_bulk_jobs (id TEXT PRIMARY KEY, json TEXT NOT NULL);
     `);
     // Databases kept from before contacts had a revision.
     const cols = db.prepare('PRAGMA table_info(crm_contacts)').all() as { name: string }[];
@@ -261,7 +278,7 @@ export class LocalCrm {
   }
 
   /**
-   * `contacts.queryContacts()…find()`: only `hasSome('info.labelKeys', keys)` is supported (anything
+   * `contacts.queryContacts()…find()`: only `hasSome('info.labelKeys', keys)` and `hasSome('_id', ids)` are supported (anything
    * else is refused, so site code never relies on a filter the local CRM ignores). Wix's default order,
    * newest first; limit 50 by default, at most 1,000.
    */
@@ -273,10 +290,11 @@ export class LocalCrm {
     const where: string[] = [];
     const args: unknown[] = [];
     for (const f of q.filters ?? []) {
-      if (f.op !== 'hasSome' || f.field !== 'info.labelKeys') throw new CrmError('INVALID_ARGUMENT', `The local CRM does not support ${f.op}('${f.field}') on contacts`);
+      if (f.op !== 'hasSome' || (f.field !== 'info.labelKeys' && f.field !== '_id')) throw new CrmError('INVALID_ARGUMENT', `The local CRM does not support ${f.op}('${f.field}') on contacts`);
       const values = f.values.map(String);
       if (values.length === 0) { where.push('0'); continue; }
-      where.push(`id IN (SELECT contact_id FROM crm_contact_labels WHERE label_key IN (${values.map(() => '?').join(', ')}))`);
+      const list = values.map(() => '?').join(', ');
+      where.push(f.field === '_id' ? `id IN (${list})` : `id IN (SELECT contact_id FROM crm_contact_labels WHERE label_key IN (${list}))`);
       args.push(...values);
     }
     const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
@@ -316,6 +334,120 @@ export class LocalCrm {
       this.touch(contactId);
       return this.getContact(contactId);
     })();
+  }
+
+  /** The IDs of the contacts a Contacts API v4 `filter` matches (the subset of the query language the local CRM knows). */
+  private contactsMatching(filter: unknown): string[] {
+    if (!filter || typeof filter !== 'object' || Array.isArray(filter) || !Object.keys(filter).length) {
+      throw new CrmError('INVALID_ARGUMENT', 'filter is required (the local CRM does not run a bulk job over every contact, nor answer `search`)');
+    }
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const list = (v: unknown, field: string, op: string): string[] => {
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new CrmError('INVALID_ARGUMENT', `filter.${field}.${op} must be a list of strings`);
+      return v as string[];
+    };
+    for (const [field, cond] of Object.entries(filter as Record<string, unknown>)) {
+      const ops = cond && typeof cond === 'object' && !Array.isArray(cond) ? (cond as Record<string, unknown>) : { $eq: cond };
+      for (const [op, v] of Object.entries(ops)) {
+        if (field === 'id' && op === '$eq' && typeof v === 'string') { where.push('id = ?'); args.push(v); }
+        else if (field === 'id' && op === '$in') { const ids = list(v, field, op); where.push(ids.length ? `id IN (${ids.map(() => '?').join(', ')})` : '0'); args.push(...ids); }
+        else if (field === 'info.labelKeys' && (op === '$hasSome' || op === '$hasAll')) {
+          const keys = list(v, field, op);
+          if (!keys.length) { where.push('0'); continue; }
+          if (op === '$hasSome') { where.push(`id IN (SELECT contact_id FROM crm_contact_labels WHERE label_key IN (${keys.map(() => '?').join(', ')}))`); args.push(...keys); }
+          else for (const k of keys) { where.push('id IN (SELECT contact_id FROM crm_contact_labels WHERE label_key = ?)'); args.push(k); }
+        } else throw new CrmError('INVALID_ARGUMENT', `The local CRM does not support filter ${field}.${op} in bulk jobs (supported: id $eq/$in, info.labelKeys $hasSome/$hasAll)`);
+      }
+    }
+    return (this.db.prepare(`SELECT id FROM crm_contacts WHERE ${where.join(' AND ')} ORDER BY rowid`).all(...args) as { id: string }[]).map((r) => r.id);
+  }
+
+  private saveJob(job: BulkJob) { this.db.prepare('INSERT INTO crm_bulk_jobs (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json').run(job.id, JSON.stringify(job)); }
+
+  /**
+   * Starts a bulk job over the contacts `filter` matches and returns its ID at once; the job runs after
+   * the call returns (Wix: "the job may not complete right away"), one contact at a time, each change
+   * bumping that contact's revision. A contact that fails is counted in `failedTotal` with its error.
+   */
+  private startJob(type: BulkJob['type'], filter: unknown, apply: (contactId: string) => void): { jobId: string } {
+    const ids = this.contactsMatching(filter);
+    const job: BulkJob = { id: randomUUID(), type, status: 'NEW', startedDate: this.now(), totalItems: ids.length, successTotal: 0, failedTotal: 0, errors: [] };
+    this.saveJob(job);
+    setImmediate(() => {
+      job.status = 'RUNNING';
+      for (const id of ids) {
+        try {
+          this.db.transaction(() => apply(id))();
+          job.successTotal++;
+        } catch (e) {
+          job.failedTotal++;
+          if (job.errors.length < 100) job.errors.push({ contactId: id, code: e instanceof CrmError ? e.code : 'INTERNAL', message: String((e as Error)?.message ?? e) });
+        }
+      }
+      job.status = 'COMPLETED';
+      job.finishedDate = this.now();
+      this.saveJob(job);
+    });
+    return { jobId: job.id };
+  }
+
+  /**
+   * Bulk Update Contacts (`POST /contacts/v4/bulk/contacts/update`, SDK `contacts.bulkUpdateContacts`):
+   * the fields named in `fieldMask.paths` are set from `info` on every contact the filter matches; a
+   * masked field with no value in `info` is cleared, as Wix documents field masks. The local CRM
+   * updates extended fields only (`info.extendedFields.<key>`; the value in `info.extendedFields.items`).
+   */
+  bulkUpdateContacts(req: { filter?: unknown; search?: unknown; info?: { extendedFields?: { items?: Record<string, unknown> } }; fieldMask?: { paths?: unknown } }): { jobId: string } {
+    if (req?.search !== undefined) throw new CrmError('INVALID_ARGUMENT', 'The local CRM does not answer `search` in bulk jobs; use `filter`');
+    const paths = req?.fieldMask?.paths;
+    if (!Array.isArray(paths) || !paths.length || paths.some((p) => typeof p !== 'string')) throw new CrmError('INVALID_ARGUMENT', 'fieldMask.paths must list the fields to update');
+    const keys = (paths as string[]).map((p) => {
+      if (!p.startsWith('info.extendedFields.') || p === 'info.extendedFields.items') throw new CrmError('INVALID_ARGUMENT', `The local CRM cannot bulk-update ${p} (only info.extendedFields.<key>)`);
+      return p.slice('info.extendedFields.'.length);
+    });
+    const items = req.info?.extendedFields?.items ?? {};
+    const fields = keys.map((key) => {
+      const def = this.db.prepare('SELECT data_type FROM crm_extended_fields WHERE key = ?').get(key) as { data_type: ExtendedFieldDataType } | undefined;
+      if (!def) throw new CrmError('NOT_FOUND', `Extended field ${key} not found`);
+      const v = items[key];
+      return { key, value: v === null || v === undefined || v === '' ? null : checkFieldValue(key, def.data_type, v) };
+    });
+    return this.startJob('UPDATE', req.filter, (id) => {
+      for (const f of fields) {
+        if (f.value === null) this.db.prepare('DELETE FROM crm_contact_fields WHERE contact_id = ? AND field_key = ?').run(id, f.key);
+        else this.db.prepare('INSERT INTO crm_contact_fields (contact_id, field_key, value) VALUES (?, ?, ?) ON CONFLICT(contact_id, field_key) DO UPDATE SET value = excluded.value').run(id, f.key, f.value);
+      }
+      this.touch(id);
+    });
+  }
+
+  /** Bulk Label and Unlabel Contacts (`POST /contacts/v4/bulk/contacts/add-remove-labels`). Labels must exist. */
+  bulkLabelAndUnlabelContacts(req: { filter?: unknown; search?: unknown; labelKeysToAdd?: unknown; labelKeysToRemove?: unknown }): { jobId: string } {
+    if (req?.search !== undefined) throw new CrmError('INVALID_ARGUMENT', 'The local CRM does not answer `search` in bulk jobs; use `filter`');
+    const keys = (v: unknown, name: string): string[] => {
+      if (v === undefined) return [];
+      if (!Array.isArray(v) || v.some((k) => typeof k !== 'string')) throw new CrmError('INVALID_ARGUMENT', `${name} must be a list of label keys`);
+      return v as string[];
+    };
+    const add = keys(req?.labelKeysToAdd, 'labelKeysToAdd');
+    const remove = keys(req?.labelKeysToRemove, 'labelKeysToRemove');
+    if (!add.length && !remove.length) throw new CrmError('INVALID_ARGUMENT', 'labelKeysToAdd or labelKeysToRemove is required');
+    for (const k of add) if (!this.db.prepare('SELECT 1 FROM crm_labels WHERE key = ?').get(k)) throw new CrmError('NOT_FOUND', `Label ${k} not found`);
+    const type = add.length && remove.length ? 'ADD_REMOVE_LABELS' : add.length ? 'ADD_LABELS' : 'REMOVE_LABELS';
+    return this.startJob(type, req.filter, (id) => {
+      let changed = 0;
+      for (const k of add) changed += this.db.prepare('INSERT OR IGNORE INTO crm_contact_labels (contact_id, label_key) VALUES (?, ?)').run(id, k).changes;
+      for (const k of remove) changed += this.db.prepare('DELETE FROM crm_contact_labels WHERE contact_id = ? AND label_key = ?').run(id, k).changes;
+      if (changed) this.touch(id);
+    });
+  }
+
+  /** Get Bulk Job (`GET /contacts/v4/bulk/jobs/{jobId}`). */
+  getBulkJob(jobId: string): BulkJob {
+    const row = this.db.prepare('SELECT json FROM crm_bulk_jobs WHERE id = ?').get(jobId) as { json: string } | undefined;
+    if (!row) throw new CrmError('NOT_FOUND', `Bulk job ${jobId} not found`);
+    return JSON.parse(row.json) as BulkJob;
   }
 
   /**
@@ -444,6 +576,15 @@ export function createCrmModule(opts: CrmOptions = {}): LocalWixModule {
       const b = req.body as { templateId?: string; contactId?: string; variables?: Record<string, unknown> };
       return toHttp(() => ({ email: crm.emailContact(String(b.templateId ?? ''), String(b.contactId ?? ''), { variables: b.variables }) }));
     });
+    // The Contacts API's bulk jobs, at Wix's REST paths (what `@wix/crm`'s bulk methods and
+    // `httpClient.fetchWithAuth` call). Admin only, as on Wix (Manage Contacts).
+    const admin = (req: Parameters<typeof ctx.identity>[0]) => {
+      const who = ctx.identity(req);
+      if (who.role !== 'ADMIN') throw WixHttpError.application(403, 'PERMISSION_DENIED', `Caller (${who.role}) is not permitted to manage contacts; elevated permissions are required`);
+    };
+    r.post('/contacts/v4/bulk/contacts/update', (req) => { admin(req); return toHttp(() => crm.bulkUpdateContacts(req.body as never)); });
+    r.post('/contacts/v4/bulk/contacts/add-remove-labels', (req) => { admin(req); return toHttp(() => crm.bulkLabelAndUnlabelContacts(req.body as never)); });
+    r.get('/contacts/v4/bulk/jobs/:jobId', (req) => { admin(req); return { job: toHttp(() => crm.getBulkJob(req.params.jobId!)) }; });
     registerPushEndpoint(ctx);
   };
 }

@@ -1,8 +1,8 @@
 // Which requests to the local Wix are Wix requests that a live site's quotas count, and how much.
 // Counted: Wix Data item requests (the SDK, REST and the local CMS page alike; Wix's "About Data
 // Quotas" lists get, find, count, distinct, aggregate, isReferenced, queryReferenced and each include
-// as reads, and every single or bulk write as one write), and Wix API calls (ticket definitions and
-// events). Not counted: the local Wix's own `/_local/*` tooling, data collection management (not in
+// as reads, and every single or bulk write as one write), and Wix API calls (ticket definitions,
+// events, and the Contacts API's REST paths such as its bulk jobs). Not counted: the local Wix's own `/_local/*` tooling, data collection management (not in
 // Wix's list), and backend requests (web methods, HTTP functions), which the Velo host counts itself
 // so that a cached web-method answer can skip the quota.
 import type { RequestContext } from './http.js';
@@ -19,7 +19,7 @@ export interface Metering {
 }
 
 const DATA = '/wix-data/v2/';
-const API = /^\/(events-ticket-definitions\/v3\/ticket-definitions|events\/v3\/ticket-definitions|events\/v3\/events)(\/|$)/;
+const API = /^\/(events-ticket-definitions\/v3\/ticket-definitions|events\/v3\/ticket-definitions|events\/v3\/events|contacts\/v4)(\/|$)/;
 const DATA_READS = /\/items\/(query|count|distinct|aggregate)$/;
 
 /** `include`s of a query request: `referencedItemOptions` on the wire (GET carries it base64url JSON in `.r`). */

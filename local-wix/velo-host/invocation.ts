@@ -22,7 +22,7 @@ export interface CrmLike {
   labelContact(contactId: string, labelKeys: string[]): Answer<unknown>;
   unlabelContact(contactId: string, labelKeys: string[]): Answer<unknown>;
   findOrCreateExtendedField(info: { displayName: string; dataType: string }): Answer<unknown>;
-  /** Only `hasSome` on `info.labelKeys` is answered; Wix's default order (newest first). */
+  /** Only `hasSome` on `info.labelKeys` or `_id` is answered; Wix's default order (newest first). */
   queryContacts(q: { filters?: { op: 'hasSome'; field: string; values: unknown[] }[]; limit?: number; skip?: number }): Answer<{ items: unknown[]; totalCount: number }>;
   /** Refuses a stale `revision`. */
   updateContact(identifiers: { contactId: string; revision: number }, info: any): Answer<unknown>;

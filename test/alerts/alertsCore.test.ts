@@ -336,7 +336,7 @@ describe('chunk planning', () => {
   });
 
   it('scales the page toward the target duration', () => {
-    const l = { ...JOB_LIMITS, targetChunkMs: 2_000 };
+    const l = { ...JOB_LIMITS, targetChunkMs: 2_000, minPageSize: 10, maxPageSize: 500 };
     expect(nextPageSize(100, 500, 100, l)).toBe(200); // fast: at most doubles
     expect(nextPageSize(100, 8_000, 100, l)).toBe(25); // slow: shrinks at once
     expect(nextPageSize(100, 0, 0, l)).toBe(100);

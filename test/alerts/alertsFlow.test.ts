@@ -258,10 +258,10 @@ describe('sweep', () => {
     w.mailer.failing = true;
     expect((await sweep(w.deps)).stats).toMatchObject({ failed: 1, sent: 0 });
     expect(w.collections.all<SaleAlertDelivery>(C.SaleAlertDeliveries.id)[0]).toMatchObject({
-      status: 'failed', error: 'mail service unavailable', attempts: 1, lastAttemptAt: '2026-03-01T10:05:00.000Z', nextAttemptAt: '2026-03-01T10:15:00.000Z',
+      status: 'failed', error: 'mail service unavailable', attempts: 1, lastAttemptAt: '2026-03-01T10:05:00.000Z', nextAttemptAt: '2026-03-01T10:07:00.000Z',
     });
     w.mailer.failing = false;
-    w.clock.set('2026-03-01T10:14:00Z');
+    w.clock.set('2026-03-01T10:06:00Z');
     expect((await sweep(w.deps)).retries).toMatchObject({ due: 0, sent: 0 });
     expect(w.mailer.inbox).toEqual([]);
   });
@@ -353,5 +353,42 @@ describe('exactly once', () => {
         expect(sentKeys.filter((k) => k.endsWith('|push'))).toHaveLength(pushWant);
       },
     ), { numRuns: 60 });
+  });
+});
+
+describe('bulk delivery records', () => {
+  it('a page of subscribers costs a fixed handful of collection calls and one marketing call, however large', async () => {
+    const run = async (n: number) => {
+      const w = alertWorld();
+      w.definitions.put(ticketDef({ _id: 'd1', name: 'General', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+      w.definitions.put(ticketDef({ _id: 'd2', name: 'VIP', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+      const subs = Array.from({ length: n }, (_, i) => ({
+        _id: subscriptionId(`fan${i}@x.io`, 'ev1'), email: `fan${i}@x.io`, eventId: 'ev1', channels: ['email'], push: null, contactId: `c${i}`,
+        status: 'active', consentAt: '2026-02-01T00:00:00.000Z', unsubscribedAt: null, updatedAt: '2026-02-01T00:00:00.000Z',
+      } satisfies SaleAlertSubscription));
+      for (const s of subs) w.collections.coll(C.SaleAlertSubscriptions.id).set(s._id, s);
+      w.collections.coll(C.SaleAlertEvents.id).set('ev1', { _id: 'ev1', firstSubscribedAt: '2026-02-01T00:00:00.000Z' } as never);
+      // A tool that answers in bulk: the send path must not ask per subscriber.
+      const asked: number[] = [];
+      w.deps.marketing.subscribedAmong = async (people) => { asked.push(people.length); return new Map(people.map((p) => [p.contactId!, p.email !== 'fan3@x.io'])); };
+      w.deps.marketing.isSubscribed = async () => { throw new Error('asked one by one'); };
+      w.deps.limits = { minPageSize: 500, maxPageSize: 500 };
+      w.clock.set('2026-03-01T10:01:00Z');
+      const before = w.collections.calls;
+      const r = await sweep(w.deps);
+      expect(r.stats.sent).toBe((n - 1) * 2);
+      expect(w.mailer.inbox).toHaveLength(n - 1);
+      const rows = w.collections.all<SaleAlertDelivery>(C.SaleAlertDeliveries.id);
+      expect(rows).toHaveLength((n - 1) * 2);
+      expect(rows.every((d) => d.status === 'sent')).toBe(true);
+      return { calls: w.collections.calls - before, asked };
+    };
+    const small = await run(20);
+    const large = await run(400);
+    expect(small.asked).toEqual([20]);
+    expect(large.asked).toEqual([400]);
+    // The same calls for 20 and 400 subscribers: one page, a claim of messages, one of deliveries, one update.
+    expect(large.calls).toBe(small.calls);
+    expect(large.calls).toBeLessThan(20);
   });
 });

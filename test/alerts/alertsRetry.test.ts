@@ -50,10 +50,10 @@ describe('retries of failed sends', () => {
     expect(w.mailer.inbox.map((e) => e.email)).toEqual(['b@x.io']);
     const held = deliveries(w).filter((d) => d.subscriptionId === sub('a@x.io'));
     expect(held).toHaveLength(2);
-    for (const d of held) expect(d).toMatchObject({ status: 'failed', attempts: 1, error: 'marketing tool did not answer: Mailchimp 503', nextAttemptAt: '2026-03-01T10:15:00.000Z' });
+    for (const d of held) expect(d).toMatchObject({ status: 'failed', attempts: 1, error: 'marketing tool did not answer: Mailchimp 503', nextAttemptAt: '2026-03-01T10:07:00.000Z' });
     // Later sweeps of the same sale do not send them again on the first path (the sale is done) ...
     w.marketing.isSubscribed = isSubscribed;
-    w.clock.set('2026-03-01T10:10:00Z');
+    w.clock.set('2026-03-01T10:06:00Z');
     await sweep(w.deps);
     expect(w.mailer.inbox).toHaveLength(1);
     // ... the retry does, once, after asking the tool again.
@@ -103,11 +103,11 @@ describe('retries of failed sends', () => {
     const m = flakyMailer(w, () => true);
     await sweep(w.deps);
     const row = () => deliveries(w).find((d) => d.definitionId === 'ga')!;
-    expect(row()).toMatchObject({ status: 'failed', attempts: 1, nextAttemptAt: '2026-03-01T10:15:00.000Z' });
-    w.clock.set('2026-03-01T10:15:00Z');
+    expect(row()).toMatchObject({ status: 'failed', attempts: 1, nextAttemptAt: '2026-03-01T10:07:00.000Z' });
+    w.clock.set('2026-03-01T10:07:00Z');
     expect((await sweep(w.deps)).retries).toMatchObject({ due: 2, claimed: 2, failed: 2 });
-    expect(row()).toMatchObject({ status: 'failed', attempts: 2, nextAttemptAt: '2026-03-01T10:45:00.000Z' });
-    w.clock.set('2026-03-01T10:44:59Z');
+    expect(row()).toMatchObject({ status: 'failed', attempts: 2, nextAttemptAt: '2026-03-01T10:17:00.000Z' });
+    w.clock.set('2026-03-01T10:16:59Z');
     await sweep(w.deps);
     expect(m.calls()).toBe(2);
     w.clock.set('2026-03-01T10:45:00Z');
@@ -158,7 +158,7 @@ describe('retries of failed sends', () => {
     expect((await sweep(w.deps)).retries).toMatchObject({ claimed: 0, interrupted: 0, sent: 0 }); // could still be running
     w.clock.set('2026-03-01T11:25:00Z');
     expect((await sweep(w.deps)).retries).toMatchObject({ claimed: 0, interrupted: 2 });
-    expect(deliveries(w)[0]).toMatchObject({ status: 'failed', attempts: 2, error: 'retry interrupted before sending', nextAttemptAt: '2026-03-01T11:55:00.000Z' });
+    expect(deliveries(w)[0]).toMatchObject({ status: 'failed', attempts: 2, error: 'retry interrupted before sending', nextAttemptAt: '2026-03-01T11:35:00.000Z' });
     w.clock.set('2026-03-01T12:02:00Z');
     expect((await sweep(w.deps)).retries).toMatchObject({ claimed: 2, sent: 2 });
     expect(w.mailer.inbox).toHaveLength(1);

@@ -27,8 +27,8 @@ const subscription = (over: Partial<SaleAlertSubscription> = {}): SaleAlertSubsc
 
 describe('retry schedule', () => {
   it.each([
-    [1, '2026-03-01T11:10:00.000Z'],
-    [2, '2026-03-01T11:30:00.000Z'],
+    [1, '2026-03-01T11:02:00.000Z'],
+    [2, '2026-03-01T11:10:00.000Z'],
     [3, null],
     [7, null],
   ])('after %i failed attempt(s) the next may start at %s', (attempts, at) => {

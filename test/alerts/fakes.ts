@@ -114,7 +114,7 @@ export interface AlertWorld {
   clock: ManualClock;
 }
 
-export function alertWorld(over: { collections?: CollectionsPort } = {}): AlertWorld {
+export function alertWorld(over: { collections?: AlertsDeps['collections'] } = {}): AlertWorld {
   const collections = new MemoryCollections();
   const definitions = new MemoryDefinitions();
   const events = new MemoryEvents();

@@ -12,6 +12,8 @@ import { startStack, type Stack } from '../../local-wix/stack.js';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/owner-site');
+/** The package's jobs, in the order of its source jobs.config (they follow the owner's). */
+const PACKAGE_JOBS = (JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../backend/velo/jobs.config'), 'utf8')) as { jobs: { functionName: string }[] }).jobs.map((j) => j.functionName);
 
 /** Every file below dir, relative path → bytes. */
 function snapshot(dir: string): Map<string, Buffer> {
@@ -55,7 +57,7 @@ describe('npm run build on a site with its own code', () => {
     const ownerEntry = owner.slice(owner.indexOf('        {'), owner.indexOf('        }') + 9);
     expect(now).toContain(ownerEntry);
     const jobs = JSON.parse(now).jobs as { functionLocation: string; functionName: string }[];
-    expect(jobs.map((j) => j.functionName)).toEqual(['nightlyReport', 'repairCounters', 'sweepSaleAlerts', 'syncHourly']);
+    expect(jobs.map((j) => j.functionName)).toEqual(['nightlyReport', ...PACKAGE_JOBS]);
     expect(jobs.slice(1).every((j) => j.functionLocation === '/ticket-flows/velo/jobs.js')).toBe(true);
   });
 
@@ -98,7 +100,7 @@ describe('the owner\'s handlers and the package\'s run on the local Velo host', 
   });
 
   it('jobs: the owner\'s nightlyReport and the package\'s repairCounters', async () => {
-    expect(stack.host.jobs.map((j) => j.functionName)).toEqual(['nightlyReport', 'repairCounters', 'sweepSaleAlerts', 'syncHourly']);
+    expect(stack.host.jobs.map((j) => j.functionName)).toEqual(['nightlyReport', ...PACKAGE_JOBS]);
     expect(await stack.host.runJob('nightlyReport')).toEqual({ report: 'Hello, owner!' });
     expect(await stack.host.runJob('repairCounters')).toMatchObject({ complete: true });
   });

@@ -1,9 +1,9 @@
 // CollectionsPort (and ClaimsPort) in memory, with the query features the flows use (operators,
 // sort, skip). Shared by the flow tests; typed against the same interfaces as the Wix adapter.
 // Optional per-call latency lets tests interleave concurrent invocations.
-import { DuplicateItemError, type ClaimsPort, type CollectionsPort, type Filter, type Item } from '../../backend/ports.js';
+import { DuplicateItemError, type BulkUpdatePort, type ClaimsPort, type CollectionsPort, type Filter, type Item } from '../../backend/ports.js';
 
-export class MemoryCollections implements CollectionsPort, ClaimsPort {
+export class MemoryCollections implements CollectionsPort, ClaimsPort, BulkUpdatePort {
   readonly data = new Map<string, Map<string, Item>>();
   calls = 0;
   /** Awaited before every call: 0 still yields to the event loop, so concurrent flows interleave. */
@@ -33,6 +33,13 @@ export class MemoryCollections implements CollectionsPort, ClaimsPort {
   async save<T extends Item>(c: string, item: T) { await this.tick(); this.coll(c).set(item._id, structuredClone(item)); return item; }
   async remove(c: string, id: string) { await this.tick(); this.coll(c).delete(id); }
   async bulkSave<T extends Item>(c: string, items: T[]) { await this.tick(); for (const i of items) this.coll(c).set(i._id, structuredClone(i)); }
+  /** As Wix's bulkUpdate: every item must exist (checked before any is written). */
+  async bulkUpdate<T extends Item>(c: string, items: T[]) {
+    await this.tick();
+    const missing = items.find((i) => !this.coll(c).has(i._id));
+    if (missing) throw new Error(`bulkUpdate in ${c}: item ${missing._id} does not exist`);
+    for (const i of items) this.coll(c).set(i._id, structuredClone(i));
+  }
   async claim<T extends Item>(c: string, items: T[]) {
     await this.tick();
     const won = new Set<string>();

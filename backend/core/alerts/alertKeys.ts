@@ -32,6 +32,17 @@ export function messageClaimKey(subscriptionId: string, channel: AlertChannel, s
   return `msg:${subscriptionId}:${channel}:${start}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
 }
 
+/**
+ * The sale-started trigger's claim on an event's due sales (their earliest start) in a message window:
+ * duplicate and sibling triggers (each definition of the event fires its own event) leave the work to
+ * the first. The sweep ignores it.
+ */
+export function triggerClaimKey(eventId: string, saleStarts: readonly (string | null)[], at: Date): string {
+  const earliest = saleStarts.filter((s): s is string => !!s).sort()[0];
+  const start = earliest ? Math.floor(Date.parse(earliest) / 60_000) : 'none';
+  return `trigger:${eventId}:${start}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
+}
+
 /** Rate-limit state is per mailbox (plus tags stripped, see mailbox.ts), across events. */
 export function rateLimitKey(email: string): string {
   return `rl_${mailboxKey(email)}`;

@@ -22,10 +22,11 @@ export interface RetryPolicy {
 }
 
 /**
- * 3 attempts: the first send, then at least 10 min and at least 30 min after the failures before it.
- * Sweeps run hourly, so in practice each retry happens at the next sweep.
+ * 3 attempts: the first send, then at least 2 min and at least 10 min after the failures before it.
+ * Sweeps run every 5 minutes (jobs.config), so in practice the first retry happens at the next sweep,
+ * within the 15 minutes an alert should take, and the last one a sweep later.
  */
-export const ALERT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, firstDelayMs: 10 * 60_000, factor: 3, staleClaimMs: 60 * 60_000 };
+export const ALERT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, firstDelayMs: 2 * 60_000, factor: 5, staleClaimMs: 60 * 60_000 };
 
 /** Attempts made so far. Rows written before attempts were counted had exactly one. */
 export function attemptsOf(d: Pick<SaleAlertDelivery, 'attempts'>): number {

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { COLLECTIONS } from "../collections.js";
 import { alertDefinition } from "../core/alerts/alertDefinition.js";
+import { triggerClaimKey } from "../core/alerts/alertKeys.js";
 import { dueDefinitions, saleDoneKey, saleStartOf } from "../core/alerts/dueDefinitions.js";
 import { nextSaleStart } from "../core/alerts/nextSaleStart.js";
 import { advanceCursor, cursorDone, JOB_LIMITS, newSweepCursor, nextPageSize, shouldStartChunk, TRIGGER_LIMITS } from "../core/alerts/sweepChunks.js";
@@ -28,22 +29,26 @@ export async function onDefinitionChanged(deps, change) {
   }
   return { outcome: "handled", ...sent };
 }
-export async function onSaleStarted(deps, definitionId) {
-  const def = await deps.definitions.get(definitionId);
-  if (!def) return { outcome: "not_found" };
-  if (!await deps.collections.get(C.SaleAlertEvents.id, def.eventId)) return { outcome: "no_subscribers" };
-  return { outcome: "handled", ...await alertEventNow(deps, def.eventId, await allDefinitions(deps, def.eventId)) };
+export async function onSaleStarted(deps, definitionId, eventIdFromPayload) {
+  const eventId = eventIdFromPayload || (await deps.definitions.get(definitionId))?.eventId;
+  if (!eventId) return { outcome: "not_found" };
+  if (!await deps.collections.get(C.SaleAlertEvents.id, eventId)) return { outcome: "no_subscribers" };
+  return { outcome: "handled", ...await alertEventNow(deps, eventId, await allDefinitions(deps, eventId)) };
 }
 async function alertEventNow(deps, eventId, defs) {
   const now = deps.clock.now();
   const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
-  if (!due.length) return { due: 0, finished: true, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
+  if (!due.length) return { due: 0, finished: true, chunks: 0, maxChunkMs: 0, stats: emptyStats(), busy: false };
+  const claim = triggerClaimKey(eventId, due.map((d) => saleStartOf(d)), now);
+  if (!await insertOnce(deps.collections, C.SaleAlertSweeps.id, { _id: claim, at: now.toISOString() })) {
+    return { due: due.length, finished: false, chunks: 0, maxChunkMs: 0, stats: emptyStats(), busy: true };
+  }
   const limits = limitsFor(deps, TRIGGER_LIMITS);
   const target = { eventId, definitionIds: due.map((d) => d._id) };
   let cursor = newSweepCursor(`trigger-${randomUUID()}`, now, [target]);
   const r = await runChunks(deps, cursor, limits, /* @__PURE__ */ new Map([[eventId, due]]));
   cursor = r.cursor;
-  return { due: due.length, finished: cursorDone(cursor), chunks: r.chunks, maxChunkMs: r.maxChunkMs, stats: r.stats };
+  return { due: due.length, finished: cursorDone(cursor), chunks: r.chunks, maxChunkMs: r.maxChunkMs, stats: r.stats, busy: false };
 }
 export async function sweep(deps) {
   const limits = limitsFor(deps, JOB_LIMITS);
@@ -98,6 +103,8 @@ async function runChunks(deps, start, limits, dueCache, persist) {
   let maxChunkMs = 0;
   let stats = emptyStats();
   const alertDefsCache = /* @__PURE__ */ new Map();
+  const eventCache = /* @__PURE__ */ new Map();
+  const sendCtx = {};
   while (!cursorDone(cursor) && shouldStartChunk(clock() - t0, maxChunkMs, limits)) {
     const c0 = clock();
     const target = cursor.targets[cursor.targetIndex];
@@ -115,8 +122,9 @@ async function runChunks(deps, start, limits, dueCache, persist) {
     const pageSize = Math.min(limits.maxPageSize, Math.max(limits.minPageSize, cursor.pageSize));
     const { items } = await deps.collections.query(C.SaleAlertSubscriptions.id, { filter, sort: [{ field: "_id", order: "ASC" }], limit: pageSize });
     if (alertDefs.length && items.length) {
-      const event = await eventDetailsOrFallback(deps, target.eventId);
-      stats = addStats(stats, await alertSubscribers(deps, event, alertDefs, items));
+      let event = eventCache.get(target.eventId);
+      if (!event) eventCache.set(target.eventId, event = eventDetailsOrFallback(deps, target.eventId));
+      stats = addStats(stats, await alertSubscribers(deps, await event, alertDefs, items, sendCtx));
     }
     const ms = clock() - c0;
     const { cursor: next, finishedTarget } = advanceCursor(cursor, { lastId: items.at(-1)?._id ?? null, full: items.length === pageSize }, nextPageSize(pageSize, ms, items.length, limits));

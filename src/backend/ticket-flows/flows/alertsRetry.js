@@ -26,6 +26,7 @@ export async function retryFailedDeliveries(deps, budget) {
   const stats = emptyRetryStats();
   if (budget.canStart()) await budget.chunk(() => markCutOffSends(deps, stats));
   const events = /* @__PURE__ */ new Map();
+  const definitions = /* @__PURE__ */ new Map();
   let skip = 0;
   for (; ; ) {
     if (!budget.canStart()) {
@@ -42,7 +43,7 @@ export async function retryFailedDeliveries(deps, budget) {
       });
       const groups = dueRetries(items, now);
       stats.due += groups.reduce((n, g) => n + g.deliveries.length, 0);
-      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, stats));
+      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, definitions, stats));
       skip += items.length - done.reduce((n, x) => n + x, 0);
       return items.length === RETRY_PAGE_SIZE;
     });
@@ -50,7 +51,7 @@ export async function retryFailedDeliveries(deps, budget) {
   }
   return stats;
 }
-async function retryGroup(deps, g, events, stats) {
+async function retryGroup(deps, g, events, definitions, stats) {
   const now = deps.clock.now();
   const at = now.toISOString();
   const won = [];
@@ -74,7 +75,12 @@ async function retryGroup(deps, g, events, stats) {
   }
   const defs = /* @__PURE__ */ new Map();
   await Promise.all([...rows.values()].map(async (r2) => {
-    defs.set(r2._id, await deps.definitions.get(r2.definitionId));
+    let d = definitions.get(r2.definitionId);
+    if (!d) definitions.set(r2.definitionId, d = deps.definitions.get(r2.definitionId).catch((e) => {
+      definitions.delete(r2.definitionId);
+      throw e;
+    }));
+    defs.set(r2._id, await d);
   }));
   const sendable = [];
   for (const row of rows.values()) {

@@ -4,122 +4,155 @@ import { alertEmailVariables, alertPushPayload } from "../core/alerts/alertEmail
 import { attemptsOf, nextAttemptAt } from "../core/alerts/deliveryRetry.js";
 import { messageClaimKey } from "../core/alerts/alertKeys.js";
 import { qualifyingSubscribers } from "../core/alerts/qualifyingSubscribers.js";
-import { alertMessages, claimedPart, plannedAlerts, unsentAlerts } from "../core/alerts/unsentAlerts.js";
+import { alertMessages, claimedPart, plannedAlerts } from "../core/alerts/unsentAlerts.js";
 import { unsubscribeToken, unsubscribeUrl } from "../core/alerts/unsubscribeToken.js";
 import { mapConcurrent } from "../lib/mapConcurrent.js";
-import { insertOnce } from "./insertOnce.js";
 const C = COLLECTIONS;
 const DEFAULT_CONCURRENCY = 10;
+export const DEFAULT_EMAIL_CONCURRENCY = 20;
+const MAX_BULK = 1e3;
 export const emptyStats = () => ({ subscribers: 0, qualified: 0, claimed: 0, sent: 0, failed: 0, skipped: 0 });
 export function addStats(a, b) {
   return { subscribers: a.subscribers + b.subscribers, qualified: a.qualified + b.qualified, claimed: a.claimed + b.claimed, sent: a.sent + b.sent, failed: a.failed + b.failed, skipped: a.skipped + b.skipped };
 }
-export async function alertSubscribers(deps, event, defs, subs) {
+export async function alertSubscribers(deps, event, defs, subs, ctx = {}) {
   const stats = { ...emptyStats(), subscribers: subs.length };
   if (!defs.length || !subs.length) return stats;
-  const limit = deps.config.concurrency ?? DEFAULT_CONCURRENCY;
-  const active = subs.filter((s) => s.status === "active");
+  const reachable = qualifyingSubscribers(subs, event.eventId, new Map(subs.map((s) => [s._id, true])));
+  const messages = alertMessages(plannedAlerts(reachable, defs), subs, defs);
+  if (!messages.length) return stats;
+  const at = deps.clock.now();
+  const now = at.toISOString();
+  const claimKeys = messages.map((m) => messageClaimKey(m.subscription._id, m.channel, m.definitions.map((d) => d.saleStart), at));
+  const wonClaims = await claimAll(deps, C.SaleAlertSweeps.id, claimKeys.map((k) => ({ _id: k, at: now })));
+  const won = messages.filter((_, i) => wonClaims.has(claimKeys[i]));
+  if (!won.length) return stats;
   const unknown = /* @__PURE__ */ new Map();
-  const answers = await mapConcurrent(active, limit, async (s) => {
-    try {
-      return [s._id, await deps.marketing.isSubscribed({ email: s.email, contactId: s.contactId })];
-    } catch (e) {
-      const error = `marketing tool did not answer: ${String(e?.message ?? e)}`.slice(0, 500);
-      deps.logger?.warn("Marketing tool did not answer isSubscribed", { subscriptionId: s._id, error });
-      unknown.set(s._id, error);
-      return [s._id, true];
-    }
-  });
-  const qualified = qualifyingSubscribers(subs, event.eventId, new Map(answers));
-  stats.qualified = qualified.length - qualified.filter((q) => unknown.has(q.subscription._id)).length;
-  const planned = plannedAlerts(qualified, defs);
-  const existing = await existingDeliveryKeys(deps, event.eventId, qualified.map((q) => q.subscription._id));
-  const messages = alertMessages(unsentAlerts(planned, existing), subs, defs);
-  const results = await mapConcurrent(messages, limit, (m) => {
+  const wonSubs = [...new Map(won.map((m) => [m.subscription._id, m.subscription])).values()];
+  const answers = await stillSubscribed(deps, wonSubs, unknown);
+  const mine = won.filter((m) => answers.get(m.subscription._id) === true);
+  stats.qualified = new Set(mine.filter((m) => !unknown.has(m.subscription._id)).map((m) => m.subscription._id)).size;
+  const rows = /* @__PURE__ */ new Map();
+  for (const m of mine) {
     const error = unknown.get(m.subscription._id);
-    return error ? holdForRetry(deps, m, error) : sendMessage(deps, event, m);
-  });
-  for (const r of results) {
-    stats.claimed += r.claimed;
-    stats.sent += r.sent;
-    stats.failed += r.failed;
-    stats.skipped += r.skipped;
+    const outcome = error ? { status: "failed", finishedAt: now, error, nextAttemptAt: nextAttemptAt(1, at) } : { status: "pending", finishedAt: null, error: null, nextAttemptAt: null };
+    m.keys.forEach((key, i) => {
+      const def = m.definitions[i];
+      rows.set(key, {
+        _id: key,
+        subscriptionId: m.subscription._id,
+        definitionId: def.definitionId,
+        eventId: def.eventId,
+        channel: m.channel,
+        saleStart: def.saleStart,
+        claimedAt: now,
+        attempts: 1,
+        lastAttemptAt: now,
+        ...outcome
+      });
+    });
   }
+  const wonRows = await claimAll(deps, C.SaleAlertDeliveries.id, [...rows.values()]);
+  const toSend = [];
+  for (const m of mine) {
+    const part = claimedPart(m, wonRows);
+    if (!part) continue;
+    stats.claimed += part.keys.length;
+    if (unknown.has(m.subscription._id)) stats.failed += part.keys.length;
+    else toSend.push(part);
+  }
+  const results = await mapConcurrent(toSend, deps.config.emailConcurrency ?? DEFAULT_EMAIL_CONCURRENCY, (m) => deliverOutcome(deps, event, m, ctx));
+  const finished = deps.clock.now();
+  const updates = results.flatMap((r, i) => outcomeRows(toSend[i], rows, r, finished));
+  await bulkUpdateAll(deps, C.SaleAlertDeliveries.id, updates);
+  for (const [i, r] of results.entries()) countOutcome(stats, r.status, toSend[i].keys.length);
   return stats;
 }
-async function holdForRetry(deps, message, error) {
-  const at = deps.clock.now();
-  const now = at.toISOString();
-  const claimed = await claimDeliveries(deps, message, now, { status: "failed", finishedAt: now, error, nextAttemptAt: nextAttemptAt(1, at) });
-  return { claimed: claimed.size, sent: 0, failed: claimed.size, skipped: 0 };
+async function stillSubscribed(deps, active, unknown) {
+  const fail = (s, e) => {
+    const error = `marketing tool did not answer: ${String(e?.message ?? e)}`.slice(0, 500);
+    deps.logger?.warn("Marketing tool did not answer isSubscribed", { subscriptionId: s._id, error });
+    unknown.set(s._id, error);
+  };
+  const out = /* @__PURE__ */ new Map();
+  if (!active.length) return out;
+  const contact = (s) => ({ email: s.email, contactId: s.contactId });
+  if (deps.marketing.subscribedAmong) {
+    try {
+      const answer = await deps.marketing.subscribedAmong(active.map(contact));
+      for (const s of active) {
+        const a = answer.get(marketingKey(contact(s)));
+        if (a === void 0) fail(s, new Error("no answer for this contact"));
+        out.set(s._id, a ?? true);
+      }
+    } catch (e) {
+      for (const s of active) {
+        fail(s, e);
+        out.set(s._id, true);
+      }
+    }
+    return out;
+  }
+  await mapConcurrent(active, deps.config.concurrency ?? DEFAULT_CONCURRENCY, async (s) => {
+    try {
+      out.set(s._id, await deps.marketing.isSubscribed(contact(s)));
+    } catch (e) {
+      fail(s, e);
+      out.set(s._id, true);
+    }
+  });
+  return out;
 }
-async function claimDeliveries(deps, message, now, outcome) {
-  const won = /* @__PURE__ */ new Map();
-  await Promise.all(message.keys.map(async (key, i) => {
-    const def = message.definitions[i];
-    const rec = {
-      _id: key,
-      subscriptionId: message.subscription._id,
-      definitionId: def.definitionId,
-      eventId: def.eventId,
-      channel: message.channel,
-      saleStart: def.saleStart,
-      claimedAt: now,
-      attempts: 1,
-      lastAttemptAt: now,
-      ...outcome
-    };
-    if (await insertOnce(deps.collections, C.SaleAlertDeliveries.id, rec)) won.set(key, rec);
-  }));
+export function marketingKey(c) {
+  return c.contactId ?? `email:${c.email}`;
+}
+async function claimAll(deps, collection, items) {
+  const won = /* @__PURE__ */ new Set();
+  for (let i = 0; i < items.length; i += MAX_BULK) {
+    for (const id of await deps.collections.claim(collection, items.slice(i, i + MAX_BULK))) won.add(id);
+  }
   return won;
 }
-async function existingDeliveryKeys(deps, eventId, subscriptionIds) {
-  const keys = /* @__PURE__ */ new Set();
-  const page = 1e3;
-  for (let i = 0; i < subscriptionIds.length; i += 100) {
-    const ids = subscriptionIds.slice(i, i + 100);
-    for (let skip = 0; ; skip += page) {
-      const { items } = await deps.collections.query(C.SaleAlertDeliveries.id, { filter: { eventId, subscriptionId: { $in: ids } }, limit: page, skip });
-      for (const d of items) keys.add(d._id);
-      if (items.length < page) break;
-    }
-  }
-  return keys;
+async function bulkUpdateAll(deps, collection, items) {
+  for (let i = 0; i < items.length; i += MAX_BULK) await deps.collections.bulkUpdate(collection, items.slice(i, i + MAX_BULK));
 }
-export async function sendMessage(deps, event, message) {
-  const at = deps.clock.now();
-  const now = at.toISOString();
-  const claim = messageClaimKey(message.subscription._id, message.channel, message.definitions.map((d) => d.saleStart), at);
-  if (!await insertOnce(deps.collections, C.SaleAlertSweeps.id, { _id: claim, at: now })) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
-  const records = await claimDeliveries(deps, message, now, { status: "pending", finishedAt: null, error: null, nextAttemptAt: null });
-  const mine = claimedPart(message, new Set(records.keys()));
-  if (!mine) return { claimed: 0, sent: 0, failed: 0, skipped: 0 };
-  return sendAndRecord(deps, event, mine, records);
+function countOutcome(stats, status, n) {
+  if (status === "sent") stats.sent += n;
+  else if (status === "failed") stats.failed += n;
+  else if (status === "skipped") stats.skipped += n;
 }
-export async function sendAndRecord(deps, event, mine, rows) {
-  let status;
-  let error = null;
+async function deliverOutcome(deps, event, m, ctx) {
   try {
-    status = await deliver(deps, event, mine);
-    if (status === "skipped") error = "push subscription gone";
+    const status = await deliver(deps, event, m, ctx);
+    return { status, error: status === "skipped" ? "push subscription gone" : null };
   } catch (e) {
-    status = "failed";
-    error = String(e?.message ?? e).slice(0, 500);
-    deps.logger?.error("Sale alert send failed", { subscriptionId: mine.subscription._id, channel: mine.channel, error });
+    const error = String(e?.message ?? e).slice(0, 500);
+    deps.logger?.error("Sale alert send failed", { subscriptionId: m.subscription._id, channel: m.channel, error });
+    return { status: "failed", error };
   }
-  const finished = deps.clock.now();
-  const finishedAt = finished.toISOString();
-  await deps.collections.bulkSave(C.SaleAlertDeliveries.id, mine.keys.map((k) => {
-    const row = rows.get(k);
-    return { ...row, status, finishedAt, error: error ?? row.error ?? null, nextAttemptAt: status === "failed" ? nextAttemptAt(attemptsOf(row), finished) : null };
-  }));
-  const n = mine.keys.length;
-  return { claimed: n, sent: status === "sent" ? n : 0, failed: status === "failed" ? n : 0, skipped: status === "skipped" ? n : 0 };
 }
-async function deliver(deps, event, m) {
+function outcomeRows(m, rows, r, finished) {
+  const finishedAt = finished.toISOString();
+  return m.keys.map((k) => {
+    const row = rows.get(k);
+    return { ...row, status: r.status, finishedAt, error: r.error ?? row.error ?? null, nextAttemptAt: r.status === "failed" ? nextAttemptAt(attemptsOf(row), finished) : null };
+  });
+}
+export async function sendAndRecord(deps, event, mine, rows, ctx = {}) {
+  const r = await deliverOutcome(deps, event, mine, ctx);
+  await deps.collections.bulkUpdate(C.SaleAlertDeliveries.id, outcomeRows(mine, rows, r, deps.clock.now()));
+  const out = { claimed: mine.keys.length, sent: 0, failed: 0, skipped: 0 };
+  countOutcome(out, r.status, mine.keys.length);
+  return out;
+}
+async function deliver(deps, event, m, ctx) {
   const locale = m.subscription.locale ?? deps.config.locale ?? "en-US";
   if (m.channel === "email") {
-    const secret = await deps.secrets.getSecret(deps.config.unsubscribeSecretName);
+    ctx.unsubscribeSecret ??= deps.secrets.getSecret(deps.config.unsubscribeSecretName);
+    const secret = await ctx.unsubscribeSecret.catch((e) => {
+      ctx.unsubscribeSecret = void 0;
+      throw e;
+    });
     const link = unsubscribeUrl(deps.config.unsubscribeBaseUrl, m.subscription._id, unsubscribeToken(secret, m.subscription._id));
     await deps.mailer.sendTriggeredEmail({ templateId: deps.config.templateId, contactId: m.subscription.contactId, variables: alertEmailVariables(event, m.definitions, { unsubscribeUrl: link }, locale) });
     return "sent";

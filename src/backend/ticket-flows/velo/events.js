@@ -55,11 +55,13 @@ export async function wixEventsV2_onTicketDefinitionSaleStarted(event) {
   const e = event;
   const id = e?.data?.ticketDefinition?._id ?? e?.data?.ticketDefinition?.id ?? e?.metadata?.entityId;
   if (typeof id !== "string" || !id) return consoleLogger.warn("Sale-started event without a definition ID", { event });
+  const eventId = e?.data?.ticketDefinition?.eventId;
+  const payloadEventId = typeof eventId === "string" && eventId.length <= 100 ? eventId : null;
   await each("Sale started", {
     counter: () => refreshCounters(counterDeps(), id),
     alerts: async () => {
       const f = await alertsFlow();
-      return f.onSaleStarted(f.deps, id);
+      return f.onSaleStarted(f.deps, id, payloadEventId);
     }
   });
 }

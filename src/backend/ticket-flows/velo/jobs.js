@@ -21,6 +21,39 @@ export async function sweepSaleAlerts() {
   consoleLogger.info("Sale alert sweep", { ...result });
   return result;
 }
+export async function sweepSaleAlertsAt07() {
+  return sweepSaleAlerts();
+}
+export async function sweepSaleAlertsAt12() {
+  return sweepSaleAlerts();
+}
+export async function sweepSaleAlertsAt17() {
+  return sweepSaleAlerts();
+}
+export async function sweepSaleAlertsAt22() {
+  return sweepSaleAlerts();
+}
+export async function sweepSaleAlertsAt27() {
+  return sweepSaleAlerts();
+}
+export async function sweepSaleAlertsAt32() {
+  return sweepSaleAlerts();
+}
+export async function sweepSaleAlertsAt37() {
+  return sweepSaleAlerts();
+}
+export async function sweepSaleAlertsAt42() {
+  return sweepSaleAlerts();
+}
+export async function sweepSaleAlertsAt47() {
+  return sweepSaleAlerts();
+}
+export async function sweepSaleAlertsAt52() {
+  return sweepSaleAlerts();
+}
+export async function sweepSaleAlertsAt57() {
+  return sweepSaleAlerts();
+}
 export async function syncHourly() {
   const deps = syncDeps();
   const r = await runHourly(deps, { budgetMs: JOB_BUDGET_MS });

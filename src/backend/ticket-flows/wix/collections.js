@@ -53,6 +53,7 @@ export function wixCollections() {
   const query = auth.elevate(items.query);
   const bulkSave = auth.elevate(items.bulkSave);
   const bulkInsert = auth.elevate(items.bulkInsert);
+  const bulkUpdate = auth.elevate(items.bulkUpdate);
   return {
     async get(collection, id) {
       return await get(collection, id) ?? null;
@@ -84,6 +85,15 @@ export function wixCollections() {
       const failed = res.errors.filter((e) => !String(e.code ?? e.message).includes(ITEM_EXISTS));
       if (failed.length) throw Object.assign(new Error(`claim in ${collection}: ${failed[0].message}`), { errors: failed });
       return new Set(res.insertedItemIds);
+    },
+    async bulkUpdate(collection, list) {
+      for (let i = 0; i < list.length; i += MAX_BULK) {
+        const res = await bulkUpdate(collection, list.slice(i, i + MAX_BULK));
+        if (res.errors.length) {
+          const first = res.errors[0];
+          throw Object.assign(new Error(`bulkUpdate in ${collection}: ${res.errors.length} item(s) failed, first: ${first.message}`), { errors: res.errors });
+        }
+      }
     },
     async bulkSave(collection, list) {
       for (let i = 0; i < list.length; i += MAX_BULK) {

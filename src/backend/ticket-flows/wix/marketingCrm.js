@@ -4,6 +4,11 @@ import { mapConcurrent } from "../lib/mapConcurrent.js";
 export const eventLabel = (eventId) => `Sale alert: ${eventId}`;
 export const SALE_START_FIELD = "Ticket sale starts";
 const elevated = { suppressAuth: true };
+const STATUS_PAGE = 1e3;
+function emailSubscribed(c) {
+  const status = c.primaryEmail?.subscriptionStatus ?? c.info?.emails?.find((e) => e.primary)?.subscriptionStatus;
+  return status !== "UNSUBSCRIBED";
+}
 export function crmMarketing(contacts, opts = {}) {
   const pageSize = opts.pageSize ?? 100;
   const concurrency = opts.concurrency ?? 5;
@@ -34,12 +39,31 @@ export function crmMarketing(contacts, opts = {}) {
     async isSubscribed(s) {
       if (!s.contactId) return false;
       const c = await contacts.getContact(s.contactId, elevated);
-      const status = c?.primaryEmail?.subscriptionStatus ?? c?.info?.emails?.find((e) => e.primary)?.subscriptionStatus;
-      return !!c && status !== "UNSUBSCRIBED";
+      return !!c && emailSubscribed(c);
+    },
+    async subscribedAmong(people) {
+      const out = /* @__PURE__ */ new Map();
+      const ids = [...new Set(people.map((p) => p.contactId).filter((id) => !!id))];
+      for (const p of people) if (!p.contactId) out.set(`email:${p.email}`, false);
+      for (let i = 0; i < ids.length; i += STATUS_PAGE) {
+        const chunk = ids.slice(i, i + STATUS_PAGE);
+        const page = await contacts.queryContacts().hasSome("_id", chunk).limit(chunk.length).find(elevated);
+        for (const id of chunk) out.set(id, false);
+        for (const c of page.items) out.set(c._id, emailSubscribed(c));
+      }
+      return out;
     },
     async setSaleStart(eventId, saleStart) {
       const key = await saleStartKey();
       const day = saleStartDay(saleStart);
+      if (opts.bulk) {
+        await opts.bulk.bulkUpdateContacts({
+          filter: { "info.labelKeys": { $hasSome: [await labelKey(eventId)] } },
+          info: { extendedFields: { items: day ? { [key]: day } : {} } },
+          fieldMask: { paths: [`info.extendedFields.${key}`] }
+        });
+        return;
+      }
       let page = await contacts.queryContacts().hasSome("info.labelKeys", [await labelKey(eventId)]).limit(pageSize).find(elevated);
       for (; ; ) {
         await mapConcurrent(page.items, concurrency, (c) => writeSaleStart(c, key, day));

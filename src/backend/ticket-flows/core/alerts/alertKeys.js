@@ -16,6 +16,11 @@ export function messageClaimKey(subscriptionId2, channel, saleStarts, at) {
   const start = earliest ? Math.floor(Date.parse(earliest) / 6e4) : "none";
   return `msg:${subscriptionId2}:${channel}:${start}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
 }
+export function triggerClaimKey(eventId, saleStarts, at) {
+  const earliest = saleStarts.filter((s) => !!s).sort()[0];
+  const start = earliest ? Math.floor(Date.parse(earliest) / 6e4) : "none";
+  return `trigger:${eventId}:${start}:${Math.floor(at.getTime() / MESSAGE_CLAIM_WINDOW_MS)}`;
+}
 export function rateLimitKey(email) {
   return `rl_${mailboxKey(email)}`;
 }
