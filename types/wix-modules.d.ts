@@ -4,7 +4,14 @@
 declare module 'wix-web-module' {
   export const Permissions: { Anyone: 'Anyone'; SiteMember: 'SiteMember'; Admin: 'Admin' };
   export type Permission = 'Anyone' | 'SiteMember' | 'Admin';
-  export function webMethod<F extends (...args: any[]) => any>(permission: Permission, fn: F): F;
+  /** Web method caching: answers are cached per arguments under `tags` (required) for `ttl` seconds. */
+  export interface WebMethodOptions { cache?: { tags: string[]; ttl?: number } }
+  export function webMethod<F extends (...args: any[]) => any>(permission: Permission, fn: F, options?: WebMethodOptions): F;
+}
+
+declare module 'wix-cache-backend' {
+  /** Clears cached web method answers carrying any of these tags. */
+  export function invalidateCache(identifiers: { tag: string }[]): Promise<void>;
 }
 
 declare module 'wix-realtime-backend' {
@@ -83,7 +90,9 @@ declare module 'wix-http-functions' {
 }
 
 declare module 'backend/counter.web' {
-  export function getCounter(input: { definitionId: string }): Promise<unknown[]>;
+  export type CountersAnswer = { ok: true; counters: unknown[] } | { ok: false; reason: 'invalid'; issues: string[] } | { ok: false; reason: 'unavailable' };
+  export function getCounters(input: { definitionIds: string[] }): Promise<CountersAnswer>;
+  export function getCounter(input: { definitionId: string }): Promise<CountersAnswer>;
 }
 
 declare module 'backend/alerts.web' {

@@ -2,7 +2,7 @@
 import {
   InvalidSubscriptionError,
   subscribe
-} from "./shared/chunk-SFSOICGR.js";
+} from "./shared/chunk-ZXPR5QRF.js";
 import {
   alertsDeps
 } from "./shared/chunk-RSKG4IIY.js";
@@ -11,7 +11,7 @@ import "./shared/chunk-ES2SYF4A.js";
 import "./shared/chunk-CNGRVB5M.js";
 import "./shared/chunk-7FSVRROG.js";
 import "./shared/chunk-TYYCZNAC.js";
-import "./shared/chunk-IEKSXCYA.js";
+import "./shared/chunk-I7SI7PVE.js";
 import "./shared/chunk-PWFSKWEI.js";
 
 // backend/velo/alerts.web.ts

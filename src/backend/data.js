@@ -6,7 +6,7 @@ import {
 import {
   counterChannel,
   publicSnapshot
-} from "./shared/chunk-EPZEDWQY.js";
+} from "./shared/chunk-5YOSHDWU.js";
 
 // backend/wix/realtime.ts
 import { publish } from "wix-realtime-backend";

@@ -3,23 +3,23 @@ import {
   counterDeps,
   handleOrderEvent,
   refreshCounters
-} from "./shared/chunk-JQOC43A4.js";
+} from "./shared/chunk-VRGT2VU6.js";
 import "./shared/chunk-CYKAR3CW.js";
 import "./shared/chunk-CNGRVB5M.js";
 import {
   consoleLogger
 } from "./shared/chunk-7FSVRROG.js";
 import "./shared/chunk-TYYCZNAC.js";
-import "./shared/chunk-IEKSXCYA.js";
+import "./shared/chunk-I7SI7PVE.js";
 import "./shared/chunk-PWFSKWEI.js";
 
 // backend/velo/events.ts
 var syncFlow = async () => {
-  const [{ onDefinitionChanged: onDefinitionChanged2 }, { syncDeps }] = await Promise.all([import("./shared/sync-LPM7LRNA.js"), import("./shared/syncDeps-GHJQ6B3E.js")]);
+  const [{ onDefinitionChanged: onDefinitionChanged2 }, { syncDeps }] = await Promise.all([import("./shared/sync-JXWD2R4Z.js"), import("./shared/syncDeps-GHJQ6B3E.js")]);
   return { onDefinitionChanged: onDefinitionChanged2, deps: syncDeps() };
 };
 var alertsFlow = async () => {
-  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-RKTZQDXD.js"), import("./shared/alertsDeps-SUMZIHD6.js")]);
+  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-HPDHQYNM.js"), import("./shared/alertsDeps-SUMZIHD6.js")]);
   return { ...flow, deps: await alertsDeps() };
 };
 async function wixEvents_onOrderConfirmed(event) {

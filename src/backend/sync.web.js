@@ -6,7 +6,7 @@ import {
   runHourly,
   summarizePlan,
   syncEvent
-} from "./shared/chunk-UMSGQR5Q.js";
+} from "./shared/chunk-CHGL62NJ.js";
 import "./shared/chunk-7LPJDS2W.js";
 import {
   syncDeps
@@ -17,7 +17,7 @@ import "./shared/chunk-ES2SYF4A.js";
 import "./shared/chunk-CNGRVB5M.js";
 import "./shared/chunk-7FSVRROG.js";
 import "./shared/chunk-TYYCZNAC.js";
-import "./shared/chunk-IEKSXCYA.js";
+import "./shared/chunk-I7SI7PVE.js";
 import "./shared/chunk-PWFSKWEI.js";
 
 // backend/velo/sync.web.ts

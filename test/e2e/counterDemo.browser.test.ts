@@ -110,19 +110,23 @@ describe('live ticket counter on the demo page', () => {
     expect(await counterText('counterSoldOut').textContent()).toBe('Sold out');
   });
 
-  it('the getCounter web method validates its input and never returns the raw definition', async () => {
-    const call = (args: unknown[]) => fetch(`${stack.baseUrl}/_webMethods/counter.web.js/getCounter`, {
+  it('getCounters answers bad input with a typed refusal and never returns the raw definition', async () => {
+    const call = (fn: string, args: unknown[]) => fetch(`${stack.baseUrl}/_webMethods/counter.web.js/${fn}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }),
     });
-    const bad = await call([{ definitionId: '<script>' }]);
-    expect(bad.status).toBeGreaterThanOrEqual(400);
-    expect(JSON.stringify(await bad.json())).toContain('must be a ticket definition ID');
-    const good = await (await call([{ definitionId: defs.get('General Admission')!._id }])).json() as { result: any[] };
-    expect(good.result).toHaveLength(1);
-    expect(Object.keys(good.result[0]).sort()).not.toContain('revision');
-    // How many were sold and the event stay on the server: the widget shows neither.
-    expect(Object.keys(good.result[0])).not.toContain('sold');
-    expect(Object.keys(good.result[0])).not.toContain('eventId');
-    expect(good.result[0]).not.toHaveProperty('pricingMethod');
+    const bad = await call('getCounter', [{ definitionId: '<script>' }]);
+    expect(bad.status).toBe(200);
+    expect((await bad.json() as { result: any }).result).toMatchObject({ ok: false, reason: 'invalid', issues: [expect.stringContaining('must be a ticket definition ID')] });
+    const ids = ['General Admission', 'Festival Pass'].map((n) => defs.get(n)!._id);
+    const good = await (await call('getCounters', [{ definitionIds: ids }])).json() as { result: { ok: boolean; counters: any[] } };
+    expect(good.result.ok).toBe(true);
+    expect([...new Set(good.result.counters.map((c) => c.definitionId))].sort()).toEqual([...ids].sort());
+    for (const c of good.result.counters) {
+      expect(Object.keys(c)).not.toContain('revision');
+      // How many were sold and the event stay on the server: the widget shows neither.
+      expect(Object.keys(c)).not.toContain('sold');
+      expect(Object.keys(c)).not.toContain('eventId');
+      expect(c).not.toHaveProperty('pricingMethod');
+    }
   });
 });

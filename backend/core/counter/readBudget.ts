@@ -1,8 +1,10 @@
 // The counter's Ticket Definitions read budget. Wix allows about 200 REST calls a minute per site,
 // shared with everything else the site does; a refresh slot of 100 ms would allow 600 in a long rush.
-// So each refresh leaves a "read mark" in CounterClaims, and a slot winner reads at its own (fast)
-// slot's end only while the site has read fewer than `reads` times in the last `windowMs`; past that
-// it reads at the end of the enclosing slow slot, where one read serves every fast slot inside it.
+// Each scheduled refresh is a "read mark" in CounterClaims (`read:<time>`, its read time), claimed by
+// the one invocation that will read. A new read goes at its (fast) slot's end while the site has
+// fewer than `reads` marks since `now − windowMs`; past that, at the end of the enclosing slow slot,
+// where one read serves every order until then. The marks are also the schedule an order handler
+// looks up: a mark at or after its own time means a read that will include its order is due.
 
 export interface ReadBudget {
   /** Refresh reads allowed in the window before refreshes move to the slow slot. */
@@ -33,4 +35,11 @@ export function readTime(now: Date, fastSlotEnd: Date, slowSlotMs: number, recen
   if (recentReads < budget.reads) return fastSlotEnd;
   const slowEnd = (Math.floor(now.getTime() / slowSlotMs) + 1) * slowSlotMs;
   return new Date(Math.max(slowEnd, fastSlotEnd.getTime()));
+}
+
+/** The read time a mark stands for (epoch ms), or null when the ID is not a read mark. */
+export function readMarkTime(id: string): number | null {
+  if (!id.startsWith(PREFIX)) return null;
+  const ms = Number(id.slice(PREFIX.length));
+  return Number.isSafeInteger(ms) ? ms : null;
 }

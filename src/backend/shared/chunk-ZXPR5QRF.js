@@ -14,7 +14,7 @@ import {
 } from "./chunk-CNGRVB5M.js";
 import {
   COLLECTIONS
-} from "./chunk-IEKSXCYA.js";
+} from "./chunk-I7SI7PVE.js";
 
 // backend/flows/alerts.ts
 import { randomUUID } from "node:crypto";

@@ -5,12 +5,12 @@ import {
   subscribe,
   sweep,
   unsubscribe
-} from "./chunk-SFSOICGR.js";
+} from "./chunk-ZXPR5QRF.js";
 import "./chunk-JHILQT2W.js";
 import "./chunk-ES2SYF4A.js";
 import "./chunk-CNGRVB5M.js";
 import "./chunk-TYYCZNAC.js";
-import "./chunk-IEKSXCYA.js";
+import "./chunk-I7SI7PVE.js";
 export {
   onDefinitionChanged,
   onSaleStarted,

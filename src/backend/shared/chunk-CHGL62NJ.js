@@ -32,7 +32,7 @@ import {
 } from "./chunk-TYYCZNAC.js";
 import {
   COLLECTIONS
-} from "./chunk-IEKSXCYA.js";
+} from "./chunk-I7SI7PVE.js";
 
 // backend/core/sync/mappingEngine.ts
 function describeMappingError(e) {

@@ -10,14 +10,14 @@ import {
   runHourly,
   summarizePlan,
   syncEvent
-} from "./chunk-UMSGQR5Q.js";
+} from "./chunk-CHGL62NJ.js";
 import "./chunk-7LPJDS2W.js";
 import "./chunk-743MJUIL.js";
 import "./chunk-JOKQUKFX.js";
 import "./chunk-ES2SYF4A.js";
 import "./chunk-CNGRVB5M.js";
 import "./chunk-TYYCZNAC.js";
-import "./chunk-IEKSXCYA.js";
+import "./chunk-I7SI7PVE.js";
 export {
   RECONCILE_RUN_ID,
   changeOf,

@@ -2,6 +2,8 @@
 
 // backend/core/counter/counterChannel.ts
 var COUNTER_CHANNEL = "ticket-counters";
+var COUNTER_CACHE_TAG = "ticket-counters";
+var COUNTER_CACHE_TTL_SECONDS = 60;
 function counterChannel(definitionId) {
   return { name: COUNTER_CHANNEL, resourceId: definitionId };
 }
@@ -44,6 +46,8 @@ function publicSnapshot(s) {
 
 export {
   COUNTER_CHANNEL,
+  COUNTER_CACHE_TAG,
+  COUNTER_CACHE_TTL_SECONDS,
   counterChannel,
   publicSnapshot
 };
