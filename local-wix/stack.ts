@@ -17,6 +17,7 @@ import { VeloHost } from './velo-host/host.js';
 import { findDemoDefinitions, seedDemo } from './demo/seed.js';
 import { ensureDemoSecrets } from './demo/secrets.js';
 import { setupCollections } from '../backend/wix/setupCollections.js';
+import type { LimitsOption } from './server/limitSettings.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** Default port of `npm start` (also in run-job.ts); override with PORT. */
@@ -47,6 +48,12 @@ export interface StackOptions {
   demoSecrets?: boolean;
   /** API keys accepted as admin (e.g. for `npm run sync`). */
   apiKeys?: string[];
+  /**
+   * A live site's quotas, time limits and per-call latency (local-wix/server/limitSettings.ts): false
+   * turns quotas and time limits off (say why where you do), an object overrides single settings.
+   * Default: on, each setting from its LOCAL_WIX_* environment variable or Wix's published number.
+   */
+  limits?: LimitsOption;
 }
 
 export interface Stack {
@@ -88,8 +95,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     siteDir, hub, pages,
     checkRealtimePermission: (channel, subscriber) => host.checkRealtimePermission(channel, subscriber),
   })];
-  const wix = createLocalWix({ dbFile, apiKeys: opts.apiKeys }, modules);
-  host.crm = crmFor(wix.db);
+  const wix = createLocalWix({ dbFile, apiKeys: opts.apiKeys, limits: opts.limits }, modules);
+  // Site code reaches the CRM in-process (wix-crm-backend): its calls count as Wix API calls and emails.
+  host.crm = wix.limits.meterCrm(crmFor(wix.db));
   wix.attachHost(host);
 
   const port = opts.port ?? (process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT);
@@ -104,13 +112,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   try {
     if (opts.demoSecrets ?? true) ensureDemoSecrets(secretsFile, baseUrl);
     await host.start(baseUrl);
-    // Collections are created by the package's own setup code, through the SDK, as the site owner.
-    await host.runAs(ADMIN, () => setupCollections(), 'setupCollections');
-    const seed = opts.seed ?? false;
-    let seeded = false;
-    if (seed === true || (seed === 'if-empty' && freshDb)) seeded = (await seedDemo(baseUrl)).created;
-    // The demo layout names definitions; a site owner would paste their IDs into the editor.
-    const demo = await findDemoDefinitions(baseUrl);
+    // Start-up is the local Wix setting itself up, not the site's traffic: it uses no quota.
+    const { seeded, demo } = await wix.limits.unmetered(async () => {
+      // Collections are created by the package's own setup code, through the SDK, as the site owner.
+      await host.runAs(ADMIN, () => setupCollections(), 'setupCollections');
+      const seed = opts.seed ?? false;
+      let seeded = false;
+      if (seed === true || (seed === 'if-empty' && freshDb)) seeded = (await seedDemo(baseUrl)).created;
+      // The demo layout names definitions; a site owner would paste their IDs into the editor.
+      return { seeded, demo: await findDemoDefinitions(baseUrl) };
+    });
     const vars = Object.fromEntries([...demo].map(([name, d]) => [`definition:${name}`, d._id!]));
     for (const p of pages) p.vars = { ...vars, ...p.vars };
     return { baseUrl, wix, host, hub, dbFile, seeded, close };

@@ -2,9 +2,22 @@
 //   PORT=<n>              listen there (default 5173, DEFAULT_PORT in stack.ts)
 //   npm start -- --reset  delete the database and seed the demo again (.local-wix/secrets.json is kept)
 //   npm start -- --cold   or LOCAL_WIX_COLD=1: fresh module state for every backend invocation, as on Wix
+//   LOCAL_WIX_LIMITS=0 and LOCAL_WIX_*_PER_MIN, LOCAL_WIX_DATA_REQUEST_MS, LOCAL_WIX_JOB_MS, LOCAL_WIX_LATENCY_MS:
+//                         a live site's quotas, time limits and latency (on by default; README → The local Wix)
 // Data persists across restarts in .local-wix/local-wix.sqlite; the demo seed is idempotent (created once).
 import { startStack } from './stack.js';
 import { JobsConfigError } from './velo-host/jobs.js';
+import { LimitSettingError, formatLatency, type LimitSettings } from './server/limitSettings.js';
+
+function describeLimits(s: LimitSettings): string {
+  if (!s.enabled) return `off (LOCAL_WIX_LIMITS=0)   latency ${formatLatency(s.latencyMs)}`;
+  const n = (v: number, unit: string) => (v > 0 ? `${v.toLocaleString('en-US')}${unit}` : 'no limit');
+  return [
+    `data reads ${n(s.dataReadsPerMin, '/min')}, writes ${n(s.dataWritesPerMin, '/min')}, ${n(s.dataRequestMs, ' ms')} each;`,
+    `Wix API calls ${n(s.apiCallsPerMin, '/min')}; emails ${n(s.emailsPerMin, '/min')}; backend requests ${n(s.backendRequestsPerMin, '/min')};`,
+    `jobs ${n(s.jobMs, ' ms')}; latency ${formatLatency(s.latencyMs)}`,
+  ].join(' ');
+}
 
 const args = new Set(process.argv.slice(2));
 try {
@@ -21,6 +34,7 @@ try {
     `  Inbox              ${u}/_local/inbox.html`,
     `  Velo host log      ${u}/_local/velo/log     jobs: ${u}/_local/jobs   (run one: npm run job -- <functionName>)`,
     `  Database           ${stack.dbFile}${stack.seeded ? '   (demo seeded)' : ''}`,
+    `  Limits             ${describeLimits(stack.wix.limits.settings)}   (use: ${u}/_local/stats)`,
     `  Mode               ${stack.host.cold ? 'cold: fresh module state per invocation' : 'warm: module state kept between invocations (Wix does not promise that; try --cold)'}`,
     '',
   ].join('\n'));
@@ -28,7 +42,7 @@ try {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } catch (err) {
-  if (err instanceof JobsConfigError) console.error(`\n${err.message}\n`);
+  if (err instanceof JobsConfigError || err instanceof LimitSettingError) console.error(`\n${err.message}\n`);
   else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`\nPort in use: set PORT to another port (PORT=5174 npm start).\n`);
   else console.error(err);
   process.exit(1);

@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 import { Router, type RequestContext } from './http.js';
 import { Clock } from './clock.js';
 import { identify, type Identity } from './identity.js';
+import { SiteLimits } from './siteLimits.js';
+import type { LimitsOption } from './limitSettings.js';
 
 /** What the local Wix asks of the Velo host. Without a host, events and hooks are recorded only. */
 export interface SiteCodeHost {
@@ -22,6 +24,8 @@ export interface LocalWixOptions {
   /** API keys accepted as admin (e.g. for `npm run sync` against the local Wix). */
   apiKeys?: string[];
   clock?: Clock;
+  /** The live site's quotas, time limits and latency (limitSettings.ts). Default: on, from the environment. */
+  limits?: LimitsOption;
 }
 
 export interface ServerContext {
@@ -33,6 +37,8 @@ export interface ServerContext {
   host: SiteCodeHost;
   /** Counts of requests by route label, for benchmarks (`GET /_local/stats`). */
   stats: Map<string, number>;
+  /** The site's quotas, time limits and latency; the Velo host counts backend requests and stops jobs with it. */
+  limits: SiteLimits;
   /** Recorded backend events (also available when no host is attached). */
   emittedEvents: { name: string; payload: unknown; at: string }[];
 }
@@ -57,6 +63,8 @@ export function createLocalWix(opts: LocalWixOptions, modules: LocalWixModule[])
   const clock = opts.clock ?? new Clock();
   const apiKeys = new Set(opts.apiKeys ?? []);
   const stats = new Map<string, number>();
+  const limits = new SiteLimits(opts.limits);
+  router.around = limits.around;
   router.onRequest = (method, path) => {
     const label = `${method} ${path.replace(/\/[0-9a-f-]{36}(?=\/|$)/g, '/{id}')}`;
     stats.set(label, (stats.get(label) ?? 0) + 1);
@@ -78,12 +86,12 @@ export function createLocalWix(opts: LocalWixOptions, modules: LocalWixModule[])
     },
   };
   const ctx: ServerContext = {
-    router, db, clock, host, stats, emittedEvents,
+    router, db, clock, host, stats, emittedEvents, limits,
     identity: (req) => identify(req.headers, apiKeys),
   };
   for (const m of modules) m(ctx);
-  router.get('/_local/stats', () => ({ stats: Object.fromEntries(stats) }));
-  router.post('/_local/stats/reset', () => { stats.clear(); return {}; });
+  router.get('/_local/stats', () => ({ stats: Object.fromEntries(stats), limits: limits.stats() }));
+  router.post('/_local/stats/reset', () => { stats.clear(); limits.resetStats(); return {}; });
   router.get('/_local/events', () => ({ events: emittedEvents }));
   router.post('/_local/clock', (req) => {
     const b = req.body as { now?: string; advanceMs?: number; freeze?: boolean; reset?: boolean };

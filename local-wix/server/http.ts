@@ -77,6 +77,8 @@ export class Router {
   private routes: Route[] = [];
   /** Called for every request, after routing, with the matched route pattern (for call counting). */
   onRequest: (method: string, path: string) => void = () => {};
+  /** Runs around every routed (non-stream) handler: the site's quotas, latency and time limits (siteLimits.ts). */
+  around: (req: RequestContext, run: () => Promise<unknown>) => Promise<unknown> = (_req, run) => run();
 
   add(method: string, path: string, handler: Handler) {
     this.routes.push({ method, ...compile(path), handler });
@@ -111,7 +113,8 @@ export class Router {
       const ctx: RequestContext = { method, url, params, headers: req.headers, body: body ?? {}, rawBody };
       this.onRequest(method, url.pathname);
       if (route.stream) return route.stream(ctx, res);
-      const out = await route.handler!(ctx);
+      const handler = route.handler!;
+      const out = await this.around(ctx, async () => handler(ctx));
       const reply: Reply = isReply(out) ? out : { body: out };
       send(res, reply);
     } catch (err) {

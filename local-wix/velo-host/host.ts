@@ -71,6 +71,14 @@ const DATA_HOOKS = ['beforeInsert', 'afterInsert', 'beforeUpdate', 'afterUpdate'
 const REALTIME_FILE = 'realtime-permissions.js';
 const REALTIME_EXPORT = 'realtime_check_permission';
 
+/** A job run past the job time limit (Wix: 5 minutes). */
+export class JobStoppedError extends Error {
+  constructor(readonly functionName: string, readonly limitMs: number) {
+    super(`job ${functionName} was stopped after ${limitMs} ms (Wix stops a job run after 5 minutes; LOCAL_WIX_JOB_MS)`);
+    this.name = 'JobStoppedError';
+  }
+}
+
 export class JobNotFoundError extends Error {
   constructor(name: string, known: string[]) {
     super(`No job "${name}" in jobs.config (jobs: ${known.join(', ') || 'none'})`);
@@ -217,9 +225,8 @@ export class VeloHost implements SiteCodeHost {
   }
 
   /** Runs fn as one invocation: current identity for the SDK and wix-* modules, timed and logged. */
-  private async invoke<T>(kind: InvocationKind, name: string, identity: Identity, fn: () => Promise<T>): Promise<T> {
+  private async invoke<T>(kind: InvocationKind, name: string, identity: Identity, fn: () => Promise<T>, inv: Invocation = { services: this.services, identity, kind, name }): Promise<T> {
     installSdkContext();
-    const inv: Invocation = { services: this.services, identity, kind, name };
     const at = new Date().toISOString();
     const t0 = performance.now();
     try {
@@ -363,6 +370,8 @@ export class VeloHost implements SiteCodeHost {
     const body = req.body as { args?: unknown };
     const args = body?.args === undefined ? [] : body.args;
     if (!Array.isArray(args)) throw WixHttpError.validation('args', 'args must be an array');
+    // A call from outside (a page) is a backend request: 429 past the site's quota.
+    this.ctx!.limits.take('backendRequests', 1, `/backend/${rest.slice(0, i)}/${rest.slice(i + 1)}`);
     try {
       const result = await this.callWebMethod(rest.slice(0, i), rest.slice(i + 1), args, this.ctx!.identity(req));
       return { result: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
@@ -381,6 +390,7 @@ export class VeloHost implements SiteCodeHost {
     const names = await this.loader.exportsOf(HTTP_FUNCTIONS_FILE);
     const fnName = handlerNames(req.method, name).find((n) => names.includes(n));
     if (!fnName) throw WixHttpError.notFound('NOT_FOUND', `${HTTP_FUNCTIONS_FILE} has no ${handlerNames(req.method, name).join(' or ')}`);
+    this.ctx!.limits.take('backendRequests', 1, `/backend/${HTTP_FUNCTIONS_FILE}/${fnName}`);
     this.log.counts.http++;
     const request = toWixRequest(req, this.services.baseUrl);
     let res: unknown;
@@ -402,13 +412,31 @@ export class VeloHost implements SiteCodeHost {
     const job = this.jobs.find((j) => j.functionName === functionName);
     if (!job) throw new JobNotFoundError(functionName, this.jobs.map((j) => j.functionName));
     this.log.counts.jobs++;
-    return this.track(this.invoke('job', functionName, WIX_BACKEND, async () => {
+    const inv: Invocation = { services: this.services, identity: WIX_BACKEND, kind: 'job', name: functionName };
+    const run = this.track(this.invoke('job', functionName, WIX_BACKEND, async () => {
       const mod = await this.loader.load(job.functionLocation);
       return mod[job.functionName]();
-    })).catch((err) => {
+    }, inv));
+    // Wix stops a job run after 5 minutes: the caller gets the failure, and whatever the run still
+    // tries afterwards (an SDK call, a CRM call) fails, since on Wix it would never happen.
+    const limitMs = this.ctx?.limits.settings.jobMs ?? 0;
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = limitMs > 0 ? new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        inv.stopped = `Wix stops a job run after ${limitMs} ms`;
+        this.ctx?.limits.countJobStopped();
+        reject(new JobStoppedError(functionName, limitMs));
+      }, limitMs);
+      timer.unref();
+    }) : null;
+    try {
+      return await (stopped ? Promise.race([run, stopped]) : run);
+    } catch (err) {
       console.error(`[velo-host] job ${functionName} failed:`, toError(err).message);
       throw err;
-    });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   // ---- realtime -----------------------------------------------------------------------------

@@ -47,6 +47,13 @@ export interface Invocation {
   identity: Identity;
   kind: InvocationKind;
   name: string;
+  /** Set when Wix would have stopped this run (a job past its time limit): its later Wix calls fail. */
+  stopped?: string;
+}
+
+/** The error a Wix call from a stopped invocation fails with. */
+export function stoppedError(inv: Invocation): Error {
+  return new Error(`[velo-host] ${inv.kind} ${inv.name} was stopped: ${inv.stopped}; this call would never have run on Wix`);
 }
 
 interface Shared { als: AsyncLocalStorage<Invocation>; fallback: HostServices | null }

@@ -5,13 +5,15 @@
 // `suppressAuth`) is always ADMIN. Both send to the local Wix of the current invocation.
 import { createClient } from '@wix/sdk';
 import { ADMIN, VISITOR, localAuth, localWixFetch } from '../sdk-client.js';
-import { currentInvocation, currentServices } from './invocation.js';
+import { currentInvocation, currentServices, stoppedError } from './invocation.js';
 
 type Ctx = { client: unknown; elevatedClient: unknown };
 let context: Ctx | null = null;
 const fetchers = new Map<string, typeof fetch>();
 
 const routedFetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+  const inv = currentInvocation();
+  if (inv?.stopped) return Promise.reject(stoppedError(inv));
   const base = currentServices().baseUrl;
   let f = fetchers.get(base);
   if (!f) fetchers.set(base, (f = localWixFetch(base)));

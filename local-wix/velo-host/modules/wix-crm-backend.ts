@@ -1,11 +1,13 @@
 // Velo `wix-crm-backend`: contacts, labels, extended fields and triggered emails, delegated to the
 // local CRM (server/crm.ts), whose inbox records what was sent (or skipped for unsubscribed contacts).
-import { currentServices } from '../invocation.js';
+import { currentInvocation, currentServices, stoppedError } from '../invocation.js';
 import type { CrmLike } from '../invocation.js';
 
 type AuthOptions = { suppressAuth?: boolean };
 
 function crm(): CrmLike {
+  const inv = currentInvocation();
+  if (inv?.stopped) throw stoppedError(inv);
   const c = currentServices().crm;
   if (!c) throw new Error('[velo-host] wix-crm-backend: this Velo host has no local CRM attached');
   return c;
