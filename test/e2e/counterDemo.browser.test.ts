@@ -129,4 +129,35 @@ describe('live ticket counter on the demo page', () => {
       expect(c).not.toHaveProperty('pricingMethod');
     }
   });
+  it('a getCounters answer older than a push the page already showed does not take the count back', async () => {
+    const late = await browser.newPage();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let answer: (() => Promise<void>) | null = null;
+    // The page's getCounters call is answered now (the count before the order), but delivered only after the push.
+    await late.route('**/_webMethods/counter.web.js/getCounters', async (route) => {
+      const stale = await route.fetch();
+      answer = () => route.fulfill({ response: stale });
+      release();
+    });
+    await late.goto(`${stack.baseUrl}/`);
+    await held;
+    // Whichever Festival Pass option still shows a count (earlier tests removed one).
+    let el = '';
+    for (const id of ['counterOptionAdult', 'counterOptionChild']) if (/\d+ tickets? left/.test((await counterText(id).textContent()) ?? '')) el = id;
+    expect(el).not.toBe('');
+    const option = el === 'counterOptionAdult' ? 'Early bird' : 'Regular';
+    const before = await counterText(el).textContent();
+    expect((await order('Festival Pass', 1, option)).status).toBe(200);
+    await expect.poll(() => counterText(el).textContent(), { timeout: 5000 }).not.toBe(before);
+    const after = await counterText(el).textContent();
+    const lateText = () => late.locator(`#${el} [part=text]`).textContent();
+    await expect.poll(lateText, { timeout: 5000 }).toBe(after);
+    await answer!();
+    await late.waitForTimeout(300);
+    expect(await lateText()).toBe(after);
+    // Not closed: @sparticuz/chromium runs single-process, and closing a page can take the others with it.
+    await late.unroute('**/_webMethods/counter.web.js/getCounters');
+  });
+
 });
