@@ -12,21 +12,34 @@ import { Permissions, webMethod } from "wix-web-module";
 // backend/wix/setupCollections.ts
 import { collections } from "@wix/data";
 import { auth } from "@wix/essentials";
+var REACH = { ADMIN: 0, SITE_MEMBER_AUTHOR: 1, SITE_MEMBER: 2, ANYONE: 3 };
+function widerThanSchema(have, schema) {
+  return Object.keys(schema.permissions).some((k) => {
+    const role = have?.[k];
+    return typeof role === "string" && role in REACH && REACH[role] > REACH[schema.permissions[k]];
+  });
+}
 async function setupCollections(schemas = ALL_COLLECTIONS) {
   const list = auth.elevate(collections.listDataCollections);
   const create = auth.elevate(collections.createDataCollection);
-  const have = /* @__PURE__ */ new Set();
+  const update = auth.elevate(collections.updateDataCollection);
+  const have = /* @__PURE__ */ new Map();
   for (let offset = 0; ; ) {
     const page = await list({ paging: { limit: 100, offset } });
-    for (const c of page.collections ?? []) if (c._id) have.add(c._id);
+    for (const c of page.collections ?? []) if (c._id) have.set(c._id, c);
     const n = page.collections?.length ?? 0;
     offset += n;
     if (n === 0 || offset >= (page.pagingMetadata?.total ?? offset)) break;
   }
-  const result = { created: [], existing: [] };
+  const result = { created: [], existing: [], tightened: [] };
   for (const s of schemas) {
-    if (have.has(s.id)) {
+    const existing = have.get(s.id);
+    if (existing) {
       result.existing.push(s.id);
+      if (widerThanSchema(existing.permissions, s)) {
+        await update({ ...existing, _id: s.id, permissions: s.permissions });
+        result.tightened.push(s.id);
+      }
       continue;
     }
     try {
