@@ -33,6 +33,13 @@ import { wixTicketDefinitions } from '../backend/wix/ticketDefinitions.js';
 import { wixCollections } from '../backend/wix/collections.js';
 import { systemClock } from '../backend/wix/runtime.js';
 import type { PageDef } from '../local-wix/site/site-module.js';
+import { guid } from '../test/support/guids.js';
+import { adminFetch } from '../local-wix/local-key.js';
+
+/** Wix event IDs are GUIDs (the local Wix refuses other shapes). */
+const OURS_EVENT = guid('bench-ours');
+const NAIVE_EVENT = guid('bench-naive');
+const RUSH_EVENT = guid('bench-rush');
 
 const ORDERS = Number(process.env.ORDERS ?? 1000);
 const RUSH_ORDERS = Number(process.env.RUSH_ORDERS ?? 10_000);
@@ -61,7 +68,7 @@ const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 const url = new URL(w.baseUrl + '/_local/checkout/orders');
 const checkout = (body) => new Promise((resolve, reject) => {
-  const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+  const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-local-wix-key': w.localKey } }, (res) => {
     let text = '';
     res.setEncoding('utf8');
     res.on('data', (c) => (text += c));
@@ -141,7 +148,7 @@ async function burst(stack: Stack, eventId: string, defs: string[], handler?: (n
   // serves checkouts and runs site code.
   const start = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const w = new Worker(SHOPPERS, { eval: true, workerData: { baseUrl: stack.baseUrl, eventId, defs, orders: load.orders, spreadMs: load.spreadMs } });
+    const w = new Worker(SHOPPERS, { eval: true, workerData: { baseUrl: stack.baseUrl, localKey: stack.apiKey, eventId, defs, orders: load.orders, spreadMs: load.spreadMs } });
     w.once('message', (m: { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve()));
     w.once('error', reject);
   });
@@ -235,14 +242,14 @@ async function startProfile(): Promise<() => Promise<void>> {
 const perOrder = (n: number, orders: number) => (n / orders).toFixed(3);
 async function resetStats(stack: Stack) {
   stack.wix.stats.clear();
-  await fetch(`${stack.baseUrl}/_local/stats/reset`, { method: 'POST' });
+  await adminFetch(`${stack.baseUrl}/_local/stats/reset`, { method: 'POST' });
 }
 async function quotas(stack: Stack): Promise<QuotaStatsAnswer> {
   return fetchQuotaStats(stack.baseUrl);
 }
 /** getCounters as a page calls it: creates the counters (the definitions are then live for every read). */
 async function openCounters(stack: Stack, definitionIds: string[]) {
-  const res = await fetch(`${stack.baseUrl}/_webMethods/counter.web.js/getCounters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: [{ definitionIds }] }) });
+  const res = await adminFetch(`${stack.baseUrl}/_webMethods/counter.web.js/getCounters`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: [{ definitionIds }] }) });
   const body = await res.json() as { result?: { ok?: boolean } };
   if (!body.result?.ok) throw new Error(`getCounters answered ${JSON.stringify(body)}`);
 }
@@ -264,7 +271,7 @@ async function main() {
     const setup = `cold=${host.cold} event_concurrency=${Number(process.env.LOCAL_WIX_EVENT_CONCURRENCY ?? 0) || 'unlimited'} event_workers=${host.eventWorkers}`;
 
     // ---- burst, our flow: the site's events.js in the Velo host ----
-    const ours = await createDefinitions(stack, 'bench-ours');
+    const ours = await createDefinitions(stack, OURS_EVENT);
     benchPage.vars = Object.fromEntries(ours.map((id, i) => [`bench:${i}`, id]));
     const page = await browser.newPage();
     await page.goto(`${stack.baseUrl}/bench`);
@@ -286,7 +293,7 @@ async function main() {
     pushes.length = 0;
     const profiler = process.env.BENCH_PROFILE ? await startProfile() : null;
     const diagnostics = process.env.BENCH_STATS ? watchBurst(host) : null;
-    const oursRun = await burst(stack, 'bench-ours', ours);
+    const oursRun = await burst(stack, OURS_EVENT, ours);
     diagnostics?.burstOver();
     if (profiler) { await settle(stack, 300); await profiler(); } // the burst and the handlers' backlog
     await settle(stack);
@@ -302,7 +309,7 @@ async function main() {
     }
     const domSeen = await page.evaluate(() => (window as any).domSeen) as { definitionId: string; unsold: number; at: number }[];
     const real = await truth(stack, ours);
-    const stored = await storedCounters(stack, 'bench-ours');
+    const stored = await storedCounters(stack, OURS_EVENT);
     const domFinal = new Map<string, number>();
     for (const s of domSeen) domFinal.set(s.definitionId, s.unsold);
     const checks = {
@@ -319,13 +326,13 @@ async function main() {
     await page.close();
 
     // ---- burst, naive flow: one Get Ticket Definition per webhook, no dedup, no coalescing ----
-    const naive = await createDefinitions(stack, 'bench-naive');
+    const naive = await createDefinitions(stack, NAIVE_EVENT);
     const collections = wixCollections();
     const deps: CounterDeps = { definitions: wixTicketDefinitions(), collections, claims: collections, clock: systemClock };
     await sleep(QUIET_MS);
     await resetStats(stack);
     const naiveWork: Promise<unknown>[] = [];
-    await burst(stack, 'bench-naive', naive, (_name, payload) => {
+    await burst(stack, NAIVE_EVENT, naive, (_name, payload) => {
       for (const id of new Set<string>(payload.tickets.map((t: any) => t.ticketDefinitionId))) naiveWork.push(host.runAs(ADMIN, () => refreshCounters(deps, id), 'naive'));
     });
     const naiveOutcomes = await Promise.allSettled(naiveWork);
@@ -362,18 +369,18 @@ const median = (xs: number[]) => {
 /** The sustained rush: RUSH_ORDERS over RUSH_MS, real time, with the counters open on a page (getCounters). */
 async function rush(stack: Stack, pushes: { definitionId: string; unsold: number; at: number }[], setup: string) {
   await sleep(QUIET_MS); // the naive burst used the whole API quota: let its minute pass
-  const defs = await createDefinitions(stack, 'bench-rush');
+  const defs = await createDefinitions(stack, RUSH_EVENT);
   await openCounters(stack, defs);
   await sleep(QUIET_MS);
   await resetStats(stack);
   pushes.length = 0;
   const started = Date.now();
-  const run = await burst(stack, 'bench-rush', defs, undefined, { orders: RUSH_ORDERS, spreadMs: RUSH_MS });
+  const run = await burst(stack, RUSH_EVENT, defs, undefined, { orders: RUSH_ORDERS, spreadMs: RUSH_MS });
   await settle(stack);
   const stats = await quotas(stack);
   const reads = definitionReads(stack);
   const real = await truth(stack, defs);
-  const stored = await storedCounters(stack, 'bench-rush');
+  const stored = await storedCounters(stack, RUSH_EVENT);
   const mine = new Set(defs);
   const rushPushes = pushes.filter((p) => mine.has(p.definitionId));
   const checks = {

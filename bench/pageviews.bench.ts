@@ -18,6 +18,8 @@ import { ADMIN, createLocalClient } from '../local-wix/sdk-client.js';
 import { launchBrowser } from '../test/support/browser.js';
 import type { PageDef } from '../local-wix/site/site-module.js';
 import { fetchQuotaStats, quotaLines, throttledCount } from './quotaReport.js';
+import { adminFetch } from '../local-wix/local-key.js';
+import { guid } from '../test/support/guids.js';
 
 const VIEWS = Number(process.env.VIEWS ?? 10_000);
 const ORDERS = Number(process.env.ORDERS ?? 300);
@@ -38,6 +40,7 @@ const LOAD = `
 const { parentPort, workerData: w } = require('node:worker_threads');
 const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+w.headers = w.headers || {};
 const post = (url, body) => new Promise((resolve, reject) => {
   const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
     let text = '';
@@ -66,7 +69,7 @@ const post = (url, body) => new Promise((resolve, reject) => {
 `;
 
 type Answer = { at: number; status: number; text?: string };
-function load(baseUrl: string, spec: { path: string; bodies: string[]; count: number; spreadMs: number; keep: boolean }): Promise<Answer[]> {
+function load(baseUrl: string, spec: { path: string; bodies: string[]; count: number; spreadMs: number; keep: boolean; headers?: Record<string, string> }): Promise<Answer[]> {
   return new Promise((resolve, reject) => {
     const w = new Worker(LOAD, { eval: true, workerData: { baseUrl, ...spec } });
     w.once('message', (m: { error?: string; out?: Answer[] }) => (m.error ? reject(new Error(m.error)) : resolve(m.out!)));
@@ -82,7 +85,7 @@ async function main() {
   const browser = await launchBrowser();
   try {
     const client = createLocalClient(stack.baseUrl, { ticketDefinitionsV2 }, ADMIN);
-    const eventId = 'bench-pageviews';
+    const eventId = guid('bench-pageviews');
     const defs: string[] = [];
     for (let i = 0; i < DEFINITIONS; i++) {
       const d = await client.ticketDefinitionsV2.createTicketDefinition({ eventId, name: `Views ${i + 1}`, initialLimit: LIMIT, feeType: 'FEE_INCLUDED', pricingMethod: { fixedPrice: { value: `${30 + i}.00`, currency: 'USD' } } });
@@ -109,14 +112,14 @@ async function main() {
     }
     await sleep(QUIET_MS);
     stack.wix.stats.clear();
-    await fetch(`${stack.baseUrl}/_local/stats/reset`, { method: 'POST' });
+    await adminFetch(`${stack.baseUrl}/_local/stats/reset`, { method: 'POST' });
 
     const viewBody = JSON.stringify({ args: [{ definitionIds: defs }] });
     const orderBodies = defs.map((id) => JSON.stringify({ eventId, tickets: [{ ticketDefinitionId: id, quantity: 1 }] }));
     const started = Date.now();
     const [views, orders] = await Promise.all([
       load(stack.baseUrl, { path: '/_webMethods/counter.web.js/getCounters', bodies: [viewBody], count: VIEWS, spreadMs: VIEW_MS, keep: true }),
-      load(stack.baseUrl, { path: '/_local/checkout/orders', bodies: orderBodies, count: ORDERS, spreadMs: ORDER_MS, keep: false }),
+      load(stack.baseUrl, { path: '/_local/checkout/orders', bodies: orderBodies, count: ORDERS, spreadMs: ORDER_MS, keep: false, headers: { 'x-local-wix-key': stack.apiKey } }),
     ]);
     const stats = await fetchQuotaStats(stack.baseUrl);
     const lastOrderAt = Math.max(...orders.map((o) => o.at));
@@ -149,7 +152,7 @@ async function main() {
     const exact = refused === 0 && lateStale === 0 && late.length > 0 && pagesFresh && slowestPageMs <= FRESH_WITHIN_MS && failedOrders === 0
       && defs.every((id) => truth.get(id) === LIMIT - ORDERS / DEFINITIONS);
     const q = stats.limits.quotas;
-    const veloLog = await (await fetch(`${stack.baseUrl}/_local/velo/log`)).json().catch(() => null) as any;
+    const veloLog = await (await adminFetch(`${stack.baseUrl}/_local/velo/log`)).json().catch(() => null) as any;
     console.log(`views=${VIEWS} over ${VIEW_MS} ms, orders=${ORDERS} over ${ORDER_MS} ms (${failedOrders} refused), pages_open=${PAGES}, wall_ms=${Date.now() - started}, event_workers=${(stack.host as any).eventWorkers}`);
     console.log(`views refused or unanswered=${refused}; views after the last order + ${FRESH_WITHIN_MS} ms=${late.length}, of them stale=${lateStale}; open pages at the truth ${slowestPageMs} ms after the last order (${pagesFresh ? 'all' : 'not all'})`);
     if (veloLog?.counts) console.log(`velo host: ${JSON.stringify(veloLog.counts)}`);

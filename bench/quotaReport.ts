@@ -2,13 +2,14 @@
 // counted in any rolling minute, that peak's share of the limit, the total and the refused, plus the
 // per-call latency the run had. From the local Wix's `GET /_local/stats` (`limits`). Benchmarks print
 // `quotaLines(stats)` before their RESULT line and put `throttled=<throttledCount(stats)>` in it.
+import { adminFetch } from '../local-wix/local-key.js';
 import type { LimitsStats, QuotaName } from '../local-wix/server/siteLimits.js';
 
 export type QuotaStatsAnswer = { limits: LimitsStats };
 
 /** `GET <baseUrl>/_local/stats` → its `limits` part (the route counts are left out). */
 export async function fetchQuotaStats(baseUrl: string): Promise<QuotaStatsAnswer> {
-  const res = await fetch(new URL('/_local/stats', baseUrl));
+  const res = await adminFetch(new URL('/_local/stats', baseUrl));
   if (!res.ok) throw new Error(`GET /_local/stats answered ${res.status}`);
   const body = (await res.json()) as { limits?: LimitsStats };
   if (!body.limits) throw new Error('GET /_local/stats has no "limits": is this the local Wix with quotas (issue 9)?');

@@ -17,7 +17,11 @@
 // reads). Wix Data requests (config, links, run progress) are printed on their own line.
 // The definitions' creation events are not dispatched to the site code while seeding: the definitions
 // exist before the sync is configured, and this measures the initial sync, not the triggers.
-// Last line: RESULT sync definitions=… wix_calls=… target_calls=… rate_use=… failures=… duplicates=…
+// The local Wix runs with a live site's quotas on (README → The local Wix → Limits) and 20-40 ms added
+// to every Wix Data and Wix API call (LOCAL_WIX_LATENCY_MS to change it). Seeding is not the site's
+// traffic (a site owner would create 5,000 definitions over days), so it runs unmetered; the quota
+// lines printed before RESULT are the sync's own use of each quota in its busiest minute.
+// Last line: RESULT sync definitions=… wix_calls=… target_calls=… rate_use=… failures=… duplicates=… throttled=…
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +39,8 @@ import { startStack, type Stack } from '../local-wix/stack.js';
 import { ADMIN, createLocalClient, localWixFetch } from '../local-wix/sdk-client.js';
 import { getSecret } from '../local-wix/velo-host/modules/wix-secrets-backend.js';
 import { PretixServer } from '../test/vendors/pretixServer.js';
+import { fetchQuotaStats, quotaLines, throttledCount } from './quotaReport.js';
+import { guid } from '../test/support/guids.js';
 
 const EVENTS = Number(process.env.EVENTS ?? 50);
 const PER_EVENT = Number(process.env.PER_EVENT ?? 100);
@@ -44,12 +50,14 @@ const RATE_PER_MIN = Number(process.env.RATE_PER_MIN ?? 12_000);
 const RATE_SHARE = process.env.RATE_SHARE ? Number(process.env.RATE_SHARE) : undefined;
 /** Events synced at a time (one shared rate budget), so one event's Wix reads overlap another's deliveries. */
 const PARALLEL_EVENTS = Number(process.env.PARALLEL_EVENTS ?? 4);
+/** Added to every Wix Data and Wix API call (a live site's calls are not free). */
+const LATENCY_MS = process.env.LOCAL_WIX_LATENCY_MS || '20-40';
 const TARGET = 'pretix-bench';
 const TOKEN = 'bench-token';
 const DEFINITION_ROUTES = /^[A-Z]+ \/events(-ticket-definitions)?\/v3\/ticket-definitions/;
 const DATA_ROUTES = /^[A-Z]+ \/wix-data\//;
 
-const eventIds = Array.from({ length: EVENTS }, (_, e) => `bench-ev${String(e).padStart(2, '0')}`);
+const eventIds = Array.from({ length: EVENTS }, (_, e) => guid(`bench-ev${String(e).padStart(2, '0')}`)); // Wix event IDs are GUIDs
 
 function countRequests(stack: Stack, route: RegExp): number {
   let n = 0;
@@ -101,11 +109,13 @@ async function main() {
   const server = new PretixServer({ token: TOKEN, rateLimit: { limit: RATE_PER_MIN / 60, windowMs: 1000 } });
   const baseUrl = await server.start();
   for (const e of eventIds) server.addEvent(`pretix-${e}`);
-  const stack = await startStack({ port: 0, dataDir, cold: true, seed: false, scheduleJobs: false });
+  const stack = await startStack({ port: 0, dataDir, cold: true, seed: false, scheduleJobs: false, limits: { latencyMs: LATENCY_MS } });
   try {
     const tSeed = performance.now();
-    await createDefinitions(stack);
-    await configureSync(stack, baseUrl);
+    await stack.wix.limits.unmetered(async () => {
+      await createDefinitions(stack);
+      await configureSync(stack, baseUrl);
+    });
     process.stderr.write(`  seeded ${EVENTS * PER_EVENT} definitions and the sync config in ${((performance.now() - tSeed) / 1000).toFixed(1)} s\n`);
 
     const deps: SyncDeps = {
@@ -114,7 +124,8 @@ async function main() {
       // client, the local Wix and Pretix all share this process.
       connectors: syncTargetFactory({ secrets: { getSecret }, inlineRetries: 5, timeoutMs: 10_000, rateShare: RATE_SHARE, fetch: localWixFetch(new URL(baseUrl).origin) }),
     };
-    stack.wix.stats.clear();
+    // Route counts and quota counters start here (the seeding's requests were unmetered anyway).
+    await fetch(`${stack.baseUrl}/_local/stats/reset`, { method: 'POST' });
     const t0 = performance.now();
     const config = await stack.host.runAs(ADMIN, () => loadSyncConfig(deps), 'bench: load sync config');
     if (config.problems.length) throw new Error(config.problems.join('\n'));
@@ -144,7 +155,9 @@ async function main() {
     console.log(`Wix side: the local Wix over HTTP (genuine SDK, real adapters in the Velo host); ticket-definition requests ${wixCalls} (${(wixCalls / (definitions / 100)).toFixed(2)} per 100 definitions)`);
     console.log(`Wix Data requests ${dataCalls} (sync config, links read and bulk-saved per page, run progress)${otherCalls.length ? `; other: ${otherCalls.map(([l, n]) => `${l}=${n}`).join(', ')}` : ''}`);
     for (const f of failures.slice(0, 5)) console.log(`failure: ${f}`);
-    console.log(`RESULT sync definitions=${definitions} wix_calls=${wixCalls} target_calls=${targetCalls} rate_use=${rateUse.toFixed(3)} failures=${failures.length + missing + (definitions - (linked ?? 0))} duplicates=${duplicates}`);
+    const quotas = await fetchQuotaStats(stack.baseUrl);
+    for (const line of quotaLines(quotas)) console.log(line);
+    console.log(`RESULT sync definitions=${definitions} wix_calls=${wixCalls} target_calls=${targetCalls} rate_use=${rateUse.toFixed(3)} failures=${failures.length + missing + (definitions - (linked ?? 0))} duplicates=${duplicates} throttled=${throttledCount(quotas)}`);
   } finally {
     await stack.close();
     await server.close();

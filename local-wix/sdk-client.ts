@@ -3,6 +3,7 @@
 import http from 'node:http';
 import { createClient } from '@wix/sdk';
 import { tokenFor, type Identity } from './server/identity.js';
+import { localKeyHeaders } from './local-key.js';
 
 export const ADMIN: Identity = { role: 'ADMIN', id: 'site-owner' };
 export const VISITOR: Identity = { role: 'ANYONE', id: 'visitor' };
@@ -13,8 +14,11 @@ export function localWixFetch(baseUrl: string, onRequest?: (method: string, url:
     const original = new URL(typeof input === 'string' || input instanceof URL ? String(input) : input.url);
     const target = new URL(original.pathname + original.search, base);
     onRequest?.(init?.method ?? 'GET', target.pathname + target.search, typeof init?.body === 'string' ? init.body : undefined);
-    if (typeof input !== 'string' && !(input instanceof URL)) return fetch(target, { method: input.method, headers: input.headers, body: await input.text() || undefined, ...init });
-    return keepAliveFetch(target, init);
+    // The local Wix's per-start key rides along (local-key.ts); Wix itself would never see it.
+    const headers = new Headers(init?.headers ?? (typeof input !== 'string' && !(input instanceof URL) ? input.headers : undefined));
+    for (const [k, v] of Object.entries(localKeyHeaders(base))) headers.set(k, v);
+    if (typeof input !== 'string' && !(input instanceof URL)) return fetch(target, { method: input.method, body: await input.text() || undefined, ...init, headers });
+    return keepAliveFetch(target, { ...init, headers });
   }) as typeof fetch;
 }
 

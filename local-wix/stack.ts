@@ -18,6 +18,7 @@ import { findDemoDefinitions, seedDemo } from './demo/seed.js';
 import { ensureDemoSecrets } from './demo/secrets.js';
 import { setupCollections } from '../backend/wix/setupCollections.js';
 import type { LimitsOption } from './server/limitSettings.js';
+import { writeLocalKeyFile } from './local-key.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 /** Default port of `npm start` (also in run-job.ts); override with PORT. */
@@ -62,9 +63,21 @@ export interface Stack {
   host: VeloHost;
   hub: RealtimeHub;
   dbFile: string;
+  /** This start's admin API key (also `wix.localKey`), written to `apiKeyFile` for scripts. */
+  apiKey: string;
+  apiKeyFile: string;
+  /** The site ID API key calls name in `wix-site-id` (wix.config.json). */
+  siteId: string;
   /** Whether this start created the demo. */
   seeded: boolean;
   close(): Promise<void>;
+}
+
+/** The site ID of wix.config.json, the one an API key call names in `wix-site-id`. */
+function siteIdOf(root: string): string {
+  const config = JSON.parse(fs.readFileSync(path.join(root, 'wix.config.json'), 'utf8')) as { siteId?: unknown };
+  if (typeof config.siteId !== 'string' || !config.siteId) throw new Error('wix.config.json has no siteId');
+  return config.siteId;
 }
 
 function resolvePages(pages: StackOptions['pages']): PageDef[] {
@@ -95,7 +108,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     siteDir, hub, pages,
     checkRealtimePermission: (channel, subscriber) => host.checkRealtimePermission(channel, subscriber),
   })];
-  const wix = createLocalWix({ dbFile, apiKeys: opts.apiKeys, limits: opts.limits }, modules);
+  const siteId = siteIdOf(ROOT);
+  const wix = createLocalWix({ dbFile, apiKeys: opts.apiKeys, limits: opts.limits, siteId }, modules);
   // Site code reaches the CRM in-process (wix-crm-backend): its calls count as Wix API calls and emails.
   host.crm = wix.limits.meterCrm(crmFor(wix.db));
   wix.attachHost(host);
@@ -108,6 +122,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     await wix.close().catch(() => {});
     throw err;
   }
+  const apiKeyFile = writeLocalKeyFile(dataDir, wix.localKey);
   const close = async () => { await host.stop(); await wix.close(); };
   try {
     if (opts.demoSecrets ?? true) ensureDemoSecrets(secretsFile, baseUrl);
@@ -124,7 +139,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
     const vars = Object.fromEntries([...demo].map(([name, d]) => [`definition:${name}`, d._id!]));
     for (const p of pages) p.vars = { ...vars, ...p.vars };
-    return { baseUrl, wix, host, hub, dbFile, seeded, close };
+    return { baseUrl, wix, host, hub, dbFile, apiKey: wix.localKey, apiKeyFile, siteId, seeded, close };
   } catch (err) {
     await close().catch(() => {});
     throw err;

@@ -4,6 +4,7 @@
 //   npm start -- --cold   or LOCAL_WIX_COLD=1: fresh module state for every backend invocation, as on Wix
 //   LOCAL_WIX_LIMITS=0 and LOCAL_WIX_*_PER_MIN, LOCAL_WIX_DATA_REQUEST_MS, LOCAL_WIX_JOB_MS, LOCAL_WIX_LATENCY_MS:
 //                         a live site's quotas, time limits and latency (on by default; README → The local Wix)
+// Each start prints a fresh admin API key (also written to .local-wix/admin-api-key; see local-key.ts).
 // Data persists across restarts in .local-wix/local-wix.sqlite; the demo seed is idempotent (created once).
 import { startStack } from './stack.js';
 import { JobsConfigError } from './velo-host/jobs.js';
@@ -35,6 +36,9 @@ try {
     `  Velo host log      ${u}/_local/velo/log     jobs: ${u}/_local/jobs   (run one: npm run job -- <functionName>)`,
     `  Database           ${stack.dbFile}${stack.seeded ? '   (demo seeded)' : ''}`,
     `  Limits             ${describeLimits(stack.wix.limits.settings)}   (use: ${u}/_local/stats)`,
+    `  Admin API key      ${stack.apiKey}`,
+    `                     (new at every start, also in ${stack.apiKeyFile}; site ID ${stack.siteId}. Use it with @wix/sdk's`,
+    `                     ApiKeyStrategy, or send it as x-local-wix-key to the /_local/* admin routes. See README → The local Wix.)`,
     `  Mode               ${stack.host.cold ? 'cold: fresh module state per invocation' : 'warm: module state kept between invocations (Wix does not promise that; try --cold)'}`,
     '',
   ].join('\n'));

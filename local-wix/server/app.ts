@@ -7,6 +7,8 @@ import { Clock } from './clock.js';
 import { identify, type Identity } from './identity.js';
 import { SiteLimits } from './siteLimits.js';
 import type { LimitsOption } from './limitSettings.js';
+import { hasLocalKey, isSameOriginBrowser, refuseAtSurface } from './localSurface.js';
+import { forgetLocalKey, newLocalKey, rememberLocalKey } from '../local-key.js';
 
 /** What the local Wix asks of the Velo host. Without a host, events and hooks are recorded only. */
 export interface SiteCodeHost {
@@ -26,6 +28,10 @@ export interface LocalWixOptions {
   clock?: Clock;
   /** The live site's quotas, time limits and latency (limitSettings.ts). Default: on, from the environment. */
   limits?: LimitsOption;
+  /** The per-start key (local-key.ts): an admin API key, and what admin `/_local/*` routes need. Default: a new one. */
+  localKey?: string;
+  /** The site's ID: API key calls must send it in `wix-site-id`, as on Wix. Unset: not checked. */
+  siteId?: string;
 }
 
 export interface ServerContext {
@@ -45,6 +51,8 @@ export interface ServerContext {
 
 export interface LocalWix extends ServerContext {
   server: http.Server;
+  /** The per-start key: admin API key for ApiKeyStrategy, `x-local-wix-key` for `/_local/*` admin routes. */
+  localKey: string;
   listen(port?: number): Promise<string>;
   close(): Promise<void>;
   attachHost(host: SiteCodeHost): void;
@@ -61,7 +69,8 @@ export function createLocalWix(opts: LocalWixOptions, modules: LocalWixModule[])
   db.pragma('wal_autocheckpoint = 10000');
   const router = new Router();
   const clock = opts.clock ?? new Clock();
-  const apiKeys = new Set(opts.apiKeys ?? []);
+  const localKey = opts.localKey ?? newLocalKey();
+  const apiKeys = new Set([...(opts.apiKeys ?? []), localKey]);
   const stats = new Map<string, number>();
   const limits = new SiteLimits(opts.limits);
   router.around = limits.around;
@@ -87,7 +96,10 @@ export function createLocalWix(opts: LocalWixOptions, modules: LocalWixModule[])
   };
   const ctx: ServerContext = {
     router, db, clock, host, stats, emittedEvents, limits,
-    identity: (req) => identify(req.headers, apiKeys),
+    identity: (req) => identify(req.headers, {
+      apiKeys, siteId: opts.siteId,
+      trusted: hasLocalKey(req.headers, localKey) || isSameOriginBrowser(req.method, req.headers),
+    }),
   };
   for (const m of modules) m(ctx);
   router.get('/_local/stats', () => ({ stats: Object.fromEntries(stats), limits: limits.stats() }));
@@ -102,23 +114,32 @@ export function createLocalWix(opts: LocalWixOptions, modules: LocalWixModule[])
   });
   router.get('/_local/clock', () => ({ now: clock.now().toISOString() }));
 
-  const server = http.createServer((req, res) => {
-    // Wix SDK calls come as https://www.wixapis.com/<path>; the rewriting fetch keeps the path.
-    res.setHeader('access-control-allow-origin', '*');
-    void router.handle(req, res);
-  });
+  let listeningPort = -1;
+  router.guard = (method, pathname, headers) => refuseAtSurface(method, pathname, headers, { key: localKey, port: () => listeningPort });
+  // No CORS headers: the local site's pages are same-origin, and SDK calls come from Node, not browsers.
+  const server = http.createServer((req, res) => void router.handle(req, res));
   server.keepAliveTimeout = 60_000;
   return {
     ...ctx,
     server,
     attachHost(h) { attached = h; },
+    localKey,
     listen(port = 0) {
       return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
         const a = server.address();
-        resolve(`http://127.0.0.1:${typeof a === 'object' && a ? a.port : port}`);
+        listeningPort = typeof a === 'object' && a ? a.port : port;
+        const baseUrl = `http://127.0.0.1:${listeningPort}`;
+        // Callers in this process (the Velo host, tests, the demo seed) send the key by the server's origin.
+        rememberLocalKey(baseUrl, localKey);
+        rememberLocalKey(`http://localhost:${listeningPort}`, localKey);
+        resolve(baseUrl);
       }));
     },
     close() {
+      if (listeningPort >= 0) {
+        forgetLocalKey(`http://127.0.0.1:${listeningPort}`);
+        forgetLocalKey(`http://localhost:${listeningPort}`);
+      }
       return new Promise((resolve) => {
         server.closeAllConnections?.();
         server.close(() => { db.close(); resolve(); });

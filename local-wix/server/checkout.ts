@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalWixModule, ServerContext } from './app.js';
 import { WixHttpError, type Json, type RequestContext } from './http.js';
+import { requireGuid } from './guid.js';
 import { MAX_PER_CHECKOUT, saleStatusAt, ticketPrice, unsoldCount, type StoredDefinition } from './ticketDefinitionModel.js';
 import { ticketDefinitionsOf } from './ticketDefinitions.js';
 import { amount, isZero, sum } from './checkoutMoney.js';
@@ -23,10 +24,13 @@ const refuse = (status: number, code: string, description: string, data: Json = 
 
 function parseRequest(body: Json) {
   if (typeof body.eventId !== 'string' || !body.eventId) throw bad('eventId', 'eventId is required');
+  requireGuid('eventId', body.eventId);
   if (!Array.isArray(body.tickets) || body.tickets.length === 0) throw bad('tickets', 'tickets must list at least one {ticketDefinitionId, quantity}');
   const lines: Line[] = body.tickets.map((t: unknown, i: number) => {
     const x = (t ?? {}) as Json;
     if (typeof x.ticketDefinitionId !== 'string' || !x.ticketDefinitionId) throw bad(`tickets[${i}].ticketDefinitionId`, 'ticketDefinitionId is required');
+    requireGuid(`tickets[${i}].ticketDefinitionId`, x.ticketDefinitionId);
+    if (x.optionId) requireGuid(`tickets[${i}].optionId`, x.optionId);
     if (x.optionId !== undefined && x.optionId !== null && typeof x.optionId !== 'string') throw bad(`tickets[${i}].optionId`, 'optionId must be a string');
     const quantity = x.quantity ?? 1;
     if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1) throw bad(`tickets[${i}].quantity`, 'quantity must be a positive integer');
@@ -93,8 +97,8 @@ export function createCheckout(ctx: ServerContext) {
     for (const [id, n] of perDefinition) store.addSold(id, n);
 
     const orderNumber = orders.uniqueOrderNumber();
-    const contactId = typeof body.contactId === 'string' ? body.contactId : randomUUID();
-    const memberId = typeof body.memberId === 'string' ? body.memberId : null;
+    const contactId = typeof body.contactId === 'string' ? requireGuid('contactId', body.contactId) : randomUUID();
+    const memberId = typeof body.memberId === 'string' ? requireGuid('memberId', body.memberId) : null;
     const buyer = {
       firstName: typeof body.firstName === 'string' ? body.firstName : 'Local',
       lastName: typeof body.lastName === 'string' ? body.lastName : 'Buyer',

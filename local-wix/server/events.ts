@@ -3,6 +3,7 @@
 // seed, tests) through POST /_local/events, since creating events is not part of this package.
 import { randomUUID } from 'node:crypto';
 import { WixHttpError } from './http.js';
+import { requireGuid } from './guid.js';
 import type { LocalWixModule, ServerContext } from './app.js';
 
 export interface LocalEvent {
@@ -30,7 +31,7 @@ export const eventsModule: LocalWixModule = (ctx: ServerContext) => {
   const put = ctx.db.prepare('INSERT OR REPLACE INTO local_events (id, json) VALUES (?, ?)');
   ctx.router.get('/events/v3/events/:id', (req) => {
     if (ctx.identity(req).role !== 'ADMIN') throw WixHttpError.application(403, 'PERMISSION_DENIED', 'Reading event details needs elevated permissions');
-    const row = get.get(req.params.id!);
+    const row = get.get(requireGuid('eventId', req.params.id));
     if (!row) throw WixHttpError.notFound('EVENT_NOT_FOUND', `Event ${req.params.id} does not exist`);
     const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
     return { event: toWire(JSON.parse(row.json), origin) };
@@ -41,7 +42,7 @@ export const eventsModule: LocalWixModule = (ctx: ServerContext) => {
       if (typeof b[k] !== 'string' || !b[k]) throw WixHttpError.validation(`event.${k}`, `${k} is required`);
     }
     try { new Intl.DateTimeFormat('en', { timeZone: b.timeZoneId }); } catch { throw WixHttpError.validation('event.timeZoneId', `${b.timeZoneId} is not an IANA time zone`); }
-    const id = b.id ?? randomUUID();
+    const id = b.id === undefined ? randomUUID() : requireGuid('event.id', b.id);
     const event: Required<LocalEvent> = { id, title: b.title!, slug: b.slug ?? b.title!.toLowerCase().replace(/[^a-z0-9]+/g, '-'), timeZoneId: b.timeZoneId!, startDate: b.startDate!, endDate: b.endDate! };
     put.run(id, JSON.stringify(event));
     return { event };

@@ -79,6 +79,8 @@ export class Router {
   onRequest: (method: string, path: string) => void = () => {};
   /** Runs around every routed (non-stream) handler: the site's quotas, latency and time limits (siteLimits.ts). */
   around: (req: RequestContext, run: () => Promise<unknown>) => Promise<unknown> = (_req, run) => run();
+  /** Checked before routing (the local Wix's surface rules); an error it returns is the answer. */
+  guard: (method: string, pathname: string, headers: http.IncomingHttpHeaders) => WixHttpError | null = () => null;
 
   add(method: string, path: string, handler: Handler) {
     this.routes.push({ method, ...compile(path), handler });
@@ -103,6 +105,8 @@ export class Router {
     }
     const rawBody = await readBody(req);
     try {
+      const refused = this.guard(method, url.pathname, req.headers);
+      if (refused) throw refused;
       if (!route || !match) throw WixHttpError.notFound('NOT_FOUND', `No route for ${method} ${url.pathname}`);
       const params: Record<string, string> = {};
       route.keys.forEach((k, i) => (params[k] = decodeURIComponent(match![i + 1] ?? '')));

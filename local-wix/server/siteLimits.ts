@@ -98,8 +98,9 @@ export class SiteLimits {
   readonly around = async (req: RequestContext, run: () => Promise<unknown>): Promise<unknown> => {
     const m = meteringOf(req);
     if (!m) return run();
-    if (m.quota) this.take(m.quota, m.units, `${req.method} ${req.url.pathname}`);
+    // The round trip comes first: a refused request costs it too, and counts when it reaches Wix.
     if (m.latency) await this.latency();
+    if (m.quota) this.take(m.quota, m.units, `${req.method} ${req.url.pathname}`);
     const ms = this.settings.dataRequestMs;
     if (!m.dataTimeLimit || ms <= 0 || this.unmeteredDepth > 0) return run();
     let timer: NodeJS.Timeout | undefined;
@@ -130,12 +131,12 @@ export class SiteLimits {
         if (typeof v !== 'function' || typeof prop !== 'string') return v;
         const quota: QuotaName = prop === 'emailContact' ? 'emails' : 'apiCalls';
         return async (...args: unknown[]) => {
+          await this.latency();
           try {
             this.take(quota, 1, `wix-crm-backend ${prop}`);
           } catch (err) {
             throw new QuotaExceededError(quota, (err as Error).message);
           }
-          await this.latency();
           return v.apply(target, args);
         };
       },

@@ -4,6 +4,7 @@
 // salesDetails) and the REST wire form (`id`, `createdDate`, `updatedDate`, ISO dates).
 import { randomUUID } from 'node:crypto';
 import { WixHttpError, type Json } from './http.js';
+import { guidError, isGuid } from './guid.js';
 
 export type SaleStatus = 'SALE_SCHEDULED' | 'SALE_STARTED' | 'SALE_ENDED';
 export const FEE_TYPES = ['FEE_INCLUDED', 'FEE_ADDED_AT_CHECKOUT', 'NO_FEE'] as const;
@@ -93,7 +94,8 @@ function pricingMethod(x: unknown, path: string): WirePricingMethod {
       const p = `${path}.pricingOptions.optionDetails[${i}]`;
       if (!isObj(o)) throw invalid(p, 'price option must be an object');
       if (typeof o.name !== 'string' || o.name.length < 1 || o.name.length > 200) throw invalid(`${p}.name`, 'name must be 1–200 characters long');
-      const optionId = typeof o.optionId === 'string' && o.optionId ? o.optionId : randomUUID();
+      if (o.optionId !== undefined && o.optionId !== null && !isGuid(o.optionId)) throw guidError(`${p}.optionId`, o.optionId);
+      const optionId = typeof o.optionId === 'string' ? o.optionId : randomUUID();
       if (seen.has(optionId)) throw invalid(`${p}.optionId`, `optionId ${optionId} appears twice`);
       seen.add(optionId);
       return { optionId, name: o.name, price: money(o.price, `${p}.price`) };

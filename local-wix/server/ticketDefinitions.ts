@@ -7,6 +7,7 @@ import type { LocalWixModule, ServerContext } from './app.js';
 import { WixHttpError, type Json, type RequestContext } from './http.js';
 import { definitionFields, saleStatusAt, toWire, type StoredDefinition } from './ticketDefinitionModel.js';
 import { TicketDefinitionStore } from './ticketDefinitionStore.js';
+import { guidError, isGuid, requireGuid } from './guid.js';
 import { checkFilterFields, compareKeys, keyOf, parseSort, run, type Key, type Row, type SortSpec } from './ticketQuery.js';
 import {
   DEFINITION_CREATED_EVENT, DEFINITION_DELETED_EVENT, DEFINITION_UPDATED_EVENT, SALE_STARTED_EVENT,
@@ -90,16 +91,22 @@ export function createTicketDefinitions(ctx: ServerContext): TicketDefinitionsAp
     const input = (req.body as Json).ticketDefinition as Json | undefined;
     const fields = definitionFields(input);
     const eventId = input!.eventId;
-    if (typeof eventId !== 'string' || eventId.length < 1 || eventId.length > 100) {
+    if (typeof eventId !== 'string' || eventId.length < 1) {
       throw WixHttpError.validation('ticketDefinition.eventId', 'eventId is required');
     }
+    requireGuid('ticketDefinition.eventId', eventId);
+    // An ID may be given (the published request schema allows `id`, a GUID); otherwise Wix makes one.
+    const givenId = input!.id ?? null;
+    if (givenId !== null && !isGuid(givenId)) throw guidError('ticketDefinition.id', givenId);
     const created = ctx.db.transaction(() => {
       if (store.list(eventId).length >= MAX_DEFINITIONS_PER_EVENT) {
         throw WixHttpError.application(428, 'TICKET_DEFINITIONS_LIMIT_REACHED', `Event ${eventId} already has ${MAX_DEFINITIONS_PER_EVENT} ticket definitions`);
       }
       const at = now().toISOString();
       const started = saleStatusAt(fields.salePeriod, now()) !== 'SALE_SCHEDULED';
-      return store.insert({ id: randomUUID(), eventId, fields, now: at, saleAlreadyStarted: started });
+      const id = (givenId as string | null) ?? randomUUID();
+      if (givenId && store.get(id)) throw WixHttpError.application(409, 'ALREADY_EXISTS', `Ticket definition ${id} already exists`);
+      return store.insert({ id, eventId, fields, now: at, saleAlreadyStarted: started });
     })();
     emitDefinitionEvent(ctx, DEFINITION_CREATED_EVENT, created);
     return { ticketDefinition: wire(created, wantsSales((req.body as Json).fields)) };
@@ -107,6 +114,7 @@ export function createTicketDefinitions(ctx: ServerContext): TicketDefinitionsAp
 
   function get(req: RequestContext) {
     requireAdmin(ctx, req);
+    requireGuid('ticketDefinitionId', req.params.id);
     const d = store.get(req.params.id!);
     if (!d) throw notFound(req.params.id!);
     return { ticketDefinition: wire(d, wantsSales(req.url.searchParams.getAll('fields'))) };
@@ -114,7 +122,7 @@ export function createTicketDefinitions(ctx: ServerContext): TicketDefinitionsAp
 
   function update(req: RequestContext) {
     requireAdmin(ctx, req);
-    const id = req.params.id!;
+    const id = requireGuid('ticketDefinition.id', req.params.id);
     const input = (req.body as Json).ticketDefinition;
     if (!input || typeof input !== 'object' || Array.isArray(input)) throw WixHttpError.validation('ticketDefinition', 'ticketDefinition is required');
     const patch = input as Json;
@@ -149,6 +157,7 @@ export function createTicketDefinitions(ctx: ServerContext): TicketDefinitionsAp
 
   function remove(req: RequestContext) {
     requireAdmin(ctx, req);
+    requireGuid('ticketDefinitionId', req.params.id);
     const d = store.get(req.params.id!);
     if (!d || !store.remove(d.id)) throw notFound(req.params.id!);
     emitDefinitionEvent(ctx, DEFINITION_DELETED_EVENT, d);

@@ -8,10 +8,12 @@ import { callEventHandler } from './event-handler.js';
 import { SecretsStore } from './secrets.js';
 import { runInvocation, setFallbackServices, WIX_BACKEND, type CrmLike, type HostServices } from './invocation.js';
 import { installSdkContext } from './sdk-context.js';
+import { rememberLocalKey } from '../local-key.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './event-workers.js';
 
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
+if (setup.localKey) rememberLocalKey(setup.baseUrl, setup.localKey);
 const send = (m: FromWorker) => port.postMessage(m);
 
 let nextCall = 0;

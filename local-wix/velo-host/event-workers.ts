@@ -8,7 +8,7 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { RealtimeChannel } from '../server/realtime.js';
 import type { HostServices } from './invocation.js';
 
-export interface WorkerSetup { siteDir: string; cold: boolean; baseUrl: string; secretsFile: string }
+export interface WorkerSetup { siteDir: string; cold: boolean; baseUrl: string; secretsFile: string; /** The local Wix's per-start key (local-key.ts). */ localKey?: string | null }
 
 export type ToWorker =
   | { type: 'event'; id: number; veloName: string; data: unknown }

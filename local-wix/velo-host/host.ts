@@ -15,6 +15,7 @@ import { type CrmLike, type HostServices, type Invocation, type InvocationKind, 
 import { InvocationLog } from './invocation-log.js';
 import { JobScheduler, JobsConfigError, validateJobsConfig, type ValidJob } from './jobs.js';
 import { webMethodPermission, type Permission } from './modules/wix-web-module.js';
+import { localKeyFor } from '../local-key.js';
 import { installSdkContext } from './sdk-context.js';
 import { SecretNotFoundError, SecretsStore } from './secrets.js';
 import { SiteFileMissingError, SiteLoader } from './site-loader.js';
@@ -201,7 +202,7 @@ export class VeloHost implements SiteCodeHost {
       if (this.opts.scheduleJobs) this.scheduler.start(this.jobs);
     }
     if (this.eventWorkerCount) {
-      this.workers = new EventWorkers(this.eventWorkerCount, { siteDir: this.loader.siteDir, cold: this.cold, baseUrl: this.services.baseUrl, secretsFile: this.secrets.file }, this.services);
+      this.workers = new EventWorkers(this.eventWorkerCount, { siteDir: this.loader.siteDir, cold: this.cold, baseUrl: this.services.baseUrl, secretsFile: this.secrets.file, localKey: localKeyFor(this.services.baseUrl) }, this.services);
       await this.workers.ready;
     }
   }

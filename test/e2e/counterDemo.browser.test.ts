@@ -9,6 +9,7 @@ import { findDemoDefinitions } from '../../local-wix/demo/seed.js';
 import { launchBrowser } from '../support/browser.js';
 import { ticketDefinitionsV2 } from '@wix/events';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 let stack: Stack;
 let browser: Browser;
@@ -31,7 +32,7 @@ const counterText = (id: string) => page.locator(`#${id} [part=text]`);
 async function order(name: string, quantity: number, optionName?: string) {
   const d = defs.get(name)!;
   const optionId = optionName ? d.pricingMethod.pricingOptions.optionDetails.find((o: any) => o.name === optionName).optionId : undefined;
-  return fetch(`${stack.baseUrl}/_local/checkout/orders`, {
+  return adminFetch(`${stack.baseUrl}/_local/checkout/orders`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ eventId: d.eventId, tickets: [{ ticketDefinitionId: d._id, optionId, quantity }] }),
   });
@@ -68,14 +69,14 @@ describe('live ticket counter on the demo page', () => {
 
   it('after the realtime connection drops, a change pushed meanwhile shows once the page reconnects', async () => {
     await expect.poll(() => counterText('counterOptionAdult').textContent()).toBe('Only 5 tickets left at $40.00');
-    const drop = await fetch(`${stack.baseUrl}/_local/realtime/drop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ holdMs: 4000 }) });
+    const drop = await adminFetch(`${stack.baseUrl}/_local/realtime/drop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ holdMs: 4000 }) });
     expect(await drop.json()).toEqual({ dropped: 1 });
     const festival = defs.get('Festival Pass')!._id;
     const pushedFour = () => stack.hub.published.some((m: any) => m.payload?.snapshot?.definitionId === festival && m.payload.snapshot.unsold === 4);
     expect((await order('Festival Pass', 1, 'Early bird')).status).toBe(200);
     await expect.poll(pushedFour, { timeout: 3500 }).toBe(true);
     // The push went out while the page had no connection, so it never reached the page.
-    const open = await (await fetch(`${stack.baseUrl}/_local/realtime/connections`)).json() as { connections: unknown[] };
+    const open = await (await adminFetch(`${stack.baseUrl}/_local/realtime/connections`)).json() as { connections: unknown[] };
     expect(open.connections).toHaveLength(0);
     expect(await counterText('counterOptionAdult').textContent()).toBe('Only 5 tickets left at $40.00');
     // Reconnected: the binding fetches the snapshots again.
@@ -92,7 +93,7 @@ describe('live ticket counter on the demo page', () => {
     const regular = pass.pricingMethod!.pricingOptions!.optionDetails!.find((o) => o.name === 'Regular')!;
     const removedPushes = () => stack.hub.published.filter((m: any) => m.payload?.type === 'removed').length;
     const before = removedPushes();
-    await fetch(`${stack.baseUrl}/_local/realtime/drop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ holdMs: 4000 }) });
+    await adminFetch(`${stack.baseUrl}/_local/realtime/drop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ holdMs: 4000 }) });
     // The owner drops "Early bird"; the definition-updated event removes its counter and tells nobody listening.
     await owner.ticketDefinitionsV2.updateTicketDefinition(pass._id!, { revision: pass.revision, pricingMethod: { pricingOptions: { optionDetails: [{ optionId: regular.optionId, name: 'Regular', price: regular.price }] } } } as never);
     await expect.poll(() => removedPushes() > before, { timeout: 3500 }).toBe(true);
@@ -111,7 +112,7 @@ describe('live ticket counter on the demo page', () => {
   });
 
   it('getCounters answers bad input with a typed refusal and never returns the raw definition', async () => {
-    const call = (fn: string, args: unknown[]) => fetch(`${stack.baseUrl}/_webMethods/counter.web.js/${fn}`, {
+    const call = (fn: string, args: unknown[]) => adminFetch(`${stack.baseUrl}/_webMethods/counter.web.js/${fn}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }),
     });
     const bad = await call('getCounter', [{ definitionId: '<script>' }]);

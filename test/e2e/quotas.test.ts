@@ -8,6 +8,7 @@ import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 import { tokenFor } from '../../local-wix/server/identity.js';
 import { startTestStack } from '../support/testStack.js';
 import { fetchQuotaStats, quotaLines, throttledCount } from '../../bench/quotaReport.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 type TestStack = Awaited<ReturnType<typeof startTestStack>>;
 let stack: TestStack | null = null;
@@ -16,7 +17,7 @@ afterEach(async () => { await stack?.close(); stack = null; });
 const admin = { 'content-type': 'application/json', authorization: tokenFor(ADMIN) };
 
 async function post(path: string, body: unknown) {
-  const res = await fetch(`${stack!.baseUrl}${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
+  const res = await adminFetch(`${stack!.baseUrl}${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -86,7 +87,7 @@ test('Wix API calls: the 201st ticket-definition call in a minute gets 429; loca
   // The SDK is refused too: the quota is the site's, whoever calls.
   await expect(client.ticketDefinitionsV2.queryTicketDefinitions().eq('eventId', 'x').find()).rejects.toThrow();
   // /_local/* are the local Wix's own tools, not Wix requests.
-  for (let i = 0; i < 5; i++) expect((await fetch(`${stack.baseUrl}/_local/clock`)).status).toBe(200);
+  for (let i = 0; i < 5; i++) expect((await adminFetch(`${stack.baseUrl}/_local/clock`)).status).toBe(200);
   const stats = await fetchQuotaStats(stack.baseUrl);
   expect(stats.limits.quotas.apiCalls).toMatchObject({ limit: 200, total: 200, refused: 11, peakPerMinute: 200 });
 });

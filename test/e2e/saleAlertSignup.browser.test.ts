@@ -10,6 +10,7 @@ import { startTestStack } from '../support/testStack.js';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 import { findDemoDefinitions } from '../../local-wix/demo/seed.js';
 import { launchBrowser } from '../support/browser.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 let stack: Stack;
 let browser: Browser;
@@ -18,7 +19,7 @@ const pageErrors: string[] = [];
 
 const EMAIL = 'page-fan@example.com';
 const inbox = async (to: string) => {
-  const b = (await (await fetch(`${stack.baseUrl}/_local/inbox?to=${encodeURIComponent(to)}`)).json()) as any;
+  const b = (await (await adminFetch(`${stack.baseUrl}/_local/inbox?to=${encodeURIComponent(to)}`)).json()) as any;
   return (b.messages ?? b.emails ?? b.items ?? b) as any[];
 };
 
@@ -71,7 +72,7 @@ describe('sale-alert sign-up on the demo page', () => {
     await owner.ticketDefinitionsV2.updateTicketDefinition(vip._id, { revision: vip.revision, salePeriod: { startDate: new Date(Date.now() - 60_000), displayNotOnSale: true } });
     await expect.poll(async () => (await inbox(EMAIL)).length, { timeout: 15_000, interval: 200 }).toBe(1);
     // The hourly guarantee runs too: nothing is sent again.
-    expect((await fetch(`${stack.baseUrl}/_local/jobs/sweepSaleAlerts/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
+    expect((await adminFetch(`${stack.baseUrl}/_local/jobs/sweepSaleAlerts/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 500));
     const sent = await inbox(EMAIL);
     expect(sent).toHaveLength(1);

@@ -9,17 +9,18 @@ import type { Stack } from '../../local-wix/stack.js';
 import { startTestStack } from '../support/testStack.js';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 import { DEMO, findDemoDefinitions } from '../../local-wix/demo/seed.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 let stack: Stack;
 let vip: any;
 
-const post = (p: string, body: unknown) => fetch(`${stack.baseUrl}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (p: string, body: unknown) => adminFetch(`${stack.baseUrl}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const subscribe = async (input: unknown) => (await (await post('/_webMethods/alerts.web.js/subscribeToSaleAlerts', { args: [input] })).json()) as any;
-const inbox = async (to: string) => ((await (await fetch(`${stack.baseUrl}/_local/inbox?to=${encodeURIComponent(to)}`)).json()) as any);
+const inbox = async (to: string) => ((await (await adminFetch(`${stack.baseUrl}/_local/inbox?to=${encodeURIComponent(to)}`)).json()) as any);
 const messages = async (to: string) => { const b = await inbox(to); return (b.messages ?? b.emails ?? b.items ?? b) as any[]; };
 /** The "Ticket sale starts" contact field of the contact with this email (undefined when empty). */
 const saleStartField = async (email: string) => {
-  const { contacts } = (await (await fetch(`${stack.baseUrl}/_local/contacts`)).json()) as any;
+  const { contacts } = (await (await adminFetch(`${stack.baseUrl}/_local/contacts`)).json()) as any;
   const c = contacts.find((x: any) => x.primaryInfo?.email === email);
   return Object.values(c?.info?.extendedFields ?? {})[0];
 };
@@ -73,8 +74,8 @@ describe('sale alerts on the local Wix', () => {
     const [mail] = await messages('fan@example.com');
     const link = /https?:\/\/[^"\s]+saleAlertUnsubscribe\?[^"\s]+/.exec(JSON.stringify(mail))?.[0]?.replace(/\\u0026/g, '&');
     expect(link).toBeTruthy();
-    const res = await fetch(new URL(link!).pathname + new URL(link!).search, { method: 'GET' }).catch(() => null)
-      ?? await fetch(`${stack.baseUrl}${new URL(link!).pathname}${new URL(link!).search}`);
+    const res = await adminFetch(new URL(link!).pathname + new URL(link!).search, { method: 'GET' }).catch(() => null)
+      ?? await adminFetch(`${stack.baseUrl}${new URL(link!).pathname}${new URL(link!).search}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toMatch(/unsubscribed/i);
   });

@@ -9,11 +9,12 @@ import { tokenFor } from '../../local-wix/server/identity.js';
 import { items } from '@wix/data';
 import { ALL_COLLECTIONS, COLLECTIONS } from '../../backend/collections.js';
 import { MAPPING_PRESETS } from '../../backend/core/sync/defaultMappings.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 let stack: Stack;
 const api = () => createLocalClient(stack.baseUrl, { collections }, ADMIN).collections;
 const webMethod = async (file: string, fn: string, args: unknown[], auth: string | null) => {
-  const res = await fetch(`${stack.baseUrl}/_webMethods/${file}/${fn}`, {
+  const res = await adminFetch(`${stack.baseUrl}/_webMethods/${file}/${fn}`, {
     method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify({ args }),
   });
   return { status: res.status, body: (await res.json()) as any };

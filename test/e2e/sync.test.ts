@@ -16,11 +16,16 @@ import { tokenFor } from '../../local-wix/server/identity.js';
 import { DEMO, findDemoDefinitions } from '../../local-wix/demo/seed.js';
 import { defaultMappingRows } from '../../backend/core/sync/defaultMappings.js';
 import { PretixServer } from '../vendors/pretixServer.js';
+import { guid } from '../support/guids.js';
+import { adminFetch } from '../../local-wix/local-key.js';
+
+const LATE_EVENT = guid('late-event');
+const BIG_EVENT = guid('big-event');
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** `npm run sync -- …` as a child process against the test's local Wix. */
 const cli = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-  execFile(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/sync-cli.ts', ...args], { cwd: ROOT, env: { ...process.env, WIX_LOCAL_URL: stack.baseUrl, WIX_API_KEY: '' }, timeout: 60_000 },
+  execFile(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/sync-cli.ts', ...args], { cwd: ROOT, env: { ...process.env, WIX_LOCAL_URL: stack.baseUrl, WIX_API_KEY: '', LOCAL_WIX_API_KEY: stack.apiKey }, timeout: 60_000 },
     (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }));
 });
 
@@ -33,12 +38,12 @@ let cms: ReturnType<typeof createLocalClient<{ items: typeof items }>>;
 let defsApi: ReturnType<typeof createLocalClient<{ ticketDefinitionsV2: typeof ticketDefinitionsV2 }>>;
 
 const post = async (p: string, body: unknown, auth?: string | null) => {
-  const res = await fetch(`${stack.baseUrl}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify(body) });
+  const res = await adminFetch(`${stack.baseUrl}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
 };
 const syncEventNow = (input: unknown, auth: string | null = tokenFor(ADMIN)) => post('/_webMethods/sync.web.js/syncEventNow', { args: [input] }, auth);
 const runJob = (name: string) => post(`/_local/jobs/${name}/run`, {});
-const veloLog = async () => (await (await fetch(`${stack.baseUrl}/_local/velo/log`)).json()) as any;
+const veloLog = async () => (await (await adminFetch(`${stack.baseUrl}/_local/velo/log`)).json()) as any;
 const all = async (collection: string) => (await cms.items.query(collection).limit(1000).find()).items as any[];
 const byInternalName = () => new Map(pretix.allItems().map((i) => [String(i.internal_name), i]));
 const writeSecrets = (extra: Record<string, string>) => {
@@ -246,10 +251,10 @@ describe('sync to Pretix on the local Wix', () => {
     pretix.addEvent('late');
     const made = [];
     for (const name of ['Early show', 'Late show']) {
-      made.push((await defsApi.ticketDefinitionsV2.createTicketDefinition({ eventId: 'late-event', name, feeType: 'FEE_INCLUDED', pricingMethod: { fixedPrice: { value: '12.00', currency: 'USD' } } } as never))._id);
+      made.push((await defsApi.ticketDefinitionsV2.createTicketDefinition({ eventId: LATE_EVENT, name, feeType: 'FEE_INCLUDED', pricingMethod: { fixedPrice: { value: '12.00', currency: 'USD' } } } as never))._id);
     }
     await settle();
-    await cms.items.insert('SyncEventMappings', { _id: 'late', targetId: TARGET, eventId: 'late-event', externalEventId: 'late' });
+    await cms.items.insert('SyncEventMappings', { _id: 'late', targetId: TARGET, eventId: LATE_EVENT, externalEventId: 'late' });
     const job = await runJob('syncHourly');
     expect(job.status, JSON.stringify(job.body)).toBe(200);
     expect(job.body.result.reconcile.fixed.map((f: any) => [f.definitionId, f.action]).sort()).toEqual(made.map((id) => [id, 'create']).sort());
@@ -265,15 +270,15 @@ describe('sync to Pretix on the local Wix', () => {
   it('a big event syncs in several web-method calls, each within Wix\'s time limit (deliveries are paced)', async () => {
     pretix.addEvent('big');
     for (let i = 0; i < 24; i++) {
-      await defsApi.ticketDefinitionsV2.createTicketDefinition({ eventId: 'big-event', name: `Seat block ${i}`, feeType: 'FEE_INCLUDED', initialLimit: 10, pricingMethod: { fixedPrice: { value: '15.00', currency: 'USD' } } } as never);
+      await defsApi.ticketDefinitionsV2.createTicketDefinition({ eventId: BIG_EVENT, name: `Seat block ${i}`, feeType: 'FEE_INCLUDED', initialLimit: 10, pricingMethod: { fixedPrice: { value: '15.00', currency: 'USD' } } } as never);
     }
     await settle();
     await cms.items.insert('SyncTargets', { _id: 'pretix-paced', kind: 'pretix', baseUrl: pretix.baseUrl, secretName: 'pretix-token', options: { organizer: 'jazzclub', ratePerMinute: 180 } });
-    await cms.items.insert('SyncEventMappings', { _id: 'big', targetId: 'pretix-paced', eventId: 'big-event', externalEventId: 'big' });
+    await cms.items.insert('SyncEventMappings', { _id: 'big', targetId: 'pretix-paced', eventId: BIG_EVENT, externalEventId: 'big' });
     for (const row of defaultMappingRows('pretix-paced', 'pretix')) await cms.items.insert('SyncFieldMappings', row);
     const calls: any[] = [];
     for (let i = 0; i < 5; i++) {
-      const r = await syncEventNow({ eventId: 'big-event', targetId: 'pretix-paced' });
+      const r = await syncEventNow({ eventId: BIG_EVENT, targetId: 'pretix-paced' });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       calls.push(r.body.result);
       if (!r.body.result.callAgain) break;

@@ -8,6 +8,7 @@ import { ticketDefinitionsV2 } from '@wix/events';
 import * as schemas from '@wix/auto_sdk_events_ticket-definitions-v-2/schemas';
 import { createLocalClient } from '../../local-wix/sdk-client.js';
 import { startLocalWix, type StartedLocalWix } from '../support/localWixServer.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 let s: StartedLocalWix;
 let td: ReturnType<typeof createLocalClient<{ ticketDefinitionsV2: typeof ticketDefinitionsV2 }>>['ticketDefinitionsV2'];
@@ -25,7 +26,7 @@ const create = (eventId: string, over: Partial<Input> = {}) => td.createTicketDe
 const sales = async (id: string) => schemas.GetTicketDefinitionResponse.parse(await td.getTicketDefinition(id, { fields: ['SALES_DETAILS'] })).salesDetails;
 
 async function checkout(body: object) {
-  const res = await fetch(`${s.baseUrl}/_local/checkout/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await adminFetch(`${s.baseUrl}/_local/checkout/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 }
 const events = (name: string) => s.wix.emittedEvents.filter((e) => e.name === name).map((e) => e.payload as any);
@@ -100,7 +101,7 @@ describe('confirming orders', () => {
     expect(parsed.tickets[0]!.ticketNumber).toBe(`${r.body.orderNumber}001`);
     expect(await sales(pass._id!)).toEqual({ unsoldCount: 47, soldCount: 3, reservedCount: 0, soldOut: false });
     expect(await sales(standing._id!)).toEqual({ unsoldCount: null, soldCount: 3, reservedCount: 0, soldOut: false });
-    const got = await fetch(`${s.baseUrl}/_local/checkout/orders/${r.body.orderNumber}`);
+    const got = await adminFetch(`${s.baseUrl}/_local/checkout/orders/${r.body.orderNumber}`);
     expect(await got.json()).toMatchObject({ orderNumber: r.body.orderNumber, status: 'PAID' });
   });
 
@@ -146,15 +147,15 @@ describe('cancelling orders', () => {
     const d = await create(eventId, { initialLimit: 2 });
     const order = (await checkout({ eventId, tickets: [{ ticketDefinitionId: d._id, quantity: 2 }] })).body;
     expect((await sales(d._id!))?.soldOut).toBe(true);
-    const res = await fetch(`${s.baseUrl}/_local/checkout/orders/${order.orderNumber}/cancel`, { method: 'POST' });
+    const res = await adminFetch(`${s.baseUrl}/_local/checkout/orders/${order.orderNumber}/cancel`, { method: 'POST' });
     expect(res.status).toBe(200);
     expect(await sales(d._id!)).toEqual({ unsoldCount: 2, soldCount: 0, reservedCount: 0, soldOut: false });
     const updated = events('wixEvents_onOrderUpdated').find((p) => p.orderNumber === order.orderNumber);
     expect(orderEvent.parse(updated)).toMatchObject({ status: 'CANCELED', eventId, tickets: [{ ticketDefinitionId: d._id }, { ticketDefinitionId: d._id }] });
-    const again = await fetch(`${s.baseUrl}/_local/checkout/orders/${order.orderNumber}/cancel`, { method: 'POST' });
+    const again = await adminFetch(`${s.baseUrl}/_local/checkout/orders/${order.orderNumber}/cancel`, { method: 'POST' });
     expect(again.status).toBe(409);
     expect((await sales(d._id!))?.soldCount).toBe(0);
-    expect((await fetch(`${s.baseUrl}/_local/checkout/orders/NOPE-NOPE-NO`)).status).toBe(404);
+    expect((await adminFetch(`${s.baseUrl}/_local/checkout/orders/NOPE-NOPE-NO`)).status).toBe(404);
   });
 
   it('keeps counts exact when orders and cancellations race', async () => {
@@ -162,7 +163,7 @@ describe('cancelling orders', () => {
     const d = await create(eventId, { initialLimit: 10 });
     const first = await Promise.all(Array.from({ length: 10 }, () => checkout({ eventId, tickets: [{ ticketDefinitionId: d._id, quantity: 1 }] })));
     const mixed = await Promise.all([
-      ...first.slice(0, 5).map((r) => fetch(`${s.baseUrl}/_local/checkout/orders/${r.body.orderNumber}/cancel`, { method: 'POST' }).then((x) => x.status)),
+      ...first.slice(0, 5).map((r) => adminFetch(`${s.baseUrl}/_local/checkout/orders/${r.body.orderNumber}/cancel`, { method: 'POST' }).then((x) => x.status)),
       ...Array.from({ length: 10 }, () => checkout({ eventId, tickets: [{ ticketDefinitionId: d._id, quantity: 1 }] }).then((x) => x.status)),
     ]);
     const confirmedNow = mixed.slice(5).filter((st) => st === 200).length;

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { DataHookContext, SiteCodeHost } from '../../local-wix/server/app.js';
 import { MEMBER, OTHER_MEMBER, startDataServer, type DataServer } from '../support/dataServer.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 interface HookCall { collection: string; hook: string; item: any; context: DataHookContext & { currentItem?: any } }
 
@@ -171,15 +172,15 @@ describe('data hooks', () => {
 
   test('the local CMS page writes as the site owner through the same hooks', async () => {
     host.behaviour.Hooked_beforeInsert = (item) => { if (!item.ok) throw new Error('needs ok'); return item; };
-    const post = (body: string) => fetch(`${s.url}/_local/cms/Hooked`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+    const post = (body: string) => adminFetch(`${s.url}/_local/cms/Hooked`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
     const refused = await post(`op=save&item=${encodeURIComponent(JSON.stringify({ _id: 'c1' }))}`);
     expect(refused.status).toBe(303);
     expect(decodeURIComponent(refused.headers.get('location')!)).toContain('needs ok');
     await post(`op=save&item=${encodeURIComponent(JSON.stringify({ _id: 'c2', ok: true }))}`);
     expect(await s.admin.items.get('Hooked', 'c2')).toMatchObject({ ok: true });
-    const html = await (await fetch(`${s.url}/_local/cms/Hooked`)).text();
+    const html = await (await adminFetch(`${s.url}/_local/cms/Hooked`)).text();
     expect(html).toContain('c2');
-    expect(await (await fetch(`${s.url}/_local/cms`)).text()).toContain('Hooked');
+    expect(await (await adminFetch(`${s.url}/_local/cms`)).text()).toContain('Hooked');
     await post('op=remove&id=c2');
     expect(await s.admin.items.get('Hooked', 'c2')).toBeNull();
     expect(host.calls.map((c) => c.hook)).toEqual(['beforeInsert', 'beforeInsert', 'afterInsert', 'beforeRemove', 'afterRemove']);

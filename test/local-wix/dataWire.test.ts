@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { z } from 'zod';
 import { startDataServer, type DataServer, type Exchange } from '../support/dataServer.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 const dateWire = z.object({ $date: z.iso.datetime() }).strict();
 const DataItem = z.object({
@@ -99,7 +100,7 @@ test('every request the SDK sends is answered in the wire format it parses, erro
 
 test('cursor paging (REST callers; the SDK itself pages by offset) walks a query to its end', async () => {
   await s.admin.items.bulkInsert('W', Array.from({ length: 5 }, (_, i) => ({ _id: `c${i}`, i })));
-  const post = (query: unknown) => fetch(`${s.url}/wix-data/v2/items/query`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'LocalWix ADMIN owner' }, body: JSON.stringify({ dataCollectionId: 'W', query }) }).then((r) => r.json() as Promise<any>);
+  const post = (query: unknown) => adminFetch(`${s.url}/wix-data/v2/items/query`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'LocalWix ADMIN owner' }, body: JSON.stringify({ dataCollectionId: 'W', query }) }).then((r) => r.json() as Promise<any>);
   const seen: string[] = [];
   let res = await post({ filter: { i: { $gte: 0 } }, sort: [{ fieldName: 'i', order: 'ASC' }], cursorPaging: { limit: 2 } });
   for (;;) {

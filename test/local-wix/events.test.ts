@@ -5,6 +5,8 @@ import { wixEventsV2 } from '@wix/events';
 import * as schemas from '@wix/auto_sdk_events_wix-events-v-2/schemas';
 import { createLocalClient, VISITOR } from '../../local-wix/sdk-client.js';
 import { startLocalWix, type StartedLocalWix } from '../support/localWixServer.js';
+import { guid } from '../support/guids.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 let s: StartedLocalWix;
 const requests: { method: string; url: string }[] = [];
@@ -15,7 +17,7 @@ beforeAll(async () => { s = await startLocalWix(); });
 afterAll(async () => s.close());
 
 async function localEvent(body: object) {
-  const res = await fetch(`${s.baseUrl}/_local/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await adminFetch(`${s.baseUrl}/_local/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() as any };
 }
 async function thrown(p: Promise<unknown>): Promise<any> {
@@ -37,8 +39,11 @@ describe('getEvent', () => {
   });
 
   it('an unknown event is a 404 with a Wix error body; a visitor is refused', async () => {
-    const missing = await thrown(client().wixEventsV2.getEvent('no-such-event'));
+    const missing = await thrown(client().wixEventsV2.getEvent(guid('no-such-event')));
     expect(missing.details.applicationError.code).toBe('EVENT_NOT_FOUND');
+    // An ID that is not a GUID is refused before any lookup, with Wix's validation error (rule FORMAT).
+    const malformed = await thrown(client().wixEventsV2.getEvent('no-such-event'));
+    expect(malformed.details.validationError.fieldViolations[0]).toMatchObject({ field: 'eventId', violatedRule: 'FORMAT' });
     const { body } = await localEvent({ title: 'Private', timeZoneId: 'UTC', startDate: '2026-12-01T10:00:00Z', endDate: '2026-12-01T12:00:00Z' });
     const denied = await thrown(client(VISITOR).wixEventsV2.getEvent(body.event.id));
     expect(denied.details.applicationError.code).toBe('PERMISSION_DENIED');

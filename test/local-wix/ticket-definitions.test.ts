@@ -8,6 +8,7 @@ import { createLocalClient, VISITOR } from '../../local-wix/sdk-client.js';
 import { tokenFor } from '../../local-wix/server/identity.js';
 import { SALE_STARTED_EVENT, QUERYABLE_FIELDS } from '../../local-wix/server/ticketDefinitions.js';
 import { startLocalWix, type StartedLocalWix } from '../support/localWixServer.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 let s: StartedLocalWix;
 let td: ReturnType<typeof client>['ticketDefinitionsV2'];
@@ -36,7 +37,7 @@ async function thrown(p: Promise<unknown>): Promise<any> {
   throw new Error('expected the SDK call to throw');
 }
 const events = (name: string) => s.wix.emittedEvents.filter((e) => e.name === name).map((e) => e.payload as any);
-const setClock = (body: object) => fetch(`${s.baseUrl}/_local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const setClock = (body: object) => adminFetch(`${s.baseUrl}/_local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('create and get', () => {
   it('creates with computed read-only fields and the REST wire format', async () => {
@@ -261,7 +262,7 @@ describe('bad requests get Wix-style errors and the server keeps answering', () 
   });
 
   it('invalid JSON', async () => {
-    const res = await fetch(`${s.baseUrl}/events-ticket-definitions/v3/ticket-definitions`, {
+    const res = await adminFetch(`${s.baseUrl}/events-ticket-definitions/v3/ticket-definitions`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: tokenFor({ role: 'ADMIN', id: 'test' }) }, body: '{"ticketDefinition":',
     });
     expect(res.status).toBe(400);

@@ -5,6 +5,7 @@ import webpush from 'web-push';
 import { crmFor, type LocalCrm } from '../../local-wix/server/crm.js';
 import { startLocalSite, type LocalSite } from './local-site.js';
 import { decryptAes128gcm, newPushKeys, subscriptionFor } from './push-decrypt.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 let site: LocalSite;
 let crm: LocalCrm;
@@ -16,11 +17,11 @@ beforeAll(async () => {
 afterAll(async () => { await site?.close(); });
 
 const get = async (path: string) => {
-  const res = await fetch(site.url + path);
+  const res = await adminFetch(site.url + path);
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 };
 const post = async (path: string, body: unknown) => {
-  const res = await fetch(site.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await adminFetch(site.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() as any };
 };
 
@@ -100,7 +101,7 @@ describe('local web push receiver', () => {
       const d = webpush.generateRequestDetails(subscription, text, {
         vapidDetails: { subject: 'mailto:owner@example.com', publicKey: vapid.publicKey, privateKey: vapid.privateKey }, TTL: 60,
       });
-      return fetch(d.endpoint, { method: d.method, headers: d.headers as Record<string, string>, body: new Uint8Array(d.body as Buffer) });
+      return adminFetch(d.endpoint, { method: d.method, headers: d.headers as Record<string, string>, body: new Uint8Array(d.body as Buffer) });
     };
     expect((await send('{"title":"On sale: VIP — 25,00 €"}')).status).toBe(201);
     const got = JSON.parse((await get('/_local/push/sub-1')).text);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { threadId } from 'node:worker_threads';
 import { crmFor } from '../../local-wix/server/crm.js';
 import { collect, startFixture } from './fixture.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 type Fixture = Awaited<ReturnType<typeof startFixture>>;
 let f: Fixture | null = null;
@@ -25,7 +26,7 @@ describe('event dispatch', () => {
     f.host.dispatchEvent('wixEvents_onTicketDefinitionCreated', { ticketDefinitionId: 't2' });
     await f.host.idle();
     expect(got).toHaveLength(0);
-    const log = (await (await fetch(`${f.baseUrl}/_local/velo/log`)).json()) as any;
+    const log = (await (await adminFetch(`${f.baseUrl}/_local/velo/log`)).json()) as any;
     expect(log.unhandledEvents).toEqual([expect.objectContaining({ name: 'wixEvents_onTicketDefinitionCreated', count: 2 })]);
     expect(warn.mock.calls.filter((c) => String(c[0]).includes('wixEvents_onTicketDefinitionCreated'))).toHaveLength(1);
     // The startup lint named the export Wix would never call.
@@ -73,7 +74,7 @@ describe('event dispatch', () => {
   test('events emitted by the local Wix reach the host through SiteCodeHost', async () => {
     f = await startFixture({ cold: true });
     const got = collect(f.hub, 'fixture-events');
-    await fetch(`${f.baseUrl}/_local/velo/events/wixEvents_onOrderConfirmed`, {
+    await adminFetch(`${f.baseUrl}/_local/velo/events/wixEvents_onOrderConfirmed`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderNumber: 'R-1' }),
     });
     await f.host.idle();

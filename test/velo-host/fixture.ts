@@ -6,6 +6,7 @@ import { createLocalWix, type LocalWixModule } from '../../local-wix/server/app.
 import { RealtimeHub, type RealtimeMessage } from '../../local-wix/server/realtime.js';
 import { tokenFor, type Identity } from '../../local-wix/server/identity.js';
 import { VeloHost, type VeloHostOptions } from '../../local-wix/velo-host/host.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 export const FIXTURE_SITE = path.resolve(import.meta.dirname, '../fixtures/velo-site/src');
 
@@ -42,7 +43,7 @@ export function collect(hub: RealtimeHub, name: string): RealtimeMessage[] {
 }
 
 export async function callWebMethod(baseUrl: string, file: string, fn: string, args: unknown[], who?: Identity) {
-  const res = await fetch(`${baseUrl}/_webMethods/${file}/${fn}`, {
+  const res = await adminFetch(`${baseUrl}/_webMethods/${file}/${fn}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(who ? { authorization: tokenFor(who) } : {}) },
     body: JSON.stringify({ args }),

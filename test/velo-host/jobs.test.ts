@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { JobsConfigError, minIntervalMinutes, validateJobsConfig, type JobSiteView } from '../../local-wix/velo-host/jobs.js';
 import { collect, FIXTURE_SITE, startFixture } from './fixture.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 let f: Awaited<ReturnType<typeof startFixture>> | null = null;
 afterEach(async () => { await f?.close(); f = null; vi.restoreAllMocks(); });
@@ -72,10 +73,10 @@ describe('running jobs', () => {
 
   test('POST /_local/jobs/<name>/run (what `npm run job` calls)', async () => {
     f = await startFixture();
-    const res = await fetch(`${f.baseUrl}/_local/jobs/nightly/run`, { method: 'POST' });
+    const res = await adminFetch(`${f.baseUrl}/_local/jobs/nightly/run`, { method: 'POST' });
     expect(await res.json()).toMatchObject({ functionName: 'nightly', result: 'nightly' });
-    expect((await fetch(`${f.baseUrl}/_local/jobs/nope/run`, { method: 'POST' })).status).toBe(404);
-    const list = (await (await fetch(`${f.baseUrl}/_local/jobs`)).json()) as any;
+    expect((await adminFetch(`${f.baseUrl}/_local/jobs/nope/run`, { method: 'POST' })).status).toBe(404);
+    const list = (await (await adminFetch(`${f.baseUrl}/_local/jobs`)).json()) as any;
     expect(list.jobs.map((j: any) => j.cron)).toEqual(['0 * * * *', '30 3 * * *', '0 4 * * 1']);
   });
 
@@ -90,7 +91,7 @@ describe('running jobs', () => {
 
   test('jobs are scheduled on their cron expressions (UTC)', async () => {
     f = await startFixture({ scheduleJobs: true });
-    const list = (await (await fetch(`${f.baseUrl}/_local/jobs`)).json()) as any;
+    const list = (await (await adminFetch(`${f.baseUrl}/_local/jobs`)).json()) as any;
     const next = new Date(list.jobs[0].nextRun);
     expect(next.getUTCMinutes()).toBe(0);
     expect(next.getTime() - Date.now()).toBeLessThanOrEqual(3_600_000);

@@ -2,6 +2,7 @@
 // backend requests from outside (web methods and HTTP functions share one quota), the CRM calls and
 // triggered emails site code makes in-process, Wix Data's per-request time limit, the job time limit,
 // and the per-call latency. Limits are set low here so each test stays short.
+import { adminFetch } from '../../local-wix/local-key.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,7 @@ async function start(limits: StackOptions['limits']) {
 
 const admin = { 'content-type': 'application/json', authorization: tokenFor(ADMIN) };
 async function post(path: string, body: unknown) {
-  const res = await fetch(`${stack!.baseUrl}${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
+  const res = await adminFetch(`${stack!.baseUrl}${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -44,7 +45,7 @@ test('backend requests: web methods and HTTP functions from outside share one pe
   const http = await fetch(`${s.baseUrl}/_functions/ping`);
   expect(http.status).toBe(429);
   // The refused calls never ran site code.
-  expect((await (await fetch(`${s.baseUrl}/_local/velo/log`)).json()).counts).toMatchObject({ webMethods: 3, http: 0 });
+  expect((await (await adminFetch(`${s.baseUrl}/_local/velo/log`)).json()).counts).toMatchObject({ webMethods: 3, http: 0 });
   expect((await fetchQuotaStats(s.baseUrl)).limits.quotas.backendRequests).toEqual({ limit: 3, perMinute: true, total: 3, refused: 2, peakPerMinute: 3 });
 });
 
@@ -57,14 +58,14 @@ test('wix-crm-backend calls from site code count as Wix API calls, triggered ema
   expect(c.status).toBe(500);
   expect(c.body.message).toMatch(/Too many requests: the site exceeded 2 Wix API calls per minute \(wix-crm-backend appendOrCreateContact\)/);
   // The refused call created nobody.
-  const contacts = (await (await fetch(`${s.baseUrl}/_local/contacts`)).json()).contacts as { primaryInfo?: { email?: string } }[];
+  const contacts = (await (await adminFetch(`${s.baseUrl}/_local/contacts`)).json()).contacts as { primaryInfo?: { email?: string } }[];
   expect(contacts).toHaveLength(2);
 
   expect((await callWebMethod(s.baseUrl, 'limits.web.js', 'sendEmail', [a.body.result])).body.result).toBe('sent');
   const second = await callWebMethod(s.baseUrl, 'limits.web.js', 'sendEmail', [b.body.result]);
   expect(second.status).toBe(500);
   expect(second.body.message).toMatch(/Too many triggered emails: the site exceeded 1 a minute/);
-  expect((await (await fetch(`${s.baseUrl}/_local/inbox`)).json()).emails).toHaveLength(1);
+  expect((await (await adminFetch(`${s.baseUrl}/_local/inbox`)).json()).emails).toHaveLength(1);
 
   const q = (await fetchQuotaStats(s.baseUrl)).limits.quotas;
   expect(q.apiCalls).toMatchObject({ limit: 2, total: 2, refused: 1 });
@@ -87,12 +88,12 @@ test('a job run is stopped at the job time limit; what it tries afterwards fails
   const s = await start({ jobMs: 200 });
   const g = globalThis as { __limitsSiteSlowJob?: string };
   delete g.__limitsSiteSlowJob;
-  const res = await fetch(`${s.baseUrl}/_local/jobs/slowJob/run`, { method: 'POST' });
+  const res = await adminFetch(`${s.baseUrl}/_local/jobs/slowJob/run`, { method: 'POST' });
   expect(res.status).toBe(500);
   expect(((await res.json()) as { message: string }).message).toBe('job slowJob was stopped after 200 ms (Wix stops a job run after 5 minutes; LOCAL_WIX_JOB_MS)');
   await s.host.idle();
   expect(g.__limitsSiteSlowJob).toMatch(/^failed: .*job slowJob was stopped: Wix stops a job run after 200 ms/);
-  expect((await (await fetch(`${s.baseUrl}/_local/jobs/quickJob/run`, { method: 'POST' })).json())).toMatchObject({ result: 'done' });
+  expect((await (await adminFetch(`${s.baseUrl}/_local/jobs/quickJob/run`, { method: 'POST' })).json())).toMatchObject({ result: 'done' });
   expect((await fetchQuotaStats(s.baseUrl)).limits.timeLimits).toMatchObject({ jobMs: 200, jobsStopped: 1 });
 });
 
@@ -101,6 +102,6 @@ test('the latency is added to Wix Data and Wix API calls, not to the local tooli
   const timed = async (f: () => Promise<unknown>) => { const t0 = performance.now(); await f(); return performance.now() - t0; };
   expect(await timed(() => post('/wix-data/v2/items/count', { dataCollectionId: 'SyncRuns' }))).toBeGreaterThanOrEqual(395);
   expect(await timed(() => post('/events-ticket-definitions/v3/ticket-definitions/query', { query: {} }))).toBeGreaterThanOrEqual(395);
-  expect(await timed(() => fetch(`${s.baseUrl}/_local/clock`))).toBeLessThan(395);
+  expect(await timed(() => adminFetch(`${s.baseUrl}/_local/clock`))).toBeLessThan(395);
   expect((await fetchQuotaStats(s.baseUrl)).limits.latencyMs).toEqual({ min: 400, max: 450 });
 });

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, expect, test } from 'vitest';
 import { startStack, type Stack } from '../../local-wix/stack.js';
 import { callWebMethod, collect, FIXTURE_SITE } from './fixture.js';
+import { adminFetch } from '../../local-wix/local-key.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let stack: Stack | null = null;
@@ -25,7 +26,7 @@ function tmpData() {
 test('startStack composes the local Wix, the Velo host and the site on one port', async () => {
   stack = await startStack({ port: 0, dataDir: tmpData(), siteDir: FIXTURE_SITE, seed: false, scheduleJobs: false, cold: true });
   expect((await callWebMethod(stack.baseUrl, 'notes.web.js', 'hello', ['stack'])).body.result).toBe('» HELLO STACK');
-  expect((await fetch(`${stack.baseUrl}/_local/velo/log`)).status).toBe(200);
+  expect((await adminFetch(`${stack.baseUrl}/_local/velo/log`)).status).toBe(200);
   const got = collect(stack.hub, 'fixture-events');
   stack.wix.host.dispatchEvent('wixEvents_onOrderConfirmed', { orderNumber: 'S-1' });
   await stack.host.idle();
@@ -34,19 +35,19 @@ test('startStack composes the local Wix, the Velo host and the site on one port'
   expect(await stack.host.runAs({ role: 'ADMIN', id: 'x' }, async () => (await import('../../local-wix/velo-host/modules/wix-secrets-backend.js')).getSecret('API_TOKEN'))).toBe('from-stack');
   const r = await callWebMethod(stack.baseUrl, 'notes.web.js', 'notify', ['ada@example.com'], { role: 'ADMIN', id: 'owner' });
   expect(r.status).toBe(200);
-  const contacts = (await (await fetch(`${stack.baseUrl}/_local/contacts`)).json()) as any;
+  const contacts = (await (await adminFetch(`${stack.baseUrl}/_local/contacts`)).json()) as any;
   expect(contacts.contacts.map((c: any) => c._id)).toContain(r.body.result);
-  const inbox = (await (await fetch(`${stack.baseUrl}/_local/inbox?to=ada@example.com`)).json()) as any;
+  const inbox = (await (await adminFetch(`${stack.baseUrl}/_local/inbox?to=ada@example.com`)).json()) as any;
   expect(inbox.emails).toEqual([expect.objectContaining({ templateId: 'sale-alert', contactId: r.body.result, status: 'SENT' })]);
 });
 
 test('data persists across restarts; reset wipes it', async () => {
   const dir = tmpData();
   stack = await startStack({ port: 0, dataDir: dir, siteDir: FIXTURE_SITE, scheduleJobs: false });
-  await fetch(`${stack.baseUrl}/_local/contacts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails: ['keep@example.com'] }) });
+  await adminFetch(`${stack.baseUrl}/_local/contacts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails: ['keep@example.com'] }) });
   await stack.close();
   stack = await startStack({ port: 0, dataDir: dir, siteDir: FIXTURE_SITE, scheduleJobs: false });
-  const count = async () => ((await (await fetch(`${stack!.baseUrl}/_local/contacts`)).json()) as any).contacts.length;
+  const count = async () => ((await (await adminFetch(`${stack!.baseUrl}/_local/contacts`)).json()) as any).contacts.length;
   expect(await count()).toBe(1);
   await stack.close();
   stack = await startStack({ port: 0, dataDir: dir, siteDir: FIXTURE_SITE, scheduleJobs: false, reset: true });
@@ -56,8 +57,10 @@ test('data persists across restarts; reset wipes it', async () => {
 
 test('`npm run job -- <name>` runs a job on the running local Wix and prints its result', async () => {
   stack = await startStack({ port: 0, dataDir: tmpData(), siteDir: FIXTURE_SITE, scheduleJobs: false });
-  const run = (args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'local-wix/run-job.ts'), ...args],
-    { cwd: ROOT, env: { ...process.env, LOCAL_WIX_URL: stack!.baseUrl } });
+  const run = (args: string[], key = stack!.apiKey) => promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'local-wix/run-job.ts'), ...args],
+    { cwd: ROOT, env: { ...process.env, LOCAL_WIX_URL: stack!.baseUrl, LOCAL_WIX_API_KEY: key } });
+  // The admin routes need this start's key (npm start writes it to .local-wix/admin-api-key).
+  await expect(run(['sweep'], 'LWK.wrong')).rejects.toMatchObject({ code: 1 });
   const out = await run(['sweep']);
   expect(out.stdout).toContain('Job sweep finished');
   expect(out.stdout).toContain('"swept": true');

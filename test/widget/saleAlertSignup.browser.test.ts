@@ -92,10 +92,10 @@ describe('<sale-alert-signup>', () => {
   });
 
   it('dispatches alert-subscribe with the email, event and channels (submitting with Enter works too)', async () => {
-    await mount({ 'event-id': 'demo-event-2026', locale: 'de-AT' });
+    await mount({ 'event-id': '6d3f9a2e-4b1c-4e8a-9f27-5c0d2026a001', locale: 'de-AT' });
     await page.getByLabel('Email').fill('  fan@example.com ');
     await page.getByLabel('Email').press('Enter');
-    expect(await events()).toEqual([{ email: 'fan@example.com', eventId: 'demo-event-2026', channels: ['email'], locale: 'de-AT', requestId: 1 }]);
+    expect(await events()).toEqual([{ email: 'fan@example.com', eventId: '6d3f9a2e-4b1c-4e8a-9f27-5c0d2026a001', channels: ['email'], locale: 'de-AT', requestId: 1 }]);
     expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBeNull();
     expect(await status().textContent()).toBe('Signing you up…');
     // While waiting, a second submission sends nothing more (Playwright's click would wait for aria-disabled to go).
@@ -198,11 +198,11 @@ describe('<sale-alert-signup>', () => {
 
 describe('bindSaleAlertSignups', () => {
   it('calls subscribeToSaleAlerts with email only and answers the element', async () => {
-    await mount({ 'event-id': 'demo-event-2026', locale: 'en-US' }, true);
+    await mount({ 'event-id': '6d3f9a2e-4b1c-4e8a-9f27-5c0d2026a001', locale: 'en-US' }, true);
     await setAnswer({ ok: true, outcome: 'subscribed' });
     await submit('fan@example.com');
     await expect.poll(() => status().textContent()).toBe("You're on the list. We'll email you when tickets go on sale.");
-    expect(await calls()).toEqual([{ email: 'fan@example.com', eventId: 'demo-event-2026', channels: ['email'], locale: 'en-US' }]);
+    expect(await calls()).toEqual([{ email: 'fan@example.com', eventId: '6d3f9a2e-4b1c-4e8a-9f27-5c0d2026a001', channels: ['email'], locale: 'en-US' }]);
     expect(JSON.parse((await page.locator('#s').getAttribute('result'))!)).toEqual({ ok: true, outcome: 'subscribed', requestId: 1 });
   });
 
