@@ -3,7 +3,7 @@ import {
   counterDeps,
   handleOrderEvent,
   refreshCounters
-} from "./shared/chunk-AULDWLDO.js";
+} from "./shared/chunk-VRGT2VU6.js";
 import "./shared/chunk-CYKAR3CW.js";
 import "./shared/chunk-CNGRVB5M.js";
 import {

@@ -11,7 +11,7 @@ import "./shared/chunk-JOKQUKFX.js";
 import {
   counterDeps,
   repairCounters
-} from "./shared/chunk-AULDWLDO.js";
+} from "./shared/chunk-VRGT2VU6.js";
 import "./shared/chunk-CYKAR3CW.js";
 import {
   sweep

@@ -92,9 +92,9 @@ function refreshSlot(now, slotMs) {
 function counterMemory() {
   return { claimedReadAt: 0, lookup: null };
 }
-var DEFAULT_SLOT_MS = 150;
-var DEFAULT_SLOW_SLOT_MS = 3e3;
-var DEFAULT_READ_BUDGET = { reads: 40, windowMs: 6e4 };
+var DEFAULT_SLOT_MS = 100;
+var DEFAULT_SLOW_SLOT_MS = 1500;
+var DEFAULT_READ_BUDGET = { reads: 25, windowMs: 6e4 };
 var SLOT_MARGIN_MS = 15;
 var C = COLLECTIONS;
 var MAX_IDS_PER_QUERY = 100;
