@@ -4,14 +4,14 @@
 declare module 'wix-web-module' {
   export const Permissions: { Anyone: 'Anyone'; SiteMember: 'SiteMember'; Admin: 'Admin' };
   export type Permission = 'Anyone' | 'SiteMember' | 'Admin';
-  /** Web method caching: answers are cached per arguments under `tags` (required) for `ttl` seconds. */
-  export interface WebMethodOptions { cache?: { tags: string[]; ttl?: number } }
-  export function webMethod<F extends (...args: any[]) => any>(permission: Permission, fn: F, options?: WebMethodOptions): F;
+  /** `options.cache`: answers are cached on Wix's side per arguments; `tags` required (else nothing is cached), `ttl` in seconds (default 604800). */
+  export function webMethod<F extends (...args: any[]) => any>(permission: Permission, fn: F, options?: { cache?: { tags: string[]; ttl?: number } }): F;
 }
 
 declare module 'wix-cache-backend' {
-  /** Clears cached web method answers carrying any of these tags. */
-  export function invalidateCache(identifiers: { tag: string }[]): Promise<void>;
+  /** Clears cached web method answers carrying any of the tags; needs elevated permissions (`elevate` from wix-auth). */
+  export function invalidateCache(invalidationMethods: { tag: string }[]): Promise<void>;
+  export const cache: { invalidateCache(invalidationMethods: { tag: string }[]): Promise<void> };
 }
 
 declare module 'wix-realtime-backend' {

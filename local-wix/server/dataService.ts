@@ -1,6 +1,7 @@
 // Wix Data items: the operations behind the REST routes and the local CMS dashboard. Every write goes
 // through here, so permissions, system fields and `data.js` hooks apply to all callers alike.
 import { randomUUID } from 'node:crypto';
+import { guidFor } from './guid.js';
 import type { Clock } from './clock.js';
 import { allows, type Identity } from './identity.js';
 import { WixHttpError } from './http.js';
@@ -50,7 +51,7 @@ export class DataService {
 
   /** SITE_MEMBER_AUTHOR: a member may only touch items they own. */
   private checkAuthor(c: StoredCollection, action: DataAction, who: Identity, stored: Data) {
-    if (c.permissions[action] === 'SITE_MEMBER_AUTHOR' && who.role !== 'ADMIN' && stored._owner !== who.id) {
+    if (c.permissions[action] === 'SITE_MEMBER_AUTHOR' && who.role !== 'ADMIN' && stored._owner !== guidFor(who.id)) {
       throw dataErrors.permissionDenied(c.id, action);
     }
   }
@@ -78,7 +79,7 @@ export class DataService {
   }
 
   private visible(c: StoredCollection, who: Identity, item: Data) {
-    return !(c.permissions.read === 'SITE_MEMBER_AUTHOR' && who.role !== 'ADMIN' && item._owner !== who.id);
+    return !(c.permissions.read === 'SITE_MEMBER_AUTHOR' && who.role !== 'ADMIN' && item._owner !== guidFor(who.id));
   }
 
   private matching(c: StoredCollection, who: Identity, filter: unknown): Data[] {
@@ -298,9 +299,9 @@ function bulkOutcome(results: BulkResult[]) {
   return { results, bulkActionMetadata: { totalSuccesses: ok, totalFailures: results.length - ok, undetailedFailures: 0 } };
 }
 
-/** A new item as stored: its own `_id` or a new one, the system dates, the caller as `_owner`. */
+/** A new item as stored: its own `_id` or a new GUID, the system dates, the caller's GUID as `_owner`. */
 function newItem(d: Data, now: { $date: string }, who: Identity): Data {
-  return { ...d, _id: typeof d._id === 'string' && d._id ? d._id : randomUUID(), _createdDate: now, _updatedDate: now, _owner: who.id };
+  return { ...d, _id: typeof d._id === 'string' && d._id ? d._id : randomUUID(), _createdDate: now, _updatedDate: now, _owner: guidFor(who.id) };
 }
 
 function idOf(d: unknown): string | null {

@@ -1,5 +1,6 @@
 // Wix IDs are GUIDs: the SDK schemas refuse other shapes ("Must be a valid GUID"), and Wix answers a
 // malformed one with a validation error (rule FORMAT), as in Wix's documented error format.
+import { createHash } from 'node:crypto';
 import { WixHttpError } from './http.js';
 
 /** The pattern of Wix's published zod schemas (`@wix/auto_sdk_*` schemas). */
@@ -19,4 +20,15 @@ export function guidError(field: string, value: unknown): WixHttpError {
 export function requireGuid(field: string, value: unknown): string {
   if (!isGuid(value)) throw guidError(field, value);
   return value;
+}
+
+/**
+ * The GUID standing for a local caller ID (`site-owner`, `member-1`): the ID itself when it is a GUID,
+ * else a name-based (version 5 layout) GUID, the same every time. Wix's `_owner` is always a GUID.
+ */
+export function guidFor(id: string): string {
+  if (isGuid(id)) return id;
+  const h = createHash('sha1').update(`local-wix:${id}`).digest('hex');
+  const variant = (8 | (parseInt(h[16]!, 16) & 3)).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

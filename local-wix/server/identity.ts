@@ -41,6 +41,8 @@ export function identify(headers: http.IncomingHttpHeaders, opts: IdentifyOption
     }
     return { role, id: id ?? 'anonymous' };
   }
+  // A token Wix does not know (a wrong or expired API key) is refused, not taken for a visitor.
+  if (raw) throw WixHttpError.application(401, 'UNAUTHENTICATED', 'The Authorization header holds no valid API key or token');
   return { role: 'ANYONE', id: 'anonymous' };
 }
 

@@ -8,6 +8,7 @@ import { WixHttpError, type Json, type RequestContext } from './http.js';
 import { definitionFields, saleStatusAt, toWire, type StoredDefinition } from './ticketDefinitionModel.js';
 import { TicketDefinitionStore } from './ticketDefinitionStore.js';
 import { guidError, isGuid, requireGuid } from './guid.js';
+import { checkRequest, ticketDefinitionSchemas as schemas, toSdkShape } from './wixSchemas.js';
 import { checkFilterFields, compareKeys, keyOf, parseSort, run, type Key, type Row, type SortSpec } from './ticketQuery.js';
 import {
   DEFINITION_CREATED_EVENT, DEFINITION_DELETED_EVENT, DEFINITION_UPDATED_EVENT, SALE_STARTED_EVENT,
@@ -98,6 +99,8 @@ export function createTicketDefinitions(ctx: ServerContext): TicketDefinitionsAp
     // An ID may be given (the published request schema allows `id`, a GUID); otherwise Wix makes one.
     const givenId = input!.id ?? null;
     if (givenId !== null && !isGuid(givenId)) throw guidError('ticketDefinition.id', givenId);
+    // Beyond the rules above, nothing is accepted that Wix's published request schema refuses.
+    checkRequest(schemas.CreateTicketDefinitionRequest, toSdkShape(schemas.CreateTicketDefinitionRequest, { ticketDefinition: input }), 'createTicketDefinition');
     const created = ctx.db.transaction(() => {
       if (store.list(eventId).length >= MAX_DEFINITIONS_PER_EVENT) {
         throw WixHttpError.application(428, 'TICKET_DEFINITIONS_LIMIT_REACHED', `Event ${eventId} already has ${MAX_DEFINITIONS_PER_EVENT} ticket definitions`);
@@ -131,6 +134,7 @@ export function createTicketDefinitions(ctx: ServerContext): TicketDefinitionsAp
       throw WixHttpError.validation('ticketDefinition.revision', 'revision is required: read the ticket definition and send its current revision');
     }
     if (typeof patch.revision !== 'string' || !/^\d+$/.test(patch.revision)) throw WixHttpError.validation('ticketDefinition.revision', 'revision must be an Int64 string');
+    checkRequest(schemas.UpdateTicketDefinitionRequest, toSdkShape(schemas.UpdateTicketDefinitionRequest, { id, ticketDefinition: patch }), 'updateTicketDefinition');
     const updated = ctx.db.transaction(() => {
       const existing = store.get(id);
       if (!existing) throw notFound(id);

@@ -33,6 +33,14 @@ const services: HostServices = {
   hub: { publish: (channel, payload) => send({ type: 'publish', channel, payload }) },
   crm,
   secrets: new SecretsStore(setup.secretsFile),
+  // wix-cache-backend clears the main thread's cache (Wix keeps cached answers outside containers).
+  cache: {
+    invalidate: (tags) => new Promise<number>((resolve, reject) => {
+      const callId = nextCall++;
+      pending.set(callId, { resolve: resolve as (v: unknown) => void, reject });
+      send({ type: 'cache', callId, tags });
+    }),
+  },
 };
 const loader = new SiteLoader(setup.siteDir, setup.cold);
 setFallbackServices(services);

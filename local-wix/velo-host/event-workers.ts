@@ -20,7 +20,8 @@ export type FromWorker =
   | { type: 'done'; id: number; ok: true }
   | { type: 'done'; id: number; ok: false; error: string }
   | { type: 'publish'; channel: RealtimeChannel; payload: unknown }
-  | { type: 'crm'; callId: number; method: string; args: unknown[] };
+  | { type: 'crm'; callId: number; method: string; args: unknown[] }
+  | { type: 'cache'; callId: number; tags: string[] };
 
 interface Slot { worker: Worker; running: number }
 
@@ -86,9 +87,23 @@ export class EventWorkers {
       else w?.reject(new Error(m.error));
     } else if (m.type === 'publish') {
       this.services.hub.publish(m.channel, m.payload);
+    } else if (m.type === 'cache') {
+      void this.answerCache(worker, m.callId, m.tags);
     } else {
       void this.answerCrm(worker, m.callId, m.method, m.args);
     }
+  }
+
+  private async answerCache(worker: Worker, callId: number, tags: string[]) {
+    let reply: ToWorker;
+    try {
+      if (!this.services.cache) throw new Error('[velo-host] wix-cache-backend: this Velo host has no web method cache attached');
+      reply = { type: 'reply', callId, ok: true, value: await this.services.cache.invalidate(tags) };
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      reply = { type: 'reply', callId, ok: false, error: { name: e.name, message: e.message } };
+    }
+    worker.postMessage(reply);
   }
 
   private async answerCrm(worker: Worker, callId: number, method: string, args: unknown[]) {

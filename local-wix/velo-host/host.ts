@@ -14,7 +14,8 @@ import { HTTP_FUNCTIONS_FILE, HTTP_FUNCTION_METHODS, handlerNames, toReply, toWi
 import { type CrmLike, type HostServices, type Invocation, type InvocationKind, WIX_BACKEND, runInvocation, setFallbackServices } from './invocation.js';
 import { InvocationLog } from './invocation-log.js';
 import { JobScheduler, JobsConfigError, validateJobsConfig, type ValidJob } from './jobs.js';
-import { webMethodPermission, type Permission } from './modules/wix-web-module.js';
+import { webMethodCacheOptions, webMethodPermission, type Permission } from './modules/wix-web-module.js';
+import { WebMethodCache, type CacheOptions } from './webMethodCache.js';
 import { localKeyFor } from '../local-key.js';
 import { installSdkContext } from './sdk-context.js';
 import { SecretNotFoundError, SecretsStore } from './secrets.js';
@@ -117,6 +118,10 @@ export class VeloHost implements SiteCodeHost {
   readonly cold: boolean;
   jobs: ValidJob[] = [];
   private readonly services: HostServices;
+  /** Cached web method answers, kept on "Wix's side": shared by every invocation, cold or warm. */
+  readonly webMethodCache = new WebMethodCache();
+  /** What each web method was declared with, as last loaded, by `<file>/<fn>` (for answering from the cache). */
+  private readonly webMethodDeclarations = new Map<string, { version: number; permission: Permission; cache: CacheOptions | null }>();
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly scheduler: JobScheduler;
   private ctx: ServerContext | null = null;
@@ -127,7 +132,7 @@ export class VeloHost implements SiteCodeHost {
     this.loader = new SiteLoader(path.resolve(opts.siteDir), this.cold);
     this.hub = opts.hub ?? new RealtimeHub();
     this.secrets = new SecretsStore(path.resolve(opts.secretsFile ?? '.local-wix/secrets.json'));
-    this.services = { baseUrl: '', hub: this.hub, crm: opts.crm ?? null, secrets: this.secrets };
+    this.services = { baseUrl: '', hub: this.hub, crm: opts.crm ?? null, secrets: this.secrets, cache: { invalidate: (tags) => this.webMethodCache.invalidate(tags) } };
     this.opts = { scheduleJobs: opts.scheduleJobs ?? true, slowEventMs: opts.slowEventMs ?? 1250, webMethodTimeoutMs: opts.webMethodTimeoutMs ?? 14_000 };
     this.scheduler = new JobScheduler((job) => this.runJob(job.functionName));
     this.eventGate = new Gate(Math.max(0, Math.floor(opts.eventConcurrency ?? Number(process.env.LOCAL_WIX_EVENT_CONCURRENCY ?? 0)) || 0));
@@ -331,8 +336,17 @@ export class VeloHost implements SiteCodeHost {
 
   // ---- web methods --------------------------------------------------------------------------
 
-  /** Calls `<file>` (e.g. `alerts.web.js`) export `fn` as `identity`, enforcing its webMethod permission. */
+  /**
+   * Calls `<file>` (e.g. `alerts.web.js`) export `fn` as `identity`, enforcing its webMethod permission;
+   * a method declared with `cache: { tags }` answers from the cache while it holds an answer.
+   */
   async callWebMethod(file: string, fn: string, args: unknown[], identity: Identity): Promise<unknown> {
+    const hit = this.webMethodCacheHit(file, fn, args, identity);
+    return hit ? hit.result : this.runWebMethod(file, fn, args, identity);
+  }
+
+  private async runWebMethod(file: string, fn: string, args: unknown[], identity: Identity): Promise<unknown> {
+    const cacheKey = WebMethodCache.key(file, fn, args);
     if (!/^([\w-]+\/)*[\w.-]+\.web\.js$/.test(file) || file.includes('..')) {
       throw WixHttpError.notFound('WEB_METHOD_NOT_FOUND', `${file} is not a backend *.web.js file`);
     }
@@ -340,6 +354,7 @@ export class VeloHost implements SiteCodeHost {
     const names = await this.loader.exportsOf(file);
     if (!names.includes(fn)) throw WixHttpError.notFound('WEB_METHOD_NOT_FOUND', `backend/${file} has no export named ${fn}`);
     this.log.counts.webMethods++;
+    const version = this.webFileVersion(file);
     const run = this.invoke('webMethod', `${file}/${fn}`, identity, async () => {
       const mod = await this.loader.load(file);
       const method = mod[fn];
@@ -347,10 +362,13 @@ export class VeloHost implements SiteCodeHost {
       if (!permission) {
         throw WixHttpError.application(403, 'NOT_A_WEB_METHOD', `${file} export ${fn} is not wrapped in webMethod(Permissions…, fn), so the browser cannot call it`);
       }
-      if (rank[identity.role] < needs[permission]) {
-        throw WixHttpError.application(403, 'PERMISSION_DENIED', `Permission denied: ${fn} in ${file} requires Permissions.${permission}; the caller is ${identity.role}`);
-      }
-      return method(...args);
+      const cache = webMethodCacheOptions(method);
+      this.webMethodDeclarations.set(`${file}/${fn}`, { version, permission, cache });
+      checkWebMethodPermission(file, fn, permission, identity);
+      const result = await method(...args);
+      // Only an answer that arrived is cached (a throw is not), as the JSON the caller receives.
+      if (cache) this.webMethodCache.set(cacheKey, file, version, JSON.stringify(result === undefined ? null : result), cache);
+      return result;
     });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -364,6 +382,28 @@ export class VeloHost implements SiteCodeHost {
     }
   }
 
+  /**
+   * The cached answer of a web method declared with `cache: { tags }`, if Wix's cache holds one for
+   * these arguments: the caller's permission is still checked, the function does not run, and (the
+   * caller's job) the call is not counted against the backend request quota. Null: not cached.
+   */
+  webMethodCacheHit(file: string, fn: string, args: unknown[], identity: Identity): { result: unknown } | null {
+    const declared = this.webMethodDeclarations.get(`${file}/${fn}`);
+    if (!declared?.cache) return null;
+    const version = this.webFileVersion(file);
+    if (declared.version !== version) return null;
+    const json = this.webMethodCache.get(WebMethodCache.key(file, fn, args), version);
+    if (json === null) return null;
+    checkWebMethodPermission(file, fn, declared.permission, identity);
+    this.log.counts.webMethodCacheHits++;
+    return { result: JSON.parse(json) };
+  }
+
+  /** A web file's version: a code change (a new build) clears its cached answers, as a publish does on Wix. */
+  private webFileVersion(file: string): number {
+    try { return fs.statSync(this.loader.backendFile(file)).mtimeMs; } catch { return -1; }
+  }
+
   private async serveWebMethod(req: RequestContext) {
     const rest = req.params.rest ?? '';
     const i = rest.lastIndexOf('/');
@@ -371,10 +411,14 @@ export class VeloHost implements SiteCodeHost {
     const body = req.body as { args?: unknown };
     const args = body?.args === undefined ? [] : body.args;
     if (!Array.isArray(args)) throw WixHttpError.validation('args', 'args must be an array');
+    const [file, fn] = [rest.slice(0, i), rest.slice(i + 1)];
+    // Served from Wix's cache: the function does not run and the call does not count as a backend request.
+    const hit = this.webMethodCacheHit(file, fn, args, this.ctx!.identity(req));
+    if (hit) return { status: 200, headers: { 'x-local-wix-cache': 'HIT' }, body: hit };
     // A call from outside (a page) is a backend request: 429 past the site's quota.
-    this.ctx!.limits.take('backendRequests', 1, `/backend/${rest.slice(0, i)}/${rest.slice(i + 1)}`);
+    this.ctx!.limits.take('backendRequests', 1, `/backend/${file}/${fn}`);
     try {
-      const result = await this.callWebMethod(rest.slice(0, i), rest.slice(i + 1), args, this.ctx!.identity(req));
+      const result = await this.runWebMethod(file, fn, args, this.ctx!.identity(req));
       return { result: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
     } catch (err) {
       if (err instanceof WixHttpError) throw err;
@@ -489,4 +533,10 @@ export class VeloHost implements SiteCodeHost {
 
 export function createVeloHost(opts: VeloHostOptions): VeloHost {
   return new VeloHost(opts);
+}
+
+function checkWebMethodPermission(file: string, fn: string, permission: Permission, identity: Identity) {
+  if (rank[identity.role] < needs[permission]) {
+    throw WixHttpError.application(403, 'PERMISSION_DENIED', `Permission denied: ${fn} in ${file} requires Permissions.${permission}; the caller is ${identity.role}`);
+  }
 }

@@ -34,12 +34,17 @@ export const WIX_BACKEND: Identity = { role: 'ANYONE', id: 'wix-code-backend' };
 /** What `wix-realtime-backend` publishes to: the local hub, or (in an event worker) a forwarder to it. */
 export interface Publisher { publish(channel: RealtimeChannel, payload: unknown): void }
 
+/** What `wix-cache-backend` clears: the host's web method cache, or (in an event worker) a forwarder to it. */
+export interface CacheLike { invalidate(tags: string[]): Answer<number> }
+
 /** The parts of a Velo host that site code reaches through the `wix-*` modules. */
 export interface HostServices {
   baseUrl: string;
   hub: Publisher;
   crm: CrmLike | null;
   secrets: SecretsStore;
+  /** Web method answers cached on Wix's side (webMethodCache.ts). */
+  cache?: CacheLike | null;
 }
 
 export interface Invocation {

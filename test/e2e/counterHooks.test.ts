@@ -6,6 +6,10 @@ import { items } from '@wix/data';
 import type { Stack } from '../../local-wix/stack.js';
 import { startTestStack } from '../support/testStack.js';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
+import { guid } from '../support/guids.js';
+
+const DEF = guid('def-1');
+const ROW_ID = `${DEF}:fixed`;
 
 let stack: Stack;
 beforeAll(async () => {
@@ -16,7 +20,7 @@ afterAll(async () => {
 });
 
 const row = (unsold: number, readAt: string) => ({
-  _id: 'def-1:fixed', definitionId: 'def-1', eventId: 'ev-1', pricePointKey: 'fixed', label: 'GA', price: '25.00', currency: 'USD',
+  _id: ROW_ID, definitionId: DEF, eventId: guid('ev-1'), pricePointKey: 'fixed', label: 'GA', price: '25.00', currency: 'USD',
   unsold, sold: 10 - unsold, limit: 10, soldOut: unsold === 0, saleStatus: 'SALE_STARTED', saleStart: null, saleEnd: null, hidden: false, readAt, revision: '1',
 });
 
@@ -29,12 +33,12 @@ it('an update carrying an older read keeps the stored row; unchanged newer reads
 
   await cms.update('TicketCounters', row(5, '2026-01-01T00:00:01.000Z'));
   await stack.host.idle();
-  expect(await cms.get('TicketCounters', 'def-1:fixed')).toMatchObject({ unsold: 4, readAt: '2026-01-01T00:00:02.000Z' });
+  expect(await cms.get('TicketCounters', ROW_ID)).toMatchObject({ unsold: 4, readAt: '2026-01-01T00:00:02.000Z' });
   expect(pushes()).toEqual([4]);
 
   await cms.update('TicketCounters', row(4, '2026-01-01T00:00:03.000Z'));
   await stack.host.idle();
-  expect(await cms.get('TicketCounters', 'def-1:fixed')).toMatchObject({ unsold: 4, readAt: '2026-01-01T00:00:03.000Z' });
+  expect(await cms.get('TicketCounters', ROW_ID)).toMatchObject({ unsold: 4, readAt: '2026-01-01T00:00:03.000Z' });
   expect(pushes()).toEqual([4]);
 
   await cms.update('TicketCounters', row(3, '2026-01-01T00:00:04.000Z'));

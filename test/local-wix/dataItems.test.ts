@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startDataServer, type DataServer } from '../support/dataServer.js';
 import { idScans } from '../../local-wix/server/dataQuery.js';
+import { guidFor } from '../../local-wix/server/guid.js';
 
 let s: DataServer;
 const C = 'Things';
@@ -23,7 +24,7 @@ describe('single-item operations', () => {
     expect(typeof inserted._id).toBe('string');
     expect(inserted._createdDate).toBeInstanceOf(Date);
     expect(inserted._updatedDate).toBeInstanceOf(Date);
-    expect(inserted._owner).toBe('site-owner');
+    expect(inserted._owner).toBe(guidFor('site-owner'));
     const got = await s.admin.items.get(C, inserted._id);
     expect(got).toEqual(inserted);
     expect(got!.when).toEqual(when);

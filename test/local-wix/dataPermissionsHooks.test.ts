@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import type { DataHookContext, SiteCodeHost } from '../../local-wix/server/app.js';
 import { MEMBER, OTHER_MEMBER, startDataServer, type DataServer } from '../support/dataServer.js';
 import { adminFetch } from '../../local-wix/local-key.js';
+import { guidFor } from '../../local-wix/server/guid.js';
 
 interface HookCall { collection: string; hook: string; item: any; context: DataHookContext & { currentItem?: any } }
 
@@ -66,14 +67,14 @@ describe('permissions', () => {
 
   test('ANYONE insert: a visitor inserts, and the item is owned by that visitor', async () => {
     const it = await s.visitor.items.insert('Guestbook', { text: 'hi' });
-    expect(it._owner).toBe('visitor');
+    expect(it._owner).toBe(guidFor('visitor'));
     expect((await errorOf(s.visitor.items.remove('Guestbook', it._id))).details.applicationError.code).toBe('WDE0027');
   });
 
   test('SITE_MEMBER_AUTHOR: members see and change only their own items; visitors nothing; admins all', async () => {
     const mine = await s.client(MEMBER).items.insert('Posts', { _id: 'm1', t: 'mine' });
     await s.client(OTHER_MEMBER).items.insert('Posts', { _id: 'o1', t: 'theirs' });
-    expect(mine._owner).toBe(MEMBER.id);
+    expect(mine._owner).toBe(guidFor(MEMBER.id));
     expect((await s.client(MEMBER).items.query('Posts').find()).items.map((i) => i._id)).toEqual(['m1']);
     expect(await s.client(MEMBER).items.get('Posts', 'o1')).toBeNull();
     expect((await errorOf(s.client(MEMBER).items.update('Posts', { _id: 'o1', t: 'hacked' }))).details.applicationError.code).toBe('WDE0027');
@@ -132,7 +133,7 @@ describe('data hooks', () => {
     expect(stored).toMatchObject({ title: 'Hello', isDate: true, stamped: new Date('2030-01-01T00:00:00Z') });
     expect(stored!.computed).toBeUndefined();
     const after = host.calls.find((c) => c.hook === 'afterInsert')!;
-    expect(after.item).toMatchObject({ _id: 'mod', title: 'Hello', _owner: 'site-owner' });
+    expect(after.item).toMatchObject({ _id: 'mod', title: 'Hello', _owner: guidFor('site-owner') });
     expect(after.item._createdDate).toBeInstanceOf(Date);
   });
 

@@ -23,7 +23,7 @@ function siteWith(files: Record<string, string>) {
 }
 
 test('the host provides these Velo modules', () => {
-  expect(Object.keys(veloModules).sort()).toEqual(['wix-auth', 'wix-crm-backend', 'wix-events.v2', 'wix-http-functions', 'wix-realtime-backend', 'wix-secrets-backend', 'wix-web-module']);
+  expect(Object.keys(veloModules).sort()).toEqual(['wix-auth', 'wix-cache-backend', 'wix-crm-backend', 'wix-events.v2', 'wix-http-functions', 'wix-realtime-backend', 'wix-secrets-backend', 'wix-web-module']);
 });
 
 test('an unknown wix-* module fails loudly, naming the module and the importer', async () => {

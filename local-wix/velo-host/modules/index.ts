@@ -7,6 +7,7 @@ export const veloModules: Record<string, () => Promise<Record<string, unknown>>>
   'wix-auth': () => import('./wix-auth.js'),
   'wix-http-functions': () => import('./wix-http-functions.js'),
   'wix-events.v2': () => import('./wix-events.v2.js'),
+  'wix-cache-backend': () => import('./wix-cache-backend.js'),
 };
 
 export class UnknownVeloModuleError extends Error {
