@@ -5,12 +5,13 @@ import {
 } from "./shared/chunk-ZXPR5QRF.js";
 import {
   alertsDeps
-} from "./shared/chunk-RSKG4IIY.js";
+} from "./shared/chunk-64A3BGVG.js";
 import "./shared/chunk-JHILQT2W.js";
 import "./shared/chunk-ES2SYF4A.js";
 import "./shared/chunk-CNGRVB5M.js";
-import "./shared/chunk-7FSVRROG.js";
+import "./shared/chunk-JSBWZMLZ.js";
 import "./shared/chunk-TYYCZNAC.js";
+import "./shared/chunk-ABH45UHN.js";
 import "./shared/chunk-I7SI7PVE.js";
 import "./shared/chunk-PWFSKWEI.js";
 

@@ -3,13 +3,14 @@ import {
   MAX_DEFINITIONS_PER_PAGE,
   counterDeps,
   countersForMany
-} from "./shared/chunk-VRGT2VU6.js";
+} from "./shared/chunk-L5PYOTMP.js";
 import "./shared/chunk-CYKAR3CW.js";
 import "./shared/chunk-CNGRVB5M.js";
+import "./shared/chunk-JSBWZMLZ.js";
+import "./shared/chunk-TYYCZNAC.js";
 import {
   consoleLogger
-} from "./shared/chunk-7FSVRROG.js";
-import "./shared/chunk-TYYCZNAC.js";
+} from "./shared/chunk-ABH45UHN.js";
 import {
   COUNTER_CACHE_TAG,
   COUNTER_CACHE_TTL_SECONDS,

@@ -4,6 +4,10 @@ import {
   visiblyDifferent
 } from "./shared/chunk-CYKAR3CW.js";
 import {
+  consoleLogger
+} from "./shared/chunk-ABH45UHN.js";
+import {
+  COUNTER_CACHE_TAG,
   counterChannel,
   publicSnapshot
 } from "./shared/chunk-5YOSHDWU.js";
@@ -14,8 +18,26 @@ var wixRealtime = {
   publish: (channel, payload) => publish(channel, payload)
 };
 
+// backend/wix/counterCache.ts
+import { elevate } from "wix-auth";
+var pending = null;
+function invalidateCounterAnswers() {
+  pending ??= (async () => {
+    await new Promise((r) => setTimeout(r, 0));
+    pending = null;
+    try {
+      const { invalidateCache } = await import("wix-cache-backend");
+      await elevate(invalidateCache)([{ tag: COUNTER_CACHE_TAG }]);
+    } catch (e) {
+      consoleLogger.warn("Counter cache: invalidateCache failed", { error: String(e?.message ?? e) });
+    }
+  })();
+  return pending;
+}
+
 // backend/velo/data.ts
 async function pushCounter(item) {
+  await invalidateCounterAnswers();
   await wixRealtime.publish(counterChannel(item.definitionId), { type: "counter", snapshot: publicSnapshot(item) });
   return item;
 }
@@ -27,6 +49,7 @@ async function TicketCounters_afterUpdate(item, context) {
   return visiblyDifferent(item, context?.currentItem) ? pushCounter(item) : item;
 }
 async function TicketCounters_afterRemove(item) {
+  await invalidateCounterAnswers();
   await wixRealtime.publish(counterChannel(item.definitionId), { type: "removed", id: item._id });
   return item;
 }

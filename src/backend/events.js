@@ -3,23 +3,24 @@ import {
   counterDeps,
   handleOrderEvent,
   refreshCounters
-} from "./shared/chunk-VRGT2VU6.js";
+} from "./shared/chunk-L5PYOTMP.js";
 import "./shared/chunk-CYKAR3CW.js";
 import "./shared/chunk-CNGRVB5M.js";
+import "./shared/chunk-JSBWZMLZ.js";
+import "./shared/chunk-TYYCZNAC.js";
 import {
   consoleLogger
-} from "./shared/chunk-7FSVRROG.js";
-import "./shared/chunk-TYYCZNAC.js";
+} from "./shared/chunk-ABH45UHN.js";
 import "./shared/chunk-I7SI7PVE.js";
 import "./shared/chunk-PWFSKWEI.js";
 
 // backend/velo/events.ts
 var syncFlow = async () => {
-  const [{ onDefinitionChanged: onDefinitionChanged2 }, { syncDeps }] = await Promise.all([import("./shared/sync-JXWD2R4Z.js"), import("./shared/syncDeps-GHJQ6B3E.js")]);
+  const [{ onDefinitionChanged: onDefinitionChanged2 }, { syncDeps }] = await Promise.all([import("./shared/sync-JXWD2R4Z.js"), import("./shared/syncDeps-45OIINU6.js")]);
   return { onDefinitionChanged: onDefinitionChanged2, deps: syncDeps() };
 };
 var alertsFlow = async () => {
-  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-HPDHQYNM.js"), import("./shared/alertsDeps-SUMZIHD6.js")]);
+  const [flow, { alertsDeps }] = await Promise.all([import("./shared/alerts-HPDHQYNM.js"), import("./shared/alertsDeps-RPCZFPOK.js")]);
   return { ...flow, deps: await alertsDeps() };
 };
 async function wixEvents_onOrderConfirmed(event) {

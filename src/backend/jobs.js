@@ -5,27 +5,28 @@ import {
 import "./shared/chunk-7LPJDS2W.js";
 import {
   syncDeps
-} from "./shared/chunk-C4F6EI6M.js";
+} from "./shared/chunk-4BSYLDXN.js";
 import "./shared/chunk-743MJUIL.js";
 import "./shared/chunk-JOKQUKFX.js";
 import {
   counterDeps,
   repairCounters
-} from "./shared/chunk-VRGT2VU6.js";
+} from "./shared/chunk-L5PYOTMP.js";
 import "./shared/chunk-CYKAR3CW.js";
 import {
   sweep
 } from "./shared/chunk-ZXPR5QRF.js";
 import {
   alertsDeps
-} from "./shared/chunk-RSKG4IIY.js";
+} from "./shared/chunk-64A3BGVG.js";
 import "./shared/chunk-JHILQT2W.js";
 import "./shared/chunk-ES2SYF4A.js";
 import "./shared/chunk-CNGRVB5M.js";
+import "./shared/chunk-JSBWZMLZ.js";
+import "./shared/chunk-TYYCZNAC.js";
 import {
   consoleLogger
-} from "./shared/chunk-7FSVRROG.js";
-import "./shared/chunk-TYYCZNAC.js";
+} from "./shared/chunk-ABH45UHN.js";
 import "./shared/chunk-I7SI7PVE.js";
 import "./shared/chunk-PWFSKWEI.js";
 

@@ -10,13 +10,14 @@ import {
 import "./shared/chunk-7LPJDS2W.js";
 import {
   syncDeps
-} from "./shared/chunk-C4F6EI6M.js";
+} from "./shared/chunk-4BSYLDXN.js";
 import "./shared/chunk-743MJUIL.js";
 import "./shared/chunk-JOKQUKFX.js";
 import "./shared/chunk-ES2SYF4A.js";
 import "./shared/chunk-CNGRVB5M.js";
-import "./shared/chunk-7FSVRROG.js";
+import "./shared/chunk-JSBWZMLZ.js";
 import "./shared/chunk-TYYCZNAC.js";
+import "./shared/chunk-ABH45UHN.js";
 import "./shared/chunk-I7SI7PVE.js";
 import "./shared/chunk-PWFSKWEI.js";
 

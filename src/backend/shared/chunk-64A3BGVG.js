@@ -6,11 +6,13 @@ import {
   mapConcurrent
 } from "./chunk-CNGRVB5M.js";
 import {
-  consoleLogger,
-  systemClock,
   wixCollections,
   wixTicketDefinitions
-} from "./chunk-7FSVRROG.js";
+} from "./chunk-JSBWZMLZ.js";
+import {
+  consoleLogger,
+  systemClock
+} from "./chunk-ABH45UHN.js";
 
 // backend/velo/wiring/alertsDeps.ts
 import { getSecret } from "wix-secrets-backend";

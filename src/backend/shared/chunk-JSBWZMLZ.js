@@ -104,17 +104,6 @@ function wixCollections() {
   };
 }
 
-// backend/wix/runtime.ts
-var systemClock = {
-  now: () => /* @__PURE__ */ new Date(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-};
-var consoleLogger = {
-  info: (msg, data) => console.log(`[ticket-flows] ${msg}`, data ?? ""),
-  warn: (msg, data) => console.warn(`[ticket-flows] ${msg}`, data ?? ""),
-  error: (msg, data) => console.error(`[ticket-flows] ${msg}`, data ?? "")
-};
-
 // backend/wix/ticketDefinitions.ts
 import { ticketDefinitionsV2 } from "@wix/events";
 import { auth as auth2 } from "@wix/essentials";
@@ -167,7 +156,5 @@ function wixTicketDefinitions() {
 
 export {
   wixCollections,
-  systemClock,
-  consoleLogger,
   wixTicketDefinitions
 };

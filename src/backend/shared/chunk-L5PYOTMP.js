@@ -7,11 +7,13 @@ import {
   mapConcurrent
 } from "./chunk-CNGRVB5M.js";
 import {
-  consoleLogger,
-  systemClock,
   wixCollections,
   wixTicketDefinitions
-} from "./chunk-7FSVRROG.js";
+} from "./chunk-JSBWZMLZ.js";
+import {
+  consoleLogger,
+  systemClock
+} from "./chunk-ABH45UHN.js";
 import {
   COLLECTIONS
 } from "./chunk-I7SI7PVE.js";

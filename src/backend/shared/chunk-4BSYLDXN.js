@@ -7,14 +7,16 @@ import {
   normalizeDecimal
 } from "./chunk-JOKQUKFX.js";
 import {
-  consoleLogger,
-  systemClock,
   wixCollections,
   wixTicketDefinitions
-} from "./chunk-7FSVRROG.js";
+} from "./chunk-JSBWZMLZ.js";
 import {
   ExternalCallError
 } from "./chunk-TYYCZNAC.js";
+import {
+  consoleLogger,
+  systemClock
+} from "./chunk-ABH45UHN.js";
 
 // backend/velo/wiring/syncDeps.ts
 import { getSecret } from "wix-secrets-backend";
