@@ -42,7 +42,7 @@ const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 w.headers = w.headers || {};
 const post = (url, body) => new Promise((resolve, reject) => {
-  const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+  const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...w.headers } }, (res) => {
     let text = '';
     res.setEncoding('utf8');
     res.on('data', (c) => (text += c));
@@ -119,11 +119,12 @@ async function main() {
     const started = Date.now();
     const [views, orders] = await Promise.all([
       load(stack.baseUrl, { path: '/_webMethods/counter.web.js/getCounters', bodies: [viewBody], count: VIEWS, spreadMs: VIEW_MS, keep: true }),
-      load(stack.baseUrl, { path: '/_local/checkout/orders', bodies: orderBodies, count: ORDERS, spreadMs: ORDER_MS, keep: false, headers: { 'x-local-wix-key': stack.apiKey } }),
+      load(stack.baseUrl, { path: '/_local/checkout/orders', bodies: orderBodies, count: ORDERS, spreadMs: ORDER_MS, keep: true, headers: { 'x-local-wix-key': stack.apiKey } }),
     ]);
     const stats = await fetchQuotaStats(stack.baseUrl);
     const lastOrderAt = Math.max(...orders.map((o) => o.at));
     const failedOrders = orders.filter((o) => o.status !== 200).length;
+    if (failedOrders) console.log(`an order was refused: ${orders.find((o) => o.status !== 200)!.status} ${orders.find((o) => o.status !== 200)!.text?.slice(0, 300)}`);
     await sleep(FRESH_WITHIN_MS);
 
     const truth = new Map<string, number>();
@@ -154,10 +155,10 @@ async function main() {
     const q = stats.limits.quotas;
     const veloLog = await (await adminFetch(`${stack.baseUrl}/_local/velo/log`)).json().catch(() => null) as any;
     console.log(`views=${VIEWS} over ${VIEW_MS} ms, orders=${ORDERS} over ${ORDER_MS} ms (${failedOrders} refused), pages_open=${PAGES}, wall_ms=${Date.now() - started}, event_workers=${(stack.host as any).eventWorkers}`);
-    console.log(`views refused or unanswered=${refused}; views after the last order + ${FRESH_WITHIN_MS} ms=${late.length}, of them stale=${lateStale}; open pages at the truth ${slowestPageMs} ms after the last order (${pagesFresh ? 'all' : 'not all'})`);
+    console.log(`views refused or unanswered=${refused}; views after the last order + ${FRESH_WITHIN_MS} ms=${late.length}, of them stale=${lateStale}; open pages at the truth ${Math.round(slowestPageMs)} ms after the last order (${pagesFresh ? 'all' : 'not all'})`);
     if (veloLog?.counts) console.log(`velo host: ${JSON.stringify(veloLog.counts)}`);
     for (const line of quotaLines(stats)) console.log(line);
-    console.log(`RESULT pageviews views=${VIEWS} exact=${exact} backend_requests=${q.backendRequests.total} data_reads=${q.dataReads.total} throttled=${throttledCount(stats)} backend_share=${(q.backendRequests.peakPerMinute / (q.backendRequests.limit ?? Infinity)).toFixed(3)} data_reads_share=${(q.dataReads.peakPerMinute / (q.dataReads.limit ?? Infinity)).toFixed(3)} settle_ms=${slowestPageMs}`);
+    console.log(`RESULT pageviews views=${VIEWS} exact=${exact} backend_requests=${q.backendRequests.total} data_reads=${q.dataReads.total} throttled=${throttledCount(stats)} backend_share=${(q.backendRequests.peakPerMinute / (q.backendRequests.limit ?? Infinity)).toFixed(3)} data_reads_share=${(q.dataReads.peakPerMinute / (q.dataReads.limit ?? Infinity)).toFixed(3)} settle_ms=${Math.round(slowestPageMs)}`);
   } finally {
     await browser.close();
     await stack.close();

@@ -161,4 +161,19 @@ describe('live ticket counter on the demo page', () => {
     await late.unroute('**/_webMethods/counter.web.js/getCounters');
   });
 
+  it('getCounters is answered from the web method cache, and a visible change clears it: the next call has the new count', async () => {
+    const id = defs.get('Festival Pass')!._id;
+    const call = async () => ((await (await adminFetch(`${stack.baseUrl}/_webMethods/counter.web.js/getCounters`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: [{ definitionIds: [id] }] }),
+    })).json()) as { result: { counters: { unsold: number | null }[] } }).result.counters[0]!.unsold;
+    const before = await call();
+    const stats = (stack.host as any).webMethodCache.stats;
+    const hits = stats.hits;
+    expect(await call()).toBe(before);
+    expect(stats.hits).toBe(hits + 1); // the second call did not run getCounters
+    const option = (await counterText('counterOptionAdult').textContent())?.match(/\d+ tickets? left/) ? 'Early bird' : 'Regular';
+    expect((await order('Festival Pass', 1, option)).status).toBe(200);
+    // Without the hooks' invalidation the cached answer would stay for its TTL (60 s).
+    await expect.poll(call, { timeout: 5000 }).toBe(before! - 1);
+  });
 });
