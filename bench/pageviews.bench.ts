@@ -147,7 +147,11 @@ async function main() {
         const mine = seen.filter((s) => s.definitionId === id);
         const final = mine.at(-1);
         if (!final || final.unsold !== truth.get(id)) { pagesFresh = false; continue; }
-        slowestPageMs = Math.max(slowestPageMs, final.at - lastOrderAt);
+        // When the page reached the truth for good: the first change after its last other value (the
+        // screen-reader live region repeats the same text up to 10 s later; that is not a new value).
+        const lastOther = mine.map((s) => s.unsold !== truth.get(id)).lastIndexOf(true);
+        const reached = mine[lastOther + 1]!;
+        slowestPageMs = Math.max(slowestPageMs, reached.at - lastOrderAt);
       }
     }
     const exact = refused === 0 && lateStale === 0 && late.length > 0 && pagesFresh && slowestPageMs <= FRESH_WITHIN_MS && failedOrders === 0
