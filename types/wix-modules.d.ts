@@ -90,7 +90,9 @@ declare module 'wix-http-functions' {
 }
 
 declare module 'backend/counter.web' {
-  export function getCounter(input: { definitionId: string }): Promise<unknown[]>;
+  export type CountersAnswer = { ok: true; counters: unknown[] } | { ok: false; reason: 'invalid'; issues: string[] } | { ok: false; reason: 'unavailable' };
+  export function getCounters(input: { definitionIds: string[] }): Promise<CountersAnswer>;
+  export function getCounter(input: { definitionId: string }): Promise<CountersAnswer>;
 }
 
 declare module 'backend/alerts.web' {

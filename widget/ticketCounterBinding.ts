@@ -1,9 +1,13 @@
-// Page-code side of the counter: for each <ticket-counter> on the page, fetch its snapshots once from
-// the `getCounter` web method, then follow realtime pushes (new snapshots, and counters removed when a
-// price option or the definition goes). After the realtime connection drops and comes back, pushes sent
-// meanwhile are lost: the snapshots are fetched again. The widget never polls the Events API.
+// Page-code side of the counter: for each <ticket-counter> on the page, subscribe to its definition's
+// realtime channel, then fetch the snapshots of every counter on the page in one `getCounters` call
+// (cached by Wix, so a page view usually runs no backend code), then follow realtime pushes (new
+// snapshots, and counters removed when a price option or the definition goes). After the realtime
+// connection drops and comes back, pushes sent meanwhile are lost: the snapshots are fetched again.
+// A fetched answer may be older than a push already shown (a cached answer, or a fetch that crossed a
+// push): per counter, nothing older than the newest snapshot or removal the page has seen is passed on.
+// The widget never polls the Events API.
 import { onConnected, onDisconnected, subscribe } from 'wix-realtime-frontend';
-import { getCounter } from 'backend/counter.web';
+import { getCounters } from 'backend/counter.web';
 import { counterChannel } from '../backend/core/counter/counterChannel.js';
 
 interface CounterElement {
@@ -11,49 +15,78 @@ interface CounterElement {
   setAttribute(name: string, value: string): void;
 }
 
+/** Elements that announce themselves within this long share one getCounters call. */
+const BATCH_MS = 30;
+
+interface Seen { readAt: number; json: string | null }
+
 export function bindTicketCounters($w: (selector: string) => CounterElement, selectors: string[]) {
   const byDefinition = new Map<string, Set<CounterElement>>();
-  /** The latest snapshot per counter, to re-send when an element switches price point. */
-  const latest = new Map<string, Map<string, string>>();
-  const remember = (definitionId: string, snapshot: unknown): string => {
-    const json = JSON.stringify(snapshot);
+  /** Per counter ID: the newest snapshot passed on (json) or a removal (json null), and its read time. */
+  const seen = new Map<string, Map<string, Seen>>();
+  const seenOf = (definitionId: string) => seen.get(definitionId) ?? seen.set(definitionId, new Map()).get(definitionId)!;
+  const readAtOf = (snapshot: unknown) => Date.parse(String((snapshot as { readAt?: unknown })?.readAt ?? ''));
+
+  /** Passes a snapshot to `els` unless the page has seen a newer one (or a removal after it) for that counter. */
+  const offer = (definitionId: string, snapshot: unknown, els: Iterable<CounterElement>) => {
     const key = (snapshot as { _id?: unknown })?._id;
-    if (typeof key === 'string') (latest.get(definitionId) ?? latest.set(definitionId, new Map()).get(definitionId)!).set(key, json);
-    return json;
-  };
-  const feed = (definitionId: string, snapshot: unknown) => {
-    const json = remember(definitionId, snapshot);
-    for (const el of byDefinition.get(definitionId) ?? []) el.setAttribute('snapshot', json);
+    const readAt = readAtOf(snapshot);
+    if (typeof key !== 'string' || Number.isNaN(readAt)) return;
+    const known = seenOf(definitionId).get(key);
+    if (known && (readAt < known.readAt || (known.json === null && readAt <= known.readAt))) return;
+    const json = JSON.stringify(snapshot);
+    seenOf(definitionId).set(key, { readAt, json });
+    for (const el of els) el.setAttribute('snapshot', json);
   };
   const removed = (definitionId: string, id: unknown) => {
     if (typeof id !== 'string') return;
-    latest.get(definitionId)?.delete(id);
+    const known = seenOf(definitionId).get(id);
+    seenOf(definitionId).set(id, { readAt: known?.readAt ?? 0, json: null });
     for (const el of byDefinition.get(definitionId) ?? []) el.setAttribute('removed', id);
   };
-  /** Fetches a definition's snapshots and gives them to `els` (the widget drops reads older than its own); returns their IDs. */
-  const fetchInto = async (definitionId: string, els: Iterable<CounterElement>): Promise<Set<unknown>> => {
-    const snapshots = (await getCounter({ definitionId })) as unknown[];
-    for (const s of snapshots) {
-      const json = remember(definitionId, s);
-      for (const el of els) el.setAttribute('snapshot', json);
+
+  /** One getCounters call for these definitions; each answer goes to every element of its definition. */
+  const fetchCounters = async (definitionIds: string[], opts: { forgetGone?: boolean } = {}) => {
+    if (!definitionIds.length) return;
+    const answer = await getCounters({ definitionIds });
+    if (!answer.ok) throw new Error(answer.reason === 'invalid' ? `invalid request: ${answer.issues.join('; ')}` : 'counters unavailable');
+    const byDef = new Map<string, unknown[]>();
+    for (const s of answer.counters) {
+      const id = (s as { definitionId?: unknown })?.definitionId;
+      if (typeof id === 'string') (byDef.get(id) ?? byDef.set(id, []).get(id)!).push(s);
     }
-    return new Set(snapshots.map((s) => (s as { _id?: unknown })?._id));
+    for (const definitionId of definitionIds) {
+      const snaps = byDef.get(definitionId) ?? [];
+      for (const s of snaps) offer(definitionId, s, byDefinition.get(definitionId) ?? []);
+      if (!opts.forgetGone) continue;
+      // After a reconnect: counters that went while the page was not listening. Only when this answer
+      // is at least as new as what the page shows (a cached answer may predate a counter's creation).
+      const newest = Math.max(-Infinity, ...snaps.map(readAtOf));
+      const ids = new Set(snaps.map((s) => (s as { _id?: unknown })._id));
+      for (const [id, known] of seenOf(definitionId)) if (known.json !== null && !ids.has(id) && newest >= known.readAt) removed(definitionId, id);
+    }
   };
+
+  let queued = new Set<string>();
+  let flush: ReturnType<typeof setTimeout> | null = null;
+  const request = (definitionId: string) => {
+    queued.add(definitionId);
+    flush ??= setTimeout(() => {
+      const ids = [...queued];
+      queued = new Set();
+      flush = null;
+      fetchCounters(ids).catch((e) => console.warn(`Ticket counters: ${(e as Error).message}`));
+    }, BATCH_MS);
+  };
+
   let dropped = false;
   onDisconnected(() => { dropped = true; });
-  /** After a reconnect: fetch again, and forget counters that went while the page was not listening. */
-  const refetch = async (definitionId: string, els: Set<CounterElement>) => {
-    const before = [...(latest.get(definitionId)?.keys() ?? [])];
-    const now = await fetchInto(definitionId, els);
-    for (const id of before) if (!now.has(id)) removed(definitionId, id);
-  };
   onConnected(() => {
     if (!dropped) return;
     dropped = false;
-    for (const [definitionId, els] of byDefinition) {
-      refetch(definitionId, els).catch((e) => console.warn(`Ticket counter ${definitionId}: ${(e as Error).message}`));
-    }
+    fetchCounters([...byDefinition.keys()], { forgetGone: true }).catch((e) => console.warn(`Ticket counters: ${(e as Error).message}`));
   });
+
   for (const selector of selectors) {
     const el = $w(selector);
     el.on('counter-ready', async (event) => {
@@ -64,19 +97,21 @@ export function bindTicketCounters($w: (selector: string) => CounterElement, sel
       if (!els) byDefinition.set(definitionId, (els = new Set()));
       if (els.has(el)) {
         // Known element asking again (price point changed): it picks what it shows from these.
-        for (const json of latest.get(definitionId)?.values() ?? []) el.setAttribute('snapshot', json);
+        for (const s of seenOf(definitionId).values()) if (s.json !== null) el.setAttribute('snapshot', s.json);
         return;
       }
       els.add(el);
       try {
-        // Subscribe before fetching so no change falls between the two; the widget drops older reads.
+        // Subscribe before fetching so no change falls between the two; older reads are dropped above.
         if (first) {
           await subscribe(counterChannel(definitionId), (message) => {
-            if (message.payload?.type === 'counter') feed(definitionId, message.payload.snapshot);
+            if (message.payload?.type === 'counter') offer(definitionId, message.payload.snapshot, byDefinition.get(definitionId) ?? []);
             if (message.payload?.type === 'removed') removed(definitionId, message.payload.id);
           });
+          request(definitionId);
+        } else {
+          for (const s of seenOf(definitionId).values()) if (s.json !== null) el.setAttribute('snapshot', s.json);
         }
-        await fetchInto(definitionId, [el]);
       } catch (e) {
         console.warn(`Ticket counter ${selector}: ${(e as Error).message}`);
       }

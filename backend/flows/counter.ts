@@ -4,7 +4,7 @@ import { COLLECTIONS } from '../collections.js';
 import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import { counterChanges, definitionsToRefresh, needsRefresh, notLive, stillMissing, type CounterChanges } from '../core/counter/counterRefresh.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
-import { readMarkId, readTime, recentReadMarks, type ReadBudget } from '../core/counter/readBudget.js';
+import { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readMarkId, readMarkTime, readTime, recentReadMarks, type ReadBudget } from '../core/counter/readBudget.js';
 import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
 import type { ClaimsPort, ClockPort, CollectionsPort, Filter, LoggerPort, TicketDefinitionsPort } from '../ports.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
@@ -15,18 +15,32 @@ export interface CounterDeps {
   claims: ClaimsPort;
   clock: ClockPort;
   logger?: LoggerPort;
-  /** Width of a coalescing slot: at most one refresh read per slot while the read budget lasts. */
+  /**
+   * What this container remembers between invocations when Wix keeps it warm (the wiring keeps one
+   * per module instance). It only ever saves a Wix Data read: a cold container starts without it and
+   * reads the schedule instead, with the same result.
+   */
+  memory?: CounterMemory;
+  /** Width of a coalescing slot: at most one refresh read per slot while the fast-read budget lasts. */
   slotMs?: number;
-  /** Width of the slot refreshes fall back to once the read budget is used up. */
+  /** Width of the slot refreshes fall back to once the fast-read budget is used up. */
   slowSlotMs?: number;
-  /** Refresh reads allowed per window before falling back to the slow slot. */
+  /** Refresh reads per window (fast or slow) before refreshes move to the slow slot. */
   readBudget?: ReadBudget;
 }
 
-export const DEFAULT_SLOT_MS = 100;
-export const DEFAULT_SLOW_SLOT_MS = 1000;
-/** Half of Wix's ~200 calls a minute, leaving the rest to getCounter, sync and alerts. */
-export const DEFAULT_READ_BUDGET: ReadBudget = { reads: 100, windowMs: 60_000 };
+/** A warm container's knowledge of the read schedule: the latest read known to be claimed, and the lookup in flight. */
+export interface CounterMemory {
+  claimedReadAt: number;
+  lookup: Promise<number> | null;
+}
+
+export function counterMemory(): CounterMemory {
+  return { claimedReadAt: 0, lookup: null };
+}
+
+// Slot width, slow slot and read budget are core rules (core/counter/readBudget.ts); re-exported for the wiring.
+export { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS };
 /** Past the slot's end, so that orders confirmed in the last instant of the slot are in the read. */
 const SLOT_MARGIN_MS = 15;
 
@@ -34,61 +48,101 @@ const C = COLLECTIONS;
 const MAX_IDS_PER_QUERY = 100;
 const MAX_PAGE = 1000;
 const MAX_BULK = 1000;
-/** How long getCounter remembers that a definition ID does not exist. */
+/** How long getCounters remembers that a definition ID does not exist. */
 export const MISSING_TTL_MS = 10 * 60_000;
+/** Site-wide: at most this many unknown IDs are looked up in Wix per MISSING_TTL_MS; past it they are answered as unknown without a call. */
+export const MISSING_BUDGET = 50;
+/** The most definitions one getCounters call may ask for (a page's counters). */
+export const MAX_DEFINITIONS_PER_PAGE = 50;
 
 export type OrderEventResult =
-  | { outcome: 'duplicate'; key: string; refreshed: string[] }
-  | { outcome: 'handled'; key: string; refreshed: string[]; coalesced: string[] };
+  /** Nothing to refresh (a confirmation without tickets). */
+  | { outcome: 'ignored'; key: string }
+  /** A read scheduled at or after this event covers it; this call read and wrote nothing more. */
+  | { outcome: 'covered'; key: string; readAt: string; refreshed: string[] }
+  /** This call claimed the read and refreshed the live counters. */
+  | { outcome: 'refreshed'; key: string; readAt: string; refreshed: string[] };
 
 /**
- * Handles one order delivery. One Wix call claims both the delivery (redeliveries are dropped) and the
- * current site-wide refresh slot. Whoever wins the slot reads, at the slot's end, every live counter's
- * definition in one query: every order confirmed before then is in that read, so counts stay exact with
- * one Ticket Definitions call per slot, however many orders and definitions the slot saw.
- * Safe to call any number of times with the same event.
+ * Handles one order delivery, duplicates included: a count comes from a Wix read, never an increment,
+ * so a redelivery can at most cost a read, and no delivery is recorded. What the call needs to know is
+ * whether a read of every live counter is already scheduled to start after now. The schedule is the
+ * read marks in CounterClaims (`read:<time>`): one query (warm containers often skip it) tells; if no
+ * read is due, this call claims one (a unique insert, so concurrent callers share it) and the winner
+ * reads, at that time, every live counter's definition in one query. Every order confirmed before then
+ * is in that read, so counts stay exact with one Ticket Definitions call per read.
  */
 export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind, event: unknown): Promise<OrderEventResult> {
   const change = orderChange(kind, event);
+  if (!needsRefresh(kind, change.definitionIds)) return { outcome: 'ignored', key: change.key };
   const now = deps.clock.now();
-  const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
-  const deliveryClaim = `order:${change.key}`;
-  const slotClaim = `slot:${slot.id}`;
-  const claims = [{ _id: deliveryClaim, kind: 'order', at: now.toISOString() }];
-  if (needsRefresh(kind, change.definitionIds)) claims.push({ _id: slotClaim, kind: 'slot', at: slot.endsAt.toISOString() });
-  const won = await deps.claims.claim(C.CounterClaims.id, claims);
-  // A slot this call won is refreshed even for a redelivery: other orders in the slot rely on it.
+  const read = await scheduledRead(deps, now);
   let refreshed: string[] = [];
-  if (won.has(slotClaim)) {
-    // Which counters are live does not depend on the slot's orders: look them up while the slot runs,
-    // so only the definitions' read (which must start after the slot) and the save follow its end.
-    const [stored, read] = await Promise.all([liveSnapshots(deps, change.definitionIds), scheduleRead(deps, now, slot.endsAt)]);
-    // Until the read time from *now*: the claims took time, and waiting from `now` would read late.
-    await deps.clock.sleep(Math.max(0, read.at.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
-    if (read.mine) {
-      refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
-    } else {
-      // Another winner reads at the same time (over budget: one read per slow slot). Its read takes in
-      // every live counter, but not this order's definitions that have none live: read those here.
-      const others = notLive(stored, change.definitionIds);
-      if (others.length) refreshed = (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed;
-    }
+  if (read.mine) {
+    // Which counters are live does not depend on the orders still coming: look them up while waiting,
+    // so only the definitions' read (which must start after the read time) and the save follow it.
+    const [stored] = await Promise.all([liveSnapshots(deps, change.definitionIds), sleepUntil(deps, read.at)]);
+    refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
+    return { outcome: 'refreshed', key: change.key, readAt: read.at.toISOString(), refreshed };
   }
-  if (!won.has(deliveryClaim)) return { outcome: 'duplicate', key: change.key, refreshed };
-  return { outcome: 'handled', key: change.key, refreshed, coalesced: change.definitionIds.filter((id) => !refreshed.includes(id)) };
+  if (kind !== 'confirmed' && change.definitionIds.length) {
+    // A cancellation can give tickets back to a definition whose sale ended; the scheduled read takes
+    // in only live counters, so read those here (rare: cancellations, not confirmations).
+    await sleepUntil(deps, read.at);
+    const stored = await liveSnapshots(deps, change.definitionIds);
+    const others = notLive(stored, change.definitionIds);
+    if (others.length) refreshed = (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed;
+  }
+  return { outcome: 'covered', key: change.key, readAt: read.at.toISOString(), refreshed };
+}
+
+async function sleepUntil(deps: CounterDeps, at: Date): Promise<void> {
+  // From the clock's *now*: the lookups took time, and waiting from the event's time would read late.
+  await deps.clock.sleep(Math.max(0, at.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
 }
 
 /**
- * When the slot winner reads (see core/counter/readBudget.ts): at its slot's end while the site is
- * within its read budget, else at the slow slot's end. `mine` is false when another winner already
- * reads at that very time: its read of the live counters covers this slot's orders too.
+ * The read that covers an order handled at `now`: one already claimed for `now` or later (known to
+ * this warm container, or found with one query of the read marks), else one this call claims: at its
+ * fast slot's end while the site has read fewer than the budget's reads in the window, else at the
+ * slow slot's end (see core/counter/readBudget.ts). `mine` is true only for the call that claimed it.
  */
-async function scheduleRead(deps: CounterDeps, now: Date, slotEnd: Date): Promise<{ at: Date; mine: boolean }> {
+async function scheduledRead(deps: CounterDeps, now: Date): Promise<{ at: Date; mine: boolean }> {
+  const memory = deps.memory;
+  const t = now.getTime();
+  if (memory) {
+    if (memory.claimedReadAt >= t) return { at: new Date(memory.claimedReadAt), mine: false };
+    // Another invocation of this container is looking the schedule up: share its answer when it covers us.
+    if (memory.lookup) {
+      const known = await memory.lookup.catch(() => 0);
+      if (known >= t) return { at: new Date(known), mine: false };
+    }
+  }
+  const lookup = lookUpOrClaim(deps, now);
+  const known = lookup.then((r) => r.at.getTime());
+  if (memory) memory.lookup = known;
+  try {
+    const read = await lookup;
+    if (memory && read.at.getTime() > memory.claimedReadAt) memory.claimedReadAt = read.at.getTime();
+    return read;
+  } finally {
+    known.catch(() => undefined);
+    if (memory && memory.lookup === known) memory.lookup = null;
+  }
+}
+
+async function lookUpOrClaim(deps: CounterDeps, now: Date): Promise<{ at: Date; mine: boolean }> {
   const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
-  const recent = await deps.collections.query(C.CounterClaims.id, { filter: recentReadMarks(now, budget.windowMs), limit: 1 });
-  const at = readTime(now, slotEnd, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent.total ?? recent.items.length, budget);
+  const recent = await deps.collections.query<{ _id: string; at?: string }>(C.CounterClaims.id, {
+    filter: recentReadMarks(now, budget.windowMs), sort: [{ field: '_id', order: 'DESC' }], limit: 1,
+  });
+  const latest = recent.items[0] ? readMarkTime(recent.items[0]._id) : null;
+  if (latest !== null && latest >= now.getTime()) return { at: new Date(latest), mine: false };
+  const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
+  const at = readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent.total ?? recent.items.length, budget);
   const mark = readMarkId(at);
   const won = await deps.claims.claim(C.CounterClaims.id, [{ _id: mark, kind: 'read', at: at.toISOString() }]);
+  // Not won: another invocation claimed the same time, and its read covers this order too.
   return { at, mine: won.has(mark) };
 }
 
@@ -183,18 +237,51 @@ async function pagedSnapshots(collections: CollectionsPort, filter: Filter): Pro
 }
 
 /**
- * What `getCounter` answers: stored snapshots, created by one read on first request. An ID that does
- * not exist is remembered for MISSING_TTL_MS, so a widget with a wrong ID on a busy page costs one
- * Ticket Definitions call per TTL, not one per page view.
+ * What `getCounters` answers: the stored snapshots of these definitions, sorted by definition and
+ * price point. A definition without any is read once (all such IDs in one query) and its snapshots
+ * stored. An ID that does not exist is remembered for MISSING_TTL_MS (a `missing:<id>` row), so a
+ * wrong or made-up ID costs at most one Ticket Definitions call per ID per TTL; and the site as a whole
+ * looks up at most MISSING_BUDGET unknown IDs per TTL: past it, unknown IDs are answered with nothing
+ * and no Wix call, so a flood of made-up IDs cannot spend the site's API quota.
  */
+export async function countersForMany(deps: CounterDeps, definitionIds: readonly string[]): Promise<CounterSnapshot[]> {
+  const ids = [...new Set(definitionIds)];
+  if (!ids.length) return [];
+  const stored = await storedSnapshots(deps.collections, ids);
+  const have = new Set(stored.map((s) => s.definitionId));
+  const unknown = ids.filter((id) => !have.has(id));
+  const fresh = unknown.length ? await readUnknown(deps, unknown) : [];
+  return [...stored, ...fresh].sort((a, b) => a.definitionId.localeCompare(b.definitionId) || a.pricePointKey.localeCompare(b.pricePointKey));
+}
+
+/** Single-definition form (kept for page code written against `getCounter`). */
 export async function countersFor(deps: CounterDeps, definitionId: string): Promise<CounterSnapshot[]> {
-  const stored = await storedSnapshots(deps.collections, [definitionId]);
-  if (stored.length) return stored.sort((a, b) => a.pricePointKey.localeCompare(b.pricePointKey));
-  const markerId = `missing:${definitionId}`;
-  const marker = await deps.collections.get<{ _id: string; at: string }>(C.CounterClaims.id, markerId);
-  if (stillMissing(marker, deps.clock.now(), MISSING_TTL_MS)) return [];
-  const fresh = await refreshCounters(deps, definitionId);
-  if (!fresh.length) await deps.collections.save(C.CounterClaims.id, { _id: markerId, kind: 'missing', definitionId, at: deps.clock.now().toISOString() });
+  return countersForMany(deps, [definitionId]);
+}
+
+async function readUnknown(deps: CounterDeps, unknown: string[]): Promise<CounterSnapshot[]> {
+  const now = deps.clock.now();
+  const markerId = (id: string) => `missing:${id}`;
+  const { items: markers } = await deps.collections.query<{ _id: string; at?: string }>(C.CounterClaims.id, { filter: { _id: { $in: unknown.map(markerId) } }, limit: unknown.length });
+  const known = new Map(markers.map((m) => [m._id, m]));
+  let toRead = unknown.filter((id) => !stillMissing(known.get(markerId(id)), now, MISSING_TTL_MS));
+  if (!toRead.length) return [];
+  // The site-wide budget for unknown IDs: how many were found missing within the TTL.
+  const since = new Date(now.getTime() - MISSING_TTL_MS).toISOString();
+  const misses = await deps.collections.query(C.CounterClaims.id, { filter: { kind: 'missing', at: { $gt: since } }, limit: 1 });
+  const left = MISSING_BUDGET - (misses.total ?? misses.items.length);
+  if (left <= 0) {
+    deps.logger?.warn('getCounters: the budget for unknown definition IDs is used up; answering without a Wix call', { ids: toRead.length });
+    return [];
+  }
+  toRead = toRead.slice(0, left);
+  const readAt = deps.clock.now();
+  const defs = await deps.definitions.getMany(toRead, { salesDetails: true });
+  const found = new Set(defs.map((d) => d._id));
+  const fresh = defs.flatMap((d) => counterSnapshots(d, readAt));
+  if (fresh.length) await deps.collections.bulkSave(C.TicketCounters.id, fresh);
+  const gone = toRead.filter((id) => !found.has(id)).map((id) => ({ _id: markerId(id), kind: 'missing', definitionId: id, at: now.toISOString() }));
+  if (gone.length) await deps.collections.bulkSave(C.CounterClaims.id, gone);
   return fresh;
 }
 

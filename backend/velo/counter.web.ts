@@ -1,16 +1,39 @@
-// Web methods of the counter widget. Anyone may call them: input is validated and only stored
-// snapshots' public fields leave the backend, never the raw ticket definition.
+// Web methods of the counter widget. Anyone may call them: input is checked (GUIDs) before any Wix
+// call, bad input gets a typed refusal, and only stored snapshots' public fields leave the backend.
+// Answers are cached by Wix (web method caching) under COUNTER_CACHE_TAG; the TicketCounters data hooks
+// invalidate that tag when a visitor-visible snapshot changes, so a page view usually runs nothing here.
 import { Permissions, webMethod } from 'wix-web-module';
-import { z } from 'zod';
-import { countersFor } from '../flows/counter.js';
-import { publicSnapshot } from '../core/counter/counterChannel.js';
+import { countersForMany, MAX_DEFINITIONS_PER_PAGE } from '../flows/counter.js';
+import { publicSnapshot, COUNTER_CACHE_TAG, COUNTER_CACHE_TTL_SECONDS, type PublicSnapshot } from '../core/counter/counterChannel.js';
+import { parseCounterRequest, parseCountersRequest } from '../core/counter/counterRequest.js';
+import { consoleLogger } from '../wix/runtime.js';
 import { counterDeps } from './wiring/counterDeps.js';
 
-const definitionId = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'must be a ticket definition ID');
+export type CountersAnswer =
+  | { ok: true; counters: PublicSnapshot[] }
+  | { ok: false; reason: 'invalid'; issues: string[] }
+  /** Wix did not answer (say, a quota was exceeded); the page keeps its neutral text and realtime pushes still arrive. */
+  | { ok: false; reason: 'unavailable' };
 
-export const getCounter = webMethod(Permissions.Anyone, async (input: unknown) => {
-  const parsed = z.object({ definitionId }).strict().safeParse(input);
-  if (!parsed.success) throw new Error(`getCounter: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'} ${i.message}`).join('; ')}`);
-  const snaps = await countersFor(counterDeps(), parsed.data.definitionId);
-  return snaps.map(publicSnapshot);
-});
+const cache = { cache: { tags: [COUNTER_CACHE_TAG], ttl: COUNTER_CACHE_TTL_SECONDS } };
+
+async function answer(definitionIds: string[]): Promise<CountersAnswer> {
+  try {
+    return { ok: true, counters: (await countersForMany(counterDeps(), definitionIds)).map(publicSnapshot) };
+  } catch (e) {
+    consoleLogger.error('getCounters failed', { error: String((e as Error)?.message ?? e) });
+    return { ok: false, reason: 'unavailable' };
+  }
+}
+
+/** Every counter on a page in one call: `{definitionIds: [guid, …]}` (at most MAX_DEFINITIONS_PER_PAGE). */
+export const getCounters = webMethod(Permissions.Anyone, async (input: unknown): Promise<CountersAnswer> => {
+  const req = parseCountersRequest(input, MAX_DEFINITIONS_PER_PAGE);
+  return req.ok ? answer(req.value) : req;
+}, cache);
+
+/** One definition's counters: `{definitionId: guid}`. Same answer shape as getCounters. */
+export const getCounter = webMethod(Permissions.Anyone, async (input: unknown): Promise<CountersAnswer> => {
+  const req = parseCounterRequest(input);
+  return req.ok ? answer([req.value]) : req;
+}, cache);

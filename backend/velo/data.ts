@@ -3,8 +3,14 @@ import { counterChannel, publicSnapshot } from '../core/counter/counterChannel.j
 import { snapshotToStore, visiblyDifferent, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { SyncConfigCollection } from '../core/sync/checkSyncRow.js';
 import { wixRealtime } from '../wix/realtime.js';
+import { invalidateCounterAnswers } from '../wix/counterCache.js';
 
+/**
+ * Cached counter answers are cleared before the push: a page that subscribed too late for this push
+ * fetches after the invalidation, so it gets this change from the web method instead.
+ */
 async function pushCounter(item: CounterSnapshot) {
+  await invalidateCounterAnswers();
   await wixRealtime.publish(counterChannel(item.definitionId), { type: 'counter', snapshot: publicSnapshot(item) });
   return item;
 }
@@ -24,6 +30,7 @@ export async function TicketCounters_afterUpdate(item: CounterSnapshot, context:
 }
 
 export async function TicketCounters_afterRemove(item: CounterSnapshot) {
+  await invalidateCounterAnswers();
   await wixRealtime.publish(counterChannel(item.definitionId), { type: 'removed', id: item._id });
   return item;
 }

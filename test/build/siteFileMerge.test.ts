@@ -63,11 +63,13 @@ describe('an owner handler with a name the package needs', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-stack-'));
     const stack = await startStack({ port: 0, dataDir, siteDir: path.join(dir, 'src'), cold: true, scheduleJobs: false, seed: false, pages: [] });
     try {
-      stack.host.dispatchEvent('wixEvents_onOrderConfirmed', { orderNumber: 'o-7', eventId: 'ev-1', tickets: [] });
+      const queries = () => [...stack.wix.stats].filter(([label]) => label.includes('/wix-data/v2/items/query')).reduce((n, [, c]) => n + c, 0);
+      const before = queries();
+      stack.host.dispatchEvent('wixEvents_onOrderConfirmed', { orderNumber: 'o-7', eventId: '0f6b1c2e-8a4d-4c3b-9e71-2d5a6b7c8d01', tickets: [{ ticketNumber: 't-7', ticketDefinitionId: '0f6b1c2e-8a4d-4c3b-9e71-2d5a6b7c8d02' }] });
       await stack.host.idle();
       expect(stack.hub.published.filter((m) => m.channel.name === 'owner-orders').map((m) => m.payload)).toEqual([{ orderNumber: 'o-7' }]);
-      const claims = (await createLocalClient(stack.baseUrl, { items }, ADMIN).items.query('CounterClaims').find()).items;
-      expect(claims.length).toBeGreaterThan(0);
+      // The package's handler ran too: it looked up the counter's read schedule in its own collection.
+      expect(queries()).toBeGreaterThan(before);
     } finally {
       await stack.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
 // whether there are 5 or 10,000 outbox rows, 1 or 100 targets (paged).
 import { describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../backend/collections.js';
+import { DEFAULT_READ_BUDGET } from '../../backend/core/counter/readBudget.js';
 import { outboxViewFilter, scrubSecrets, sweepSummary, targetState } from '../../backend/core/controlRoom/controlRoomViews.js';
 import { planRows } from '../../backend/core/controlRoom/planRows.js';
 import { retryInput, syncSectionInput, testAlertInput } from '../../backend/core/controlRoom/controlRoomInput.js';
@@ -148,7 +149,7 @@ describe('control room sections', () => {
     const a = await alertsSection({ collections: w.cms, definitions: w.defs, clock: w.clock });
     expect(a).toEqual({ events: { items: [], total: 0, page: 0, pageSize: 10 }, lastSweep: null });
     const c = await countersSection({ collections: w.cms, clock: w.clock });
-    expect(c).toEqual({ counters: { items: [], total: 0, page: 0, pageSize: 25 }, reads: { lastMinute: 0, budget: 100, windowMs: 60_000 }, lastRepair: null });
+    expect(c).toEqual({ counters: { items: [], total: 0, page: 0, pageSize: 25 }, reads: { lastMinute: 0, budget: DEFAULT_READ_BUDGET.reads, windowMs: 60_000 }, lastRepair: null });
   });
 
   it('counts alert subscriptions and deliveries per event without reading them', async () => {

@@ -111,19 +111,69 @@ describe('live ticket counter on the demo page', () => {
     expect(await counterText('counterSoldOut').textContent()).toBe('Sold out');
   });
 
-  it('the getCounter web method validates its input and never returns the raw definition', async () => {
-    const call = (args: unknown[]) => adminFetch(`${stack.baseUrl}/_webMethods/counter.web.js/getCounter`, {
+  it('getCounters answers bad input with a typed refusal and never returns the raw definition', async () => {
+    const call = (fn: string, args: unknown[]) => adminFetch(`${stack.baseUrl}/_webMethods/counter.web.js/${fn}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }),
     });
-    const bad = await call([{ definitionId: '<script>' }]);
-    expect(bad.status).toBeGreaterThanOrEqual(400);
-    expect(JSON.stringify(await bad.json())).toContain('must be a ticket definition ID');
-    const good = await (await call([{ definitionId: defs.get('General Admission')!._id }])).json() as { result: any[] };
-    expect(good.result).toHaveLength(1);
-    expect(Object.keys(good.result[0]).sort()).not.toContain('revision');
-    // How many were sold and the event stay on the server: the widget shows neither.
-    expect(Object.keys(good.result[0])).not.toContain('sold');
-    expect(Object.keys(good.result[0])).not.toContain('eventId');
-    expect(good.result[0]).not.toHaveProperty('pricingMethod');
+    const bad = await call('getCounter', [{ definitionId: '<script>' }]);
+    expect(bad.status).toBe(200);
+    expect((await bad.json() as { result: any }).result).toMatchObject({ ok: false, reason: 'invalid', issues: [expect.stringContaining('must be a ticket definition ID')] });
+    const ids = ['General Admission', 'Festival Pass'].map((n) => defs.get(n)!._id);
+    const good = await (await call('getCounters', [{ definitionIds: ids }])).json() as { result: { ok: boolean; counters: any[] } };
+    expect(good.result.ok).toBe(true);
+    expect([...new Set(good.result.counters.map((c) => c.definitionId))].sort()).toEqual([...ids].sort());
+    for (const c of good.result.counters) {
+      expect(Object.keys(c)).not.toContain('revision');
+      // How many were sold and the event stay on the server: the widget shows neither.
+      expect(Object.keys(c)).not.toContain('sold');
+      expect(Object.keys(c)).not.toContain('eventId');
+      expect(c).not.toHaveProperty('pricingMethod');
+    }
+  });
+  it('a getCounters answer older than a push the page already showed does not take the count back', async () => {
+    const late = await browser.newPage();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let answer: (() => Promise<void>) | null = null;
+    // The page's getCounters call is answered now (the count before the order), but delivered only after the push.
+    await late.route('**/_webMethods/counter.web.js/getCounters', async (route) => {
+      const stale = await route.fetch();
+      answer = () => route.fulfill({ response: stale });
+      release();
+    });
+    await late.goto(`${stack.baseUrl}/`);
+    await held;
+    // Whichever Festival Pass option still shows a count (earlier tests removed one).
+    let el = '';
+    for (const id of ['counterOptionAdult', 'counterOptionChild']) if (/\d+ tickets? left/.test((await counterText(id).textContent()) ?? '')) el = id;
+    expect(el).not.toBe('');
+    const option = el === 'counterOptionAdult' ? 'Early bird' : 'Regular';
+    const before = await counterText(el).textContent();
+    expect((await order('Festival Pass', 1, option)).status).toBe(200);
+    await expect.poll(() => counterText(el).textContent(), { timeout: 5000 }).not.toBe(before);
+    const after = await counterText(el).textContent();
+    const lateText = () => late.locator(`#${el} [part=text]`).textContent();
+    await expect.poll(lateText, { timeout: 5000 }).toBe(after);
+    await answer!();
+    await late.waitForTimeout(300);
+    expect(await lateText()).toBe(after);
+    // Not closed: @sparticuz/chromium runs single-process, and closing a page can take the others with it.
+    await late.unroute('**/_webMethods/counter.web.js/getCounters');
+  });
+
+  it('getCounters is answered from the web method cache, and a visible change clears it: the next call has the new count', async () => {
+    const id = defs.get('Festival Pass')!._id;
+    const call = async () => ((await (await adminFetch(`${stack.baseUrl}/_webMethods/counter.web.js/getCounters`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: [{ definitionIds: [id] }] }),
+    })).json()) as { result: { counters: { unsold: number | null }[] } }).result.counters[0]!.unsold;
+    const before = await call();
+    const stats = (stack.host as any).webMethodCache.stats;
+    const hits = stats.hits;
+    expect(await call()).toBe(before);
+    expect(stats.hits).toBe(hits + 1); // the second call did not run getCounters
+    const option = (await counterText('counterOptionAdult').textContent())?.match(/\d+ tickets? left/) ? 'Early bird' : 'Regular';
+    expect((await order('Festival Pass', 1, option)).status).toBe(200);
+    // Without the hooks' invalidation the cached answer would stay for its TTL (60 s).
+    await expect.poll(call, { timeout: 5000 }).toBe(before! - 1);
   });
 });

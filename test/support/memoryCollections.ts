@@ -6,6 +6,9 @@ import { DuplicateItemError, type BulkUpdatePort, type ClaimsPort, type Collecti
 export class MemoryCollections implements CollectionsPort, ClaimsPort, BulkUpdatePort {
   readonly data = new Map<string, Map<string, Item>>();
   calls = 0;
+  /** Wix Data quota units: reads (get, query) and writes (insert, save, remove, bulk save, claim), one per call as Wix counts them. */
+  reads = 0;
+  writes = 0;
   /** Awaited before every call: 0 still yields to the event loop, so concurrent flows interleave. */
   latencyMs = 0;
   /** The raw store of one collection, for tests that arrange or inspect rows directly. */
@@ -14,13 +17,14 @@ export class MemoryCollections implements CollectionsPort, ClaimsPort, BulkUpdat
     if (!m) this.data.set(c, (m = new Map()));
     return m;
   }
-  private async tick() {
+  private async tick(kind: 'read' | 'write' = 'write') {
     this.calls++;
+    if (kind === 'read') this.reads++; else this.writes++;
     await new Promise((r) => (this.latencyMs ? setTimeout(r, this.latencyMs) : setImmediate(r)));
   }
   all<T extends Item>(c: string): T[] { return [...this.coll(c).values()].map((v) => structuredClone(v) as T); }
   async get<T extends Item>(c: string, id: string): Promise<T | null> {
-    await this.tick();
+    await this.tick('read');
     const v = this.coll(c).get(id);
     return v ? (structuredClone(v) as T) : null;
   }
@@ -47,7 +51,7 @@ export class MemoryCollections implements CollectionsPort, ClaimsPort, BulkUpdat
     return won;
   }
   async query<T extends Item>(c: string, opts: { filter?: Filter; sort?: { field: string; order: 'ASC' | 'DESC' }[]; limit?: number; skip?: number } = {}) {
-    await this.tick();
+    await this.tick('read');
     let all = [...this.coll(c).values()].filter((it) => matchesFilter(it as unknown as Record<string, unknown>, opts.filter ?? {}));
     for (const s of [...(opts.sort ?? [])].reverse()) {
       all = all.sort((a, b) => {

@@ -24,17 +24,22 @@ afterAll(async () => {
 });
 
 describe('setupCollections', () => {
-  test('creates the missing collections from the schema module, then nothing', async () => {
+  test('creates the missing collections from the schema module, then nothing; an existing one readable by anyone is made admin-only', async () => {
+    // TicketCounters as an earlier version created it: readable by anyone.
     await s.admin.collections.createDataCollection({ _id: 'TicketCounters', permissions: { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' } });
     const first = await setupCollections();
     expect(first.created.sort()).toEqual(ALL_COLLECTIONS.map((c) => c.id).filter((id) => id !== 'TicketCounters').sort());
     expect(first.existing).toEqual(['TicketCounters']);
+    expect(first.tightened).toEqual(['TicketCounters']);
+    expect((await s.admin.collections.getDataCollection('TicketCounters')).permissions).toEqual({ read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' });
     const second = await setupCollections();
     expect(second.created).toEqual([]);
+    expect(second.tightened).toEqual([]);
     expect(second.existing.sort()).toEqual(ALL_COLLECTIONS.map((c) => c.id).sort());
   });
 
   test('the created collections carry the schema fields and permissions', async () => {
+    expect(ALL_COLLECTIONS.find((c) => c.id === 'TicketCounters')!.permissions.read).toBe('ADMIN');
     for (const schema of ALL_COLLECTIONS.filter((c) => c.id !== 'TicketCounters')) {
       const c = await s.admin.collections.getDataCollection(schema.id);
       expect(c.permissions).toEqual(schema.permissions);

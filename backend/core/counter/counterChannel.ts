@@ -2,6 +2,13 @@
 import type { CounterSnapshot } from './counterSnapshot.js';
 
 export const COUNTER_CHANNEL = 'ticket-counters';
+/** The web method cache tag of every counter answer; invalidated when a visitor-visible snapshot changes. */
+export const COUNTER_CACHE_TAG = 'ticket-counters';
+/**
+ * How long Wix may keep a counter answer. Invalidation clears it at every visible change; the TTL only
+ * bounds how long a missed invalidation could serve an old count to newly opened pages.
+ */
+export const COUNTER_CACHE_TTL_SECONDS = 60;
 
 export function counterChannel(definitionId: string): { name: string; resourceId: string } {
   return { name: COUNTER_CHANNEL, resourceId: definitionId };

@@ -22,12 +22,14 @@ export const COLLECTIONS = {
       { key: "readAt", type: "TEXT" },
       { key: "revision", type: "TEXT" }
     ],
-    permissions: { read: "ANYONE", insert: "ADMIN", update: "ADMIN", remove: "ADMIN" }
+    // Admin only: rows hold `sold`, `eventId`, `revision` and hidden definitions. Visitors get the
+    // public fields of a snapshot through getCounters and realtime pushes (core/counter/counterChannel.ts).
+    permissions: admin
   },
   /**
-   * Exactly-once claims of the counter flow, taken in one bulk insert per order event:
-   * `order:<order>:<change>` drops redelivered events; `slot:<definition>:<slot>` makes one invocation
-   * per definition and time slot the one that refreshes it. Pruned by the repair job after 72 h.
+   * The counter flow's schedule and memory: `read:<time>` marks (a refresh claimed for that time: the
+   * read schedule order events look up, and the read budget's count) and `missing:<definition>` rows
+   * (an ID getCounters found missing, remembered for 10 minutes). Pruned by the repair job after 72 h.
    */
   CounterClaims: { id: "CounterClaims", displayName: "Counter claims", fields: [{ key: "kind", type: "TEXT" }, { key: "definitionId", type: "TEXT" }, { key: "at", type: "TEXT" }], permissions: admin },
   // --- sync ---

@@ -3,44 +3,75 @@ import { COLLECTIONS } from "../collections.js";
 import { counterSnapshots } from "../core/counter/counterSnapshot.js";
 import { counterChanges, definitionsToRefresh, needsRefresh, notLive, stillMissing } from "../core/counter/counterRefresh.js";
 import { mapConcurrent } from "../lib/mapConcurrent.js";
-import { readMarkId, readTime, recentReadMarks } from "../core/counter/readBudget.js";
+import { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readMarkId, readMarkTime, readTime, recentReadMarks } from "../core/counter/readBudget.js";
 import { orderChange, refreshSlot } from "../core/counter/orderChange.js";
-export const DEFAULT_SLOT_MS = 100;
-export const DEFAULT_SLOW_SLOT_MS = 1e3;
-export const DEFAULT_READ_BUDGET = { reads: 100, windowMs: 6e4 };
+export function counterMemory() {
+  return { claimedReadAt: 0, lookup: null };
+}
+export { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS };
 const SLOT_MARGIN_MS = 15;
 const C = COLLECTIONS;
 const MAX_IDS_PER_QUERY = 100;
 const MAX_PAGE = 1e3;
 const MAX_BULK = 1e3;
 export const MISSING_TTL_MS = 10 * 6e4;
+export const MISSING_BUDGET = 50;
+export const MAX_DEFINITIONS_PER_PAGE = 50;
 export async function handleOrderEvent(deps, kind, event) {
   const change = orderChange(kind, event);
+  if (!needsRefresh(kind, change.definitionIds)) return { outcome: "ignored", key: change.key };
   const now = deps.clock.now();
-  const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
-  const deliveryClaim = `order:${change.key}`;
-  const slotClaim = `slot:${slot.id}`;
-  const claims = [{ _id: deliveryClaim, kind: "order", at: now.toISOString() }];
-  if (needsRefresh(kind, change.definitionIds)) claims.push({ _id: slotClaim, kind: "slot", at: slot.endsAt.toISOString() });
-  const won = await deps.claims.claim(C.CounterClaims.id, claims);
+  const read = await scheduledRead(deps, now);
   let refreshed = [];
-  if (won.has(slotClaim)) {
-    const [stored, read] = await Promise.all([liveSnapshots(deps, change.definitionIds), scheduleRead(deps, now, slot.endsAt)]);
-    await deps.clock.sleep(Math.max(0, read.at.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
-    if (read.mine) {
-      refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
-    } else {
-      const others = notLive(stored, change.definitionIds);
-      if (others.length) refreshed = (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed;
+  if (read.mine) {
+    const [stored] = await Promise.all([liveSnapshots(deps, change.definitionIds), sleepUntil(deps, read.at)]);
+    refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
+    return { outcome: "refreshed", key: change.key, readAt: read.at.toISOString(), refreshed };
+  }
+  if (kind !== "confirmed" && change.definitionIds.length) {
+    await sleepUntil(deps, read.at);
+    const stored = await liveSnapshots(deps, change.definitionIds);
+    const others = notLive(stored, change.definitionIds);
+    if (others.length) refreshed = (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed;
+  }
+  return { outcome: "covered", key: change.key, readAt: read.at.toISOString(), refreshed };
+}
+async function sleepUntil(deps, at) {
+  await deps.clock.sleep(Math.max(0, at.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
+}
+async function scheduledRead(deps, now) {
+  const memory = deps.memory;
+  const t = now.getTime();
+  if (memory) {
+    if (memory.claimedReadAt >= t) return { at: new Date(memory.claimedReadAt), mine: false };
+    if (memory.lookup) {
+      const known2 = await memory.lookup.catch(() => 0);
+      if (known2 >= t) return { at: new Date(known2), mine: false };
     }
   }
-  if (!won.has(deliveryClaim)) return { outcome: "duplicate", key: change.key, refreshed };
-  return { outcome: "handled", key: change.key, refreshed, coalesced: change.definitionIds.filter((id) => !refreshed.includes(id)) };
+  const lookup = lookUpOrClaim(deps, now);
+  const known = lookup.then((r) => r.at.getTime());
+  if (memory) memory.lookup = known;
+  try {
+    const read = await lookup;
+    if (memory && read.at.getTime() > memory.claimedReadAt) memory.claimedReadAt = read.at.getTime();
+    return read;
+  } finally {
+    known.catch(() => void 0);
+    if (memory && memory.lookup === known) memory.lookup = null;
+  }
 }
-async function scheduleRead(deps, now, slotEnd) {
+async function lookUpOrClaim(deps, now) {
   const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
-  const recent = await deps.collections.query(C.CounterClaims.id, { filter: recentReadMarks(now, budget.windowMs), limit: 1 });
-  const at = readTime(now, slotEnd, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent.total ?? recent.items.length, budget);
+  const recent = await deps.collections.query(C.CounterClaims.id, {
+    filter: recentReadMarks(now, budget.windowMs),
+    sort: [{ field: "_id", order: "DESC" }],
+    limit: 1
+  });
+  const latest = recent.items[0] ? readMarkTime(recent.items[0]._id) : null;
+  if (latest !== null && latest >= now.getTime()) return { at: new Date(latest), mine: false };
+  const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
+  const at = readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent.total ?? recent.items.length, budget);
   const mark = readMarkId(at);
   const won = await deps.claims.claim(C.CounterClaims.id, [{ _id: mark, kind: "read", at: at.toISOString() }]);
   return { at, mine: won.has(mark) };
@@ -111,14 +142,40 @@ async function pagedSnapshots(collections, filter) {
     if (items.length < MAX_PAGE) return out;
   }
 }
+export async function countersForMany(deps, definitionIds) {
+  const ids = [...new Set(definitionIds)];
+  if (!ids.length) return [];
+  const stored = await storedSnapshots(deps.collections, ids);
+  const have = new Set(stored.map((s) => s.definitionId));
+  const unknown = ids.filter((id) => !have.has(id));
+  const fresh = unknown.length ? await readUnknown(deps, unknown) : [];
+  return [...stored, ...fresh].sort((a, b) => a.definitionId.localeCompare(b.definitionId) || a.pricePointKey.localeCompare(b.pricePointKey));
+}
 export async function countersFor(deps, definitionId) {
-  const stored = await storedSnapshots(deps.collections, [definitionId]);
-  if (stored.length) return stored.sort((a, b) => a.pricePointKey.localeCompare(b.pricePointKey));
-  const markerId = `missing:${definitionId}`;
-  const marker = await deps.collections.get(C.CounterClaims.id, markerId);
-  if (stillMissing(marker, deps.clock.now(), MISSING_TTL_MS)) return [];
-  const fresh = await refreshCounters(deps, definitionId);
-  if (!fresh.length) await deps.collections.save(C.CounterClaims.id, { _id: markerId, kind: "missing", definitionId, at: deps.clock.now().toISOString() });
+  return countersForMany(deps, [definitionId]);
+}
+async function readUnknown(deps, unknown) {
+  const now = deps.clock.now();
+  const markerId = (id) => `missing:${id}`;
+  const { items: markers } = await deps.collections.query(C.CounterClaims.id, { filter: { _id: { $in: unknown.map(markerId) } }, limit: unknown.length });
+  const known = new Map(markers.map((m) => [m._id, m]));
+  let toRead = unknown.filter((id) => !stillMissing(known.get(markerId(id)), now, MISSING_TTL_MS));
+  if (!toRead.length) return [];
+  const since = new Date(now.getTime() - MISSING_TTL_MS).toISOString();
+  const misses = await deps.collections.query(C.CounterClaims.id, { filter: { kind: "missing", at: { $gt: since } }, limit: 1 });
+  const left = MISSING_BUDGET - (misses.total ?? misses.items.length);
+  if (left <= 0) {
+    deps.logger?.warn("getCounters: the budget for unknown definition IDs is used up; answering without a Wix call", { ids: toRead.length });
+    return [];
+  }
+  toRead = toRead.slice(0, left);
+  const readAt = deps.clock.now();
+  const defs = await deps.definitions.getMany(toRead, { salesDetails: true });
+  const found = new Set(defs.map((d) => d._id));
+  const fresh = defs.flatMap((d) => counterSnapshots(d, readAt));
+  if (fresh.length) await deps.collections.bulkSave(C.TicketCounters.id, fresh);
+  const gone = toRead.filter((id) => !found.has(id)).map((id) => ({ _id: markerId(id), kind: "missing", definitionId: id, at: now.toISOString() }));
+  if (gone.length) await deps.collections.bulkSave(C.CounterClaims.id, gone);
   return fresh;
 }
 export async function repairCounters(deps, opts = {}) {

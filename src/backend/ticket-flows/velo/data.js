@@ -2,7 +2,9 @@
 import { counterChannel, publicSnapshot } from "../core/counter/counterChannel.js";
 import { snapshotToStore, visiblyDifferent } from "../core/counter/counterSnapshot.js";
 import { wixRealtime } from "../wix/realtime.js";
+import { invalidateCounterAnswers } from "../wix/counterCache.js";
 async function pushCounter(item) {
+  await invalidateCounterAnswers();
   await wixRealtime.publish(counterChannel(item.definitionId), { type: "counter", snapshot: publicSnapshot(item) });
   return item;
 }
@@ -14,6 +16,7 @@ export async function TicketCounters_afterUpdate(item, context) {
   return visiblyDifferent(item, context?.currentItem) ? pushCounter(item) : item;
 }
 export async function TicketCounters_afterRemove(item) {
+  await invalidateCounterAnswers();
   await wixRealtime.publish(counterChannel(item.definitionId), { type: "removed", id: item._id });
   return item;
 }

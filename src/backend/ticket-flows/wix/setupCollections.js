@@ -3,21 +3,34 @@ import { collections } from "@wix/data";
 import { auth } from "@wix/essentials";
 import { ALL_COLLECTIONS } from "../collections.js";
 import { sdkErrorStatus } from "./sdkErrors.js";
+const REACH = { ADMIN: 0, SITE_MEMBER_AUTHOR: 1, SITE_MEMBER: 2, ANYONE: 3 };
+export function widerThanSchema(have, schema) {
+  return Object.keys(schema.permissions).some((k) => {
+    const role = have?.[k];
+    return typeof role === "string" && role in REACH && REACH[role] > REACH[schema.permissions[k]];
+  });
+}
 export async function setupCollections(schemas = ALL_COLLECTIONS) {
   const list = auth.elevate(collections.listDataCollections);
   const create = auth.elevate(collections.createDataCollection);
-  const have = /* @__PURE__ */ new Set();
+  const update = auth.elevate(collections.updateDataCollection);
+  const have = /* @__PURE__ */ new Map();
   for (let offset = 0; ; ) {
     const page = await list({ paging: { limit: 100, offset } });
-    for (const c of page.collections ?? []) if (c._id) have.add(c._id);
+    for (const c of page.collections ?? []) if (c._id) have.set(c._id, c);
     const n = page.collections?.length ?? 0;
     offset += n;
     if (n === 0 || offset >= (page.pagingMetadata?.total ?? offset)) break;
   }
-  const result = { created: [], existing: [] };
+  const result = { created: [], existing: [], tightened: [] };
   for (const s of schemas) {
-    if (have.has(s.id)) {
+    const existing = have.get(s.id);
+    if (existing) {
       result.existing.push(s.id);
+      if (widerThanSchema(existing.permissions, s)) {
+        await update({ ...existing, _id: s.id, permissions: s.permissions });
+        result.tightened.push(s.id);
+      }
       continue;
     }
     try {

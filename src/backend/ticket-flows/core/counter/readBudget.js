@@ -12,3 +12,11 @@ export function readTime(now, fastSlotEnd, slowSlotMs, recentReads, budget) {
   const slowEnd = (Math.floor(now.getTime() / slowSlotMs) + 1) * slowSlotMs;
   return new Date(Math.max(slowEnd, fastSlotEnd.getTime()));
 }
+export function readMarkTime(id) {
+  if (!id.startsWith(PREFIX)) return null;
+  const ms = Number(id.slice(PREFIX.length));
+  return Number.isSafeInteger(ms) ? ms : null;
+}
+export const DEFAULT_SLOT_MS = 100;
+export const DEFAULT_SLOW_SLOT_MS = 1500;
+export const DEFAULT_READ_BUDGET = { reads: 25, windowMs: 6e4 };

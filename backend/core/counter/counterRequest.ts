@@ -1,0 +1,29 @@
+// What visitors may ask the counter web methods: checked before any Wix call, answered with a typed
+// refusal (never an exception) when wrong.
+import { z } from 'zod';
+
+/** Wix IDs (ticket definitions included) are GUIDs: 8-4-4-4-12 hex digits. */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type CounterRequest<T> = { ok: true; value: T } | { ok: false; reason: 'invalid'; issues: string[] };
+
+const definitionId = z.string().regex(GUID, 'must be a ticket definition ID (a GUID)');
+
+function issuesOf(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).slice(0, 10);
+}
+
+/** `{definitionIds: [guid, …]}`, 1 to `max` IDs (a page's counters); repeats are dropped, IDs lower-cased. */
+export function parseCountersRequest(input: unknown, max: number): CounterRequest<string[]> {
+  const schema = z.object({ definitionIds: z.array(definitionId).min(1).max(max) }).strict();
+  const r = schema.safeParse(input);
+  if (!r.success) return { ok: false, reason: 'invalid', issues: issuesOf(r.error) };
+  return { ok: true, value: [...new Set(r.data.definitionIds.map((id) => id.toLowerCase()))] };
+}
+
+/** `{definitionId: guid}` (the single-counter form). */
+export function parseCounterRequest(input: unknown): CounterRequest<string> {
+  const r = z.object({ definitionId }).strict().safeParse(input);
+  if (!r.success) return { ok: false, reason: 'invalid', issues: issuesOf(r.error) };
+  return { ok: true, value: r.data.definitionId.toLowerCase() };
+}
