@@ -1,6 +1,7 @@
 // The Contacts API's bulk jobs in the local CRM, as Wix documents them: a filter picks the contacts,
 // the call returns a job ID at once and the job runs after it; Get Bulk Job reports the totals. Then
 // the Wix marketing adapter passing a sale start with one bulk update per event, over the REST path.
+import { adminFetch } from '../../local-wix/local-key.js';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCrmModule, crmFor, CrmError, LocalCrm } from '../../local-wix/server/crm.js';
@@ -82,7 +83,7 @@ describe('bulk jobs over the REST paths, and the Wix marketing adapter on them',
   it('admin only; one bulk update per event passes the sale start; subscribedAmong reads a page in one query', async () => {
     wix = await startLocalWix([createCrmModule()]);
     const crm = crmFor(wix.wix.db);
-    const post = (path: string, body: unknown, who = ADMIN) => fetch(`${wix!.baseUrl}${path}`, { method: 'POST', headers: { authorization: tokenFor(who), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown, who = ADMIN) => adminFetch(`${wix!.baseUrl}${path}`, { method: 'POST', headers: { authorization: tokenFor(who), 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await post('/contacts/v4/bulk/contacts/update', { filter: { id: 'x' } }, VISITOR)).status).toBe(403);
 
     const ids = Array.from({ length: 4 }, (_, i) => crm.appendOrCreateContact({ emails: [`fan${i}@x.io`] }).contactId);
@@ -108,7 +109,7 @@ describe('bulk jobs over the REST paths, and the Wix marketing adapter on them',
     const answer = await tool.subscribedAmong!([...ids.map((contactId, i) => ({ email: `fan${i}@x.io`, contactId })), { email: 'gone@x.io', contactId: 'gone' }, { email: 'nobody@x.io' }]);
     expect([...ids, 'gone', 'email:nobody@x.io'].map((k) => answer.get(k))).toEqual([true, false, true, true, false, false]);
 
-    const jobs = await (await fetch(`${wix.baseUrl}/contacts/v4/bulk/jobs/${(await (await post('/contacts/v4/bulk/contacts/update', { filter: { id: { $in: ids } }, info: {}, fieldMask: { paths: [`info.extendedFields.${key}`] } })).json() as { jobId: string }).jobId}`, { headers: { authorization: tokenFor(ADMIN) } })).json() as { job: { totalItems: number } };
+    const jobs = await (await adminFetch(`${wix.baseUrl}/contacts/v4/bulk/jobs/${(await (await post('/contacts/v4/bulk/contacts/update', { filter: { id: { $in: ids } }, info: {}, fieldMask: { paths: [`info.extendedFields.${key}`] } })).json() as { jobId: string }).jobId}`, { headers: { authorization: tokenFor(ADMIN) } })).json() as { job: { totalItems: number } };
     expect(jobs.job.totalItems).toBe(4);
   });
 });
