@@ -8,7 +8,8 @@ import { runId, syncLinkSchema, syncRunSchema, type EventMappingRow, type SyncLi
 import type { TicketDef } from '../core/ticketDefinition.js';
 import type { ClaimsPort, Item } from '../ports.js';
 import { changeOf, parkInvalid } from './syncChanges.js';
-import { connectTarget, loadSyncConfig, type SyncConfig, type SyncDeps, type TargetSetup } from './syncConfig.js';
+import { connectTarget, loadSyncConfig, type SyncConfig, type TargetSetup } from './syncConfig.js';
+import type { SyncDeps } from './syncDeps.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import { deliverChange, errorText } from './syncDelivery.js';
 import { enqueue, readLink } from './syncOutbox.js';
