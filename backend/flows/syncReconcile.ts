@@ -9,7 +9,7 @@ import type { Item } from '../ports.js';
 import { changeOf, parkInvalid } from './syncChanges.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type TargetSetup } from './syncConfig.js';
 import type { SyncDeps } from './syncDeps.js';
-import { eventLinks } from './syncInitial.js';
+import { eventLinks } from './syncLinks.js';
 import { enqueue, readOutbox } from './syncOutbox.js';
 
 const C = COLLECTIONS;

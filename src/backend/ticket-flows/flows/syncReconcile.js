@@ -5,7 +5,7 @@ import { planSync } from "../core/sync/planSync.js";
 import { pairId, runId, syncRunSchema } from "../core/sync/syncRows.js";
 import { changeOf, parkInvalid } from "./syncChanges.js";
 import { connectTarget, loadSyncConfig } from "./syncConfig.js";
-import { eventLinks } from "./syncInitial.js";
+import { eventLinks } from "./syncLinks.js";
 import { enqueue, readOutbox } from "./syncOutbox.js";
 const C = COLLECTIONS;
 export const RECONCILE_RUN_ID = "reconcile";
