@@ -41,13 +41,19 @@ export function mailchimpApiBase(apiKey: string): string {
 
 export const eventTag = (eventId: string) => `sale-alert:${eventId}`;
 
-export function mailchimpMarketing(opts: MailchimpOptions): MarketingToolPort {
-  const doFetch = opts.fetch ?? fetch;
-  const mergeTag = opts.saleStartMergeTag ?? 'SALESTART';
-  const list = `/lists/${encodeURIComponent(opts.listId)}`;
-  let mergeFieldReady: Promise<void> | null = null;
+interface MailchimpClient {
+  opts: MailchimpOptions;
+  /** `/lists/<id>`, the prefix of every audience path. */
+  list: string;
+  mergeTag: string;
+  call: <T>(method: string, path: string, body?: unknown) => Promise<T | null>;
+  /** Creates the sale-start merge field once per connector (concurrent callers share the attempt). */
+  ensureMergeField: () => Promise<void>;
+}
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T | null> {
+function mailchimpCall(opts: MailchimpOptions) {
+  const doFetch = opts.fetch ?? fetch;
+  return async function call<T>(method: string, path: string, body?: unknown): Promise<T | null> {
     const key = await opts.secrets.getSecret(opts.apiKeySecret ?? 'MAILCHIMP_API_KEY');
     const base = opts.baseUrl ?? mailchimpApiBase(key);
     const res = await doFetch(`${base}${path}`, {
@@ -61,8 +67,14 @@ export function mailchimpMarketing(opts: MailchimpOptions): MarketingToolPort {
     const json = text ? JSON.parse(text) : null;
     if (!res.ok) throw new MailchimpError(res.status, json?.title ?? res.statusText, json?.detail ?? '');
     return json as T;
-  }
+  };
+}
 
+function mailchimpClient(opts: MailchimpOptions): MailchimpClient {
+  const call = mailchimpCall(opts);
+  const mergeTag = opts.saleStartMergeTag ?? 'SALESTART';
+  const list = `/lists/${encodeURIComponent(opts.listId)}`;
+  let mergeFieldReady: Promise<void> | null = null;
   const ensureMergeField = () => (mergeFieldReady ??= (async () => {
     const r = await call<{ merge_fields: { tag: string }[] }>('GET', `${list}/merge-fields?count=1000&fields=merge_fields.tag`);
     if (r?.merge_fields.some((f) => f.tag === mergeTag)) return;
@@ -73,54 +85,64 @@ export function mailchimpMarketing(opts: MailchimpOptions): MarketingToolPort {
       if (!(e instanceof MailchimpError && e.status === 400)) throw e;
     }
   })().catch((e) => { mergeFieldReady = null; throw e; }));
+  return { opts, list, mergeTag, call, ensureMergeField };
+}
 
-  const setTag = async (email: string, eventId: string, status: 'active' | 'inactive') =>
-    call('POST', `${list}/members/${subscriberHash(email)}/tags`, { tags: [{ name: eventTag(eventId), status }] });
+const isStatus = (e: unknown, status: number) => e instanceof MailchimpError && e.status === status;
 
+const setTag = (c: MailchimpClient, email: string, eventId: string, status: 'active' | 'inactive') =>
+  c.call('POST', `${c.list}/members/${subscriberHash(email)}/tags`, { tags: [{ name: eventTag(eventId), status }] });
+
+async function upsertSubscriber(c: MailchimpClient, s: Parameters<MarketingToolPort['upsertSubscriber']>[0]): Promise<void> {
+  await c.ensureMergeField();
+  // status_if_new only: someone who unsubscribed in Mailchimp stays unsubscribed.
+  await c.call('PUT', `${c.list}/members/${subscriberHash(s.email)}`, {
+    email_address: s.email,
+    status_if_new: 'subscribed',
+    timestamp_opt: s.consentAt.replace(/\.\d{3}Z$/, 'Z'),
+    ...(s.saleStart !== undefined ? { merge_fields: { [c.mergeTag]: s.saleStart ?? '' } } : {}),
+  });
+  await setTag(c, s.email, s.eventId, 'active');
+}
+
+async function isSubscribed(c: MailchimpClient, s: MarketingContact): Promise<boolean> {
+  try {
+    const m = await c.call<{ status: string }>('GET', `${c.list}/members/${subscriberHash(s.email)}?fields=status`);
+    return m?.status === 'subscribed';
+  } catch (e) {
+    if (isStatus(e, 404)) return false;
+    throw e;
+  }
+}
+
+/** Writes the sale start into the merge field of every member of the event's tag (a static segment). */
+async function setSaleStart(c: MailchimpClient, eventId: string, saleStart: string | null): Promise<void> {
+  await c.ensureMergeField();
+  const segs = await c.call<{ segments: { id: number; name: string }[] }>('GET', `${c.list}/segments?type=static&count=1000&fields=segments.id,segments.name`);
+  const seg = segs?.segments.find((x) => x.name === eventTag(eventId));
+  if (!seg) return;
+  const pageSize = 500;
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await c.call<{ members: { id: string; email_address: string }[]; total_items: number }>(
+      'GET', `${c.list}/segments/${seg.id}/members?count=${pageSize}&offset=${offset}&fields=members.id,members.email_address,total_items`);
+    const members = page?.members ?? [];
+    await mapConcurrent(members, c.opts.concurrency ?? 5, (m) => c.call('PATCH', `${c.list}/members/${m.id}`, { merge_fields: { [c.mergeTag]: saleStart ?? '' } }));
+    if (members.length < pageSize) break;
+  }
+}
+
+export function mailchimpMarketing(opts: MailchimpOptions): MarketingToolPort {
+  const c = mailchimpClient(opts);
   return {
-    async upsertSubscriber(s) {
-      await ensureMergeField();
-      // status_if_new only: someone who unsubscribed in Mailchimp stays unsubscribed.
-      await call('PUT', `${list}/members/${subscriberHash(s.email)}`, {
-        email_address: s.email,
-        status_if_new: 'subscribed',
-        timestamp_opt: s.consentAt.replace(/\.\d{3}Z$/, 'Z'),
-        ...(s.saleStart !== undefined ? { merge_fields: { [mergeTag]: s.saleStart ?? '' } } : {}),
-      });
-      await setTag(s.email, s.eventId, 'active');
-    },
-
+    upsertSubscriber: (s) => upsertSubscriber(c, s),
     async removeFromEvent(s) {
       try {
-        await setTag(s.email, s.eventId, 'inactive');
+        await setTag(c, s.email, s.eventId, 'inactive');
       } catch (e) {
-        if (!(e instanceof MailchimpError && e.status === 404)) throw e;
+        if (!isStatus(e, 404)) throw e;
       }
     },
-
-    async isSubscribed(s: MarketingContact) {
-      try {
-        const m = await call<{ status: string }>('GET', `${list}/members/${subscriberHash(s.email)}?fields=status`);
-        return m?.status === 'subscribed';
-      } catch (e) {
-        if (e instanceof MailchimpError && e.status === 404) return false;
-        throw e;
-      }
-    },
-
-    async setSaleStart(eventId, saleStart) {
-      await ensureMergeField();
-      const segs = await call<{ segments: { id: number; name: string }[] }>('GET', `${list}/segments?type=static&count=1000&fields=segments.id,segments.name`);
-      const seg = segs?.segments.find((x) => x.name === eventTag(eventId));
-      if (!seg) return;
-      const pageSize = 500;
-      for (let offset = 0; ; offset += pageSize) {
-        const page = await call<{ members: { id: string; email_address: string }[]; total_items: number }>(
-          'GET', `${list}/segments/${seg.id}/members?count=${pageSize}&offset=${offset}&fields=members.id,members.email_address,total_items`);
-        const members = page?.members ?? [];
-        await mapConcurrent(members, opts.concurrency ?? 5, (m) => call('PATCH', `${list}/members/${m.id}`, { merge_fields: { [mergeTag]: saleStart ?? '' } }));
-        if (members.length < pageSize) break;
-      }
-    },
+    isSubscribed: (s) => isSubscribed(c, s),
+    setSaleStart: (eventId, saleStart) => setSaleStart(c, eventId, saleStart),
   };
 }

@@ -1,7 +1,11 @@
 // Pretix connector: one Wix definition ⇒ one item (price options ⇒ variations, created inline with the
 // item) plus one quota. Token auth, X-Idempotency-Key on every write (derived from the change's key,
-// so a retried change replays instead of duplicating), 50-result pages, 429 Retry-After.
-import { isMoney, normalizeDecimal } from '../core/sync/money.js';
+// so a retried change replays instead of duplicating), 50-result pages, 429 Retry-After. What to send
+// is planned in core/sync/pretixPlan.ts; this file only talks HTTP.
+import {
+  itemCreateBody, needsSoldCheck, planVariations, quotaName, quotaSizeToPush, quotaVariations, refsAfterCreate, refsAfterVariationStep, soldOf, splitPayload,
+  type OptionIn, type PretixRefs,
+} from '../core/sync/pretixPlan.js';
 import { ExternalCallError, type ExternalRef, type ExternalTicketingPort, type ExternalWrite } from '../ports.js';
 import { requestJson, type HttpOptions } from './syncHttp.js';
 import { sameOrigin } from '../core/security/outboundUrl.js';
@@ -13,158 +17,126 @@ export interface PretixConfig extends HttpOptions {
   token: string;
 }
 
-interface PretixVariation { id: number; value: Record<string, string>; default_price: string | null; active: boolean }
-interface PretixItem { id: number; variations?: PretixVariation[] }
+interface PretixItem { id: number; variations?: { id: number }[] }
 interface Availability { paid_orders: number; pending_orders: number; exited_orders?: number }
-
-interface PretixRefs {
-  quotaId?: number;
-  quotaSize?: number | null;
-  /** Wix price option ID → Pretix variation ID. */
-  variations?: Record<string, number>;
-  /** Last pushed variation body per option (to skip unchanged ones). */
-  variationHash?: Record<string, string>;
-}
-
-interface OptionIn { optionId: string; name: string; price: unknown }
-
-const variationBody = (o: OptionIn, i: number) => ({
-  value: { en: o.name },
-  default_price: isMoney(o.price) ? normalizeDecimal(o.price.value, o.price.currency) : o.price == null ? null : String(o.price),
-  active: true,
-  position: i,
-});
-
-function splitPayload(payload: Record<string, unknown>) {
-  const { quota, variations, ...item } = payload;
-  const options = Array.isArray(variations) ? (variations as OptionIn[]).filter((o) => o && typeof o.optionId === 'string') : [];
-  const size = (quota as { size?: unknown } | undefined)?.size;
-  return { item, options, quotaSize: typeof size === 'number' ? size : null };
-}
 
 /** Pretix pages 50 items: 200 pages is 10,000 items, far above Wix's 100 definitions per event. */
 export const PRETIX_MAX_PAGES = 200;
 
+interface PretixClient {
+  cfg: PretixConfig;
+  ev: (event: string) => string;
+  call: (method: string, url: string, body?: unknown, key?: string) => ReturnType<typeof requestJson>;
+}
+
+function pretixClient(cfg: PretixConfig, onCall: () => void): PretixClient {
+  const root = `${cfg.baseUrl.replace(/\/+$/, '')}/organizers/${encodeURIComponent(cfg.organizer)}/events`;
+  return {
+    cfg,
+    ev: (event) => `${root}/${encodeURIComponent(event)}`,
+    call: (method, url, body, key) =>
+      requestJson(url, { method, body, headers: { authorization: `Token ${cfg.token}`, ...(key ? { 'x-idempotency-key': key.slice(0, 128) } : {}) } }, { ...cfg, onCall }),
+  };
+}
+
+async function syncVariations(c: PretixClient, event: string, itemId: number, options: OptionIn[], refs: PretixRefs, key: string): Promise<PretixRefs> {
+  const base = `${c.ev(event)}/items/${itemId}/variations`;
+  for (const step of planVariations(options, refs)) {
+    if (step.op === 'create') {
+      const r = await c.call('POST', `${base}/`, step.body, `${key}:v:${step.optionId}`);
+      refs = refsAfterVariationStep(refs, step, (r.body as { id: number }).id);
+    } else {
+      const off = step.op === 'deactivate';
+      await c.call('PATCH', `${base}/${step.variationId}/`, off ? { active: false } : step.body, `${key}:v:${step.optionId}${off ? ':off' : ''}`);
+      refs = refsAfterVariationStep(refs, step);
+    }
+  }
+  return refs;
+}
+
+async function createItem(c: PretixClient, w: ExternalWrite) {
+  const { item, options, quotaSize } = splitPayload(w.payload);
+  const created = (await c.call('POST', `${c.ev(w.externalEventId)}/items/`, itemCreateBody(item, options), `${w.idempotencyKey}:item`)).body as PretixItem;
+  const withVariations = refsAfterCreate(options, created.variations);
+  const quota = (await c.call('POST', `${c.ev(w.externalEventId)}/quotas/`, {
+    name: quotaName(item, w.definitionId), size: quotaSize, items: [created.id], variations: Object.values(withVariations.variations ?? {}),
+  }, `${w.idempotencyKey}:quota`)).body as { id: number };
+  const refs: PretixRefs = { quotaId: quota.id, quotaSize, ...withVariations };
+  return { externalId: String(created.id), refs: refs as Record<string, unknown> };
+}
+
+/** Pushes the quota's variations and size; a size below what Pretix sold is held back with a warning. */
+async function pushQuota(c: PretixClient, w: ExternalWrite, refs: PretixRefs & { quotaId: number }, options: OptionIn[], wanted: number | null) {
+  const sold = needsSoldCheck(wanted, refs.quotaSize)
+    ? soldOf((await c.call('GET', `${c.ev(w.externalEventId)}/quotas/${refs.quotaId}/availability/`)).body as Availability)
+    : null;
+  const { size, warning } = quotaSizeToPush(wanted, refs.quotaSize, sold, refs.quotaId);
+  await c.call('PATCH', `${c.ev(w.externalEventId)}/quotas/${refs.quotaId}/`, { variations: quotaVariations(refs, options), size }, `${w.idempotencyKey}:quota`);
+  return { refs: { ...refs, quotaSize: size }, warnings: warning ? [warning] : [] };
+}
+
+async function updateItem(c: PretixClient, w: ExternalWrite & { link: ExternalRef }) {
+  const { item, options, quotaSize } = splitPayload(w.payload);
+  const itemId = Number(w.link.externalId);
+  // Variations cannot be changed through the item endpoint: they have their own.
+  await c.call('PATCH', `${c.ev(w.externalEventId)}/items/${itemId}/`, item, `${w.idempotencyKey}:item`);
+  const refs = await syncVariations(c, w.externalEventId, itemId, options, (w.link.refs ?? {}) as PretixRefs, w.idempotencyKey);
+  if (refs.quotaId === undefined) return { refs: refs as Record<string, unknown>, warnings: [] };
+  const pushed = await pushQuota(c, w, { ...refs, quotaId: refs.quotaId }, options, quotaSize);
+  return { refs: pushed.refs as Record<string, unknown>, warnings: pushed.warnings };
+}
+
+const isHttp = (e: unknown, status: number) => e instanceof ExternalCallError && e.failure.kind === 'http' && e.failure.status === status;
+
+async function removeItem(c: PretixClient, req: Parameters<ExternalTicketingPort['remove']>[0]) {
+  const itemUrl = `${c.ev(req.externalEventId)}/items/${req.link.externalId}/`;
+  if (req.mode === 'deactivate') {
+    await c.call('PATCH', itemUrl, { active: false }, `${req.idempotencyKey}:item`);
+    return {};
+  }
+  try {
+    await c.call('DELETE', itemUrl, undefined, `${req.idempotencyKey}:item`);
+  } catch (e) {
+    if (isHttp(e, 404)) return {};
+    // Pretix refuses to delete an item that was ordered: deactivate instead and say so.
+    if (isHttp(e, 403)) {
+      await c.call('PATCH', itemUrl, { active: false }, `${req.idempotencyKey}:deactivate`);
+      return { warnings: [`item ${req.link.externalId} has orders in Pretix, so it was deactivated instead of deleted`] };
+    }
+    throw e;
+  }
+  const quotaId = (req.link.refs as PretixRefs | undefined)?.quotaId;
+  if (quotaId !== undefined) {
+    await c.call('DELETE', `${c.ev(req.externalEventId)}/quotas/${quotaId}/`, undefined, `${req.idempotencyKey}:quota`).catch((e) => {
+      if (!isHttp(e, 404)) throw e;
+    });
+  }
+  return {};
+}
+
+async function listItemIds(c: PretixClient, externalEventId: string) {
+  const ids: string[] = [];
+  let url: string | null = `${c.ev(externalEventId)}/items/`;
+  // `next` comes from the target: it must stay on the target's origin (the token goes with it),
+  // and a target that pages forever is stopped.
+  for (let pages = 0; url; pages++) {
+    if (pages >= PRETIX_MAX_PAGES) throw new Error(`Pretix listing of ${externalEventId} has more than ${PRETIX_MAX_PAGES} pages; stopped`);
+    if (!sameOrigin(url, c.cfg.baseUrl)) throw new Error(`Pretix listing: the next page is on another origin (${new URL(url).origin}); not followed`);
+    const page = (await c.call('GET', url)).body as { next: string | null; results: { id: number }[] };
+    ids.push(...page.results.map((r) => String(r.id)));
+    url = typeof page.next === 'string' && page.next ? page.next : null;
+  }
+  return ids;
+}
+
 export function pretixConnector(cfg: PretixConfig): ExternalTicketingPort & { readonly calls: number } {
   let calls = 0;
-  const root = `${cfg.baseUrl.replace(/\/+$/, '')}/organizers/${encodeURIComponent(cfg.organizer)}/events`;
-  const ev = (event: string) => `${root}/${encodeURIComponent(event)}`;
-  const call = (method: string, url: string, body?: unknown, key?: string) =>
-    requestJson(url, { method, body, headers: { authorization: `Token ${cfg.token}`, ...(key ? { 'x-idempotency-key': key.slice(0, 128) } : {}) } }, { ...cfg, onCall: () => calls++ });
-
-  async function syncVariations(event: string, itemId: number, options: OptionIn[], refs: PretixRefs, key: string): Promise<PretixRefs> {
-    const map = { ...(refs.variations ?? {}) };
-    const hashes = { ...(refs.variationHash ?? {}) };
-    const base = `${ev(event)}/items/${itemId}/variations`;
-    for (const [i, o] of options.entries()) {
-      const body = variationBody(o, i);
-      const h = JSON.stringify(body);
-      if (map[o.optionId] !== undefined) {
-        if (hashes[o.optionId] === h) continue;
-        await call('PATCH', `${base}/${map[o.optionId]}/`, body, `${key}:v:${o.optionId}`);
-      } else {
-        const r = await call('POST', `${base}/`, body, `${key}:v:${o.optionId}`);
-        map[o.optionId] = (r.body as PretixVariation).id;
-      }
-      hashes[o.optionId] = h;
-    }
-    // Options removed in Wix: deactivate (a variation that was ordered cannot be deleted).
-    for (const [optionId, vid] of Object.entries(map)) {
-      if (options.some((o) => o.optionId === optionId)) continue;
-      if (hashes[optionId] === 'inactive') continue;
-      await call('PATCH', `${base}/${vid}/`, { active: false }, `${key}:v:${optionId}:off`);
-      hashes[optionId] = 'inactive';
-    }
-    return { ...refs, variations: map, variationHash: hashes };
-  }
-
+  const c = pretixClient(cfg, () => calls++);
   return {
     get calls() { return calls; },
-
-    async create(w: ExternalWrite) {
-      const { item, options, quotaSize } = splitPayload(w.payload);
-      const body = { ...item, variations: options.map(variationBody), has_variations: options.length > 0 };
-      const created = (await call('POST', `${ev(w.externalEventId)}/items/`, body, `${w.idempotencyKey}:item`)).body as PretixItem;
-      const variations: Record<string, number> = {};
-      const variationHash: Record<string, string> = {};
-      options.forEach((o, i) => {
-        const v = created.variations?.[i];
-        if (v) { variations[o.optionId] = v.id; variationHash[o.optionId] = JSON.stringify(variationBody(o, i)); }
-      });
-      const name = (item.name as Record<string, string> | undefined)?.en ?? `Wix ${w.definitionId}`;
-      const quota = (await call('POST', `${ev(w.externalEventId)}/quotas/`, {
-        name: String(name).slice(0, 200), size: quotaSize, items: [created.id], variations: Object.values(variations),
-      }, `${w.idempotencyKey}:quota`)).body as { id: number };
-      const refs: PretixRefs = { quotaId: quota.id, quotaSize, variations, variationHash };
-      return { externalId: String(created.id), refs: refs as Record<string, unknown> };
-    },
-
-    async update(w: ExternalWrite & { link: ExternalRef }) {
-      const { item, options, quotaSize } = splitPayload(w.payload);
-      const itemId = Number(w.link.externalId);
-      let refs = (w.link.refs ?? {}) as PretixRefs;
-      const warnings: string[] = [];
-      // Variations cannot be changed through the item endpoint: they have their own.
-      await call('PATCH', `${ev(w.externalEventId)}/items/${itemId}/`, item, `${w.idempotencyKey}:item`);
-      refs = await syncVariations(w.externalEventId, itemId, options, refs, w.idempotencyKey);
-      if (refs.quotaId !== undefined) {
-        const quotaBody: Record<string, unknown> = { variations: Object.entries(refs.variations ?? {}).filter(([o]) => options.some((x) => x.optionId === o)).map(([, v]) => v) };
-        let size = quotaSize;
-        if (size !== refs.quotaSize && size !== null && (refs.quotaSize === null || refs.quotaSize === undefined || size < refs.quotaSize)) {
-          const a = (await call('GET', `${ev(w.externalEventId)}/quotas/${refs.quotaId}/availability/`)).body as Availability;
-          const sold = (a.paid_orders ?? 0) + (a.pending_orders ?? 0);
-          if (size < sold) {
-            warnings.push(`capacity ${size} not pushed: Pretix already sold ${sold} (quota ${refs.quotaId} stays at ${refs.quotaSize ?? 'unlimited'})`);
-            size = refs.quotaSize ?? null;
-          }
-        }
-        quotaBody.size = size;
-        await call('PATCH', `${ev(w.externalEventId)}/quotas/${refs.quotaId}/`, quotaBody, `${w.idempotencyKey}:quota`);
-        refs = { ...refs, quotaSize: size };
-      }
-      return { refs: refs as Record<string, unknown>, warnings };
-    },
-
-    async remove(req) {
-      const itemUrl = `${ev(req.externalEventId)}/items/${req.link.externalId}/`;
-      if (req.mode === 'deactivate') {
-        await call('PATCH', itemUrl, { active: false }, `${req.idempotencyKey}:item`);
-        return {};
-      }
-      try {
-        await call('DELETE', itemUrl, undefined, `${req.idempotencyKey}:item`);
-      } catch (e) {
-        const f = e instanceof ExternalCallError ? e.failure : null;
-        if (f?.kind === 'http' && f.status === 404) return {};
-        // Pretix refuses to delete an item that was ordered: deactivate instead and say so.
-        if (f?.kind === 'http' && f.status === 403) {
-          await call('PATCH', itemUrl, { active: false }, `${req.idempotencyKey}:deactivate`);
-          return { warnings: [`item ${req.link.externalId} has orders in Pretix, so it was deactivated instead of deleted`] };
-        }
-        throw e;
-      }
-      const quotaId = (req.link.refs as PretixRefs | undefined)?.quotaId;
-      if (quotaId !== undefined) {
-        await call('DELETE', `${ev(req.externalEventId)}/quotas/${quotaId}/`, undefined, `${req.idempotencyKey}:quota`).catch((e) => {
-          if (!(e instanceof ExternalCallError && e.failure.kind === 'http' && e.failure.status === 404)) throw e;
-        });
-      }
-      return {};
-    },
-
-    async listExternalIds(externalEventId: string) {
-      const ids: string[] = [];
-      let url: string | null = `${ev(externalEventId)}/items/`;
-      // `next` comes from the target: it must stay on the target's origin (the token goes with it),
-      // and a target that pages forever is stopped.
-      for (let pages = 0; url; pages++) {
-        if (pages >= PRETIX_MAX_PAGES) throw new Error(`Pretix listing of ${externalEventId} has more than ${PRETIX_MAX_PAGES} pages; stopped`);
-        if (!sameOrigin(url, cfg.baseUrl)) throw new Error(`Pretix listing: the next page is on another origin (${new URL(url).origin}); not followed`);
-        const page = (await call('GET', url)).body as { next: string | null; results: { id: number }[] };
-        ids.push(...page.results.map((r) => String(r.id)));
-        url = typeof page.next === 'string' && page.next ? page.next : null;
-      }
-      return ids;
-    },
+    create: (w) => createItem(c, w),
+    update: (w) => updateItem(c, w),
+    remove: (req) => removeItem(c, req),
+    listExternalIds: (externalEventId) => listItemIds(c, externalEventId),
   };
 }

@@ -9,7 +9,8 @@ import { outboxItemSchema, syncRunSchema, syncTargetRowSchema, type OutboxItem, 
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import type { CollectionsPort, Filter, Item } from '../ports.js';
 import type { ReconcileReport } from './sync.js';
-import { loadSyncConfig, type SyncDeps } from './syncConfig.js';
+import { loadSyncConfig } from './syncConfig.js';
+import type { SyncDeps } from './syncDeps.js';
 
 const C = COLLECTIONS;
 /** The SyncRuns item with the last reconcile's findings (written by the hourly job and the dashboard's repair). */

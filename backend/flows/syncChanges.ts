@@ -6,7 +6,8 @@ import { idempotencyKey } from '../core/sync/outboxPolicy.js';
 import type { SyncAction } from '../core/sync/planSync.js';
 import type { EventMappingRow } from '../core/sync/syncRows.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import type { SyncDeps, TargetSetup } from './syncConfig.js';
+import type { TargetSetup } from './syncConfig.js';
+import type { SyncDeps } from './syncDeps.js';
 import type { Change } from './syncDelivery.js';
 import { enqueue } from './syncOutbox.js';
 

@@ -6,24 +6,11 @@ import { checkMappingSet, type CompiledMapping } from '../core/sync/mappingRows.
 import { needsSalesDetails } from '../core/sync/sourcePaths.js';
 import { describeIssues, eventMappingRowSchema, syncTargetRowSchema, type EventMappingRow, type SyncTargetRow } from '../core/sync/syncRows.js';
 import { insertOnce } from './insertOnce.js';
-import { type ClockPort, type CollectionsPort, type ExternalTicketingFactory, type ExternalTicketingPort, type Item, type LoggerPort, type TicketDefinitionsPort } from '../ports.js';
+import type { ExternalTicketingPort, Item } from '../ports.js';
 import { defaultMappingRows, MAPPING_PRESETS } from '../core/sync/defaultMappings.js';
-import type { OutboxPolicy } from '../core/sync/outboxPolicy.js';
+import type { SyncDeps } from './syncDeps.js';
 
 export type MappingPreset = keyof typeof MAPPING_PRESETS;
-
-export interface SyncDeps {
-  definitions: TicketDefinitionsPort;
-  collections: CollectionsPort;
-  clock: ClockPort;
-  connectors: ExternalTicketingFactory;
-  logger?: LoggerPort;
-  /** Jitter source; tests pass a seeded one. */
-  random?: () => number;
-  policy?: OutboxPolicy;
-  /** Deliveries in flight at once (the connector paces them to the target's rate budget). */
-  concurrency?: number;
-}
 
 export interface TargetSetup {
   target: SyncTargetRow;

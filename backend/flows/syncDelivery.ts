@@ -1,7 +1,7 @@
 // Applying one change to a target and working out the link that results. Shared by the initial sync
 // (direct delivery) and the outbox drain. The Wix ⇄ external pair is copied from the existing link,
 // never replaced: only revision, status, refs and errors move.
-import { compareRevisions } from '../core/ticketDefinition.js';
+import { deletedLink, deleteOnTarget, guardDelete, guardUpsert } from '../core/sync/linkRules.js';
 import type { Failure } from '../core/sync/outboxPolicy.js';
 import { pairId, type SyncLink } from '../core/sync/syncRows.js';
 import type { SyncTargetRow } from '../core/sync/syncRows.js';
@@ -37,19 +37,16 @@ export async function deliverChange(port: ExternalTicketingPort, target: SyncTar
       const removed = await deliverChange(port, target, { ...change, createKey: null }, created.link, now);
       return removed.kind === 'applied' ? { ...removed, op: 'create' } : { kind: 'applied', op: 'create', link: created.link, warnings: created.warnings };
     }
-    if (!link) return { kind: 'skipped', reason: 'never created externally' };
-    if (link.status === 'deleted') return { kind: 'skipped', reason: 'already deleted' };
-    const deleted = (warnings: string[]): SyncLink => ({ ...link, status: 'deleted', lastError: null, warnings, updatedAt: at });
-    if (target.deleteBehaviour === 'ignore') return { kind: 'applied', op: 'forget', link: deleted([]), warnings: [] };
+    const skip = guardDelete(link);
+    if (skip || !link) return { kind: 'skipped', reason: skip?.reason ?? 'never synced' };
+    if (!deleteOnTarget(target.deleteBehaviour)) return { kind: 'applied', op: 'forget', link: deletedLink(link, [], at), warnings: [] };
     const r = await port.remove({ definitionId: change.definitionId, externalEventId: link.externalEventId, link, mode: target.deleteBehaviour, idempotencyKey: change.idempotencyKey });
-    return { kind: 'applied', op: 'delete', link: { ...deleted(r.warnings ?? []), refs: { ...link.refs, ...(r.refs ?? {}) } }, warnings: r.warnings ?? [] };
+    return { kind: 'applied', op: 'delete', link: deletedLink(link, r.warnings ?? [], at, r.refs ?? {}), warnings: r.warnings ?? [] };
   }
   if (!change.payload) return { kind: 'skipped', reason: 'no payload (mapping failed)' };
-  if (link?.status === 'deleted') return { kind: 'skipped', reason: 'deleted earlier; never brought back' };
+  const guard = guardUpsert(link, change, 'same content');
+  if (guard) return { kind: 'skipped', reason: guard.reason };
   if (link) {
-    const cmp = compareRevisions(change.revision, link.lastRevision);
-    if (cmp < 0) return { kind: 'skipped', reason: `link already at newer revision ${link.lastRevision}` };
-    if (cmp === 0 && link.payloadHash === change.payloadHash && link.status === 'active') return { kind: 'skipped', reason: 'already applied' };
     const r = await port.update({ definitionId: change.definitionId, externalEventId: link.externalEventId, payload: change.payload, idempotencyKey: change.idempotencyKey, link });
     const warnings = r.warnings ?? [];
     return {

@@ -6,7 +6,8 @@ import { afterFailure, DEFAULT_OUTBOX_POLICY, isRetryable, mergeChange } from '.
 import { outboxItemSchema, pairId, runId, syncLinkSchema, syncRunSchema, type OutboxItem, type SyncLink } from '../core/sync/syncRows.js';
 import type { Item } from '../ports.js';
 import { insertOnce } from './insertOnce.js';
-import { connectTarget, loadSyncConfig, type SyncConfig, type SyncDeps, type TargetSetup } from './syncConfig.js';
+import { connectTarget, loadSyncConfig, type SyncConfig, type TargetSetup } from './syncConfig.js';
+import type { SyncDeps } from './syncDeps.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import { deliverChange, errorText, failureOf, storedError, type Change } from './syncDelivery.js';
 

@@ -2,6 +2,7 @@
 // change, retries with exponential backoff and jitter, Retry-After honoured, dead letter after a
 // bounded time.
 import { compareRevisions } from '../ticketDefinition.js';
+import { blocksUpsert } from './linkRules.js';
 import { hashText } from './payloadHash.js';
 import type { OutboxItem } from './syncRows.js';
 
@@ -64,6 +65,15 @@ export function parseRetryAfter(header: string | null | undefined, now: Date): n
   return Number.isNaN(t) ? null : Math.max(0, t - now.getTime());
 }
 
+/**
+ * Retry-After cap: the wait a throttling target (429, 503) asks for, capped at `maxRetryAfterMs`;
+ * null when it asked for none.
+ */
+export function retryAfterWaitMs(failure: Failure, policy: OutboxPolicy = DEFAULT_OUTBOX_POLICY): number | null {
+  if (failure.kind !== 'http' || (failure.status !== 429 && failure.status !== 503) || failure.retryAfterMs == null) return null;
+  return Math.min(failure.retryAfterMs, policy.maxRetryAfterMs);
+}
+
 export type AfterFailure = { next: 'retry'; at: Date; attempt: number } | { next: 'dead'; reason: string };
 
 export function afterFailure(
@@ -75,10 +85,7 @@ export function afterFailure(
 ): AfterFailure {
   if (!isRetryable(failure)) return { next: 'dead', reason: 'the target refused the change; fix the cause, then tick "retry"' };
   const attempt = item.attempt + 1;
-  let delay = backoffMs(item.attempt, random, policy);
-  if (failure.kind === 'http' && (failure.status === 429 || failure.status === 503) && failure.retryAfterMs != null) {
-    delay = Math.max(delay, Math.min(failure.retryAfterMs, policy.maxRetryAfterMs));
-  }
+  const delay = Math.max(backoffMs(item.attempt, random, policy), retryAfterWaitMs(failure, policy) ?? 0);
   const first = item.firstFailureAt ? Date.parse(item.firstFailureAt) : now.getTime();
   const at = new Date(now.getTime() + delay);
   if (at.getTime() - first > policy.deadLetterAfterMs) return { next: 'dead', reason: `still failing after ${Math.round(policy.deadLetterAfterMs / 3600_000)} h` };
@@ -91,7 +98,8 @@ export function afterFailure(
  */
 export function mergeChange(existing: Pick<OutboxItem, 'action' | 'revision' | 'payloadHash' | 'state'> | null, incoming: Change): 'replace' | 'keep' {
   if (!existing) return 'replace';
-  if (existing.action === 'delete') return 'keep';
+  // No resurrection (linkRules): a pending delete is kept, whether an upsert or the same delete arrives.
+  if (blocksUpsert(existing)) return 'keep';
   if (incoming.action === 'delete') return 'replace';
   const cmp = compareRevisions(incoming.revision, existing.revision);
   if (cmp < 0) return 'keep';

@@ -1,11 +1,13 @@
 // What to do with each definition of a mapped event, given the links already recorded:
-// create / update / unchanged / delete, with revision ordering and no resurrection of deleted ones.
-import { compareRevisions, type TicketDef } from '../ticketDefinition.js';
+// create / update / unchanged / delete. What a change may do to a link (no resurrection after delete,
+// stale revision, already applied) is decided in linkRules.ts.
+import type { TicketDef } from '../ticketDefinition.js';
+import { guardDelete, guardUpsert, type DeleteMode } from './linkRules.js';
 import type { MappingError, MappingResult } from './mappingEngine.js';
 import { payloadHash } from './payloadHash.js';
 import type { SyncLink } from './syncRows.js';
 
-export type DeleteMode = 'delete' | 'deactivate' | 'ignore';
+export type { DeleteMode } from './linkRules.js';
 
 interface Base { definitionId: string; name: string }
 export type SyncAction =
@@ -28,12 +30,8 @@ export type PlanMode = 'trigger' | 'reconcile';
 export function planDefinition(m: MappedDefinition, link: SyncLink | null, mode: PlanMode): SyncAction {
   const { def, mapped } = m;
   const base = { definitionId: def._id, name: def.name };
-  if (link?.status === 'deleted') return { ...base, kind: 'unchanged', reason: 'deleted earlier; a deleted definition is never brought back', link };
-  if (link) {
-    const cmp = compareRevisions(def.revision, link.lastRevision);
-    if (cmp < 0) return { ...base, kind: 'unchanged', reason: `stale read: revision ${def.revision} is older than the applied ${link.lastRevision}`, link };
-    if (cmp === 0 && mode === 'trigger' && link.status === 'active') return { ...base, kind: 'unchanged', reason: `revision ${def.revision} already applied`, link };
-  }
+  const guard = guardUpsert(link, def, mode === 'trigger' ? 'same revision' : 'never');
+  if (guard) return { ...base, kind: 'unchanged', reason: guard.reason, link };
   if (!mapped.ok) return { ...base, kind: 'invalid', errors: mapped.errors };
   const hash = payloadHash(mapped.payload);
   if (!link) return { ...base, kind: 'create', revision: def.revision, payload: mapped.payload, payloadHash: hash };
@@ -44,8 +42,8 @@ export function planDefinition(m: MappedDefinition, link: SyncLink | null, mode:
 /** Decides for a definition that Wix no longer has. */
 export function planGone(definitionId: string, link: SyncLink | null, mode: DeleteMode): SyncAction {
   const base = { definitionId, name: '' };
-  if (!link) return { ...base, kind: 'unchanged', reason: 'never synced', link: null };
-  if (link.status === 'deleted') return { ...base, kind: 'unchanged', reason: 'already deleted', link };
+  const guard = guardDelete(link);
+  if (guard || !link) return { ...base, kind: 'unchanged', reason: guard?.reason ?? 'never synced', link };
   return { ...base, kind: 'delete', mode, link };
 }
 

@@ -22,12 +22,9 @@ export function mailchimpApiBase(apiKey) {
   return `https://${dc}.api.mailchimp.com/3.0`;
 }
 export const eventTag = (eventId) => `sale-alert:${eventId}`;
-export function mailchimpMarketing(opts) {
+function mailchimpCall(opts) {
   const doFetch = opts.fetch ?? fetch;
-  const mergeTag = opts.saleStartMergeTag ?? "SALESTART";
-  const list = `/lists/${encodeURIComponent(opts.listId)}`;
-  let mergeFieldReady = null;
-  async function call(method, path, body) {
+  return async function call(method, path, body) {
     const key = await opts.secrets.getSecret(opts.apiKeySecret ?? "MAILCHIMP_API_KEY");
     const base = opts.baseUrl ?? mailchimpApiBase(key);
     const res = await doFetch(`${base}${path}`, {
@@ -41,7 +38,13 @@ export function mailchimpMarketing(opts) {
     const json = text ? JSON.parse(text) : null;
     if (!res.ok) throw new MailchimpError(res.status, json?.title ?? res.statusText, json?.detail ?? "");
     return json;
-  }
+  };
+}
+function mailchimpClient(opts) {
+  const call = mailchimpCall(opts);
+  const mergeTag = opts.saleStartMergeTag ?? "SALESTART";
+  const list = `/lists/${encodeURIComponent(opts.listId)}`;
+  let mergeFieldReady = null;
   const ensureMergeField = () => mergeFieldReady ??= (async () => {
     const r = await call("GET", `${list}/merge-fields?count=1000&fields=merge_fields.tag`);
     if (r?.merge_fields.some((f) => f.tag === mergeTag)) return;
@@ -54,49 +57,57 @@ export function mailchimpMarketing(opts) {
     mergeFieldReady = null;
     throw e;
   });
-  const setTag = async (email, eventId, status) => call("POST", `${list}/members/${subscriberHash(email)}/tags`, { tags: [{ name: eventTag(eventId), status }] });
+  return { opts, list, mergeTag, call, ensureMergeField };
+}
+const isStatus = (e, status) => e instanceof MailchimpError && e.status === status;
+const setTag = (c, email, eventId, status) => c.call("POST", `${c.list}/members/${subscriberHash(email)}/tags`, { tags: [{ name: eventTag(eventId), status }] });
+async function upsertSubscriber(c, s) {
+  await c.ensureMergeField();
+  await c.call("PUT", `${c.list}/members/${subscriberHash(s.email)}`, {
+    email_address: s.email,
+    status_if_new: "subscribed",
+    timestamp_opt: s.consentAt.replace(/\.\d{3}Z$/, "Z"),
+    ...s.saleStart !== void 0 ? { merge_fields: { [c.mergeTag]: s.saleStart ?? "" } } : {}
+  });
+  await setTag(c, s.email, s.eventId, "active");
+}
+async function isSubscribed(c, s) {
+  try {
+    const m = await c.call("GET", `${c.list}/members/${subscriberHash(s.email)}?fields=status`);
+    return m?.status === "subscribed";
+  } catch (e) {
+    if (isStatus(e, 404)) return false;
+    throw e;
+  }
+}
+async function setSaleStart(c, eventId, saleStart) {
+  await c.ensureMergeField();
+  const segs = await c.call("GET", `${c.list}/segments?type=static&count=1000&fields=segments.id,segments.name`);
+  const seg = segs?.segments.find((x) => x.name === eventTag(eventId));
+  if (!seg) return;
+  const pageSize = 500;
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await c.call(
+      "GET",
+      `${c.list}/segments/${seg.id}/members?count=${pageSize}&offset=${offset}&fields=members.id,members.email_address,total_items`
+    );
+    const members = page?.members ?? [];
+    await mapConcurrent(members, c.opts.concurrency ?? 5, (m) => c.call("PATCH", `${c.list}/members/${m.id}`, { merge_fields: { [c.mergeTag]: saleStart ?? "" } }));
+    if (members.length < pageSize) break;
+  }
+}
+export function mailchimpMarketing(opts) {
+  const c = mailchimpClient(opts);
   return {
-    async upsertSubscriber(s) {
-      await ensureMergeField();
-      await call("PUT", `${list}/members/${subscriberHash(s.email)}`, {
-        email_address: s.email,
-        status_if_new: "subscribed",
-        timestamp_opt: s.consentAt.replace(/\.\d{3}Z$/, "Z"),
-        ...s.saleStart !== void 0 ? { merge_fields: { [mergeTag]: s.saleStart ?? "" } } : {}
-      });
-      await setTag(s.email, s.eventId, "active");
-    },
+    upsertSubscriber: (s) => upsertSubscriber(c, s),
     async removeFromEvent(s) {
       try {
-        await setTag(s.email, s.eventId, "inactive");
+        await setTag(c, s.email, s.eventId, "inactive");
       } catch (e) {
-        if (!(e instanceof MailchimpError && e.status === 404)) throw e;
+        if (!isStatus(e, 404)) throw e;
       }
     },
-    async isSubscribed(s) {
-      try {
-        const m = await call("GET", `${list}/members/${subscriberHash(s.email)}?fields=status`);
-        return m?.status === "subscribed";
-      } catch (e) {
-        if (e instanceof MailchimpError && e.status === 404) return false;
-        throw e;
-      }
-    },
-    async setSaleStart(eventId, saleStart) {
-      await ensureMergeField();
-      const segs = await call("GET", `${list}/segments?type=static&count=1000&fields=segments.id,segments.name`);
-      const seg = segs?.segments.find((x) => x.name === eventTag(eventId));
-      if (!seg) return;
-      const pageSize = 500;
-      for (let offset = 0; ; offset += pageSize) {
-        const page = await call(
-          "GET",
-          `${list}/segments/${seg.id}/members?count=${pageSize}&offset=${offset}&fields=members.id,members.email_address,total_items`
-        );
-        const members = page?.members ?? [];
-        await mapConcurrent(members, opts.concurrency ?? 5, (m) => call("PATCH", `${list}/members/${m.id}`, { merge_fields: { [mergeTag]: saleStart ?? "" } }));
-        if (members.length < pageSize) break;
-      }
-    }
+    isSubscribed: (s) => isSubscribed(c, s),
+    setSaleStart: (eventId, saleStart) => setSaleStart(c, eventId, saleStart)
   };
 }

@@ -2,25 +2,12 @@
 import { COLLECTIONS } from "../collections.js";
 import { applyMappings } from "../core/sync/mappingEngine.js";
 import { planGone, planSync } from "../core/sync/planSync.js";
-import { runId, syncLinkSchema, syncRunSchema } from "../core/sync/syncRows.js";
-import { changeOf, parkInvalid } from "./syncChanges.js";
+import { runId, syncRunSchema } from "../core/sync/syncRows.js";
 import { connectTarget, loadSyncConfig } from "./syncConfig.js";
-import { mapConcurrent } from "../lib/mapConcurrent.js";
-import { deliverChange, errorText } from "./syncDelivery.js";
-import { enqueue, readLink } from "./syncOutbox.js";
-import { insertOnce } from "./insertOnce.js";
+import { applyActions, nowText, pastDeadline, saveRun } from "./syncInitialApply.js";
+import { eventLinks } from "./syncLinks.js";
+export { eventLinks } from "./syncLinks.js";
 const C = COLLECTIONS;
-export async function eventLinks(deps, targetId, eventId) {
-  const out = [];
-  for (let skip = 0; ; skip += 1e3) {
-    const { items } = await deps.collections.query(C.SyncLinks.id, { filter: { targetId, eventId }, limit: 1e3, skip });
-    for (const r of items) {
-      const p = syncLinkSchema.safeParse(r);
-      if (p.success) out.push(p.data);
-    }
-    if (items.length < 1e3) return out;
-  }
-}
 export async function syncEvent(deps, opts) {
   const config = opts.config ?? await loadSyncConfig(deps);
   const targets = [];
@@ -34,9 +21,9 @@ export async function syncEvent(deps, opts) {
   if (!targets.length) problems.push(`No enabled sync target has event ${opts.eventId} in SyncEventMappings.`);
   return { eventId: opts.eventId, targets, problems };
 }
-async function syncEventToTarget(deps, setup, em, opts) {
+async function startEventRun(deps, setup, em, opts) {
   const targetId = setup.target._id;
-  const now = () => deps.clock.now().toISOString();
+  const at = deps.clock.now().toISOString();
   const stored = opts.restart || opts.dryRun ? null : await deps.collections.get(C.SyncRuns.id, runId(targetId, opts.eventId));
   const prev = stored ? syncRunSchema.safeParse(stored) : null;
   const resumed = !!prev?.success && prev.data.state === "running";
@@ -50,125 +37,50 @@ async function syncEventToTarget(deps, setup, em, opts) {
     seenIds: [],
     counts: {},
     pendingCreates: {},
-    startedAt: now(),
-    updatedAt: now()
+    startedAt: at,
+    updatedAt: at
   };
   const report = { targetId, externalEventId: em.externalEventId, done: false, resumed, plan: [], counts: run.counts, failures: [], warnings: [] };
   const links = new Map((await eventLinks(deps, targetId, opts.eventId)).map((l) => [l.definitionId, l]));
   const port = opts.dryRun ? null : await connectTarget(deps, setup.target);
-  const bump = (k, n = 1) => {
-    run.counts[k] = (run.counts[k] ?? 0) + n;
-  };
-  const pastDeadline = () => !!port && opts.deadline !== void 0 && deps.clock.now().getTime() >= opts.deadline;
-  const pause = async () => {
-    run.updatedAt = now();
-    await deps.collections.save(C.SyncRuns.id, run);
-    return report;
-  };
-  const apply = async (actions, defs) => {
-    report.plan.push(...actions);
-    if (!port) {
-      for (const a of actions) bump(a.kind);
-      return true;
-    }
-    const writes = [];
-    const created = [];
-    let complete = true;
-    const creates = actions.filter((a) => a.kind === "create");
-    let marked = false;
-    for (const a of creates) {
-      if (run.pendingCreates[a.definitionId]) continue;
-      const c = changeOf(a, setup, em);
-      run.pendingCreates[a.definitionId] = { key: c.idempotencyKey, hash: c.payloadHash };
-      marked = true;
-    }
-    if (marked && !pastDeadline()) {
-      run.updatedAt = now();
-      await deps.collections.save(C.SyncRuns.id, run);
-    }
-    await mapConcurrent(actions, deps.concurrency ?? 16, async (a) => {
-      if (a.kind !== "unchanged" && pastDeadline()) {
-        complete = false;
-        return;
-      }
-      if (a.kind === "unchanged") return bump("unchanged");
-      if (a.kind === "invalid") {
-        bump("invalid");
-        report.failures.push(await parkInvalid(deps, setup, em, defs.get(a.definitionId), a));
-        return;
-      }
-      const pending = a.kind === "create" ? run.pendingCreates[a.definitionId] : void 0;
-      const change = { ...changeOf(a, setup, em), ...pending ? { createKey: pending.key, createTried: pending.hash } : {} };
-      try {
-        const d = await deliverChange(port, setup.target, change, links.get(a.definitionId) ?? null, deps.clock.now());
-        if (d.kind === "applied") {
-          const before = links.get(a.definitionId);
-          if (before) writes.push({ ...d.link, externalId: before.externalId, linkedAt: before.linkedAt });
-          else if (d.op === "create") created.push(d.link);
-          else writes.push(d.link);
-          report.warnings.push(...d.warnings.map((w) => `${a.definitionId}: ${w}`));
-          bump(a.kind);
-        } else bump("unchanged");
-      } catch (e) {
-        bump("queued");
-        report.failures.push(`${a.definitionId}: ${errorText(e)} (queued for retry)`);
-        await enqueue(deps, a.kind === "create" ? { ...change, createKey: change.createKey ?? change.idempotencyKey, createTried: change.createTried ?? change.payloadHash } : change);
-        delete run.pendingCreates[a.definitionId];
-      }
-    });
-    if (created.length) {
-      const won = await insertLinksOnce(deps, created);
-      for (const l of created) {
-        delete run.pendingCreates[l.definitionId];
-        if (won.has(l._id)) {
-          links.set(l.definitionId, l);
-          continue;
-        }
-        const winner = await readLink(deps, l.targetId, l.definitionId);
-        if (winner) links.set(l.definitionId, winner);
-        if (winner && winner.externalId !== l.externalId) {
-          deps.logger?.error("Two external items for one definition; keeping the first link", { definitionId: l.definitionId, kept: winner.externalId, orphan: l.externalId });
-        }
-      }
-    }
-    if (writes.length) {
-      await deps.collections.bulkSave(C.SyncLinks.id, writes);
-      for (const l of writes) links.set(l.definitionId, l);
-    }
-    return complete;
-  };
-  let pagesThisCall = 0;
-  while (true) {
-    if (opts.maxPages !== void 0 && pagesThisCall >= opts.maxPages) return report;
-    if (pagesThisCall > 0 && pastDeadline()) return pause();
+  return { deps, setup, em, opts, run, report, links, port };
+}
+async function syncEventToTarget(deps, setup, em, opts) {
+  const r = await startEventRun(deps, setup, em, opts);
+  const pages = await syncPages(r);
+  if (pages === "stopped") return r.report;
+  if (pages === "paused") {
+    await saveRun(r);
+    return r.report;
+  }
+  const seen = new Set(r.run.seenIds);
+  const gone = [...r.links.values()].filter((l) => !seen.has(l.definitionId)).map((l) => planGone(l.definitionId, l, setup.target.deleteBehaviour)).filter((a) => a.kind !== "unchanged");
+  if (!await applyActions(r, gone, /* @__PURE__ */ new Map())) {
+    await saveRun(r);
+    return r.report;
+  }
+  r.run.state = "done";
+  r.run.updatedAt = nowText(r);
+  if (!opts.dryRun) await deps.collections.save(C.SyncRuns.id, r.run);
+  r.report.done = true;
+  return r.report;
+}
+async function syncPages(r) {
+  const { deps, setup, em, opts, run } = r;
+  for (let pagesThisCall = 0; ; ) {
+    if (opts.maxPages !== void 0 && pagesThisCall >= opts.maxPages) return "stopped";
+    if (pagesThisCall > 0 && pastDeadline(r)) return "paused";
     const page = await deps.definitions.queryByEvent(opts.eventId, { cursor: run.cursor, limit: opts.pageSize ?? 100, salesDetails: setup.readSalesDetails });
     pagesThisCall++;
     const mapped = page.items.map((def) => ({ def, mapped: applyMappings(def, setup.mappings, { externalEventId: em.externalEventId }) }));
-    const actions = planSync({ definitions: mapped, links: [...links.values()], deleteBehaviour: setup.target.deleteBehaviour, complete: false, mode: "reconcile" });
-    if (!await apply(actions, new Map(page.items.map((d) => [d._id, d])))) return pause();
+    const actions = planSync({ definitions: mapped, links: [...r.links.values()], deleteBehaviour: setup.target.deleteBehaviour, complete: false, mode: "reconcile" });
+    if (!await applyActions(r, actions, new Map(page.items.map((d) => [d._id, d])))) return "paused";
     run.seenIds.push(...page.items.map((d) => d._id));
     run.pages++;
     run.cursor = page.nextCursor;
-    run.updatedAt = now();
-    opts.onProgress?.({ targetId, eventId: opts.eventId, pages: run.pages, definitions: run.seenIds.length, counts: { ...run.counts } });
-    if (!page.nextCursor) break;
+    run.updatedAt = nowText(r);
+    opts.onProgress?.({ targetId: setup.target._id, eventId: opts.eventId, pages: run.pages, definitions: run.seenIds.length, counts: { ...run.counts } });
+    if (!page.nextCursor) return "done";
     if (!opts.dryRun) await deps.collections.save(C.SyncRuns.id, run);
   }
-  const seen = new Set(run.seenIds);
-  const gone = [...links.values()].filter((l) => !seen.has(l.definitionId)).map((l) => planGone(l.definitionId, l, setup.target.deleteBehaviour)).filter((a) => a.kind !== "unchanged");
-  if (!await apply(gone, /* @__PURE__ */ new Map())) return pause();
-  run.state = "done";
-  run.updatedAt = now();
-  if (!opts.dryRun) await deps.collections.save(C.SyncRuns.id, run);
-  report.done = true;
-  return report;
-}
-async function insertLinksOnce(deps, links) {
-  const claims = deps.collections;
-  if (typeof claims.claim === "function") return claims.claim(C.SyncLinks.id, links);
-  const won = /* @__PURE__ */ new Set();
-  await mapConcurrent(links, deps.concurrency ?? 16, async (l) => {
-    if (await insertOnce(deps.collections, C.SyncLinks.id, l)) won.add(l._id);
-  });
-  return won;
 }
