@@ -15,7 +15,7 @@ export interface AlertsConfig {
   locale?: string;
   /**
    * Running on the local Wix (a deployment fact: the `LOCAL_WIX_DEPLOYMENT` secret, never a visitor's
-   * or a CMS row's say): local push endpoints and the demo's non-GUID event IDs are accepted.
+   * or a CMS row's say): local push endpoints are accepted. Event IDs are GUIDs on both.
    */
   localWix?: boolean;
   /** Triggered email of the double opt-in (default `sale-alert-confirm`). */

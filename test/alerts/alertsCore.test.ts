@@ -18,11 +18,12 @@ import { linkKeyRing } from '../../backend/core/alerts/linkKeys.js';
 import { confirmToken, verifyConfirmToken } from '../../backend/core/alerts/confirmLink.js';
 import { mailboxOf } from '../../backend/core/alerts/mailbox.js';
 import { fakePushSubscription, ticketDef } from './fakes.js';
+import { guid } from '../support/guids.js';
 
 const NOW = new Date('2026-03-01T10:30:00Z');
 
 function sub(over: Partial<SaleAlertSubscription> & { email: string }): SaleAlertSubscription {
-  const eventId = over.eventId ?? 'ev1';
+  const eventId = over.eventId ?? guid('ev1');
   return {
     _id: subscriptionId(over.email, eventId), eventId, channels: ['email'], push: null, contactId: `c-${over.email}`, status: 'active',
     consentAt: '2026-02-01T00:00:00.000Z', unsubscribedAt: null, updatedAt: '2026-02-01T00:00:00.000Z', ...over,
@@ -43,41 +44,44 @@ describe('subscription input', () => {
     expect(parseSubscriptionInput(input)).toEqual(expected);
   });
 
-  it('takes event IDs as GUIDs (slugs only on the local Wix, whose demo event has one)', () => {
-    expect(() => parseSubscriptionInput({ email: 'a@b.co', eventId: 'ev1' })).toThrow(/GUID/);
-    expect(parseSubscriptionInput({ email: 'a@b.co', eventId: 'ev1' }, { localWix: true }).eventId).toBe('ev1');
-    expect(() => parseSubscriptionInput({ email: 'a@b.co', eventId: '../ev1' }, { localWix: true })).toThrow(/eventId/);
+  it('takes event IDs as GUIDs only, on the local Wix as on a live site', () => {
+    for (const opts of [{}, { localWix: true }]) {
+      expect(parseSubscriptionInput({ email: 'a@b.co', eventId: guid('ev1') }, opts).eventId).toBe(guid('ev1'));
+      expect(() => parseSubscriptionInput({ email: 'a@b.co', eventId: 'ev1' }, opts)).toThrow(/eventId must be an event ID \(a GUID\)/);
+      expect(() => parseSubscriptionInput({ email: 'a@b.co', eventId: 'demo-event-2026' }, opts)).toThrow(/GUID/);
+      expect(() => parseSubscriptionInput({ email: 'a@b.co', eventId: '../ev1' }, opts)).toThrow(/eventId/);
+    }
   });
 
   it.each([
-    [{ email: 'not-an-email', eventId: 'ev1' }, /email/],
+    [{ email: 'not-an-email', eventId: guid('ev1') }, /email/],
     [{ email: 'a@b.co', eventId: '' }, /eventId/],
     [{ email: 'a@b.co', eventId: 'ev1; DROP' }, /eventId/],
-    [{ email: 'a@b.co', eventId: 'ev1', channels: [] }, /channels/],
-    [{ email: 'a@b.co', eventId: 'ev1', channels: ['sms'] }, /channels/],
-    [{ email: 'a@b.co', eventId: 'ev1', channels: ['push'] }, /push is required/],
-    [{ email: 'a@b.co', eventId: 'ev1', channels: ['push'], push: fakePushSubscription('http://push.example/x') }, /push service/],
-    [{ email: 'a@b.co', eventId: 'ev1', channels: ['push'], push: { endpoint: 'https://p.example/x', keys: { p256dh: 'short', auth: 'x' } } }, /p256dh/],
-    [{ email: 'a@b.co', eventId: 'ev1', extra: 1 }, /Unrecognized/i],
+    [{ email: 'a@b.co', eventId: guid('ev1'), channels: [] }, /channels/],
+    [{ email: 'a@b.co', eventId: guid('ev1'), channels: ['sms'] }, /channels/],
+    [{ email: 'a@b.co', eventId: guid('ev1'), channels: ['push'] }, /push is required/],
+    [{ email: 'a@b.co', eventId: guid('ev1'), channels: ['push'], push: fakePushSubscription('http://push.example/x') }, /push service/],
+    [{ email: 'a@b.co', eventId: guid('ev1'), channels: ['push'], push: { endpoint: 'https://p.example/x', keys: { p256dh: 'short', auth: 'x' } } }, /p256dh/],
+    [{ email: 'a@b.co', eventId: guid('ev1'), extra: 1 }, /Unrecognized/i],
     [null, /input/],
-    [{ email: `${'a'.repeat(250)}@b.co`, eventId: 'ev1' }, /email/],
+    [{ email: `${'a'.repeat(250)}@b.co`, eventId: guid('ev1') }, /email/],
     // Shaped like a language tag but refused by Intl: every email to this subscriber would fail.
-    [{ email: 'a@b.co', eventId: 'ev1', locale: 'en-US-US' }, /locale must be a language tag/],
+    [{ email: 'a@b.co', eventId: guid('ev1'), locale: 'en-US-US' }, /locale must be a language tag/],
   ])('refuses %j', (input, message) => {
     expect(() => parseSubscriptionInput(input)).toThrow(InvalidSubscriptionError);
     expect(() => parseSubscriptionInput(input)).toThrow(message);
   });
 
   it('accepts local http push endpoints only when allowed', () => {
-    const input = { email: 'a@b.co', eventId: 'ev1', channels: ['push'], push: fakePushSubscription('http://127.0.0.1:9999/push/1') };
+    const input = { email: 'a@b.co', eventId: guid('ev1'), channels: ['push'], push: fakePushSubscription('http://127.0.0.1:9999/push/1') };
     expect(() => parseSubscriptionInput(input)).toThrow(/push service/);
     expect(parseSubscriptionInput(input, { localWix: true }).push?.endpoint).toBe('http://127.0.0.1:9999/push/1');
   });
 
   it('one key per email and event, whatever the capitalisation', () => {
-    expect(subscriptionId('Ada@Example.com ', 'ev1')).toBe(subscriptionId('ada@example.com', 'ev1'));
-    expect(subscriptionId('ada@example.com', 'ev1')).not.toBe(subscriptionId('ada@example.com', 'ev2'));
-    expect(subscriptionId('ada@example.com', 'ev1')).toMatch(/^sa_[0-9a-f]{40}$/);
+    expect(subscriptionId('Ada@Example.com ', guid('ev1'))).toBe(subscriptionId('ada@example.com', guid('ev1')));
+    expect(subscriptionId('ada@example.com', guid('ev1'))).not.toBe(subscriptionId('ada@example.com', guid('ev2')));
+    expect(subscriptionId('ada@example.com', guid('ev1'))).toMatch(/^sa_[0-9a-f]{40}$/);
   });
 });
 
@@ -164,26 +168,26 @@ describe('qualifying subscribers and unsent alerts', () => {
   const off = sub({ email: 'off@x.io', status: 'unsubscribed' });
   const tool = sub({ email: 'tool-optout@x.io' });
   const pushless = sub({ email: 'p@x.io', channels: ['push'] });
-  const other = sub({ email: 'o@x.io', eventId: 'ev2' });
+  const other = sub({ email: 'o@x.io', eventId: guid('ev2') });
   const subs = [a, b, off, tool, pushless, other];
   const yes = new Map(subs.map((s) => [s._id, s !== tool]));
 
   it('keeps active, still-subscribed subscribers of the event, on reachable channels', () => {
-    expect(qualifyingSubscribers(subs, 'ev1', yes).map((q) => [q.subscription.email, q.channels])).toEqual([
+    expect(qualifyingSubscribers(subs, guid('ev1'), yes).map((q) => [q.subscription.email, q.channels])).toEqual([
       ['a@x.io', ['email', 'push']],
       ['b@x.io', ['email']],
     ]);
     // No answer from the marketing tool counts as "no".
-    expect(qualifyingSubscribers(subs, 'ev1', new Map())).toEqual([]);
+    expect(qualifyingSubscribers(subs, guid('ev1'), new Map())).toEqual([]);
   });
 
   const defs: AlertDefinition[] = [
-    { definitionId: 'vip', eventId: 'ev1', name: 'VIP', saleStart: '2026-03-01T10:00:00.000Z', priceText: '$80.00' },
-    { definitionId: 'ga', eventId: 'ev1', name: 'General', saleStart: '2026-03-01T10:00:00.000Z', priceText: '$25.00' },
+    { definitionId: 'vip', eventId: guid('ev1'), name: 'VIP', saleStart: '2026-03-01T10:00:00.000Z', priceText: '$80.00' },
+    { definitionId: 'ga', eventId: guid('ev1'), name: 'General', saleStart: '2026-03-01T10:00:00.000Z', priceText: '$25.00' },
   ];
 
   it('groups one message per subscriber and channel, listing every definition that opened', () => {
-    const planned = plannedAlerts(qualifyingSubscribers(subs, 'ev1', yes), defs);
+    const planned = plannedAlerts(qualifyingSubscribers(subs, guid('ev1'), yes), defs);
     expect(planned).toHaveLength(6);
     const existing = new Set([deliveryKey(a._id, 'vip', 'email')]);
     const msgs = alertMessages(unsentAlerts(planned, existing), subs, defs);
@@ -201,7 +205,7 @@ describe('qualifying subscribers and unsent alerts', () => {
     const arbSub = fc.record({ email: fc.constantFrom('a@x.io', 'b@x.io', 'c@x.io', 'd@x.io'), ch: fc.subarray<AlertChannel>(['email', 'push'], { minLength: 1 }) });
     fc.assert(fc.property(fc.array(arbSub, { maxLength: 6 }), fc.subarray(defs, { minLength: 1 }), fc.array(fc.nat(40)), (raw, ds, existingIdx) => {
       const ss = raw.map((r) => sub({ email: r.email, channels: r.ch, push: fakePushSubscription(`https://p.example/${r.email}`) }));
-      const q = qualifyingSubscribers(ss, 'ev1', new Map(ss.map((s) => [s._id, true])));
+      const q = qualifyingSubscribers(ss, guid('ev1'), new Map(ss.map((s) => [s._id, true])));
       const planned = plannedAlerts(q, ds);
       const existing = new Set(existingIdx.map((i) => planned[i % Math.max(1, planned.length)]?.key).filter((k): k is string => !!k));
       const unsent = unsentAlerts(planned, existing);
@@ -218,7 +222,7 @@ describe('qualifying subscribers and unsent alerts', () => {
 });
 
 describe('alert wording', () => {
-  const event = { eventId: 'ev1', title: 'Jazz Night', timeZone: 'Europe/Berlin', url: 'https://site.example/events/jazz' };
+  const event = { eventId: guid('ev1'), title: 'Jazz Night', timeZone: 'Europe/Berlin', url: 'https://site.example/events/jazz' };
 
   it('shows times in the event time zone, keeps UTC alongside', () => {
     expect(timeInZone('2026-03-01T10:00:00.000Z', 'Europe/Berlin')).toBe('Mar 1, 2026, 11:00 AM GMT+1');
@@ -243,12 +247,12 @@ describe('alert wording', () => {
       eventUrl: 'https://site.example/events/jazz', unsubscribeUrl: 'https://u',
     });
     const push = alertPushPayload(event, defs);
-    expect(push).toMatchObject({ title: 'Tickets on sale: Jazz Night', url: event.url, tag: 'sale-alert-ev1' });
+    expect(push).toMatchObject({ title: 'Tickets on sale: Jazz Night', url: event.url, tag: `sale-alert-${guid('ev1')}` });
     expect(push.body).toContain('VIP (€80.00 – €120.50)');
   });
 
   it('long push bodies are cut to fit a push message', () => {
-    const many = Array.from({ length: 100 }, (_, i) => ({ definitionId: `d${i}`, eventId: 'ev1', name: `Ticket type number ${i}`, saleStart: '2026-03-01T10:00:00.000Z', priceText: '$1,000.00' }));
+    const many = Array.from({ length: 100 }, (_, i) => ({ definitionId: `d${i}`, eventId: guid('ev1'), name: `Ticket type number ${i}`, saleStart: '2026-03-01T10:00:00.000Z', priceText: '$1,000.00' }));
     expect(Buffer.byteLength(JSON.stringify(alertPushPayload(event, many)))).toBeLessThanOrEqual(3000);
   });
 
@@ -272,7 +276,7 @@ describe('alert wording', () => {
 });
 
 describe('unsubscribe token', () => {
-  const id = subscriptionId('a@x.io', 'ev1');
+  const id = subscriptionId('a@x.io', guid('ev1'));
   const K = 'k'.repeat(32);
   const now = new Date('2026-03-01T00:00:00Z');
   it('verifies its own token only', () => {
@@ -281,7 +285,7 @@ describe('unsubscribe token', () => {
     expect(t).toMatch(/^1\./);
     expect(verifyUnsubscribeToken(ring, id, t, now)).toBe(true);
     expect(verifyUnsubscribeToken(linkKeyRing('o'.repeat(32)), id, t, now)).toBe(false);
-    expect(verifyUnsubscribeToken(ring, subscriptionId('b@x.io', 'ev1'), t, now)).toBe(false);
+    expect(verifyUnsubscribeToken(ring, subscriptionId('b@x.io', guid('ev1')), t, now)).toBe(false);
     expect(verifyUnsubscribeToken(ring, id, t.slice(0, -1), now)).toBe(false);
     expect(verifyUnsubscribeToken(ring, id, undefined, now)).toBe(false);
     expect(verifyUnsubscribeToken(ring, 'not-an-id', t, now)).toBe(false);

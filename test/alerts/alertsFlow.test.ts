@@ -7,12 +7,13 @@ import type { SaleAlertDelivery, SaleAlertSubscription } from '../../backend/cor
 import { unsubscribeToken } from '../../backend/core/alerts/unsubscribeToken.js';
 import { confirmSubscription, onDefinitionChanged, onSaleStarted, subscribe, sweep, unsubscribe } from '../../backend/flows/alerts.js';
 import { alertWorld, fakePushSubscription, signUpAndConfirm, ticketDef, type AlertWorld } from './fakes.js';
+import { guid } from '../support/guids.js';
 
 const C = COLLECTIONS;
 const KEY = 'test-unsubscribe-key';
 
 async function subscribeAll(w: AlertWorld, emails: string[], over: Record<string, unknown> = {}) {
-  for (const email of emails) await signUpAndConfirm(w, { email, eventId: 'ev1', ...over });
+  for (const email of emails) await signUpAndConfirm(w, { email, eventId: guid('ev1'), ...over });
 }
 const inboxTo = (w: AlertWorld) => w.mailer.inbox.map((m) => m.email).sort();
 
@@ -27,8 +28,8 @@ describe('subscribe (double opt-in)', () => {
     const w = alertWorld();
     w.deps.config.consentWording = 'signup-2026-03';
     w.definitions.put(ticketDef({ _id: 'd1', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
-    const first = await subscribe(w.deps, { email: 'Ada@Example.com', eventId: 'ev1', channels: ['email', 'push'], push: fakePushSubscription('https://fcm.googleapis.com/fcm/send/1') });
-    expect(first).toEqual({ outcome: 'confirmation_sent', subscriptionId: subscriptionId('ada@example.com', 'ev1') });
+    const first = await subscribe(w.deps, { email: 'Ada@Example.com', eventId: guid('ev1'), channels: ['email', 'push'], push: fakePushSubscription('https://fcm.googleapis.com/fcm/send/1') });
+    expect(first).toEqual({ outcome: 'confirmation_sent', subscriptionId: subscriptionId('ada@example.com', guid('ev1')) });
     const [pending] = w.collections.all<SaleAlertSubscription>(C.SaleAlertSubscriptions.id);
     expect(pending).toMatchObject({ email: 'ada@example.com', status: 'pending', channels: [], consentAt: null, pending: { requestedAt: '2026-03-01T09:00:00.000Z', wording: 'signup-2026-03', channels: ['email', 'push'] } });
     // Nothing reaches the marketing tool or the sweep before the confirmation.
@@ -41,51 +42,51 @@ describe('subscribe (double opt-in)', () => {
     const link = confirmLinkOf(w);
     expect(await confirmSubscription(w.deps, { ...link, t: 'forged' })).toEqual({ outcome: 'invalid_link' });
     w.clock.advance(60_000);
-    expect(await confirmSubscription(w.deps, link)).toEqual({ outcome: 'confirmed', eventId: 'ev1' });
+    expect(await confirmSubscription(w.deps, link)).toEqual({ outcome: 'confirmed', eventId: guid('ev1') });
     const [sub] = w.collections.all<SaleAlertSubscription>(C.SaleAlertSubscriptions.id);
     expect(sub).toMatchObject({ status: 'active', channels: ['email', 'push'], consentAt: '2026-03-01T09:01:00.000Z', consentWording: 'signup-2026-03', pending: null, contactId: 'c-1' });
-    expect(w.marketing.tags.get('ada@example.com')).toEqual(new Set(['ev1']));
-    expect(w.collections.all(C.SaleAlertEvents.id)).toEqual([{ _id: 'ev1', firstSubscribedAt: '2026-03-01T09:01:00.000Z' }]);
+    expect(w.marketing.tags.get('ada@example.com')).toEqual(new Set([guid('ev1')]));
+    expect(w.collections.all(C.SaleAlertEvents.id)).toEqual([{ _id: guid('ev1'), firstSubscribedAt: '2026-03-01T09:01:00.000Z' }]);
     // Pressing the button again changes nothing.
-    expect(await confirmSubscription(w.deps, link)).toEqual({ outcome: 'already_confirmed', eventId: 'ev1' });
+    expect(await confirmSubscription(w.deps, link)).toEqual({ outcome: 'already_confirmed', eventId: guid('ev1') });
   });
 
   it('one confirmation email per mailbox a day (plus tags are one mailbox), and 5 calls an hour', async () => {
     const w = alertWorld();
-    expect((await subscribe(w.deps, { email: 'x@y.io', eventId: 'ev1' })).outcome).toBe('confirmation_sent');
+    expect((await subscribe(w.deps, { email: 'x@y.io', eventId: guid('ev1') })).outcome).toBe('confirmation_sent');
     for (const email of ['x+1@y.io', 'X+2@y.io', 'x@y.io', 'x+ev@y.io']) {
-      expect(await subscribe(w.deps, { email, eventId: 'ev2' })).toEqual({ outcome: 'rate_limited', retryAfterMs: 15 * 3_600_000 });
+      expect(await subscribe(w.deps, { email, eventId: guid('ev2') })).toEqual({ outcome: 'rate_limited', retryAfterMs: 15 * 3_600_000 });
     }
     // The sixth call in the hour is refused by the call limit, before any lookup.
-    expect(await subscribe(w.deps, { email: 'x+3@y.io', eventId: 'ev9' })).toEqual({ outcome: 'rate_limited', retryAfterMs: 3_600_000 });
+    expect(await subscribe(w.deps, { email: 'x+3@y.io', eventId: guid('ev9') })).toEqual({ outcome: 'rate_limited', retryAfterMs: 3_600_000 });
     expect(w.mailer.inbox).toHaveLength(1);
     w.clock.set('2026-03-02T00:00:01Z');
-    expect((await subscribe(w.deps, { email: 'x+1@y.io', eventId: 'ev2' })).outcome).toBe('confirmation_sent');
+    expect((await subscribe(w.deps, { email: 'x+1@y.io', eventId: guid('ev2') })).outcome).toBe('confirmation_sent');
     expect(w.mailer.inbox).toHaveLength(2);
   });
 
   it('the site sends at most confirmationsPerHour confirmation emails an hour', async () => {
     const w = alertWorld();
     w.deps.config.confirmationsPerHour = 3;
-    const answers = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((n) => subscribe(w.deps, { email: `${n}@y.io`, eventId: 'ev1' })));
+    const answers = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((n) => subscribe(w.deps, { email: `${n}@y.io`, eventId: guid('ev1') })));
     expect(answers.filter((a) => a.outcome === 'confirmation_sent')).toHaveLength(3);
     expect(answers.filter((a) => a.outcome === 'rate_limited')).toHaveLength(2);
     expect(w.mailer.inbox).toHaveLength(3);
     // A refused address keeps its day: it can try again next hour.
     w.clock.advance(3_600_000);
     const refused = ['a', 'b', 'c', 'd', 'e'].filter((_, i) => answers[i]!.outcome === 'rate_limited');
-    expect((await subscribe(w.deps, { email: `${refused[0]}@y.io`, eventId: 'ev1' })).outcome).toBe('confirmation_sent');
+    expect((await subscribe(w.deps, { email: `${refused[0]}@y.io`, eventId: guid('ev1') })).outcome).toBe('confirmation_sent');
   });
 
   it('refuses bad input with the reasons', async () => {
     const w = alertWorld();
-    await expect(subscribe(w.deps, { email: 'nope', eventId: 'ev1' })).rejects.toThrow(/email/);
+    await expect(subscribe(w.deps, { email: 'nope', eventId: guid('ev1') })).rejects.toThrow(/email/);
     expect(w.mailer.inbox).toHaveLength(0);
   });
 
   it('refuses an event ID that is not an event of the site, and stores nothing', async () => {
     const w = alertWorld();
-    await expect(subscribe(w.deps, { email: 'a@b.io', eventId: 'made-up' })).rejects.toThrow(/no event made-up on this site/);
+    await expect(subscribe(w.deps, { email: 'a@b.io', eventId: guid('made-up') })).rejects.toThrow(`no event ${guid('made-up')} on this site`);
     expect(w.collections.all(C.SaleAlertSubscriptions.id)).toEqual([]);
     expect(w.collections.all(C.SaleAlertEvents.id)).toEqual([]);
     expect(w.marketing.tags.size).toBe(0);
@@ -94,7 +95,7 @@ describe('subscribe (double opt-in)', () => {
 
   it('when the marketing tool refuses at confirmation, the sign-up stays pending and the button can be pressed again', async () => {
     const w = alertWorld();
-    await subscribe(w.deps, { email: 'a@b.io', eventId: 'ev1' });
+    await subscribe(w.deps, { email: 'a@b.io', eventId: guid('ev1') });
     const real = w.marketing.upsertSubscriber.bind(w.marketing);
     w.marketing.upsertSubscriber = async () => { throw new Error('tool down'); };
     await expect(confirmSubscription(w.deps, confirmLinkOf(w))).rejects.toThrow('tool down');
@@ -105,16 +106,16 @@ describe('subscribe (double opt-in)', () => {
 
   it('an unsubscribed subscription is reactivated only by a new confirmation, never by a sign-up or an old link', async () => {
     const w = alertWorld();
-    const id = await signUpAndConfirm(w, { email: 'a@b.io', eventId: 'ev1' });
+    const id = await signUpAndConfirm(w, { email: 'a@b.io', eventId: guid('ev1') });
     w.clock.advance(60_000);
     // A sign-up (by anyone) before the unsubscribe: its link must not undo the unsubscribe.
     await w.deps.collections.remove(C.SaleAlertRateLimits.id, (w.collections.all(C.SaleAlertRateLimits.id).find((r) => r._id.startsWith('cfday_')))!._id);
-    await subscribe(w.deps, { email: 'a@b.io', eventId: 'ev1' });
+    await subscribe(w.deps, { email: 'a@b.io', eventId: guid('ev1') });
     const stale = confirmLinkOf(w);
-    expect(await unsubscribe(w.deps, { s: id, t: unsubscribeToken(KEY, id) })).toEqual({ outcome: 'unsubscribed', eventId: 'ev1' });
-    expect(await confirmSubscription(w.deps, stale)).toEqual({ outcome: 'expired', eventId: 'ev1' });
+    expect(await unsubscribe(w.deps, { s: id, t: unsubscribeToken(KEY, id) })).toEqual({ outcome: 'unsubscribed', eventId: guid('ev1') });
+    expect(await confirmSubscription(w.deps, stale)).toEqual({ outcome: 'expired', eventId: guid('ev1') });
     w.clock.set('2026-03-02T09:00:00Z');
-    await subscribe(w.deps, { email: 'a@b.io', eventId: 'ev1' });
+    await subscribe(w.deps, { email: 'a@b.io', eventId: guid('ev1') });
     expect(w.collections.all<SaleAlertSubscription>(C.SaleAlertSubscriptions.id)[0]!.status).toBe('unsubscribed');
     expect((await confirmSubscription(w.deps, confirmLinkOf(w))).outcome).toBe('confirmed');
     expect(w.collections.all<SaleAlertSubscription>(C.SaleAlertSubscriptions.id)[0]).toMatchObject({ status: 'active', unsubscribedAt: null });
@@ -122,29 +123,29 @@ describe('subscribe (double opt-in)', () => {
 
   it('made-up event IDs: one lookup per ID per 10 minutes, and at most 50 lookups of unknown IDs per 10 minutes for the site', async () => {
     const w = alertWorld();
-    await signUpAndConfirm(w, { email: 'fan@x.io', eventId: 'ev1' });
+    await signUpAndConfirm(w, { email: 'fan@x.io', eventId: guid('ev1') });
     w.clock.advance(600_000); // the 10-minute memo of ev1 is over
     let lookups = 0;
     const get = w.events.get.bind(w.events);
     w.events.get = async (id) => { lookups++; return get(id); };
-    for (let i = 0; i < 3; i++) await expect(subscribe(w.deps, { email: `same${i}@x.io`, eventId: 'nope-1' })).rejects.toThrow(/no event nope-1/);
+    for (let i = 0; i < 3; i++) await expect(subscribe(w.deps, { email: `same${i}@x.io`, eventId: guid('nope-1') })).rejects.toThrow(`no event ${guid('nope-1')}`);
     expect(lookups).toBe(1);
-    for (let i = 2; i <= 50; i++) await expect(subscribe(w.deps, { email: `m${i}@x.io`, eventId: `nope-${i}` })).rejects.toThrow(/no event/);
+    for (let i = 2; i <= 50; i++) await expect(subscribe(w.deps, { email: `m${i}@x.io`, eventId: guid(`nope-${i}`) })).rejects.toThrow(/no event/);
     expect(lookups).toBe(50);
     // The budget is spent: another unknown ID is not looked up at all (nor a new event's first
     // sign-up); an event with confirmed subscribers still is.
-    expect(await subscribe(w.deps, { email: 'late@x.io', eventId: 'nope-51' })).toEqual({ outcome: 'rate_limited', retryAfterMs: 600_000 });
-    expect(await subscribe(w.deps, { email: 'late2@x.io', eventId: 'ev2' })).toMatchObject({ outcome: 'rate_limited' });
+    expect(await subscribe(w.deps, { email: 'late@x.io', eventId: guid('nope-51') })).toEqual({ outcome: 'rate_limited', retryAfterMs: 600_000 });
+    expect(await subscribe(w.deps, { email: 'late2@x.io', eventId: guid('ev2') })).toMatchObject({ outcome: 'rate_limited' });
     expect(lookups).toBe(50);
-    expect((await subscribe(w.deps, { email: 'fan2@x.io', eventId: 'ev1' })).outcome).toBe('confirmation_sent');
+    expect((await subscribe(w.deps, { email: 'fan2@x.io', eventId: guid('ev1') })).outcome).toBe('confirmation_sent');
     expect(lookups).toBe(51);
     w.clock.advance(600_000);
-    await expect(subscribe(w.deps, { email: 'later@x.io', eventId: 'nope-51' })).rejects.toThrow(/no event/);
+    await expect(subscribe(w.deps, { email: 'later@x.io', eventId: guid('nope-51') })).rejects.toThrow(/no event/);
   });
 
   it('a confirmation link expires after 7 days', async () => {
     const w = alertWorld();
-    await subscribe(w.deps, { email: 'a@b.io', eventId: 'ev1' });
+    await subscribe(w.deps, { email: 'a@b.io', eventId: guid('ev1') });
     w.clock.advance(7 * 24 * 3_600_000 + 1);
     expect((await confirmSubscription(w.deps, confirmLinkOf(w))).outcome).toBe('expired');
   });
@@ -164,8 +165,8 @@ describe('sweep', () => {
     const w = world();
     await subscribeAll(w, ['a@x.io', 'b@x.io', 'toolout@x.io']);
     w.marketing.optedOut.add('toolout@x.io');
-    const b = subscriptionId('b@x.io', 'ev1');
-    expect(await unsubscribe(w.deps, { s: b, t: unsubscribeToken(KEY, b) })).toEqual({ outcome: 'unsubscribed', eventId: 'ev1' });
+    const b = subscriptionId('b@x.io', guid('ev1'));
+    expect(await unsubscribe(w.deps, { s: b, t: unsubscribeToken(KEY, b) })).toEqual({ outcome: 'unsubscribed', eventId: guid('ev1') });
 
     expect((await sweep(w.deps)).outcome).toBe('idle'); // 09:00: nothing due yet
     expect(w.mailer.inbox).toEqual([]);
@@ -189,8 +190,8 @@ describe('sweep', () => {
     expect(w.mailer.inbox).toHaveLength(1);
     const deliveries = w.collections.all<SaleAlertDelivery>(C.SaleAlertDeliveries.id);
     expect(deliveries.map((d) => [d._id, d.status])).toEqual([
-      [deliveryKey(subscriptionId('a@x.io', 'ev1'), 'ga', 'email'), 'sent'],
-      [deliveryKey(subscriptionId('a@x.io', 'ev1'), 'vip', 'email'), 'sent'],
+      [deliveryKey(subscriptionId('a@x.io', guid('ev1')), 'ga', 'email'), 'sent'],
+      [deliveryKey(subscriptionId('a@x.io', guid('ev1')), 'vip', 'email'), 'sent'],
     ]);
   });
 
@@ -235,7 +236,7 @@ describe('sweep', () => {
     w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
     const emails = Array.from({ length: 23 }, (_, i) => `p${i}@x.io`);
     await subscribeAll(w, emails.slice(0, 4));
-    for (const e of emails.slice(4)) { w.clock.advance(1); await signUpAndConfirm(w, { email: e, eventId: 'ev1' }); }
+    for (const e of emails.slice(4)) { w.clock.advance(1); await signUpAndConfirm(w, { email: e, eventId: guid('ev1') }); }
     w.clock.set('2026-03-01T10:05:00Z');
     let t = 0;
     const deps = { ...w.deps, elapsed: () => (t += 1_000), limits: { invocationBudgetMs: 9_000, targetChunkMs: 1_000, minPageSize: 2, maxPageSize: 4 } };
@@ -278,7 +279,7 @@ describe('sweep', () => {
     expect(w.push.sent.map((p) => p.endpoint)).toEqual(['https://fcm.googleapis.com/fcm/send/a']);
     expect(JSON.parse(w.push.sent[0]!.payload)).toMatchObject({ title: 'Tickets on sale: Jazz Night', url: 'https://site.example/events/jazz-night' });
     expect(inboxTo(w)).toEqual(['a@x.io', 'g@x.io']);
-    const g = await w.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, subscriptionId('g@x.io', 'ev1'));
+    const g = await w.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, subscriptionId('g@x.io', guid('ev1')));
     expect(g).toMatchObject({ push: null, channels: ['email'], status: 'active' });
     w.clock.set('2026-03-01T12:05:00Z');
     await sweep(w.deps);
@@ -290,15 +291,15 @@ describe('definition events', () => {
   it('pass the next sale start to the marketing tool, and send at once when a sale is due', async () => {
     const w = alertWorld();
     w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-02T10:00:00Z' } }));
-    expect(await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: 'ev1' })).toEqual({ outcome: 'no_subscribers' });
+    expect(await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: guid('ev1') })).toEqual({ outcome: 'no_subscribers' });
     await subscribeAll(w, ['a@x.io']);
     w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-03T10:00:00Z' } }));
-    await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: 'ev1' });
-    expect(w.marketing.saleStarts.get('ev1')).toBe('2026-03-03T10:00:00.000Z');
+    await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: guid('ev1') });
+    expect(w.marketing.saleStarts.get(guid('ev1'))).toBe('2026-03-03T10:00:00.000Z');
     // Moved to "now": due at once.
     w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T09:00:00Z' } }));
-    expect(await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: 'ev1' })).toMatchObject({ outcome: 'handled', due: 1, finished: true });
-    expect(w.marketing.saleStarts.get('ev1')).toBeNull();
+    expect(await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: guid('ev1') })).toMatchObject({ outcome: 'handled', due: 1, finished: true });
+    expect(w.marketing.saleStarts.get(guid('ev1'))).toBeNull();
     expect(inboxTo(w)).toEqual(['a@x.io']);
     expect(await onSaleStarted(w.deps, 'd')).toMatchObject({ outcome: 'handled', due: 0 });
     expect(await onSaleStarted(w.deps, 'missing')).toEqual({ outcome: 'not_found' });
@@ -325,14 +326,14 @@ describe('exactly once', () => {
         const emails = Array.from({ length: p.subscribers }, (_, i) => `s${i}@x.io`);
         for (const [i, email] of emails.entries()) {
           const push = p.pushMask[i] ? { channels: ['email', 'push'], push: fakePushSubscription(`https://fcm.googleapis.com/fcm/send/${i}`) } : {};
-          await signUpAndConfirm(w, { email, eventId: 'ev1', ...push });
+          await signUpAndConfirm(w, { email, eventId: guid('ev1'), ...push });
         }
         const optedOut = emails.filter((_, i) => p.optedOutMask[i]);
         for (const e of optedOut) w.marketing.optedOut.add(e);
         // A stranger's subscription for another event must not leak into ev1's alerts, nor an
         // unconfirmed sign-up for ev1.
-        await signUpAndConfirm(w, { email: 'stranger@x.io', eventId: 'ev2' });
-        expect((await subscribe(w.deps, { email: 'unconfirmed@x.io', eventId: 'ev1' })).outcome).toBe('confirmation_sent');
+        await signUpAndConfirm(w, { email: 'stranger@x.io', eventId: guid('ev2') });
+        expect((await subscribe(w.deps, { email: 'unconfirmed@x.io', eventId: guid('ev1') })).outcome).toBe('confirmation_sent');
         w.mailer.inbox.length = 0;
         w.clock.set('2026-03-01T10:05:00Z');
         w.collections.latencyMs = p.latency;
@@ -363,11 +364,11 @@ describe('bulk delivery records', () => {
       w.definitions.put(ticketDef({ _id: 'd1', name: 'General', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
       w.definitions.put(ticketDef({ _id: 'd2', name: 'VIP', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
       const subs = Array.from({ length: n }, (_, i) => ({
-        _id: subscriptionId(`fan${i}@x.io`, 'ev1'), email: `fan${i}@x.io`, eventId: 'ev1', channels: ['email'], push: null, contactId: `c${i}`,
+        _id: subscriptionId(`fan${i}@x.io`, guid('ev1')), email: `fan${i}@x.io`, eventId: guid('ev1'), channels: ['email'], push: null, contactId: `c${i}`,
         status: 'active', consentAt: '2026-02-01T00:00:00.000Z', unsubscribedAt: null, updatedAt: '2026-02-01T00:00:00.000Z',
       } satisfies SaleAlertSubscription));
       for (const s of subs) w.collections.coll(C.SaleAlertSubscriptions.id).set(s._id, s);
-      w.collections.coll(C.SaleAlertEvents.id).set('ev1', { _id: 'ev1', firstSubscribedAt: '2026-02-01T00:00:00.000Z' } as never);
+      w.collections.coll(C.SaleAlertEvents.id).set(guid('ev1'), { _id: guid('ev1'), firstSubscribedAt: '2026-02-01T00:00:00.000Z' } as never);
       // A tool that answers in bulk: the send path must not ask per subscriber.
       const asked: number[] = [];
       w.deps.marketing.subscribedAmong = async (people) => { asked.push(people.length); return new Map(people.map((p) => [p.contactId!, p.email !== 'fan3@x.io'])); };

@@ -9,11 +9,12 @@ import { unsubscribeToken } from '../../backend/core/alerts/unsubscribeToken.js'
 import { onSaleStarted, subscribe, sweep, unsubscribe } from '../../backend/flows/alerts.js';
 import type { MailerPort } from '../../backend/ports.js';
 import { alertWorld, ticketDef, type AlertWorld, signUpAndConfirm } from './fakes.js';
+import { guid } from '../support/guids.js';
 
 const C = COLLECTIONS;
 const KEY = 'test-unsubscribe-key';
 const deliveries = (w: AlertWorld) => w.collections.all<SaleAlertDelivery>(C.SaleAlertDeliveries.id);
-const sub = (email: string) => subscriptionId(email, 'ev1');
+const sub = (email: string) => subscriptionId(email, guid('ev1'));
 
 /** A mailer that fails the calls whose (0-based) index is in `failing`, and notes when each email went out. */
 function flakyMailer(w: AlertWorld, failing: (call: number) => boolean) {
@@ -35,7 +36,7 @@ async function world(emails: string[]) {
   const w = alertWorld();
   w.definitions.put(ticketDef({ _id: 'ga', name: 'General', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
   w.definitions.put(ticketDef({ _id: 'vip', name: 'VIP', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
-  for (const email of emails) await signUpAndConfirm(w, { email, eventId: 'ev1' });
+  for (const email of emails) await signUpAndConfirm(w, { email, eventId: guid('ev1') });
   w.clock.set('2026-03-01T10:05:00Z');
   return w;
 }
@@ -242,7 +243,7 @@ describe('pruning old records', () => {
     const now = w.clock.now().getTime();
     const iso = (msAgo: number) => new Date(now - msAgo).toISOString();
     const row = (id: string, claimedAt: string): SaleAlertDelivery => ({
-      _id: id, subscriptionId: 'sa_x', definitionId: id, eventId: 'ev1', channel: 'email', status: 'sent', saleStart: claimedAt, claimedAt, finishedAt: claimedAt, error: null,
+      _id: id, subscriptionId: 'sa_x', definitionId: id, eventId: guid('ev1'), channel: 'email', status: 'sent', saleStart: claimedAt, claimedAt, finishedAt: claimedAt, error: null,
     });
     for (let i = 0; i < 5; i++) await w.collections.insert(C.SaleAlertDeliveries.id, row(`old${i}`, iso(91 * DAY + i)));
     await w.collections.insert(C.SaleAlertDeliveries.id, row('recent', iso(89 * DAY)));
@@ -265,7 +266,7 @@ describe('pruning old records', () => {
     expect(ids(w, C.SaleAlertSweeps.id)).toEqual(['cursor', 'done:new:2026-05-31T00:00:00.000Z']);
     expect(ids(w, C.SaleAlertRateLimits.id)).toEqual(['cfday_new_2026-05-31', rateLimitKey('new@x.io')].sort());
     // A pruned rate-limit record limits nothing: the address may subscribe again at once.
-    await signUpAndConfirm(w, { email: 'old@x.io', eventId: 'ev1' });
+    await signUpAndConfirm(w, { email: 'old@x.io', eventId: guid('ev1') });
   });
 
   it('works in bounded chunks: at most maxPerRun per collection and run, the rest next run', async () => {

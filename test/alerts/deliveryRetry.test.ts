@@ -8,20 +8,21 @@ import {
 import { DUE_LOOKBACK_MS } from '../../backend/core/alerts/dueDefinitions.js';
 import type { SaleAlertDelivery, SaleAlertSubscription } from '../../backend/core/alerts/saleAlertTypes.js';
 import { fakePushSubscription, ticketDef } from './fakes.js';
+import { guid } from '../support/guids.js';
 
 const NOW = new Date('2026-03-01T11:00:00Z');
 const MIN = 60_000;
 
 function delivery(over: Partial<SaleAlertDelivery> & { _id: string }): SaleAlertDelivery {
   return {
-    subscriptionId: 'sa_a', definitionId: 'd1', eventId: 'ev1', channel: 'email', status: 'failed', saleStart: '2026-03-01T10:00:00.000Z',
+    subscriptionId: 'sa_a', definitionId: 'd1', eventId: guid('ev1'), channel: 'email', status: 'failed', saleStart: '2026-03-01T10:00:00.000Z',
     claimedAt: '2026-03-01T10:05:00.000Z', finishedAt: '2026-03-01T10:05:01.000Z', error: 'boom', attempts: 1, lastAttemptAt: '2026-03-01T10:05:00.000Z',
     nextAttemptAt: '2026-03-01T10:15:01.000Z', ...over,
   };
 }
 
 const subscription = (over: Partial<SaleAlertSubscription> = {}): SaleAlertSubscription => ({
-  _id: 'sa_a', email: 'a@x.io', eventId: 'ev1', channels: ['email'], push: null, contactId: 'c1', status: 'active',
+  _id: 'sa_a', email: 'a@x.io', eventId: guid('ev1'), channels: ['email'], push: null, contactId: 'c1', status: 'active',
   consentAt: '2026-02-01T00:00:00.000Z', unsubscribedAt: null, updatedAt: '2026-02-01T00:00:00.000Z', ...over,
 });
 
@@ -107,14 +108,14 @@ describe('deliveries due for a retry', () => {
 });
 
 describe('what a retry does', () => {
-  const group = { eventId: 'ev1', channel: 'email' as const };
+  const group = { eventId: guid('ev1'), channel: 'email' as const };
   it.each([
     ['active subscriber', subscription(), group, 'send'],
     ['unsubscribed here', subscription({ status: 'unsubscribed' }), group, 'skip'],
     ['subscription gone', null, group, 'skip'],
-    ['another event', subscription({ eventId: 'ev2' }), group, 'skip'],
-    ['push no longer possible', subscription({ channels: ['email'] }), { eventId: 'ev1', channel: 'push' as const }, 'skip'],
-    ['push still possible', subscription({ channels: ['email', 'push'], push: fakePushSubscription('https://p.example/1') }), { eventId: 'ev1', channel: 'push' as const }, 'send'],
+    ['another event', subscription({ eventId: guid('ev2') }), group, 'skip'],
+    ['push no longer possible', subscription({ channels: ['email'] }), { eventId: guid('ev1'), channel: 'push' as const }, 'skip'],
+    ['push still possible', subscription({ channels: ['email', 'push'], push: fakePushSubscription('https://p.example/1') }), { eventId: guid('ev1'), channel: 'push' as const }, 'send'],
   ])('subscriber: %s → %s', (_n, s, g, action) => {
     expect(subscriberVerdict(s, g).action).toBe(action);
   });

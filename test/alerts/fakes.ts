@@ -6,6 +6,7 @@ import type { AlertsDeps } from '../../backend/flows/alertsDeps.js';
 import type { ClockPort, CollectionsPort, EventDetailsPort, MailerPort, MarketingContact, MarketingToolPort, Page, PushPort, PushResult, SecretsPort, TicketDefinitionsPort } from '../../backend/ports.js';
 import { MemoryCollections } from '../support/memoryCollections.js';
 import { confirmSubscription, subscribe } from '../../backend/flows/alerts.js';
+import { guid } from '../support/guids.js';
 
 export { MemoryCollections } from '../support/memoryCollections.js';
 
@@ -96,7 +97,7 @@ export const memorySecrets = (values: Record<string, string> = { SALE_ALERT_UNSU
 
 export function ticketDef(over: Partial<TicketDef> & { _id: string }): TicketDef {
   return {
-    eventId: 'ev1', revision: '1', name: 'General Admission', hidden: false, limited: true, initialLimit: 100, actualLimit: 100,
+    eventId: guid('ev1'), revision: '1', name: 'General Admission', hidden: false, limited: true, initialLimit: 100, actualLimit: 100,
     pricingMethod: { fixedPrice: { value: '25.00', currency: 'USD' } }, saleStatus: 'SALE_SCHEDULED',
     salePeriod: { startDate: '2026-03-01T10:00:00.000Z', endDate: null, displayNotOnSale: true },
     ...over,
@@ -122,9 +123,9 @@ export function alertWorld(over: { collections?: AlertsDeps['collections'] } = {
   const mailer = new MemoryMailer();
   const push = new MemoryPush();
   const clock = new ManualClock();
-  // ev0…ev9 exist on the site; subscriptions to other IDs are refused.
-  for (let i = 0; i < 10; i++) events.events.set(`ev${i}`, { eventId: `ev${i}`, title: `Event ${i}`, timeZone: 'UTC', url: `https://site.example/events/event-${i}` });
-  events.events.set('ev1', { eventId: 'ev1', title: 'Jazz Night', timeZone: 'Europe/Berlin', url: 'https://site.example/events/jazz-night' });
+  // guid('ev0')…guid('ev9') exist on the site; subscriptions to other IDs are refused.
+  for (let i = 0; i < 10; i++) events.events.set(guid(`ev${i}`), { eventId: guid(`ev${i}`), title: `Event ${i}`, timeZone: 'UTC', url: `https://site.example/events/event-${i}` });
+  events.events.set(guid('ev1'), { eventId: guid('ev1'), title: 'Jazz Night', timeZone: 'Europe/Berlin', url: 'https://site.example/events/jazz-night' });
   const deps: AlertsDeps = {
     collections: over.collections ?? collections, definitions, events, marketing, mailer, push, secrets: memorySecrets(), clock,
     config: {

@@ -10,6 +10,7 @@ import { subscribe, sweep } from '../../backend/flows/alerts.js';
 import { decryptAes128gcm, newPushKeys, subscriptionFor } from '../site/push-decrypt.js';
 import { startPushService, type PushService } from '../vendors/pushService.js';
 import { alertWorld, memorySecrets, ticketDef, signUpAndConfirm } from './fakes.js';
+import { guid } from '../support/guids.js';
 
 let service: PushService;
 const vapid = webpush.generateVAPIDKeys();
@@ -26,8 +27,8 @@ describe('web push connector', () => {
     const keys = newPushKeys();
     const gone = newPushKeys();
     w.definitions.put(ticketDef({ _id: 'vip', name: 'VIP', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
-    await signUpAndConfirm(w, { email: 'a@x.io', eventId: 'ev1', channels: ['email', 'push'], push: subscriptionFor(service.endpoint('sub-a'), keys) });
-    await signUpAndConfirm(w, { email: 'g@x.io', eventId: 'ev1', channels: ['push'], push: subscriptionFor(service.endpoint('sub-g'), gone) });
+    await signUpAndConfirm(w, { email: 'a@x.io', eventId: guid('ev1'), channels: ['email', 'push'], push: subscriptionFor(service.endpoint('sub-a'), keys) });
+    await signUpAndConfirm(w, { email: 'g@x.io', eventId: guid('ev1'), channels: ['push'], push: subscriptionFor(service.endpoint('sub-g'), gone) });
     service.gone.add('sub-g');
     w.clock.set('2026-03-01T10:05:00Z');
 
@@ -37,11 +38,12 @@ describe('web push connector', () => {
     const [msg] = service.received;
     expect(service.received).toHaveLength(1);
     expect(msg!.id).toBe('sub-a');
-    expect(msg!.headers).toMatchObject({ 'content-encoding': 'aes128gcm', ttl: '86400', urgency: 'normal', topic: 'saleev1' });
+    // Topic: "sale" and the event ID's first 28 letters and digits (guid('ev1') = 25bd0c80-0af5-5dcf-9857-…), at most 32 (RFC 8030).
+    expect(msg!.headers).toMatchObject({ 'content-encoding': 'aes128gcm', ttl: '86400', urgency: 'normal', topic: 'sale25bd0c800af55dcf98571c28b15d' });
     const payload = JSON.parse(decryptAes128gcm(msg!.body, keys));
-    expect(payload).toEqual({ title: 'Tickets on sale: Jazz Night', body: 'VIP ($25.00) — on sale since Mar 1, 2026, 11:00 AM GMT+1', url: 'https://site.example/events/jazz-night', tag: 'sale-alert-ev1' });
+    expect(payload).toEqual({ title: 'Tickets on sale: Jazz Night', body: 'VIP ($25.00) — on sale since Mar 1, 2026, 11:00 AM GMT+1', url: 'https://site.example/events/jazz-night', tag: `sale-alert-${guid('ev1')}` });
     // The push service said sub-g is gone: the subscription no longer holds it.
-    const g = await w.collections.get<SaleAlertSubscription>(COLLECTIONS.SaleAlertSubscriptions.id, subscriptionId('g@x.io', 'ev1'));
+    const g = await w.collections.get<SaleAlertSubscription>(COLLECTIONS.SaleAlertSubscriptions.id, subscriptionId('g@x.io', guid('ev1')));
     expect(g).toMatchObject({ push: null, channels: [] });
   });
 

@@ -10,6 +10,7 @@ import { crmMailer } from '../../backend/wix/mailerCrm.js';
 import { crmMarketing, eventLabel, SALE_START_FIELD, type WixContacts } from '../../backend/wix/marketingCrm.js';
 import { onDefinitionChanged, subscribe, sweep } from '../../backend/flows/alerts.js';
 import { alertWorld, ticketDef, signUpAndConfirm } from './fakes.js';
+import { guid } from '../support/guids.js';
 
 /** Velo's `wix-crm-backend` (the Velo host's module) over this local CRM. */
 function veloCrm(crm: LocalCrm) {
@@ -27,10 +28,10 @@ describe('Wix contacts as the marketing tool', () => {
     w.deps.mailer = crmMailer(velo);
     w.deps.config.templateId = 'sale-alert';
     w.definitions.put(ticketDef({ _id: 'd', name: 'Early Bird', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
-    for (const email of ['ada@x.io', 'alan@x.io', 'grace@x.io']) await signUpAndConfirm(w, { email, eventId: 'ev1' });
+    for (const email of ['ada@x.io', 'alan@x.io', 'grace@x.io']) await signUpAndConfirm(w, { email, eventId: guid('ev1') });
 
     const ada = crm.getContact((await velo.contacts.appendOrCreateContact({ emails: [{ email: 'ada@x.io' }] })).contactId);
-    const label = crm.findOrCreateLabel(eventLabel('ev1')).label.key;
+    const label = crm.findOrCreateLabel(eventLabel(guid('ev1'))).label.key;
     expect(ada.info.labelKeys).toEqual([label]);
     expect(await w.deps.marketing.isSubscribed({ email: 'ada@x.io', contactId: ada._id })).toBe(true); // NOT_SET counts as subscribed
     expect(await w.deps.marketing.isSubscribed({ email: 'nobody@x.io' })).toBe(false);
@@ -46,7 +47,7 @@ describe('Wix contacts as the marketing tool', () => {
     expect(html).toContain('Tickets for Jazz Night are on sale');
     expect(html).toContain('https://site.example/_functions/saleAlertUnsubscribe?s=sa_');
 
-    await w.deps.marketing.removeFromEvent({ email: 'ada@x.io', contactId: ada._id, eventId: 'ev1' });
+    await w.deps.marketing.removeFromEvent({ email: 'ada@x.io', contactId: ada._id, eventId: guid('ev1') });
     expect(crm.getContact(ada._id).info.labelKeys).toEqual([]);
   });
 });
@@ -66,11 +67,11 @@ describe('the sale start in the "Ticket sale starts" contact field', () => {
     const { crm, velo, contactOf, dateOf } = setup();
     const tool = crmMarketing(velo.contacts, { pageSize: 2, concurrency: 2 });
     const fans = ['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io', 'e@x.io'];
-    for (const email of fans) await tool.upsertSubscriber({ email, eventId: 'ev1', consentAt });
-    await tool.upsertSubscriber({ email: 'other@x.io', eventId: 'ev2', consentAt });
+    for (const email of fans) await tool.upsertSubscriber({ email, eventId: guid('ev1'), consentAt });
+    await tool.upsertSubscriber({ email: 'other@x.io', eventId: guid('ev2'), consentAt });
     contactOf('nobody@x.io');
 
-    await tool.setSaleStart('ev1', '2026-03-05T23:30:00.000-05:00'); // 04:30 UTC on the 6th
+    await tool.setSaleStart(guid('ev1'), '2026-03-05T23:30:00.000-05:00'); // 04:30 UTC on the 6th
     expect(fans.map(dateOf)).toEqual(fans.map(() => '2026-03-06'));
     expect(dateOf('other@x.io')).toBeUndefined();
     expect(dateOf('nobody@x.io')).toBeUndefined();
@@ -78,12 +79,12 @@ describe('the sale start in the "Ticket sale starts" contact field', () => {
     // Unchanged dates are not written again.
     const revisions = () => fans.map((e) => crm.getContact(contactOf(e)).revision);
     const before = revisions();
-    await tool.setSaleStart('ev1', '2026-03-06T10:00:00Z');
+    await tool.setSaleStart(guid('ev1'), '2026-03-06T10:00:00Z');
     expect(revisions()).toEqual(before);
 
-    await tool.setSaleStart('ev2', '2026-04-01T10:00:00Z');
+    await tool.setSaleStart(guid('ev2'), '2026-04-01T10:00:00Z');
     expect(dateOf('other@x.io')).toBe('2026-04-01');
-    await tool.setSaleStart('ev1', null);
+    await tool.setSaleStart(guid('ev1'), null);
     expect(fans.map(dateOf)).toEqual(fans.map(() => undefined));
     expect(dateOf('other@x.io')).toBe('2026-04-01');
     // One field for every event (Wix allows 100 custom fields).
@@ -107,9 +108,9 @@ describe('the sale start in the "Ticket sale starts" contact field', () => {
       },
     };
     const tool = crmMarketing(contacts, { pageSize: 2 });
-    for (const email of ['a@x.io', 'b@x.io', 'c@x.io']) await tool.upsertSubscriber({ email, eventId: 'ev1', consentAt });
+    for (const email of ['a@x.io', 'b@x.io', 'c@x.io']) await tool.upsertSubscriber({ email, eventId: guid('ev1'), consentAt });
 
-    await tool.setSaleStart('ev1', '2026-03-05T10:00:00Z');
+    await tool.setSaleStart(guid('ev1'), '2026-03-05T10:00:00Z');
     expect(['a@x.io', 'b@x.io', 'c@x.io'].map(dateOf)).toEqual(['2026-03-05', '2026-03-05', '2026-03-05']);
     expect(attempts).toHaveLength(6);
     // The other writer's change is kept.
@@ -117,15 +118,15 @@ describe('the sale start in the "Ticket sale starts" contact field', () => {
 
     // A failure that is not a conflict (the revision did not move) is not hidden.
     const failing = crmMarketing({ ...velo.contacts, updateContact: async () => { throw new Error('CRM down'); } });
-    await expect(failing.setSaleStart('ev1', '2026-03-07T10:00:00Z')).rejects.toThrow('CRM down');
+    await expect(failing.setSaleStart(guid('ev1'), '2026-03-07T10:00:00Z')).rejects.toThrow('CRM down');
   });
 
   it('a new subscriber gets the date the flow knows; without one the field is left alone', async () => {
     const { velo, field, dateOf } = setup();
     const tool = crmMarketing(velo.contacts);
-    await tool.upsertSubscriber({ email: 'a@x.io', eventId: 'ev1', consentAt, saleStart: '2026-03-05T10:00:00.000Z' });
+    await tool.upsertSubscriber({ email: 'a@x.io', eventId: guid('ev1'), consentAt, saleStart: '2026-03-05T10:00:00.000Z' });
     expect(dateOf('a@x.io')).toBe('2026-03-05');
-    await tool.upsertSubscriber({ email: 'a@x.io', eventId: 'ev2', consentAt, saleStart: null });
+    await tool.upsertSubscriber({ email: 'a@x.io', eventId: guid('ev2'), consentAt, saleStart: null });
     expect(dateOf('a@x.io')).toBe('2026-03-05');
     expect(field()).toMatch(/^custom\./);
   });
@@ -136,11 +137,11 @@ describe('the sale start in the "Ticket sale starts" contact field', () => {
     w.deps.marketing = crmMarketing(velo.contacts);
     w.deps.mailer = crmMailer(velo);
     w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-02T10:00:00Z' } }));
-    for (const email of ['ada@x.io', 'alan@x.io']) await signUpAndConfirm(w, { email, eventId: 'ev1' });
+    for (const email of ['ada@x.io', 'alan@x.io']) await signUpAndConfirm(w, { email, eventId: guid('ev1') });
     expect(['ada@x.io', 'alan@x.io'].map(dateOf)).toEqual(['2026-03-02', '2026-03-02']);
 
     w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-09T10:00:00Z' } }));
-    await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: 'ev1' });
+    await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: guid('ev1') });
     expect(['ada@x.io', 'alan@x.io'].map(dateOf)).toEqual(['2026-03-09', '2026-03-09']);
   });
 });

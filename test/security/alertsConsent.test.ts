@@ -16,6 +16,7 @@ import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 import { alertWorld, memorySecrets, signUpAndConfirm } from '../alerts/fakes.js';
 import { startMailchimpServer } from '../vendors/mailchimpServer.js';
 import { localLink, startHostileStack, type HostileStack } from './hostileStack.js';
+import { guid } from '../support/guids.js';
 
 let stack: HostileStack;
 const EVENT = crypto.randomUUID();
@@ -182,9 +183,9 @@ describe('alerts: Mailchimp bypassing its own double opt-in', () => {
       const secrets = memorySecrets({ MAILCHIMP_API_KEY: mc.apiKey, SALE_ALERT_UNSUBSCRIBE_KEY: 'test-unsubscribe-key' });
       w.deps.secrets = secrets;
       w.deps.marketing = mailchimpMarketing({ secrets, listId: mc.listId, baseUrl: mc.url });
-      for (let i = 0; i < 3; i++) await subscribe(w.deps, { email: `target+${i}@example.com`, eventId: 'ev1' });
+      for (let i = 0; i < 3; i++) await subscribe(w.deps, { email: `target+${i}@example.com`, eventId: guid('ev1') });
       expect(mc.members.size).toBe(0);
-      await signUpAndConfirm(w, { email: 'confirmed@example.com', eventId: 'ev1' });
+      await signUpAndConfirm(w, { email: 'confirmed@example.com', eventId: guid('ev1') });
       expect(mc.members.get(subscriberHash('confirmed@example.com'))).toMatchObject({ status: 'subscribed' });
       expect(mc.members.size).toBe(1);
     } finally {

@@ -14,7 +14,7 @@ const base64url = z.string().regex(/^[A-Za-z0-9_-]+={0,2}$/, 'must be base64url'
 export interface SubscriptionInputOptions {
   /**
    * The local Wix only (a deployment fact, see README "Live site or local Wix"): also accept
-   * `http://127.0.0.1|localhost` push endpoints and the demo's non-GUID event IDs.
+   * `http://127.0.0.1|localhost` push endpoints. Event IDs are GUIDs everywhere.
    */
   localWix?: boolean;
 }
@@ -38,7 +38,7 @@ export function pushSubscriptionSchema(opts: SubscriptionInputOptions = {}) {
 export function subscriptionInputSchema(opts: SubscriptionInputOptions = {}) {
   return z.object({
     email: z.string().trim().max(254).pipe(z.email()).transform(normalizeEmail),
-    eventId: z.string().trim().max(100).refine((id) => isWixId(id, opts), 'must be an event ID (a GUID)'),
+    eventId: z.string().trim().max(100).refine((id) => isWixId(id), 'must be an event ID (a GUID)'),
     channels: z.array(z.enum(ALERT_CHANNELS as [AlertChannel, ...AlertChannel[]])).min(1).max(2)
       .transform((c) => [...new Set(c)].sort() as AlertChannel[])
       .default(['email']),

@@ -1,8 +1,8 @@
 // Live site or local Wix? A deployment fact, never a visitor's or a CMS row's say: the local Wix writes
 // the secret `LOCAL_WIX_DEPLOYMENT` = `local-wix` into its own secrets file; a live site never has it
 // (Secrets Manager needs the owner's rights, and nothing in the package writes secrets). With it,
-// plain-http loopback URLs (local push receiver, local sync targets) and the demo's non-GUID IDs are
-// accepted; without it they are refused.
+// plain-http loopback URLs (local push receiver, local sync targets) are accepted; without it they are
+// refused. IDs are GUIDs on both.
 import { getSecret } from 'wix-secrets-backend';
 
 export const LOCAL_WIX_SECRET = 'LOCAL_WIX_DEPLOYMENT';

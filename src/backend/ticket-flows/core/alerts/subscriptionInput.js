@@ -24,7 +24,7 @@ export function pushSubscriptionSchema(opts = {}) {
 export function subscriptionInputSchema(opts = {}) {
   return z.object({
     email: z.string().trim().max(254).pipe(z.email()).transform(normalizeEmail),
-    eventId: z.string().trim().max(100).refine((id) => isWixId(id, opts), "must be an event ID (a GUID)"),
+    eventId: z.string().trim().max(100).refine((id) => isWixId(id), "must be an event ID (a GUID)"),
     channels: z.array(z.enum(ALERT_CHANNELS)).min(1).max(2).transform((c) => [...new Set(c)].sort()).default(["email"]),
     push: pushSubscriptionSchema(opts).nullable().optional(),
     locale: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).max(35).refine(isIntlLocale, "must be a language tag such as en-US").nullable().optional()
