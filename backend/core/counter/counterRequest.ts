@@ -1,9 +1,7 @@
 // What visitors may ask the counter web methods: checked before any Wix call, answered with a typed
 // refusal (never an exception) when wrong.
 import { z } from 'zod';
-
-/** Wix IDs (ticket definitions included) are GUIDs: 8-4-4-4-12 hex digits. */
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { GUID } from '../security/wixId.js';
 
 export type CounterRequest<T> = { ok: true; value: T } | { ok: false; reason: 'invalid'; issues: string[] };
 
