@@ -28,6 +28,7 @@ import { startStack, type Stack } from '../local-wix/stack.js';
 import { ADMIN, createLocalClient } from '../local-wix/sdk-client.js';
 import { launchBrowser } from '../test/support/browser.js';
 import { fetchQuotaStats, quotaLines, throttledCount, type QuotaStatsAnswer } from './quotaReport.js';
+import { openWatchedCounterPage } from './counterPage.js';
 import { refreshCounters, type CounterDeps } from '../backend/flows/counter.js';
 import { wixTicketDefinitions } from '../backend/wix/ticketDefinitions.js';
 import { wixCollections } from '../backend/wix/collections.js';
@@ -273,20 +274,7 @@ async function main() {
     // ---- burst, our flow: the site's events.js in the Velo host ----
     const ours = await createDefinitions(stack, OURS_EVENT);
     benchPage.vars = Object.fromEntries(ours.map((id, i) => [`bench:${i}`, id]));
-    const page = await browser.newPage();
-    await page.goto(`${stack.baseUrl}/bench`);
-    await page.waitForFunction(() => [...document.querySelectorAll('ticket-counter')].every((e) => (e as HTMLElement).dataset.state === 'available'), undefined, { timeout: 30_000 });
-    await page.evaluate(() => {
-      (window as any).domSeen = [];
-      for (const el of document.querySelectorAll('ticket-counter')) {
-        const definitionId = el.getAttribute('definition-id');
-        new MutationObserver(() => {
-          const text = el.querySelector('[part=text]')?.textContent ?? '';
-          const unsold = /sold out/i.test(text) ? 0 : Number((/([\d,]+) tickets?/.exec(text)?.[1] ?? 'NaN').replace(/,/g, ''));
-          (window as any).domSeen.push({ definitionId, unsold, at: performance.timeOrigin + performance.now() });
-        }).observe(el, { subtree: true, characterData: true, childList: true });
-      }
-    });
+    const page = await openWatchedCounterPage(browser, stack.baseUrl, 30_000);
     await settle(stack, 500);
     await sleep(QUIET_MS);
     await resetStats(stack);

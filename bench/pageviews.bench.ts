@@ -20,6 +20,7 @@ import type { PageDef } from '../local-wix/site/site-module.js';
 import { fetchQuotaStats, quotaLines, throttledCount } from './quotaReport.js';
 import { adminFetch } from '../local-wix/local-key.js';
 import { guid } from '../test/support/guids.js';
+import { openWatchedCounterPage } from './counterPage.js';
 
 const VIEWS = Number(process.env.VIEWS ?? 10_000);
 const ORDERS = Number(process.env.ORDERS ?? 300);
@@ -94,20 +95,7 @@ async function main() {
     benchPage.vars = Object.fromEntries(defs.map((id, i) => [`bench:${i}`, id]));
     const pages = [];
     for (let i = 0; i < PAGES; i++) {
-      const page = await browser.newPage();
-      await page.goto(`${stack.baseUrl}/bench`);
-      await page.waitForFunction(() => [...document.querySelectorAll('ticket-counter')].every((e) => (e as HTMLElement).dataset.state === 'available'), undefined, { timeout: 60_000 });
-      await page.evaluate(() => {
-        (window as any).domSeen = [];
-        for (const el of document.querySelectorAll('ticket-counter')) {
-          const definitionId = el.getAttribute('definition-id');
-          new MutationObserver(() => {
-            const text = el.querySelector('[part=text]')?.textContent ?? '';
-            const unsold = /sold out/i.test(text) ? 0 : Number((/([\d,]+) tickets?/.exec(text)?.[1] ?? 'NaN').replace(/,/g, ''));
-            (window as any).domSeen.push({ definitionId, unsold, at: performance.timeOrigin + performance.now() });
-          }).observe(el, { subtree: true, characterData: true, childList: true });
-        }
-      });
+      const page = await openWatchedCounterPage(browser, stack.baseUrl, 60_000);
       pages.push(page);
     }
     await sleep(QUIET_MS);
