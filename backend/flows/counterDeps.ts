@@ -1,0 +1,33 @@
+// What the counter flows need (ports, the warm container's memory, slot and budget settings).
+import type { ReadBudget } from '../core/counter/readBudget.js';
+import type { ClaimsPort, ClockPort, CollectionsPort, LoggerPort, TicketDefinitionsPort } from '../ports.js';
+
+export interface CounterDeps {
+  definitions: TicketDefinitionsPort;
+  collections: CollectionsPort;
+  claims: ClaimsPort;
+  clock: ClockPort;
+  logger?: LoggerPort;
+  /**
+   * What this container remembers between invocations when Wix keeps it warm (the wiring keeps one
+   * per module instance). It only ever saves a Wix Data read: a cold container starts without it and
+   * reads the schedule instead, with the same result.
+   */
+  memory?: CounterMemory;
+  /** Width of a coalescing slot: at most one refresh read per slot while the fast-read budget lasts. */
+  slotMs?: number;
+  /** Width of the slot refreshes fall back to once the fast-read budget is used up. */
+  slowSlotMs?: number;
+  /** Refresh reads per window (fast or slow) before refreshes move to the slow slot. */
+  readBudget?: ReadBudget;
+}
+
+/** A warm container's knowledge of the read schedule: the latest read known to be claimed, and the lookup in flight. */
+export interface CounterMemory {
+  claimedReadAt: number;
+  lookup: Promise<number> | null;
+}
+
+export function counterMemory(): CounterMemory {
+  return { claimedReadAt: 0, lookup: null };
+}

@@ -1,0 +1,104 @@
+// Order events: the read schedule (`read:<time>` marks in CounterClaims), claiming a read, and the
+// slot winner's refresh of every live counter.
+import { COLLECTIONS } from '../collections.js';
+import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
+import { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readMarkId, readMarkTime, readTime, recentReadMarks } from '../core/counter/readBudget.js';
+import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
+import type { CounterDeps } from './counterDeps.js';
+import { liveSnapshots, refreshLiveCounters } from './counterRefresh.js';
+
+/** Past the slot's end, so that orders confirmed in the last instant of the slot are in the read. */
+const SLOT_MARGIN_MS = 15;
+
+const C = COLLECTIONS;
+
+export type OrderEventResult =
+  /** Nothing to refresh (a confirmation without tickets). */
+  | { outcome: 'ignored'; key: string }
+  /** A read scheduled at or after this event covers it; this call read and wrote nothing more. */
+  | { outcome: 'covered'; key: string; readAt: string; refreshed: string[] }
+  /** This call claimed the read and refreshed the live counters. */
+  | { outcome: 'refreshed'; key: string; readAt: string; refreshed: string[] };
+
+/**
+ * Handles one order delivery, duplicates included: a count comes from a Wix read, never an increment,
+ * so a redelivery can at most cost a read, and no delivery is recorded. What the call needs to know is
+ * whether a read of every live counter is already scheduled to start after now. The schedule is the
+ * read marks in CounterClaims (`read:<time>`): one query (warm containers often skip it) tells; if no
+ * read is due, this call claims one (a unique insert, so concurrent callers share it) and the winner
+ * reads, at that time, every live counter's definition in one query. Every order confirmed before then
+ * is in that read, so counts stay exact with one Ticket Definitions call per read.
+ */
+export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind, event: unknown): Promise<OrderEventResult> {
+  const change = orderChange(kind, event);
+  if (!needsRefresh(kind, change.definitionIds)) return { outcome: 'ignored', key: change.key };
+  const now = deps.clock.now();
+  const read = await scheduledRead(deps, now);
+  let refreshed: string[] = [];
+  if (read.mine) {
+    // Which counters are live does not depend on the orders still coming: look them up while waiting,
+    // so only the definitions' read (which must start after the read time) and the save follow it.
+    const [stored] = await Promise.all([liveSnapshots(deps, change.definitionIds), sleepUntil(deps, read.at)]);
+    refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
+    return { outcome: 'refreshed', key: change.key, readAt: read.at.toISOString(), refreshed };
+  }
+  if (kind !== 'confirmed' && change.definitionIds.length) {
+    // A cancellation can give tickets back to a definition whose sale ended; the scheduled read takes
+    // in only live counters, so read those here (rare: cancellations, not confirmations).
+    await sleepUntil(deps, read.at);
+    const stored = await liveSnapshots(deps, change.definitionIds);
+    const others = notLive(stored, change.definitionIds);
+    if (others.length) refreshed = (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed;
+  }
+  return { outcome: 'covered', key: change.key, readAt: read.at.toISOString(), refreshed };
+}
+
+async function sleepUntil(deps: CounterDeps, at: Date): Promise<void> {
+  // From the clock's *now*: the lookups took time, and waiting from the event's time would read late.
+  await deps.clock.sleep(Math.max(0, at.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
+}
+
+/**
+ * The read that covers an order handled at `now`: one already claimed for `now` or later (known to
+ * this warm container, or found with one query of the read marks), else one this call claims: at its
+ * fast slot's end while the site has read fewer than the budget's reads in the window, else at the
+ * slow slot's end (see core/counter/readBudget.ts). `mine` is true only for the call that claimed it.
+ */
+async function scheduledRead(deps: CounterDeps, now: Date): Promise<{ at: Date; mine: boolean }> {
+  const memory = deps.memory;
+  const t = now.getTime();
+  if (memory) {
+    if (memory.claimedReadAt >= t) return { at: new Date(memory.claimedReadAt), mine: false };
+    // Another invocation of this container is looking the schedule up: share its answer when it covers us.
+    if (memory.lookup) {
+      const known = await memory.lookup.catch(() => 0);
+      if (known >= t) return { at: new Date(known), mine: false };
+    }
+  }
+  const lookup = lookUpOrClaim(deps, now);
+  const known = lookup.then((r) => r.at.getTime());
+  if (memory) memory.lookup = known;
+  try {
+    const read = await lookup;
+    if (memory && read.at.getTime() > memory.claimedReadAt) memory.claimedReadAt = read.at.getTime();
+    return read;
+  } finally {
+    known.catch(() => undefined);
+    if (memory && memory.lookup === known) memory.lookup = null;
+  }
+}
+
+async function lookUpOrClaim(deps: CounterDeps, now: Date): Promise<{ at: Date; mine: boolean }> {
+  const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
+  const recent = await deps.collections.query<{ _id: string; at?: string }>(C.CounterClaims.id, {
+    filter: recentReadMarks(now, budget.windowMs), sort: [{ field: '_id', order: 'DESC' }], limit: 1,
+  });
+  const latest = recent.items[0] ? readMarkTime(recent.items[0]._id) : null;
+  if (latest !== null && latest >= now.getTime()) return { at: new Date(latest), mine: false };
+  const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
+  const at = readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent.total ?? recent.items.length, budget);
+  const mark = readMarkId(at);
+  const won = await deps.claims.claim(C.CounterClaims.id, [{ _id: mark, kind: 'read', at: at.toISOString() }]);
+  // Not won: another invocation claimed the same time, and its read covers this order too.
+  return { at, mine: won.has(mark) };
+}

@@ -1,0 +1,89 @@
+// Refreshing counters: a definition's (or every live counter's) salesDetails read, compared with the
+// stored snapshots, and the changed snapshots written to TicketCounters.
+import { COLLECTIONS } from '../collections.js';
+import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
+import { counterChanges, definitionsToRefresh, type CounterChanges } from '../core/counter/counterRefresh.js';
+import type { TicketDef } from '../core/ticketDefinition.js';
+import { mapConcurrent } from '../lib/mapConcurrent.js';
+import type { CounterDeps } from './counterDeps.js';
+import { pagedSnapshots, storedSnapshots } from './counterLookup.js';
+
+const C = COLLECTIONS;
+const MAX_IDS_PER_QUERY = 100;
+const MAX_BULK = 1000;
+
+/** Reads one definition with SALES_DETAILS and stores the snapshots that are newer. */
+export async function refreshCounters(deps: CounterDeps, definitionId: string): Promise<CounterSnapshot[]> {
+  const readAt = deps.clock.now();
+  const def = await deps.definitions.get(definitionId, { salesDetails: true });
+  // Stored rows read after the definition: a newer read that landed meanwhile is seen and kept.
+  const stored = await storedSnapshots(deps.collections, [definitionId]);
+  const changes = counterChanges(def, stored, readAt);
+  await applyChanges(deps, changes);
+  return def ? counterSnapshots(def, readAt) : [];
+}
+
+export interface LiveRefresh { refreshed: string[]; failed: string[] }
+
+/**
+ * One slot's refresh: the definitions of every live counter plus `named` (the slot winner's own order),
+ * read in queries of up to 100 with SALES_DETAILS, then the changed snapshots written in one bulk save.
+ * `stored` (the live counters' rows) may have been read beforehand, while the slot was still running.
+ * A definition a query does not return is checked with a single get (gone: its counters are removed).
+ * The stored rows compared against were read before the definitions; a newer read that lands in
+ * between is kept by the TicketCounters_beforeUpdate hook, which never lets an older read replace it.
+ */
+export async function refreshLiveCounters(deps: CounterDeps, named: readonly string[], stored?: CounterSnapshot[]): Promise<LiveRefresh> {
+  stored ??= await liveSnapshots(deps, named);
+  const ids = definitionsToRefresh(stored, named);
+  const readAt = deps.clock.now();
+  const read = await readDefinitions(deps, ids);
+  return storeReads(deps, read, stored, readAt);
+}
+
+/** Stored snapshots of every live counter, plus those of the `named` definitions. */
+export async function liveSnapshots(deps: CounterDeps, named: readonly string[]): Promise<CounterSnapshot[]> {
+  const live = await pagedSnapshots(deps.collections, { saleStatus: { $ne: 'SALE_ENDED' } });
+  const known = new Set(live.map((s) => s.definitionId));
+  const unknown = named.filter((id) => !known.has(id));
+  return unknown.length ? [...live, ...(await storedSnapshots(deps.collections, unknown))] : live;
+}
+
+/** Each ID → the definition with sales details, or null when it does not exist. */
+async function readDefinitions(deps: CounterDeps, ids: readonly string[]): Promise<Map<string, TicketDef | null>> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += MAX_IDS_PER_QUERY) chunks.push(ids.slice(i, i + MAX_IDS_PER_QUERY));
+  const pages = await mapConcurrent(chunks, 4, (chunk) => deps.definitions.getMany(chunk, { salesDetails: true }));
+  const read = new Map<string, TicketDef | null>(pages.flat().map((d) => [d._id, d]));
+  // Not in the query's answer: confirm with a get before treating it as deleted.
+  const missing = ids.filter((id) => !read.has(id));
+  await mapConcurrent(missing, 4, async (id) => { read.set(id, await deps.definitions.get(id, { salesDetails: true })); });
+  return read;
+}
+
+/** Stores what `read` (all read at `readAt`) changes against `stored`; one failing definition is logged and skipped. */
+export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef | null>, stored: readonly CounterSnapshot[], readAt: Date): Promise<LiveRefresh> {
+  const byDefinition = new Map<string, CounterSnapshot[]>();
+  for (const s of stored) byDefinition.set(s.definitionId, [...(byDefinition.get(s.definitionId) ?? []), s]);
+  const all: CounterChanges = { write: [], remove: [] };
+  const result: LiveRefresh = { refreshed: [], failed: [] };
+  for (const [id, def] of read) {
+    try {
+      const c = counterChanges(def, byDefinition.get(id) ?? [], readAt);
+      all.write.push(...c.write);
+      all.remove.push(...c.remove);
+      result.refreshed.push(id);
+    } catch (e) {
+      result.failed.push(id);
+      deps.logger?.warn('Counter refresh: a definition failed', { definitionId: id, error: String((e as Error)?.message ?? e) });
+    }
+  }
+  await applyChanges(deps, all);
+  return result;
+}
+
+async function applyChanges(deps: CounterDeps, changes: CounterChanges): Promise<void> {
+  for (let i = 0; i < changes.write.length; i += MAX_BULK) await deps.collections.bulkSave(C.TicketCounters.id, changes.write.slice(i, i + MAX_BULK));
+  // Deleted definitions and removed price options (rare); the remove hook tells visitors.
+  for (const id of changes.remove) await deps.collections.remove(C.TicketCounters.id, id);
+}
