@@ -1,6 +1,6 @@
 // What the sale-alert flows run on: ports, plus the site owner's settings.
 import type { PruneLimits } from '../core/alerts/alertRetention.js';
-import { shouldStartChunk, type ChunkLimits } from '../core/alerts/sweepChunks.js';
+import type { ChunkLimits } from '../core/alerts/sweepChunks.js';
 import type { BulkUpdatePort, ClaimsPort, ClockPort, CollectionsPort, EventDetailsPort, LoggerPort, MailerPort, MarketingToolPort, PushPort, SecretsPort, TicketDefinitionsPort } from '../ports.js';
 
 export interface AlertsConfig {
@@ -51,30 +51,4 @@ export interface AlertsDeps {
   pruneLimits?: Partial<PruneLimits>;
   /** Monotonic milliseconds for chunk timing. Default `performance.now`. */
   elapsed?: () => number;
-}
-
-/**
- * What is left of one invocation's time, shared by the steps of a sweep (send run, retries, pruning):
- * a chunk starts only if one as slow as the slowest so far still fits.
- */
-export class ChunkBudget {
-  chunks = 0;
-  maxChunkMs: number;
-  constructor(private readonly limits: ChunkLimits, private readonly clock: () => number, private readonly t0: number, slowestMs = 0) {
-    this.maxChunkMs = slowestMs;
-  }
-
-  canStart(): boolean {
-    return shouldStartChunk(this.clock() - this.t0, this.maxChunkMs, this.limits);
-  }
-
-  async chunk<T>(fn: () => Promise<T>): Promise<T> {
-    const c0 = this.clock();
-    try {
-      return await fn();
-    } finally {
-      this.chunks++;
-      this.maxChunkMs = Math.max(this.maxChunkMs, this.clock() - c0);
-    }
-  }
 }

@@ -6,7 +6,8 @@ import { COLLECTIONS } from '../collections.js';
 import { ALERT_RETENTION, PRUNE_LIMITS, pruneCutoffs } from '../core/alerts/alertRetention.js';
 import type { Filter } from '../ports.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
-import type { AlertsDeps, ChunkBudget } from './alertsDeps.js';
+import type { ChunkBudget } from './alertsChunks.js';
+import type { AlertsDeps } from './alertsDeps.js';
 
 const C = COLLECTIONS;
 

@@ -15,8 +15,9 @@ import { alertMessages } from '../core/alerts/unsentAlerts.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import type { Item } from '../ports.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
-import type { AlertsDeps, ChunkBudget } from './alertsDeps.js';
-import { eventDetailsOrFallback, sendAndRecord } from './alertsSend.js';
+import type { ChunkBudget } from './alertsChunks.js';
+import type { AlertsDeps } from './alertsDeps.js';
+import { eventDetailsOrFallback, sendAndRecord } from './alertsDeliver.js';
 import { insertOnce } from './insertOnce.js';
 
 const C = COLLECTIONS;

@@ -14,7 +14,7 @@ import type { TicketDef } from '../core/ticketDefinition.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import type { CollectionsPort, Filter, Item, TicketDefinitionsPort } from '../ports.js';
 import type { AlertsDeps } from './alertsDeps.js';
-import { eventDetailsOrFallback } from './alertsSend.js';
+import { eventDetailsOrFallback } from './alertsDeliver.js';
 
 const C = COLLECTIONS;
 

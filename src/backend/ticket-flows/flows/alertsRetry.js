@@ -17,7 +17,7 @@ import {
 } from "../core/alerts/deliveryRetry.js";
 import { alertMessages } from "../core/alerts/unsentAlerts.js";
 import { mapConcurrent } from "../lib/mapConcurrent.js";
-import { eventDetailsOrFallback, sendAndRecord } from "./alertsSend.js";
+import { eventDetailsOrFallback, sendAndRecord } from "./alertsDeliver.js";
 import { insertOnce } from "./insertOnce.js";
 const C = COLLECTIONS;
 export const RETRY_PAGE_SIZE = 100;

@@ -7,7 +7,7 @@ import { nextSaleStart } from "../core/alerts/nextSaleStart.js";
 import { PAGE_SIZES } from "../core/controlRoom/controlRoomInput.js";
 import { scrubSecrets, sweepSummary } from "../core/controlRoom/controlRoomViews.js";
 import { mapConcurrent } from "../lib/mapConcurrent.js";
-import { eventDetailsOrFallback } from "./alertsSend.js";
+import { eventDetailsOrFallback } from "./alertsDeliver.js";
 const C = COLLECTIONS;
 const CONFIRMED = ["active", "confirmed"];
 async function count(collections, collection, filter) {

@@ -1,25 +1,21 @@
-// Sale-alert consent: sign-up with double opt-in, confirmation, unsubscribe. A sign-up only records a
-// consent *request* and sends one confirmation email; the subscription gets alerts once the visitor
-// presses the button behind the emailed link (a POST: mail scanners open links, they do not submit
-// forms). Confirmation emails are capped per mailbox (one a UTC day) and per site (an hourly setting),
-// both counted with insert-once claims so concurrent sign-ups cannot slip past.
+// Sale-alert sign-up with double opt-in: a sign-up only records a consent *request* and sends one
+// confirmation email; the subscription gets alerts once the visitor presses the button behind the
+// emailed link (alertsConfirm.ts). Confirmation emails are capped per mailbox (one a UTC day) and per
+// site (an hourly setting), both counted with insert-once claims so concurrent sign-ups cannot slip
+// past; made-up event IDs are answered from a memo under a site-wide budget.
 import { randomBytes } from 'node:crypto';
 import { COLLECTIONS } from '../collections.js';
 import { rateLimitKey, subscriptionId } from '../core/alerts/alertKeys.js';
-import { CONFIRM_LINK_TTL_MS, confirmToken, confirmUrl, verifyConfirmToken } from '../core/alerts/confirmLink.js';
+import { CONFIRM_LINK_TTL_MS, confirmToken, confirmUrl } from '../core/alerts/confirmLink.js';
 import {
   DEFAULT_CONFIRMATIONS_PER_HOUR, EVENT_MISS_MEMO_MS, EVENT_MISSES_PER_WINDOW, eventMissMemoId, eventMissSlotId,
   mailboxDayClaimId, siteHourSlotId, untilNextDayMs, untilNextHourMs,
 } from '../core/alerts/confirmationLimits.js';
 import type { EventDetails } from '../core/alerts/alertEmail.js';
-import { linkKeyRing, type LinkKeyRing } from '../core/alerts/linkKeys.js';
 import { mailboxKey } from '../core/alerts/mailbox.js';
-import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
-import type { PendingSignup, SaleAlertEvent, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
+import type { PendingSignup, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
 import { subscribeRateLimit } from '../core/alerts/subscribeRateLimit.js';
 import { InvalidSubscriptionError, parseSubscriptionInput } from '../core/alerts/subscriptionInput.js';
-import { isSubscriptionId, verifyUnsubscribeToken } from '../core/alerts/unsubscribeToken.js';
-import type { TicketDef } from '../core/ticketDefinition.js';
 import type { Item } from '../ports.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { insertOnce } from './insertOnce.js';
@@ -96,83 +92,7 @@ export async function subscribe(deps: AlertsDeps, input: unknown): Promise<Subsc
   return { outcome: 'confirmation_sent', subscriptionId: id };
 }
 
-export type ConfirmResult = { outcome: 'confirmed' | 'already_confirmed' | 'expired' | 'invalid_link' | 'not_found'; eventId?: string };
-
-export interface ConfirmLink { s?: unknown; c?: unknown; t?: unknown }
-
-/** GET of the link: is it one of ours? Changes nothing. */
-export async function checkConfirmLink(deps: AlertsDeps, link: ConfirmLink): Promise<'ok' | 'invalid_link'> {
-  return verifyConfirmToken(await linkKeys(deps), link.s, link.c, link.t, deps.clock.now()) ? 'ok' : 'invalid_link';
-}
-
-/** The button's POST: the pending sign-up the link names becomes the subscription. */
-export async function confirmSubscription(deps: AlertsDeps, link: ConfirmLink): Promise<ConfirmResult> {
-  const now = deps.clock.now();
-  if (!verifyConfirmToken(await linkKeys(deps), link.s, link.c, link.t, now)) return { outcome: 'invalid_link' };
-  const sub = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, link.s as string);
-  if (!sub) return { outcome: 'not_found' };
-  const p = sub.pending;
-  if (!p || p.nonce !== link.c) {
-    // Already used (a second press), or replaced by a newer sign-up or an unsubscribe since.
-    return sub.status === 'active' ? { outcome: 'already_confirmed', eventId: sub.eventId } : { outcome: 'expired', eventId: sub.eventId };
-  }
-  if (now.getTime() > Date.parse(p.expiresAt)) return { outcome: 'expired', eventId: sub.eventId };
-  const nowIso = now.toISOString();
-  // Marketing first (the label or Mailchimp member is added only now, after our confirmation): if the
-  // tool refuses, nothing changes and the visitor can press the button again.
-  await deps.marketing.upsertSubscriber({ email: sub.email, contactId: sub.contactId, eventId: sub.eventId, consentAt: nowIso, saleStart: await eventSaleStart(deps, sub.eventId) });
-  await deps.collections.save(C.SaleAlertSubscriptions.id, {
-    ...sub, status: 'active', channels: p.channels, push: p.push, locale: p.locale ?? sub.locale ?? null,
-    consentAt: nowIso, consentWording: p.wording, unsubscribedAt: null, pending: null, updatedAt: nowIso,
-  } satisfies SaleAlertSubscription);
-  await insertOnce(deps.collections, C.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: nowIso } satisfies SaleAlertEvent);
-  return { outcome: 'confirmed', eventId: sub.eventId };
-}
-
-export type UnsubscribeResult = { outcome: 'unsubscribed' | 'already_unsubscribed' | 'invalid_link' | 'not_found'; eventId?: string };
-export interface UnsubscribeLink { s?: unknown; t?: unknown }
-
-/** GET of the link: is it one of ours? Changes nothing. */
-export async function checkUnsubscribeLink(deps: AlertsDeps, link: UnsubscribeLink): Promise<'ok' | 'invalid_link'> {
-  if (!isSubscriptionId(link.s)) return 'invalid_link';
-  return verifyUnsubscribeToken(await linkKeys(deps), link.s, link.t, deps.clock.now()) ? 'ok' : 'invalid_link';
-}
-
-/** The POST of the unsubscribe page, or a mail client's RFC 8058 one-click POST: `s` = subscription ID, `t` = its token. */
-export async function unsubscribe(deps: AlertsDeps, link: UnsubscribeLink): Promise<UnsubscribeResult> {
-  if (!isSubscriptionId(link.s)) return { outcome: 'invalid_link' };
-  if (!verifyUnsubscribeToken(await linkKeys(deps), link.s, link.t, deps.clock.now())) return { outcome: 'invalid_link' };
-  const sub = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, link.s);
-  if (!sub) return { outcome: 'not_found' };
-  if (sub.status === 'unsubscribed' && !sub.pending) return { outcome: 'already_unsubscribed', eventId: sub.eventId };
-  const now = deps.clock.now().toISOString();
-  // A confirmation link sent before this must not undo it: the pending sign-up goes too.
-  await deps.collections.save(C.SaleAlertSubscriptions.id, { ...sub, status: 'unsubscribed', pending: null, unsubscribedAt: now, updatedAt: now });
-  try {
-    await deps.marketing.removeFromEvent({ email: sub.email, contactId: sub.contactId, eventId: sub.eventId });
-  } catch (e) {
-    // Our own record already stops the alerts; the tag is bookkeeping for the owner.
-    deps.logger?.warn('Could not remove the event tag in the marketing tool', { subscriptionId: sub._id, error: String(e) });
-  }
-  return { outcome: 'unsubscribed', eventId: sub.eventId };
-}
-
 // ---------- helpers ----------
-
-/** The current link key and, during a rotation, the previous one (`<name>_PREVIOUS`, see linkKeys.ts). */
-export async function linkKeys(deps: AlertsDeps): Promise<LinkKeyRing> {
-  const name = deps.config.unsubscribeSecretName;
-  const current = await deps.secrets.getSecret(name);
-  let previous: string | null = null;
-  try { previous = await deps.secrets.getSecret(`${name}_PREVIOUS`); } catch { previous = null; }
-  try {
-    return linkKeyRing(current, previous);
-  } catch (e) {
-    // A malformed previous key must not break current links.
-    deps.logger?.warn('Ignoring the previous link key', { error: String(e) });
-    return linkKeyRing(current, null);
-  }
-}
 
 function confirmBase(deps: AlertsDeps): string {
   return deps.config.confirmBaseUrl ?? `${deps.config.siteUrl.replace(/\/$/, '')}/_functions/saleAlertConfirm`;
@@ -215,20 +135,4 @@ async function claimSlot(deps: AlertsDeps, counterId: string, slotId: (n: number
     }
   }
   return null;
-}
-
-async function eventSaleStart(deps: AlertsDeps, eventId: string): Promise<string | null> {
-  try {
-    const defs: TicketDef[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await deps.definitions.queryByEvent(eventId, { cursor, limit: 100 });
-      defs.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return nextSaleStart(defs, deps.clock.now());
-  } catch (e) {
-    deps.logger?.warn('Could not read the event\'s sale start', { eventId, error: String(e) });
-    return null;
-  }
 }
