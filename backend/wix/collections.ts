@@ -37,6 +37,16 @@ export function applyFilter(q: Query, filter: Filter = {}): Query {
   return q;
 }
 
+/** Writes `list` in bulk calls of at most MAX_BULK items; any item a call refuses fails the whole write, with the first error. */
+async function inBulkCalls<T>(list: T[], call: (chunk: T[]) => Promise<{ errors: { message: string }[] }>, what: string): Promise<void> {
+  for (let i = 0; i < list.length; i += MAX_BULK) {
+    const res = await call(list.slice(i, i + MAX_BULK));
+    if (res.errors.length) {
+      throw Object.assign(new Error(`${what}: ${res.errors.length} item(s) failed, first: ${res.errors[0]!.message}`), { errors: res.errors });
+    }
+  }
+}
+
 export function wixCollections(): CollectionsPort & ClaimsPort & BulkUpdatePort {
   const get = auth.elevate(items.get);
   const insert = auth.elevate(items.insert);
@@ -80,22 +90,10 @@ export function wixCollections(): CollectionsPort & ClaimsPort & BulkUpdatePort 
       return new Set(res.insertedItemIds);
     },
     async bulkUpdate<T extends Item>(collection: string, list: T[]) {
-      for (let i = 0; i < list.length; i += MAX_BULK) {
-        const res = await bulkUpdate(collection, list.slice(i, i + MAX_BULK));
-        if (res.errors.length) {
-          const first = res.errors[0]!;
-          throw Object.assign(new Error(`bulkUpdate in ${collection}: ${res.errors.length} item(s) failed, first: ${first.message}`), { errors: res.errors });
-        }
-      }
+      await inBulkCalls(list, (chunk) => bulkUpdate(collection, chunk), `bulkUpdate in ${collection}`);
     },
     async bulkSave<T extends Item>(collection: string, list: T[]) {
-      for (let i = 0; i < list.length; i += MAX_BULK) {
-        const res = await bulkSave(collection, list.slice(i, i + MAX_BULK));
-        if (res.errors.length) {
-          const first = res.errors[0]!;
-          throw Object.assign(new Error(`bulkSave into ${collection}: ${res.errors.length} item(s) failed, first: ${first.message}`), { errors: res.errors });
-        }
-      }
+      await inBulkCalls(list, (chunk) => bulkSave(collection, chunk), `bulkSave into ${collection}`);
     },
   };
 }

@@ -40,6 +40,20 @@ function emailSubscribed(c: StatusContact): boolean {
   return status !== 'UNSUBSCRIBED';
 }
 
+/** Whether each person may get email: one `_id` query per 1,000 contacts; someone without a contact, or whose contact is gone, may not. */
+async function subscriptionStatuses(contacts: WixContacts, people: readonly MarketingContact[]): Promise<Map<string, boolean>> {
+  const out = new Map<string, boolean>();
+  const ids = [...new Set(people.map((p) => p.contactId).filter((id): id is string => !!id))];
+  for (const p of people) if (!p.contactId) out.set(`email:${p.email}`, false);
+  for (let i = 0; i < ids.length; i += STATUS_PAGE) {
+    const chunk = ids.slice(i, i + STATUS_PAGE);
+    const page = await contacts.queryContacts().hasSome('_id', chunk).limit(chunk.length).find(elevated);
+    for (const id of chunk) out.set(id, false); // a contact that is gone is not subscribed
+    for (const c of page.items as StatusContact[]) out.set(c._id, emailSubscribed(c));
+  }
+  return out;
+}
+
 export function crmMarketing(contacts: WixContacts, opts: CrmMarketingOptions = {}): MarketingToolPort {
   const pageSize = opts.pageSize ?? 100;
   const concurrency = opts.concurrency ?? 5;
@@ -79,18 +93,7 @@ export function crmMarketing(contacts: WixContacts, opts: CrmMarketingOptions = 
       const c = await contacts.getContact(s.contactId, elevated);
       return !!c && emailSubscribed(c as StatusContact);
     },
-    async subscribedAmong(people) {
-      const out = new Map<string, boolean>();
-      const ids = [...new Set(people.map((p) => p.contactId).filter((id): id is string => !!id))];
-      for (const p of people) if (!p.contactId) out.set(`email:${p.email}`, false);
-      for (let i = 0; i < ids.length; i += STATUS_PAGE) {
-        const chunk = ids.slice(i, i + STATUS_PAGE);
-        const page = await contacts.queryContacts().hasSome('_id', chunk).limit(chunk.length).find(elevated);
-        for (const id of chunk) out.set(id, false); // a contact that is gone is not subscribed
-        for (const c of page.items as StatusContact[]) out.set(c._id, emailSubscribed(c));
-      }
-      return out;
-    },
+    subscribedAmong: (people) => subscriptionStatuses(contacts, people),
     async setSaleStart(eventId, saleStart) {
       const key = await saleStartKey();
       const day = saleStartDay(saleStart);

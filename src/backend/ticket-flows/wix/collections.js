@@ -45,6 +45,14 @@ export function applyFilter(q, filter = {}) {
   }
   return q;
 }
+async function inBulkCalls(list, call, what) {
+  for (let i = 0; i < list.length; i += MAX_BULK) {
+    const res = await call(list.slice(i, i + MAX_BULK));
+    if (res.errors.length) {
+      throw Object.assign(new Error(`${what}: ${res.errors.length} item(s) failed, first: ${res.errors[0].message}`), { errors: res.errors });
+    }
+  }
+}
 export function wixCollections() {
   const get = auth.elevate(items.get);
   const insert = auth.elevate(items.insert);
@@ -87,22 +95,10 @@ export function wixCollections() {
       return new Set(res.insertedItemIds);
     },
     async bulkUpdate(collection, list) {
-      for (let i = 0; i < list.length; i += MAX_BULK) {
-        const res = await bulkUpdate(collection, list.slice(i, i + MAX_BULK));
-        if (res.errors.length) {
-          const first = res.errors[0];
-          throw Object.assign(new Error(`bulkUpdate in ${collection}: ${res.errors.length} item(s) failed, first: ${first.message}`), { errors: res.errors });
-        }
-      }
+      await inBulkCalls(list, (chunk) => bulkUpdate(collection, chunk), `bulkUpdate in ${collection}`);
     },
     async bulkSave(collection, list) {
-      for (let i = 0; i < list.length; i += MAX_BULK) {
-        const res = await bulkSave(collection, list.slice(i, i + MAX_BULK));
-        if (res.errors.length) {
-          const first = res.errors[0];
-          throw Object.assign(new Error(`bulkSave into ${collection}: ${res.errors.length} item(s) failed, first: ${first.message}`), { errors: res.errors });
-        }
-      }
+      await inBulkCalls(list, (chunk) => bulkSave(collection, chunk), `bulkSave into ${collection}`);
     }
   };
 }

@@ -9,6 +9,18 @@ function emailSubscribed(c) {
   const status = c.primaryEmail?.subscriptionStatus ?? c.info?.emails?.find((e) => e.primary)?.subscriptionStatus;
   return status !== "UNSUBSCRIBED";
 }
+async function subscriptionStatuses(contacts, people) {
+  const out = /* @__PURE__ */ new Map();
+  const ids = [...new Set(people.map((p) => p.contactId).filter((id) => !!id))];
+  for (const p of people) if (!p.contactId) out.set(`email:${p.email}`, false);
+  for (let i = 0; i < ids.length; i += STATUS_PAGE) {
+    const chunk = ids.slice(i, i + STATUS_PAGE);
+    const page = await contacts.queryContacts().hasSome("_id", chunk).limit(chunk.length).find(elevated);
+    for (const id of chunk) out.set(id, false);
+    for (const c of page.items) out.set(c._id, emailSubscribed(c));
+  }
+  return out;
+}
 export function crmMarketing(contacts, opts = {}) {
   const pageSize = opts.pageSize ?? 100;
   const concurrency = opts.concurrency ?? 5;
@@ -41,18 +53,7 @@ export function crmMarketing(contacts, opts = {}) {
       const c = await contacts.getContact(s.contactId, elevated);
       return !!c && emailSubscribed(c);
     },
-    async subscribedAmong(people) {
-      const out = /* @__PURE__ */ new Map();
-      const ids = [...new Set(people.map((p) => p.contactId).filter((id) => !!id))];
-      for (const p of people) if (!p.contactId) out.set(`email:${p.email}`, false);
-      for (let i = 0; i < ids.length; i += STATUS_PAGE) {
-        const chunk = ids.slice(i, i + STATUS_PAGE);
-        const page = await contacts.queryContacts().hasSome("_id", chunk).limit(chunk.length).find(elevated);
-        for (const id of chunk) out.set(id, false);
-        for (const c of page.items) out.set(c._id, emailSubscribed(c));
-      }
-      return out;
-    },
+    subscribedAmong: (people) => subscriptionStatuses(contacts, people),
     async setSaleStart(eventId, saleStart) {
       const key = await saleStartKey();
       const day = saleStartDay(saleStart);
