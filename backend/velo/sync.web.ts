@@ -9,6 +9,7 @@ import { addPresetMapping, type MappingPreset } from '../flows/syncConfig.js';
 import { MAPPING_PRESETS } from '../core/sync/defaultMappings.js';
 import { syncDeps } from './wiring/syncDeps.js';
 import { recordReconcileReport } from '../flows/controlRoomSync.js';
+import { issueLines } from '../core/validation/zodIssues.js';
 
 /** Time in which a call starts deliveries; what is in flight then still has ~6 s to finish. */
 const SYNC_CALL_BUDGET_MS = 8_000;
@@ -22,7 +23,7 @@ const input = z.object({
 
 export const syncEventNow = webMethod(Permissions.Admin, async (raw: unknown) => {
   const p = input.safeParse(raw);
-  if (!p.success) throw new Error(`syncEventNow: ${p.error.issues.map((i) => `${i.path.join('.') || 'input'} ${i.message}`).join('; ')}`);
+  if (!p.success) throw new Error(`syncEventNow: ${issueLines(p.error, { sep: ' ' }).join('; ')}`);
   // Deliveries are paced to the target's rate limit, so a page can take longer than a web method may
   // (~14 s): no new delivery starts after the budget, and the run resumes on the next call.
   const deps = syncDeps();
@@ -59,6 +60,6 @@ const presetInput = z.object({
  */
 export const addSyncMappingPreset = webMethod(Permissions.Admin, async (raw: unknown) => {
   const p = presetInput.safeParse(raw);
-  if (!p.success) throw new Error(`addSyncMappingPreset: ${p.error.issues.map((i) => `${i.path.join('.') || 'input'} ${i.message}`).join('; ')}`);
+  if (!p.success) throw new Error(`addSyncMappingPreset: ${issueLines(p.error, { sep: ' ' }).join('; ')}`);
   return addPresetMapping(syncDeps(), p.data.targetId, p.data.preset);
 });

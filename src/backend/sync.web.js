@@ -7,6 +7,7 @@ import { addPresetMapping } from "./ticket-flows/flows/syncConfig.js";
 import { MAPPING_PRESETS } from "./ticket-flows/core/sync/defaultMappings.js";
 import { syncDeps } from "./ticket-flows/velo/wiring/syncDeps.js";
 import { recordReconcileReport } from "./ticket-flows/flows/controlRoomSync.js";
+import { issueLines } from "./ticket-flows/core/validation/zodIssues.js";
 const SYNC_CALL_BUDGET_MS = 8e3;
 const input = z.object({
   eventId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, "must be a Wix event ID"),
@@ -16,7 +17,7 @@ const input = z.object({
 }).strict();
 export const syncEventNow = webMethod(Permissions.Admin, async (raw) => {
   const p = input.safeParse(raw);
-  if (!p.success) throw new Error(`syncEventNow: ${p.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`).join("; ")}`);
+  if (!p.success) throw new Error(`syncEventNow: ${issueLines(p.error, { sep: " " }).join("; ")}`);
   const deps = syncDeps();
   const r = await syncEvent(deps, { ...p.data, deadline: deps.clock.now().getTime() + SYNC_CALL_BUDGET_MS });
   return {
@@ -45,6 +46,6 @@ const presetInput = z.object({
 }).strict();
 export const addSyncMappingPreset = webMethod(Permissions.Admin, async (raw) => {
   const p = presetInput.safeParse(raw);
-  if (!p.success) throw new Error(`addSyncMappingPreset: ${p.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`).join("; ")}`);
+  if (!p.success) throw new Error(`addSyncMappingPreset: ${issueLines(p.error, { sep: " " }).join("; ")}`);
   return addPresetMapping(syncDeps(), p.data.targetId, p.data.preset);
 });

@@ -2,6 +2,7 @@
 // (`SALE_ALERTS_SETTINGS`) so they change without a code publish. Parsed strictly: a typo must
 // show up in the logs, not silently switch the marketing tool.
 import { z } from 'zod';
+import { issueLines } from '../validation/zodIssues.js';
 
 export const alertSettingsSchema = z.object({
   /** `https://www.example.com` — the site's public URL. */
@@ -27,6 +28,6 @@ export function parseAlertSettings(json: string): AlertSettings {
   let raw: unknown;
   try { raw = JSON.parse(json); } catch { throw new Error('SALE_ALERTS_SETTINGS is not JSON'); }
   const r = alertSettingsSchema.safeParse(raw);
-  if (!r.success) throw new Error(`SALE_ALERTS_SETTINGS: ${r.error.issues.map((i) => `${i.path.join('.') || 'settings'} ${i.message}`).join('; ')}`);
+  if (!r.success) throw new Error(`SALE_ALERTS_SETTINGS: ${issueLines(r.error, { root: 'settings', sep: ' ' }).join('; ')}`);
   return r.data;
 }

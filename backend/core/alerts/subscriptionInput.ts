@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isWixId } from '../security/wixId.js';
 import { PUSH_ENDPOINT_RULE, pushEndpointAllowed } from './pushEndpoint.js';
 import { ALERT_CHANNELS, type AlertChannel, type PushSubscriptionJson } from './saleAlertTypes.js';
+import { issueLines } from '../validation/zodIssues.js';
 
 /** Lower-cased and trimmed: one person, one key, whatever the capitalisation they typed. */
 export function normalizeEmail(email: string): string {
@@ -68,7 +69,7 @@ export class InvalidSubscriptionError extends Error {
 export function parseSubscriptionInput(input: unknown, opts: SubscriptionInputOptions = {}): SubscriptionInput {
   const r = subscriptionInputSchema(opts).safeParse(input);
   if (r.success) return r.data;
-  throw new InvalidSubscriptionError(r.error.issues.map((i) => `${i.path.join('.') || 'input'} ${i.message}`));
+  throw new InvalidSubscriptionError(issueLines(r.error, { sep: ' ' }));
 }
 
 /** Tags the shape check lets through but Intl refuses (`en-US-US`) would fail every email later. */

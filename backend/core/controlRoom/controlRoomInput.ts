@@ -1,6 +1,7 @@
 // What the control room's web methods accept: page numbers, page sizes, outbox views, IDs. Parsed
 // with zod so a bad call is refused with a message, never half-run.
 import { z } from 'zod';
+import { issueLines } from '../validation/zodIssues.js';
 
 /** Rows a section shows at once; the page stays usable with thousands of rows behind it. */
 export const PAGE_SIZES = { targets: 10, outbox: 25, events: 10, counters: 25 } as const;
@@ -41,5 +42,5 @@ export const testAlertInput = z.object({
 
 /** "field message; …" for a refused input, as the other web methods word it. */
 export function inputProblem(method: string, error: z.ZodError): string {
-  return `${method}: ${error.issues.map((i) => `${i.path.join('.') || 'input'} ${i.message}`).join('; ')}`;
+  return `${method}: ${issueLines(error, { sep: ' ' }).join('; ')}`;
 }

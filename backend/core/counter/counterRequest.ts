@@ -2,13 +2,14 @@
 // refusal (never an exception) when wrong.
 import { z } from 'zod';
 import { GUID } from '../security/wixId.js';
+import { issueLines } from '../validation/zodIssues.js';
 
 export type CounterRequest<T> = { ok: true; value: T } | { ok: false; reason: 'invalid'; issues: string[] };
 
 const definitionId = z.string().regex(GUID, 'must be a ticket definition ID (a GUID)');
 
 function issuesOf(error: z.ZodError): string[] {
-  return error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).slice(0, 10);
+  return issueLines(error).slice(0, 10);
 }
 
 /** `{definitionIds: [guid, …]}`, 1 to `max` IDs (a page's counters); repeats are dropped, IDs lower-cased. */

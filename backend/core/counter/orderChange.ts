@@ -1,5 +1,6 @@
 // An order event, reduced to what the counter needs: which delivery it is and which definitions changed.
 import { z } from 'zod';
+import { issueLines } from '../validation/zodIssues.js';
 
 export type OrderChangeKind = 'confirmed' | 'updated' | 'deleted';
 
@@ -26,7 +27,7 @@ export class InvalidOrderEventError extends Error {
 
 export function orderChange(kind: OrderChangeKind, event: unknown): OrderChange {
   const parsed = orderEventSchema.safeParse(event);
-  if (!parsed.success) throw new InvalidOrderEventError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success) throw new InvalidOrderEventError(issueLines(parsed.error, { root: '' }).join('; '));
   const e = parsed.data;
   const definitionIds = [...new Set(e.tickets.map((t) => t.ticketDefinitionId))].sort();
   const key = `${e.orderNumber}:${kind}:${e.status ?? ''}`;

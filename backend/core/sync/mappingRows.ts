@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { unsafePathProblem } from '../security/safePath.js';
 import { closestNames, isSourcePath, SOURCE_PATH_NAMES, SOURCE_PATHS } from './sourcePaths.js';
 import { compileTransform, isTransformName, TransformError, TRANSFORM_NAMES, TRANSFORMS, type CompiledTransform } from './transforms.js';
+import { issueLines } from '../validation/zodIssues.js';
 
 const optionalText = z.string().nullish().transform((v) => (v === undefined || v === null || v.trim() === '' ? null : v));
 
@@ -50,7 +51,7 @@ function didYouMean(input: string, names: string[]): string {
 export function checkMappingRow(input: unknown): RowCheck {
   const parsed = fieldMappingRowSchema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`) };
+    return { ok: false, errors: issueLines(parsed.error, { root: 'row' }) };
   }
   const row = parsed.data;
   const errors: string[] = [];

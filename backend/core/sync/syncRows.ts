@@ -3,6 +3,7 @@
 // hand-edited item cannot crash a flow.
 import { z } from 'zod';
 import { outboundUrlShapeProblem } from '../security/outboundUrl.js';
+import { issueLines } from '../validation/zodIssues.js';
 
 const optionalText = z.string().nullish().transform((v) => (v == null || v.trim() === '' ? null : v.trim()));
 
@@ -143,5 +144,5 @@ export const runId = (targetId: string, eventId: string) => `${targetId}~${event
 
 /** Zod issues → "field: message; …" for before-hooks. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'row'}: ${i.message}`).join('; ');
+  return issueLines(error, { root: 'row' }).join('; ');
 }

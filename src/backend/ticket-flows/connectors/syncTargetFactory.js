@@ -5,6 +5,7 @@ import { SYNC_SECRET_PREFIX, templateProblem } from "../core/sync/syncRows.js";
 import { pretixConnector } from "./pretix.js";
 import { signedRestConnector } from "./signedRest.js";
 import { RatePacer } from "./syncHttp.js";
+import { issueLines } from "../core/validation/zodIssues.js";
 const pretixOptions = z.object({
   organizer: z.string({ error: "options.organizer must be the Pretix organizer short name" }).min(1, "options.organizer must be the Pretix organizer short name"),
   /** Pretix hosted allows 360 a minute per organizer. */
@@ -32,7 +33,7 @@ export function syncTargetFactory(opts) {
         return pretixConnector({ ...http, baseUrl: target.baseUrl, organizer: o2.data.organizer, token: secret, pacer: pacer(o2.data.ratePerMinute ?? 360) });
       }
       const o = restOptions.safeParse(target.options);
-      if (!o.success) throw new Error(`Sync target ${target._id}: ${o.error.issues.map((i) => `options.${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      if (!o.success) throw new Error(`Sync target ${target._id}: ${issueLines(o.error, { prefix: "options.", root: "" }).join("; ")}`);
       for (const [name, tpl] of Object.entries(o.data.templates ?? {})) {
         const p = typeof tpl === "string" ? templateProblem(tpl) : null;
         if (p) throw new Error(`Sync target ${target._id}: options.templates.${name} ${p}`);

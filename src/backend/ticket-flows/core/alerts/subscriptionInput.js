@@ -3,6 +3,7 @@ import { z } from "zod";
 import { isWixId } from "../security/wixId.js";
 import { PUSH_ENDPOINT_RULE, pushEndpointAllowed } from "./pushEndpoint.js";
 import { ALERT_CHANNELS } from "./saleAlertTypes.js";
+import { issueLines } from "../validation/zodIssues.js";
 export function normalizeEmail(email) {
   return email.trim().toLowerCase();
 }
@@ -50,7 +51,7 @@ export class InvalidSubscriptionError extends Error {
 export function parseSubscriptionInput(input, opts = {}) {
   const r = subscriptionInputSchema(opts).safeParse(input);
   if (r.success) return r.data;
-  throw new InvalidSubscriptionError(r.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`));
+  throw new InvalidSubscriptionError(issueLines(r.error, { sep: " " }));
 }
 function isIntlLocale(tag) {
   try {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { unsafePathProblem } from "../security/safePath.js";
 import { closestNames, isSourcePath, SOURCE_PATH_NAMES, SOURCE_PATHS } from "./sourcePaths.js";
 import { compileTransform, isTransformName, TransformError, TRANSFORM_NAMES, TRANSFORMS } from "./transforms.js";
+import { issueLines } from "../validation/zodIssues.js";
 const optionalText = z.string().nullish().transform((v) => v === void 0 || v === null || v.trim() === "" ? null : v);
 export const fieldMappingRowSchema = z.object({
   _id: z.string().min(1),
@@ -30,7 +31,7 @@ function didYouMean(input, names) {
 export function checkMappingRow(input) {
   const parsed = fieldMappingRowSchema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`) };
+    return { ok: false, errors: issueLines(parsed.error, { root: "row" }) };
   }
   const row = parsed.data;
   const errors = [];
