@@ -19,9 +19,8 @@ import { syncDeps } from './wiring/syncDeps.js';
 import { wixCollections } from '../wix/collections.js';
 import { wixTicketDefinitions } from '../wix/ticketDefinitions.js';
 import { systemClock } from '../wix/runtime.js';
+import { ACTION_BUDGET_MS } from './wiring/actionBudget.js';
 
-/** Time in which an action starts work; a web method may run ~14 s. */
-const ACTION_BUDGET_MS = 8_000;
 
 function parse<T>(method: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, raw: unknown): T {
   const p = schema.safeParse(raw ?? {});

@@ -9,13 +9,12 @@ import { addPresetMapping, type MappingPreset } from '../flows/syncConfig.js';
 import { MAPPING_PRESETS } from '../core/sync/defaultMappings.js';
 import { syncDeps } from './wiring/syncDeps.js';
 import { recordReconcileReport } from '../flows/controlRoomSync.js';
-import { issueLines } from '../core/validation/zodIssues.js';
-
-/** Time in which a call starts deliveries; what is in flight then still has ~6 s to finish. */
-const SYNC_CALL_BUDGET_MS = 8_000;
+import { inputProblem } from '../core/validation/zodIssues.js';
+import { adminEventId } from '../core/controlRoom/controlRoomInput.js';
+import { ACTION_BUDGET_MS } from './wiring/actionBudget.js';
 
 const input = z.object({
-  eventId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'must be a Wix event ID'),
+  eventId: adminEventId,
   targetId: z.string().trim().min(1).max(100).optional(),
   dryRun: z.boolean().optional(),
   restart: z.boolean().optional(),
@@ -23,11 +22,11 @@ const input = z.object({
 
 export const syncEventNow = webMethod(Permissions.Admin, async (raw: unknown) => {
   const p = input.safeParse(raw);
-  if (!p.success) throw new Error(`syncEventNow: ${issueLines(p.error, { sep: ' ' }).join('; ')}`);
+  if (!p.success) throw new Error(inputProblem('syncEventNow', p.error));
   // Deliveries are paced to the target's rate limit, so a page can take longer than a web method may
   // (~14 s): no new delivery starts after the budget, and the run resumes on the next call.
   const deps = syncDeps();
-  const r = await syncEvent(deps, { ...p.data, deadline: deps.clock.now().getTime() + SYNC_CALL_BUDGET_MS });
+  const r = await syncEvent(deps, { ...p.data, deadline: deps.clock.now().getTime() + ACTION_BUDGET_MS });
   return {
     problems: r.problems,
     targets: r.targets.map((t) => ({
@@ -44,7 +43,7 @@ export const syncEventNow = webMethod(Permissions.Admin, async (raw: unknown) =>
  */
 export const syncRepairNow = webMethod(Permissions.Admin, async () => {
   const deps = syncDeps();
-  const r = await runHourly(deps, { budgetMs: SYNC_CALL_BUDGET_MS, drainLimit: 50 });
+  const r = await runHourly(deps, { budgetMs: ACTION_BUDGET_MS, drainLimit: 50 });
   await recordReconcileReport(deps.collections, r.reconcile, r.complete, deps.clock.now());
   return { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, invalid: r.reconcile.invalid, problems: r.reconcile.problems, drain: r.drain, callAgain: !r.complete };
 });
@@ -60,6 +59,6 @@ const presetInput = z.object({
  */
 export const addSyncMappingPreset = webMethod(Permissions.Admin, async (raw: unknown) => {
   const p = presetInput.safeParse(raw);
-  if (!p.success) throw new Error(`addSyncMappingPreset: ${issueLines(p.error, { sep: ' ' }).join('; ')}`);
+  if (!p.success) throw new Error(inputProblem('addSyncMappingPreset', p.error));
   return addPresetMapping(syncDeps(), p.data.targetId, p.data.preset);
 });

@@ -16,7 +16,7 @@ import { syncDeps } from "./ticket-flows/velo/wiring/syncDeps.js";
 import { wixCollections } from "./ticket-flows/wix/collections.js";
 import { wixTicketDefinitions } from "./ticket-flows/wix/ticketDefinitions.js";
 import { systemClock } from "./ticket-flows/wix/runtime.js";
-const ACTION_BUDGET_MS = 8e3;
+import { ACTION_BUDGET_MS } from "./ticket-flows/velo/wiring/actionBudget.js";
 function parse(method, schema, raw) {
   const p = schema.safeParse(raw ?? {});
   if (!p.success) throw new Error(inputProblem(method, p.error));

@@ -7,19 +7,20 @@ import { addPresetMapping } from "./ticket-flows/flows/syncConfig.js";
 import { MAPPING_PRESETS } from "./ticket-flows/core/sync/defaultMappings.js";
 import { syncDeps } from "./ticket-flows/velo/wiring/syncDeps.js";
 import { recordReconcileReport } from "./ticket-flows/flows/controlRoomSync.js";
-import { issueLines } from "./ticket-flows/core/validation/zodIssues.js";
-const SYNC_CALL_BUDGET_MS = 8e3;
+import { inputProblem } from "./ticket-flows/core/validation/zodIssues.js";
+import { adminEventId } from "./ticket-flows/core/controlRoom/controlRoomInput.js";
+import { ACTION_BUDGET_MS } from "./ticket-flows/velo/wiring/actionBudget.js";
 const input = z.object({
-  eventId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, "must be a Wix event ID"),
+  eventId: adminEventId,
   targetId: z.string().trim().min(1).max(100).optional(),
   dryRun: z.boolean().optional(),
   restart: z.boolean().optional()
 }).strict();
 export const syncEventNow = webMethod(Permissions.Admin, async (raw) => {
   const p = input.safeParse(raw);
-  if (!p.success) throw new Error(`syncEventNow: ${issueLines(p.error, { sep: " " }).join("; ")}`);
+  if (!p.success) throw new Error(inputProblem("syncEventNow", p.error));
   const deps = syncDeps();
-  const r = await syncEvent(deps, { ...p.data, deadline: deps.clock.now().getTime() + SYNC_CALL_BUDGET_MS });
+  const r = await syncEvent(deps, { ...p.data, deadline: deps.clock.now().getTime() + ACTION_BUDGET_MS });
   return {
     problems: r.problems,
     targets: r.targets.map((t) => ({
@@ -36,7 +37,7 @@ export const syncEventNow = webMethod(Permissions.Admin, async (raw) => {
 });
 export const syncRepairNow = webMethod(Permissions.Admin, async () => {
   const deps = syncDeps();
-  const r = await runHourly(deps, { budgetMs: SYNC_CALL_BUDGET_MS, drainLimit: 50 });
+  const r = await runHourly(deps, { budgetMs: ACTION_BUDGET_MS, drainLimit: 50 });
   await recordReconcileReport(deps.collections, r.reconcile, r.complete, deps.clock.now());
   return { requeued: r.requeued, fixed: r.reconcile.fixed, missingExternally: r.reconcile.missingExternally, invalid: r.reconcile.invalid, problems: r.reconcile.problems, drain: r.drain, callAgain: !r.complete };
 });
@@ -46,6 +47,6 @@ const presetInput = z.object({
 }).strict();
 export const addSyncMappingPreset = webMethod(Permissions.Admin, async (raw) => {
   const p = presetInput.safeParse(raw);
-  if (!p.success) throw new Error(`addSyncMappingPreset: ${issueLines(p.error, { sep: " " }).join("; ")}`);
+  if (!p.success) throw new Error(inputProblem("addSyncMappingPreset", p.error));
   return addPresetMapping(syncDeps(), p.data.targetId, p.data.preset);
 });

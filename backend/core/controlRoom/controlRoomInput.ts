@@ -1,7 +1,6 @@
 // What the control room's web methods accept: page numbers, page sizes, outbox views, IDs. Parsed
 // with zod so a bad call is refused with a message, never half-run.
 import { z } from 'zod';
-import { issueLines } from '../validation/zodIssues.js';
 
 /** Rows a section shows at once; the page stays usable with thousands of rows behind it. */
 export const PAGE_SIZES = { targets: 10, outbox: 25, events: 10, counters: 25 } as const;
@@ -30,8 +29,11 @@ export const retryInput = z.union([
 ]);
 export type RetryInput = z.output<typeof retryInput>;
 
+/** An event ID an admin action names (the sync's own rule, shared with sync.web). */
+export const adminEventId = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'must be a Wix event ID');
+
 export const dryRunInput = z.object({
-  eventId: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'must be a Wix event ID'),
+  eventId: adminEventId,
   targetId: id.optional(),
 }).strict();
 
@@ -40,7 +42,4 @@ export const testAlertInput = z.object({
   eventId: id,
 }).strict();
 
-/** "field message; …" for a refused input, as the other web methods word it. */
-export function inputProblem(method: string, error: z.ZodError): string {
-  return `${method}: ${issueLines(error, { sep: ' ' }).join('; ')}`;
-}
+export { inputProblem } from '../validation/zodIssues.js';

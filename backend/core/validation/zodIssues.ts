@@ -15,3 +15,8 @@ export function issueLines(error: z.ZodError, wording: IssueWording = {}): strin
   const { root = 'input', sep = ': ', prefix = '' } = wording;
   return error.issues.map((i) => `${prefix}${i.path.join('.') || root}${sep}${i.message}`);
 }
+
+/** "<method>: field message; …", how a web method words a refused input. */
+export function inputProblem(method: string, error: z.ZodError): string {
+  return `${method}: ${issueLines(error, { sep: ' ' }).join('; ')}`;
+}

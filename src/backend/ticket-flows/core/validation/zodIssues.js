@@ -3,3 +3,6 @@ export function issueLines(error, wording = {}) {
   const { root = "input", sep = ": ", prefix = "" } = wording;
   return error.issues.map((i) => `${prefix}${i.path.join(".") || root}${sep}${i.message}`);
 }
+export function inputProblem(method, error) {
+  return `${method}: ${issueLines(error, { sep: " " }).join("; ")}`;
+}
