@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collections, items } from '@wix/data';
 import { applyPlan, planBuild, splitBlock, BEGIN, END, MANIFEST } from '../../scripts/build-velo.js';
 import { startStack, type Stack } from '../../local-wix/stack.js';
+import { dataQueriesServed } from '../support/testStack.js';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/owner-site');
-/** Wix Data queries the local Wix has answered so far. */
-const dataQueries = (st: Stack) => [...st.wix.stats].filter(([label]) => label.includes('/wix-data/v2/items/query')).reduce((n, [, c]) => n + c, 0);
 /** The package's jobs, in the order of its source jobs.config (they follow the owner's). */
 const PACKAGE_JOBS = (JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../backend/velo/jobs.config'), 'utf8')) as { jobs: { functionName: string }[] }).jobs.map((j) => j.functionName);
 
@@ -81,7 +80,7 @@ describe('the owner\'s handlers and the package\'s run on the local Velo host', 
   afterAll(async () => { await stack.close(); fs.rmSync(dataDir, { recursive: true, force: true }); });
 
   it('events: the owner\'s wixMembers_onMemberCreated and the package\'s wixEvents_onOrderConfirmed', async () => {
-    const before = dataQueries(stack);
+    const before = dataQueriesServed(stack);
     stack.host.dispatchEvent('wixMembers_onMemberCreated', { contactId: 'c-1' });
     stack.host.dispatchEvent('wixEvents_onOrderConfirmed', { orderNumber: 'o-1', eventId: '0f6b1c2e-8a4d-4c3b-9e71-2d5a6b7c8d01', tickets: [{ ticketNumber: 't-1', ticketDefinitionId: '0f6b1c2e-8a4d-4c3b-9e71-2d5a6b7c8d02' }] });
     await stack.host.idle();
@@ -90,7 +89,7 @@ describe('the owner\'s handlers and the package\'s run on the local Velo host', 
     expect(runs.map((r) => [r.name, r.ok])).toEqual([['wixMembers_onMemberCreated', true], ['wixEvents_onOrderConfirmed', true]]);
     // The package's handler did its work: it looked up the counter's read schedule in its own collection
     // (an order with tickets; one without any has nothing to refresh).
-    expect(dataQueries(stack)).toBeGreaterThan(before);
+    expect(dataQueriesServed(stack)).toBeGreaterThan(before);
   });
 
   it('data hooks: the owner\'s on Reviews and the package\'s on TicketCounters', async () => {

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyPlan, BuildStop, mergeJobsConfig, planBuild, splitBlock, MANIFEST } from '../../scripts/build-velo.js';
 import { readVeloExports } from '../../local-wix/velo-host/static-exports.js';
 import { startStack } from '../../local-wix/stack.js';
+import { dataQueriesServed } from '../support/testStack.js';
 import { items } from '@wix/data';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
 
@@ -63,13 +64,12 @@ describe('an owner handler with a name the package needs', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'merge-stack-'));
     const stack = await startStack({ port: 0, dataDir, siteDir: path.join(dir, 'src'), cold: true, scheduleJobs: false, seed: false, pages: [] });
     try {
-      const queries = () => [...stack.wix.stats].filter(([label]) => label.includes('/wix-data/v2/items/query')).reduce((n, [, c]) => n + c, 0);
-      const before = queries();
+      const before = dataQueriesServed(stack);
       stack.host.dispatchEvent('wixEvents_onOrderConfirmed', { orderNumber: 'o-7', eventId: '0f6b1c2e-8a4d-4c3b-9e71-2d5a6b7c8d01', tickets: [{ ticketNumber: 't-7', ticketDefinitionId: '0f6b1c2e-8a4d-4c3b-9e71-2d5a6b7c8d02' }] });
       await stack.host.idle();
       expect(stack.hub.published.filter((m) => m.channel.name === 'owner-orders').map((m) => m.payload)).toEqual([{ orderNumber: 'o-7' }]);
       // The package's handler ran too: it looked up the counter's read schedule in its own collection.
-      expect(queries()).toBeGreaterThan(before);
+      expect(dataQueriesServed(stack)).toBeGreaterThan(before);
     } finally {
       await stack.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

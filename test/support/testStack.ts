@@ -19,3 +19,8 @@ export async function startTestStack(name: string, opts: { seed: boolean; limits
     },
   };
 }
+
+/** Wix Data queries the stack's local Wix has answered so far (from its route counts). */
+export function dataQueriesServed(stack: Pick<Stack, 'wix'>): number {
+  return [...stack.wix.stats].filter(([label]) => label.includes('/wix-data/v2/items/query')).reduce((n, [, c]) => n + c, 0);
+}
