@@ -90,7 +90,7 @@ declare module 'wix-http-functions' {
 }
 
 declare module 'backend/counter.web' {
-  export type CountersAnswer = { ok: true; counters: unknown[] } | { ok: false; reason: 'invalid'; issues: string[] } | { ok: false; reason: 'unavailable' };
+  export type CountersAnswer = { ok: true; counters: unknown[] } | { ok: false; reason: 'invalid'; issues: string[] };  // a failure (Wix did not answer) rejects
   export function getCounters(input: { definitionIds: string[] }): Promise<CountersAnswer>;
   export function getCounter(input: { definitionId: string }): Promise<CountersAnswer>;
 }

@@ -49,7 +49,7 @@ export function bindTicketCounters($w: (selector: string) => CounterElement, sel
   const fetchCounters = async (definitionIds: string[], opts: { forgetGone?: boolean } = {}) => {
     if (!definitionIds.length) return;
     const answer = await getCounters({ definitionIds });
-    if (!answer.ok) throw new Error(answer.reason === 'invalid' ? `invalid request: ${answer.issues.join('; ')}` : 'counters unavailable');
+    if (!answer.ok) throw new Error(`invalid request: ${answer.issues.join('; ')}`);
     const byDef = new Map<string, unknown[]>();
     for (const s of answer.counters) {
       const id = (s as { definitionId?: unknown })?.definitionId;

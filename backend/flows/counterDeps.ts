@@ -1,4 +1,5 @@
 // What the counter flows need (ports, the warm container's memory, slot and budget settings).
+import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { ReadBudget } from '../core/counter/readBudget.js';
 import type { ClaimsPort, ClockPort, CollectionsPort, LoggerPort, TicketDefinitionsPort } from '../ports.js';
 
@@ -22,12 +23,18 @@ export interface CounterDeps {
   readBudget?: ReadBudget;
 }
 
-/** A warm container's knowledge of the read schedule: the latest read known to be claimed, and the lookup in flight. */
+/**
+ * A warm container's knowledge: the latest read known to be claimed, the schedule lookup in flight,
+ * when a lookup last found the fast-read budget used up (0: never), and getCounters' reads by page
+ * (sorted definition IDs), shared by page views of the same cache window.
+ */
 export interface CounterMemory {
   claimedReadAt: number;
   lookup: Promise<number> | null;
+  slowSince: number;
+  answers: Map<string, { startedAt: number; promise: Promise<CounterSnapshot[]> }>;
 }
 
 export function counterMemory(): CounterMemory {
-  return { claimedReadAt: 0, lookup: null };
+  return { claimedReadAt: 0, lookup: null, slowSince: 0, answers: new Map() };
 }

@@ -3,6 +3,7 @@
 import { COLLECTIONS } from '../collections.js';
 import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import { stillMissing } from '../core/counter/counterRefresh.js';
+import { cacheWindowOf, readServes } from '../core/counter/cacheWindow.js';
 import type { CollectionsPort, Filter } from '../ports.js';
 import type { CounterDeps } from './counterDeps.js';
 
@@ -48,9 +49,43 @@ export async function countersForMany(deps: CounterDeps, definitionIds: readonly
   return [...stored, ...fresh].sort((a, b) => a.definitionId.localeCompare(b.definitionId) || a.pricePointKey.localeCompare(b.pricePointKey));
 }
 
+/** How many pages' reads a warm container keeps for sharing (the oldest go first). */
+const MAX_SHARED_PAGES = 200;
+
+/**
+ * What a page view is answered (getCounters): countersForMany, with two rules from
+ * core/counter/cacheWindow.ts. In a warm container, concurrent views of the same page share a read that
+ * started in their cache window (the misses after an invalidation then cost one Wix Data read, not one
+ * each). And an answer whose read started in an earlier window than it is returned in is read once
+ * more: the invalidation at that window's start may have come before Wix stored the answer.
+ */
+export async function countersForPage(deps: CounterDeps, definitionIds: readonly string[]): Promise<CounterSnapshot[]> {
+  const ids = [...new Set(definitionIds)].sort();
+  for (let attempt = 0; ; attempt++) {
+    const read = sharedRead(deps, ids);
+    const answer = await read.promise;
+    if (attempt >= 1 || cacheWindowOf(read.startedAt) === cacheWindowOf(deps.clock.now().getTime())) return answer;
+  }
+}
+
+function sharedRead(deps: CounterDeps, ids: string[]): { startedAt: number; promise: Promise<CounterSnapshot[]> } {
+  const now = deps.clock.now().getTime();
+  const answers = deps.memory?.answers;
+  const key = ids.join(',');
+  const known = answers?.get(key);
+  if (known && readServes(known.startedAt, now)) return known;
+  const read = { startedAt: now, promise: countersForMany(deps, ids) };
+  if (!answers) return read;
+  answers.delete(key);
+  answers.set(key, read);
+  for (const [k, r] of answers) if (answers.size > MAX_SHARED_PAGES || !readServes(r.startedAt, now)) answers.delete(k);
+  read.promise.catch(() => { if (answers.get(key) === read) answers.delete(key); });
+  return read;
+}
+
 /** Single-definition form (kept for page code written against `getCounter`). */
 export async function countersFor(deps: CounterDeps, definitionId: string): Promise<CounterSnapshot[]> {
-  return countersForMany(deps, [definitionId]);
+  return countersForPage(deps, [definitionId]);
 }
 
 async function readUnknown(deps: CounterDeps, unknown: string[]): Promise<CounterSnapshot[]> {

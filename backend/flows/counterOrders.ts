@@ -2,7 +2,7 @@
 // slot winner's refresh of every live counter.
 import { COLLECTIONS } from '../collections.js';
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
-import { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readMarkId, readMarkTime, readTime, recentReadMarks } from '../core/counter/readBudget.js';
+import { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readMarkId, readMarkTime, readTime, recentReadMarks, stillSlow } from '../core/counter/readBudget.js';
 import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
 import type { CounterDeps } from './counterDeps.js';
 import { liveSnapshots, refreshLiveCounters } from './counterRefresh.js';
@@ -75,20 +75,43 @@ async function scheduledRead(deps: CounterDeps, now: Date): Promise<{ at: Date; 
       if (known >= t) return { at: new Date(known), mine: false };
     }
   }
+  // This container found the fast reads used up a moment ago: claim the slow slot holding now
+  // directly (won: this call reads; lost: another call's read at that time covers this order).
+  if (memory && stillSlow(memory.slowSince, t)) return rememberClaim(memory, await claimRead(deps, slowReadTime(deps, now)));
   const lookup = lookUpOrClaim(deps, now);
   const known = lookup.then((r) => r.at.getTime());
   if (memory) memory.lookup = known;
   try {
     const read = await lookup;
-    if (memory && read.at.getTime() > memory.claimedReadAt) memory.claimedReadAt = read.at.getTime();
-    return read;
+    if (!memory) return read;
+    if (read.slow !== undefined) memory.slowSince = read.slow ? t : 0;
+    return rememberClaim(memory, read);
   } finally {
     known.catch(() => undefined);
     if (memory && memory.lookup === known) memory.lookup = null;
   }
 }
 
-async function lookUpOrClaim(deps: CounterDeps, now: Date): Promise<{ at: Date; mine: boolean }> {
+function rememberClaim(memory: NonNullable<CounterDeps['memory']>, read: { at: Date; mine: boolean }): { at: Date; mine: boolean } {
+  if (read.at.getTime() > memory.claimedReadAt) memory.claimedReadAt = read.at.getTime();
+  return { at: read.at, mine: read.mine };
+}
+
+/** The read time for `now` once the fast-read budget is used up: the end of the slow slot holding it. */
+function slowReadTime(deps: CounterDeps, now: Date): Date {
+  const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
+  return readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, Infinity, deps.readBudget ?? DEFAULT_READ_BUDGET);
+}
+
+/** Claims the read at `at` (a unique insert): not won means another invocation claimed the same time, and its read covers this order too. */
+async function claimRead(deps: CounterDeps, at: Date): Promise<{ at: Date; mine: boolean }> {
+  const mark = readMarkId(at);
+  const won = await deps.claims.claim(C.CounterClaims.id, [{ _id: mark, kind: 'read', at: at.toISOString() }]);
+  return { at, mine: won.has(mark) };
+}
+
+/** `slow`: whether the budget was found used up (undefined when an already claimed read covered the order). */
+async function lookUpOrClaim(deps: CounterDeps, now: Date): Promise<{ at: Date; mine: boolean; slow?: boolean }> {
   const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
   const recent = await deps.collections.query<{ _id: string; at?: string }>(C.CounterClaims.id, {
     filter: recentReadMarks(now, budget.windowMs), sort: [{ field: '_id', order: 'DESC' }], limit: 1,
@@ -96,9 +119,7 @@ async function lookUpOrClaim(deps: CounterDeps, now: Date): Promise<{ at: Date; 
   const latest = recent.items[0] ? readMarkTime(recent.items[0]._id) : null;
   if (latest !== null && latest >= now.getTime()) return { at: new Date(latest), mine: false };
   const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
-  const at = readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent.total ?? recent.items.length, budget);
-  const mark = readMarkId(at);
-  const won = await deps.claims.claim(C.CounterClaims.id, [{ _id: mark, kind: 'read', at: at.toISOString() }]);
-  // Not won: another invocation claimed the same time, and its read covers this order too.
-  return { at, mine: won.has(mark) };
+  const recentReads = recent.total ?? recent.items.length;
+  const at = readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recentReads, budget);
+  return { ...(await claimRead(deps, at)), slow: recentReads >= budget.reads };
 }

@@ -3,7 +3,7 @@
 // Answers are cached by Wix (web method caching) under COUNTER_CACHE_TAG; the TicketCounters data hooks
 // invalidate that tag when a visitor-visible snapshot changes, so a page view usually runs nothing here.
 import { Permissions, webMethod } from 'wix-web-module';
-import { countersForMany, MAX_DEFINITIONS_PER_PAGE } from '../flows/counter.js';
+import { countersForPage, MAX_DEFINITIONS_PER_PAGE } from '../flows/counter.js';
 import { publicSnapshot, COUNTER_CACHE_TAG, COUNTER_CACHE_TTL_SECONDS, type PublicSnapshot } from '../core/counter/counterChannel.js';
 import { parseCounterRequest, parseCountersRequest } from '../core/counter/counterRequest.js';
 import { consoleLogger } from '../wix/runtime.js';
@@ -11,18 +11,21 @@ import { counterDeps } from './wiring/counterDeps.js';
 
 export type CountersAnswer =
   | { ok: true; counters: PublicSnapshot[] }
-  | { ok: false; reason: 'invalid'; issues: string[] }
-  /** Wix did not answer (say, a quota was exceeded); the page keeps its neutral text and realtime pushes still arrive. */
-  | { ok: false; reason: 'unavailable' };
+  | { ok: false; reason: 'invalid'; issues: string[] };
 
 const cache = { cache: { tags: [COUNTER_CACHE_TAG], ttl: COUNTER_CACHE_TTL_SECONDS } };
 
+/**
+ * When Wix does not answer (say, a quota was exceeded) the call fails with a plain message: an error is
+ * never cached, where a returned "unavailable" answer would be served to every page until the next
+ * invalidation. The page keeps its neutral text and realtime pushes still arrive.
+ */
 async function answer(definitionIds: string[]): Promise<CountersAnswer> {
   try {
-    return { ok: true, counters: (await countersForMany(counterDeps(), definitionIds)).map(publicSnapshot) };
+    return { ok: true, counters: (await countersForPage(counterDeps(), definitionIds)).map(publicSnapshot) };
   } catch (e) {
     consoleLogger.error('getCounters failed', { error: String((e as Error)?.message ?? e) });
-    return { ok: false, reason: 'unavailable' };
+    throw new Error('Counters are unavailable right now');
   }
 }
 

@@ -3,15 +3,17 @@ import { counterChannel, publicSnapshot } from '../core/counter/counterChannel.j
 import { snapshotToStore, visiblyDifferent, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { SyncConfigCollection } from '../core/sync/checkSyncRow.js';
 import { wixRealtime } from '../wix/realtime.js';
-import { invalidateCounterAnswers } from '../wix/counterCache.js';
+import { invalidateCounterAnswersSoon } from '../wix/counterCache.js';
 
 /**
- * Cached counter answers are cleared before the push: a page that subscribed too late for this push
- * fetches after the invalidation, so it gets this change from the web method instead.
+ * A visible change is pushed at once to the pages that are open; the cached answers that newly opened
+ * pages get are cleared at the end of the change's window (wix/counterCache.ts), which also pushes the
+ * window's latest message again for pages that opened in between.
  */
 async function pushCounter(item: CounterSnapshot) {
-  await invalidateCounterAnswers();
-  await wixRealtime.publish(counterChannel(item.definitionId), { type: 'counter', snapshot: publicSnapshot(item) });
+  const send = () => wixRealtime.publish(counterChannel(item.definitionId), { type: 'counter', snapshot: publicSnapshot(item) });
+  await send();
+  await invalidateCounterAnswersSoon({ key: item._id, send });
   return item;
 }
 
@@ -30,8 +32,9 @@ export async function TicketCounters_afterUpdate(item: CounterSnapshot, context:
 }
 
 export async function TicketCounters_afterRemove(item: CounterSnapshot) {
-  await invalidateCounterAnswers();
-  await wixRealtime.publish(counterChannel(item.definitionId), { type: 'removed', id: item._id });
+  const send = () => wixRealtime.publish(counterChannel(item.definitionId), { type: 'removed', id: item._id });
+  await send();
+  await invalidateCounterAnswersSoon({ key: item._id, send });
   return item;
 }
 

@@ -54,3 +54,16 @@ export const DEFAULT_SLOW_SLOT_MS = 1500;
  * writes per order in the burst instead of 0.05–0.07, and no better latency on the shared machine.)
  */
 export const DEFAULT_READ_BUDGET: ReadBudget = { reads: 25, windowMs: 60_000 };
+
+/**
+ * How long a warm container that found the fast-read budget used up keeps claiming slow slots without
+ * looking the schedule up first (a claim is one write; a lookup is one read, for every order after the
+ * last claimed read). After it, the next order looks up again, so fast reads resume once the window
+ * empties. Assuming slow too long only delays reads by at most one slow slot; it never misses one.
+ */
+export const SLOW_MODE_MEMORY_MS = 10_000;
+
+/** Whether a container whose lookup found the budget used up at `slowSince` (0: never) still assumes so at `now`. */
+export function stillSlow(slowSince: number, now: number, memoryMs = SLOW_MODE_MEMORY_MS): boolean {
+  return slowSince > 0 && now >= slowSince && now - slowSince < memoryMs;
+}

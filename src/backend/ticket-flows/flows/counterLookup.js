@@ -2,6 +2,7 @@
 import { COLLECTIONS } from "../collections.js";
 import { counterSnapshots } from "../core/counter/counterSnapshot.js";
 import { stillMissing } from "../core/counter/counterRefresh.js";
+import { cacheWindowOf, readServes } from "../core/counter/cacheWindow.js";
 const C = COLLECTIONS;
 const MAX_PAGE = 1e3;
 export const MISSING_TTL_MS = 10 * 6e4;
@@ -27,8 +28,33 @@ export async function countersForMany(deps, definitionIds) {
   const fresh = unknown.length ? await readUnknown(deps, unknown) : [];
   return [...stored, ...fresh].sort((a, b) => a.definitionId.localeCompare(b.definitionId) || a.pricePointKey.localeCompare(b.pricePointKey));
 }
+const MAX_SHARED_PAGES = 200;
+export async function countersForPage(deps, definitionIds) {
+  const ids = [...new Set(definitionIds)].sort();
+  for (let attempt = 0; ; attempt++) {
+    const read = sharedRead(deps, ids);
+    const answer = await read.promise;
+    if (attempt >= 1 || cacheWindowOf(read.startedAt) === cacheWindowOf(deps.clock.now().getTime())) return answer;
+  }
+}
+function sharedRead(deps, ids) {
+  const now = deps.clock.now().getTime();
+  const answers = deps.memory?.answers;
+  const key = ids.join(",");
+  const known = answers?.get(key);
+  if (known && readServes(known.startedAt, now)) return known;
+  const read = { startedAt: now, promise: countersForMany(deps, ids) };
+  if (!answers) return read;
+  answers.delete(key);
+  answers.set(key, read);
+  for (const [k, r] of answers) if (answers.size > MAX_SHARED_PAGES || !readServes(r.startedAt, now)) answers.delete(k);
+  read.promise.catch(() => {
+    if (answers.get(key) === read) answers.delete(key);
+  });
+  return read;
+}
 export async function countersFor(deps, definitionId) {
-  return countersForMany(deps, [definitionId]);
+  return countersForPage(deps, [definitionId]);
 }
 async function readUnknown(deps, unknown) {
   const now = deps.clock.now();

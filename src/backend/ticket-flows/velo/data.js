@@ -2,10 +2,11 @@
 import { counterChannel, publicSnapshot } from "../core/counter/counterChannel.js";
 import { snapshotToStore, visiblyDifferent } from "../core/counter/counterSnapshot.js";
 import { wixRealtime } from "../wix/realtime.js";
-import { invalidateCounterAnswers } from "../wix/counterCache.js";
+import { invalidateCounterAnswersSoon } from "../wix/counterCache.js";
 async function pushCounter(item) {
-  await invalidateCounterAnswers();
-  await wixRealtime.publish(counterChannel(item.definitionId), { type: "counter", snapshot: publicSnapshot(item) });
+  const send = () => wixRealtime.publish(counterChannel(item.definitionId), { type: "counter", snapshot: publicSnapshot(item) });
+  await send();
+  await invalidateCounterAnswersSoon({ key: item._id, send });
   return item;
 }
 export const TicketCounters_afterInsert = pushCounter;
@@ -16,8 +17,9 @@ export async function TicketCounters_afterUpdate(item, context) {
   return visiblyDifferent(item, context?.currentItem) ? pushCounter(item) : item;
 }
 export async function TicketCounters_afterRemove(item) {
-  await invalidateCounterAnswers();
-  await wixRealtime.publish(counterChannel(item.definitionId), { type: "removed", id: item._id });
+  const send = () => wixRealtime.publish(counterChannel(item.definitionId), { type: "removed", id: item._id });
+  await send();
+  await invalidateCounterAnswersSoon({ key: item._id, send });
   return item;
 }
 function refuseInvalid(collection) {

@@ -20,3 +20,7 @@ export function readMarkTime(id) {
 export const DEFAULT_SLOT_MS = 100;
 export const DEFAULT_SLOW_SLOT_MS = 1500;
 export const DEFAULT_READ_BUDGET = { reads: 25, windowMs: 6e4 };
+export const SLOW_MODE_MEMORY_MS = 1e4;
+export function stillSlow(slowSince, now, memoryMs = SLOW_MODE_MEMORY_MS) {
+  return slowSince > 0 && now >= slowSince && now - slowSince < memoryMs;
+}
