@@ -1,6 +1,7 @@
 // The interfaces the flows need. Wix adapters (backend/wix) and outside connectors (backend/connectors)
 // implement them; tests pass in-memory fakes typed against the same interfaces.
 import type { TicketDef } from './core/ticketDefinition.js';
+import type { CounterSnapshot } from './core/counter/counterSnapshot.js';
 
 export interface Page<T> { items: T[]; nextCursor: string | null }
 
@@ -58,6 +59,15 @@ export class DuplicateItemError extends Error {
 export interface RealtimeChannel { name: string; resourceId?: string }
 export interface RealtimePort {
   publish(channel: RealtimeChannel, payload: unknown): Promise<void>;
+}
+
+/**
+ * Cached getCounters answers (Wix's web method caching). `clearSoon` clears them at the end of the
+ * current cache window (core/counter/cacheWindow.ts) and then pushes `snapshots` again, for pages that
+ * opened during the window; it resolves once that is done.
+ */
+export interface CounterCachePort {
+  clearSoon(snapshots: readonly CounterSnapshot[]): Promise<void>;
 }
 
 export interface ClockPort {

@@ -82,8 +82,14 @@ export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef 
   return result;
 }
 
+/**
+ * Writes the changes (the TicketCounters hooks push each visible one at once), then has the cached page
+ * answers cleared at the end of the cache window: one invalidation for every refresh of the window.
+ * (A removal is rare, and its hook clears the cache at once.)
+ */
 async function applyChanges(deps: CounterDeps, changes: CounterChanges): Promise<void> {
   for (let i = 0; i < changes.write.length; i += MAX_BULK) await deps.collections.bulkSave(C.TicketCounters.id, changes.write.slice(i, i + MAX_BULK));
   // Deleted definitions and removed price options (rare); the remove hook tells visitors.
   for (const id of changes.remove) await deps.collections.remove(C.TicketCounters.id, id);
+  if (deps.cache && changes.write.length) await deps.cache.clearSoon(changes.write);
 }

@@ -3,17 +3,12 @@ import { counterChannel, publicSnapshot } from '../core/counter/counterChannel.j
 import { snapshotToStore, visiblyDifferent, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { SyncConfigCollection } from '../core/sync/checkSyncRow.js';
 import { wixRealtime } from '../wix/realtime.js';
-import { invalidateCounterAnswersSoon } from '../wix/counterCache.js';
+import { invalidateCounterAnswers } from '../wix/counterCache.js';
+import { refreshWrite } from '../core/counter/cacheWindow.js';
 
-/**
- * A visible change is pushed at once to the pages that are open; the cached answers that newly opened
- * pages get are cleared at the end of the change's window (wix/counterCache.ts), which also pushes the
- * window's latest message again for pages that opened in between.
- */
+/** A visible change goes to the pages that are open at once. */
 async function pushCounter(item: CounterSnapshot) {
-  const send = () => wixRealtime.publish(counterChannel(item.definitionId), { type: 'counter', snapshot: publicSnapshot(item) });
-  await send();
-  await invalidateCounterAnswersSoon({ key: item._id, send });
+  await wixRealtime.publish(counterChannel(item.definitionId), { type: 'counter', snapshot: publicSnapshot(item) });
   return item;
 }
 
@@ -27,14 +22,19 @@ export async function TicketCounters_beforeUpdate(item: CounterSnapshot, context
   return snapshotToStore(item, context?.currentItem);
 }
 
+/**
+ * A refresh's write (a newer read) is cleared from the cached page answers by the refresh itself, at the
+ * end of its cache window (flows/counterRefresh.ts); any other visible change (an edit in the CMS) at once.
+ */
 export async function TicketCounters_afterUpdate(item: CounterSnapshot, context: UpdateContext) {
-  return visiblyDifferent(item, context?.currentItem) ? pushCounter(item) : item;
+  if (!visiblyDifferent(item, context?.currentItem)) return item;
+  if (!refreshWrite(item, context?.currentItem)) await invalidateCounterAnswers();
+  return pushCounter(item);
 }
 
 export async function TicketCounters_afterRemove(item: CounterSnapshot) {
-  const send = () => wixRealtime.publish(counterChannel(item.definitionId), { type: 'removed', id: item._id });
-  await send();
-  await invalidateCounterAnswersSoon({ key: item._id, send });
+  await invalidateCounterAnswers();
+  await wixRealtime.publish(counterChannel(item.definitionId), { type: 'removed', id: item._id });
   return item;
 }
 

@@ -1,43 +1,56 @@
-// Clearing the cached counter answers (web method caching) at the end of each window of visible
-// changes (core/counter/cacheWindow.ts), with `invalidateCache` from Velo's wix-cache-backend, elevated
-// as Wix documents for it.
+// Clearing the cached counter answers (web method caching) with `invalidateCache` from Velo's
+// wix-cache-backend, elevated as Wix documents for it: at once (hooks, for changes that are not a
+// refresh's), or at the end of the cache window (the refresh flow; core/counter/cacheWindow.ts).
 import { elevate } from 'wix-auth';
-import { COUNTER_CACHE_TAG } from '../core/counter/counterChannel.js';
+import { counterChannel, publicSnapshot, COUNTER_CACHE_TAG } from '../core/counter/counterChannel.js';
 import { invalidationAt } from '../core/counter/cacheWindow.js';
+import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
+import type { CounterCachePort } from '../ports.js';
+import { wixRealtime } from './realtime.js';
 import { consoleLogger } from './runtime.js';
 
-/** A realtime message already sent once, sent again after the invalidation (keyed so the latest one wins). */
-export interface Resend { key: string; send: () => Promise<unknown> }
-
-interface Window { at: number; resends: Map<string, () => Promise<unknown>> }
-let current: Window | null = null;
+const warn = (what: string) => (e: unknown) => consoleLogger.warn(`Counter cache: ${what}`, { error: String((e as Error)?.message ?? e) });
 
 /**
- * Called by the TicketCounters hooks after a visible change: the change is cleared from the cache at
- * its window's end. The first call of a window in this container waits for that moment (its
- * invocation keeps the container running), invalidates once, and then sends again each counter's
- * latest message of the window, for pages that opened during the window: they may have been answered
- * from the cache before the change and subscribed after its push. Later calls of the same window only
- * add their message and return at once. A failure is logged, not thrown: the write happened, realtime
+ * Clears every cached counter answer now. A failure is logged, not thrown: the write happened, realtime
  * pushes went out, and the cache's TTL bounds how long newly opened pages could see the older answer.
  */
-export async function invalidateCounterAnswersSoon(resend?: Resend): Promise<void> {
-  const at = invalidationAt(Date.now());
-  if (current && current.at === at) {
-    if (resend) current.resends.set(resend.key, resend.send);
-    return;
-  }
-  const mine: Window = { at, resends: new Map(resend ? [[resend.key, resend.send]] : []) };
-  current = mine;
-  await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
-  if (current === mine) current = null;
+export async function invalidateCounterAnswers(): Promise<void> {
   try {
     const { invalidateCache } = await import('wix-cache-backend');
     await elevate(invalidateCache)([{ tag: COUNTER_CACHE_TAG }]);
   } catch (e) {
-    consoleLogger.warn('Counter cache: invalidateCache failed', { error: String((e as Error)?.message ?? e) });
+    warn('invalidateCache failed')(e);
   }
-  for (const send of mine.resends.values()) {
-    await send().catch((e) => consoleLogger.warn('Counter cache: a repeated push failed', { error: String((e as Error)?.message ?? e) }));
-  }
+}
+
+interface Window { at: number; latest: Map<string, CounterSnapshot> }
+let current: Window | null = null;
+
+/**
+ * The refresh flow's cache port. The first refresh of a window in this container waits for the
+ * window's end (its invocation keeps the container running), clears the cache once, and pushes again
+ * each counter's latest snapshot of the window, for pages opened during it: they may have been answered
+ * from the cache before a change and subscribed after its push. Later refreshes of the same window in
+ * this container add their snapshots and return at once. Other containers do the same for theirs; their
+ * invalidations fall on the same instant, and pages keep the newest snapshot they are sent.
+ */
+export function wixCounterCache(): CounterCachePort {
+  return {
+    async clearSoon(snapshots) {
+      const at = invalidationAt(Date.now());
+      if (current && current.at === at) {
+        for (const s of snapshots) current.latest.set(s._id, s);
+        return;
+      }
+      const mine: Window = { at, latest: new Map(snapshots.map((s) => [s._id, s])) };
+      current = mine;
+      await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
+      if (current === mine) current = null;
+      await invalidateCounterAnswers();
+      for (const s of mine.latest.values()) {
+        await wixRealtime.publish(counterChannel(s.definitionId), { type: 'counter', snapshot: publicSnapshot(s) }).catch(warn('a repeated push failed'));
+      }
+    },
+  };
 }

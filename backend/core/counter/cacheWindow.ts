@@ -27,3 +27,13 @@ export function invalidationAt(t: number, windowMs = CACHE_WINDOW_MS): number {
 export function readServes(startedAt: number, at: number, windowMs = CACHE_WINDOW_MS): boolean {
   return startedAt <= at && cacheWindowOf(startedAt, windowMs) === cacheWindowOf(at, windowMs);
 }
+
+/**
+ * Whether a stored snapshot's update is a refresh's: it carries a newer read time than the row it
+ * replaces. The refresh clears the cache at its window's end; any other visible change (an edit made
+ * in the CMS) is cleared at once. New rows come from a refresh (which clears the cache) or from the
+ * getCounters answer that is about to be cached with them.
+ */
+export function refreshWrite(item: { readAt?: string | null }, current: { readAt?: string | null } | null | undefined): boolean {
+  return !!current && typeof item.readAt === 'string' && typeof current.readAt === 'string' && Date.parse(item.readAt) > Date.parse(current.readAt);
+}

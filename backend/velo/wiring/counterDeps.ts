@@ -1,6 +1,7 @@
 // Composition root of the counter flow inside Wix: the flow's ports bound to Wix modules.
 import { counterMemory, type CounterDeps } from '../../flows/counter.js';
 import { wixCollections } from '../../wix/collections.js';
+import { wixCounterCache } from '../../wix/counterCache.js';
 import { wixTicketDefinitions } from '../../wix/ticketDefinitions.js';
 import { consoleLogger, systemClock } from '../../wix/runtime.js';
 
@@ -12,5 +13,5 @@ const memory = counterMemory();
 
 export function counterDeps(): CounterDeps {
   const collections = wixCollections();
-  return { definitions: wixTicketDefinitions(), collections, claims: collections, clock: systemClock, logger: consoleLogger, memory };
+  return { definitions: wixTicketDefinitions(), collections, claims: collections, clock: systemClock, logger: consoleLogger, memory, cache: wixCounterCache() };
 }

@@ -61,4 +61,5 @@ export async function storeReads(deps, read, stored, readAt) {
 async function applyChanges(deps, changes) {
   for (let i = 0; i < changes.write.length; i += MAX_BULK) await deps.collections.bulkSave(C.TicketCounters.id, changes.write.slice(i, i + MAX_BULK));
   for (const id of changes.remove) await deps.collections.remove(C.TicketCounters.id, id);
+  if (deps.cache && changes.write.length) await deps.cache.clearSoon(changes.write);
 }

@@ -2,11 +2,10 @@
 import { counterChannel, publicSnapshot } from "../core/counter/counterChannel.js";
 import { snapshotToStore, visiblyDifferent } from "../core/counter/counterSnapshot.js";
 import { wixRealtime } from "../wix/realtime.js";
-import { invalidateCounterAnswersSoon } from "../wix/counterCache.js";
+import { invalidateCounterAnswers } from "../wix/counterCache.js";
+import { refreshWrite } from "../core/counter/cacheWindow.js";
 async function pushCounter(item) {
-  const send = () => wixRealtime.publish(counterChannel(item.definitionId), { type: "counter", snapshot: publicSnapshot(item) });
-  await send();
-  await invalidateCounterAnswersSoon({ key: item._id, send });
+  await wixRealtime.publish(counterChannel(item.definitionId), { type: "counter", snapshot: publicSnapshot(item) });
   return item;
 }
 export const TicketCounters_afterInsert = pushCounter;
@@ -14,12 +13,13 @@ export async function TicketCounters_beforeUpdate(item, context) {
   return snapshotToStore(item, context?.currentItem);
 }
 export async function TicketCounters_afterUpdate(item, context) {
-  return visiblyDifferent(item, context?.currentItem) ? pushCounter(item) : item;
+  if (!visiblyDifferent(item, context?.currentItem)) return item;
+  if (!refreshWrite(item, context?.currentItem)) await invalidateCounterAnswers();
+  return pushCounter(item);
 }
 export async function TicketCounters_afterRemove(item) {
-  const send = () => wixRealtime.publish(counterChannel(item.definitionId), { type: "removed", id: item._id });
-  await send();
-  await invalidateCounterAnswersSoon({ key: item._id, send });
+  await invalidateCounterAnswers();
+  await wixRealtime.publish(counterChannel(item.definitionId), { type: "removed", id: item._id });
   return item;
 }
 function refuseInvalid(collection) {

@@ -9,3 +9,6 @@ export function invalidationAt(t, windowMs = CACHE_WINDOW_MS) {
 export function readServes(startedAt, at, windowMs = CACHE_WINDOW_MS) {
   return startedAt <= at && cacheWindowOf(startedAt, windowMs) === cacheWindowOf(at, windowMs);
 }
+export function refreshWrite(item, current) {
+  return !!current && typeof item.readAt === "string" && typeof current.readAt === "string" && Date.parse(item.readAt) > Date.parse(current.readAt);
+}
