@@ -1,7 +1,8 @@
 // Page-code side of the counter: for each <ticket-counter> on the page, subscribe to its definition's
 // realtime channel, then fetch the snapshots of every counter on the page in one `getCounters` call
 // (cached by Wix, so a page view usually runs no backend code), then follow realtime pushes (new
-// snapshots, and counters removed when a price option or the definition goes). After the realtime
+// snapshots, counters removed when a price option or the definition goes, and "cleared": cached answers
+// older than a read time were cleared, so a page holding an older one fetches again). After the realtime
 // connection drops and comes back, pushes sent meanwhile are lost: the snapshots are fetched again.
 // A fetched answer may be older than a push already shown (a cached answer, or a fetch that crossed a
 // push): per counter, nothing older than the newest snapshot or removal the page has seen is passed on.
@@ -26,6 +27,9 @@ export function bindTicketCounters($w: (selector: string) => CounterElement, sel
   const seen = new Map<string, Map<string, Seen>>();
   const seenOf = (definitionId: string) => seen.get(definitionId) ?? seen.set(definitionId, new Map()).get(definitionId)!;
   const readAtOf = (snapshot: unknown) => Date.parse(String((snapshot as { readAt?: unknown })?.readAt ?? ''));
+
+  /** The newest read time the page has seen for a definition's counters (-Infinity: none). */
+  const newestOf = (definitionId: string) => Math.max(-Infinity, ...[...seenOf(definitionId).values()].map((s) => s.readAt));
 
   /** Passes a snapshot to `els` unless the page has seen a newer one (or a removal after it) for that counter. */
   const offer = (definitionId: string, snapshot: unknown, els: Iterable<CounterElement>) => {
@@ -107,6 +111,7 @@ export function bindTicketCounters($w: (selector: string) => CounterElement, sel
           await subscribe(counterChannel(definitionId), (message) => {
             if (message.payload?.type === 'counter') offer(definitionId, message.payload.snapshot, byDefinition.get(definitionId) ?? []);
             if (message.payload?.type === 'removed') removed(definitionId, message.payload.id);
+            if (message.payload?.type === 'cleared' && newestOf(definitionId) < readAtOf(message.payload)) request(definitionId);
           });
           request(definitionId);
         } else {

@@ -2,7 +2,7 @@
 // wix-cache-backend, elevated as Wix documents for it: at once (hooks, for changes that are not a
 // refresh's), or at the end of the cache window (the refresh flow; core/counter/cacheWindow.ts).
 import { elevate } from 'wix-auth';
-import { counterChannel, publicSnapshot, COUNTER_CACHE_TAG } from '../core/counter/counterChannel.js';
+import { clearedMessage, counterChannel, COUNTER_CACHE_TAG } from '../core/counter/counterChannel.js';
 import { invalidationAt } from '../core/counter/cacheWindow.js';
 import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { CounterCachePort } from '../ports.js';
@@ -24,32 +24,42 @@ export async function invalidateCounterAnswers(): Promise<void> {
   }
 }
 
-interface Window { at: number; latest: Map<string, CounterSnapshot> }
+/** Per definition: the newest read time among the window's changes. */
+interface Window { at: number; latest: Map<string, string> }
 let current: Window | null = null;
 
 /**
  * The refresh flow's cache port. The first refresh of a window in this container waits for the
- * window's end (its invocation keeps the container running), clears the cache once, and pushes again
- * each counter's latest snapshot of the window, for pages opened during it: they may have been answered
- * from the cache before a change and subscribed after its push. Later refreshes of the same window in
- * this container add their snapshots and return at once. Other containers do the same for theirs; their
- * invalidations fall on the same instant, and pages keep the newest snapshot they are sent.
+ * window's end (its invocation keeps the container running), clears the cache once, and then tells
+ * each changed definition's channel that answers read before the window's newest read are stale
+ * (core/counter/counterChannel.ts clearedMessage): a page opened during the window may have been
+ * answered from the cache before a change and subscribed after its push; it fetches again, and pages
+ * that saw the push ignore it. Later refreshes of the same window in this container add their changes
+ * and return at once. Other containers do the same for theirs; their invalidations fall on the same instant.
  */
+function note(window: Window, snapshots: readonly CounterSnapshot[]) {
+  for (const s of snapshots) {
+    const known = window.latest.get(s.definitionId);
+    if (!known || Date.parse(s.readAt) > Date.parse(known)) window.latest.set(s.definitionId, s.readAt);
+  }
+}
+
 export function wixCounterCache(): CounterCachePort {
   return {
     async clearSoon(snapshots) {
       const at = invalidationAt(Date.now());
       if (current && current.at === at) {
-        for (const s of snapshots) current.latest.set(s._id, s);
+        note(current, snapshots);
         return;
       }
-      const mine: Window = { at, latest: new Map(snapshots.map((s) => [s._id, s])) };
+      const mine: Window = { at, latest: new Map() };
+      note(mine, snapshots);
       current = mine;
       await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
       if (current === mine) current = null;
       await invalidateCounterAnswers();
-      for (const s of mine.latest.values()) {
-        await wixRealtime.publish(counterChannel(s.definitionId), { type: 'counter', snapshot: publicSnapshot(s) }).catch(warn('a repeated push failed'));
+      for (const [definitionId, readAt] of mine.latest) {
+        await wixRealtime.publish(counterChannel(definitionId), clearedMessage(readAt)).catch(warn('the cleared message failed'));
       }
     },
   };

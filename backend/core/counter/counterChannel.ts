@@ -10,6 +10,16 @@ export const COUNTER_CACHE_TAG = 'ticket-counters';
  */
 export const COUNTER_CACHE_TTL_SECONDS = 60;
 
+/**
+ * Sent on a definition's channel after cached answers were cleared: a page whose newest snapshot of the
+ * definition was read before `readAt` fetches the counters again (it may have been answered from the
+ * cache before a change and subscribed after that change's push). Not a snapshot: pages that are up to
+ * date ignore it.
+ */
+export function clearedMessage(readAt: string): { type: 'cleared'; readAt: string } {
+  return { type: 'cleared', readAt };
+}
+
 export function counterChannel(definitionId: string): { name: string; resourceId: string } {
   return { name: COUNTER_CHANNEL, resourceId: definitionId };
 }

@@ -2,6 +2,9 @@
 export const COUNTER_CHANNEL = "ticket-counters";
 export const COUNTER_CACHE_TAG = "ticket-counters";
 export const COUNTER_CACHE_TTL_SECONDS = 60;
+export function clearedMessage(readAt) {
+  return { type: "cleared", readAt };
+}
 export function counterChannel(definitionId) {
   return { name: COUNTER_CHANNEL, resourceId: definitionId };
 }
