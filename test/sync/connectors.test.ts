@@ -8,7 +8,7 @@ import { RatePacer } from '../../backend/connectors/syncHttp.js';
 import { ExternalCallError } from '../../backend/ports.js';
 import { PretixServer } from '../vendors/pretixServer.js';
 import { SignedRestReceiver } from '../vendors/signedRestReceiver.js';
-import { MemorySecrets } from './fakes.js';
+import { MemorySecrets } from '../support/secrets.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => { while (closers.length) await closers.pop()!(); });
