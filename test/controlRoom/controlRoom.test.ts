@@ -13,6 +13,7 @@ import { countersSection } from '../../backend/flows/controlRoomCounters.js';
 import { retryDeadLetters } from '../../backend/flows/controlRoomRetry.js';
 import { drainOutbox, syncEvent } from '../../backend/flows/sync.js';
 import { matchesFilter } from '../support/memoryCollections.js';
+import { guid } from '../support/guids.js';
 import { definition } from '../support/ticketDefinitions.js';
 import { EV1, seedConfig, world } from '../sync/setup.js';
 import { ExternalCallError } from '../../backend/ports.js';
@@ -65,7 +66,7 @@ describe('control room rules', () => {
     expect(retryInput.safeParse({ ids: ['t1~d1'] }).success).toBe(true);
     expect(retryInput.safeParse({ all: true }).success).toBe(true);
     expect(retryInput.safeParse({ ids: ['<script>'] }).success).toBe(false);
-    expect(testAlertInput.safeParse({ email: 'not-an-email', eventId: 'e1' }).success).toBe(false);
+    expect(testAlertInput.safeParse({ email: 'not-an-email', eventId: guid('e1') }).success).toBe(false);
   });
 });
 
