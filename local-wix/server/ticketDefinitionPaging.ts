@@ -6,7 +6,8 @@ import { WixHttpError, type Json } from './http.js';
 import type { TicketDefinitionStore } from './ticketDefinitionStore.js';
 import { checkFilterFields, compareKeys, keyOf, parseSort, run, type Key, type Row, type SortSpec } from './ticketQuery.js';
 
-const MAX_PAGE = 100;
+/** Most definitions a page holds (Wix's limit; the test fakes page the same way). */
+export const MAX_PAGE = 100;
 const DEFAULT_PAGE = 50;
 const CURSOR_TTL_MS = 24 * 3600_000;
 

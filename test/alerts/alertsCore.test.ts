@@ -17,7 +17,8 @@ import { unsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken } from '../../
 import { linkKeyRing } from '../../backend/core/alerts/linkKeys.js';
 import { confirmToken, verifyConfirmToken } from '../../backend/core/alerts/confirmLink.js';
 import { mailboxOf } from '../../backend/core/alerts/mailbox.js';
-import { fakePushSubscription, ticketDef } from './fakes.js';
+import { fakePushSubscription } from '../support/alertPorts.js';
+import { definition } from '../support/ticketDefinitions.js';
 import { guid } from '../support/guids.js';
 
 const NOW = new Date('2026-03-01T10:30:00Z');
@@ -116,7 +117,7 @@ describe('subscribe rate limit', () => {
 });
 
 describe('due definitions', () => {
-  const base = ticketDef({ _id: 'd1', salePeriod: { startDate: '2026-03-01T10:00:00Z' } });
+  const base = definition({ _id: 'd1', salePeriod: { startDate: '2026-03-01T10:00:00Z' } });
   it.each([
     ['sale started since', base, true],
     ['hidden', { ...base, hidden: true }, false],
@@ -145,10 +146,10 @@ describe('due definitions', () => {
 
   it('next sale start passed to the marketing tool is the earliest future one', () => {
     const defs = [
-      ticketDef({ _id: 'a', salePeriod: { startDate: '2026-03-05T10:00:00Z' } }),
-      ticketDef({ _id: 'b', salePeriod: { startDate: '2026-03-02T10:00:00Z' } }),
-      ticketDef({ _id: 'c', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }), // already started
-      ticketDef({ _id: 'h', hidden: true, salePeriod: { startDate: '2026-03-01T12:00:00Z' } }),
+      definition({ _id: 'a', salePeriod: { startDate: '2026-03-05T10:00:00Z' } }),
+      definition({ _id: 'b', salePeriod: { startDate: '2026-03-02T10:00:00Z' } }),
+      definition({ _id: 'c', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }), // already started
+      definition({ _id: 'h', hidden: true, salePeriod: { startDate: '2026-03-01T12:00:00Z' } }),
     ];
     expect(nextSaleStart(defs, NOW)).toBe('2026-03-02T10:00:00.000Z');
     expect(nextSaleStart(defs.slice(2, 3), NOW)).toBeNull();
@@ -234,8 +235,8 @@ describe('alert wording', () => {
 
   it('email variables list every ticket with its price', () => {
     const defs = [
-      alertDefinition(ticketDef({ _id: 'ga', name: 'General', salePeriod: { startDate: '2026-03-01T10:00:00Z' } })),
-      alertDefinition(ticketDef({ _id: 'vip', name: 'VIP', pricingMethod: { pricingOptions: { optionDetails: [
+      alertDefinition(definition({ _id: 'ga', name: 'General', salePeriod: { startDate: '2026-03-01T10:00:00Z' } })),
+      alertDefinition(definition({ _id: 'vip', name: 'VIP', pricingMethod: { pricingOptions: { optionDetails: [
         { optionId: 'o1', name: 'Seat', price: { value: '80.00', currency: 'EUR' } },
         { optionId: 'o2', name: 'Table', price: { value: '120.50', currency: 'EUR' } },
       ] } }, salePeriod: { startDate: '2026-03-01T10:00:00Z' } })),
@@ -264,7 +265,7 @@ describe('alert wording', () => {
     [{ fixedPrice: { value: '1234567.89', currency: 'USD' } }, '$1,234,567.89'],
     [{ fixedPrice: { value: '10.00', currency: 'ZZZ1' } }, '10.00 ZZZ1'],
   ])('price text %j', (pricingMethod, text) => {
-    expect(ticketPriceText(ticketDef({ _id: 'x', pricingMethod }))).toBe(text);
+    expect(ticketPriceText(definition({ _id: 'x', pricingMethod }))).toBe(text);
   });
 
   it('property: decimal comparison is exact', () => {

@@ -6,7 +6,9 @@ import { deliveryKey, subscriptionId } from '../../backend/core/alerts/alertKeys
 import type { SaleAlertDelivery, SaleAlertSubscription } from '../../backend/core/alerts/saleAlertTypes.js';
 import { unsubscribeToken } from '../../backend/core/alerts/unsubscribeToken.js';
 import { confirmSubscription, onDefinitionChanged, onSaleStarted, subscribe, sweep, unsubscribe } from '../../backend/flows/alerts.js';
-import { alertWorld, fakePushSubscription, signUpAndConfirm, ticketDef, type AlertWorld } from './fakes.js';
+import { fakePushSubscription } from '../support/alertPorts.js';
+import { definition } from '../support/ticketDefinitions.js';
+import { alertWorld, signUpAndConfirm, type AlertWorld } from './alertWorld.js';
 import { guid } from '../support/guids.js';
 
 const C = COLLECTIONS;
@@ -27,7 +29,7 @@ describe('subscribe (double opt-in)', () => {
   it('a sign-up records the consent request and sends one confirmation email; the confirmation makes it active', async () => {
     const w = alertWorld();
     w.deps.config.consentWording = 'signup-2026-03';
-    w.definitions.put(ticketDef({ _id: 'd1', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd1', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
     const first = await subscribe(w.deps, { email: 'Ada@Example.com', eventId: guid('ev1'), channels: ['email', 'push'], push: fakePushSubscription('https://fcm.googleapis.com/fcm/send/1') });
     expect(first).toEqual({ outcome: 'confirmation_sent', subscriptionId: subscriptionId('ada@example.com', guid('ev1')) });
     const [pending] = w.collections.all<SaleAlertSubscription>(C.SaleAlertSubscriptions.id);
@@ -154,10 +156,10 @@ describe('subscribe (double opt-in)', () => {
 describe('sweep', () => {
   function world() {
     const w = alertWorld();
-    w.definitions.put(ticketDef({ _id: 'ga', name: 'General', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
-    w.definitions.put(ticketDef({ _id: 'vip', name: 'VIP', pricingMethod: { fixedPrice: { value: '80.00', currency: 'EUR' } }, salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
-    w.definitions.put(ticketDef({ _id: 'late', name: 'Late', salePeriod: { startDate: '2026-03-02T10:00:00Z' } }));
-    w.definitions.put(ticketDef({ _id: 'hidden', name: 'Hidden', hidden: true, salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'ga', name: 'General', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'vip', name: 'VIP', pricingMethod: { fixedPrice: { value: '80.00', currency: 'EUR' } }, salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'late', name: 'Late', salePeriod: { startDate: '2026-03-02T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'hidden', name: 'Hidden', hidden: true, salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
     return w;
   }
 
@@ -197,13 +199,13 @@ describe('sweep', () => {
 
   it('a sale moved later is not alerted early; moved earlier, it is alerted at the new time', async () => {
     const w = alertWorld();
-    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
     await subscribeAll(w, ['a@x.io']);
-    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T14:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', salePeriod: { startDate: '2026-03-01T14:00:00Z' } }));
     w.clock.set('2026-03-01T10:05:00Z');
     await sweep(w.deps);
     expect(w.mailer.inbox).toEqual([]);
-    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T12:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', salePeriod: { startDate: '2026-03-01T12:00:00Z' } }));
     w.clock.set('2026-03-01T11:59:00Z');
     await sweep(w.deps);
     expect(w.mailer.inbox).toEqual([]);
@@ -214,7 +216,7 @@ describe('sweep', () => {
 
   it('re-reads definitions when resuming: a sale moved later mid-run stops the rest of the run', async () => {
     const w = alertWorld();
-    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
     await subscribeAll(w, ['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io']);
     w.clock.set('2026-03-01T10:05:00Z');
     let t = 0;
@@ -225,7 +227,7 @@ describe('sweep', () => {
     const sentSoFar = w.mailer.inbox.length;
     expect(sentSoFar).toBeGreaterThan(0);
     expect(sentSoFar).toBeLessThan(4);
-    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T18:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', salePeriod: { startDate: '2026-03-01T18:00:00Z' } }));
     w.deps.limits = undefined;
     await sweep(w.deps);
     expect(w.mailer.inbox).toHaveLength(sentSoFar);
@@ -233,7 +235,7 @@ describe('sweep', () => {
 
   it('works in chunks and resumes from the stored cursor in a fresh invocation', async () => {
     const w = alertWorld();
-    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
     const emails = Array.from({ length: 23 }, (_, i) => `p${i}@x.io`);
     await subscribeAll(w, emails.slice(0, 4));
     for (const e of emails.slice(4)) { w.clock.advance(1); await signUpAndConfirm(w, { email: e, eventId: guid('ev1') }); }
@@ -253,7 +255,7 @@ describe('sweep', () => {
 
   it('a send failure is recorded with its attempt and next attempt, and not repeated before the backoff', async () => {
     const w = alertWorld();
-    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
     await subscribeAll(w, ['a@x.io']);
     w.clock.set('2026-03-01T10:05:00Z');
     w.mailer.failing = true;
@@ -269,8 +271,8 @@ describe('sweep', () => {
 
   it('web push goes to subscribers who allowed it; a gone subscription is removed, email continues', async () => {
     const w = alertWorld();
-    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
-    w.definitions.put(ticketDef({ _id: 'd2', salePeriod: { startDate: '2026-03-01T12:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd2', salePeriod: { startDate: '2026-03-01T12:00:00Z' } }));
     await subscribeAll(w, ['a@x.io'], { channels: ['email', 'push'], push: fakePushSubscription('https://fcm.googleapis.com/fcm/send/a') });
     await subscribeAll(w, ['g@x.io'], { channels: ['email', 'push'], push: fakePushSubscription('https://fcm.googleapis.com/fcm/send/g') });
     w.push.gone.add('https://fcm.googleapis.com/fcm/send/g');
@@ -290,14 +292,14 @@ describe('sweep', () => {
 describe('definition events', () => {
   it('pass the next sale start to the marketing tool, and send at once when a sale is due', async () => {
     const w = alertWorld();
-    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-02T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', salePeriod: { startDate: '2026-03-02T10:00:00Z' } }));
     expect(await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: guid('ev1') })).toEqual({ outcome: 'no_subscribers' });
     await subscribeAll(w, ['a@x.io']);
-    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-03T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', salePeriod: { startDate: '2026-03-03T10:00:00Z' } }));
     await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: guid('ev1') });
     expect(w.marketing.saleStarts.get(guid('ev1'))).toBe('2026-03-03T10:00:00.000Z');
     // Moved to "now": due at once.
-    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-01T09:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', salePeriod: { startDate: '2026-03-01T09:00:00Z' } }));
     expect(await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: guid('ev1') })).toMatchObject({ outcome: 'handled', due: 1, finished: true });
     expect(w.marketing.saleStarts.get(guid('ev1'))).toBeNull();
     expect(inboxTo(w)).toEqual(['a@x.io']);
@@ -322,7 +324,7 @@ describe('exactly once', () => {
       }),
       async (p) => {
         const w = alertWorld();
-        for (let d = 0; d < p.defs; d++) w.definitions.put(ticketDef({ _id: `d${d}`, name: `T${d}`, salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+        for (let d = 0; d < p.defs; d++) w.definitions.put(definition({ _id: `d${d}`, name: `T${d}`, salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
         const emails = Array.from({ length: p.subscribers }, (_, i) => `s${i}@x.io`);
         for (const [i, email] of emails.entries()) {
           const push = p.pushMask[i] ? { channels: ['email', 'push'], push: fakePushSubscription(`https://fcm.googleapis.com/fcm/send/${i}`) } : {};
@@ -361,8 +363,8 @@ describe('bulk delivery records', () => {
   it('a page of subscribers costs a fixed handful of collection calls and one marketing call, however large', async () => {
     const run = async (n: number) => {
       const w = alertWorld();
-      w.definitions.put(ticketDef({ _id: 'd1', name: 'General', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
-      w.definitions.put(ticketDef({ _id: 'd2', name: 'VIP', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+      w.definitions.put(definition({ _id: 'd1', name: 'General', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+      w.definitions.put(definition({ _id: 'd2', name: 'VIP', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
       const subs = Array.from({ length: n }, (_, i) => ({
         _id: subscriptionId(`fan${i}@x.io`, guid('ev1')), email: `fan${i}@x.io`, eventId: guid('ev1'), channels: ['email'], push: null, contactId: `c${i}`,
         status: 'active', consentAt: '2026-02-01T00:00:00.000Z', unsubscribedAt: null, updatedAt: '2026-02-01T00:00:00.000Z',

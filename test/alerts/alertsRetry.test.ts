@@ -8,7 +8,8 @@ import type { SaleAlertDelivery } from '../../backend/core/alerts/saleAlertTypes
 import { unsubscribeToken } from '../../backend/core/alerts/unsubscribeToken.js';
 import { onSaleStarted, subscribe, sweep, unsubscribe } from '../../backend/flows/alerts.js';
 import type { MailerPort } from '../../backend/ports.js';
-import { alertWorld, ticketDef, type AlertWorld, signUpAndConfirm } from './fakes.js';
+import { definition } from '../support/ticketDefinitions.js';
+import { alertWorld, type AlertWorld, signUpAndConfirm } from './alertWorld.js';
 import { guid } from '../support/guids.js';
 
 const C = COLLECTIONS;
@@ -34,8 +35,8 @@ function flakyMailer(w: AlertWorld, failing: (call: number) => boolean) {
 
 async function world(emails: string[]) {
   const w = alertWorld();
-  w.definitions.put(ticketDef({ _id: 'ga', name: 'General', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
-  w.definitions.put(ticketDef({ _id: 'vip', name: 'VIP', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+  w.definitions.put(definition({ _id: 'ga', name: 'General', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+  w.definitions.put(definition({ _id: 'vip', name: 'VIP', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
   for (const email of emails) await signUpAndConfirm(w, { email, eventId: guid('ev1') });
   w.clock.set('2026-03-01T10:05:00Z');
   return w;
@@ -139,8 +140,8 @@ describe('retries of failed sends', () => {
     const w = await world(['a@x.io']);
     flakyMailer(w, (i) => i === 0);
     await sweep(w.deps);
-    w.definitions.put(ticketDef({ _id: 'ga', name: 'General', salePeriod: { startDate: '2026-03-01T15:00:00Z' } }));
-    w.definitions.put(ticketDef({ _id: 'vip', name: 'VIP', hidden: true, salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'ga', name: 'General', salePeriod: { startDate: '2026-03-01T15:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'vip', name: 'VIP', hidden: true, salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
     w.clock.set('2026-03-01T11:02:00Z');
     expect((await sweep(w.deps)).retries).toMatchObject({ forgotten: 1, skipped: 1, sent: 0 });
     expect(deliveries(w).map((d) => [d.definitionId, d.status])).toEqual([['vip', 'skipped']]);

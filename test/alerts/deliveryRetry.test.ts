@@ -7,7 +7,8 @@ import {
 } from '../../backend/core/alerts/deliveryRetry.js';
 import { DUE_LOOKBACK_MS } from '../../backend/core/alerts/dueDefinitions.js';
 import type { SaleAlertDelivery, SaleAlertSubscription } from '../../backend/core/alerts/saleAlertTypes.js';
-import { fakePushSubscription, ticketDef } from './fakes.js';
+import { fakePushSubscription } from '../support/alertPorts.js';
+import { definition } from '../support/ticketDefinitions.js';
 import { guid } from '../support/guids.js';
 
 const NOW = new Date('2026-03-01T11:00:00Z');
@@ -126,7 +127,7 @@ describe('what a retry does', () => {
     expect(marketingVerdict(undefined).action).toBe('fail');
   });
 
-  const open = ticketDef({ _id: 'd1', salePeriod: { startDate: '2026-03-01T10:00:00Z' } });
+  const open = definition({ _id: 'd1', salePeriod: { startDate: '2026-03-01T10:00:00Z' } });
   it.each([
     ['still open', open, 'send'],
     ['deleted', null, 'skip'],

@@ -5,14 +5,16 @@ import { subscribe, onDefinitionChanged, sweep, unsubscribe } from '../../backen
 import { subscriptionId } from '../../backend/core/alerts/alertKeys.js';
 import { unsubscribeToken } from '../../backend/core/alerts/unsubscribeToken.js';
 import { startMailchimpServer, type MailchimpServer } from '../vendors/mailchimpServer.js';
-import { alertWorld, memorySecrets, ticketDef, signUpAndConfirm } from './fakes.js';
+import { MemorySecrets } from '../support/secrets.js';
+import { definition } from '../support/ticketDefinitions.js';
+import { alertWorld, signUpAndConfirm } from './alertWorld.js';
 import { guid } from '../support/guids.js';
 
 let mc: MailchimpServer;
 beforeAll(async () => { mc = await startMailchimpServer(); });
 afterAll(async () => { await mc.close(); });
 
-const secrets = () => memorySecrets({ MAILCHIMP_API_KEY: mc.apiKey, SALE_ALERT_UNSUBSCRIBE_KEY: 'test-unsubscribe-key' });
+const secrets = () => new MemorySecrets({ MAILCHIMP_API_KEY: mc.apiKey, SALE_ALERT_UNSUBSCRIBE_KEY: 'test-unsubscribe-key' });
 const connector = () => mailchimpMarketing({ secrets: secrets(), listId: mc.listId, baseUrl: mc.url });
 
 describe('mailchimp connector', () => {
@@ -61,7 +63,7 @@ describe('mailchimp connector', () => {
   });
 
   it('reports Mailchimp errors with their problem details', async () => {
-    const bad = mailchimpMarketing({ secrets: memorySecrets({ MAILCHIMP_API_KEY: 'wrong-us21' }), listId: mc.listId, baseUrl: mc.url });
+    const bad = mailchimpMarketing({ secrets: new MemorySecrets({ MAILCHIMP_API_KEY: 'wrong-us21' }), listId: mc.listId, baseUrl: mc.url });
     await expect(bad.isSubscribed({ email: 'a@x.io' })).rejects.toMatchObject({ name: 'MailchimpError', status: 401, title: 'API Key Invalid' });
     const wrongList = mailchimpMarketing({ secrets: secrets(), listId: 'nolist', baseUrl: mc.url });
     await expect(wrongList.upsertSubscriber({ email: 'a@x.io', eventId: guid('e'), consentAt: '2026-03-01T09:00:00.000Z' })).rejects.toBeInstanceOf(MailchimpError);
@@ -73,7 +75,7 @@ describe('alert flow with Mailchimp as the marketing tool', () => {
     const w = alertWorld();
     w.deps.marketing = connector();
     w.deps.secrets = secrets();
-    w.definitions.put(ticketDef({ _id: 'd', eventId: guid('ev1'), salePeriod: { startDate: '2026-03-01T12:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', eventId: guid('ev1'), salePeriod: { startDate: '2026-03-01T12:00:00Z' } }));
     // Members are added only after our own confirmation (double opt-in), as `subscribed`: an address
     // that signed up but never confirmed is not in Mailchimp at all.
     expect((await subscribe(w.deps, { email: 'unconfirmed@flow.io', eventId: guid('ev1') })).outcome).toBe('confirmation_sent');
@@ -87,7 +89,7 @@ describe('alert flow with Mailchimp as the marketing tool', () => {
     expect([...mc.members.get(subscriberHash('siteout@flow.io'))!.tags]).toEqual([]);
 
     // The sale moves earlier: the new start reaches Mailchimp.
-    w.definitions.put(ticketDef({ _id: 'd', eventId: guid('ev1'), salePeriod: { startDate: '2026-03-01T11:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', eventId: guid('ev1'), salePeriod: { startDate: '2026-03-01T11:00:00Z' } }));
     await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: guid('ev1') });
     expect(mc.members.get(subscriberHash('keep@flow.io'))!.merge_fields.SALESTART).toBe('2026-03-01T11:00:00.000Z');
 

@@ -9,12 +9,14 @@ import { PushDeliveryError, webPushConnector } from '../../backend/connectors/we
 import { subscribe, sweep } from '../../backend/flows/alerts.js';
 import { decryptAes128gcm, newPushKeys, subscriptionFor } from '../site/push-decrypt.js';
 import { startPushService, type PushService } from '../vendors/pushService.js';
-import { alertWorld, memorySecrets, ticketDef, signUpAndConfirm } from './fakes.js';
+import { MemorySecrets } from '../support/secrets.js';
+import { definition } from '../support/ticketDefinitions.js';
+import { alertWorld, signUpAndConfirm } from './alertWorld.js';
 import { guid } from '../support/guids.js';
 
 let service: PushService;
 const vapid = webpush.generateVAPIDKeys();
-const secrets = memorySecrets({ VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey, SALE_ALERT_UNSUBSCRIBE_KEY: 'test-unsubscribe-key' });
+const secrets = new MemorySecrets({ VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey, SALE_ALERT_UNSUBSCRIBE_KEY: 'test-unsubscribe-key' });
 
 beforeAll(async () => { service = await startPushService(); });
 afterAll(async () => { await service.close(); });
@@ -26,7 +28,7 @@ describe('web push connector', () => {
     w.deps.push = webPushConnector({ secrets, subject: 'mailto:owner@site.example', localWix: true });
     const keys = newPushKeys();
     const gone = newPushKeys();
-    w.definitions.put(ticketDef({ _id: 'vip', name: 'VIP', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'vip', name: 'VIP', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
     await signUpAndConfirm(w, { email: 'a@x.io', eventId: guid('ev1'), channels: ['email', 'push'], push: subscriptionFor(service.endpoint('sub-a'), keys) });
     await signUpAndConfirm(w, { email: 'g@x.io', eventId: guid('ev1'), channels: ['push'], push: subscriptionFor(service.endpoint('sub-g'), gone) });
     service.gone.add('sub-g');

@@ -9,7 +9,8 @@ import { contacts as veloContacts, triggeredEmails } from '../../local-wix/velo-
 import { crmMailer } from '../../backend/wix/mailerCrm.js';
 import { crmMarketing, eventLabel, SALE_START_FIELD, type WixContacts } from '../../backend/wix/marketingCrm.js';
 import { onDefinitionChanged, subscribe, sweep } from '../../backend/flows/alerts.js';
-import { alertWorld, ticketDef, signUpAndConfirm } from './fakes.js';
+import { definition } from '../support/ticketDefinitions.js';
+import { alertWorld, signUpAndConfirm } from './alertWorld.js';
 import { guid } from '../support/guids.js';
 
 /** Velo's `wix-crm-backend` (the Velo host's module) over this local CRM. */
@@ -27,7 +28,7 @@ describe('Wix contacts as the marketing tool', () => {
     w.deps.marketing = crmMarketing(velo.contacts);
     w.deps.mailer = crmMailer(velo);
     w.deps.config.templateId = 'sale-alert';
-    w.definitions.put(ticketDef({ _id: 'd', name: 'Early Bird', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', name: 'Early Bird', salePeriod: { startDate: '2026-03-01T10:00:00Z' } }));
     for (const email of ['ada@x.io', 'alan@x.io', 'grace@x.io']) await signUpAndConfirm(w, { email, eventId: guid('ev1') });
 
     const ada = crm.getContact((await velo.contacts.appendOrCreateContact({ emails: [{ email: 'ada@x.io' }] })).contactId);
@@ -136,11 +137,11 @@ describe('the sale start in the "Ticket sale starts" contact field', () => {
     const w = alertWorld();
     w.deps.marketing = crmMarketing(velo.contacts);
     w.deps.mailer = crmMailer(velo);
-    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-02T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', salePeriod: { startDate: '2026-03-02T10:00:00Z' } }));
     for (const email of ['ada@x.io', 'alan@x.io']) await signUpAndConfirm(w, { email, eventId: guid('ev1') });
     expect(['ada@x.io', 'alan@x.io'].map(dateOf)).toEqual(['2026-03-02', '2026-03-02']);
 
-    w.definitions.put(ticketDef({ _id: 'd', salePeriod: { startDate: '2026-03-09T10:00:00Z' } }));
+    w.definitions.put(definition({ _id: 'd', salePeriod: { startDate: '2026-03-09T10:00:00Z' } }));
     await onDefinitionChanged(w.deps, { definitionId: 'd', eventId: guid('ev1') });
     expect(['ada@x.io', 'alan@x.io'].map(dateOf)).toEqual(['2026-03-09', '2026-03-09']);
   });

@@ -13,8 +13,9 @@ import { countersSection } from '../../backend/flows/controlRoomCounters.js';
 import { retryDeadLetters } from '../../backend/flows/controlRoomRetry.js';
 import { drainOutbox, syncEvent } from '../../backend/flows/sync.js';
 import { matchesFilter } from '../support/memoryCollections.js';
-import { seedConfig, world } from '../sync/setup.js';
-import { definition } from '../sync/fakes.js';
+import { guid } from '../support/guids.js';
+import { definition } from '../support/ticketDefinitions.js';
+import { EV1, seedConfig, world } from '../sync/setup.js';
 import { ExternalCallError } from '../../backend/ports.js';
 
 const C = COLLECTIONS;
@@ -65,15 +66,15 @@ describe('control room rules', () => {
     expect(retryInput.safeParse({ ids: ['t1~d1'] }).success).toBe(true);
     expect(retryInput.safeParse({ all: true }).success).toBe(true);
     expect(retryInput.safeParse({ ids: ['<script>'] }).success).toBe(false);
-    expect(testAlertInput.safeParse({ email: 'not-an-email', eventId: 'e1' }).success).toBe(false);
+    expect(testAlertInput.safeParse({ email: 'not-an-email', eventId: guid('e1') }).success).toBe(false);
   });
 });
 
 describe('control room sections', () => {
   it('the dry run becomes table rows without payloads', async () => {
     const w = world();
-    w.defs.put(definition({ _id: 'd1', eventId: 'ev1', name: 'Early' }));
-    const r = await syncEvent(w.deps, { eventId: 'ev1', dryRun: true });
+    w.defs.put(definition({ _id: 'd1', eventId: EV1, name: 'Early' }));
+    const r = await syncEvent(w.deps, { eventId: EV1, dryRun: true });
     const rows = planRows(r.targets[0]!.plan);
     expect(rows).toEqual([{ action: 'create', definitionId: 'd1', name: 'Early', revision: expect.any(String), detail: 'new on the target' }]);
     expect(JSON.stringify(rows)).not.toContain('payload');
@@ -86,7 +87,7 @@ describe('control room sections', () => {
       const outbox = w.cms.coll(C.SyncOutbox.id);
       for (let i = 0; i < rows; i++) {
         const id = `t1~d${String(i).padStart(5, '0')}`;
-        outbox.set(id, { _id: id, targetId: 't1', definitionId: `d${i}`, eventId: 'ev1', externalEventId: 'x', action: 'upsert', revision: '1', payload: {}, payloadHash: '', idempotencyKey: id, state: 'dead', attempt: 3, enqueuedAt: NOW, firstFailureAt: new Date(Date.parse(NOW) - i * 1000).toISOString(), nextAttemptAt: NOW, lastError: `HTTP 500 #${i}`, retry: false } as any);
+        outbox.set(id, { _id: id, targetId: 't1', definitionId: `d${i}`, eventId: EV1, externalEventId: 'x', action: 'upsert', revision: '1', payload: {}, payloadHash: '', idempotencyKey: id, state: 'dead', attempt: 3, enqueuedAt: NOW, firstFailureAt: new Date(Date.parse(NOW) - i * 1000).toISOString(), nextAttemptAt: NOW, lastError: `HTTP 500 #${i}`, retry: false } as any);
       }
       w.cms.calls = 0;
       const s = await syncSection(w.deps, { outboxView: 'dead', outboxPage: 2 });
@@ -110,11 +111,11 @@ describe('control room sections', () => {
 
   it('retry: a dead letter is re-queued from the definition as it is now and delivered; the count drops', async () => {
     const w = world();
-    w.defs.put(definition({ _id: 'd1', eventId: 'ev1', name: 'Early' }));
+    w.defs.put(definition({ _id: 'd1', eventId: EV1, name: 'Early' }));
     let down = true;
     const create = w.ext.create.bind(w.ext);
     w.ext.create = async (x) => { if (down) throw new ExternalCallError('POST /tickets → 422 bad', { kind: 'http', status: 422 }); return create(x); };
-    await syncEvent(w.deps, { eventId: 'ev1' });
+    await syncEvent(w.deps, { eventId: EV1 });
     await drainOutbox(w.deps); // the target refuses (422): a dead letter at once
     const before = await syncSection(w.deps, { outboxView: 'dead' });
     expect(before.outbox.items.map((r) => [r.definitionId, r.lastError])).toEqual([['d1', expect.stringMatching(/^HTTP 422: .*bad/)]]);
@@ -131,11 +132,11 @@ describe('control room sections', () => {
 
   it('retry all: every dead letter is ticked, re-queued and delivered', async () => {
     const w = world();
-    for (const id of ['d1', 'd2', 'd3']) w.defs.put(definition({ _id: id, eventId: 'ev1', name: id }));
+    for (const id of ['d1', 'd2', 'd3']) w.defs.put(definition({ _id: id, eventId: EV1, name: id }));
     let down = true;
     const create = w.ext.create.bind(w.ext);
     w.ext.create = async (x) => { if (down) throw new ExternalCallError('POST /tickets → 400 no', { kind: 'http', status: 400 }); return create(x); };
-    await syncEvent(w.deps, { eventId: 'ev1' });
+    await syncEvent(w.deps, { eventId: EV1 });
     await drainOutbox(w.deps);
     expect((await syncSection(w.deps, { outboxView: 'dead' })).outbox.total).toBe(3);
     down = false;

@@ -8,7 +8,7 @@ import { counterText, priceKindOf, formatCount, formatPrice } from '../../backen
 import { orderChange, refreshSlot, InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
 import { counterChanges, definitionsToRefresh, needsRefresh, notLive, stillMissing } from '../../backend/core/counter/counterRefresh.js';
 import { readMarkId, readTime, recentReadMarks } from '../../backend/core/counter/readBudget.js';
-import { definition } from './fakes.js';
+import { definition } from '../support/ticketDefinitions.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
 

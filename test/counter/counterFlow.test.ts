@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { handleOrderEvent, countersFor, countersForMany, counterMemory, refreshCounters, repairCounters, MISSING_BUDGET, MISSING_TTL_MS, type CounterDeps } from '../../backend/flows/counter.js';
 import { InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
-import { MemoryCollections, MemoryDefinitions, definition, realClock } from './fakes.js';
+import { realClock } from '../support/clocks.js';
+import { MemoryCollections } from '../support/memoryCollections.js';
+import { definition, MemoryDefinitions } from '../support/ticketDefinitions.js';
 
 function setup(slotMs = 40) {
   const definitions = new MemoryDefinitions();
@@ -15,7 +17,7 @@ const counters = (c: MemoryCollections) => [...(c.data.get('TicketCounters')?.va
 describe('counter flow', () => {
   it('a confirmed order refreshes the definition and stores its snapshot', async () => {
     const { definitions, collections, deps } = setup();
-    definitions.defs.set('d1', definition({ _id: 'd1' }));
+    definitions.put(definition({ _id: 'd1' }));
     definitions.sell('d1', 2);
     const r = await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }, { ticketDefinitionId: 'd1' }] });
     expect(r).toMatchObject({ outcome: 'refreshed', refreshed: ['d1'] });
@@ -24,12 +26,12 @@ describe('counter flow', () => {
 
   it('a redelivered order event writes nothing and reads at most the schedule; within the same read it costs nothing more', async () => {
     const { definitions, collections, deps } = setup();
-    definitions.defs.set('d1', definition({ _id: 'd1' }));
+    definitions.put(definition({ _id: 'd1' }));
     const e = { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] };
     const writes = () => collections.writes;
     const [first, again] = await Promise.all([handleOrderEvent(deps, 'confirmed', e), handleOrderEvent(deps, 'confirmed', e)]);
     expect([first.outcome, again.outcome].sort()).toEqual(['covered', 'refreshed']);
-    expect(definitions.gets).toBe(1);
+    expect(definitions.calls).toBe(1);
     // Redelivered later (Wix retries for 48 h): a new read, the count unchanged.
     const before = writes();
     expect(await handleOrderEvent(deps, 'confirmed', e)).toMatchObject({ outcome: 'refreshed' });
@@ -40,7 +42,7 @@ describe('counter flow', () => {
 
   it('no Wix Data write per order: orders a claimed read already covers only look the schedule up; a warm container skips even that', async () => {
     const { definitions, collections, deps } = setup(200);
-    definitions.defs.set('d1', definition({ _id: 'd1', initialLimit: 50, actualLimit: 50, salesDetails: { unsoldCount: 50, soldCount: 0, reservedCount: 0, soldOut: false } }));
+    definitions.put(definition({ _id: 'd1', initialLimit: 50, actualLimit: 50, salesDetails: { unsoldCount: 50, soldCount: 0, reservedCount: 0, soldOut: false } }));
     await countersFor(deps, 'd1');
     await sleep(200 - (Date.now() % 200) + 5); // just after a slot starts, so the orders below share it
     const w0 = collections.writes, q0 = collections.reads;
@@ -54,7 +56,7 @@ describe('counter flow', () => {
     expect(results.map((r: any) => r.outcome)).toEqual(['refreshed', 'covered', 'covered', 'covered', 'covered', 'covered']);
     expect(collections.writes - w0).toBe(2); // the read's claim + the snapshot's save
     expect(collections.reads - q0).toBe(2 + 5); // the winner: schedule + live counters; each other: the schedule
-    expect(definitions.gets).toBe(2); // countersFor's read + the slot's
+    expect(definitions.calls).toBe(2); // countersFor's read + the slot's
     expect(counters(collections)[0].unsold).toBe(44);
     // Warm: the container knows the next read is claimed, so covered orders cost no Wix Data request at all.
     const warm: CounterDeps = { ...deps, memory: counterMemory() };
@@ -76,11 +78,11 @@ describe('counter flow', () => {
 
   it('a burst over several definitions is coalesced to one read per site-wide slot and ends exact, duplicates included', async () => {
     const { definitions, collections, deps } = setup(50);
-    for (const id of ['a', 'b']) definitions.defs.set(id, definition({ _id: id, initialLimit: 500, actualLimit: 500, salesDetails: { unsoldCount: 500, soldCount: 0, reservedCount: 0, soldOut: false } }));
+    for (const id of ['a', 'b']) definitions.put(definition({ _id: id, initialLimit: 500, actualLimit: 500, salesDetails: { unsoldCount: 500, soldCount: 0, reservedCount: 0, soldOut: false } }));
     // Both have a widget on the page (getCounter created their counters): every slot's read takes them
     // in. Without it, a definition gets its counter only when one of its orders wins a slot.
     for (const id of ['a', 'b']) await countersFor(deps, id);
-    const firstReads = definitions.gets;
+    const firstReads = definitions.calls;
     const handlers: Promise<unknown>[] = [];
     const start = Date.now();
     for (let i = 0; i < 200; i++) {
@@ -94,8 +96,8 @@ describe('counter flow', () => {
     await Promise.all(handlers);
     const slots = Math.ceil((Date.now() - start) / 50) + 1;
     // One query per slot reads both definitions (per-definition slots would need two).
-    expect(definitions.gets - firstReads).toBeLessThanOrEqual(slots);
-    expect(definitions.gets - firstReads).toBeLessThan(200 / 4);
+    expect(definitions.calls - firstReads).toBeLessThanOrEqual(slots);
+    expect(definitions.calls - firstReads).toBeLessThan(200 / 4);
     expect(counters(collections).map((s) => [s._id, s.unsold, s.sold]).sort()).toEqual([['a:fixed', 400, 100], ['b:fixed', 400, 100]]);
   });
 
@@ -103,7 +105,7 @@ describe('counter flow', () => {
     const { definitions, collections, deps } = setup(20);
     deps.slowSlotMs = 300;
     deps.readBudget = { reads: 2, windowMs: 60_000 };
-    definitions.defs.set('a', definition({ _id: 'a', initialLimit: 500, actualLimit: 500, salesDetails: { unsoldCount: 500, soldCount: 0, reservedCount: 0, soldOut: false } }));
+    definitions.put(definition({ _id: 'a', initialLimit: 500, actualLimit: 500, salesDetails: { unsoldCount: 500, soldCount: 0, reservedCount: 0, soldOut: false } }));
     const handlers: Promise<unknown>[] = [];
     const start = Date.now();
     for (let i = 0; i < 120; i++) {
@@ -116,9 +118,9 @@ describe('counter flow', () => {
     const slowSlots = Math.ceil(elapsed / 300) + 1;
     // Within budget a 20 ms slot would read ~elapsed / 20 times (30 or more).
     expect(elapsed / 20).toBeGreaterThan(25);
-    expect(definitions.gets).toBeLessThanOrEqual(2 + slowSlots);
+    expect(definitions.calls).toBeLessThanOrEqual(2 + slowSlots);
     const marks = [...collections.data.get('CounterClaims')!.values()].filter((r: any) => r.kind === 'read');
-    expect(marks).toHaveLength(definitions.gets);
+    expect(marks).toHaveLength(definitions.calls);
     // The reads after the first two happened at slow slot ends.
     expect(marks.sort((a: any, b: any) => a._id.localeCompare(b._id)).slice(2).every((m: any) => Date.parse(m.at) % 300 === 0)).toBe(true);
     expect(counters(collections).map((s) => s.unsold)).toEqual([380]);
@@ -128,7 +130,7 @@ describe('counter flow', () => {
     const { definitions, collections, deps } = setup(20);
     deps.slowSlotMs = 200;
     deps.readBudget = { reads: 0, windowMs: 60_000 }; // always over budget
-    for (const id of ['a', 'b']) definitions.defs.set(id, definition({ _id: id }));
+    for (const id of ['a', 'b']) definitions.put(definition({ _id: id }));
     let now = 1_010;
     deps.clock = { now: () => new Date(now), sleep: async (ms) => { now += ms; } };
     await countersFor(deps, 'a'); // 'a' has a live counter, 'b' none
@@ -148,11 +150,11 @@ describe('counter flow', () => {
 
   it('an older read finishing late never overwrites a newer snapshot', async () => {
     const { definitions, collections, deps } = setup();
-    definitions.defs.set('d1', definition({ _id: 'd1' }));
-    definitions.readDelayMs = 60;
+    definitions.put(definition({ _id: 'd1' }));
+    definitions.latencyMs = 60;
     const slow = refreshCounters(deps, 'd1'); // reads unsold=5, finishes late
     await sleep(5);
-    definitions.readDelayMs = 0;
+    definitions.latencyMs = 0;
     definitions.sell('d1', 1);
     await refreshCounters(deps, 'd1'); // reads unsold=4, finishes first
     await slow;
@@ -161,36 +163,36 @@ describe('counter flow', () => {
 
   it('the slot winner refreshes every live counter, not only its own order\'s; ended counters are left alone', async () => {
     const { definitions, collections, deps } = setup();
-    for (const id of ['mine', 'other', 'ended']) definitions.defs.set(id, definition({ _id: id }));
+    for (const id of ['mine', 'other', 'ended']) definitions.put(definition({ _id: id }));
     for (const id of ['other', 'ended']) await countersFor(deps, id);
-    definitions.defs.set('ended', definition({ _id: 'ended', saleStatus: 'SALE_ENDED' }));
+    definitions.put(definition({ _id: 'ended', salePeriod: { startDate: '2020-01-01T10:00:00Z', endDate: '2020-01-02T10:00:00Z' } })); // its sale ended
     await refreshCounters(deps, 'ended');
     definitions.sell('other', 2);
     definitions.sell('ended', 1); // not possible on Wix; shows that an ended counter is not re-read
-    const before = definitions.gets;
+    const before = definitions.calls;
     const r = await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'mine' }] });
     expect(r.outcome === 'ignored' ? null : r.refreshed).toEqual(['mine', 'other']);
-    expect(definitions.gets - before).toBe(1);
+    expect(definitions.calls - before).toBe(1);
     const byId = Object.fromEntries(counters(collections).map((s) => [s._id, s.unsold]));
     expect(byId).toEqual({ 'mine:fixed': 5, 'other:fixed': 3, 'ended:fixed': 5 });
   });
 
   it('a live counter whose definition is gone is removed by the next slot refresh (confirmed with a get)', async () => {
     const { definitions, collections, deps } = setup();
-    for (const id of ['a', 'gone']) definitions.defs.set(id, definition({ _id: id }));
+    for (const id of ['a', 'gone']) definitions.put(definition({ _id: id }));
     await countersFor(deps, 'gone');
-    definitions.defs.delete('gone');
+    definitions.delete('gone');
     await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'a' }] });
     expect(counters(collections).map((s) => s._id)).toEqual(['a:fixed']);
   });
 
   it('a confirmation without tickets reads nothing; an update without tickets refreshes the live counters', async () => {
     const { definitions, collections, deps } = setup();
-    definitions.defs.set('d1', definition({ _id: 'd1' }));
+    definitions.put(definition({ _id: 'd1' }));
     await countersFor(deps, 'd1');
-    const before = definitions.gets;
+    const before = definitions.calls;
     expect(await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [] })).toMatchObject({ outcome: 'ignored' });
-    expect(definitions.gets).toBe(before);
+    expect(definitions.calls).toBe(before);
     definitions.sell('d1', 3);
     await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o2', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] });
     expect(counters(collections)[0].unsold).toBe(2);
@@ -201,7 +203,7 @@ describe('counter flow', () => {
 
   it('the slot winner reads at the slot\'s end even when its claim was slow (it does not wait a whole slot after the claim)', async () => {
     const { definitions, collections, deps } = setup(250);
-    definitions.defs.set('d1', definition({ _id: 'd1' }));
+    definitions.put(definition({ _id: 'd1' }));
     let now = 1_010; // 10 ms into the slot that ends at 1,250
     const slept: number[] = [];
     deps.clock = { now: () => new Date(now), sleep: async (ms) => { slept.push(ms); now += ms; } };
@@ -219,51 +221,51 @@ describe('counter flow', () => {
     deps.clock = { now: () => new Date(now), sleep: realClock.sleep };
     expect(await countersFor(deps, 'nope')).toEqual([]);
     expect(await countersFor(deps, 'nope')).toEqual([]);
-    expect(definitions.gets).toBe(1);
+    expect(definitions.calls).toBe(1);
     now += MISSING_TTL_MS;
-    definitions.defs.set('nope', definition({ _id: 'nope' }));
+    definitions.put(definition({ _id: 'nope' }));
     expect((await countersFor(deps, 'nope')).map((s) => s.unsold)).toEqual([5]);
-    expect(definitions.gets).toBe(2);
+    expect(definitions.calls).toBe(2);
   });
 
   it('getCounters reads every definition without counters in one call; made-up IDs cost one call per TTL, and a site-wide budget caps them', async () => {
     let now = Date.parse('2026-03-01T10:00:00Z');
     const { definitions, deps } = setup();
     deps.clock = { now: () => new Date(now), sleep: realClock.sleep };
-    definitions.defs.set('d1', definition({ _id: 'd1' }));
+    definitions.put(definition({ _id: 'd1' }));
     await countersForMany(deps, ['d1']);
     const madeUp = Array.from({ length: 100 }, (_, i) => `x${i}`);
     const first = await countersForMany(deps, ['d1', ...madeUp]);
     expect(first.map((s) => s.definitionId)).toEqual(['d1']);
     // One getMany for the 50 unknown IDs the budget allows; the other 50 were not looked up at all.
-    expect(definitions.gets).toBe(2);
+    expect(definitions.calls).toBe(2);
     await countersForMany(deps, ['d1', ...madeUp]);
-    expect(definitions.gets).toBe(2); // 50 remembered as missing, 50 over the budget: no call
+    expect(definitions.calls).toBe(2); // 50 remembered as missing, 50 over the budget: no call
     // The cost of the budget: while it is used up, a new definition without counters waits for the TTL too.
-    definitions.defs.set('d2', definition({ _id: 'd2' }));
+    definitions.put(definition({ _id: 'd2' }));
     expect(await countersForMany(deps, ['d2'])).toEqual([]);
     now += MISSING_TTL_MS;
     expect((await countersForMany(deps, ['d2', ...madeUp.slice(0, MISSING_BUDGET + 10)])).map((s) => s.definitionId)).toEqual(['d2']);
-    expect(definitions.gets).toBe(3);
+    expect(definitions.calls).toBe(3);
   });
 
   it('getCounter creates snapshots on first request, then answers from storage', async () => {
     const { definitions, deps } = setup();
-    definitions.defs.set('d1', definition({ _id: 'd1' }));
+    definitions.put(definition({ _id: 'd1' }));
     expect((await countersFor(deps, 'd1')).map((s) => s.unsold)).toEqual([5]);
-    const reads = definitions.gets;
+    const reads = definitions.calls;
     await countersFor(deps, 'd1');
-    expect(definitions.gets).toBe(reads);
+    expect(definitions.calls).toBe(reads);
     expect(await countersFor(deps, 'missing')).toEqual([]);
   });
 
   it('a deleted definition loses its counters; the repair sweep refreshes on-sale ones and prunes old keys', async () => {
     const { definitions, collections, deps } = setup();
-    definitions.defs.set('d1', definition({ _id: 'd1' }));
-    definitions.defs.set('d2', definition({ _id: 'd2' }));
+    definitions.put(definition({ _id: 'd1' }));
+    definitions.put(definition({ _id: 'd2' }));
     await countersFor(deps, 'd1');
     await countersFor(deps, 'd2');
-    definitions.defs.delete('d1');
+    definitions.delete('d1');
     await refreshCounters(deps, 'd1');
     expect(counters(collections).map((s) => s._id)).toEqual(['d2:fixed']);
     await collections.insert('CounterClaims', { _id: 'order:old', kind: 'order', at: '2020-01-01T00:00:00.000Z' } as any);
@@ -274,8 +276,8 @@ describe('counter flow', () => {
 
   it('the repair skips a definition that fails and carries on; past its deadline it starts nothing', async () => {
     const { definitions, collections, deps } = setup();
-    definitions.defs.set('bad', { ...definition({ _id: 'bad' }), salesDetails: undefined });
-    definitions.defs.set('good', definition({ _id: 'good' }));
+    definitions.put({ ...definition({ _id: 'bad' }), salesDetails: undefined });
+    definitions.put(definition({ _id: 'good' }));
     expect(await repairCounters(deps)).toMatchObject({ refreshed: 1, failed: 1, complete: true });
     expect(counters(collections).map((s) => s._id)).toEqual(['good:fixed']);
     expect(await repairCounters(deps, { deadline: deps.clock.now().getTime() - 1 })).toEqual({ refreshed: 0, failed: 0, pruned: 0, complete: false });

@@ -13,7 +13,8 @@ import { unsubscribeToken, unsubscribeUrl } from '../../backend/core/alerts/unsu
 import { mailchimpMarketing, subscriberHash } from '../../backend/connectors/mailchimp.js';
 import { subscribe } from '../../backend/flows/alerts.js';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
-import { alertWorld, memorySecrets, signUpAndConfirm } from '../alerts/fakes.js';
+import { MemorySecrets } from '../support/secrets.js';
+import { alertWorld, signUpAndConfirm } from '../alerts/alertWorld.js';
 import { startMailchimpServer } from '../vendors/mailchimpServer.js';
 import { localLink, startHostileStack, type HostileStack } from './hostileStack.js';
 import { guid } from '../support/guids.js';
@@ -180,7 +181,7 @@ describe('alerts: Mailchimp bypassing its own double opt-in', () => {
     const mc = await startMailchimpServer();
     try {
       const w = alertWorld();
-      const secrets = memorySecrets({ MAILCHIMP_API_KEY: mc.apiKey, SALE_ALERT_UNSUBSCRIBE_KEY: 'test-unsubscribe-key' });
+      const secrets = new MemorySecrets({ MAILCHIMP_API_KEY: mc.apiKey, SALE_ALERT_UNSUBSCRIBE_KEY: 'test-unsubscribe-key' });
       w.deps.secrets = secrets;
       w.deps.marketing = mailchimpMarketing({ secrets, listId: mc.listId, baseUrl: mc.url });
       for (let i = 0; i < 3; i++) await subscribe(w.deps, { email: `target+${i}@example.com`, eventId: guid('ev1') });

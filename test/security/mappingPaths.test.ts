@@ -11,7 +11,7 @@ import { checkMappingRow } from '../../backend/core/sync/mappingRows.js';
 import { MAX_PATH_LENGTH } from '../../backend/core/security/safePath.js';
 import { loadSyncConfig } from '../../backend/flows/sync.js';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
-import { definition } from '../sync/fakes.js';
+import { definition } from '../support/ticketDefinitions.js';
 import { world } from '../sync/setup.js';
 import { startHostileStack, type HostileStack } from './hostileStack.js';
 

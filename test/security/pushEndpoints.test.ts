@@ -9,7 +9,7 @@ import { items } from '@wix/data';
 import webpush from 'web-push';
 import { PushDeliveryError, webPushConnector } from '../../backend/connectors/webPush.js';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
-import { memorySecrets } from '../alerts/fakes.js';
+import { MemorySecrets } from '../support/secrets.js';
 import { newPushKeys, subscriptionFor } from '../site/push-decrypt.js';
 import { startHostileStack, type HostileStack } from './hostileStack.js';
 
@@ -61,7 +61,7 @@ describe('push endpoints', () => {
     await new Promise<void>((r) => bouncer.listen(0, '127.0.0.1', r));
     try {
       const vapid = webpush.generateVAPIDKeys();
-      const secrets = memorySecrets({ VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey });
+      const secrets = new MemorySecrets({ VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey });
       // localWix: the two local servers stand in for a push service (the local Wix's rule).
       const push = webPushConnector({ secrets, subject: 'mailto:owner@site.example', localWix: true });
       const err = await push.send(subscriptionFor(`http://127.0.0.1:${(bouncer.address() as AddressInfo).port}/push/x`, keys), '{}').catch((e) => e);

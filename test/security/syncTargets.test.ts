@@ -14,8 +14,9 @@ import { MAX_ERROR_DETAIL } from '../../backend/connectors/syncHttp.js';
 import { syncTargetFactory } from '../../backend/connectors/syncTargetFactory.js';
 import { drainOutbox, onDefinitionChanged } from '../../backend/flows/sync.js';
 import { ADMIN, createLocalClient } from '../../local-wix/sdk-client.js';
-import { definition, MemorySecrets } from '../sync/fakes.js';
-import { world } from '../sync/setup.js';
+import { MemorySecrets } from '../support/secrets.js';
+import { definition } from '../support/ticketDefinitions.js';
+import { EV1, world } from '../sync/setup.js';
 import { startHostileStack, type HostileStack } from './hostileStack.js';
 
 let live: HostileStack;
@@ -135,7 +136,7 @@ describe('sync targets: where requests go', () => {
       const w = world();
       w.cms.coll(COLLECTIONS.SyncTargets.id).set('t1', { _id: 't1', kind: 'signedRest', baseUrl: echo.url, secretName: 'SYNC_HOOKS', enabled: true, deleteBehaviour: 'delete', options: {} } as any);
       const deps = { ...w.deps, connectors: syncTargetFactory({ secrets: new MemorySecrets({ SYNC_HOOKS: token }), localWix: true }) };
-      w.defs.put(definition({ _id: 'd1', eventId: 'ev1', name: 'Door' }));
+      w.defs.put(definition({ _id: 'd1', eventId: EV1, name: 'Door' }));
       await onDefinitionChanged(deps, 'd1');
       await drainOutbox(deps);
       const [slot] = w.cms.all<any>(COLLECTIONS.SyncOutbox.id);

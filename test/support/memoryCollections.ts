@@ -1,7 +1,9 @@
 // CollectionsPort (and ClaimsPort) in memory, with the query features the flows use (operators,
 // sort, skip). Shared by the flow tests; typed against the same interfaces as the Wix adapter.
-// Optional per-call latency lets tests interleave concurrent invocations.
+// Filters and sorts are the local Wix's own (local-wix/server/dataQuery.ts), given the port's filter
+// as the adapter hands it to the SDK. Optional per-call latency lets tests interleave concurrent invocations.
 import { DuplicateItemError, type BulkUpdatePort, type ClaimsPort, type CollectionsPort, type Filter, type Item } from '../../backend/ports.js';
+import { matches, sortComparator, validateFilter } from '../../local-wix/server/dataQuery.js';
 
 export class MemoryCollections implements CollectionsPort, ClaimsPort, BulkUpdatePort {
   readonly data = new Map<string, Map<string, Item>>();
@@ -52,32 +54,45 @@ export class MemoryCollections implements CollectionsPort, ClaimsPort, BulkUpdat
   }
   async query<T extends Item>(c: string, opts: { filter?: Filter; sort?: { field: string; order: 'ASC' | 'DESC' }[]; limit?: number; skip?: number } = {}) {
     await this.tick('read');
-    let all = [...this.coll(c).values()].filter((it) => matchesFilter(it as unknown as Record<string, unknown>, opts.filter ?? {}));
-    for (const s of [...(opts.sort ?? [])].reverse()) {
-      all = all.sort((a, b) => {
-        const x = (a as any)[s.field]; const y = (b as any)[s.field];
-        const r = x < y ? -1 : x > y ? 1 : 0;
-        return s.order === 'ASC' ? r : -r;
-      });
+    const filter = wixFilter(opts.filter ?? {});
+    validateFilter(filter);
+    let all = [...this.coll(c).values()].map((it) => ({ it, wire: wireForm(it as unknown as Record<string, unknown>) })).filter((r) => matches(r.wire, filter));
+    if (opts.sort?.length) {
+      const byWire = sortComparator(opts.sort.map((s) => ({ fieldName: s.field, order: s.order })));
+      all = all.sort((a, b) => byWire(a.wire, b.wire));
     }
     const skip = opts.skip ?? 0;
-    return { items: structuredClone(all.slice(skip, skip + (opts.limit ?? 50))) as T[], total: all.length };
+    return { items: structuredClone(all.slice(skip, skip + (opts.limit ?? 50)).map((r) => r.it)) as T[], total: all.length };
   }
 }
 
+/** An item's fields as the SDK sends them to Wix Data: dates as `{$date}`. */
+function wireForm(item: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) out[k] = v instanceof Date ? { $date: v.toISOString() } : v;
+  return out;
+}
+
+/** The operators the port (and the Wix adapter) take. */
+const PORT_OPS = new Set(['$lt', '$lte', '$gt', '$gte', '$in', '$ne', '$eq']);
+
+/**
+ * The port's filter as the adapter builds it with the SDK (backend/wix/collections.ts applyFilter):
+ * `$in` is `hasSome`; an operator the adapter does not take is refused, as the adapter refuses it.
+ */
+function wixFilter(filter: Filter): Record<string, unknown> {
+  const operand = (v: unknown) => (v instanceof Date ? { $date: v.toISOString() } : v);
+  return Object.fromEntries(Object.entries(filter).map(([field, cond]) => {
+    const isOps = !!cond && typeof cond === 'object' && !Array.isArray(cond) && !(cond instanceof Date) && Object.keys(cond).every((k) => k.startsWith('$'));
+    if (!isOps) return [field, { $eq: operand(cond) }];
+    return [field, Object.fromEntries(Object.entries(cond as Record<string, unknown>).map(([op, v]) => {
+      if (!PORT_OPS.has(op)) throw new Error(`Unsupported filter operator ${op} on ${field}`);
+      return op === '$in' ? ['$hasSome', v] : [op, operand(v)];
+    }))];
+  }));
+}
+
+/** Whether an item satisfies a port filter, as Wix Data decides it. */
 export function matchesFilter(item: Record<string, unknown>, filter: Filter): boolean {
-  return Object.entries(filter).every(([k, cond]) => {
-    const v = item[k] as any;
-    if (cond && typeof cond === 'object' && !Array.isArray(cond)) {
-      const c = cond as Record<string, any>;
-      if ('$lt' in c && !(v < c.$lt)) return false;
-      if ('$lte' in c && !(v <= c.$lte)) return false;
-      if ('$gt' in c && !(v > c.$gt)) return false;
-      if ('$gte' in c && !(v >= c.$gte)) return false;
-      if ('$ne' in c && v === c.$ne) return false;
-      if ('$in' in c && !c.$in.includes(v)) return false;
-      return true;
-    }
-    return v === cond;
-  });
+  return matches(wireForm(item), wixFilter(filter));
 }

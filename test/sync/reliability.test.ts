@@ -10,8 +10,11 @@ import { pretixConnector } from '../../backend/connectors/pretix.js';
 import { drainOutbox, onDefinitionChanged, type SyncDeps } from '../../backend/flows/sync.js';
 import { ExternalCallError } from '../../backend/ports.js';
 import { PretixServer } from '../vendors/pretixServer.js';
-import { definition, factoryOf, FakeExternal, ManualClock, MemoryCollections, MemoryDefinitions } from './fakes.js';
-import { seedConfig } from './setup.js';
+import { ManualClock } from '../support/clocks.js';
+import { factoryOf, FakeExternal } from '../support/externalTicketing.js';
+import { MemoryCollections } from '../support/memoryCollections.js';
+import { definition, MemoryDefinitions } from '../support/ticketDefinitions.js';
+import { EV1, seedConfig } from './setup.js';
 
 const RUNS = Number(process.env.SYNC_PROPERTY_RUNS ?? 200);
 
@@ -57,7 +60,7 @@ async function play(h: History, defs: MemoryDefinitions, deps: SyncDeps, clock: 
       everDeleted.add(id);
     } else {
       defs.put(definition({
-        _id: id, eventId: 'ev1', name: op.name, hidden: op.hidden, limited: op.limit !== null, initialLimit: op.limit, actualLimit: op.limit,
+        _id: id, eventId: EV1, name: op.name, hidden: op.hidden, limited: op.limit !== null, initialLimit: op.limit, actualLimit: op.limit,
         pricingMethod: { fixedPrice: { value: `${Math.floor(op.cents / 100)}.${String(op.cents % 100).padStart(2, '0')}`, currency: 'EUR' } },
       }));
     }
@@ -83,9 +86,9 @@ describe('reliability over in-memory ports', () => {
     await fc.assert(fc.asyncProperty(historyArb, async (h) => {
       const cms = new MemoryCollections();
       seedConfig(cms);
-      const defs = new MemoryDefinitions();
+      const clock = new ManualClock('2025-03-01T09:00:00Z');
+      const defs = new MemoryDefinitions(clock);
       const ext = new FakeExternal();
-      const clock = new ManualClock();
       const faults = [...h.faults];
       ext.failAll = () => {
         const f = faults.shift();
@@ -126,9 +129,9 @@ describe('reliability over HTTP against the local Pretix (500, lost answers, 429
       const slug = `e${++run}`;
       server.addEvent(slug);
       const cms = new MemoryCollections();
-      seedConfig(cms, { kind: 'pretix', events: [['ev1', slug]] });
-      const defs = new MemoryDefinitions();
-      const clock = new ManualClock();
+      seedConfig(cms, { kind: 'pretix', events: [[EV1, slug]] });
+      const clock = new ManualClock('2025-03-01T09:00:00Z');
+      const defs = new MemoryDefinitions(clock);
       const conn = pretixConnector({ baseUrl, organizer: 'demo', token: 'tok', timeoutMs: 150 });
       const faults = [...h.faults];
       let window429 = 0;

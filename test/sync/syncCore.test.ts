@@ -12,7 +12,7 @@ import { afterFailure, backoffMs, DEFAULT_OUTBOX_POLICY, idempotencyKey, isRetry
 import { payloadHash } from '../../backend/core/sync/payloadHash.js';
 import type { SyncLink } from '../../backend/core/sync/syncRows.js';
 import { syncTargetRowSchema } from '../../backend/core/sync/syncRows.js';
-import { definition } from './fakes.js';
+import { definition } from '../support/ticketDefinitions.js';
 
 const env = (def: TicketDef = definition({ _id: 'd1' })) => ({ def, source: { externalEventId: 'ext-ev' } });
 

@@ -4,15 +4,17 @@ import { COLLECTIONS } from '../../backend/collections.js';
 import { planTable } from '../../backend/core/sync/planSync.js';
 import { drainOutbox, onDefinitionChanged, reconcile, RECONCILE_RUN_ID, requeueDeadLetters, runHourly, syncEvent } from '../../backend/flows/sync.js';
 import { ExternalCallError } from '../../backend/ports.js';
-import { definition } from './fakes.js';
-import { world } from './setup.js';
+import { guid } from '../support/guids.js';
+import { definition } from '../support/ticketDefinitions.js';
+import { EV1, world } from './setup.js';
 
 const C = COLLECTIONS;
 const links = (w: ReturnType<typeof world>) => w.cms.all<any>(C.SyncLinks.id);
 const outbox = (w: ReturnType<typeof world>) => w.cms.all<any>(C.SyncOutbox.id);
 
-function seedDefs(w: ReturnType<typeof world>, n: number, eventId = 'ev1') {
-  for (let i = 0; i < n; i++) w.defs.put(definition({ _id: `${eventId}-d${String(i).padStart(3, '0')}`, eventId, name: `Ticket ${i}` }));
+/** `n` definitions `<label>-d000`… of the event guid(label). */
+function seedDefs(w: ReturnType<typeof world>, n: number, label = 'ev1') {
+  for (let i = 0; i < n; i++) w.defs.put(definition({ _id: `${label}-d${String(i).padStart(3, '0')}`, eventId: guid(label), name: `Ticket ${i}` }));
 }
 
 describe('initial sync', () => {
@@ -20,7 +22,7 @@ describe('initial sync', () => {
     const w = world();
     seedDefs(w, 250);
     const progress: number[] = [];
-    const r = await syncEvent(w.deps, { eventId: 'ev1', onProgress: (p) => progress.push(p.definitions) });
+    const r = await syncEvent(w.deps, { eventId: EV1, onProgress: (p) => progress.push(p.definitions) });
     expect(r.targets[0]!.done).toBe(true);
     expect(r.targets[0]!.counts).toMatchObject({ create: 250 });
     expect(progress).toEqual([100, 200, 250]);
@@ -29,7 +31,7 @@ describe('initial sync', () => {
     expect(links(w)).toHaveLength(250);
     // Second run: nothing to do, no target calls.
     const calls = w.ext.calls;
-    const again = await syncEvent(w.deps, { eventId: 'ev1' });
+    const again = await syncEvent(w.deps, { eventId: EV1 });
     expect(again.targets[0]!.counts).toMatchObject({ unchanged: 250 });
     expect(w.ext.calls).toBe(calls);
   });
@@ -38,7 +40,7 @@ describe('initial sync', () => {
     const w = world();
     seedDefs(w, 3);
     const writesBefore = [...w.cms.data.values()].reduce((n, m) => n + m.size, 0);
-    const r = await syncEvent(w.deps, { eventId: 'ev1', dryRun: true });
+    const r = await syncEvent(w.deps, { eventId: EV1, dryRun: true });
     expect(r.targets[0]!.plan.map((a) => a.kind)).toEqual(['create', 'create', 'create']);
     expect(planTable(r.targets[0]!.plan)).toContain('Ticket 2');
     expect(w.ext.calls).toBe(0);
@@ -48,10 +50,10 @@ describe('initial sync', () => {
   it('resumes an interrupted run from its cursor without re-reading or re-creating', async () => {
     const w = world();
     seedDefs(w, 250);
-    const first = await syncEvent(w.deps, { eventId: 'ev1', maxPages: 1 });
+    const first = await syncEvent(w.deps, { eventId: EV1, maxPages: 1 });
     expect(first.targets[0]!.done).toBe(false);
     expect(w.cms.all<any>(C.SyncRuns.id)[0]).toMatchObject({ state: 'running', cursor: '100', pages: 1 });
-    const second = await syncEvent(w.deps, { eventId: 'ev1' });
+    const second = await syncEvent(w.deps, { eventId: EV1 });
     expect(second.targets[0]).toMatchObject({ done: true, resumed: true });
     expect(w.defs.calls).toBe(3);
     expect(w.ext.creates).toBe(250);
@@ -63,13 +65,13 @@ describe('initial sync', () => {
     // Each create takes a second (a paced target).
     const slow = Object.assign(Object.create(w.ext), { create: async (x: any) => { w.clock.advance(1000); return w.ext.create(x); } });
     w.deps.connectors = { connect: async () => slow };
-    const first = await syncEvent(w.deps, { eventId: 'ev1', deadline: w.clock.now().getTime() + 2500 });
+    const first = await syncEvent(w.deps, { eventId: EV1, deadline: w.clock.now().getTime() + 2500 });
     expect(first.targets[0]!.done).toBe(false);
     expect(w.ext.creates).toBeGreaterThan(0);
     expect(w.ext.creates).toBeLessThan(10);
     expect(w.cms.all<any>(C.SyncRuns.id)[0]).toMatchObject({ state: 'running', pages: 0, cursor: null });
     expect(links(w)).toHaveLength(w.ext.creates);
-    const second = await syncEvent(w.deps, { eventId: 'ev1' });
+    const second = await syncEvent(w.deps, { eventId: EV1 });
     expect(second.targets[0]).toMatchObject({ done: true, resumed: true });
     expect(w.ext.creates).toBe(10);
     expect(links(w)).toHaveLength(10);
@@ -78,9 +80,9 @@ describe('initial sync', () => {
   it('deletes links whose definition is gone, once the whole event was read', async () => {
     const w = world();
     seedDefs(w, 3);
-    await syncEvent(w.deps, { eventId: 'ev1' });
+    await syncEvent(w.deps, { eventId: EV1 });
     w.defs.delete('ev1-d001');
-    const r = await syncEvent(w.deps, { eventId: 'ev1', restart: true });
+    const r = await syncEvent(w.deps, { eventId: EV1, restart: true });
     expect(r.targets[0]!.counts.delete).toBe(1);
     expect(w.ext.live().map((x) => x.definitionId).sort()).toEqual(['ev1-d000', 'ev1-d002']);
   });
@@ -89,7 +91,7 @@ describe('initial sync', () => {
     const w = world();
     seedDefs(w, 2);
     w.ext.faults.push(new ExternalCallError('boom', { kind: 'http', status: 500 }));
-    const r = await syncEvent(w.deps, { eventId: 'ev1' });
+    const r = await syncEvent(w.deps, { eventId: EV1 });
     expect(r.targets[0]!.counts).toMatchObject({ create: 1, queued: 1 });
     expect(outbox(w)).toHaveLength(1);
     w.clock.advance(60_000);
@@ -158,7 +160,7 @@ describe('ongoing sync (triggers)', () => {
     w.cms.coll(C.SyncFieldMappings.id).set('bad', { _id: 'bad', targetId: 't1', sourcePath: 'prize', targetField: 'x' } as any);
     w.defs.put(definition({ _id: 'a' }));
     expect(await onDefinitionChanged(w.deps, 'a')).toEqual([]);
-    const r = await syncEvent(w.deps, { eventId: 'ev1' });
+    const r = await syncEvent(w.deps, { eventId: EV1 });
     expect(r.problems.join('\n')).toMatch(/field mapping bad: Source path "prize".*Did you mean "price"/);
   });
 });
@@ -221,7 +223,7 @@ describe('reconcile', () => {
   it('finds and repairs drift (missed update, missed delete, missed create) and reports it', async () => {
     const w = world();
     seedDefs(w, 3);
-    await syncEvent(w.deps, { eventId: 'ev1' });
+    await syncEvent(w.deps, { eventId: EV1 });
     w.defs.put(definition({ _id: 'ev1-d000', name: 'renamed' })); // trigger lost
     w.defs.delete('ev1-d001');
     w.defs.put(definition({ _id: 'ev1-d999', name: 'new' }));
@@ -235,7 +237,7 @@ describe('reconcile', () => {
   it('reports items removed by hand on the other side', async () => {
     const w = world();
     seedDefs(w, 2);
-    await syncEvent(w.deps, { eventId: 'ev1' });
+    await syncEvent(w.deps, { eventId: EV1 });
     w.ext.records.get('x1')!.deleted = true;
     const r = await reconcile(w.deps);
     expect(r.missingExternally).toEqual([{ targetId: 't1', definitionId: 'ev1-d000', externalId: 'x1' }]);
@@ -245,12 +247,12 @@ describe('reconcile', () => {
   it('a target that cannot list its items (no list endpoint) is reported, and the drift is still repaired', async () => {
     const w = world();
     seedDefs(w, 2);
-    await syncEvent(w.deps, { eventId: 'ev1' });
+    await syncEvent(w.deps, { eventId: EV1 });
     w.ext.listExternalIds = async () => { throw new ExternalCallError('GET /hooks/events/ext-ev1/tickets → 405', { kind: 'http', status: 405 }); };
     w.defs.put(definition({ _id: 'ev1-d000', name: 'renamed' }));
     const h = await runHourly(w.deps);
     expect(h.reconcile.fixed.map((f) => `${f.action}:${f.definitionId}`)).toEqual(['update:ev1-d000']);
-    expect(h.reconcile.problems).toEqual([expect.stringContaining('t1/ev1: could not list the items on the target (GET /hooks/events/ext-ev1/tickets → 405)')]);
+    expect(h.reconcile.problems).toEqual([expect.stringContaining(`t1/${EV1}: could not list the items on the target (GET /hooks/events/ext-ev1/tickets → 405)`)]);
     expect(h.drain.delivered).toBe(1);
     expect(links(w).every((l) => l.status === 'active')).toBe(true);
   });
@@ -260,9 +262,10 @@ describe('hourly run within a time budget', () => {
   /** Six mapped events of two definitions each, none synced yet; an event read takes 30 s, a create 20 s (one at a time). */
   function slowWorld() {
     const w = world();
-    const events = ['ev1', 'ev2', 'ev3', 'ev4', 'ev5', 'ev6'];
-    for (const e of events.slice(1)) w.cms.coll(C.SyncEventMappings.id).set(`t1-${e}`, { _id: `t1-${e}`, targetId: 't1', eventId: e, externalEventId: `ext-${e}`, enabled: true } as any);
-    for (const e of events) seedDefs(w, 2, e);
+    const labels = ['ev1', 'ev2', 'ev3', 'ev4', 'ev5', 'ev6'];
+    const events = labels.map((l) => guid(l)).sort(); // in the order a reconcile pass takes them (target~event)
+    for (const l of labels.slice(1)) w.cms.coll(C.SyncEventMappings.id).set(`t1-${l}`, { _id: `t1-${l}`, targetId: 't1', eventId: guid(l), externalEventId: `ext-${l}`, enabled: true } as any);
+    for (const l of labels) seedDefs(w, 2, l);
     const reads: string[] = [];
     w.deps.definitions = Object.assign(Object.create(w.defs), {
       queryByEvent: async (eventId: string, o: any) => { reads.push(eventId); w.clock.advance(30_000); return w.defs.queryByEvent(eventId, o); },
@@ -285,7 +288,7 @@ describe('hourly run within a time budget', () => {
     expect(first.reconcile).toMatchObject({ events: 4, complete: false, resumed: false });
     // The drain had the rest: creates at 120…220 s, none started at 240 s; the rest stays due.
     expect(first.drain).toMatchObject({ delivered: 6, deferred: 2, outOfTime: true });
-    expect(w.cms.coll(C.SyncRuns.id).get(RECONCILE_RUN_ID)).toMatchObject({ state: 'running', cursor: 't1~ev4' });
+    expect(w.cms.coll(C.SyncRuns.id).get(RECONCILE_RUN_ID)).toMatchObject({ state: 'running', cursor: `t1~${events[3]}` });
     expect(outbox(w)).toHaveLength(2);
 
     start = w.clock.t;

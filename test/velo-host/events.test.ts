@@ -63,11 +63,11 @@ describe('event dispatch', () => {
   test('eventConcurrency: at most that many handlers run at once; the others wait and all run', async () => {
     f = await startFixture({ eventConcurrency: 2 });
     const got = collect(f.hub, 'fixture-events');
-    const t0 = performance.now();
-    for (let i = 0; i < 4; i++) f.host.dispatchEvent('wixEvents_onOrderUpdated', { sleepMs: 100 });
+    for (let i = 0; i < 4; i++) f.host.dispatchEvent('wixEvents_onOrderUpdated', { sleepMs: 50 });
     await f.host.idle();
-    // Four 100 ms handlers, two at a time, cannot finish in less than two rounds.
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(195);
+    // Each handler says how many were running when it started: two at once, never more.
+    const running = got.map((m) => (m.payload as { running: number }).running);
+    expect(Math.max(...running)).toBe(2);
     expect(got).toHaveLength(4);
   });
 
@@ -81,18 +81,21 @@ describe('event dispatch', () => {
     expect(got.map((m) => (m.payload as any).orderNumber)).toEqual(['R-1']);
   });
 
-  test('cold per-invocation load cost stays far below the event budget', async () => {
+  // What a cold load costs in time is bench/coldLoad.bench.ts's to report (mean and p95 per entry file);
+  // here, what keeps it cheap: cold invocations instantiate the modules afresh but never recompile them.
+  test('cold invocations load the site\'s modules afresh each time from code compiled once', async () => {
     f = await startFixture({ cold: true });
-    collect(f.hub, 'fixture-events');
+    const got = collect(f.hub, 'fixture-events');
+    f.host.dispatchEvent('wixEvents_onOrderConfirmed', { orderNumber: 'B-first' });
+    await f.host.idle();
+    const first = f.host.loadStats();
     const n = 1000;
-    const t0 = performance.now();
     for (let i = 0; i < n; i++) f.host.dispatchEvent('wixEvents_onOrderConfirmed', { orderNumber: `B-${i}` });
     await f.host.idle();
-    const total = performance.now() - t0;
     const s = f.host.loadStats();
-    console.log(`[velo-host] ${n} cold events in ${total.toFixed(0)} ms; per-invocation module load mean ${s.meanMs} ms, max ${s.maxMs.toFixed(3)} ms, compiles ${s.compiles}`);
-    expect(s.meanMs).toBeLessThan(1);
-    expect(total).toBeLessThan(2000);
+    expect(got).toHaveLength(n + 1);
+    expect(s.loads - first.loads).toBeGreaterThanOrEqual(n);
+    expect(s.compiles).toBe(first.compiles);
   });
 });
 

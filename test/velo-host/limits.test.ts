@@ -3,34 +3,26 @@
 // triggered emails site code makes in-process, Wix Data's per-request time limit, the job time limit,
 // and the per-call latency. Limits are set low here so each test stays short.
 import { adminFetch } from '../../local-wix/local-key.js';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, expect, test } from 'vitest';
-import { startStack, type Stack, type StackOptions } from '../../local-wix/stack.js';
+import { expect, test, vi } from 'vitest';
+import type { StackOptions } from '../../local-wix/stack.js';
 import { ADMIN } from '../../local-wix/sdk-client.js';
 import { tokenFor } from '../../local-wix/server/identity.js';
+import { SiteLimits } from '../../local-wix/server/siteLimits.js';
 import { fetchQuotaStats } from '../../bench/quotaReport.js';
 import { callWebMethod } from './fixture.js';
+import { stackPerTest } from '../support/testStack.js';
 
 const SITE = path.resolve(import.meta.dirname, '../fixtures/limits-site/src');
-let stack: Stack | null = null;
-let dataDir: string | null = null;
-afterEach(async () => {
-  await stack?.close(); stack = null;
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  dataDir = null;
-});
+const stacks = stackPerTest('local-wix-limits');
 
 async function start(limits: StackOptions['limits']) {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-wix-limits-'));
-  stack = await startStack({ port: 0, dataDir, siteDir: SITE, seed: false, scheduleJobs: false, cold: true, limits });
-  return stack;
+  return stacks.start({ siteDir: SITE, seed: false, scheduleJobs: false, cold: true, limits });
 }
 
 const admin = { 'content-type': 'application/json', authorization: tokenFor(ADMIN) };
 async function post(path: string, body: unknown) {
-  const res = await adminFetch(`${stack!.baseUrl}${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
+  const res = await adminFetch(`${stacks.stack.baseUrl}${path}`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -99,9 +91,11 @@ test('a job run is stopped at the job time limit; what it tries afterwards fails
 
 test('the latency is added to Wix Data and Wix API calls, not to the local tooling routes', async () => {
   const s = await start({ latencyMs: '400-450' });
-  const timed = async (f: () => Promise<unknown>) => { const t0 = performance.now(); await f(); return performance.now() - t0; };
-  expect(await timed(() => post('/wix-data/v2/items/count', { dataCollectionId: 'SyncRuns' }))).toBeGreaterThanOrEqual(395);
-  expect(await timed(() => post('/events-ticket-definitions/v3/ticket-definitions/query', { query: {} }))).toBeGreaterThanOrEqual(395);
-  expect(await timed(() => adminFetch(`${s.baseUrl}/_local/clock`))).toBeLessThan(395);
+  const waits = vi.spyOn(SiteLimits.prototype, 'latency');
+  const waited = async (f: () => Promise<unknown>) => { const before = waits.mock.calls.length; await f(); return waits.mock.calls.length - before; };
+  expect(await waited(() => post('/wix-data/v2/items/count', { dataCollectionId: 'SyncRuns' }))).toBe(1);
+  expect(await waited(() => post('/events-ticket-definitions/v3/ticket-definitions/query', { query: {} }))).toBe(1);
+  expect(await waited(() => adminFetch(`${s.baseUrl}/_local/clock`))).toBe(0);
   expect((await fetchQuotaStats(s.baseUrl)).limits.latencyMs).toEqual({ min: 400, max: 450 });
+  waits.mockRestore();
 });

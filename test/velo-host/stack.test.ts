@@ -1,30 +1,17 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, expect, test } from 'vitest';
-import { startStack, type Stack } from '../../local-wix/stack.js';
+import { expect, test } from 'vitest';
 import { callWebMethod, collect, FIXTURE_SITE } from './fixture.js';
 import { adminFetch } from '../../local-wix/local-key.js';
+import { stackPerTest } from '../support/testStack.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-let stack: Stack | null = null;
-let dataDir: string | null = null;
-afterEach(async () => {
-  await stack?.close(); stack = null;
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  dataDir = null;
-});
-
-function tmpData() {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-wix-stack-'));
-  fs.writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify({ API_TOKEN: 'from-stack' }));
-  return dataDir;
-}
+const stacks = stackPerTest('local-wix-stack', { 'secrets.json': JSON.stringify({ API_TOKEN: 'from-stack' }) });
 
 test('startStack composes the local Wix, the Velo host and the site on one port', async () => {
-  stack = await startStack({ port: 0, dataDir: tmpData(), siteDir: FIXTURE_SITE, seed: false, scheduleJobs: false, cold: true });
+  const stack = await stacks.start({ siteDir: FIXTURE_SITE, seed: false, scheduleJobs: false, cold: true });
   expect((await callWebMethod(stack.baseUrl, 'notes.web.js', 'hello', ['stack'])).body.result).toBe('» HELLO STACK');
   expect((await adminFetch(`${stack.baseUrl}/_local/velo/log`)).status).toBe(200);
   const got = collect(stack.hub, 'fixture-events');
@@ -42,21 +29,21 @@ test('startStack composes the local Wix, the Velo host and the site on one port'
 });
 
 test('data persists across restarts; reset wipes it', async () => {
-  const dir = tmpData();
-  stack = await startStack({ port: 0, dataDir: dir, siteDir: FIXTURE_SITE, scheduleJobs: false });
+  const dir = stacks.dataDir;
+  let stack = await stacks.start({ siteDir: FIXTURE_SITE, scheduleJobs: false });
   await adminFetch(`${stack.baseUrl}/_local/contacts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emails: ['keep@example.com'] }) });
   await stack.close();
-  stack = await startStack({ port: 0, dataDir: dir, siteDir: FIXTURE_SITE, scheduleJobs: false });
+  stack = await stacks.start({ siteDir: FIXTURE_SITE, scheduleJobs: false });
   const count = async () => ((await (await adminFetch(`${stack!.baseUrl}/_local/contacts`)).json()) as any).contacts.length;
   expect(await count()).toBe(1);
   await stack.close();
-  stack = await startStack({ port: 0, dataDir: dir, siteDir: FIXTURE_SITE, scheduleJobs: false, reset: true });
+  stack = await stacks.start({ siteDir: FIXTURE_SITE, scheduleJobs: false, reset: true });
   expect(await count()).toBe(0);
   expect(fs.existsSync(path.join(dir, 'secrets.json'))).toBe(true);
 });
 
 test('`npm run job -- <name>` runs a job on the running local Wix and prints its result', async () => {
-  stack = await startStack({ port: 0, dataDir: tmpData(), siteDir: FIXTURE_SITE, scheduleJobs: false });
+  const stack = await stacks.start({ siteDir: FIXTURE_SITE, scheduleJobs: false });
   const run = (args: string[], key = stack!.apiKey) => promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'local-wix/run-job.ts'), ...args],
     { cwd: ROOT, env: { ...process.env, LOCAL_WIX_URL: stack!.baseUrl, LOCAL_WIX_API_KEY: key } });
   // The admin routes need this start's key (npm start writes it to .local-wix/admin-api-key).
@@ -69,8 +56,7 @@ test('`npm run job -- <name>` runs a job on the running local Wix and prints its
 });
 
 test('the stack creates the package collections (setupCollections as the site owner) and seeds the demo once', async () => {
-  const dir = tmpData();
-  stack = await startStack({ port: 0, dataDir: dir, siteDir: FIXTURE_SITE, scheduleJobs: false, seed: true });
+  let stack = await stacks.start({ siteDir: FIXTURE_SITE, scheduleJobs: false, seed: true });
   expect(stack.seeded).toBe(true);
   const { collections } = await import('@wix/data');
   const { ALL_COLLECTIONS } = await import('../../backend/collections.js');
@@ -79,6 +65,6 @@ test('the stack creates the package collections (setupCollections as the site ow
   const ids = ((await admin.collections.listDataCollections()).collections ?? []).map((c: any) => c._id);
   for (const c of ALL_COLLECTIONS) expect(ids).toContain(c.id);
   await stack.close();
-  stack = await startStack({ port: 0, dataDir: dir, siteDir: FIXTURE_SITE, scheduleJobs: false, seed: true });
+  stack = await stacks.start({ siteDir: FIXTURE_SITE, scheduleJobs: false, seed: true });
   expect(stack.seeded).toBe(false);
 });

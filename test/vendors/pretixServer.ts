@@ -3,8 +3,8 @@
 // from the connector. Only what the connector uses, with pretix's rules: 50 results a page, variations
 // not changeable through the item endpoint, ordered items not deletable, X-Idempotency-Key replays,
 // 409 while a key is in flight, 429 with Retry-After over the rate limit. Faults can be injected.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { LoopbackServer, readBody, sendJson } from './loopbackServer.js';
 
 export interface PretixServerOptions {
   token?: string;
@@ -38,8 +38,7 @@ export class PretixServer {
   private seq = 100;
   private admitted: number[] = [];
   private idem = new Map<string, { status: number; body: unknown } | 'inflight'>();
-  private server: http.Server | null = null;
-  private hung: http.ServerResponse[] = [];
+  private readonly http = new LoopbackServer((req, res) => this.handle(req, res));
   baseUrl = '';
 
   constructor(opts: PretixServerOptions = {}) {
@@ -66,27 +65,16 @@ export class PretixServer {
   }
 
   async start(): Promise<string> {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/v1`;
+    this.baseUrl = `${await this.http.listen()}/api/v1`;
     return this.baseUrl;
   }
 
-  async close() {
-    for (const r of this.hung) r.destroy();
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
-  }
+  close() { return this.http.close(); }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = await readBody(req);
     this.stats.requests++;
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(body === null ? '' : JSON.stringify(body));
-    };
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => sendJson(res, status, body, headers);
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
     if (req.headers.authorization !== `Token ${this.token}`) return send(401, { detail: 'Invalid token.' });
 
@@ -109,7 +97,7 @@ export class PretixServer {
     const fault = windowFault ?? (write ? this.faults.shift() : undefined);
     if (fault === '500') return send(500, { detail: 'Internal server error' });
     if (fault === '503') return send(503, { detail: 'Maintenance' }, { 'retry-after': '1' });
-    if (fault === 'timeout') { this.hung.push(res); return; }
+    if (fault === 'timeout') { this.http.hung.push(res); return; }
 
     const key = write ? (req.headers['x-idempotency-key'] as string | undefined) : undefined;
     const idemKey = key ? `${this.token}:${key}` : null;
@@ -131,7 +119,7 @@ export class PretixServer {
       if (status < 500) this.idem.set(idemKey, { status, body }); else this.idem.delete(idemKey);
     }
     if (write && status < 300) this.stats.writesApplied++;
-    if (fault === 'applyThenHang') { this.hung.push(res); return; }
+    if (fault === 'applyThenHang') { this.http.hung.push(res); return; }
     send(status, body);
   }
 

@@ -2,9 +2,9 @@
 // (standardwebhooks.com): it verifies webhook-id/-timestamp/-signature with the reference library,
 // refuses stale or forged requests with 401, replays the stored answer for a repeated webhook-id,
 // and keeps tickets per event. Rate limit (429 + Retry-After) and faults can be injected.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { Webhook } from 'standardwebhooks';
+import { LoopbackServer, readBody, sendJson } from './loopbackServer.js';
 
 type Fault = '500' | 'timeout' | 'applyThenHang';
 export interface Ticket { id: string; eventId: string; body: Record<string, unknown>; active: boolean }
@@ -22,8 +22,7 @@ export class SignedRestReceiver {
   private seen = new Map<string, { status: number; body: unknown }>();
   private admitted: number[] = [];
   private seq = 0;
-  private server: http.Server | null = null;
-  private hung: http.ServerResponse[] = [];
+  private readonly http = new LoopbackServer((req, res) => this.handle(req, res));
 
   constructor(readonly secret: string) {
     this.wh = new Webhook(secret);
@@ -31,27 +30,16 @@ export class SignedRestReceiver {
 
   /** `port`: listen there (e.g. to start again where a stopped receiver was); default a free one. */
   async start(port = 0) {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', r));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
+    this.baseUrl = `${await this.http.listen(port)}/hooks`;
     return this.baseUrl;
   }
-  async close() {
-    for (const r of this.hung) r.destroy();
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
-  }
+  close() { return this.http.close(); }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = await readBody(req);
     this.stats.requests++;
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
-      res.end(body === null ? '' : JSON.stringify(body));
-    };
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => sendJson(res, status, body, headers);
     const now = Date.now();
     if (this.rateLimit) {
       this.admitted = this.admitted.filter((t) => t > now - this.rateLimit!.windowMs);
@@ -78,7 +66,7 @@ export class SignedRestReceiver {
     if (wf === '429') { this.stats.throttled++; return send(429, { error: 'busy' }, { 'retry-after': '1' }); }
     const fault = wf ?? this.faults.shift();
     if (fault === '500') return send(500, { error: 'boom' });
-    if (fault === 'timeout') { this.hung.push(res); return; }
+    if (fault === 'timeout') { this.http.hung.push(res); return; }
     const msgId = req.headers['webhook-id'] as string;
     if (req.headers['idempotency-key'] !== msgId) return send(400, { error: 'Idempotency-Key must equal webhook-id' });
     const prev = this.seen.get(msgId);
@@ -86,7 +74,7 @@ export class SignedRestReceiver {
     const [status, body] = this.apply(req.method ?? 'GET', eventId, id, raw ? JSON.parse(raw) : null);
     if (status < 500) this.seen.set(msgId, { status, body });
     if (status < 300) this.stats.applied++;
-    if (fault === 'applyThenHang') { this.hung.push(res); return; }
+    if (fault === 'applyThenHang') { this.http.hung.push(res); return; }
     send(status, body);
   }
 

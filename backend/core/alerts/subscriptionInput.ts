@@ -1,8 +1,8 @@
 // What a visitor may send to subscribe. Everything from the browser is untrusted: parse, never cast.
 import { z } from 'zod';
-import { isWixId } from '../security/wixId.js';
 import { PUSH_ENDPOINT_RULE, pushEndpointAllowed } from './pushEndpoint.js';
 import { ALERT_CHANNELS, type AlertChannel, type PushSubscriptionJson } from './saleAlertTypes.js';
+import { wixIdSchema } from '../validation/ids.js';
 import { issueLines } from '../validation/zodIssues.js';
 
 /** Lower-cased and trimmed: one person, one key, whatever the capitalisation they typed. */
@@ -39,7 +39,7 @@ export function pushSubscriptionSchema(opts: SubscriptionInputOptions = {}) {
 export function subscriptionInputSchema(opts: SubscriptionInputOptions = {}) {
   return z.object({
     email: z.string().trim().max(254).pipe(z.email()).transform(normalizeEmail),
-    eventId: z.string().trim().max(100).refine((id) => isWixId(id), 'must be an event ID (a GUID)'),
+    eventId: z.string().trim().max(100).pipe(wixIdSchema('an event ID')),
     channels: z.array(z.enum(ALERT_CHANNELS as [AlertChannel, ...AlertChannel[]])).min(1).max(2)
       .transform((c) => [...new Set(c)].sort() as AlertChannel[])
       .default(['email']),

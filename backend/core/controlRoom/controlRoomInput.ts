@@ -1,6 +1,7 @@
 // What the control room's web methods accept: page numbers, page sizes, outbox views, IDs. Parsed
 // with zod so a bad call is refused with a message, never half-run.
 import { z } from 'zod';
+import { wixIdSchema } from '../validation/ids.js';
 
 /** Rows a section shows at once; the page stays usable with thousands of rows behind it. */
 export const PAGE_SIZES = { targets: 10, outbox: 25, events: 10, counters: 25 } as const;
@@ -29,8 +30,8 @@ export const retryInput = z.union([
 ]);
 export type RetryInput = z.output<typeof retryInput>;
 
-/** An event ID an admin action names (the sync's own rule, shared with sync.web). */
-export const adminEventId = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'must be a Wix event ID');
+/** An event ID an admin action names (shared with sync.web): a Wix ID, so a GUID. */
+export const adminEventId = z.string().trim().pipe(wixIdSchema('a Wix event ID'));
 
 export const dryRunInput = z.object({
   eventId: adminEventId,
@@ -39,7 +40,7 @@ export const dryRunInput = z.object({
 
 export const testAlertInput = z.object({
   email: z.string().trim().toLowerCase().max(254).email('must be an email address'),
-  eventId: id,
+  eventId: adminEventId,
 }).strict();
 
 export { inputProblem } from '../validation/zodIssues.js';

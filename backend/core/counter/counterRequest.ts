@@ -1,12 +1,12 @@
 // What visitors may ask the counter web methods: checked before any Wix call, answered with a typed
 // refusal (never an exception) when wrong.
 import { z } from 'zod';
-import { GUID } from '../security/wixId.js';
+import { wixIdSchema } from '../validation/ids.js';
 import { issueLines } from '../validation/zodIssues.js';
 
 export type CounterRequest<T> = { ok: true; value: T } | { ok: false; reason: 'invalid'; issues: string[] };
 
-const definitionId = z.string().regex(GUID, 'must be a ticket definition ID (a GUID)');
+const definitionId = wixIdSchema('a ticket definition ID');
 
 function issuesOf(error: z.ZodError): string[] {
   return issueLines(error).slice(0, 10);

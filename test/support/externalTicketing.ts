@@ -1,75 +1,9 @@
-// In-memory fakes of the ports the sync flow uses, typed against the same interfaces.
-import type { TicketDef } from '../../backend/core/ticketDefinition.js';
+// The external ticketing side in memory, typed against the sync's ports: a target that applies each
+// idempotency key at most once and fails on purpose, and a connector factory over such targets.
 import {
   ExternalCallError,
-  type ClockPort, type ExternalRef, type ExternalTicketingFactory, type ExternalTicketingPort, type ExternalWrite,
-  type Page, type SecretsPort, type SyncTargetConfig, type TicketDefinitionsPort,
+  type ExternalRef, type ExternalTicketingFactory, type ExternalTicketingPort, type ExternalWrite, type SyncTargetConfig,
 } from '../../backend/ports.js';
-
-export { MemoryCollections } from '../support/memoryCollections.js';
-
-/** Ticket definitions with revisions and cursor paging; counts every call (Wix calls). */
-export class MemoryDefinitions implements TicketDefinitionsPort {
-  readonly defs = new Map<string, TicketDef>();
-  calls = 0;
-  pageLimitMax = 100;
-  async get(id: string, opts: { salesDetails?: boolean } = {}) {
-    this.calls++;
-    const d = structuredClone(this.defs.get(id) ?? null);
-    if (d && !opts.salesDetails) delete d.salesDetails;
-    return d;
-  }
-  async getMany(ids: readonly string[], opts: { salesDetails?: boolean } = {}) {
-    this.calls++;
-    return ids.flatMap((id) => this.defs.get(id) ?? []).map((d) => {
-      const c = structuredClone(d);
-      if (!opts.salesDetails) delete c.salesDetails;
-      return c;
-    });
-  }
-  async queryByEvent(eventId: string, opts: { cursor?: string | null; limit?: number; salesDetails?: boolean } = {}): Promise<Page<TicketDef>> {
-    this.calls++;
-    const limit = Math.min(opts.limit ?? 100, this.pageLimitMax);
-    const all = [...this.defs.values()].filter((d) => d.eventId === eventId).sort((a, b) => (a._id < b._id ? -1 : 1));
-    const start = opts.cursor ? Number(opts.cursor) : 0;
-    const items = all.slice(start, start + limit).map((d) => {
-      const c = structuredClone(d);
-      if (!opts.salesDetails) delete c.salesDetails;
-      return c;
-    });
-    return { items, nextCursor: start + limit < all.length ? String(start + limit) : null };
-  }
-  async querySaleStarted(): Promise<Page<TicketDef>> {
-    this.calls++;
-    return { items: [...this.defs.values()].filter((d) => d.saleStatus === 'SALE_STARTED'), nextCursor: null };
-  }
-  /** Wix-side changes as an owner would make them. */
-  put(def: TicketDef) {
-    const prev = this.defs.get(def._id);
-    const revision = prev ? String(Number(prev.revision) + 1) : def.revision;
-    this.defs.set(def._id, { ...structuredClone(def), revision });
-    return this.defs.get(def._id)!;
-  }
-  delete(id: string) { this.defs.delete(id); }
-}
-
-export class ManualClock implements ClockPort {
-  constructor(public t = Date.parse('2025-03-01T09:00:00Z')) {}
-  now() { return new Date(this.t); }
-  async sleep(ms: number) { this.t += ms; }
-  advance(ms: number) { this.t += ms; }
-}
-
-export const realClock: ClockPort = { now: () => new Date(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
-
-export class MemorySecrets implements SecretsPort {
-  constructor(readonly secrets: Record<string, string> = {}) {}
-  async getSecret(name: string) {
-    const s = this.secrets[name];
-    if (s === undefined) throw new Error(`No secret named ${name}`);
-    return s;
-  }
-}
 
 export interface ExternalRecord { externalId: string; externalEventId: string; definitionId: string; payload: Record<string, unknown>; active: boolean; deleted: boolean }
 
@@ -156,13 +90,5 @@ export function factoryOf(ports: Record<string, ExternalTicketingPort>): Externa
       if (!p) throw new Error(`no fake for ${t._id}`);
       return p;
     },
-  };
-}
-
-export function definition(over: Partial<TicketDef> & { _id: string }): TicketDef {
-  return {
-    eventId: 'ev1', revision: '1', name: 'General Admission', hidden: false, limited: true, initialLimit: 5, actualLimit: 5,
-    pricingMethod: { fixedPrice: { value: '25.00', currency: 'USD' } }, saleStatus: 'SALE_STARTED',
-    ...over,
   };
 }
