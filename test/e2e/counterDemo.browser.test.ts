@@ -173,7 +173,42 @@ describe('live ticket counter on the demo page', () => {
     expect(stats.hits).toBe(hits + 1); // the second call did not run getCounters
     const option = (await counterText('counterOptionAdult').textContent())?.match(/\d+ tickets? left/) ? 'Early bird' : 'Regular';
     expect((await order('Festival Pass', 1, option)).status).toBe(200);
-    // Without the hooks' invalidation the cached answer would stay for its TTL (60 s).
+    // The refresh clears the cached answers at the end of its 2 s cache window; without that the cached
+    // answer would stay for its TTL (60 s). Then it tells the definition's channel answers are newer now.
     await expect.poll(call, { timeout: 5000 }).toBe(before! - 1);
+    await expect.poll(() => stack.hub.published.some((m) => m.channel.resourceId === id && (m.payload as any)?.type === 'cleared'), { timeout: 3000 }).toBe(true);
+  });
+
+  it('a page holding an answer read before a "cleared" message fetches the counters again; an older "cleared" costs no call', async () => {
+    const d = defs.get('Festival Pass')!;
+    // Whichever Festival Pass option still shows a count (earlier tests removed one).
+    let el = '';
+    for (const id of ['counterOptionAdult', 'counterOptionChild']) if (/\d+ tickets? left/.test((await counterText(id).textContent()) ?? '')) el = id;
+    expect(el).not.toBe('');
+    const truth = await counterText(el).textContent();
+    // The page is answered with an old snapshot (as a cache filled before a change would) and missed the push.
+    const fresh = await (await adminFetch(`${stack.baseUrl}/_webMethods/counter.web.js/getCounters`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: [{ definitionIds: [d._id] }] }),
+    })).json() as { result: { counters: any[] } };
+    const old = structuredClone(fresh);
+    for (const c of old.result.counters) { c.unsold += 7; c.readAt = new Date(Date.parse(c.readAt) - 60_000).toISOString(); }
+    const stalePage = await browser.newPage();
+    let calls = 0;
+    await stalePage.route('**/_webMethods/counter.web.js/getCounters', async (route) => {
+      calls++;
+      if (calls === 1) return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(old) });
+      return route.continue();
+    });
+    await stalePage.goto(`${stack.baseUrl}/`);
+    const text = () => stalePage.locator(`#${el} [part=text]`).textContent();
+    await expect.poll(text, { timeout: 5000 }).not.toBe(truth);
+    const older = new Date(Date.parse(old.result.counters[0].readAt) - 1000).toISOString();
+    stack.hub.publish({ name: 'ticket-counters', resourceId: d._id }, { type: 'cleared', readAt: older });
+    await stalePage.waitForTimeout(500);
+    expect(calls).toBe(1);
+    stack.hub.publish({ name: 'ticket-counters', resourceId: d._id }, { type: 'cleared', readAt: new Date().toISOString() });
+    await expect.poll(text, { timeout: 5000 }).toBe(truth);
+    expect(calls).toBe(2);
+    await stalePage.unroute('**/_webMethods/counter.web.js/getCounters');
   });
 });
