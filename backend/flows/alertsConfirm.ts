@@ -5,7 +5,7 @@ import { COLLECTIONS } from '../collections.js';
 import { verifyConfirmToken } from '../core/alerts/confirmLink.js';
 import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
 import type { SaleAlertEvent, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
-import { allDefinitions } from './alertsDefinitions.js';
+import { allDefinitions } from './eventDefinitions.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { linkKeys } from './alertsLinkKeys.js';
 import { insertOnce } from './insertOnce.js';

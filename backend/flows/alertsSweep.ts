@@ -5,9 +5,10 @@ import { COLLECTIONS } from '../collections.js';
 import { dueDefinitions } from '../core/alerts/dueDefinitions.js';
 import type { SaleAlertEvent } from '../core/alerts/saleAlertTypes.js';
 import { cursorDone, JOB_LIMITS, newSweepCursor, type ChunkLimits, type SweepCursor, type SweepTarget } from '../core/alerts/sweepChunks.js';
+import { readAllPages } from '../lib/readAllPages.js';
 import type { Item } from '../ports.js';
 import { ChunkBudget, doneKeys, elapsedFn, limitsFor, runChunks } from './alertsChunks.js';
-import { allDefinitions } from './alertsDefinitions.js';
+import { allDefinitions } from './eventDefinitions.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { pruneAlertRecords, type PruneStats } from './alertsPrune.js';
 import { retryFailedDeliveries, type RetryStats } from './alertsRetry.js';
@@ -69,14 +70,14 @@ async function sendRun(deps: AlertsDeps, limits: ChunkLimits, t0: number): Promi
 async function planRun(deps: AlertsDeps): Promise<SweepCursor | null> {
   const now = deps.clock.now();
   const targets: SweepTarget[] = [];
-  for (let skip = 0; ; skip += 100) {
-    const { items } = await deps.collections.query<SaleAlertEvent>(C.SaleAlertEvents.id, { sort: [{ field: '_id', order: 'ASC' }], limit: 100, skip });
-    for (const ev of items) {
-      const defs = await allDefinitions(deps, ev._id);
-      const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
-      if (due.length) targets.push({ eventId: ev._id, definitionIds: due.map((d) => d._id) });
-    }
-    if (items.length < 100) break;
+  const events = await readAllPages({
+    pageSize: 100,
+    skip: async (skip, limit) => (await deps.collections.query<SaleAlertEvent>(C.SaleAlertEvents.id, { sort: [{ field: '_id', order: 'ASC' }], limit, skip })).items,
+  });
+  for (const ev of events) {
+    const defs = await allDefinitions(deps, ev._id);
+    const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
+    if (due.length) targets.push({ eventId: ev._id, definitionIds: due.map((d) => d._id) });
   }
   return targets.length ? newSweepCursor(`sweep-${randomUUID()}`, now, targets) : null;
 }

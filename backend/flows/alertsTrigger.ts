@@ -9,7 +9,7 @@ import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
 import { cursorDone, newSweepCursor, TRIGGER_LIMITS, type SweepTarget } from '../core/alerts/sweepChunks.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import { doneKeys, limitsFor, runChunks } from './alertsChunks.js';
-import { allDefinitions } from './alertsDefinitions.js';
+import { allDefinitions } from './eventDefinitions.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { emptyStats } from './alertsSend.js';
 import { insertOnce } from './insertOnce.js';

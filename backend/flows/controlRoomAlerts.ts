@@ -12,9 +12,10 @@ import { PAGE_SIZES } from '../core/controlRoom/controlRoomInput.js';
 import { scrubSecrets, sweepSummary } from '../core/controlRoom/controlRoomViews.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
-import type { CollectionsPort, Filter, Item, TicketDefinitionsPort } from '../ports.js';
+import type { CollectionsPort, Filter, Item } from '../ports.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { eventDetailsOrFallback } from './alertsDeliver.js';
+import { allDefinitions } from './eventDefinitions.js';
 
 const C = COLLECTIONS;
 
@@ -41,17 +42,6 @@ async function count(collections: CollectionsPort, collection: string, filter: F
   return r.total ?? r.items.length;
 }
 
-async function allDefinitions(definitions: TicketDefinitionsPort, eventId: string): Promise<TicketDef[]> {
-  const out: TicketDef[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await definitions.queryByEvent(eventId, { cursor, limit: 100 });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
-}
-
 export async function alertsSection(deps: Pick<AlertsDeps, 'collections' | 'definitions' | 'clock'>, input: { eventPage?: number } = {}): Promise<AlertsSection> {
   const page = input.eventPage ?? 0;
   const [events, cursorRow] = await Promise.all([
@@ -66,7 +56,7 @@ export async function alertsSection(deps: Pick<AlertsDeps, 'collections' | 'defi
     const [confirmed, pending, unsubscribed, sent, failed, failedRetryPlanned, pendingSends, skipped, unknown, next] = await Promise.all([
       s({ status: { $in: CONFIRMED } }), s({ status: 'pending' }), s({ status: 'unsubscribed' }),
       d({ status: 'sent' }), d({ status: 'failed' }), d({ status: 'failed', nextAttemptAt: { $gt: '0' } }), d({ status: 'pending' }), d({ status: 'skipped' }), d({ status: 'unknown' }),
-      allDefinitions(deps.definitions, eventId).then((defs) => ({ start: nextSaleStart(defs, now), error: null }), (e: Error) => ({ start: null, error: scrubSecrets(e.message) })),
+      allDefinitions(deps, eventId).then((defs) => ({ start: nextSaleStart(defs, now), error: null }), (e: Error) => ({ start: null, error: scrubSecrets(e.message) })),
     ]);
     return {
       eventId, firstSubscribedAt: ev.firstSubscribedAt ?? null,
@@ -81,7 +71,7 @@ export async function alertsSection(deps: Pick<AlertsDeps, 'collections' | 'defi
 export type TestAlertResult = { ok: true; email: string; tickets: number } | { ok: false; reason: 'no_tickets' | 'send_failed'; message: string };
 
 export async function sendTestAlert(deps: AlertsDeps, input: { email: string; eventId: string }): Promise<TestAlertResult> {
-  const defs = (await allDefinitions(deps.definitions, input.eventId)).filter((d) => !d.hidden);
+  const defs = (await allDefinitions(deps, input.eventId)).filter((d) => !d.hidden);
   if (!defs.length) return { ok: false, reason: 'no_tickets', message: `Event ${input.eventId} has no visible ticket definitions to show in a test alert.` };
   const now = deps.clock.now().toISOString();
   // A ticket without a sale period goes on sale "now" in the test; real alerts only list scheduled sales.

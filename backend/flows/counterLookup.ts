@@ -3,6 +3,7 @@
 import { COLLECTIONS } from '../collections.js';
 import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import { stillMissing } from '../core/counter/counterRefresh.js';
+import { readAllPages } from '../lib/readAllPages.js';
 import type { CollectionsPort, Filter } from '../ports.js';
 import type { CounterDeps } from './counterDeps.js';
 
@@ -22,12 +23,10 @@ export async function storedSnapshots(collections: CollectionsPort, definitionId
 
 /** Stored snapshots matching `filter`, read page by page. */
 export async function pagedSnapshots(collections: CollectionsPort, filter: Filter): Promise<CounterSnapshot[]> {
-  const out: CounterSnapshot[] = [];
-  for (let skip = 0; ; skip += MAX_PAGE) {
-    const { items } = await collections.query<CounterSnapshot & { _id: string }>(C.TicketCounters.id, { filter, limit: MAX_PAGE, skip });
-    out.push(...items);
-    if (items.length < MAX_PAGE) return out;
-  }
+  return readAllPages({
+    pageSize: MAX_PAGE,
+    skip: async (skip, limit) => (await collections.query<CounterSnapshot & { _id: string }>(C.TicketCounters.id, { filter, limit, skip })).items,
+  });
 }
 
 /**

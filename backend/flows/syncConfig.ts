@@ -5,6 +5,7 @@ import { COLLECTIONS } from '../collections.js';
 import { checkMappingSet, type CompiledMapping } from '../core/sync/mappingRows.js';
 import { needsSalesDetails } from '../core/sync/sourcePaths.js';
 import { describeIssues, eventMappingRowSchema, syncTargetRowSchema, type EventMappingRow, type SyncTargetRow } from '../core/sync/syncRows.js';
+import { readAllPages } from '../lib/readAllPages.js';
 import { insertOnce } from './insertOnce.js';
 import type { ExternalTicketingPort, Item } from '../ports.js';
 import { defaultMappingRows, MAPPING_PRESETS } from '../core/sync/defaultMappings.js';
@@ -29,12 +30,7 @@ const C = COLLECTIONS;
 const MAX_ROWS = 1000;
 
 async function all<T extends Item>(deps: SyncDeps, collection: string): Promise<T[]> {
-  const out: T[] = [];
-  for (let skip = 0; ; skip += MAX_ROWS) {
-    const { items } = await deps.collections.query<T>(collection, { limit: MAX_ROWS, skip });
-    out.push(...items);
-    if (items.length < MAX_ROWS) return out;
-  }
+  return readAllPages({ pageSize: MAX_ROWS, skip: async (skip, limit) => (await deps.collections.query<T>(collection, { limit, skip })).items });
 }
 
 export async function loadSyncConfig(deps: SyncDeps): Promise<SyncConfig> {

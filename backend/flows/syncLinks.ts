@@ -3,6 +3,7 @@ import { COLLECTIONS } from '../collections.js';
 import { syncLinkSchema, type SyncLink } from '../core/sync/syncRows.js';
 import type { ClaimsPort, Item } from '../ports.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
+import { readAllPages } from '../lib/readAllPages.js';
 import { insertOnce } from './insertOnce.js';
 import type { SyncDeps } from './syncDeps.js';
 
@@ -10,12 +11,8 @@ const C = COLLECTIONS;
 
 /** Every valid link of one event on one target. */
 export async function eventLinks(deps: SyncDeps, targetId: string, eventId: string): Promise<SyncLink[]> {
-  const out: SyncLink[] = [];
-  for (let skip = 0; ; skip += 1000) {
-    const { items } = await deps.collections.query<Item>(C.SyncLinks.id, { filter: { targetId, eventId }, limit: 1000, skip });
-    for (const r of items) { const p = syncLinkSchema.safeParse(r); if (p.success) out.push(p.data); }
-    if (items.length < 1000) return out;
-  }
+  const rows = await readAllPages({ pageSize: 1000, skip: async (skip, limit) => (await deps.collections.query<Item>(C.SyncLinks.id, { filter: { targetId, eventId }, limit, skip })).items });
+  return rows.flatMap((r) => { const p = syncLinkSchema.safeParse(r); return p.success ? [p.data] : []; });
 }
 
 /** Inserts each link whose pair is not recorded yet (one bulk insert where the port can); returns the IDs inserted. */

@@ -9,6 +9,7 @@ import type { Item } from '../ports.js';
 import { changeOf, parkInvalid } from './syncChanges.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type TargetSetup } from './syncConfig.js';
 import type { SyncDeps } from './syncDeps.js';
+import { allDefinitions } from './eventDefinitions.js';
 import { eventLinks } from './syncLinks.js';
 import { enqueue, readOutbox } from './syncOutbox.js';
 
@@ -73,22 +74,11 @@ export async function reconcile(deps: SyncDeps, opts: { config?: SyncConfig; dea
 /** Compares one mapped event with its links; queues repairs and flags items missing on the target. */
 async function reconcileEvent(deps: SyncDeps, setup: TargetSetup, em: EventMappingRow, report: ReconcileReport): Promise<void> {
   report.events++;
-  const defs = await readEventDefinitions(deps, setup, em);
+  const defs = await allDefinitions(deps, em.eventId, { salesDetails: setup.readSalesDetails });
   report.definitions += defs.length;
   const links = await eventLinks(deps, setup.target._id, em.eventId);
   await queueRepairs(deps, setup, em, defs, links, report);
   await flagMissingExternally(deps, setup, em, links, report);
-}
-
-async function readEventDefinitions(deps: SyncDeps, setup: TargetSetup, em: EventMappingRow): Promise<TicketDef[]> {
-  const defs: TicketDef[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await deps.definitions.queryByEvent(em.eventId, { cursor, limit: 100, salesDetails: setup.readSalesDetails });
-    defs.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return defs;
 }
 
 /** Plans the event as a full comparison and queues every create, update and delete it needs. */

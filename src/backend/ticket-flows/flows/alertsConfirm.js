@@ -2,7 +2,7 @@
 import { COLLECTIONS } from "../collections.js";
 import { verifyConfirmToken } from "../core/alerts/confirmLink.js";
 import { nextSaleStart } from "../core/alerts/nextSaleStart.js";
-import { allDefinitions } from "./alertsDefinitions.js";
+import { allDefinitions } from "./eventDefinitions.js";
 import { linkKeys } from "./alertsLinkKeys.js";
 import { insertOnce } from "./insertOnce.js";
 const C = COLLECTIONS;

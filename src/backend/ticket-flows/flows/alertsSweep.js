@@ -3,8 +3,9 @@ import { randomUUID } from "node:crypto";
 import { COLLECTIONS } from "../collections.js";
 import { dueDefinitions } from "../core/alerts/dueDefinitions.js";
 import { cursorDone, JOB_LIMITS, newSweepCursor } from "../core/alerts/sweepChunks.js";
+import { readAllPages } from "../lib/readAllPages.js";
 import { ChunkBudget, doneKeys, elapsedFn, limitsFor, runChunks } from "./alertsChunks.js";
-import { allDefinitions } from "./alertsDefinitions.js";
+import { allDefinitions } from "./eventDefinitions.js";
 import { pruneAlertRecords } from "./alertsPrune.js";
 import { retryFailedDeliveries } from "./alertsRetry.js";
 import { addStats, emptyStats } from "./alertsSend.js";
@@ -44,14 +45,14 @@ async function sendRun(deps, limits, t0) {
 async function planRun(deps) {
   const now = deps.clock.now();
   const targets = [];
-  for (let skip = 0; ; skip += 100) {
-    const { items } = await deps.collections.query(C.SaleAlertEvents.id, { sort: [{ field: "_id", order: "ASC" }], limit: 100, skip });
-    for (const ev of items) {
-      const defs = await allDefinitions(deps, ev._id);
-      const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
-      if (due.length) targets.push({ eventId: ev._id, definitionIds: due.map((d) => d._id) });
-    }
-    if (items.length < 100) break;
+  const events = await readAllPages({
+    pageSize: 100,
+    skip: async (skip, limit) => (await deps.collections.query(C.SaleAlertEvents.id, { sort: [{ field: "_id", order: "ASC" }], limit, skip })).items
+  });
+  for (const ev of events) {
+    const defs = await allDefinitions(deps, ev._id);
+    const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
+    if (due.length) targets.push({ eventId: ev._id, definitionIds: due.map((d) => d._id) });
   }
   return targets.length ? newSweepCursor(`sweep-${randomUUID()}`, now, targets) : null;
 }

@@ -6,7 +6,7 @@ import { dueDefinitions, saleStartOf } from "../core/alerts/dueDefinitions.js";
 import { nextSaleStart } from "../core/alerts/nextSaleStart.js";
 import { cursorDone, newSweepCursor, TRIGGER_LIMITS } from "../core/alerts/sweepChunks.js";
 import { doneKeys, limitsFor, runChunks } from "./alertsChunks.js";
-import { allDefinitions } from "./alertsDefinitions.js";
+import { allDefinitions } from "./eventDefinitions.js";
 import { emptyStats } from "./alertsSend.js";
 import { insertOnce } from "./insertOnce.js";
 const C = COLLECTIONS;

@@ -8,21 +8,12 @@ import { PAGE_SIZES } from "../core/controlRoom/controlRoomInput.js";
 import { scrubSecrets, sweepSummary } from "../core/controlRoom/controlRoomViews.js";
 import { mapConcurrent } from "../lib/mapConcurrent.js";
 import { eventDetailsOrFallback } from "./alertsDeliver.js";
+import { allDefinitions } from "./eventDefinitions.js";
 const C = COLLECTIONS;
 const CONFIRMED = ["active", "confirmed"];
 async function count(collections, collection, filter) {
   const r = await collections.query(collection, { filter, limit: 1 });
   return r.total ?? r.items.length;
-}
-async function allDefinitions(definitions, eventId) {
-  const out = [];
-  let cursor = null;
-  do {
-    const page = await definitions.queryByEvent(eventId, { cursor, limit: 100 });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
 }
 export async function alertsSection(deps, input = {}) {
   const page = input.eventPage ?? 0;
@@ -45,7 +36,7 @@ export async function alertsSection(deps, input = {}) {
       d({ status: "pending" }),
       d({ status: "skipped" }),
       d({ status: "unknown" }),
-      allDefinitions(deps.definitions, eventId).then((defs) => ({ start: nextSaleStart(defs, now), error: null }), (e) => ({ start: null, error: scrubSecrets(e.message) }))
+      allDefinitions(deps, eventId).then((defs) => ({ start: nextSaleStart(defs, now), error: null }), (e) => ({ start: null, error: scrubSecrets(e.message) }))
     ]);
     return {
       eventId,
@@ -59,7 +50,7 @@ export async function alertsSection(deps, input = {}) {
   return { events: { items, total: events.total ?? events.items.length, page, pageSize: PAGE_SIZES.events }, lastSweep: sweepSummary(cursorRow) };
 }
 export async function sendTestAlert(deps, input) {
-  const defs = (await allDefinitions(deps.definitions, input.eventId)).filter((d) => !d.hidden);
+  const defs = (await allDefinitions(deps, input.eventId)).filter((d) => !d.hidden);
   if (!defs.length) return { ok: false, reason: "no_tickets", message: `Event ${input.eventId} has no visible ticket definitions to show in a test alert.` };
   const now = deps.clock.now().toISOString();
   const alertDefs = defs.map((d) => alertDefinition(saleStartOf(d) ? d : { ...d, salePeriod: { ...d.salePeriod ?? {}, startDate: now } }, deps.config.locale));

@@ -2,6 +2,7 @@
 import { COLLECTIONS } from "../collections.js";
 import { counterSnapshots } from "../core/counter/counterSnapshot.js";
 import { stillMissing } from "../core/counter/counterRefresh.js";
+import { readAllPages } from "../lib/readAllPages.js";
 const C = COLLECTIONS;
 const MAX_PAGE = 1e3;
 export const MISSING_TTL_MS = 10 * 6e4;
@@ -11,12 +12,10 @@ export async function storedSnapshots(collections, definitionIds) {
   return pagedSnapshots(collections, definitionIds.length === 1 ? { definitionId: definitionIds[0] } : { definitionId: { $in: [...definitionIds] } });
 }
 export async function pagedSnapshots(collections, filter) {
-  const out = [];
-  for (let skip = 0; ; skip += MAX_PAGE) {
-    const { items } = await collections.query(C.TicketCounters.id, { filter, limit: MAX_PAGE, skip });
-    out.push(...items);
-    if (items.length < MAX_PAGE) return out;
-  }
+  return readAllPages({
+    pageSize: MAX_PAGE,
+    skip: async (skip, limit) => (await collections.query(C.TicketCounters.id, { filter, limit, skip })).items
+  });
 }
 export async function countersForMany(deps, definitionIds) {
   const ids = [...new Set(definitionIds)];

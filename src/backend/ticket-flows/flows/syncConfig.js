@@ -3,17 +3,13 @@ import { COLLECTIONS } from "../collections.js";
 import { checkMappingSet } from "../core/sync/mappingRows.js";
 import { needsSalesDetails } from "../core/sync/sourcePaths.js";
 import { describeIssues, eventMappingRowSchema, syncTargetRowSchema } from "../core/sync/syncRows.js";
+import { readAllPages } from "../lib/readAllPages.js";
 import { insertOnce } from "./insertOnce.js";
 import { defaultMappingRows, MAPPING_PRESETS } from "../core/sync/defaultMappings.js";
 const C = COLLECTIONS;
 const MAX_ROWS = 1e3;
 async function all(deps, collection) {
-  const out = [];
-  for (let skip = 0; ; skip += MAX_ROWS) {
-    const { items } = await deps.collections.query(collection, { limit: MAX_ROWS, skip });
-    out.push(...items);
-    if (items.length < MAX_ROWS) return out;
-  }
+  return readAllPages({ pageSize: MAX_ROWS, skip: async (skip, limit) => (await deps.collections.query(collection, { limit, skip })).items });
 }
 export async function loadSyncConfig(deps) {
   const [targetRows, eventRows, fieldRows] = await Promise.all([

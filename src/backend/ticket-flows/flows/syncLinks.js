@@ -2,18 +2,15 @@
 import { COLLECTIONS } from "../collections.js";
 import { syncLinkSchema } from "../core/sync/syncRows.js";
 import { mapConcurrent } from "../lib/mapConcurrent.js";
+import { readAllPages } from "../lib/readAllPages.js";
 import { insertOnce } from "./insertOnce.js";
 const C = COLLECTIONS;
 export async function eventLinks(deps, targetId, eventId) {
-  const out = [];
-  for (let skip = 0; ; skip += 1e3) {
-    const { items } = await deps.collections.query(C.SyncLinks.id, { filter: { targetId, eventId }, limit: 1e3, skip });
-    for (const r of items) {
-      const p = syncLinkSchema.safeParse(r);
-      if (p.success) out.push(p.data);
-    }
-    if (items.length < 1e3) return out;
-  }
+  const rows = await readAllPages({ pageSize: 1e3, skip: async (skip, limit) => (await deps.collections.query(C.SyncLinks.id, { filter: { targetId, eventId }, limit, skip })).items });
+  return rows.flatMap((r) => {
+    const p = syncLinkSchema.safeParse(r);
+    return p.success ? [p.data] : [];
+  });
 }
 export async function insertLinksOnce(deps, links) {
   const claims = deps.collections;

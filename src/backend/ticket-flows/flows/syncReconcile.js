@@ -5,6 +5,7 @@ import { planSync } from "../core/sync/planSync.js";
 import { pairId, runId, syncRunSchema } from "../core/sync/syncRows.js";
 import { changeOf, parkInvalid } from "./syncChanges.js";
 import { connectTarget, loadSyncConfig } from "./syncConfig.js";
+import { allDefinitions } from "./eventDefinitions.js";
 import { eventLinks } from "./syncLinks.js";
 import { enqueue, readOutbox } from "./syncOutbox.js";
 const C = COLLECTIONS;
@@ -48,21 +49,11 @@ export async function reconcile(deps, opts = {}) {
 }
 async function reconcileEvent(deps, setup, em, report) {
   report.events++;
-  const defs = await readEventDefinitions(deps, setup, em);
+  const defs = await allDefinitions(deps, em.eventId, { salesDetails: setup.readSalesDetails });
   report.definitions += defs.length;
   const links = await eventLinks(deps, setup.target._id, em.eventId);
   await queueRepairs(deps, setup, em, defs, links, report);
   await flagMissingExternally(deps, setup, em, links, report);
-}
-async function readEventDefinitions(deps, setup, em) {
-  const defs = [];
-  let cursor = null;
-  do {
-    const page = await deps.definitions.queryByEvent(em.eventId, { cursor, limit: 100, salesDetails: setup.readSalesDetails });
-    defs.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return defs;
 }
 async function queueRepairs(deps, setup, em, defs, links, report) {
   const targetId = setup.target._id;
