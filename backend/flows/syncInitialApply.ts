@@ -2,6 +2,7 @@
 // one goes to the outbox), then record the links, the new pairs insert-once.
 import { COLLECTIONS } from '../collections.js';
 import type { SyncAction } from '../core/sync/planSync.js';
+import { createAttempted } from '../core/sync/syncChange.js';
 import type { EventMappingRow, SyncLink, SyncRun } from '../core/sync/syncRows.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import type { ExternalTicketingPort } from '../ports.js';
@@ -91,7 +92,7 @@ async function applyAction(r: EventRun, port: ExternalTicketingPort, a: SyncActi
     // Not lost: the outbox retries it with backoff, with the create key stored above.
     bump(r, 'queued');
     report.failures.push(`${a.definitionId}: ${errorText(e)} (queued for retry)`);
-    await enqueue(deps, a.kind === 'create' ? { ...change, createKey: change.createKey ?? change.idempotencyKey, createTried: change.createTried ?? change.payloadHash } : change);
+    await enqueue(deps, a.kind === 'create' ? createAttempted(change) : change);
     delete run.pendingCreates[a.definitionId];
   }
 }

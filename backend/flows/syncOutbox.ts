@@ -3,13 +3,14 @@
 // stay visible with their last error until the owner ticks `retry`.
 import { COLLECTIONS } from '../collections.js';
 import { afterFailure, DEFAULT_OUTBOX_POLICY, isRetryable, mergeChange } from '../core/sync/outboxPolicy.js';
+import { createAttempted, type Change } from '../core/sync/syncChange.js';
 import { outboxItemSchema, pairId, runId, syncLinkSchema, syncRunSchema, type OutboxItem, type SyncLink } from '../core/sync/syncRows.js';
 import type { Item } from '../ports.js';
 import { insertOnce } from './insertOnce.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type TargetSetup } from './syncConfig.js';
 import type { SyncDeps } from './syncDeps.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
-import { deliverChange, errorText, failureOf, storedError, type Change } from './syncDelivery.js';
+import { deliverChange, errorText, failureOf, storedError } from './syncDelivery.js';
 
 const C = COLLECTIONS;
 
@@ -114,17 +115,17 @@ export async function deliverSlot(deps: SyncDeps, setup: TargetSetup, queued: Ou
     const lastError = errorText(e);
     const now = deps.clock.now().toISOString();
     const triedCreate = !link && item.action === 'upsert' && !!item.payload;
-    const createMark = triedCreate ? { createKey: item.createKey ?? item.idempotencyKey, createTried: item.createTried ?? item.payloadHash } : {};
+    const tried = triedCreate ? createAttempted(item) : item;
     // Only touch the slot if no newer change replaced it while we were delivering.
     const current = await readOutbox(deps, item._id);
     if (current && current.idempotencyKey !== item.idempotencyKey) return report;
     if (next.next === 'dead') {
       report.deadLettered++;
-      await deps.collections.save(C.SyncOutbox.id, { ...item, ...createMark, state: 'dead', attempt: item.attempt + 1, firstFailureAt: item.firstFailureAt ?? now, lastError: `${lastError} (${next.reason})`, retry: false, refused: !isRetryable(failure) });
+      await deps.collections.save(C.SyncOutbox.id, { ...tried, state: 'dead', attempt: item.attempt + 1, firstFailureAt: item.firstFailureAt ?? now, lastError: `${lastError} (${next.reason})`, retry: false, refused: !isRetryable(failure) });
       if (link) await deps.collections.save(C.SyncLinks.id, { ...link, status: 'failed', lastError, updatedAt: now });
     } else {
       report.retried++;
-      await deps.collections.save(C.SyncOutbox.id, { ...item, ...createMark, attempt: next.attempt, firstFailureAt: item.firstFailureAt ?? now, nextAttemptAt: next.at.toISOString(), lastError });
+      await deps.collections.save(C.SyncOutbox.id, { ...tried, attempt: next.attempt, firstFailureAt: item.firstFailureAt ?? now, nextAttemptAt: next.at.toISOString(), lastError });
     }
     return report;
   }
@@ -174,4 +175,3 @@ export async function deadLettersToRetry(deps: SyncDeps): Promise<OutboxItem[]> 
   return items.flatMap((r) => { const p = outboxItemSchema.safeParse(r); return p.success ? [p.data] : []; });
 }
 
-export type { Change };
