@@ -4,6 +4,7 @@
 // while the invocation has time left; a backlog clears over the following hourly runs.
 import { COLLECTIONS } from '../collections.js';
 import { ALERT_RETENTION, PRUNE_LIMITS, pruneCutoffs } from '../core/alerts/alertRetention.js';
+import { SWEEP_CURSOR_ID } from '../core/alerts/sweepChunks.js';
 import type { Filter } from '../ports.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import type { ChunkBudget } from './alertsChunks.js';
@@ -22,7 +23,7 @@ export async function pruneAlertRecords(deps: AlertsDeps, budget: ChunkBudget): 
   const targets: { stat: keyof Omit<PruneStats, 'more'>; collection: string; field: string; filter: Filter }[] = [
     { stat: 'deliveries', collection: C.SaleAlertDeliveries.id, field: 'claimedAt', filter: { claimedAt: { $lt: cutoff.deliveries } } },
     // The cursor is the sweep's state, not a marker: it stays whatever its age.
-    { stat: 'markers', collection: C.SaleAlertSweeps.id, field: 'at', filter: { at: { $lt: cutoff.markers }, _id: { $ne: 'cursor' } } },
+    { stat: 'markers', collection: C.SaleAlertSweeps.id, field: 'at', filter: { at: { $lt: cutoff.markers }, _id: { $ne: SWEEP_CURSOR_ID } } },
     { stat: 'rateLimits', collection: C.SaleAlertRateLimits.id, field: 'updatedAt', filter: { updatedAt: { $lt: cutoff.rateLimits } } },
   ];
   for (const t of targets) {

@@ -8,8 +8,8 @@ import { COLLECTIONS } from '../collections.js';
 import { rateLimitKey, subscriptionId } from '../core/alerts/alertKeys.js';
 import { CONFIRM_LINK_TTL_MS, confirmToken, confirmUrl } from '../core/alerts/confirmLink.js';
 import {
-  DEFAULT_CONFIRMATIONS_PER_HOUR, EVENT_MISS_MEMO_MS, EVENT_MISSES_PER_WINDOW, eventMissMemoId, eventMissSlotId,
-  mailboxDayClaimId, siteHourSlotId, untilNextDayMs, untilNextHourMs,
+  DEFAULT_CONFIRMATIONS_PER_HOUR, EVENT_MISS_MEMO_MS, EVENT_MISSES_PER_WINDOW, eventMissCountId, eventMissMemoId, eventMissSlotId,
+  mailboxDayClaimId, siteHourCountId, siteHourSlotId, untilNextDayMs, untilNextHourMs,
 } from '../core/alerts/confirmationLimits.js';
 import type { EventDetails } from '../core/alerts/alertEmail.js';
 import { mailboxKey } from '../core/alerts/mailbox.js';
@@ -56,7 +56,7 @@ export async function subscribe(deps: AlertsDeps, input: unknown): Promise<Subsc
   const dayClaim = mailboxDayClaimId(mailboxKey(sub.email), now);
   if (!(await insertOnce(deps.collections, RL, { _id: dayClaim, updatedAt: nowIso }))) return { outcome: 'rate_limited', retryAfterMs: untilNextDayMs(now) };
   const perHour = deps.config.confirmationsPerHour ?? DEFAULT_CONFIRMATIONS_PER_HOUR;
-  const hourSlot = await claimSlot(deps, `cfhourcount_${nowIso.slice(0, 13)}`, (n) => siteHourSlotId(now, n), perHour, nowIso);
+  const hourSlot = await claimSlot(deps, siteHourCountId(now), (n) => siteHourSlotId(now, n), perHour, nowIso);
   if (!hourSlot) {
     await deps.collections.remove(RL, dayClaim);
     return { outcome: 'rate_limited', retryAfterMs: untilNextHourMs(now) };
@@ -110,14 +110,13 @@ async function knownEvent(deps: AlertsDeps, eventId: string, now: Date): Promise
   const memoId = eventMissMemoId(eventId);
   const memo = await deps.collections.get<MemoItem>(RL, memoId);
   if (memo && now.getTime() - Date.parse(memo.at) < EVENT_MISS_MEMO_MS) return memo.event ?? null;
-  const window = Math.floor(now.getTime() / EVENT_MISS_MEMO_MS);
-  const misses = await deps.collections.get<Item & { count: number }>(RL, `evmisscount_${window}`);
+  const misses = await deps.collections.get<Item & { count: number }>(RL, eventMissCountId(now));
   // Past the budget, only events that already have confirmed subscribers are looked up: a flood of
   // made-up IDs then costs nothing, and a brand-new event's first sign-up waits for the next window.
   if ((misses?.count ?? 0) >= EVENT_MISSES_PER_WINDOW && !(await deps.collections.get(C.SaleAlertEvents.id, eventId))) return 'over_budget';
   const event = await deps.events.get(eventId);
   await deps.collections.save(RL, { _id: memoId, at: nowIso, event, updatedAt: nowIso } satisfies MemoItem & { updatedAt: string });
-  if (!event) await claimSlot(deps, `evmisscount_${window}`, (n) => eventMissSlotId(now, n), EVENT_MISSES_PER_WINDOW, nowIso);
+  if (!event) await claimSlot(deps, eventMissCountId(now), (n) => eventMissSlotId(now, n), EVENT_MISSES_PER_WINDOW, nowIso);
   return event;
 }
 

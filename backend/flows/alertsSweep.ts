@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { COLLECTIONS } from '../collections.js';
 import { dueDefinitions } from '../core/alerts/dueDefinitions.js';
 import type { SaleAlertEvent } from '../core/alerts/saleAlertTypes.js';
-import { cursorDone, JOB_LIMITS, newSweepCursor, type ChunkLimits, type SweepCursor, type SweepTarget } from '../core/alerts/sweepChunks.js';
+import { cursorDone, JOB_LIMITS, newSweepCursor, SWEEP_CURSOR_ID, type ChunkLimits, type SweepCursor, type SweepTarget } from '../core/alerts/sweepChunks.js';
 import { readAllPages } from '../lib/readAllPages.js';
 import type { Item } from '../ports.js';
 import { ChunkBudget, doneKeys, elapsedFn, limitsFor, runChunks } from './alertsChunks.js';
@@ -15,7 +15,6 @@ import { retryFailedDeliveries, type RetryStats } from './alertsRetry.js';
 import { addStats, emptyStats, type PageStats } from './alertsSend.js';
 
 const C = COLLECTIONS;
-const CURSOR_ID = 'cursor';
 
 export interface SweepResult {
   /** The send run: none due (`idle`), out of time mid-run (`progress`), or done (`finished`). */
@@ -50,7 +49,7 @@ type RunResult = Omit<SweepResult, 'retries' | 'pruned'>;
 async function sendRun(deps: AlertsDeps, limits: ChunkLimits, t0: number): Promise<RunResult> {
   let total: RunResult = { outcome: 'idle', runId: null, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
   for (let plans = 0; plans < 2; plans++) {
-    let cursor = (await deps.collections.get<Item & { cursor: SweepCursor | null }>(C.SaleAlertSweeps.id, CURSOR_ID))?.cursor ?? null;
+    let cursor = (await deps.collections.get<Item & { cursor: SweepCursor | null }>(C.SaleAlertSweeps.id, SWEEP_CURSOR_ID))?.cursor ?? null;
     if (!cursor || cursorDone(cursor)) {
       cursor = await planRun(deps);
       if (!cursor) break;
@@ -83,5 +82,5 @@ async function planRun(deps: AlertsDeps): Promise<SweepCursor | null> {
 }
 
 async function saveCursor(deps: AlertsDeps, cursor: SweepCursor) {
-  await deps.collections.save(C.SaleAlertSweeps.id, { _id: CURSOR_ID, cursor, at: deps.clock.now().toISOString() });
+  await deps.collections.save(C.SaleAlertSweeps.id, { _id: SWEEP_CURSOR_ID, cursor, at: deps.clock.now().toISOString() });
 }

@@ -8,6 +8,7 @@ import { alertEmailVariables } from '../core/alerts/alertEmail.js';
 import { alertDefinition } from '../core/alerts/alertDefinition.js';
 import { saleStartOf } from '../core/alerts/dueDefinitions.js';
 import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
+import { SWEEP_CURSOR_ID } from '../core/alerts/sweepChunks.js';
 import { PAGE_SIZES } from '../core/controlRoom/controlRoomInput.js';
 import { scrubSecrets, sweepSummary } from '../core/controlRoom/controlRoomViews.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
@@ -46,7 +47,7 @@ export async function alertsSection(deps: Pick<AlertsDeps, 'collections' | 'defi
   const page = input.eventPage ?? 0;
   const [events, cursorRow] = await Promise.all([
     deps.collections.query<Item & { firstSubscribedAt?: string }>(C.SaleAlertEvents.id, { sort: [{ field: '_id', order: 'ASC' }], limit: PAGE_SIZES.events, skip: page * PAGE_SIZES.events }),
-    deps.collections.get<Item & { cursor?: never; at?: string }>(C.SaleAlertSweeps.id, 'cursor'),
+    deps.collections.get<Item & { cursor?: never; at?: string }>(C.SaleAlertSweeps.id, SWEEP_CURSOR_ID),
   ]);
   const now = deps.clock.now();
   const items = await mapConcurrent(events.items, 3, async (ev): Promise<EventAlertsHealth> => {

@@ -4,13 +4,12 @@
 // job's last run. "Refresh all now" runs the repair within a web method's time and records it.
 import { COLLECTIONS } from '../collections.js';
 import { PAGE_SIZES } from '../core/controlRoom/controlRoomInput.js';
+import { REPAIR_RUN_ID } from '../core/counter/counterClaims.js';
 import { recentReadMarks } from '../core/counter/readBudget.js';
 import type { CollectionsPort, Item } from '../ports.js';
 import { DEFAULT_READ_BUDGET, repairCounters, type CounterDeps, type RepairResult } from './counter.js';
 
 const C = COLLECTIONS;
-/** The CounterClaims item holding the repair's last run (kept: the prune removes items by `at` older than 72 h, and this one is rewritten hourly). */
-export const REPAIR_RUN_ID = 'job:repairCounters';
 
 export interface CounterRow {
   id: string; definitionId: string; eventId: string; label: string; price: string | null; currency: string | null;

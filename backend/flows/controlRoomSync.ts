@@ -5,7 +5,7 @@
 import { COLLECTIONS } from '../collections.js';
 import { PAGE_SIZES, type OutboxView, type SyncSectionInput } from '../core/controlRoom/controlRoomInput.js';
 import { outboxViewFilter, outboxViewSort, scrubSecrets, targetState, type TargetState } from '../core/controlRoom/controlRoomViews.js';
-import { outboxItemSchema, syncRunSchema, syncTargetRowSchema, type OutboxItem, type SyncRun } from '../core/sync/syncRows.js';
+import { outboxItemSchema, RECONCILE_REPORT_ID, RECONCILE_RUN_ID, syncRunSchema, syncTargetRowSchema, type OutboxItem, type SyncRun } from '../core/sync/syncRows.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import type { CollectionsPort, Filter, Item } from '../ports.js';
 import type { ReconcileReport } from './sync.js';
@@ -13,8 +13,6 @@ import { loadSyncConfig } from './syncConfig.js';
 import type { SyncDeps } from './syncDeps.js';
 
 const C = COLLECTIONS;
-/** The SyncRuns item with the last reconcile's findings (written by the hourly job and the dashboard's repair). */
-export const RECONCILE_REPORT_ID = 'reconcile-report';
 const MAX_FINDINGS = 50;
 
 export interface TargetHealth {
@@ -136,8 +134,8 @@ function outboxRowView(o: OutboxItem, view: OutboxView): OutboxRowView {
 }
 
 async function reconcileView(collections: CollectionsPort): Promise<ReconcileView> {
-  const { items } = await collections.query<Item & Record<string, unknown>>(C.SyncRuns.id, { filter: { _id: { $in: ['reconcile', RECONCILE_REPORT_ID] } }, limit: 2 });
-  const pass = items.find((i) => i._id === 'reconcile');
+  const { items } = await collections.query<Item & Record<string, unknown>>(C.SyncRuns.id, { filter: { _id: { $in: [RECONCILE_RUN_ID, RECONCILE_REPORT_ID] } }, limit: 2 });
+  const pass = items.find((i) => i._id === RECONCILE_RUN_ID);
   const report = items.find((i) => i._id === RECONCILE_REPORT_ID);
   return {
     state: pass?.state === 'running' ? 'running' : pass ? 'done' : 'never',

@@ -2,6 +2,7 @@
 // read once, and the memory of IDs that do not exist (`missing:<id>` rows in CounterClaims).
 import { COLLECTIONS } from '../collections.js';
 import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
+import { missingMarkId } from '../core/counter/counterClaims.js';
 import { stillMissing } from '../core/counter/counterRefresh.js';
 import { readAllPages } from '../lib/readAllPages.js';
 import type { CollectionsPort, Filter } from '../ports.js';
@@ -54,10 +55,9 @@ export async function countersFor(deps: CounterDeps, definitionId: string): Prom
 
 async function readUnknown(deps: CounterDeps, unknown: string[]): Promise<CounterSnapshot[]> {
   const now = deps.clock.now();
-  const markerId = (id: string) => `missing:${id}`;
-  const { items: markers } = await deps.collections.query<{ _id: string; at?: string }>(C.CounterClaims.id, { filter: { _id: { $in: unknown.map(markerId) } }, limit: unknown.length });
+  const { items: markers } = await deps.collections.query<{ _id: string; at?: string }>(C.CounterClaims.id, { filter: { _id: { $in: unknown.map(missingMarkId) } }, limit: unknown.length });
   const known = new Map(markers.map((m) => [m._id, m]));
-  let toRead = unknown.filter((id) => !stillMissing(known.get(markerId(id)), now, MISSING_TTL_MS));
+  let toRead = unknown.filter((id) => !stillMissing(known.get(missingMarkId(id)), now, MISSING_TTL_MS));
   if (!toRead.length) return [];
   // The site-wide budget for unknown IDs: how many were found missing within the TTL.
   const since = new Date(now.getTime() - MISSING_TTL_MS).toISOString();
@@ -73,7 +73,7 @@ async function readUnknown(deps: CounterDeps, unknown: string[]): Promise<Counte
   const found = new Set(defs.map((d) => d._id));
   const fresh = defs.flatMap((d) => counterSnapshots(d, readAt));
   if (fresh.length) await deps.collections.bulkSave(C.TicketCounters.id, fresh);
-  const gone = toRead.filter((id) => !found.has(id)).map((id) => ({ _id: markerId(id), kind: 'missing', definitionId: id, at: now.toISOString() }));
+  const gone = toRead.filter((id) => !found.has(id)).map((id) => ({ _id: missingMarkId(id), kind: 'missing', definitionId: id, at: now.toISOString() }));
   if (gone.length) await deps.collections.bulkSave(C.CounterClaims.id, gone);
   return fresh;
 }

@@ -10,7 +10,7 @@ export interface RepairResult { refreshed: number; failed: number; pruned: numbe
 
 /**
  * Repair sweep: refresh every on-sale definition's counters (from the page read, no second read) and
- * drop old dedup/slot records. One failing definition is logged and skipped; nothing new starts after
+ * prune CounterClaims items (read and missing marks) older than `keepDedupHours` (72 h). One failing definition is logged and skipped; nothing new starts after
  * `deadline` (epoch ms), and whatever is left waits for the next hourly run.
  */
 export async function repairCounters(deps: CounterDeps, opts: { keepDedupHours?: number; deadline?: number } = {}): Promise<RepairResult> {
@@ -28,7 +28,7 @@ export async function repairCounters(deps: CounterDeps, opts: { keepDedupHours?:
     result.failed += r.failed.length;
     cursor = page.nextCursor;
   } while (cursor);
-  // Wix redelivers for up to 48 h: dedup keys must outlive that.
+  // Read marks are looked up for a minute and missing marks for 10 minutes: the cutoff keeps them well past any use.
   const cutoff = new Date(deps.clock.now().getTime() - (opts.keepDedupHours ?? 72) * 3_600_000).toISOString();
   for (;;) {
     if (outOfTime()) { result.complete = false; break; }

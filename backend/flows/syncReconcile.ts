@@ -3,7 +3,7 @@
 import { COLLECTIONS } from '../collections.js';
 import { applyMappings } from '../core/sync/mappingEngine.js';
 import { planSync } from '../core/sync/planSync.js';
-import { pairId, runId, syncRunSchema, type EventMappingRow, type SyncLink, type SyncRun } from '../core/sync/syncRows.js';
+import { pairId, RECONCILE_RUN_ID, runId, syncRunSchema, type EventMappingRow, type SyncLink, type SyncRun } from '../core/sync/syncRows.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import type { Item } from '../ports.js';
 import { changeOf, parkInvalid } from './syncChanges.js';
@@ -29,8 +29,7 @@ export interface ReconcileReport {
   complete: boolean;
 }
 
-/** The SyncRuns item holding where a reconcile pass stopped (`cursor`: the last target~event compared). */
-export const RECONCILE_RUN_ID = 'reconcile';
+export { RECONCILE_RUN_ID } from '../core/sync/syncRows.js';
 
 /**
  * Compares every mapped event's definitions with the links and queues what drifted. Events are taken

@@ -7,9 +7,11 @@ import {
   DEFAULT_CONFIRMATIONS_PER_HOUR,
   EVENT_MISS_MEMO_MS,
   EVENT_MISSES_PER_WINDOW,
+  eventMissCountId,
   eventMissMemoId,
   eventMissSlotId,
   mailboxDayClaimId,
+  siteHourCountId,
   siteHourSlotId,
   untilNextDayMs,
   untilNextHourMs
@@ -37,7 +39,7 @@ export async function subscribe(deps, input) {
   const dayClaim = mailboxDayClaimId(mailboxKey(sub.email), now);
   if (!await insertOnce(deps.collections, RL, { _id: dayClaim, updatedAt: nowIso })) return { outcome: "rate_limited", retryAfterMs: untilNextDayMs(now) };
   const perHour = deps.config.confirmationsPerHour ?? DEFAULT_CONFIRMATIONS_PER_HOUR;
-  const hourSlot = await claimSlot(deps, `cfhourcount_${nowIso.slice(0, 13)}`, (n) => siteHourSlotId(now, n), perHour, nowIso);
+  const hourSlot = await claimSlot(deps, siteHourCountId(now), (n) => siteHourSlotId(now, n), perHour, nowIso);
   if (!hourSlot) {
     await deps.collections.remove(RL, dayClaim);
     return { outcome: "rate_limited", retryAfterMs: untilNextHourMs(now) };
@@ -92,12 +94,11 @@ async function knownEvent(deps, eventId, now) {
   const memoId = eventMissMemoId(eventId);
   const memo = await deps.collections.get(RL, memoId);
   if (memo && now.getTime() - Date.parse(memo.at) < EVENT_MISS_MEMO_MS) return memo.event ?? null;
-  const window = Math.floor(now.getTime() / EVENT_MISS_MEMO_MS);
-  const misses = await deps.collections.get(RL, `evmisscount_${window}`);
+  const misses = await deps.collections.get(RL, eventMissCountId(now));
   if ((misses?.count ?? 0) >= EVENT_MISSES_PER_WINDOW && !await deps.collections.get(C.SaleAlertEvents.id, eventId)) return "over_budget";
   const event = await deps.events.get(eventId);
   await deps.collections.save(RL, { _id: memoId, at: nowIso, event, updatedAt: nowIso });
-  if (!event) await claimSlot(deps, `evmisscount_${window}`, (n) => eventMissSlotId(now, n), EVENT_MISSES_PER_WINDOW, nowIso);
+  if (!event) await claimSlot(deps, eventMissCountId(now), (n) => eventMissSlotId(now, n), EVENT_MISSES_PER_WINDOW, nowIso);
   return event;
 }
 async function claimSlot(deps, counterId, slotId, cap, nowIso) {

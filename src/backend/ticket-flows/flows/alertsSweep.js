@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { COLLECTIONS } from "../collections.js";
 import { dueDefinitions } from "../core/alerts/dueDefinitions.js";
-import { cursorDone, JOB_LIMITS, newSweepCursor } from "../core/alerts/sweepChunks.js";
+import { cursorDone, JOB_LIMITS, newSweepCursor, SWEEP_CURSOR_ID } from "../core/alerts/sweepChunks.js";
 import { readAllPages } from "../lib/readAllPages.js";
 import { ChunkBudget, doneKeys, elapsedFn, limitsFor, runChunks } from "./alertsChunks.js";
 import { allDefinitions } from "./eventDefinitions.js";
@@ -10,7 +10,6 @@ import { pruneAlertRecords } from "./alertsPrune.js";
 import { retryFailedDeliveries } from "./alertsRetry.js";
 import { addStats, emptyStats } from "./alertsSend.js";
 const C = COLLECTIONS;
-const CURSOR_ID = "cursor";
 export async function sweep(deps) {
   const limits = limitsFor(deps, JOB_LIMITS);
   const t0 = elapsedFn(deps)();
@@ -23,7 +22,7 @@ export async function sweep(deps) {
 async function sendRun(deps, limits, t0) {
   let total = { outcome: "idle", runId: null, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
   for (let plans = 0; plans < 2; plans++) {
-    let cursor = (await deps.collections.get(C.SaleAlertSweeps.id, CURSOR_ID))?.cursor ?? null;
+    let cursor = (await deps.collections.get(C.SaleAlertSweeps.id, SWEEP_CURSOR_ID))?.cursor ?? null;
     if (!cursor || cursorDone(cursor)) {
       cursor = await planRun(deps);
       if (!cursor) break;
@@ -57,5 +56,5 @@ async function planRun(deps) {
   return targets.length ? newSweepCursor(`sweep-${randomUUID()}`, now, targets) : null;
 }
 async function saveCursor(deps, cursor) {
-  await deps.collections.save(C.SaleAlertSweeps.id, { _id: CURSOR_ID, cursor, at: deps.clock.now().toISOString() });
+  await deps.collections.save(C.SaleAlertSweeps.id, { _id: SWEEP_CURSOR_ID, cursor, at: deps.clock.now().toISOString() });
 }

@@ -2,11 +2,10 @@
 import { COLLECTIONS } from "../collections.js";
 import { PAGE_SIZES } from "../core/controlRoom/controlRoomInput.js";
 import { outboxViewFilter, outboxViewSort, scrubSecrets, targetState } from "../core/controlRoom/controlRoomViews.js";
-import { outboxItemSchema, syncRunSchema, syncTargetRowSchema } from "../core/sync/syncRows.js";
+import { outboxItemSchema, RECONCILE_REPORT_ID, RECONCILE_RUN_ID, syncRunSchema, syncTargetRowSchema } from "../core/sync/syncRows.js";
 import { mapConcurrent } from "../lib/mapConcurrent.js";
 import { loadSyncConfig } from "./syncConfig.js";
 const C = COLLECTIONS;
-export const RECONCILE_REPORT_ID = "reconcile-report";
 const MAX_FINDINGS = 50;
 async function count(collections, collection, filter) {
   const r = await collections.query(collection, { filter, limit: 1 });
@@ -106,8 +105,8 @@ function outboxRowView(o, view) {
   };
 }
 async function reconcileView(collections) {
-  const { items } = await collections.query(C.SyncRuns.id, { filter: { _id: { $in: ["reconcile", RECONCILE_REPORT_ID] } }, limit: 2 });
-  const pass = items.find((i) => i._id === "reconcile");
+  const { items } = await collections.query(C.SyncRuns.id, { filter: { _id: { $in: [RECONCILE_RUN_ID, RECONCILE_REPORT_ID] } }, limit: 2 });
+  const pass = items.find((i) => i._id === RECONCILE_RUN_ID);
   const report = items.find((i) => i._id === RECONCILE_REPORT_ID);
   return {
     state: pass?.state === "running" ? "running" : pass ? "done" : "never",

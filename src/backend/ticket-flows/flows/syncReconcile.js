@@ -2,14 +2,14 @@
 import { COLLECTIONS } from "../collections.js";
 import { applyMappings } from "../core/sync/mappingEngine.js";
 import { planSync } from "../core/sync/planSync.js";
-import { pairId, runId, syncRunSchema } from "../core/sync/syncRows.js";
+import { pairId, RECONCILE_RUN_ID, runId, syncRunSchema } from "../core/sync/syncRows.js";
 import { changeOf, parkInvalid } from "./syncChanges.js";
 import { connectTarget, loadSyncConfig } from "./syncConfig.js";
 import { allDefinitions } from "./eventDefinitions.js";
 import { eventLinks } from "./syncLinks.js";
 import { enqueue, readOutbox } from "./syncOutbox.js";
 const C = COLLECTIONS;
-export const RECONCILE_RUN_ID = "reconcile";
+export { RECONCILE_RUN_ID } from "../core/sync/syncRows.js";
 export async function reconcile(deps, opts = {}) {
   const config = opts.config ?? await loadSyncConfig(deps);
   const report = { events: 0, definitions: 0, fixed: [], invalid: [], missingExternally: [], problems: [...config.problems], resumed: false, complete: true };
