@@ -2,48 +2,36 @@
 import { COLLECTIONS } from "../collections.js";
 import { checkMappingSet } from "../core/sync/mappingRows.js";
 import { needsSalesDetails } from "../core/sync/sourcePaths.js";
-import { describeIssues, eventMappingRowSchema, syncTargetRowSchema } from "../core/sync/syncRows.js";
-import { readAllPages } from "../lib/readAllPages.js";
-import { insertOnce } from "./insertOnce.js";
+import { syncSettings } from "../repositories/syncSettings.js";
 import { defaultMappingRows, MAPPING_PRESETS } from "../core/sync/defaultMappings.js";
-const C = COLLECTIONS;
-const MAX_ROWS = 1e3;
-async function all(deps, collection) {
-  return readAllPages({ pageSize: MAX_ROWS, skip: async (skip, limit) => (await deps.collections.query(collection, { limit, skip })).items });
-}
 export async function loadSyncConfig(deps) {
-  const [targetRows, eventRows, fieldRows] = await Promise.all([
-    all(deps, C.SyncTargets.id),
-    all(deps, C.SyncEventMappings.id),
-    all(deps, C.SyncFieldMappings.id)
-  ]);
+  const rows = await syncSettings(deps).readAll();
   const problems = [];
-  const events = eventRows.flatMap((r) => {
-    const p = eventMappingRowSchema.safeParse(r);
-    if (!p.success) problems.push(`Event mapping ${r._id}: ${describeIssues(p.error)}`);
-    return p.success && p.data.enabled ? [p.data] : [];
+  const events = rows.events.flatMap((e) => {
+    if (!e.ok) problems.push(e.problem);
+    return e.ok && e.row.enabled ? [e.row] : [];
   });
   const targets = [];
-  for (const r of targetRows) {
-    const p = syncTargetRowSchema.safeParse(r);
-    if (!p.success) {
-      problems.push(`Sync target ${r._id}: ${describeIssues(p.error)}`);
+  for (const t of rows.targets) {
+    if (!t.ok) {
+      problems.push(t.problem);
       continue;
     }
-    if (!p.data.enabled) continue;
-    const set = checkMappingSet(fieldRows.filter((f) => f.targetId === p.data._id));
+    const target = t.row;
+    if (!target.enabled) continue;
+    const set = checkMappingSet(rows.fieldRows.filter((f) => f.targetId === target._id));
     if (set.errors.length) {
-      for (const e of set.errors) problems.push(`Sync target ${p.data._id} is paused: field mapping ${e.rowId}: ${e.errors.join(" ")}`);
+      for (const e of set.errors) problems.push(`Sync target ${target._id} is paused: field mapping ${e.rowId}: ${e.errors.join(" ")}`);
       continue;
     }
     if (!set.mappings.length) {
-      problems.push(`Sync target ${p.data._id} has no field mappings; add rows to SyncFieldMappings (the default mapping is a good start).`);
+      problems.push(`Sync target ${target._id} has no field mappings; add rows to SyncFieldMappings (the default mapping is a good start).`);
       continue;
     }
     targets.push({
-      target: p.data,
+      target,
       mappings: set.mappings,
-      events: events.filter((e) => e.targetId === p.data._id),
+      events: events.filter((e) => e.targetId === target._id),
       readSalesDetails: set.mappings.some((m) => needsSalesDetails(m.row.sourcePath))
     });
   }
@@ -63,19 +51,19 @@ export function connectTarget(deps, target) {
   return p;
 }
 export async function addPresetMapping(deps, targetId, preset) {
-  const target = await deps.collections.get(COLLECTIONS.SyncTargets.id, targetId);
+  const settings = syncSettings(deps);
+  const target = await settings.presetTarget(targetId);
   if (!target) throw new Error(`There is no sync target "${targetId}" in ${COLLECTIONS.SyncTargets.id}: add the target first`);
   const chosen = preset ?? target.kind;
   if (!Object.hasOwn(MAPPING_PRESETS, chosen)) throw new Error(`Unknown mapping preset "${chosen}"; presets: ${Object.keys(MAPPING_PRESETS).join(", ")}`);
-  const { items } = await deps.collections.query(COLLECTIONS.SyncFieldMappings.id, { filter: { targetId }, limit: 1e3 });
-  const mapped = new Set(items.map((r) => r.targetField));
+  const mapped = await settings.mappedFields(targetId);
   const result = { preset: chosen, inserted: [], skipped: [] };
   for (const row of defaultMappingRows(targetId, chosen)) {
     if (mapped.has(row.targetField)) {
       result.skipped.push(row.targetField);
       continue;
     }
-    if (await insertOnce(deps.collections, COLLECTIONS.SyncFieldMappings.id, row)) result.inserted.push(row.targetField);
+    if (await settings.addFieldMapping(row)) result.inserted.push(row.targetField);
     else result.skipped.push(row.targetField);
   }
   return result;

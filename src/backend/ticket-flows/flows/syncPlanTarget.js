@@ -2,11 +2,12 @@
 import { applyMappings } from "../core/sync/mappingEngine.js";
 import { syncChange } from "../core/sync/syncChange.js";
 import { planDefinition, planGone } from "../core/sync/planSync.js";
-import { pairId } from "../core/sync/syncRows.js";
-import { enqueue, readLink, readOutbox } from "./syncOutbox.js";
+import { syncLinks } from "../repositories/syncLinks.js";
+import { syncOutbox } from "../repositories/syncOutbox.js";
+import { enqueue } from "./syncOutbox.js";
 export async function planForTarget(deps, setup, definitionId, def) {
   const targetId = setup.target._id;
-  const link = await readLink(deps, targetId, definitionId);
+  const link = await syncLinks(deps).get(targetId, definitionId);
   if (def) {
     const em = setup.events.find((e) => e.eventId === def.eventId);
     if (!em) return { none: { targetId, outcome: "not mapped" } };
@@ -14,7 +15,7 @@ export async function planForTarget(deps, setup, definitionId, def) {
     return { action: planDefinition({ def, mapped }, link, "trigger"), em };
   }
   if (!link) {
-    const slot = await readOutbox(deps, pairId(targetId, definitionId));
+    const slot = await syncOutbox(deps).slotOf(targetId, definitionId);
     if (slot && slot.action === "upsert") {
       const payload = slot.createKey ? slot.payload : null;
       await enqueue(deps, syncChange({ targetId, definitionId, eventId: slot.eventId, externalEventId: slot.externalEventId, action: "delete", revision: slot.revision, payload }));
