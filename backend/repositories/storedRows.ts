@@ -4,7 +4,7 @@
 // Repositories use only CollectionsPort (and its claim and bulk-update extensions) and the core.
 import type { z } from 'zod';
 import { issueLines } from '../core/validation/zodIssues.js';
-import { DuplicateItemError, type CollectionsPort, type Filter, type Item, type LoggerPort } from '../ports.js';
+import { DuplicateItemError, type ClaimsPort, type CollectionsPort, type Filter, type Item, type LoggerPort } from '../ports.js';
 
 /** What a repository is built on: the collections, and where it reports a bad row. */
 export interface RepositoryDeps<P extends CollectionsPort = CollectionsPort> {
@@ -81,4 +81,23 @@ export const MAX_BULK = 1000;
 /** Runs `call` on consecutive chunks of at most MAX_BULK items, one after the other. */
 export async function inBulkChunks<T>(items: readonly T[], call: (chunk: T[]) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += MAX_BULK) await call(items.slice(i, i + MAX_BULK));
+}
+
+/** Bulk claims (≤1,000 per request) of unique `_id`s; the IDs this invocation won. */
+export async function claimAll<T extends Item>(claims: ClaimsPort, collection: string, items: readonly T[]): Promise<Set<string>> {
+  const won = new Set<string>();
+  await inBulkChunks(items, async (chunk) => { for (const id of await claims.claim(collection, chunk)) won.add(id); });
+  return won;
+}
+
+/** Which of these IDs exist (one read). */
+export async function takenIds(collections: CollectionsPort, collection: string, ids: readonly string[]): Promise<Set<string>> {
+  const { items } = await collections.query<Item>(collection, { filter: { _id: { $in: [...ids] } }, limit: ids.length });
+  return new Set(items.map((i) => i._id));
+}
+
+/** The IDs of the oldest items by `field` before `cutoff`, for pruning (one read). */
+export async function idsBefore(collections: CollectionsPort, collection: string, field: string, cutoff: string, limit: number, also: Filter = {}): Promise<string[]> {
+  const { items } = await collections.query<Item>(collection, { filter: { [field]: { $lt: cutoff }, ...also }, sort: [{ field, order: 'ASC' }], limit });
+  return items.map((i) => i._id);
 }

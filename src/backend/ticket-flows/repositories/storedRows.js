@@ -48,3 +48,18 @@ export const MAX_BULK = 1e3;
 export async function inBulkChunks(items, call) {
   for (let i = 0; i < items.length; i += MAX_BULK) await call(items.slice(i, i + MAX_BULK));
 }
+export async function claimAll(claims, collection, items) {
+  const won = /* @__PURE__ */ new Set();
+  await inBulkChunks(items, async (chunk) => {
+    for (const id of await claims.claim(collection, chunk)) won.add(id);
+  });
+  return won;
+}
+export async function takenIds(collections, collection, ids) {
+  const { items } = await collections.query(collection, { filter: { _id: { $in: [...ids] } }, limit: ids.length });
+  return new Set(items.map((i) => i._id));
+}
+export async function idsBefore(collections, collection, field, cutoff, limit, also = {}) {
+  const { items } = await collections.query(collection, { filter: { [field]: { $lt: cutoff }, ...also }, sort: [{ field, order: "ASC" }], limit });
+  return items.map((i) => i._id);
+}
