@@ -24,7 +24,7 @@ export const CURSOR_ROWS = rowSchema(ID, cursorRowSchema);
 
 export interface SweepClaim { _id: string; at?: string }
 export const claimRowSchema: z.ZodType<SweepClaim> = z.looseObject({ _id: z.string().min(1), at: z.string().optional() });
-export const CLAIM_ROWS = rowSchema(ID, claimRowSchema);
+export const SWEEP_CLAIM_ROWS = rowSchema(ID, claimRowSchema);
 
 export function alertSweeps(deps: RepositoryDeps<CollectionsPort & ClaimsPort>) {
   const c = deps.collections;
@@ -38,7 +38,7 @@ export function alertSweeps(deps: RepositoryDeps<CollectionsPort & ClaimsPort>) 
     /** Claims many keys in bulk (≤1,000 a request); the keys this invocation won. */
     claimAll: (keys: readonly string[], at: string) => claimAll(c, ID, keys.map((k) => ({ _id: k, at } satisfies SweepClaim))),
     /** The claim on `key`, or null when nobody holds it. */
-    claimOn: (key: string) => getRow(deps, CLAIM_ROWS, key),
+    claimOn: (key: string) => getRow(deps, SWEEP_CLAIM_ROWS, key),
     /** Which of these keys are claimed (one read). */
     claimed: (keys: readonly string[]) => takenIds(c, ID, keys),
 

@@ -12,7 +12,7 @@ const ID = COLLECTIONS.CounterClaims.id;
 
 export interface CounterClaim { _id: string; kind?: (typeof CLAIM_KINDS)[number]; definitionId?: string; at?: string }
 export const claimSchema: z.ZodType<CounterClaim> = z.looseObject({ _id: z.string().min(1), kind: z.enum(CLAIM_KINDS).optional(), definitionId: z.string().optional(), at: z.string().optional() });
-export const CLAIM_ROWS = rowSchema(ID, claimSchema);
+export const COUNTER_CLAIM_ROWS = rowSchema(ID, claimSchema);
 
 /** The repair's last run as recorded (fields the control room shows; missing ones shown as none). */
 export interface RepairRunRow { _id: string; at: string; by?: string | null; refreshed?: number | null; failed?: number | null; pruned?: number | null; complete?: boolean | null }
@@ -42,7 +42,7 @@ export function counterClaims(deps: RepositoryDeps & { claims?: ClaimsPort }) {
     /** The "does not exist" markers of these definitions, by definition ID. */
     async missingMarks(definitionIds: readonly string[]): Promise<Map<string, CounterClaim>> {
       const { items } = await c.query<Item>(ID, { filter: { _id: { $in: definitionIds.map(missingMarkId) } }, limit: definitionIds.length });
-      const byId = new Map(validRows(deps, CLAIM_ROWS, items).map((m) => [m._id, m]));
+      const byId = new Map(validRows(deps, COUNTER_CLAIM_ROWS, items).map((m) => [m._id, m]));
       return new Map(definitionIds.flatMap((id) => { const m = byId.get(missingMarkId(id)); return m ? [[id, m] as const] : []; }));
     },
     /** How many definition IDs were found missing after `since` (ISO; one read). */
