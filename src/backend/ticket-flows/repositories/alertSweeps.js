@@ -15,7 +15,7 @@ const sweepCursorSchema = z.looseObject({
 export const cursorRowSchema = z.looseObject({ _id: z.literal(SWEEP_CURSOR_ID), cursor: sweepCursorSchema.nullable(), at: z.string() });
 export const CURSOR_ROWS = rowSchema(ID, cursorRowSchema);
 export const claimRowSchema = z.looseObject({ _id: z.string().min(1), at: z.string().optional() });
-export const CLAIM_ROWS = rowSchema(ID, claimRowSchema);
+export const SWEEP_CLAIM_ROWS = rowSchema(ID, claimRowSchema);
 export function alertSweeps(deps) {
   const c = deps.collections;
   return {
@@ -29,7 +29,7 @@ export function alertSweeps(deps) {
     /** Claims many keys in bulk (≤1,000 a request); the keys this invocation won. */
     claimAll: (keys, at) => claimAll(c, ID, keys.map((k) => ({ _id: k, at }))),
     /** The claim on `key`, or null when nobody holds it. */
-    claimOn: (key) => getRow(deps, CLAIM_ROWS, key),
+    claimOn: (key) => getRow(deps, SWEEP_CLAIM_ROWS, key),
     /** Which of these keys are claimed (one read). */
     claimed: (keys) => takenIds(c, ID, keys),
     /** The oldest claims and markers from before `cutoff`, for pruning; never the cursor. */

@@ -6,7 +6,7 @@ import { readMarkId, readMarkTime, recentReadMarks } from "../core/counter/readB
 import { countOf, getRow, rowSchema, validRows } from "./storedRows.js";
 const ID = COLLECTIONS.CounterClaims.id;
 export const claimSchema = z.looseObject({ _id: z.string().min(1), kind: z.enum(CLAIM_KINDS).optional(), definitionId: z.string().optional(), at: z.string().optional() });
-export const CLAIM_ROWS = rowSchema(ID, claimSchema);
+export const COUNTER_CLAIM_ROWS = rowSchema(ID, claimSchema);
 export const repairRunSchema = z.looseObject({
   _id: z.literal(REPAIR_RUN_ID),
   at: z.string(),
@@ -36,7 +36,7 @@ export function counterClaims(deps) {
     /** The "does not exist" markers of these definitions, by definition ID. */
     async missingMarks(definitionIds) {
       const { items } = await c.query(ID, { filter: { _id: { $in: definitionIds.map(missingMarkId) } }, limit: definitionIds.length });
-      const byId = new Map(validRows(deps, CLAIM_ROWS, items).map((m) => [m._id, m]));
+      const byId = new Map(validRows(deps, COUNTER_CLAIM_ROWS, items).map((m) => [m._id, m]));
       return new Map(definitionIds.flatMap((id) => {
         const m = byId.get(missingMarkId(id));
         return m ? [[id, m]] : [];
