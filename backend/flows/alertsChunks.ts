@@ -8,11 +8,11 @@ import { dueDefinitions, saleDoneKey, saleStartOf } from '../core/alerts/dueDefi
 import type { AlertDefinition } from '../core/alerts/saleAlertTypes.js';
 import { advanceCursor, cursorDone, nextPageSize, shouldStartChunk, type ChunkLimits, type SweepCursor } from '../core/alerts/sweepChunks.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import type { AlertsDeps } from './alertsDeps.js';
-import { eventDetailsOrFallback } from './alertsDeliver.js';
-import { addStats, alertSubscribers, emptyStats, type PageStats, type SendContext } from './alertsSend.js';
 import { alertSubscriptions } from '../repositories/alertSubscriptions.js';
 import { alertSweeps } from '../repositories/alertSweeps.js';
+import { eventDetailsOrFallback } from './alertsDeliver.js';
+import type { AlertsDeps } from './alertsDeps.js';
+import { addStats, alertSubscribers, emptyStats, type PageStats, type SendContext } from './alertsSend.js';
 
 /**
  * What is left of one invocation's time, shared by the steps of a sweep (send run, retries, pruning):

@@ -6,9 +6,9 @@ import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
 import type { SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
 import { alertEvents } from '../repositories/alertEvents.js';
 import { alertSubscriptions } from '../repositories/alertSubscriptions.js';
-import { allDefinitions } from './eventDefinitions.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { linkKeys } from './alertsLinkKeys.js';
+import { allDefinitions } from './eventDefinitions.js';
 
 
 export type ConfirmResult = { outcome: 'confirmed' | 'already_confirmed' | 'expired' | 'invalid_link' | 'not_found'; eventId?: string };

@@ -14,12 +14,15 @@ export interface PruneStats { deliveries: number; markers: number; rateLimits: n
 
 export const emptyPruneStats = (): PruneStats => ({ deliveries: 0, markers: 0, rateLimits: 0, more: false });
 
+/** What a repository offers for pruning: its oldest rows before a cutoff, and their removal. */
+interface PrunableStore { prunable(cutoff: string, limit: number): Promise<string[]>; remove(id: string): Promise<void> }
+
 export async function pruneAlertRecords(deps: AlertsDeps, budget: ChunkBudget): Promise<PruneStats> {
   const limits = { ...PRUNE_LIMITS, ...deps.pruneLimits };
   const cutoff = pruneCutoffs(deps.clock.now(), ALERT_RETENTION);
   const stats = emptyPruneStats();
   // Each store names its old rows (the sweep cursor is state, not a marker: it stays whatever its age).
-  const targets: { stat: keyof Omit<PruneStats, 'more'>; cutoff: string; store: { prunable(cutoff: string, limit: number): Promise<string[]>; remove(id: string): Promise<void> } }[] = [
+  const targets: { stat: keyof Omit<PruneStats, 'more'>; cutoff: string; store: PrunableStore }[] = [
     { stat: 'deliveries', cutoff: cutoff.deliveries, store: alertDeliveries(deps) },
     { stat: 'markers', cutoff: cutoff.markers, store: alertSweeps(deps) },
     { stat: 'rateLimits', cutoff: cutoff.rateLimits, store: alertRateLimits(deps) },

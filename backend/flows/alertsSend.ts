@@ -11,8 +11,8 @@
 // Duplicate triggers, overlapping sweeps and retries therefore never send twice. The sweep's retries
 // (alertsRetry.ts) reuse `sendAndRecord` (alertsDeliver.ts) under their own per-attempt claim.
 import type { EventDetails } from '../core/alerts/alertEmail.js';
-import { nextAttemptAt } from '../core/alerts/deliveryRetry.js';
 import { messageClaimKey } from '../core/alerts/alertKeys.js';
+import { nextAttemptAt } from '../core/alerts/deliveryRetry.js';
 import { qualifyingSubscribers } from '../core/alerts/qualifyingSubscribers.js';
 import type { AlertDefinition, SaleAlertDelivery, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
 import { alertMessages, claimedPart, plannedAlerts, type AlertMessage } from '../core/alerts/unsentAlerts.js';

@@ -6,11 +6,11 @@ import { cursorDone, JOB_LIMITS, newSweepCursor, type ChunkLimits, type SweepCur
 import { alertEvents } from '../repositories/alertEvents.js';
 import { alertSweeps } from '../repositories/alertSweeps.js';
 import { ChunkBudget, doneKeys, elapsedFn, limitsFor, runChunks } from './alertsChunks.js';
-import { allDefinitions } from './eventDefinitions.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { pruneAlertRecords, type PruneStats } from './alertsPrune.js';
 import { retryFailedDeliveries, type RetryStats } from './alertsRetry.js';
 import { addStats, emptyStats, type PageStats } from './alertsSend.js';
+import { allDefinitions } from './eventDefinitions.js';
 
 export interface SweepResult {
   /** The send run: none due (`idle`), out of time mid-run (`progress`), or done (`finished`). */

@@ -7,12 +7,12 @@ import { dueDefinitions, saleStartOf } from '../core/alerts/dueDefinitions.js';
 import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
 import { cursorDone, newSweepCursor, TRIGGER_LIMITS, type SweepTarget } from '../core/alerts/sweepChunks.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import { doneKeys, limitsFor, runChunks } from './alertsChunks.js';
-import { allDefinitions } from './eventDefinitions.js';
-import type { AlertsDeps } from './alertsDeps.js';
-import { emptyStats } from './alertsSend.js';
 import { alertEvents } from '../repositories/alertEvents.js';
 import { alertSweeps } from '../repositories/alertSweeps.js';
+import { doneKeys, limitsFor, runChunks } from './alertsChunks.js';
+import type { AlertsDeps } from './alertsDeps.js';
+import { emptyStats } from './alertsSend.js';
+import { allDefinitions } from './eventDefinitions.js';
 
 /**
  * A definition was created/updated/deleted (legacy payload: a trigger only). When a sale is due now

@@ -3,21 +3,21 @@
 // sweep. Counts are Wix Data counts (one read each), never a scan of subscribers or deliveries.
 // Also the "send a test alert to me" action: the real template with the event's real tickets, sent
 // to the address the owner gives, with no delivery record (it is not an alert to a subscriber).
-import { alertEmailVariables } from '../core/alerts/alertEmail.js';
 import { alertDefinition } from '../core/alerts/alertDefinition.js';
+import { alertEmailVariables } from '../core/alerts/alertEmail.js';
 import { saleStartOf } from '../core/alerts/dueDefinitions.js';
 import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
+import type { DeliveryStatus } from '../core/alerts/saleAlertTypes.js';
 import { PAGE_SIZES } from '../core/controlRoom/controlRoomInput.js';
 import { scrubSecrets, sweepSummary } from '../core/controlRoom/controlRoomViews.js';
-import type { DeliveryStatus } from '../core/alerts/saleAlertTypes.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import { alertDeliveries } from '../repositories/alertDeliveries.js';
 import { alertEvents } from '../repositories/alertEvents.js';
 import { alertSubscriptions } from '../repositories/alertSubscriptions.js';
 import { alertSweeps } from '../repositories/alertSweeps.js';
-import type { AlertsDeps } from './alertsDeps.js';
 import { eventDetailsOrFallback } from './alertsDeliver.js';
+import type { AlertsDeps } from './alertsDeps.js';
 import { allDefinitions } from './eventDefinitions.js';
 
 /** Subscription states as stored; `active` is a confirmed opt-in (double opt-in may add `pending`). */

@@ -1,7 +1,7 @@
 // Stored counter snapshots (TicketCounters) and what getCounters answers: stored rows, unknown IDs
 // read once, and the memory of IDs that do not exist (`missing:<id>` rows in CounterClaims).
-import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import { stillMissing } from '../core/counter/counterRefresh.js';
+import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import { counterClaims } from '../repositories/counterClaims.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
 import type { CounterDeps } from './counterDeps.js';

@@ -1,8 +1,8 @@
 // Order events: the read schedule (`read:<time>` marks in CounterClaims), claiming a read, and the
 // slot winner's refresh of every live counter.
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
-import { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readTime } from '../core/counter/readBudget.js';
 import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
+import { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readTime } from '../core/counter/readBudget.js';
 import { counterClaims } from '../repositories/counterClaims.js';
 import type { CounterDeps } from './counterDeps.js';
 import { liveSnapshots, refreshLiveCounters } from './counterRefresh.js';

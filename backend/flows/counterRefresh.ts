@@ -1,11 +1,11 @@
 // Refreshing counters: a definition's (or every live counter's) salesDetails read, compared with the
 // stored snapshots, and the changed snapshots written to TicketCounters.
-import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import { counterChanges, definitionsToRefresh, type CounterChanges } from '../core/counter/counterRefresh.js';
+import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
-import type { CounterDeps } from './counterDeps.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
+import type { CounterDeps } from './counterDeps.js';
 
 const MAX_IDS_PER_QUERY = 100;
 

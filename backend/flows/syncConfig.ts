@@ -2,12 +2,12 @@
 // read from the CMS and validated. A target whose mapping has bad rows is not synced (no partial
 // payloads); its problems are reported instead.
 import { COLLECTIONS } from '../collections.js';
+import { defaultMappingRows, MAPPING_PRESETS } from '../core/sync/defaultMappings.js';
 import { checkMappingSet, type CompiledMapping } from '../core/sync/mappingRows.js';
 import { needsSalesDetails } from '../core/sync/sourcePaths.js';
 import type { EventMappingRow, SyncTargetRow } from '../core/sync/syncRows.js';
 import type { ExternalTicketingPort } from '../ports.js';
 import { syncSettings } from '../repositories/syncSettings.js';
-import { defaultMappingRows, MAPPING_PRESETS } from '../core/sync/defaultMappings.js';
 import type { SyncDeps } from './syncDeps.js';
 
 export type MappingPreset = keyof typeof MAPPING_PRESETS;

@@ -4,11 +4,11 @@
 import { applyMappings } from '../core/sync/mappingEngine.js';
 import { planGone, planSync, type SyncAction } from '../core/sync/planSync.js';
 import { runId, type EventMappingRow, type SyncRun } from '../core/sync/syncRows.js';
+import { syncLinks } from '../repositories/syncLinks.js';
+import { syncRuns } from '../repositories/syncRuns.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type TargetSetup } from './syncConfig.js';
 import type { SyncDeps } from './syncDeps.js';
 import { applyActions, nowText, pastDeadline, saveRun, type EventRun } from './syncInitialApply.js';
-import { syncLinks } from '../repositories/syncLinks.js';
-import { syncRuns } from '../repositories/syncRuns.js';
 
 export interface InitialSyncProgress { targetId: string; eventId: string; pages: number; definitions: number; counts: Record<string, number> }
 

@@ -4,14 +4,14 @@ import type { SyncAction } from '../core/sync/planSync.js';
 import { createAttempted } from '../core/sync/syncChange.js';
 import type { EventMappingRow, SyncLink, SyncRun } from '../core/sync/syncRows.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import type { ExternalTicketingPort } from '../ports.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
+import type { ExternalTicketingPort } from '../ports.js';
 import { syncLinks } from '../repositories/syncLinks.js';
 import { syncRuns } from '../repositories/syncRuns.js';
 import { changeOf, parkInvalid } from './syncChanges.js';
 import type { TargetSetup } from './syncConfig.js';
-import type { SyncDeps } from './syncDeps.js';
 import { deliverChange, errorText } from './syncDelivery.js';
+import type { SyncDeps } from './syncDeps.js';
 import type { InitialSyncOptions, InitialSyncTargetReport } from './syncInitial.js';
 import { enqueue } from './syncOutbox.js';
 

@@ -9,8 +9,8 @@ import { syncLinks } from '../repositories/syncLinks.js';
 import { syncOutbox } from '../repositories/syncOutbox.js';
 import { syncRuns } from '../repositories/syncRuns.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type TargetSetup } from './syncConfig.js';
-import type { SyncDeps } from './syncDeps.js';
 import { deliverChange, errorText, failureOf, storedError } from './syncDelivery.js';
+import type { SyncDeps } from './syncDeps.js';
 
 export type EnqueueResult = 'queued' | 'kept';
 

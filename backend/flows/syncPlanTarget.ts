@@ -1,13 +1,13 @@
 // Planning one definition for one target, as the trigger and the retry of a dead letter both need.
 import { applyMappings } from '../core/sync/mappingEngine.js';
-import { syncChange } from '../core/sync/syncChange.js';
 import { planDefinition, planGone, type SyncAction } from '../core/sync/planSync.js';
+import { syncChange } from '../core/sync/syncChange.js';
 import type { EventMappingRow } from '../core/sync/syncRows.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import type { TargetSetup } from './syncConfig.js';
-import type { SyncDeps } from './syncDeps.js';
 import { syncLinks } from '../repositories/syncLinks.js';
 import { syncOutbox } from '../repositories/syncOutbox.js';
+import type { TargetSetup } from './syncConfig.js';
+import type { SyncDeps } from './syncDeps.js';
 import { enqueue } from './syncOutbox.js';
 
 export interface TriggerOutcome { targetId: string; outcome: 'queued' | 'kept' | 'skipped' | 'invalid' | 'not mapped'; detail?: string }

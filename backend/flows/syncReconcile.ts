@@ -4,13 +4,13 @@ import { applyMappings } from '../core/sync/mappingEngine.js';
 import { planSync } from '../core/sync/planSync.js';
 import { RECONCILE_RUN_ID, runId, type EventMappingRow, type SyncLink, type SyncRun } from '../core/sync/syncRows.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import { changeOf, parkInvalid } from './syncChanges.js';
-import { connectTarget, loadSyncConfig, type SyncConfig, type TargetSetup } from './syncConfig.js';
-import type { SyncDeps } from './syncDeps.js';
-import { allDefinitions } from './eventDefinitions.js';
 import { syncLinks } from '../repositories/syncLinks.js';
 import { syncOutbox } from '../repositories/syncOutbox.js';
 import { syncRuns } from '../repositories/syncRuns.js';
+import { allDefinitions } from './eventDefinitions.js';
+import { changeOf, parkInvalid } from './syncChanges.js';
+import { connectTarget, loadSyncConfig, type SyncConfig, type TargetSetup } from './syncConfig.js';
+import type { SyncDeps } from './syncDeps.js';
 import { enqueue } from './syncOutbox.js';
 
 export interface ReconcileReport {

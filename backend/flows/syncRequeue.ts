@@ -1,9 +1,9 @@
 // Dead letters the owner ticked for retry, rebuilt from the definition as it is now.
 import type { EventMappingRow } from '../core/sync/syncRows.js';
+import { syncOutbox } from '../repositories/syncOutbox.js';
 import { changeOf, parkInvalid } from './syncChanges.js';
 import { loadSyncConfig, type SyncConfig } from './syncConfig.js';
 import type { SyncDeps } from './syncDeps.js';
-import { syncOutbox } from '../repositories/syncOutbox.js';
 import { enqueue } from './syncOutbox.js';
 import { planForTarget } from './syncPlanTarget.js';
 

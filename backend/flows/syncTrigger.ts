@@ -1,8 +1,8 @@
 // A Wix event about a ticket definition is only a trigger: re-read, plan against the link, queue, deliver.
+import { syncOutbox } from '../repositories/syncOutbox.js';
 import { changeOf, parkInvalid } from './syncChanges.js';
 import { loadSyncConfig, type SyncConfig } from './syncConfig.js';
 import type { SyncDeps } from './syncDeps.js';
-import { syncOutbox } from '../repositories/syncOutbox.js';
 import { deliverSlot, enqueue } from './syncOutbox.js';
 import { planForTarget, type TriggerOutcome } from './syncPlanTarget.js';
 

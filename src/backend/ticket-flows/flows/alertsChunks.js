@@ -2,10 +2,10 @@
 import { alertDefinition } from "../core/alerts/alertDefinition.js";
 import { dueDefinitions, saleDoneKey, saleStartOf } from "../core/alerts/dueDefinitions.js";
 import { advanceCursor, cursorDone, nextPageSize, shouldStartChunk } from "../core/alerts/sweepChunks.js";
-import { eventDetailsOrFallback } from "./alertsDeliver.js";
-import { addStats, alertSubscribers, emptyStats } from "./alertsSend.js";
 import { alertSubscriptions } from "../repositories/alertSubscriptions.js";
 import { alertSweeps } from "../repositories/alertSweeps.js";
+import { eventDetailsOrFallback } from "./alertsDeliver.js";
+import { addStats, alertSubscribers, emptyStats } from "./alertsSend.js";
 export class ChunkBudget {
   constructor(limits, clock, t0, slowestMs = 0) {
     this.limits = limits;

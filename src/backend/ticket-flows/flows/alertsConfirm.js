@@ -3,8 +3,8 @@ import { verifyConfirmToken } from "../core/alerts/confirmLink.js";
 import { nextSaleStart } from "../core/alerts/nextSaleStart.js";
 import { alertEvents } from "../repositories/alertEvents.js";
 import { alertSubscriptions } from "../repositories/alertSubscriptions.js";
-import { allDefinitions } from "./eventDefinitions.js";
 import { linkKeys } from "./alertsLinkKeys.js";
+import { allDefinitions } from "./eventDefinitions.js";
 export async function checkConfirmLink(deps, link) {
   return verifyConfirmToken(await linkKeys(deps), link.s, link.c, link.t, deps.clock.now()) ? "ok" : "invalid_link";
 }

@@ -5,10 +5,10 @@ import { cursorDone, JOB_LIMITS, newSweepCursor } from "../core/alerts/sweepChun
 import { alertEvents } from "../repositories/alertEvents.js";
 import { alertSweeps } from "../repositories/alertSweeps.js";
 import { ChunkBudget, doneKeys, elapsedFn, limitsFor, runChunks } from "./alertsChunks.js";
-import { allDefinitions } from "./eventDefinitions.js";
 import { pruneAlertRecords } from "./alertsPrune.js";
 import { retryFailedDeliveries } from "./alertsRetry.js";
 import { addStats, emptyStats } from "./alertsSend.js";
+import { allDefinitions } from "./eventDefinitions.js";
 export async function sweep(deps) {
   const limits = limitsFor(deps, JOB_LIMITS);
   const t0 = elapsedFn(deps)();

@@ -4,11 +4,11 @@ import { triggerClaimKey } from "../core/alerts/alertKeys.js";
 import { dueDefinitions, saleStartOf } from "../core/alerts/dueDefinitions.js";
 import { nextSaleStart } from "../core/alerts/nextSaleStart.js";
 import { cursorDone, newSweepCursor, TRIGGER_LIMITS } from "../core/alerts/sweepChunks.js";
-import { doneKeys, limitsFor, runChunks } from "./alertsChunks.js";
-import { allDefinitions } from "./eventDefinitions.js";
-import { emptyStats } from "./alertsSend.js";
 import { alertEvents } from "../repositories/alertEvents.js";
 import { alertSweeps } from "../repositories/alertSweeps.js";
+import { doneKeys, limitsFor, runChunks } from "./alertsChunks.js";
+import { emptyStats } from "./alertsSend.js";
+import { allDefinitions } from "./eventDefinitions.js";
 export async function onDefinitionChanged(deps, change) {
   const def = await deps.definitions.get(change.definitionId);
   const eventId = def?.eventId ?? change.eventId;

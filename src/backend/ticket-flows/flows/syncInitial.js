@@ -2,10 +2,10 @@
 import { applyMappings } from "../core/sync/mappingEngine.js";
 import { planGone, planSync } from "../core/sync/planSync.js";
 import { runId } from "../core/sync/syncRows.js";
-import { connectTarget, loadSyncConfig } from "./syncConfig.js";
-import { applyActions, nowText, pastDeadline, saveRun } from "./syncInitialApply.js";
 import { syncLinks } from "../repositories/syncLinks.js";
 import { syncRuns } from "../repositories/syncRuns.js";
+import { connectTarget, loadSyncConfig } from "./syncConfig.js";
+import { applyActions, nowText, pastDeadline, saveRun } from "./syncInitialApply.js";
 export async function syncEvent(deps, opts) {
   const config = opts.config ?? await loadSyncConfig(deps);
   const targets = [];

@@ -2,12 +2,12 @@
 import { applyMappings } from "../core/sync/mappingEngine.js";
 import { planSync } from "../core/sync/planSync.js";
 import { RECONCILE_RUN_ID, runId } from "../core/sync/syncRows.js";
-import { changeOf, parkInvalid } from "./syncChanges.js";
-import { connectTarget, loadSyncConfig } from "./syncConfig.js";
-import { allDefinitions } from "./eventDefinitions.js";
 import { syncLinks } from "../repositories/syncLinks.js";
 import { syncOutbox } from "../repositories/syncOutbox.js";
 import { syncRuns } from "../repositories/syncRuns.js";
+import { allDefinitions } from "./eventDefinitions.js";
+import { changeOf, parkInvalid } from "./syncChanges.js";
+import { connectTarget, loadSyncConfig } from "./syncConfig.js";
 import { enqueue } from "./syncOutbox.js";
 export { RECONCILE_RUN_ID } from "../core/sync/syncRows.js";
 export async function reconcile(deps, opts = {}) {
