@@ -8,7 +8,7 @@
 export { counterMemory, type CounterDeps, type CounterMemory } from './counterDeps.js';
 export { handleOrderEvent, type OrderEventResult } from './counterOrders.js';
 export { refreshCounters, refreshLiveCounters, type LiveRefresh } from './counterRefresh.js';
-export { countersFor, countersForMany, storedSnapshots, MAX_DEFINITIONS_PER_PAGE, MISSING_BUDGET, MISSING_TTL_MS } from './counterLookup.js';
+export { countersFor, countersForMany, MAX_DEFINITIONS_PER_PAGE, MISSING_BUDGET, MISSING_TTL_MS } from './counterLookup.js';
 export { repairCounters, type RepairResult } from './counterRepair.js';
 // Slot width, slow slot and read budget are core rules (core/counter/readBudget.ts); re-exported for the wiring.
 export { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS } from '../core/counter/readBudget.js';

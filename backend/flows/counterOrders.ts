@@ -1,16 +1,14 @@
 // Order events: the read schedule (`read:<time>` marks in CounterClaims), claiming a read, and the
 // slot winner's refresh of every live counter.
-import { COLLECTIONS } from '../collections.js';
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
-import { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readMarkId, readMarkTime, readTime, recentReadMarks } from '../core/counter/readBudget.js';
 import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
+import { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readTime } from '../core/counter/readBudget.js';
+import { counterClaims } from '../repositories/counterClaims.js';
 import type { CounterDeps } from './counterDeps.js';
 import { liveSnapshots, refreshLiveCounters } from './counterRefresh.js';
 
 /** Past the slot's end, so that orders confirmed in the last instant of the slot are in the read. */
 const SLOT_MARGIN_MS = 15;
-
-const C = COLLECTIONS;
 
 export type OrderEventResult =
   /** Nothing to refresh (a confirmation without tickets). */
@@ -90,15 +88,11 @@ async function scheduledRead(deps: CounterDeps, now: Date): Promise<{ at: Date; 
 
 async function lookUpOrClaim(deps: CounterDeps, now: Date): Promise<{ at: Date; mine: boolean }> {
   const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
-  const recent = await deps.collections.query<{ _id: string; at?: string }>(C.CounterClaims.id, {
-    filter: recentReadMarks(now, budget.windowMs), sort: [{ field: '_id', order: 'DESC' }], limit: 1,
-  });
-  const latest = recent.items[0] ? readMarkTime(recent.items[0]._id) : null;
+  const claims = counterClaims(deps);
+  const { latest, recent } = await claims.latestRead(now, budget.windowMs);
   if (latest !== null && latest >= now.getTime()) return { at: new Date(latest), mine: false };
   const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
-  const at = readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent.total ?? recent.items.length, budget);
-  const mark = readMarkId(at);
-  const won = await deps.claims.claim(C.CounterClaims.id, [{ _id: mark, kind: 'read', at: at.toISOString() }]);
+  const at = readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent, budget);
   // Not won: another invocation claimed the same time, and its read covers this order too.
-  return { at, mine: won.has(mark) };
+  return { at, mine: await claims.claimRead(at) };
 }

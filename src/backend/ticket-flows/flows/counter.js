@@ -2,6 +2,6 @@
 export { counterMemory } from "./counterDeps.js";
 export { handleOrderEvent } from "./counterOrders.js";
 export { refreshCounters, refreshLiveCounters } from "./counterRefresh.js";
-export { countersFor, countersForMany, storedSnapshots, MAX_DEFINITIONS_PER_PAGE, MISSING_BUDGET, MISSING_TTL_MS } from "./counterLookup.js";
+export { countersFor, countersForMany, MAX_DEFINITIONS_PER_PAGE, MISSING_BUDGET, MISSING_TTL_MS } from "./counterLookup.js";
 export { repairCounters } from "./counterRepair.js";
 export { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS } from "../core/counter/readBudget.js";
