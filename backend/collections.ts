@@ -29,9 +29,11 @@ export const COLLECTIONS = {
     permissions: admin,
   },
   /**
-   * The counter flow's schedule and memory: `read:<time>` marks (a refresh claimed for that time: the
-   * read schedule order events look up, and the read budget's count) and `missing:<definition>` rows
-   * (an ID getCounters found missing, remembered for 10 minutes). Pruned by the repair job after 72 h.
+   * The counter flow's schedule and memory, by `kind`: `read:<time>` marks (`read`: a refresh claimed for
+   * that time, the read schedule order events look up and the read budget's count; core/counter/readBudget.ts),
+   * `missing:<definition>` (`missing`: an ID getCounters found missing, remembered for 10 minutes) and
+   * `job:repairCounters` (`job`: the repair's last run; both core/counter/counterClaims.ts). The repair
+   * job prunes items whose `at` is older than 72 h (the job item is rewritten every hour).
    */
   CounterClaims: { id: 'CounterClaims', displayName: 'Counter claims', fields: [{ key: 'kind', type: 'TEXT' }, { key: 'definitionId', type: 'TEXT' }, { key: 'at', type: 'TEXT' }], permissions: admin },
   // --- sync ---
@@ -82,7 +84,10 @@ export const COLLECTIONS = {
     ],
     permissions: admin,
   },
-  /** `_id` = target~event: progress of an initial sync, so a long run resumes where it stopped. */
+  /**
+   * `_id` = target~event: progress of an initial sync, so a long run resumes where it stopped; plus
+   * `reconcile` (where a reconcile pass stopped) and `reconcile-report` (its last findings). Keys: core/sync/syncRows.ts.
+   */
   SyncRuns: {
     id: 'SyncRuns', displayName: 'Sync runs',
     fields: [
@@ -120,11 +125,18 @@ export const COLLECTIONS = {
   /** Events somebody subscribed to (`_id` = eventId): what a sweep reads definitions for. */
   SaleAlertEvents: { id: 'SaleAlertEvents', displayName: 'Sale alert events', fields: [{ key: 'firstSubscribedAt', type: 'TEXT' }], permissions: admin },
   /**
-   * Sweep cursor (`_id` = 'cursor'), per-sale "done" markers (`_id` = done:<definition>:<start>) and
-   * retry claims (`_id` = retry:<delivery>:<attempt>). Markers and claims are pruned after 90 days.
+   * Sweep cursor (`_id` = `cursor`, core/alerts/sweepChunks.ts), per-sale "done" markers
+   * (`done:<definition>:<start>`, dueDefinitions.ts), retry claims (`retry:<delivery>:<attempt>`, and
+   * `…:interrupted` for writing one off; deliveryRetry.ts), message claims (`msg:<subscription>:<channel>:<start>:<window>`)
+   * and trigger claims (`trigger:<event>:<start>:<window>`, both alertKeys.ts). All but the cursor are pruned 90 days after `at`.
    */
   SaleAlertSweeps: { id: 'SaleAlertSweeps', displayName: 'Sale alert sweeps', fields: [{ key: 'cursor', type: 'OBJECT' }, { key: 'at', type: 'TEXT' }], permissions: admin },
-  /** Recent subscribe calls per address (`_id` = rateLimitKey(email)); pruned once their window has passed. */
+  /**
+   * Recent subscribe calls per address (`_id` = rateLimitKey(email), alertKeys.ts); the confirmation-email
+   * claims (`cfday_<mailbox>_<day>`, `cfhour_<hour>_<n>` and the `cfhourcount_<hour>` hint) and the
+   * made-up event memo (`evmiss_<event>`, `evmissslot_<window>_<n>`, `evmisscount_<window>`), all
+   * core/alerts/confirmationLimits.ts. Pruned once their window has passed (`updatedAt`).
+   */
   SaleAlertRateLimits: { id: 'SaleAlertRateLimits', displayName: 'Sale alert rate limits', fields: [{ key: 'attempts', type: 'ARRAY' }, { key: 'updatedAt', type: 'TEXT' }], permissions: admin },
 } satisfies Record<string, CollectionSchema>;
 

@@ -2,19 +2,17 @@
 // active subscriptions, alerting each page about its due definitions, while a chunk as slow as the
 // slowest so far still fits the invocation's time. Also the done markers of a (definition, sale start)
 // and the time budget the sweep's later steps share.
-import { COLLECTIONS } from '../collections.js';
 import { alertDefinition } from '../core/alerts/alertDefinition.js';
 import type { EventDetails } from '../core/alerts/alertEmail.js';
 import { dueDefinitions, saleDoneKey, saleStartOf } from '../core/alerts/dueDefinitions.js';
-import type { AlertDefinition, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
+import type { AlertDefinition } from '../core/alerts/saleAlertTypes.js';
 import { advanceCursor, cursorDone, nextPageSize, shouldStartChunk, type ChunkLimits, type SweepCursor } from '../core/alerts/sweepChunks.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import type { AlertsDeps } from './alertsDeps.js';
+import { alertSubscriptions } from '../repositories/alertSubscriptions.js';
+import { alertSweeps } from '../repositories/alertSweeps.js';
 import { eventDetailsOrFallback } from './alertsDeliver.js';
+import type { AlertsDeps } from './alertsDeps.js';
 import { addStats, alertSubscribers, emptyStats, type PageStats, type SendContext } from './alertsSend.js';
-import { insertOnce } from './insertOnce.js';
-
-const C = COLLECTIONS;
 
 /**
  * What is left of one invocation's time, shared by the steps of a sweep (send run, retries, pruning):
@@ -71,17 +69,16 @@ export async function runChunks(
     }
     let alertDefs = alertDefsCache.get(target.eventId);
     if (!alertDefs) alertDefsCache.set(target.eventId, (alertDefs = defs.map((d) => alertDefinition(d, deps.config.locale))));
-    const filter: Record<string, unknown> = { eventId: target.eventId, status: 'active' };
-    if (cursor.afterSubscriptionId) filter._id = { $gt: cursor.afterSubscriptionId };
     const pageSize = Math.min(limits.maxPageSize, Math.max(limits.minPageSize, cursor.pageSize));
-    const { items } = await deps.collections.query<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, { filter, sort: [{ field: '_id', order: 'ASC' }], limit: pageSize });
+    const page = await alertSubscriptions(deps).activePage(target.eventId, cursor.afterSubscriptionId, pageSize);
+    const items = page.rows;
     if (alertDefs.length && items.length) {
       let event = eventCache.get(target.eventId);
       if (!event) eventCache.set(target.eventId, (event = eventDetailsOrFallback(deps, target.eventId)));
       stats = addStats(stats, await alertSubscribers(deps, await event, alertDefs, items, sendCtx));
     }
     const ms = clock() - c0;
-    const { cursor: next, finishedTarget } = advanceCursor(cursor, { lastId: items.at(-1)?._id ?? null, full: items.length === pageSize }, nextPageSize(pageSize, ms, items.length, limits));
+    const { cursor: next, finishedTarget } = advanceCursor(cursor, { lastId: page.lastId, full: page.read === pageSize }, nextPageSize(pageSize, ms, page.read, limits));
     if (finishedTarget) await markDone(deps, defs);
     cursor = next;
     if (persist) await persist(cursor);
@@ -95,15 +92,15 @@ export async function runChunks(
 export async function doneKeys(deps: AlertsDeps, defs: readonly TicketDef[]): Promise<Set<string>> {
   const keys = defs.map((d) => saleStartOf(d)).map((s, i) => (s ? saleDoneKey(defs[i]!._id, s) : null)).filter((k): k is string => !!k);
   if (!keys.length) return new Set();
-  const { items } = await deps.collections.query(C.SaleAlertSweeps.id, { filter: { _id: { $in: keys } }, limit: keys.length });
-  return new Set(items.map((i) => i._id));
+  return alertSweeps(deps).claimed(keys);
 }
 
 async function markDone(deps: AlertsDeps, defs: readonly TicketDef[]) {
   const at = deps.clock.now().toISOString();
+  const sweeps = alertSweeps(deps);
   for (const d of defs) {
     const start = saleStartOf(d);
-    if (start) await insertOnce(deps.collections, C.SaleAlertSweeps.id, { _id: saleDoneKey(d._id, start), at });
+    if (start) await sweeps.claim(saleDoneKey(d._id, start), at);
   }
 }
 

@@ -1,16 +1,15 @@
 // Sale-alert confirmation (the second step of the double opt-in): the GET of the emailed link only
 // checks it, the button's POST turns the pending sign-up into the subscription (mail scanners open
 // links, they do not submit forms). The marketing tool hears of the subscriber only now.
-import { COLLECTIONS } from '../collections.js';
 import { verifyConfirmToken } from '../core/alerts/confirmLink.js';
 import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
-import type { SaleAlertEvent, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
-import { allDefinitions } from './alertsDefinitions.js';
+import type { SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
+import { alertEvents } from '../repositories/alertEvents.js';
+import { alertSubscriptions } from '../repositories/alertSubscriptions.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { linkKeys } from './alertsLinkKeys.js';
-import { insertOnce } from './insertOnce.js';
+import { allDefinitions } from './eventDefinitions.js';
 
-const C = COLLECTIONS;
 
 export type ConfirmResult = { outcome: 'confirmed' | 'already_confirmed' | 'expired' | 'invalid_link' | 'not_found'; eventId?: string };
 
@@ -25,7 +24,8 @@ export async function checkConfirmLink(deps: AlertsDeps, link: ConfirmLink): Pro
 export async function confirmSubscription(deps: AlertsDeps, link: ConfirmLink): Promise<ConfirmResult> {
   const now = deps.clock.now();
   if (!verifyConfirmToken(await linkKeys(deps), link.s, link.c, link.t, now)) return { outcome: 'invalid_link' };
-  const sub = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, link.s as string);
+  const subs = alertSubscriptions(deps);
+  const sub = await subs.get(link.s as string);
   if (!sub) return { outcome: 'not_found' };
   const p = sub.pending;
   if (!p || p.nonce !== link.c) {
@@ -37,11 +37,11 @@ export async function confirmSubscription(deps: AlertsDeps, link: ConfirmLink): 
   // Marketing first (the label or Mailchimp member is added only now, after our confirmation): if the
   // tool refuses, nothing changes and the visitor can press the button again.
   await deps.marketing.upsertSubscriber({ email: sub.email, contactId: sub.contactId, eventId: sub.eventId, consentAt: nowIso, saleStart: await eventSaleStart(deps, sub.eventId) });
-  await deps.collections.save(C.SaleAlertSubscriptions.id, {
+  await subs.save({
     ...sub, status: 'active', channels: p.channels, push: p.push, locale: p.locale ?? sub.locale ?? null,
     consentAt: nowIso, consentWording: p.wording, unsubscribedAt: null, pending: null, updatedAt: nowIso,
   } satisfies SaleAlertSubscription);
-  await insertOnce(deps.collections, C.SaleAlertEvents.id, { _id: sub.eventId, firstSubscribedAt: nowIso } satisfies SaleAlertEvent);
+  await alertEvents(deps).recordFirst(sub.eventId, nowIso);
   return { outcome: 'confirmed', eventId: sub.eventId };
 }
 

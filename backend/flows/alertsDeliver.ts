@@ -2,15 +2,14 @@
 // unsubscribe link) or the web push, never throwing (a failure is an outcome to record), then the
 // outcome written on the message's delivery rows. A push subscription the push service reports gone is
 // dropped. The page send (alertsSend.ts) and the sweep's retries (alertsRetry.ts) both use it.
-import { COLLECTIONS } from '../collections.js';
 import { alertEmailVariables, alertPushPayload, type EventDetails } from '../core/alerts/alertEmail.js';
 import { attemptsOf, nextAttemptAt } from '../core/alerts/deliveryRetry.js';
-import type { SaleAlertDelivery, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
+import type { SaleAlertDelivery } from '../core/alerts/saleAlertTypes.js';
 import type { AlertMessage } from '../core/alerts/unsentAlerts.js';
 import { unsubscribeToken, unsubscribeUrl } from '../core/alerts/unsubscribeToken.js';
+import { alertDeliveries } from '../repositories/alertDeliveries.js';
+import { alertSubscriptions } from '../repositories/alertSubscriptions.js';
 import type { AlertsDeps } from './alertsDeps.js';
-
-const C = COLLECTIONS;
 
 /** What one invocation reads once and reuses for every page it sends: the unsubscribe key. */
 export interface SendContext { unsubscribeSecret?: Promise<string> }
@@ -53,7 +52,7 @@ export interface SendOutcome { claimed: number; sent: number; failed: number; sk
  */
 export async function sendAndRecord(deps: AlertsDeps, event: EventDetails, mine: AlertMessage, rows: ReadonlyMap<string, SaleAlertDelivery>, ctx: SendContext = {}): Promise<SendOutcome> {
   const r = await deliverOutcome(deps, event, mine, ctx);
-  await deps.collections.bulkUpdate(C.SaleAlertDeliveries.id, outcomeRows(mine, rows, r, deps.clock.now()));
+  await alertDeliveries(deps).recordOutcomes(outcomeRows(mine, rows, r, deps.clock.now()));
   const out = { claimed: mine.keys.length, sent: 0, failed: 0, skipped: 0 };
   countOutcome(out, r.status, mine.keys.length);
   return out;
@@ -79,10 +78,11 @@ async function deliver(deps: AlertsDeps, event: EventDetails, m: AlertMessage, c
 
 /** The push service said the subscription is gone (404/410): stop using it, keep the email channel. */
 async function forgetPushSubscription(deps: AlertsDeps, subscriptionId: string, endpoint: string) {
-  const current = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, subscriptionId);
+  const subs = alertSubscriptions(deps);
+  const current = await subs.get(subscriptionId);
   // Only if it still holds the same endpoint: the visitor may have re-subscribed with a new one.
   if (!current || current.push?.endpoint !== endpoint) return;
-  await deps.collections.save(C.SaleAlertSubscriptions.id, {
+  await subs.save({
     ...current, push: null, channels: current.channels.filter((c) => c !== 'push'), updatedAt: deps.clock.now().toISOString(),
   });
   deps.logger?.info('Removed a push subscription the push service reported gone', { subscriptionId });

@@ -3,7 +3,6 @@
 // whose insert succeeded makes that attempt, so overlapping sweeps never both retry one delivery.
 // The winner marks the delivery `pending` (it leaves the retry query and the owner sees it in
 // progress), reads the subscriber and the sale again, and then sends or records why it did not.
-import { COLLECTIONS } from '../collections.js';
 import { alertDefinition } from '../core/alerts/alertDefinition.js';
 import type { EventDetails } from '../core/alerts/alertEmail.js';
 import {
@@ -13,14 +12,14 @@ import {
 import type { AlertDefinition, SaleAlertDelivery, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
 import { alertMessages } from '../core/alerts/unsentAlerts.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import type { Item } from '../ports.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
+import { alertDeliveries } from '../repositories/alertDeliveries.js';
+import { alertSubscriptions } from '../repositories/alertSubscriptions.js';
+import { alertSweeps } from '../repositories/alertSweeps.js';
 import type { ChunkBudget } from './alertsChunks.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { eventDetailsOrFallback, sendAndRecord } from './alertsDeliver.js';
-import { insertOnce } from './insertOnce.js';
 
-const C = COLLECTIONS;
 /** Failed deliveries read per chunk. */
 export const RETRY_PAGE_SIZE = 100;
 
@@ -57,16 +56,12 @@ export async function retryFailedDeliveries(deps: AlertsDeps, budget: ChunkBudge
     if (!budget.canStart()) { stats.more = true; break; }
     const full = await budget.chunk(async () => {
       const now = deps.clock.now();
-      const { items } = await deps.collections.query<SaleAlertDelivery>(C.SaleAlertDeliveries.id, {
-        filter: { status: 'failed', nextAttemptAt: { $lte: now.toISOString() } },
-        sort: [{ field: 'nextAttemptAt', order: 'ASC' }, { field: '_id', order: 'ASC' }],
-        limit: RETRY_PAGE_SIZE, skip,
-      });
-      const groups = dueRetries(items, now);
+      const page = await alertDeliveries(deps).dueForRetry(now, RETRY_PAGE_SIZE, skip);
+      const groups = dueRetries(page.rows, now);
       stats.due += groups.reduce((n, g) => n + g.deliveries.length, 0);
       const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, definitions, stats));
-      skip += items.length - done.reduce((n, x) => n + x, 0);
-      return items.length === RETRY_PAGE_SIZE;
+      skip += page.read - done.reduce((n, x) => n + x, 0);
+      return page.read === RETRY_PAGE_SIZE;
     });
     if (!full) break;
   }
@@ -81,17 +76,17 @@ async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, P
   let interrupted = 0;
   await Promise.all(g.deliveries.map(async (d) => {
     const attempt = attemptsOf(d) + 1;
-    if (await insertOnce(deps.collections, C.SaleAlertSweeps.id, { _id: retryClaimKey(d._id, attempt), at })) won.push(d);
+    if (await alertSweeps(deps).claim(retryClaimKey(d._id, attempt), at)) won.push(d);
     else if (await writeOffInterrupted(deps, d, attempt, now)) interrupted++;
   }));
   stats.interrupted += interrupted;
   if (!won.length) return interrupted;
   stats.claimed += won.length;
   const rows = new Map<string, SaleAlertDelivery>(won.map((d) => [d._id, { ...d, status: 'pending', attempts: attemptsOf(d) + 1, lastAttemptAt: at, nextAttemptAt: null }]));
-  await deps.collections.bulkSave(C.SaleAlertDeliveries.id, [...rows.values()]);
+  await alertDeliveries(deps).saveAll([...rows.values()]);
 
   // The subscriber may have opted out since the failure: here, or in the marketing tool.
-  const sub = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, g.subscriptionId);
+  const sub = await alertSubscriptions(deps).get(g.subscriptionId);
   let verdict = subscriberVerdict(sub, g);
   if (verdict.action === 'send') verdict = marketingVerdict(await stillSubscribed(deps, sub!));
   if (verdict.action !== 'send') {
@@ -135,12 +130,10 @@ async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, P
  */
 async function markCutOffSends(deps: AlertsDeps, stats: RetryStats): Promise<void> {
   const now = deps.clock.now();
-  const { items } = await deps.collections.query<SaleAlertDelivery>(C.SaleAlertDeliveries.id, {
-    filter: { status: 'pending' }, sort: [{ field: 'claimedAt', order: 'ASC' }], limit: RETRY_PAGE_SIZE,
-  });
-  const cutOff = items.filter((d) => isCutOffSend(d, now));
+  const deliveries = alertDeliveries(deps);
+  const cutOff = (await deliveries.oldestPending(RETRY_PAGE_SIZE)).filter((d) => isCutOffSend(d, now));
   if (!cutOff.length) return;
-  await deps.collections.bulkSave(C.SaleAlertDeliveries.id, cutOff.map((d) => ({
+  await deliveries.saveAll(cutOff.map((d) => ({
     ...d, status: 'unknown', finishedAt: now.toISOString(), error: CUT_OFF_SEND_ERROR, nextAttemptAt: null,
   } satisfies SaleAlertDelivery)));
   stats.cutOff += cutOff.length;
@@ -148,13 +141,14 @@ async function markCutOffSends(deps: AlertsDeps, stats: RetryStats): Promise<voi
 
 /** Writes the verdict's outcome on rows this invocation holds (nothing was sent). */
 async function finish(deps: AlertsDeps, rows: SaleAlertDelivery[], v: Exclude<RetryVerdict, { action: 'send' }>, stats: RetryStats) {
+  const deliveries = alertDeliveries(deps);
   if (v.action === 'forget') {
-    for (const r of rows) await deps.collections.remove(C.SaleAlertDeliveries.id, r._id);
+    for (const r of rows) await deliveries.remove(r._id);
     stats.forgotten += rows.length;
     return;
   }
   const now = deps.clock.now();
-  await deps.collections.bulkSave(C.SaleAlertDeliveries.id, rows.map((r) => ({
+  await deliveries.saveAll(rows.map((r) => ({
     ...r, finishedAt: now.toISOString(), error: v.reason,
     status: v.action === 'skip' ? 'skipped' : 'failed',
     nextAttemptAt: v.action === 'skip' ? null : nextAttemptAt(attemptsOf(r), now),
@@ -177,12 +171,14 @@ async function stillSubscribed(deps: AlertsDeps, sub: SaleAlertSubscription): Pr
  * failed so the next one can be claimed. A second claim makes sure only one sweep writes that.
  */
 async function writeOffInterrupted(deps: AlertsDeps, d: SaleAlertDelivery, attempt: number, now: Date): Promise<boolean> {
-  const claim = await deps.collections.get<Item & { at?: string }>(C.SaleAlertSweeps.id, retryClaimKey(d._id, attempt));
+  const sweeps = alertSweeps(deps);
+  const deliveries = alertDeliveries(deps);
+  const claim = await sweeps.claimOn(retryClaimKey(d._id, attempt));
   if (!claim || !isStaleClaim(claim.at, now, ALERT_RETRY_POLICY)) return false;
-  const row = await deps.collections.get<SaleAlertDelivery>(C.SaleAlertDeliveries.id, d._id);
+  const row = await deliveries.get(d._id);
   if (!row || row.status !== 'failed' || attemptsOf(row) !== attempt - 1) return false;
-  if (!(await insertOnce(deps.collections, C.SaleAlertSweeps.id, { _id: interruptedClaimKey(d._id, attempt), at: now.toISOString() }))) return false;
-  await deps.collections.save(C.SaleAlertDeliveries.id, {
+  if (!(await sweeps.claim(interruptedClaimKey(d._id, attempt), now.toISOString()))) return false;
+  await deliveries.save({
     ...row, attempts: attempt, lastAttemptAt: claim.at ?? null, finishedAt: now.toISOString(),
     error: 'retry interrupted before sending', nextAttemptAt: nextAttemptAt(attempt, now),
   } satisfies SaleAlertDelivery);

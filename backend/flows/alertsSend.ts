@@ -10,26 +10,24 @@
 //  4. one bulk update of the outcomes (sent, skipped, or failed with the next attempt's time).
 // Duplicate triggers, overlapping sweeps and retries therefore never send twice. The sweep's retries
 // (alertsRetry.ts) reuse `sendAndRecord` (alertsDeliver.ts) under their own per-attempt claim.
-import { COLLECTIONS } from '../collections.js';
 import type { EventDetails } from '../core/alerts/alertEmail.js';
-import { nextAttemptAt } from '../core/alerts/deliveryRetry.js';
 import { messageClaimKey } from '../core/alerts/alertKeys.js';
+import { nextAttemptAt } from '../core/alerts/deliveryRetry.js';
 import { qualifyingSubscribers } from '../core/alerts/qualifyingSubscribers.js';
 import type { AlertDefinition, SaleAlertDelivery, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
 import { alertMessages, claimedPart, plannedAlerts, type AlertMessage } from '../core/alerts/unsentAlerts.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import type { MarketingContact } from '../ports.js';
+import { alertDeliveries } from '../repositories/alertDeliveries.js';
+import { alertSweeps } from '../repositories/alertSweeps.js';
 import { countOutcome, deliverOutcome, outcomeRows, type SendContext } from './alertsDeliver.js';
 import type { AlertsDeps } from './alertsDeps.js';
 
 export type { SendContext } from './alertsDeliver.js';
 
-const C = COLLECTIONS;
 const DEFAULT_CONCURRENCY = 10;
 /** Triggered emails in flight at once, per invocation (Wix publishes no rate for `emailContact`). */
 export const DEFAULT_EMAIL_CONCURRENCY = 20;
-/** Wix Data takes at most 1,000 items per bulk request. */
-const MAX_BULK = 1000;
 
 export interface PageStats { subscribers: number; qualified: number; claimed: number; sent: number; failed: number; skipped: number }
 
@@ -52,7 +50,7 @@ export async function alertSubscribers(deps: AlertsDeps, event: EventDetails, de
   const at = deps.clock.now();
   const now = at.toISOString();
   const claimKeys = messages.map((m) => messageClaimKey(m.subscription._id, m.channel, m.definitions.map((d) => d.saleStart), at));
-  const wonClaims = await claimAll(deps, C.SaleAlertSweeps.id, claimKeys.map((k) => ({ _id: k, at: now })));
+  const wonClaims = await alertSweeps(deps).claimAll(claimKeys, now);
   const won = messages.filter((_, i) => wonClaims.has(claimKeys[i]!));
   if (!won.length) return stats;
 
@@ -81,7 +79,8 @@ export async function alertSubscribers(deps: AlertsDeps, event: EventDetails, de
       });
     });
   }
-  const wonRows = await claimAll(deps, C.SaleAlertDeliveries.id, [...rows.values()]);
+  const deliveries = alertDeliveries(deps);
+  const wonRows = await deliveries.claimNew([...rows.values()]);
   const toSend: AlertMessage[] = [];
   for (const m of mine) {
     const part = claimedPart(m, wonRows);
@@ -95,7 +94,7 @@ export async function alertSubscribers(deps: AlertsDeps, event: EventDetails, de
   const results = await mapConcurrent(toSend, deps.config.emailConcurrency ?? DEFAULT_EMAIL_CONCURRENCY, (m) => deliverOutcome(deps, event, m, ctx));
   const finished = deps.clock.now();
   const updates = results.flatMap((r, i) => outcomeRows(toSend[i]!, rows, r, finished));
-  await bulkUpdateAll(deps, C.SaleAlertDeliveries.id, updates);
+  await deliveries.recordOutcomes(updates);
   for (const [i, r] of results.entries()) countOutcome(stats, r.status, toSend[i]!.keys.length);
   return stats;
 }
@@ -141,17 +140,4 @@ async function stillSubscribed(deps: AlertsDeps, active: readonly SaleAlertSubsc
 /** How `subscribedAmong` answers are keyed: the contact ID when known, else the email. */
 export function marketingKey(c: MarketingContact): string {
   return c.contactId ?? `email:${c.email}`;
-}
-
-/** Bulk-inserts `items` (≤1,000 per request); returns the `_id`s this invocation won. */
-async function claimAll<T extends { _id: string }>(deps: AlertsDeps, collection: string, items: T[]): Promise<Set<string>> {
-  const won = new Set<string>();
-  for (let i = 0; i < items.length; i += MAX_BULK) {
-    for (const id of await deps.collections.claim(collection, items.slice(i, i + MAX_BULK))) won.add(id);
-  }
-  return won;
-}
-
-async function bulkUpdateAll<T extends { _id: string }>(deps: AlertsDeps, collection: string, items: T[]) {
-  for (let i = 0; i < items.length; i += MAX_BULK) await deps.collections.bulkUpdate(collection, items.slice(i, i + MAX_BULK));
 }

@@ -4,24 +4,22 @@
 // site (an hourly setting), both counted with insert-once claims so concurrent sign-ups cannot slip
 // past; made-up event IDs are answered from a memo under a site-wide budget.
 import { randomBytes } from 'node:crypto';
-import { COLLECTIONS } from '../collections.js';
 import { rateLimitKey, subscriptionId } from '../core/alerts/alertKeys.js';
 import { CONFIRM_LINK_TTL_MS, confirmToken, confirmUrl } from '../core/alerts/confirmLink.js';
 import {
-  DEFAULT_CONFIRMATIONS_PER_HOUR, EVENT_MISS_MEMO_MS, EVENT_MISSES_PER_WINDOW, eventMissMemoId, eventMissSlotId,
-  mailboxDayClaimId, siteHourSlotId, untilNextDayMs, untilNextHourMs,
+  DEFAULT_CONFIRMATIONS_PER_HOUR, EVENT_MISS_MEMO_MS, EVENT_MISSES_PER_WINDOW, eventMissCountId, eventMissMemoId, eventMissSlotId,
+  mailboxDayClaimId, siteHourCountId, siteHourSlotId, untilNextDayMs, untilNextHourMs,
 } from '../core/alerts/confirmationLimits.js';
 import type { EventDetails } from '../core/alerts/alertEmail.js';
 import { mailboxKey } from '../core/alerts/mailbox.js';
 import type { PendingSignup, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
 import { subscribeRateLimit } from '../core/alerts/subscribeRateLimit.js';
 import { InvalidSubscriptionError, parseSubscriptionInput } from '../core/alerts/subscriptionInput.js';
-import type { Item } from '../ports.js';
+import { alertEvents } from '../repositories/alertEvents.js';
+import { alertRateLimits } from '../repositories/alertRateLimits.js';
+import { alertSubscriptions } from '../repositories/alertSubscriptions.js';
 import type { AlertsDeps } from './alertsDeps.js';
-import { insertOnce } from './insertOnce.js';
 
-const C = COLLECTIONS;
-const RL = C.SaleAlertRateLimits.id;
 export const DEFAULT_CONSENT_WORDING = 'sale-alert-v1';
 
 export type SubscribeResult =
@@ -41,10 +39,10 @@ export async function subscribe(deps: AlertsDeps, input: unknown): Promise<Subsc
   const nowIso = now.toISOString();
 
   // Calls per mailbox (5 an hour), before anything that costs a Wix call or an email.
+  const limits = alertRateLimits(deps);
   const limitId = rateLimitKey(sub.email);
-  const limitItem = await deps.collections.get<Item & { attempts: string[] }>(RL, limitId);
-  const decision = subscribeRateLimit(limitItem?.attempts ?? [], now);
-  await deps.collections.save(RL, { _id: limitId, attempts: decision.history, updatedAt: nowIso });
+  const decision = subscribeRateLimit(await limits.history(limitId), now);
+  await limits.saveHistory(limitId, decision.history, nowIso);
   if (!decision.allowed) return { outcome: 'rate_limited', retryAfterMs: decision.retryAfterMs };
 
   // Only events of this site: a made-up ID would otherwise join every hourly sweep.
@@ -54,11 +52,11 @@ export async function subscribe(deps: AlertsDeps, input: unknown): Promise<Subsc
 
   // One confirmation email per mailbox per UTC day, and at most `confirmationsPerHour` for the site.
   const dayClaim = mailboxDayClaimId(mailboxKey(sub.email), now);
-  if (!(await insertOnce(deps.collections, RL, { _id: dayClaim, updatedAt: nowIso }))) return { outcome: 'rate_limited', retryAfterMs: untilNextDayMs(now) };
+  if (!(await limits.claim(dayClaim, nowIso))) return { outcome: 'rate_limited', retryAfterMs: untilNextDayMs(now) };
   const perHour = deps.config.confirmationsPerHour ?? DEFAULT_CONFIRMATIONS_PER_HOUR;
-  const hourSlot = await claimSlot(deps, `cfhourcount_${nowIso.slice(0, 13)}`, (n) => siteHourSlotId(now, n), perHour, nowIso);
+  const hourSlot = await limits.claimNextSlot(siteHourCountId(now), (n) => siteHourSlotId(now, n), perHour, nowIso);
   if (!hourSlot) {
-    await deps.collections.remove(RL, dayClaim);
+    await limits.release(dayClaim);
     return { outcome: 'rate_limited', retryAfterMs: untilNextHourMs(now) };
   }
 
@@ -70,14 +68,15 @@ export async function subscribe(deps: AlertsDeps, input: unknown): Promise<Subsc
       requestedAt: nowIso, expiresAt: new Date(now.getTime() + CONFIRM_LINK_TTL_MS).toISOString(),
       wording: deps.config.consentWording ?? DEFAULT_CONSENT_WORDING,
     };
-    const existing = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, id);
+    const subs = alertSubscriptions(deps);
+    const existing = await subs.get(id);
     const item: SaleAlertSubscription = existing
       ? { ...existing, contactId: existing.contactId || contactId, pending, updatedAt: nowIso }
       : {
         _id: id, email: sub.email, eventId: sub.eventId, channels: [], push: null, contactId, status: 'pending',
         consentAt: null, consentWording: null, unsubscribedAt: null, updatedAt: nowIso, locale: sub.locale, pending,
       };
-    await deps.collections.save(C.SaleAlertSubscriptions.id, item);
+    await subs.save(item);
     const secret = await deps.secrets.getSecret(deps.config.unsubscribeSecretName);
     const link = confirmUrl(confirmBase(deps), id, pending.nonce, confirmToken(secret, id, pending.nonce));
     await deps.mailer.sendTriggeredEmail({
@@ -86,7 +85,7 @@ export async function subscribe(deps: AlertsDeps, input: unknown): Promise<Subsc
     });
   } catch (e) {
     // Nothing went out: give the visitor their day and the site its slot back.
-    await Promise.allSettled([deps.collections.remove(RL, dayClaim), deps.collections.remove(RL, hourSlot)]);
+    await Promise.allSettled([limits.release(dayClaim), limits.release(hourSlot)]);
     throw e;
   }
   return { outcome: 'confirmation_sent', subscriptionId: id };
@@ -98,41 +97,22 @@ function confirmBase(deps: AlertsDeps): string {
   return deps.config.confirmBaseUrl ?? `${deps.config.siteUrl.replace(/\/$/, '')}/_functions/saleAlertConfirm`;
 }
 
-type MemoItem = Item & { at: string; event?: EventDetails | null };
-
 /**
  * The event, or null when the site has no such event. Each answer is remembered for 10 minutes, so a
  * made-up ID costs at most one Wix call per 10 minutes, and misses share a site-wide budget per 10
  * minutes: past it, only events with confirmed subscribers are looked up; others answer `over_budget`.
  */
 async function knownEvent(deps: AlertsDeps, eventId: string, now: Date): Promise<EventDetails | null | 'over_budget'> {
+  const limits = alertRateLimits(deps);
   const nowIso = now.toISOString();
   const memoId = eventMissMemoId(eventId);
-  const memo = await deps.collections.get<MemoItem>(RL, memoId);
-  if (memo && now.getTime() - Date.parse(memo.at) < EVENT_MISS_MEMO_MS) return memo.event ?? null;
-  const window = Math.floor(now.getTime() / EVENT_MISS_MEMO_MS);
-  const misses = await deps.collections.get<Item & { count: number }>(RL, `evmisscount_${window}`);
+  const memo = await limits.eventMemo(memoId);
+  if (memo && now.getTime() - Date.parse(memo.at) < EVENT_MISS_MEMO_MS) return memo.event;
   // Past the budget, only events that already have confirmed subscribers are looked up: a flood of
   // made-up IDs then costs nothing, and a brand-new event's first sign-up waits for the next window.
-  if ((misses?.count ?? 0) >= EVENT_MISSES_PER_WINDOW && !(await deps.collections.get(C.SaleAlertEvents.id, eventId))) return 'over_budget';
+  if ((await limits.slotsTaken(eventMissCountId(now))) >= EVENT_MISSES_PER_WINDOW && !(await alertEvents(deps).has(eventId))) return 'over_budget';
   const event = await deps.events.get(eventId);
-  await deps.collections.save(RL, { _id: memoId, at: nowIso, event, updatedAt: nowIso } satisfies MemoItem & { updatedAt: string });
-  if (!event) await claimSlot(deps, `evmisscount_${window}`, (n) => eventMissSlotId(now, n), EVENT_MISSES_PER_WINDOW, nowIso);
+  await limits.saveEventMemo(memoId, event, nowIso);
+  if (!event) await limits.claimNextSlot(eventMissCountId(now), (n) => eventMissSlotId(now, n), EVENT_MISSES_PER_WINDOW, nowIso);
   return event;
-}
-
-/**
- * Claims the next free numbered slot (insert-once, so two callers never share one) below `cap`; the
- * counter row only tells where to start looking. Returns the slot's ID, or null when all are taken.
- */
-async function claimSlot(deps: AlertsDeps, counterId: string, slotId: (n: number) => string, cap: number, nowIso: string): Promise<string | null> {
-  const counter = await deps.collections.get<Item & { count: number }>(RL, counterId);
-  for (let n = Math.max(0, counter?.count ?? 0); n < cap; n++) {
-    const id = slotId(n);
-    if (await insertOnce(deps.collections, RL, { _id: id, updatedAt: nowIso })) {
-      await deps.collections.save(RL, { _id: counterId, count: n + 1, updatedAt: nowIso });
-      return id;
-    }
-  }
-  return null;
 }

@@ -1,20 +1,16 @@
 // The hourly sale-alert sweep (the guarantee): continues or plans a send run over the events with due
 // sales, then, with the time left, retries failed sends and prunes old records.
 import { randomUUID } from 'node:crypto';
-import { COLLECTIONS } from '../collections.js';
 import { dueDefinitions } from '../core/alerts/dueDefinitions.js';
-import type { SaleAlertEvent } from '../core/alerts/saleAlertTypes.js';
 import { cursorDone, JOB_LIMITS, newSweepCursor, type ChunkLimits, type SweepCursor, type SweepTarget } from '../core/alerts/sweepChunks.js';
-import type { Item } from '../ports.js';
+import { alertEvents } from '../repositories/alertEvents.js';
+import { alertSweeps } from '../repositories/alertSweeps.js';
 import { ChunkBudget, doneKeys, elapsedFn, limitsFor, runChunks } from './alertsChunks.js';
-import { allDefinitions } from './alertsDefinitions.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { pruneAlertRecords, type PruneStats } from './alertsPrune.js';
 import { retryFailedDeliveries, type RetryStats } from './alertsRetry.js';
 import { addStats, emptyStats, type PageStats } from './alertsSend.js';
-
-const C = COLLECTIONS;
-const CURSOR_ID = 'cursor';
+import { allDefinitions } from './eventDefinitions.js';
 
 export interface SweepResult {
   /** The send run: none due (`idle`), out of time mid-run (`progress`), or done (`finished`). */
@@ -49,7 +45,7 @@ type RunResult = Omit<SweepResult, 'retries' | 'pruned'>;
 async function sendRun(deps: AlertsDeps, limits: ChunkLimits, t0: number): Promise<RunResult> {
   let total: RunResult = { outcome: 'idle', runId: null, chunks: 0, maxChunkMs: 0, stats: emptyStats() };
   for (let plans = 0; plans < 2; plans++) {
-    let cursor = (await deps.collections.get<Item & { cursor: SweepCursor | null }>(C.SaleAlertSweeps.id, CURSOR_ID))?.cursor ?? null;
+    let cursor = (await alertSweeps(deps).cursorRow())?.cursor ?? null;
     if (!cursor || cursorDone(cursor)) {
       cursor = await planRun(deps);
       if (!cursor) break;
@@ -69,18 +65,14 @@ async function sendRun(deps: AlertsDeps, limits: ChunkLimits, t0: number): Promi
 async function planRun(deps: AlertsDeps): Promise<SweepCursor | null> {
   const now = deps.clock.now();
   const targets: SweepTarget[] = [];
-  for (let skip = 0; ; skip += 100) {
-    const { items } = await deps.collections.query<SaleAlertEvent>(C.SaleAlertEvents.id, { sort: [{ field: '_id', order: 'ASC' }], limit: 100, skip });
-    for (const ev of items) {
-      const defs = await allDefinitions(deps, ev._id);
-      const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
-      if (due.length) targets.push({ eventId: ev._id, definitionIds: due.map((d) => d._id) });
-    }
-    if (items.length < 100) break;
+  for (const ev of await alertEvents(deps).all()) {
+    const defs = await allDefinitions(deps, ev._id);
+    const due = dueDefinitions(defs, { now, done: await doneKeys(deps, defs) });
+    if (due.length) targets.push({ eventId: ev._id, definitionIds: due.map((d) => d._id) });
   }
   return targets.length ? newSweepCursor(`sweep-${randomUUID()}`, now, targets) : null;
 }
 
 async function saveCursor(deps: AlertsDeps, cursor: SweepCursor) {
-  await deps.collections.save(C.SaleAlertSweeps.id, { _id: CURSOR_ID, cursor, at: deps.clock.now().toISOString() });
+  await alertSweeps(deps).saveCursor(cursor, deps.clock.now().toISOString());
 }

@@ -2,19 +2,17 @@
 // once for the event's due definitions within a trigger's time budget; the hourly sweep
 // (alertsSweep.ts) is the guarantee and finishes what a trigger could not.
 import { randomUUID } from 'node:crypto';
-import { COLLECTIONS } from '../collections.js';
 import { triggerClaimKey } from '../core/alerts/alertKeys.js';
 import { dueDefinitions, saleStartOf } from '../core/alerts/dueDefinitions.js';
 import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
 import { cursorDone, newSweepCursor, TRIGGER_LIMITS, type SweepTarget } from '../core/alerts/sweepChunks.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
+import { alertEvents } from '../repositories/alertEvents.js';
+import { alertSweeps } from '../repositories/alertSweeps.js';
 import { doneKeys, limitsFor, runChunks } from './alertsChunks.js';
-import { allDefinitions } from './alertsDefinitions.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { emptyStats } from './alertsSend.js';
-import { insertOnce } from './insertOnce.js';
-
-const C = COLLECTIONS;
+import { allDefinitions } from './eventDefinitions.js';
 
 /**
  * A definition was created/updated/deleted (legacy payload: a trigger only). When a sale is due now
@@ -27,7 +25,7 @@ export async function onDefinitionChanged(deps: AlertsDeps, change: { eventId?: 
   const def = await deps.definitions.get(change.definitionId);
   const eventId = def?.eventId ?? change.eventId;
   if (!eventId) return { outcome: 'unknown_event' as const };
-  if (!(await deps.collections.get(C.SaleAlertEvents.id, eventId))) return { outcome: 'no_subscribers' as const };
+  if (!(await alertEvents(deps).has(eventId))) return { outcome: 'no_subscribers' as const };
   const defs = await allDefinitions(deps, eventId);
   const next = nextSaleStart(defs, deps.clock.now());
   const sent = await alertEventNow(deps, eventId, defs);
@@ -48,7 +46,7 @@ export async function onSaleStarted(deps: AlertsDeps, definitionId: string, even
   // re-reads it anyway, and a definition gone meanwhile is simply not due).
   const eventId = eventIdFromPayload || (await deps.definitions.get(definitionId))?.eventId;
   if (!eventId) return { outcome: 'not_found' as const };
-  if (!(await deps.collections.get(C.SaleAlertEvents.id, eventId))) return { outcome: 'no_subscribers' as const };
+  if (!(await alertEvents(deps).has(eventId))) return { outcome: 'no_subscribers' as const };
   return { outcome: 'handled' as const, ...(await alertEventNow(deps, eventId, await allDefinitions(deps, eventId))) };
 }
 
@@ -62,7 +60,7 @@ async function alertEventNow(deps: AlertsDeps, eventId: string, defs: TicketDef[
   // marketing tool about them). The claim holds for one message window; the sweep does not look at it,
   // so a trigger cut off mid-way is continued by the next sweep.
   const claim = triggerClaimKey(eventId, due.map((d) => saleStartOf(d)), now);
-  if (!(await insertOnce(deps.collections, C.SaleAlertSweeps.id, { _id: claim, at: now.toISOString() }))) {
+  if (!(await alertSweeps(deps).claim(claim, now.toISOString()))) {
     return { due: due.length, finished: false, chunks: 0, maxChunkMs: 0, stats: emptyStats(), busy: true };
   }
   const limits = limitsFor(deps, TRIGGER_LIMITS);

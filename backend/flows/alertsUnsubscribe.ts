@@ -1,12 +1,9 @@
 // Sale-alert unsubscribe: the GET of the emailed link only checks it; the unsubscribe page's POST, or
 // a mail client's RFC 8058 one-click POST, stops the alerts and drops any pending sign-up.
-import { COLLECTIONS } from '../collections.js';
-import type { SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
 import { isSubscriptionId, verifyUnsubscribeToken } from '../core/alerts/unsubscribeToken.js';
+import { alertSubscriptions } from '../repositories/alertSubscriptions.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { linkKeys } from './alertsLinkKeys.js';
-
-const C = COLLECTIONS;
 
 export type UnsubscribeResult = { outcome: 'unsubscribed' | 'already_unsubscribed' | 'invalid_link' | 'not_found'; eventId?: string };
 export interface UnsubscribeLink { s?: unknown; t?: unknown }
@@ -21,12 +18,13 @@ export async function checkUnsubscribeLink(deps: AlertsDeps, link: UnsubscribeLi
 export async function unsubscribe(deps: AlertsDeps, link: UnsubscribeLink): Promise<UnsubscribeResult> {
   if (!isSubscriptionId(link.s)) return { outcome: 'invalid_link' };
   if (!verifyUnsubscribeToken(await linkKeys(deps), link.s, link.t, deps.clock.now())) return { outcome: 'invalid_link' };
-  const sub = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, link.s);
+  const subs = alertSubscriptions(deps);
+  const sub = await subs.get(link.s);
   if (!sub) return { outcome: 'not_found' };
   if (sub.status === 'unsubscribed' && !sub.pending) return { outcome: 'already_unsubscribed', eventId: sub.eventId };
   const now = deps.clock.now().toISOString();
   // A confirmation link sent before this must not undo it: the pending sign-up goes too.
-  await deps.collections.save(C.SaleAlertSubscriptions.id, { ...sub, status: 'unsubscribed', pending: null, unsubscribedAt: now, updatedAt: now });
+  await subs.save({ ...sub, status: 'unsubscribed', pending: null, unsubscribedAt: now, updatedAt: now });
   try {
     await deps.marketing.removeFromEvent({ email: sub.email, contactId: sub.contactId, eventId: sub.eventId });
   } catch (e) {

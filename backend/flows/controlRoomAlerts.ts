@@ -3,20 +3,22 @@
 // sweep. Counts are Wix Data counts (one read each), never a scan of subscribers or deliveries.
 // Also the "send a test alert to me" action: the real template with the event's real tickets, sent
 // to the address the owner gives, with no delivery record (it is not an alert to a subscriber).
-import { COLLECTIONS } from '../collections.js';
-import { alertEmailVariables } from '../core/alerts/alertEmail.js';
 import { alertDefinition } from '../core/alerts/alertDefinition.js';
+import { alertEmailVariables } from '../core/alerts/alertEmail.js';
 import { saleStartOf } from '../core/alerts/dueDefinitions.js';
 import { nextSaleStart } from '../core/alerts/nextSaleStart.js';
+import type { DeliveryStatus } from '../core/alerts/saleAlertTypes.js';
 import { PAGE_SIZES } from '../core/controlRoom/controlRoomInput.js';
 import { scrubSecrets, sweepSummary } from '../core/controlRoom/controlRoomViews.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
-import type { CollectionsPort, Filter, Item, TicketDefinitionsPort } from '../ports.js';
-import type { AlertsDeps } from './alertsDeps.js';
+import { alertDeliveries } from '../repositories/alertDeliveries.js';
+import { alertEvents } from '../repositories/alertEvents.js';
+import { alertSubscriptions } from '../repositories/alertSubscriptions.js';
+import { alertSweeps } from '../repositories/alertSweeps.js';
 import { eventDetailsOrFallback } from './alertsDeliver.js';
-
-const C = COLLECTIONS;
+import type { AlertsDeps } from './alertsDeps.js';
+import { allDefinitions } from './eventDefinitions.js';
 
 /** Subscription states as stored; `active` is a confirmed opt-in (double opt-in may add `pending`). */
 const CONFIRMED = ['active', 'confirmed'];
@@ -36,52 +38,35 @@ export interface AlertsSection {
   lastSweep: ReturnType<typeof sweepSummary>;
 }
 
-async function count(collections: CollectionsPort, collection: string, filter: Filter): Promise<number> {
-  const r = await collections.query(collection, { filter, limit: 1 });
-  return r.total ?? r.items.length;
-}
-
-async function allDefinitions(definitions: TicketDefinitionsPort, eventId: string): Promise<TicketDef[]> {
-  const out: TicketDef[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await definitions.queryByEvent(eventId, { cursor, limit: 100 });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
-}
-
 export async function alertsSection(deps: Pick<AlertsDeps, 'collections' | 'definitions' | 'clock'>, input: { eventPage?: number } = {}): Promise<AlertsSection> {
   const page = input.eventPage ?? 0;
-  const [events, cursorRow] = await Promise.all([
-    deps.collections.query<Item & { firstSubscribedAt?: string }>(C.SaleAlertEvents.id, { sort: [{ field: '_id', order: 'ASC' }], limit: PAGE_SIZES.events, skip: page * PAGE_SIZES.events }),
-    deps.collections.get<Item & { cursor?: never; at?: string }>(C.SaleAlertSweeps.id, 'cursor'),
-  ]);
+  const [events, cursorRow] = await Promise.all([alertEvents(deps).page(page * PAGE_SIZES.events, PAGE_SIZES.events), alertSweeps(deps).cursorRow()]);
   const now = deps.clock.now();
-  const items = await mapConcurrent(events.items, 3, async (ev): Promise<EventAlertsHealth> => {
+  const subscriptions = alertSubscriptions(deps);
+  const deliveries = alertDeliveries(deps);
+  const items = await mapConcurrent(events.rows, 3, async (ev): Promise<EventAlertsHealth> => {
     const eventId = ev._id;
-    const d = (filter: Filter) => count(deps.collections, C.SaleAlertDeliveries.id, { eventId, ...filter });
-    const s = (filter: Filter) => count(deps.collections, C.SaleAlertSubscriptions.id, { eventId, ...filter });
+    const s = (...statuses: string[]) => subscriptions.countForEvent(eventId, statuses);
+    const d = (status: DeliveryStatus, retryPlanned = false) => deliveries.countForEvent(eventId, status, { retryPlanned });
     const [confirmed, pending, unsubscribed, sent, failed, failedRetryPlanned, pendingSends, skipped, unknown, next] = await Promise.all([
-      s({ status: { $in: CONFIRMED } }), s({ status: 'pending' }), s({ status: 'unsubscribed' }),
-      d({ status: 'sent' }), d({ status: 'failed' }), d({ status: 'failed', nextAttemptAt: { $gt: '0' } }), d({ status: 'pending' }), d({ status: 'skipped' }), d({ status: 'unknown' }),
-      allDefinitions(deps.definitions, eventId).then((defs) => ({ start: nextSaleStart(defs, now), error: null }), (e: Error) => ({ start: null, error: scrubSecrets(e.message) })),
+      s(...CONFIRMED), s('pending'), s('unsubscribed'),
+      d('sent'), d('failed'), d('failed', true), d('pending'), d('skipped'), d('unknown'),
+      allDefinitions(deps, eventId).then((defs) => ({ start: nextSaleStart(defs, now), error: null }), (e: Error) => ({ start: null, error: scrubSecrets(e.message) })),
     ]);
     return {
-      eventId, firstSubscribedAt: ev.firstSubscribedAt ?? null,
+      eventId, firstSubscribedAt: ev.firstSubscribedAt,
       subscriptions: { confirmed, pending, unsubscribed },
       nextSaleStart: next.start, nextSaleStartError: next.error,
       deliveries: { sent, failedRetryPlanned, failedFinal: failed - failedRetryPlanned, pending: pendingSends, skipped, unknown },
     };
   });
-  return { events: { items, total: events.total ?? events.items.length, page, pageSize: PAGE_SIZES.events }, lastSweep: sweepSummary(cursorRow as never) };
+  return { events: { items, total: events.total, page, pageSize: PAGE_SIZES.events }, lastSweep: sweepSummary(cursorRow) };
 }
 
 export type TestAlertResult = { ok: true; email: string; tickets: number } | { ok: false; reason: 'no_tickets' | 'send_failed'; message: string };
 
 export async function sendTestAlert(deps: AlertsDeps, input: { email: string; eventId: string }): Promise<TestAlertResult> {
-  const defs = (await allDefinitions(deps.definitions, input.eventId)).filter((d) => !d.hidden);
+  const defs = (await allDefinitions(deps, input.eventId)).filter((d) => !d.hidden);
   if (!defs.length) return { ok: false, reason: 'no_tickets', message: `Event ${input.eventId} has no visible ticket definitions to show in a test alert.` };
   const now = deps.clock.now().toISOString();
   // A ticket without a sale period goes on sale "now" in the test; real alerts only list scheduled sales.

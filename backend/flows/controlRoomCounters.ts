@@ -2,15 +2,12 @@
 // refresh reads of the last minute against the read budget (the read marks the counter flow leaves
 // in CounterClaims: what this package itself spends of the site's Wix API calls), and the repair
 // job's last run. "Refresh all now" runs the repair within a web method's time and records it.
-import { COLLECTIONS } from '../collections.js';
 import { PAGE_SIZES } from '../core/controlRoom/controlRoomInput.js';
-import { recentReadMarks } from '../core/counter/readBudget.js';
-import type { CollectionsPort, Item } from '../ports.js';
+import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
+import type { CollectionsPort } from '../ports.js';
+import { counterClaims } from '../repositories/counterClaims.js';
+import { ticketCounters } from '../repositories/ticketCounters.js';
 import { DEFAULT_READ_BUDGET, repairCounters, type CounterDeps, type RepairResult } from './counter.js';
-
-const C = COLLECTIONS;
-/** The CounterClaims item holding the repair's last run (kept: the prune removes items by `at` older than 72 h, and this one is rewritten hourly). */
-export const REPAIR_RUN_ID = 'job:repairCounters';
 
 export interface CounterRow {
   id: string; definitionId: string; eventId: string; label: string; price: string | null; currency: string | null;
@@ -27,31 +24,31 @@ export async function countersSection(deps: Pick<CounterDeps, 'collections' | 'c
   const page = input.counterPage ?? 0;
   const now = deps.clock.now();
   const budget = DEFAULT_READ_BUDGET;
-  const [rows, reads, repair] = await Promise.all([
+  const claims = counterClaims(deps);
+  const [rows, lastMinute, repair] = await Promise.all([
     // Live: every counter whose sale has not ended (the set each refresh slot reads).
-    deps.collections.query<Item & Record<string, unknown>>(C.TicketCounters.id, { filter: { saleStatus: { $ne: 'SALE_ENDED' } }, sort: [{ field: 'definitionId', order: 'ASC' }, { field: '_id', order: 'ASC' }], limit: PAGE_SIZES.counters, skip: page * PAGE_SIZES.counters }),
-    deps.collections.query(C.CounterClaims.id, { filter: recentReadMarks(now, budget.windowMs), limit: 1 }),
-    deps.collections.get<Item & Record<string, unknown>>(C.CounterClaims.id, REPAIR_RUN_ID),
+    ticketCounters(deps).livePage(page * PAGE_SIZES.counters, PAGE_SIZES.counters),
+    claims.readsSince(now, budget.windowMs),
+    claims.repairRun(),
   ]);
-  const num = (v: unknown) => (typeof v === 'number' ? v : null);
-  const str = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
-    counters: {
-      items: rows.items.map((r) => ({
-        id: r._id, definitionId: String(r.definitionId ?? ''), eventId: String(r.eventId ?? ''), label: String(r.label ?? ''), price: str(r.price), currency: str(r.currency),
-        unsold: num(r.unsold), sold: num(r.sold), soldOut: r.soldOut === true, saleStatus: str(r.saleStatus), readAt: str(r.readAt),
-      })),
-      total: rows.total ?? rows.items.length, page, pageSize: PAGE_SIZES.counters,
-    },
-    reads: { lastMinute: reads.total ?? reads.items.length, budget: budget.reads, windowMs: budget.windowMs },
-    lastRepair: repair && typeof repair.at === 'string' ? {
-      at: repair.at, by: repair.by === 'dashboard' ? 'dashboard' : 'job', refreshed: num(repair.refreshed) ?? 0, failed: num(repair.failed) ?? 0, pruned: num(repair.pruned) ?? 0, complete: repair.complete === true,
+    counters: { items: rows.rows.map(counterRow), total: rows.total, page, pageSize: PAGE_SIZES.counters },
+    reads: { lastMinute, budget: budget.reads, windowMs: budget.windowMs },
+    lastRepair: repair ? {
+      at: repair.at, by: repair.by === 'dashboard' ? 'dashboard' : 'job', refreshed: repair.refreshed ?? 0, failed: repair.failed ?? 0, pruned: repair.pruned ?? 0, complete: repair.complete === true,
     } : null,
   };
 }
 
+function counterRow(s: CounterSnapshot): CounterRow {
+  return {
+    id: s._id, definitionId: s.definitionId, eventId: s.eventId, label: s.label, price: s.price, currency: s.currency,
+    unsold: s.unsold, sold: s.sold, soldOut: s.soldOut, saleStatus: s.saleStatus, readAt: s.readAt,
+  };
+}
+
 export async function recordRepairRun(collections: CollectionsPort, result: RepairResult, by: 'job' | 'dashboard', at: Date): Promise<void> {
-  await collections.save(C.CounterClaims.id, { _id: REPAIR_RUN_ID, kind: 'job', definitionId: '', at: at.toISOString(), by, ...result });
+  await counterClaims({ collections }).recordRepairRun(at.toISOString(), by, { ...result });
 }
 
 /** "Refresh all now": the hourly repair on demand, stopped at `deadline`; recorded like the job's run. */

@@ -2,19 +2,19 @@
 // with their last initial sync, its links and outbox counts; one page of outbox rows; the last
 // reconcile. Everything is read in one call, with a fixed number of reads per shown target (never
 // per outbox row or link), so 100 targets and 10,000 outbox rows cost the same per page.
-import { COLLECTIONS } from '../collections.js';
 import { PAGE_SIZES, type OutboxView, type SyncSectionInput } from '../core/controlRoom/controlRoomInput.js';
-import { outboxViewFilter, outboxViewSort, scrubSecrets, targetState, type TargetState } from '../core/controlRoom/controlRoomViews.js';
-import { outboxItemSchema, syncRunSchema, syncTargetRowSchema, type OutboxItem, type SyncRun } from '../core/sync/syncRows.js';
+import { scrubSecrets, targetState, type TargetState } from '../core/controlRoom/controlRoomViews.js';
+import { RECONCILE_REPORT_ID, syncTargetRowSchema, type OutboxItem, type SyncRun } from '../core/sync/syncRows.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
-import type { CollectionsPort, Filter, Item } from '../ports.js';
+import type { CollectionsPort } from '../ports.js';
+import { syncLinks } from '../repositories/syncLinks.js';
+import { syncOutbox } from '../repositories/syncOutbox.js';
+import { syncRuns } from '../repositories/syncRuns.js';
+import { syncSettings } from '../repositories/syncSettings.js';
 import type { ReconcileReport } from './sync.js';
 import { loadSyncConfig } from './syncConfig.js';
 import type { SyncDeps } from './syncDeps.js';
 
-const C = COLLECTIONS;
-/** The SyncRuns item with the last reconcile's findings (written by the hourly job and the dashboard's repair). */
-export const RECONCILE_REPORT_ID = 'reconcile-report';
 const MAX_FINDINGS = 50;
 
 export interface TargetHealth {
@@ -51,11 +51,6 @@ export interface SyncSection {
   problems: string[];
 }
 
-async function count(collections: CollectionsPort, collection: string, filter: Filter): Promise<number> {
-  const r = await collections.query(collection, { filter, limit: 1 });
-  return r.total ?? r.items.length;
-}
-
 export async function syncSection(deps: SyncDeps, input: SyncSectionInput = {}): Promise<SyncSection> {
   const now = deps.clock.now().toISOString();
   const targetPage = input.targetPage ?? 0;
@@ -63,12 +58,12 @@ export async function syncSection(deps: SyncDeps, input: SyncSectionInput = {}):
   const view = input.outboxView ?? 'dead';
   const [config, rows, outbox, reconcile] = await Promise.all([
     loadSyncConfig(deps),
-    deps.collections.query<Item & Record<string, unknown>>(C.SyncTargets.id, { sort: [{ field: '_id', order: 'ASC' }], limit: PAGE_SIZES.targets, skip: targetPage * PAGE_SIZES.targets }),
+    syncSettings(deps).targetPage(targetPage * PAGE_SIZES.targets, PAGE_SIZES.targets),
     outboxRows(deps, view, now, outboxPage, input.targetId ?? null),
-    reconcileView(deps.collections),
+    reconcileView(deps),
   ]);
   const loaded = new Map(config.targets.map((t) => [t.target._id, t]));
-  const items = await mapConcurrent(rows.items, 4, async (row): Promise<TargetHealth> => {
+  const items = await mapConcurrent(rows.rows, 4, async (row): Promise<TargetHealth> => {
     const targetId = row._id;
     const parsed = syncTargetRowSchema.safeParse(row);
     const setup = loaded.get(targetId);
@@ -78,17 +73,18 @@ export async function syncSection(deps: SyncDeps, input: SyncSectionInput = {}):
       try { await deps.connectors.connect(setup.target); } catch (e) { connectProblem = `cannot connect: ${(e as Error).message}`; }
     }
     const st = targetState({ targetId, enabledInRow: row.enabled !== false, loaded: !!setup, problems: config.problems, connectProblem });
+    const links = syncLinks(deps);
+    const slots = syncOutbox(deps);
     const [mappings, runs, active, failed, due, retrying, dead] = await Promise.all([
-      deps.collections.query<Item & Record<string, unknown>>(C.SyncEventMappings.id, { filter: { targetId }, limit: 100 }),
-      deps.collections.query<Item>(C.SyncRuns.id, { filter: { targetId }, limit: 100 }),
-      count(deps.collections, C.SyncLinks.id, { targetId, status: 'active' }),
-      count(deps.collections, C.SyncLinks.id, { targetId, status: 'failed' }),
-      count(deps.collections, C.SyncOutbox.id, { ...outboxViewFilter('due', now), targetId }),
-      deps.collections.query<Item & { nextAttemptAt?: string }>(C.SyncOutbox.id, { filter: { ...outboxViewFilter('retrying', now), targetId }, sort: outboxViewSort('retrying'), limit: 1 }),
-      count(deps.collections, C.SyncOutbox.id, { ...outboxViewFilter('dead', now), targetId }),
+      syncSettings(deps).eventMappingsOf(targetId),
+      syncRuns(deps).ofTarget(targetId),
+      links.count(targetId, 'active'),
+      links.count(targetId, 'failed'),
+      slots.countInView('due', now, targetId),
+      slots.inView('retrying', now, { targetId, limit: 1 }),
+      slots.countInView('dead', now, targetId),
     ]);
-    const runByEvent = new Map<string, SyncRun>();
-    for (const r of runs.items) { const p = syncRunSchema.safeParse(r); if (p.success) runByEvent.set(p.data.eventId, p.data); }
+    const runByEvent = new Map<string, SyncRun>(runs.map((r) => [r.eventId, r]));
     return {
       targetId,
       title: parsed.success ? parsed.data.title : (typeof row.title === 'string' ? row.title : null),
@@ -97,7 +93,7 @@ export async function syncSection(deps: SyncDeps, input: SyncSectionInput = {}):
       secretName: String(row.secretName ?? ''),
       state: st.state,
       why: st.why,
-      events: mappings.items.map((m) => {
+      events: mappings.map((m) => {
         const eventId = String(m.eventId ?? '');
         const run = runByEvent.get(eventId);
         return {
@@ -106,11 +102,11 @@ export async function syncSection(deps: SyncDeps, input: SyncSectionInput = {}):
         };
       }),
       links: { active, failed },
-      outbox: { due, retrying: retrying.total ?? retrying.items.length, dead, nextAttemptAt: retrying.items[0]?.nextAttemptAt ?? null },
+      outbox: { due, retrying: retrying.total, dead, nextAttemptAt: retrying.rows[0]?.nextAttemptAt ?? null },
     };
   });
   return {
-    targets: { items, total: rows.total ?? rows.items.length, page: targetPage, pageSize: PAGE_SIZES.targets },
+    targets: { items, total: rows.total, page: targetPage, pageSize: PAGE_SIZES.targets },
     outbox,
     reconcile,
     problems: config.problems.filter((p) => !p.startsWith('Sync target ')).map(scrubSecrets),
@@ -118,13 +114,8 @@ export async function syncSection(deps: SyncDeps, input: SyncSectionInput = {}):
 }
 
 async function outboxRows(deps: SyncDeps, view: OutboxView, now: string, page: number, targetId: string | null): Promise<SyncSection['outbox']> {
-  const filter = { ...outboxViewFilter(view, now), ...(targetId ? { targetId } : {}) };
-  const r = await deps.collections.query<Item>(C.SyncOutbox.id, { filter, sort: outboxViewSort(view), limit: PAGE_SIZES.outbox, skip: page * PAGE_SIZES.outbox });
-  const items = r.items.flatMap((raw) => {
-    const p = outboxItemSchema.safeParse(raw);
-    return p.success ? [outboxRowView(p.data, view)] : [];
-  });
-  return { view, targetId, items, total: r.total ?? r.items.length, page, pageSize: PAGE_SIZES.outbox };
+  const r = await syncOutbox(deps).inView(view, now, { targetId, skip: page * PAGE_SIZES.outbox, limit: PAGE_SIZES.outbox });
+  return { view, targetId, items: r.rows.map((o) => outboxRowView(o, view)), total: r.total, page, pageSize: PAGE_SIZES.outbox };
 }
 
 function outboxRowView(o: OutboxItem, view: OutboxView): OutboxRowView {
@@ -135,18 +126,12 @@ function outboxRowView(o: OutboxItem, view: OutboxView): OutboxRowView {
   };
 }
 
-async function reconcileView(collections: CollectionsPort): Promise<ReconcileView> {
-  const { items } = await collections.query<Item & Record<string, unknown>>(C.SyncRuns.id, { filter: { _id: { $in: ['reconcile', RECONCILE_REPORT_ID] } }, limit: 2 });
-  const pass = items.find((i) => i._id === 'reconcile');
-  const report = items.find((i) => i._id === RECONCILE_REPORT_ID);
+async function reconcileView(deps: SyncDeps): Promise<ReconcileView> {
+  const { pass, report } = await syncRuns(deps).reconcileRecords();
   return {
     state: pass?.state === 'running' ? 'running' : pass ? 'done' : 'never',
-    updatedAt: typeof pass?.updatedAt === 'string' ? pass.updatedAt : null,
-    last: report ? {
-      at: String(report.updatedAt ?? ''), complete: report.complete === true,
-      counts: (report.counts && typeof report.counts === 'object' ? report.counts : {}) as Record<string, number>,
-      findings: Array.isArray(report.findings) ? report.findings.map((f) => scrubSecrets(String(f))) : [],
-    } : null,
+    updatedAt: pass?.updatedAt ?? null,
+    last: report ? { at: report.updatedAt, complete: report.complete, counts: report.counts, findings: report.findings.map(scrubSecrets) } : null,
   };
 }
 
@@ -159,7 +144,7 @@ export async function recordReconcileReport(collections: CollectionsPort, report
     ...report.problems,
   ].map(scrubSecrets);
   const iso = at.toISOString();
-  await collections.save(C.SyncRuns.id, {
+  await syncRuns({ collections }).save({
     _id: RECONCILE_REPORT_ID, targetId: '*', eventId: '*', state: 'done', cursor: null, pages: 0, seenIds: [],
     counts: { events: report.events, definitions: report.definitions, fixed: report.fixed.length, invalid: report.invalid.length, missingExternally: report.missingExternally.length, problems: report.problems.length },
     startedAt: iso, updatedAt: iso, complete, findings: findings.slice(0, MAX_FINDINGS), moreFindings: Math.max(0, findings.length - MAX_FINDINGS),

@@ -1,35 +1,17 @@
 // Stored counter snapshots (TicketCounters) and what getCounters answers: stored rows, unknown IDs
 // read once, and the memory of IDs that do not exist (`missing:<id>` rows in CounterClaims).
-import { COLLECTIONS } from '../collections.js';
-import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import { stillMissing } from '../core/counter/counterRefresh.js';
-import { cacheWindowOf, readServes } from '../core/counter/cacheWindow.js';
-import type { CollectionsPort, Filter } from '../ports.js';
+import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
+import { counterClaims } from '../repositories/counterClaims.js';
+import { ticketCounters } from '../repositories/ticketCounters.js';
 import type { CounterDeps } from './counterDeps.js';
 
-const C = COLLECTIONS;
-const MAX_PAGE = 1000;
 /** How long getCounters remembers that a definition ID does not exist. */
 export const MISSING_TTL_MS = 10 * 60_000;
 /** Site-wide: at most this many unknown IDs are looked up in Wix per MISSING_TTL_MS; past it they are answered as unknown without a call. */
 export const MISSING_BUDGET = 50;
 /** The most definitions one getCounters call may ask for (a page's counters). */
 export const MAX_DEFINITIONS_PER_PAGE = 50;
-
-/** Stored snapshots of these definitions. */
-export async function storedSnapshots(collections: CollectionsPort, definitionIds: readonly string[]): Promise<CounterSnapshot[]> {
-  return pagedSnapshots(collections, definitionIds.length === 1 ? { definitionId: definitionIds[0] } : { definitionId: { $in: [...definitionIds] } });
-}
-
-/** Stored snapshots matching `filter`, read page by page. */
-export async function pagedSnapshots(collections: CollectionsPort, filter: Filter): Promise<CounterSnapshot[]> {
-  const out: CounterSnapshot[] = [];
-  for (let skip = 0; ; skip += MAX_PAGE) {
-    const { items } = await collections.query<CounterSnapshot & { _id: string }>(C.TicketCounters.id, { filter, limit: MAX_PAGE, skip });
-    out.push(...items);
-    if (items.length < MAX_PAGE) return out;
-  }
-}
 
 /**
  * What `getCounters` answers: the stored snapshots of these definitions, sorted by definition and
@@ -42,63 +24,22 @@ export async function pagedSnapshots(collections: CollectionsPort, filter: Filte
 export async function countersForMany(deps: CounterDeps, definitionIds: readonly string[]): Promise<CounterSnapshot[]> {
   const ids = [...new Set(definitionIds)];
   if (!ids.length) return [];
-  const stored = await storedSnapshots(deps.collections, ids);
+  const stored = await ticketCounters(deps).ofDefinitions(ids);
   const have = new Set(stored.map((s) => s.definitionId));
   const unknown = ids.filter((id) => !have.has(id));
   const fresh = unknown.length ? await readUnknown(deps, unknown) : [];
   return [...stored, ...fresh].sort((a, b) => a.definitionId.localeCompare(b.definitionId) || a.pricePointKey.localeCompare(b.pricePointKey));
 }
 
-/** How many pages' reads a warm container keeps for sharing (the oldest go first). */
-const MAX_SHARED_PAGES = 200;
-
-/**
- * What a page view is answered (getCounters): countersForMany, with two rules from
- * core/counter/cacheWindow.ts. In a warm container, concurrent views of the same page share a read that
- * started in their cache window (the misses after an invalidation then cost one Wix Data read, not one
- * each). And an answer whose read started in an earlier window than it is returned in is read once
- * more: the invalidation at that window's start may have come before Wix stored the answer.
- */
-export async function countersForPage(deps: CounterDeps, definitionIds: readonly string[]): Promise<CounterSnapshot[]> {
-  const ids = [...new Set(definitionIds)].sort();
-  for (let attempt = 0; ; attempt++) {
-    const read = sharedRead(deps, ids);
-    const answer = await read.promise;
-    if (attempt >= 1 || cacheWindowOf(read.startedAt) === cacheWindowOf(deps.clock.now().getTime())) return answer;
-  }
-}
-
-function sharedRead(deps: CounterDeps, ids: string[]): { startedAt: number; promise: Promise<CounterSnapshot[]> } {
-  const now = deps.clock.now().getTime();
-  const answers = deps.memory?.answers;
-  const key = ids.join(',');
-  const known = answers?.get(key);
-  if (known && readServes(known.startedAt, now)) return known;
-  const read = { startedAt: now, promise: countersForMany(deps, ids) };
-  if (!answers) return read;
-  answers.delete(key);
-  answers.set(key, read);
-  for (const [k, r] of answers) if (answers.size > MAX_SHARED_PAGES || !readServes(r.startedAt, now)) answers.delete(k);
-  read.promise.catch(() => { if (answers.get(key) === read) answers.delete(key); });
-  return read;
-}
-
-/** Single-definition form (kept for page code written against `getCounter`). */
-export async function countersFor(deps: CounterDeps, definitionId: string): Promise<CounterSnapshot[]> {
-  return countersForPage(deps, [definitionId]);
-}
-
 async function readUnknown(deps: CounterDeps, unknown: string[]): Promise<CounterSnapshot[]> {
   const now = deps.clock.now();
-  const markerId = (id: string) => `missing:${id}`;
-  const { items: markers } = await deps.collections.query<{ _id: string; at?: string }>(C.CounterClaims.id, { filter: { _id: { $in: unknown.map(markerId) } }, limit: unknown.length });
-  const known = new Map(markers.map((m) => [m._id, m]));
-  let toRead = unknown.filter((id) => !stillMissing(known.get(markerId(id)), now, MISSING_TTL_MS));
+  const claims = counterClaims(deps);
+  const known = await claims.missingMarks(unknown);
+  let toRead = unknown.filter((id) => !stillMissing(known.get(id), now, MISSING_TTL_MS));
   if (!toRead.length) return [];
   // The site-wide budget for unknown IDs: how many were found missing within the TTL.
   const since = new Date(now.getTime() - MISSING_TTL_MS).toISOString();
-  const misses = await deps.collections.query(C.CounterClaims.id, { filter: { kind: 'missing', at: { $gt: since } }, limit: 1 });
-  const left = MISSING_BUDGET - (misses.total ?? misses.items.length);
+  const left = MISSING_BUDGET - (await claims.missingSince(since));
   if (left <= 0) {
     deps.logger?.warn('getCounters: the budget for unknown definition IDs is used up; answering without a Wix call', { ids: toRead.length });
     return [];
@@ -108,8 +49,8 @@ async function readUnknown(deps: CounterDeps, unknown: string[]): Promise<Counte
   const defs = await deps.definitions.getMany(toRead, { salesDetails: true });
   const found = new Set(defs.map((d) => d._id));
   const fresh = defs.flatMap((d) => counterSnapshots(d, readAt));
-  if (fresh.length) await deps.collections.bulkSave(C.TicketCounters.id, fresh);
-  const gone = toRead.filter((id) => !found.has(id)).map((id) => ({ _id: markerId(id), kind: 'missing', definitionId: id, at: now.toISOString() }));
-  if (gone.length) await deps.collections.bulkSave(C.CounterClaims.id, gone);
+  if (fresh.length) await ticketCounters(deps).saveAll(fresh);
+  const gone = toRead.filter((id) => !found.has(id));
+  if (gone.length) await claims.markMissing(gone, now.toISOString());
   return fresh;
 }

@@ -1,16 +1,14 @@
 // Order events: the read schedule (`read:<time>` marks in CounterClaims), claiming a read, and the
 // slot winner's refresh of every live counter.
-import { COLLECTIONS } from '../collections.js';
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
-import { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readMarkId, readMarkTime, readTime, recentReadMarks, stillSlow } from '../core/counter/readBudget.js';
 import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
+import { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readTime, stillSlow } from '../core/counter/readBudget.js';
+import { counterClaims } from '../repositories/counterClaims.js';
 import type { CounterDeps } from './counterDeps.js';
 import { liveSnapshots, refreshLiveCounters } from './counterRefresh.js';
 
 /** Past the slot's end, so that orders confirmed in the last instant of the slot are in the read. */
 const SLOT_MARGIN_MS = 15;
-
-const C = COLLECTIONS;
 
 export type OrderEventResult =
   /** Nothing to refresh (a confirmation without tickets). */
@@ -77,7 +75,10 @@ async function scheduledRead(deps: CounterDeps, now: Date): Promise<{ at: Date; 
   }
   // This container found the fast reads used up a moment ago: claim the slow slot holding now
   // directly (won: this call reads; lost: another call's read at that time covers this order).
-  if (memory && stillSlow(memory.slowSince, t)) return rememberClaim(memory, await claimRead(deps, slowReadTime(deps, now)));
+  if (memory && stillSlow(memory.slowSince, t)) {
+    const at = slowReadTime(deps, now);
+    return rememberClaim(memory, { at, mine: await counterClaims(deps).claimRead(at) });
+  }
   const lookup = lookUpOrClaim(deps, now);
   const known = lookup.then((r) => r.at.getTime());
   if (memory) memory.lookup = known;
@@ -103,23 +104,14 @@ function slowReadTime(deps: CounterDeps, now: Date): Date {
   return readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, Infinity, deps.readBudget ?? DEFAULT_READ_BUDGET);
 }
 
-/** Claims the read at `at` (a unique insert): not won means another invocation claimed the same time, and its read covers this order too. */
-async function claimRead(deps: CounterDeps, at: Date): Promise<{ at: Date; mine: boolean }> {
-  const mark = readMarkId(at);
-  const won = await deps.claims.claim(C.CounterClaims.id, [{ _id: mark, kind: 'read', at: at.toISOString() }]);
-  return { at, mine: won.has(mark) };
-}
-
 /** `slow`: whether the budget was found used up (undefined when an already claimed read covered the order). */
 async function lookUpOrClaim(deps: CounterDeps, now: Date): Promise<{ at: Date; mine: boolean; slow?: boolean }> {
   const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
-  const recent = await deps.collections.query<{ _id: string; at?: string }>(C.CounterClaims.id, {
-    filter: recentReadMarks(now, budget.windowMs), sort: [{ field: '_id', order: 'DESC' }], limit: 1,
-  });
-  const latest = recent.items[0] ? readMarkTime(recent.items[0]._id) : null;
+  const claims = counterClaims(deps);
+  const { latest, recent } = await claims.latestRead(now, budget.windowMs);
   if (latest !== null && latest >= now.getTime()) return { at: new Date(latest), mine: false };
   const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
-  const recentReads = recent.total ?? recent.items.length;
-  const at = readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recentReads, budget);
-  return { ...(await claimRead(deps, at)), slow: recentReads >= budget.reads };
+  const at = readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent, budget);
+  // Not won: another invocation claimed the same time, and its read covers this order too.
+  return { at, mine: await claims.claimRead(at), slow: recent >= budget.reads };
 }

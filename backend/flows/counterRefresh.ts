@@ -1,23 +1,20 @@
 // Refreshing counters: a definition's (or every live counter's) salesDetails read, compared with the
 // stored snapshots, and the changed snapshots written to TicketCounters.
-import { COLLECTIONS } from '../collections.js';
-import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import { counterChanges, definitionsToRefresh, type CounterChanges } from '../core/counter/counterRefresh.js';
+import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
+import { ticketCounters } from '../repositories/ticketCounters.js';
 import type { CounterDeps } from './counterDeps.js';
-import { pagedSnapshots, storedSnapshots } from './counterLookup.js';
 
-const C = COLLECTIONS;
 const MAX_IDS_PER_QUERY = 100;
-const MAX_BULK = 1000;
 
 /** Reads one definition with SALES_DETAILS and stores the snapshots that are newer. */
 export async function refreshCounters(deps: CounterDeps, definitionId: string): Promise<CounterSnapshot[]> {
   const readAt = deps.clock.now();
   const def = await deps.definitions.get(definitionId, { salesDetails: true });
   // Stored rows read after the definition: a newer read that landed meanwhile is seen and kept.
-  const stored = await storedSnapshots(deps.collections, [definitionId]);
+  const stored = await ticketCounters(deps).ofDefinitions([definitionId]);
   const changes = counterChanges(def, stored, readAt);
   await applyChanges(deps, changes);
   return def ? counterSnapshots(def, readAt) : [];
@@ -43,10 +40,11 @@ export async function refreshLiveCounters(deps: CounterDeps, named: readonly str
 
 /** Stored snapshots of every live counter, plus those of the `named` definitions. */
 export async function liveSnapshots(deps: CounterDeps, named: readonly string[]): Promise<CounterSnapshot[]> {
-  const live = await pagedSnapshots(deps.collections, { saleStatus: { $ne: 'SALE_ENDED' } });
+  const counters = ticketCounters(deps);
+  const live = await counters.live();
   const known = new Set(live.map((s) => s.definitionId));
   const unknown = named.filter((id) => !known.has(id));
-  return unknown.length ? [...live, ...(await storedSnapshots(deps.collections, unknown))] : live;
+  return unknown.length ? [...live, ...(await counters.ofDefinitions(unknown))] : live;
 }
 
 /** Each ID → the definition with sales details, or null when it does not exist. */
@@ -88,8 +86,9 @@ export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef 
  * (A removal is rare, and its hook clears the cache at once.)
  */
 async function applyChanges(deps: CounterDeps, changes: CounterChanges): Promise<void> {
-  for (let i = 0; i < changes.write.length; i += MAX_BULK) await deps.collections.bulkSave(C.TicketCounters.id, changes.write.slice(i, i + MAX_BULK));
+  const counters = ticketCounters(deps);
+  await counters.saveAll(changes.write);
   // Deleted definitions and removed price options (rare); the remove hook tells visitors.
-  for (const id of changes.remove) await deps.collections.remove(C.TicketCounters.id, id);
+  for (const id of changes.remove) await counters.remove(id);
   if (deps.cache && changes.write.length) await deps.cache.clearSoon(changes.write);
 }

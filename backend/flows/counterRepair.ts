@@ -1,16 +1,14 @@
 // The hourly repair job: every on-sale definition's counters refreshed, old claim records pruned.
-import { COLLECTIONS } from '../collections.js';
+import { counterClaims } from '../repositories/counterClaims.js';
+import { ticketCounters } from '../repositories/ticketCounters.js';
 import type { CounterDeps } from './counterDeps.js';
-import { storedSnapshots } from './counterLookup.js';
 import { storeReads } from './counterRefresh.js';
-
-const C = COLLECTIONS;
 
 export interface RepairResult { refreshed: number; failed: number; pruned: number; complete: boolean }
 
 /**
  * Repair sweep: refresh every on-sale definition's counters (from the page read, no second read) and
- * drop old dedup/slot records. One failing definition is logged and skipped; nothing new starts after
+ * prune CounterClaims items (read and missing marks) older than `keepDedupHours` (72 h). One failing definition is logged and skipped; nothing new starts after
  * `deadline` (epoch ms), and whatever is left waits for the next hourly run.
  */
 export async function repairCounters(deps: CounterDeps, opts: { keepDedupHours?: number; deadline?: number } = {}): Promise<RepairResult> {
@@ -22,20 +20,19 @@ export async function repairCounters(deps: CounterDeps, opts: { keepDedupHours?:
     const readAt = deps.clock.now();
     const page = await deps.definitions.querySaleStarted({ cursor, limit: 100 });
     if (outOfTime()) { result.complete = false; return result; }
-    const stored = page.items.length ? await storedSnapshots(deps.collections, page.items.map((d) => d._id)) : [];
+    const stored = page.items.length ? await ticketCounters(deps).ofDefinitions(page.items.map((d) => d._id)) : [];
     const r = await storeReads(deps, new Map(page.items.map((d) => [d._id, d])), stored, readAt);
     result.refreshed += r.refreshed.length;
     result.failed += r.failed.length;
     cursor = page.nextCursor;
   } while (cursor);
-  // Wix redelivers for up to 48 h: dedup keys must outlive that.
+  // Read marks are looked up for a minute and missing marks for 10 minutes: the cutoff keeps them well past any use.
   const cutoff = new Date(deps.clock.now().getTime() - (opts.keepDedupHours ?? 72) * 3_600_000).toISOString();
   for (;;) {
     if (outOfTime()) { result.complete = false; break; }
-    const { items } = await deps.collections.query(C.CounterClaims.id, { filter: { at: { $lt: cutoff } }, limit: 100 });
-    if (!items.length) break;
-    for (const it of items) await deps.collections.remove(C.CounterClaims.id, it._id);
-    result.pruned += items.length;
+    const removed = await counterClaims(deps).removeOlderThan(cutoff, 100);
+    if (!removed) break;
+    result.pruned += removed;
   }
   return result;
 }

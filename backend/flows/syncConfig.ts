@@ -2,12 +2,12 @@
 // read from the CMS and validated. A target whose mapping has bad rows is not synced (no partial
 // payloads); its problems are reported instead.
 import { COLLECTIONS } from '../collections.js';
+import { defaultMappingRows, MAPPING_PRESETS } from '../core/sync/defaultMappings.js';
 import { checkMappingSet, type CompiledMapping } from '../core/sync/mappingRows.js';
 import { needsSalesDetails } from '../core/sync/sourcePaths.js';
-import { describeIssues, eventMappingRowSchema, syncTargetRowSchema, type EventMappingRow, type SyncTargetRow } from '../core/sync/syncRows.js';
-import { insertOnce } from './insertOnce.js';
-import type { ExternalTicketingPort, Item } from '../ports.js';
-import { defaultMappingRows, MAPPING_PRESETS } from '../core/sync/defaultMappings.js';
+import type { EventMappingRow, SyncTargetRow } from '../core/sync/syncRows.js';
+import type { ExternalTicketingPort } from '../ports.js';
+import { syncSettings } from '../repositories/syncSettings.js';
 import type { SyncDeps } from './syncDeps.js';
 
 export type MappingPreset = keyof typeof MAPPING_PRESETS;
@@ -25,49 +25,34 @@ export interface SyncConfig {
   problems: string[];
 }
 
-const C = COLLECTIONS;
-const MAX_ROWS = 1000;
-
-async function all<T extends Item>(deps: SyncDeps, collection: string): Promise<T[]> {
-  const out: T[] = [];
-  for (let skip = 0; ; skip += MAX_ROWS) {
-    const { items } = await deps.collections.query<T>(collection, { limit: MAX_ROWS, skip });
-    out.push(...items);
-    if (items.length < MAX_ROWS) return out;
-  }
-}
-
 export async function loadSyncConfig(deps: SyncDeps): Promise<SyncConfig> {
-  const [targetRows, eventRows, fieldRows] = await Promise.all([
-    all(deps, C.SyncTargets.id), all(deps, C.SyncEventMappings.id), all(deps, C.SyncFieldMappings.id),
-  ]);
+  const rows = await syncSettings(deps).readAll();
   const problems: string[] = [];
-  const events = eventRows.flatMap((r) => {
-    const p = eventMappingRowSchema.safeParse(r);
-    if (!p.success) problems.push(`Event mapping ${r._id}: ${describeIssues(p.error)}`);
-    return p.success && p.data.enabled ? [p.data] : [];
+  const events = rows.events.flatMap((e) => {
+    if (!e.ok) problems.push(e.problem);
+    return e.ok && e.row.enabled ? [e.row] : [];
   });
   const targets: TargetSetup[] = [];
-  for (const r of targetRows) {
-    const p = syncTargetRowSchema.safeParse(r);
-    if (!p.success) {
-      problems.push(`Sync target ${r._id}: ${describeIssues(p.error)}`);
+  for (const t of rows.targets) {
+    if (!t.ok) {
+      problems.push(t.problem);
       continue;
     }
-    if (!p.data.enabled) continue;
-    const set = checkMappingSet(fieldRows.filter((f) => (f as { targetId?: unknown }).targetId === p.data._id));
+    const target = t.row;
+    if (!target.enabled) continue;
+    const set = checkMappingSet(rows.fieldRows.filter((f) => (f as { targetId?: unknown }).targetId === target._id));
     if (set.errors.length) {
-      for (const e of set.errors) problems.push(`Sync target ${p.data._id} is paused: field mapping ${e.rowId}: ${e.errors.join(' ')}`);
+      for (const e of set.errors) problems.push(`Sync target ${target._id} is paused: field mapping ${e.rowId}: ${e.errors.join(' ')}`);
       continue;
     }
     if (!set.mappings.length) {
-      problems.push(`Sync target ${p.data._id} has no field mappings; add rows to SyncFieldMappings (the default mapping is a good start).`);
+      problems.push(`Sync target ${target._id} has no field mappings; add rows to SyncFieldMappings (the default mapping is a good start).`);
       continue;
     }
     targets.push({
-      target: p.data,
+      target,
       mappings: set.mappings,
-      events: events.filter((e) => e.targetId === p.data._id),
+      events: events.filter((e) => e.targetId === target._id),
       readSalesDetails: set.mappings.some((m) => needsSalesDetails(m.row.sourcePath)),
     });
   }
@@ -97,17 +82,17 @@ export interface PresetMappingResult { preset: MappingPreset; inserted: string[]
  * in the CMS. Target fields the target already maps are left alone (two rows writing one field would
  * pause the target), so running it again adds nothing. Rows go through the same validating hooks.
  */
-export async function addPresetMapping(deps: Pick<SyncDeps, 'collections'>, targetId: string, preset?: MappingPreset): Promise<PresetMappingResult> {
-  const target = await deps.collections.get<SyncTargetRow & Item>(COLLECTIONS.SyncTargets.id, targetId);
+export async function addPresetMapping(deps: Pick<SyncDeps, 'collections' | 'logger'>, targetId: string, preset?: MappingPreset): Promise<PresetMappingResult> {
+  const settings = syncSettings(deps);
+  const target = await settings.presetTarget(targetId);
   if (!target) throw new Error(`There is no sync target "${targetId}" in ${COLLECTIONS.SyncTargets.id}: add the target first`);
   const chosen = preset ?? (target.kind as MappingPreset);
   if (!Object.hasOwn(MAPPING_PRESETS, chosen)) throw new Error(`Unknown mapping preset "${chosen}"; presets: ${Object.keys(MAPPING_PRESETS).join(', ')}`);
-  const { items } = await deps.collections.query<Item & { targetField?: string }>(COLLECTIONS.SyncFieldMappings.id, { filter: { targetId }, limit: 1000 });
-  const mapped = new Set(items.map((r) => r.targetField));
+  const mapped = await settings.mappedFields(targetId);
   const result: PresetMappingResult = { preset: chosen, inserted: [], skipped: [] };
   for (const row of defaultMappingRows(targetId, chosen)) {
     if (mapped.has(row.targetField)) { result.skipped.push(row.targetField); continue; }
-    if (await insertOnce(deps.collections, COLLECTIONS.SyncFieldMappings.id, row as unknown as Item)) result.inserted.push(row.targetField);
+    if (await settings.addFieldMapping(row)) result.inserted.push(row.targetField);
     else result.skipped.push(row.targetField);
   }
   return result;

@@ -3,24 +3,10 @@
 // never replaced: only revision, status, refs and errors move.
 import { deletedLink, deleteOnTarget, guardDelete, guardUpsert } from '../core/sync/linkRules.js';
 import type { Failure } from '../core/sync/outboxPolicy.js';
+import type { Change } from '../core/sync/syncChange.js';
 import { pairId, type SyncLink } from '../core/sync/syncRows.js';
 import type { SyncTargetRow } from '../core/sync/syncRows.js';
 import { ExternalCallError, type ExternalTicketingPort } from '../ports.js';
-
-export interface Change {
-  targetId: string;
-  definitionId: string;
-  eventId: string;
-  externalEventId: string;
-  action: 'upsert' | 'delete';
-  revision: string;
-  payload: Record<string, unknown> | null;
-  payloadHash: string;
-  idempotencyKey: string;
-  /** See OutboxItem.createKey / createTried. */
-  createKey?: string | null;
-  createTried?: string | null;
-}
 
 export type Delivery =
   | { kind: 'applied'; op: 'create' | 'update' | 'delete' | 'forget'; link: SyncLink; warnings: string[] }

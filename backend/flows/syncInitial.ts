@@ -1,19 +1,14 @@
 // Initial sync of one event: page through its definitions (cursor paging), plan each page against
 // the links, deliver, and record progress in SyncRuns so an interrupted or budget-limited run resumes
 // where it stopped. A dry run only plans.
-import { COLLECTIONS } from '../collections.js';
 import { applyMappings } from '../core/sync/mappingEngine.js';
 import { planGone, planSync, type SyncAction } from '../core/sync/planSync.js';
-import { runId, syncRunSchema, type EventMappingRow, type SyncRun } from '../core/sync/syncRows.js';
-import type { Item } from '../ports.js';
+import { runId, type EventMappingRow, type SyncRun } from '../core/sync/syncRows.js';
+import { syncLinks } from '../repositories/syncLinks.js';
+import { syncRuns } from '../repositories/syncRuns.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type TargetSetup } from './syncConfig.js';
 import type { SyncDeps } from './syncDeps.js';
 import { applyActions, nowText, pastDeadline, saveRun, type EventRun } from './syncInitialApply.js';
-import { eventLinks } from './syncLinks.js';
-
-export { eventLinks } from './syncLinks.js';
-
-const C = COLLECTIONS;
 
 export interface InitialSyncProgress { targetId: string; eventId: string; pages: number; definitions: number; counts: Record<string, number> }
 
@@ -66,14 +61,13 @@ export async function syncEvent(deps: SyncDeps, opts: InitialSyncOptions): Promi
 async function startEventRun(deps: SyncDeps, setup: TargetSetup, em: EventMappingRow, opts: InitialSyncOptions): Promise<EventRun> {
   const targetId = setup.target._id;
   const at = deps.clock.now().toISOString();
-  const stored = opts.restart || opts.dryRun ? null : await deps.collections.get<Item>(C.SyncRuns.id, runId(targetId, opts.eventId));
-  const prev = stored ? syncRunSchema.safeParse(stored) : null;
-  const resumed = !!prev?.success && prev.data.state === 'running';
-  const run: SyncRun = resumed && prev?.success ? prev.data : {
+  const prev = opts.restart || opts.dryRun ? null : await syncRuns(deps).ofEvent(targetId, opts.eventId);
+  const resumed = prev?.state === 'running';
+  const run: SyncRun = resumed && prev ? prev : {
     _id: runId(targetId, opts.eventId), targetId, eventId: opts.eventId, state: 'running', cursor: null, pages: 0, seenIds: [], counts: {}, pendingCreates: {}, startedAt: at, updatedAt: at,
   };
   const report: InitialSyncTargetReport = { targetId, externalEventId: em.externalEventId, done: false, resumed, plan: [], counts: run.counts, failures: [], warnings: [] };
-  const links = new Map((await eventLinks(deps, targetId, opts.eventId)).map((l) => [l.definitionId, l]));
+  const links = new Map((await syncLinks(deps).ofEvent(targetId, opts.eventId)).map((l) => [l.definitionId, l]));
   const port = opts.dryRun ? null : await connectTarget(deps, setup.target);
   return { deps, setup, em, opts, run, report, links, port };
 }
@@ -89,7 +83,7 @@ async function syncEventToTarget(deps: SyncDeps, setup: TargetSetup, em: EventMa
   if (!(await applyActions(r, gone, new Map()))) { await saveRun(r); return r.report; }
   r.run.state = 'done';
   r.run.updatedAt = nowText(r);
-  if (!opts.dryRun) await deps.collections.save(C.SyncRuns.id, r.run);
+  if (!opts.dryRun) await syncRuns(deps).save(r.run);
   r.report.done = true;
   return r.report;
 }
@@ -112,6 +106,6 @@ async function syncPages(r: EventRun): Promise<'done' | 'stopped' | 'paused'> {
     run.updatedAt = nowText(r);
     opts.onProgress?.({ targetId: setup.target._id, eventId: opts.eventId, pages: run.pages, definitions: run.seenIds.length, counts: { ...run.counts } });
     if (!page.nextCursor) return 'done';
-    if (!opts.dryRun) await deps.collections.save(C.SyncRuns.id, run);
+    if (!opts.dryRun) await syncRuns(deps).save(run);
   }
 }

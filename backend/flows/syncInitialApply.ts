@@ -1,20 +1,19 @@
 // Applying one page of an initial sync: store the create keys, deliver each action directly (a failed
 // one goes to the outbox), then record the links, the new pairs insert-once.
-import { COLLECTIONS } from '../collections.js';
 import type { SyncAction } from '../core/sync/planSync.js';
+import { createAttempted } from '../core/sync/syncChange.js';
 import type { EventMappingRow, SyncLink, SyncRun } from '../core/sync/syncRows.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import type { ExternalTicketingPort } from '../ports.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
+import type { ExternalTicketingPort } from '../ports.js';
+import { syncLinks } from '../repositories/syncLinks.js';
+import { syncRuns } from '../repositories/syncRuns.js';
 import { changeOf, parkInvalid } from './syncChanges.js';
 import type { TargetSetup } from './syncConfig.js';
-import type { SyncDeps } from './syncDeps.js';
 import { deliverChange, errorText } from './syncDelivery.js';
+import type { SyncDeps } from './syncDeps.js';
 import type { InitialSyncOptions, InitialSyncTargetReport } from './syncInitial.js';
-import { insertLinksOnce } from './syncLinks.js';
-import { enqueue, readLink } from './syncOutbox.js';
-
-const C = COLLECTIONS;
+import { enqueue } from './syncOutbox.js';
 
 /** One initial sync of one event to one target, as it runs: the run record, the report, the links so far. */
 export interface EventRun {
@@ -35,7 +34,7 @@ export const pastDeadline = (r: EventRun) => !!r.port && r.opts.deadline !== und
 
 export async function saveRun(r: EventRun): Promise<void> {
   r.run.updatedAt = nowText(r);
-  await r.deps.collections.save(C.SyncRuns.id, r.run);
+  await syncRuns(r.deps).save(r.run);
 }
 
 /** Store the create keys first (one write for the page): see SyncRun.pendingCreates. */
@@ -91,7 +90,7 @@ async function applyAction(r: EventRun, port: ExternalTicketingPort, a: SyncActi
     // Not lost: the outbox retries it with backoff, with the create key stored above.
     bump(r, 'queued');
     report.failures.push(`${a.definitionId}: ${errorText(e)} (queued for retry)`);
-    await enqueue(deps, a.kind === 'create' ? { ...change, createKey: change.createKey ?? change.idempotencyKey, createTried: change.createTried ?? change.payloadHash } : change);
+    await enqueue(deps, a.kind === 'create' ? createAttempted(change) : change);
     delete run.pendingCreates[a.definitionId];
   }
 }
@@ -102,12 +101,13 @@ async function applyAction(r: EventRun, port: ExternalTicketingPort, a: SyncActi
  */
 async function recordLinks(r: EventRun, created: SyncLink[], writes: SyncLink[]): Promise<void> {
   const { deps, run, links } = r;
+  const stored = syncLinks(deps);
   if (created.length) {
-    const won = await insertLinksOnce(deps, created);
+    const won = await stored.recordNewMany(created);
     for (const l of created) {
       delete run.pendingCreates[l.definitionId];
       if (won.has(l._id)) { links.set(l.definitionId, l); continue; }
-      const winner = await readLink(deps, l.targetId, l.definitionId);
+      const winner = await stored.get(l.targetId, l.definitionId);
       if (winner) links.set(l.definitionId, winner);
       if (winner && winner.externalId !== l.externalId) {
         deps.logger?.error('Two external items for one definition; keeping the first link', { definitionId: l.definitionId, kept: winner.externalId, orphan: l.externalId });
@@ -115,7 +115,7 @@ async function recordLinks(r: EventRun, created: SyncLink[], writes: SyncLink[])
     }
   }
   if (writes.length) {
-    await deps.collections.bulkSave(C.SyncLinks.id, writes);
+    await stored.saveAll(writes);
     for (const l of writes) links.set(l.definitionId, l);
   }
 }

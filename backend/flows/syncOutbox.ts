@@ -1,38 +1,24 @@
 // The outbox: one slot per (target, definition) holding the latest undelivered change. Enqueue merges
 // (newer wins, deletes are final), drain delivers due slots with backoff and Retry-After, dead letters
 // stay visible with their last error until the owner ticks `retry`.
-import { COLLECTIONS } from '../collections.js';
 import { afterFailure, DEFAULT_OUTBOX_POLICY, isRetryable, mergeChange } from '../core/sync/outboxPolicy.js';
-import { outboxItemSchema, pairId, runId, syncLinkSchema, syncRunSchema, type OutboxItem, type SyncLink } from '../core/sync/syncRows.js';
-import type { Item } from '../ports.js';
-import { insertOnce } from './insertOnce.js';
-import { connectTarget, loadSyncConfig, type SyncConfig, type TargetSetup } from './syncConfig.js';
-import type { SyncDeps } from './syncDeps.js';
+import { createAttempted, type Change } from '../core/sync/syncChange.js';
+import { pairId, type OutboxItem, type SyncLink } from '../core/sync/syncRows.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
-import { deliverChange, errorText, failureOf, storedError, type Change } from './syncDelivery.js';
-
-const C = COLLECTIONS;
-
-export async function readLink(deps: SyncDeps, targetId: string, definitionId: string): Promise<SyncLink | null> {
-  const raw = await deps.collections.get<Item>(C.SyncLinks.id, pairId(targetId, definitionId));
-  if (!raw) return null;
-  const p = syncLinkSchema.safeParse(raw);
-  if (!p.success) deps.logger?.warn('Ignoring a malformed SyncLinks item', { id: raw._id });
-  return p.success ? p.data : null;
-}
-
-export async function readOutbox(deps: SyncDeps, id: string): Promise<OutboxItem | null> {
-  const raw = await deps.collections.get<Item>(C.SyncOutbox.id, id);
-  const p = raw ? outboxItemSchema.safeParse(raw) : null;
-  return p?.success ? p.data : null;
-}
+import { syncLinks } from '../repositories/syncLinks.js';
+import { syncOutbox } from '../repositories/syncOutbox.js';
+import { syncRuns } from '../repositories/syncRuns.js';
+import { connectTarget, loadSyncConfig, type SyncConfig, type TargetSetup } from './syncConfig.js';
+import { deliverChange, errorText, failureOf, storedError } from './syncDelivery.js';
+import type { SyncDeps } from './syncDeps.js';
 
 export type EnqueueResult = 'queued' | 'kept';
 
 /** Puts a change in its slot unless the slot already holds the same, a newer change or a delete. */
 export async function enqueue(deps: SyncDeps, change: Change, opts: { force?: boolean; lastError?: string; dead?: boolean; newCreateKey?: boolean } = {}): Promise<EnqueueResult> {
+  const outbox = syncOutbox(deps);
   const id = pairId(change.targetId, change.definitionId);
-  const existing = await readOutbox(deps, id);
+  const existing = await outbox.get(id);
   if (!opts.force && mergeChange(existing, { ...change }) === 'keep') return 'kept';
   const now = deps.clock.now().toISOString();
   const item: OutboxItem = {
@@ -42,7 +28,7 @@ export async function enqueue(deps: SyncDeps, change: Change, opts: { force?: bo
     createKey: opts.newCreateKey ? null : (change.createKey ?? existing?.createKey ?? null),
     createTried: opts.newCreateKey ? null : (change.createTried ?? existing?.createTried ?? null),
   };
-  await deps.collections.save(C.SyncOutbox.id, item);
+  await outbox.save(item);
   return 'queued';
 }
 
@@ -64,11 +50,7 @@ export async function drainOutbox(deps: SyncDeps, opts: { limit?: number; config
   const report = emptyDrainReport();
   const config = opts.config ?? (await loadSyncConfig(deps));
   const setups = new Map(config.targets.map((t) => [t.target._id, t]));
-  const now = deps.clock.now();
-  const { items } = await deps.collections.query<Item>(C.SyncOutbox.id, {
-    filter: { state: 'pending', nextAttemptAt: { $lte: now.toISOString() } }, sort: [{ field: 'nextAttemptAt', order: 'ASC' }], limit: opts.limit ?? 200,
-  });
-  const due = items.flatMap((r) => { const p = outboxItemSchema.safeParse(r); return p.success ? [p.data] : []; });
+  const due = await syncOutbox(deps).due(deps.clock.now(), opts.limit ?? 200);
   const throttled = new Set<string>();
   await mapConcurrent(due, deps.concurrency ?? 8, async (item) => {
     const setup = setups.get(item.targetId);
@@ -88,7 +70,7 @@ export async function drainOutbox(deps: SyncDeps, opts: { limit?: number; config
 
 /** Delivers one queued slot now (used right after a trigger, and by the drain). */
 export async function deliverSlot(deps: SyncDeps, setup: TargetSetup, queued: OutboxItem, report: DrainReport = emptyDrainReport(), throttled = new Set<string>()): Promise<DrainReport> {
-  const link = await readLink(deps, queued.targetId, queued.definitionId);
+  const link = await syncLinks(deps).get(queued.targetId, queued.definitionId);
   let item = queued;
   try {
     if (!link && item.action === 'upsert' && item.payload && !item.createKey) {
@@ -114,17 +96,18 @@ export async function deliverSlot(deps: SyncDeps, setup: TargetSetup, queued: Ou
     const lastError = errorText(e);
     const now = deps.clock.now().toISOString();
     const triedCreate = !link && item.action === 'upsert' && !!item.payload;
-    const createMark = triedCreate ? { createKey: item.createKey ?? item.idempotencyKey, createTried: item.createTried ?? item.payloadHash } : {};
+    const tried = triedCreate ? createAttempted(item) : item;
     // Only touch the slot if no newer change replaced it while we were delivering.
-    const current = await readOutbox(deps, item._id);
+    const outbox = syncOutbox(deps);
+    const current = await outbox.get(item._id);
     if (current && current.idempotencyKey !== item.idempotencyKey) return report;
     if (next.next === 'dead') {
       report.deadLettered++;
-      await deps.collections.save(C.SyncOutbox.id, { ...item, ...createMark, state: 'dead', attempt: item.attempt + 1, firstFailureAt: item.firstFailureAt ?? now, lastError: `${lastError} (${next.reason})`, retry: false, refused: !isRetryable(failure) });
-      if (link) await deps.collections.save(C.SyncLinks.id, { ...link, status: 'failed', lastError, updatedAt: now });
+      await outbox.save({ ...tried, state: 'dead', attempt: item.attempt + 1, firstFailureAt: item.firstFailureAt ?? now, lastError: `${lastError} (${next.reason})`, retry: false, refused: !isRetryable(failure) });
+      if (link) await syncLinks(deps).save({ ...link, status: 'failed', lastError, updatedAt: now });
     } else {
       report.retried++;
-      await deps.collections.save(C.SyncOutbox.id, { ...item, ...createMark, attempt: next.attempt, firstFailureAt: item.firstFailureAt ?? now, nextAttemptAt: next.at.toISOString(), lastError });
+      await outbox.save({ ...tried, attempt: next.attempt, firstFailureAt: item.firstFailureAt ?? now, nextAttemptAt: next.at.toISOString(), lastError });
     }
     return report;
   }
@@ -135,14 +118,14 @@ export async function deliverSlot(deps: SyncDeps, setup: TargetSetup, queued: Ou
  * so both paths replay one key). null when a newer change replaced the slot meanwhile.
  */
 async function markCreate(deps: SyncDeps, item: OutboxItem): Promise<OutboxItem | null> {
-  const runRow = await deps.collections.get<Item>(C.SyncRuns.id, runId(item.targetId, item.eventId));
-  const run = runRow ? syncRunSchema.safeParse(runRow) : null;
-  const fromRun = run?.success && run.data.state === 'running' ? run.data.pendingCreates[item.definitionId] : undefined;
-  const current = await readOutbox(deps, item._id);
+  const run = await syncRuns(deps).ofEvent(item.targetId, item.eventId);
+  const fromRun = run?.state === 'running' ? run.pendingCreates[item.definitionId] : undefined;
+  const outbox = syncOutbox(deps);
+  const current = await outbox.get(item._id);
   if (current && current.idempotencyKey !== item.idempotencyKey) return null;
   if (current?.createKey) return current;
   const marked: OutboxItem = { ...item, createKey: fromRun?.key ?? item.idempotencyKey, createTried: fromRun?.hash ?? item.payloadHash };
-  await deps.collections.save(C.SyncOutbox.id, marked);
+  await outbox.save(marked);
   return marked;
 }
 
@@ -150,13 +133,14 @@ export const emptyDrainReport = (): DrainReport => ({ delivered: 0, skipped: 0, 
 
 /** A new pair is inserted (recorded once); an existing one is saved with its pair unchanged. */
 export async function storeLink(deps: SyncDeps, before: SyncLink | null, after: SyncLink, created: boolean) {
+  const links = syncLinks(deps);
   if (!created) {
-    await deps.collections.save(C.SyncLinks.id, { ...after, externalId: before?.externalId ?? after.externalId, linkedAt: before?.linkedAt ?? after.linkedAt });
+    await links.save({ ...after, externalId: before?.externalId ?? after.externalId, linkedAt: before?.linkedAt ?? after.linkedAt });
     return;
   }
-  if (!(await insertOnce(deps.collections, C.SyncLinks.id, after))) {
+  if (!(await links.recordNew(after))) {
     // Someone recorded the pair first. Same change ⇒ same idempotency key ⇒ same external item.
-    const winner = await readLink(deps, after.targetId, after.definitionId);
+    const winner = await links.get(after.targetId, after.definitionId);
     if (winner && winner.externalId !== after.externalId) {
       deps.logger?.error('Two external items for one definition; keeping the first link', { definitionId: after.definitionId, kept: winner.externalId, orphan: after.externalId });
     }
@@ -164,14 +148,7 @@ export async function storeLink(deps: SyncDeps, before: SyncLink | null, after: 
 }
 
 async function clearSlot(deps: SyncDeps, item: OutboxItem) {
-  const current = await readOutbox(deps, item._id);
-  if (current && current.idempotencyKey === item.idempotencyKey) await deps.collections.remove(C.SyncOutbox.id, item._id);
+  const outbox = syncOutbox(deps);
+  const current = await outbox.get(item._id);
+  if (current && current.idempotencyKey === item.idempotencyKey) await outbox.remove(item._id);
 }
-
-/** Dead letters the owner ticked `retry` on: rebuilt from the definition as it is now, then pending again. */
-export async function deadLettersToRetry(deps: SyncDeps): Promise<OutboxItem[]> {
-  const { items } = await deps.collections.query<Item>(C.SyncOutbox.id, { filter: { state: 'dead', retry: true }, limit: 1000 });
-  return items.flatMap((r) => { const p = outboxItemSchema.safeParse(r); return p.success ? [p.data] : []; });
-}
-
-export type { Change };

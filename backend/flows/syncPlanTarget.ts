@@ -1,19 +1,21 @@
 // Planning one definition for one target, as the trigger and the retry of a dead letter both need.
 import { applyMappings } from '../core/sync/mappingEngine.js';
-import { idempotencyKey } from '../core/sync/outboxPolicy.js';
 import { planDefinition, planGone, type SyncAction } from '../core/sync/planSync.js';
-import { pairId, type EventMappingRow } from '../core/sync/syncRows.js';
+import { syncChange } from '../core/sync/syncChange.js';
+import type { EventMappingRow } from '../core/sync/syncRows.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
+import { syncLinks } from '../repositories/syncLinks.js';
+import { syncOutbox } from '../repositories/syncOutbox.js';
 import type { TargetSetup } from './syncConfig.js';
 import type { SyncDeps } from './syncDeps.js';
-import { enqueue, readLink, readOutbox } from './syncOutbox.js';
+import { enqueue } from './syncOutbox.js';
 
 export interface TriggerOutcome { targetId: string; outcome: 'queued' | 'kept' | 'skipped' | 'invalid' | 'not mapped'; detail?: string }
 
 /** Plans one definition for one target, as the trigger and the retry of a dead letter both need. */
 export async function planForTarget(deps: SyncDeps, setup: TargetSetup, definitionId: string, def: TicketDef | null): Promise<{ action: SyncAction; em: EventMappingRow } | { none: TriggerOutcome }> {
   const targetId = setup.target._id;
-  const link = await readLink(deps, targetId, definitionId);
+  const link = await syncLinks(deps).get(targetId, definitionId);
   if (def) {
     const em = setup.events.find((e) => e.eventId === def.eventId);
     if (!em) return { none: { targetId, outcome: 'not mapped' } };
@@ -22,12 +24,12 @@ export async function planForTarget(deps: SyncDeps, setup: TargetSetup, definiti
   }
   if (!link) {
     // Created and deleted before the create was delivered: turn the queued create into a no-op delete.
-    const slot = await readOutbox(deps, pairId(targetId, definitionId));
+    const slot = await syncOutbox(deps).slotOf(targetId, definitionId);
     if (slot && slot.action === 'upsert') {
-      const c = { targetId, definitionId, action: 'delete' as const, revision: slot.revision, payloadHash: '' };
       // If a create attempt may have reached the target (createKey), the delete replays it to learn the
       // external ID and removes it; the payload is kept for that replay.
-      await enqueue(deps, { ...c, eventId: slot.eventId, externalEventId: slot.externalEventId, payload: slot.createKey ? slot.payload : null, idempotencyKey: idempotencyKey(c) });
+      const payload = slot.createKey ? slot.payload : null;
+      await enqueue(deps, syncChange({ targetId, definitionId, eventId: slot.eventId, externalEventId: slot.externalEventId, action: 'delete', revision: slot.revision, payload }));
       return { none: { targetId, outcome: 'queued', detail: 'queued create withdrawn' } };
     }
     return { none: { targetId, outcome: 'skipped', detail: 'never synced' } };

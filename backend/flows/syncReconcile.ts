@@ -1,18 +1,17 @@
 // Reconcile: compare every mapped event with the links, queue what drifted, flag items removed on the
 // target by hand. Resumable across calls through a SyncRuns item.
-import { COLLECTIONS } from '../collections.js';
 import { applyMappings } from '../core/sync/mappingEngine.js';
 import { planSync } from '../core/sync/planSync.js';
-import { pairId, runId, syncRunSchema, type EventMappingRow, type SyncLink, type SyncRun } from '../core/sync/syncRows.js';
+import { RECONCILE_RUN_ID, runId, type EventMappingRow, type SyncLink, type SyncRun } from '../core/sync/syncRows.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
-import type { Item } from '../ports.js';
+import { syncLinks } from '../repositories/syncLinks.js';
+import { syncOutbox } from '../repositories/syncOutbox.js';
+import { syncRuns } from '../repositories/syncRuns.js';
+import { allDefinitions } from './eventDefinitions.js';
 import { changeOf, parkInvalid } from './syncChanges.js';
 import { connectTarget, loadSyncConfig, type SyncConfig, type TargetSetup } from './syncConfig.js';
 import type { SyncDeps } from './syncDeps.js';
-import { eventLinks } from './syncLinks.js';
-import { enqueue, readOutbox } from './syncOutbox.js';
-
-const C = COLLECTIONS;
+import { enqueue } from './syncOutbox.js';
 
 export interface ReconcileReport {
   events: number;
@@ -28,8 +27,7 @@ export interface ReconcileReport {
   complete: boolean;
 }
 
-/** The SyncRuns item holding where a reconcile pass stopped (`cursor`: the last target~event compared). */
-export const RECONCILE_RUN_ID = 'reconcile';
+export { RECONCILE_RUN_ID } from '../core/sync/syncRows.js';
 
 /**
  * Compares every mapped event's definitions with the links and queues what drifted. Events are taken
@@ -41,9 +39,8 @@ export async function reconcile(deps: SyncDeps, opts: { config?: SyncConfig; dea
   const config = opts.config ?? (await loadSyncConfig(deps));
   const report: ReconcileReport = { events: 0, definitions: 0, fixed: [], invalid: [], missingExternally: [], problems: [...config.problems], resumed: false, complete: true };
   const now = () => deps.clock.now().toISOString();
-  const stored = await deps.collections.get<Item>(C.SyncRuns.id, RECONCILE_RUN_ID);
-  const parsed = stored ? syncRunSchema.safeParse(stored) : null;
-  const prev = parsed?.success ? parsed.data : null;
+  const runs = syncRuns(deps);
+  const prev = await runs.reconcilePass();
   const resumeAfter = prev?.state === 'running' ? prev.cursor : null;
   report.resumed = resumeAfter !== null;
   const pairs = config.targets
@@ -65,7 +62,7 @@ export async function reconcile(deps: SyncDeps, opts: { config?: SyncConfig; dea
       _id: RECONCILE_RUN_ID, targetId: '*', eventId: '*', state: report.complete ? 'done' : 'running', cursor: report.complete ? null : last,
       pages: 0, seenIds: [], pendingCreates: {}, counts: { events: (report.resumed ? prev?.counts.events ?? 0 : 0) + report.events }, startedAt: report.resumed && prev ? prev.startedAt : now(), updatedAt: now(),
     };
-    await deps.collections.save(C.SyncRuns.id, run);
+    await runs.save(run);
   }
   return report;
 }
@@ -73,22 +70,11 @@ export async function reconcile(deps: SyncDeps, opts: { config?: SyncConfig; dea
 /** Compares one mapped event with its links; queues repairs and flags items missing on the target. */
 async function reconcileEvent(deps: SyncDeps, setup: TargetSetup, em: EventMappingRow, report: ReconcileReport): Promise<void> {
   report.events++;
-  const defs = await readEventDefinitions(deps, setup, em);
+  const defs = await allDefinitions(deps, em.eventId, { salesDetails: setup.readSalesDetails });
   report.definitions += defs.length;
-  const links = await eventLinks(deps, setup.target._id, em.eventId);
+  const links = await syncLinks(deps).ofEvent(setup.target._id, em.eventId);
   await queueRepairs(deps, setup, em, defs, links, report);
   await flagMissingExternally(deps, setup, em, links, report);
-}
-
-async function readEventDefinitions(deps: SyncDeps, setup: TargetSetup, em: EventMappingRow): Promise<TicketDef[]> {
-  const defs: TicketDef[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await deps.definitions.queryByEvent(em.eventId, { cursor, limit: 100, salesDetails: setup.readSalesDetails });
-    defs.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return defs;
 }
 
 /** Plans the event as a full comparison and queues every create, update and delete it needs. */
@@ -100,7 +86,7 @@ async function queueRepairs(deps: SyncDeps, setup: TargetSetup, em: EventMapping
   for (const a of actions) {
     if (a.kind === 'unchanged') continue;
     if (a.kind === 'invalid') {
-      const slot = await readOutbox(deps, pairId(targetId, a.definitionId));
+      const slot = await syncOutbox(deps).slotOf(targetId, a.definitionId);
       if (!slot || slot.state !== 'dead') report.invalid.push(await parkInvalid(deps, setup, em, byId.get(a.definitionId)!, a));
       continue;
     }
@@ -132,7 +118,7 @@ async function flagMissingExternally(deps: SyncDeps, setup: TargetSetup, em: Eve
     if (l.status === 'deleted' || present.has(l.externalId)) continue;
     report.missingExternally.push({ targetId, definitionId: l.definitionId, externalId: l.externalId });
     if (l.status !== 'failed') {
-      await deps.collections.save(C.SyncLinks.id, { ...l, status: 'failed', lastError: `external item ${l.externalId} is missing on the target`, updatedAt: deps.clock.now().toISOString() });
+      await syncLinks(deps).save({ ...l, status: 'failed', lastError: `external item ${l.externalId} is missing on the target`, updatedAt: deps.clock.now().toISOString() });
     }
   }
 }

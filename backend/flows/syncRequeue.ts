@@ -1,20 +1,19 @@
 // Dead letters the owner ticked for retry, rebuilt from the definition as it is now.
-import { COLLECTIONS } from '../collections.js';
 import type { EventMappingRow } from '../core/sync/syncRows.js';
+import { syncOutbox } from '../repositories/syncOutbox.js';
 import { changeOf, parkInvalid } from './syncChanges.js';
 import { loadSyncConfig, type SyncConfig } from './syncConfig.js';
 import type { SyncDeps } from './syncDeps.js';
-import { deadLettersToRetry, enqueue, readOutbox } from './syncOutbox.js';
+import { enqueue } from './syncOutbox.js';
 import { planForTarget } from './syncPlanTarget.js';
-
-const C = COLLECTIONS;
 
 /** Dead letters ticked for retry: rebuilt from the definition as it is now and queued again. */
 export async function requeueDeadLetters(deps: SyncDeps, opts: { config?: SyncConfig; deadline?: number } = {}): Promise<{ requeued: string[]; cleared: string[] }> {
   const config = opts.config ?? (await loadSyncConfig(deps));
   const setups = new Map(config.targets.map((t) => [t.target._id, t]));
   const result = { requeued: [] as string[], cleared: [] as string[] };
-  for (const slot of await deadLettersToRetry(deps)) {
+  const outbox = syncOutbox(deps);
+  for (const slot of await outbox.ticked()) {
     // Past the deadline the rest stay ticked for the next run.
     if (opts.deadline !== undefined && deps.clock.now().getTime() >= opts.deadline) break;
     const setup = setups.get(slot.targetId);
@@ -24,7 +23,7 @@ export async function requeueDeadLetters(deps: SyncDeps, opts: { config?: SyncCo
     const action = 'none' in p ? null : p.action;
     if (action && def && action.kind === 'invalid') {
       await parkInvalid(deps, setup, (p as { em: EventMappingRow }).em, def, action);
-      await deps.collections.save(C.SyncOutbox.id, { ...(await readOutbox(deps, slot._id))!, retry: false });
+      await outbox.save({ ...(await outbox.get(slot._id))!, retry: false });
       continue;
     }
     const change = action ? changeOf(action, setup, (p as { em: EventMappingRow }).em) : null;
@@ -33,7 +32,7 @@ export async function requeueDeadLetters(deps: SyncDeps, opts: { config?: SyncCo
       await enqueue(deps, change, { force: true, newCreateKey: slot.refused });
       result.requeued.push(slot._id);
     } else {
-      await deps.collections.remove(C.SyncOutbox.id, slot._id);
+      await outbox.remove(slot._id);
       result.cleared.push(slot._id);
     }
   }

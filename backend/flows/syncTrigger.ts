@@ -1,9 +1,9 @@
 // A Wix event about a ticket definition is only a trigger: re-read, plan against the link, queue, deliver.
-import { pairId } from '../core/sync/syncRows.js';
+import { syncOutbox } from '../repositories/syncOutbox.js';
 import { changeOf, parkInvalid } from './syncChanges.js';
 import { loadSyncConfig, type SyncConfig } from './syncConfig.js';
 import type { SyncDeps } from './syncDeps.js';
-import { deliverSlot, enqueue, readOutbox } from './syncOutbox.js';
+import { deliverSlot, enqueue } from './syncOutbox.js';
 import { planForTarget, type TriggerOutcome } from './syncPlanTarget.js';
 
 export type { TriggerOutcome } from './syncPlanTarget.js';
@@ -37,7 +37,7 @@ export async function onDefinitionChanged(deps: SyncDeps, definitionId: string, 
     const queued = await enqueue(deps, change);
     out.push({ targetId, outcome: queued, detail: `${action.kind} revision ${change.revision}` });
     if (queued === 'queued' && opts.deliver !== false) {
-      const slot = await readOutbox(deps, pairId(targetId, definitionId));
+      const slot = await syncOutbox(deps).slotOf(targetId, definitionId);
       if (slot && slot.state === 'pending') await deliverSlot(deps, setup, slot);
     }
   }

@@ -17,6 +17,11 @@ export function mailboxDayClaimId(mailboxKey: string, now: Date): string {
   return `cfday_${mailboxKey}_${now.toISOString().slice(0, 10)}`;
 }
 
+/** Where the search for this UTC hour's next free confirmation slot starts (a hint: the slots are the claims). */
+export function siteHourCountId(now: Date): string {
+  return `cfhourcount_${now.toISOString().slice(0, 13)}`;
+}
+
 /** The `n`th confirmation email of the site in this UTC hour (n from 0). */
 export function siteHourSlotId(now: Date, n: number): string {
   return `cfhour_${now.toISOString().slice(0, 13)}_${String(n).padStart(5, '0')}`;
@@ -36,6 +41,11 @@ export const EVENT_MISSES_PER_WINDOW = 50;
 
 export function eventMissMemoId(eventId: string): string {
   return `evmiss_${eventId}`;
+}
+
+/** Where the search for this 10-minute window's next free event-miss slot starts. */
+export function eventMissCountId(now: Date): string {
+  return `evmisscount_${Math.floor(now.getTime() / EVENT_MISS_MEMO_MS)}`;
 }
 
 /** The `n`th event miss the site paid for in this 10-minute window. */

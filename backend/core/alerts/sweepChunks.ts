@@ -3,6 +3,9 @@
 
 export interface SweepTarget { eventId: string; definitionIds: string[] }
 
+/** The `SaleAlertSweeps` item holding the cursor of the run in progress (never pruned). */
+export const SWEEP_CURSOR_ID = 'cursor';
+
 export interface SweepCursor {
   runId: string;
   startedAt: string;

@@ -4,6 +4,7 @@
 import { compareRevisions } from '../ticketDefinition.js';
 import { blocksUpsert } from './linkRules.js';
 import { hashText } from './payloadHash.js';
+import type { ChangeIdentity } from './syncChange.js';
 import type { OutboxItem } from './syncRows.js';
 
 export interface OutboxPolicy {
@@ -22,16 +23,8 @@ export const DEFAULT_OUTBOX_POLICY: OutboxPolicy = {
   maxRetryAfterMs: 6 * 3600_000,
 };
 
-export interface Change {
-  targetId: string;
-  definitionId: string;
-  action: 'upsert' | 'delete';
-  revision: string;
-  payloadHash: string;
-}
-
 /** Same change ⇒ same key, on every attempt and from every invocation; a new revision or payload ⇒ a new key. */
-export function idempotencyKey(c: Change): string {
+export function idempotencyKey(c: ChangeIdentity): string {
   const text = [c.targetId, c.definitionId, c.action, c.revision, c.action === 'delete' ? '' : c.payloadHash].join('|');
   return `tf-${hashText(text)}${hashText(text, 1)}`;
 }
@@ -96,7 +89,7 @@ export function afterFailure(
  * What the outbox slot holds after a new change arrives. A pending delete is never replaced by an
  * upsert (no resurrection); an older or identical upsert does not replace a newer one.
  */
-export function mergeChange(existing: Pick<OutboxItem, 'action' | 'revision' | 'payloadHash' | 'state'> | null, incoming: Change): 'replace' | 'keep' {
+export function mergeChange(existing: Pick<OutboxItem, 'action' | 'revision' | 'payloadHash' | 'state'> | null, incoming: ChangeIdentity): 'replace' | 'keep' {
   if (!existing) return 'replace';
   // No resurrection (linkRules): a pending delete is kept, whether an upsert or the same delete arrives.
   if (blocksUpsert(existing)) return 'keep';

@@ -140,7 +140,12 @@ export type SyncRun = z.output<typeof syncRunSchema>;
 
 /** One item per (target, definition): links and outbox slots share the key. */
 export const pairId = (targetId: string, definitionId: string) => `${targetId}~${definitionId}`;
+/** The SyncRuns item of an initial sync of one event to one target. */
 export const runId = (targetId: string, eventId: string) => `${targetId}~${eventId}`;
+/** The SyncRuns item holding where a reconcile pass stopped (`cursor`: the last target~event compared). */
+export const RECONCILE_RUN_ID = 'reconcile';
+/** The SyncRuns item with the last reconcile's findings (written by the hourly job and the dashboard's repair). */
+export const RECONCILE_REPORT_ID = 'reconcile-report';
 
 /** Zod issues → "field: message; …" for before-hooks. */
 export function describeIssues(error: z.ZodError): string {

@@ -2,6 +2,7 @@
 export { counterMemory } from "./counterDeps.js";
 export { handleOrderEvent } from "./counterOrders.js";
 export { refreshCounters, refreshLiveCounters } from "./counterRefresh.js";
-export { countersFor, countersForMany, countersForPage, storedSnapshots, MAX_DEFINITIONS_PER_PAGE, MISSING_BUDGET, MISSING_TTL_MS } from "./counterLookup.js";
+export { countersForMany, MAX_DEFINITIONS_PER_PAGE, MISSING_BUDGET, MISSING_TTL_MS } from "./counterLookup.js";
+export { countersFor, countersForPage } from "./counterPageViews.js";
 export { repairCounters } from "./counterRepair.js";
 export { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS } from "../core/counter/readBudget.js";

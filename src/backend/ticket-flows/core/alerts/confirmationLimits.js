@@ -5,6 +5,9 @@ const DAY = 24 * HOUR;
 export function mailboxDayClaimId(mailboxKey, now) {
   return `cfday_${mailboxKey}_${now.toISOString().slice(0, 10)}`;
 }
+export function siteHourCountId(now) {
+  return `cfhourcount_${now.toISOString().slice(0, 13)}`;
+}
 export function siteHourSlotId(now, n) {
   return `cfhour_${now.toISOString().slice(0, 13)}_${String(n).padStart(5, "0")}`;
 }
@@ -18,6 +21,9 @@ export const EVENT_MISS_MEMO_MS = 10 * 6e4;
 export const EVENT_MISSES_PER_WINDOW = 50;
 export function eventMissMemoId(eventId) {
   return `evmiss_${eventId}`;
+}
+export function eventMissCountId(now) {
+  return `evmisscount_${Math.floor(now.getTime() / EVENT_MISS_MEMO_MS)}`;
 }
 export function eventMissSlotId(now, n) {
   return `evmissslot_${Math.floor(now.getTime() / EVENT_MISS_MEMO_MS)}_${String(n).padStart(4, "0")}`;

@@ -116,6 +116,8 @@ export const syncRunSchema = z.object({
 });
 export const pairId = (targetId, definitionId) => `${targetId}~${definitionId}`;
 export const runId = (targetId, eventId) => `${targetId}~${eventId}`;
+export const RECONCILE_RUN_ID = "reconcile";
+export const RECONCILE_REPORT_ID = "reconcile-report";
 export function describeIssues(error) {
   return issueLines(error, { root: "row" }).join("; ");
 }
