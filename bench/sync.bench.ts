@@ -41,6 +41,7 @@ import { getSecret } from '../local-wix/velo-host/modules/wix-secrets-backend.js
 import { PretixServer } from '../test/vendors/pretixServer.js';
 import { fetchQuotaStats, quotaLines, throttledCount } from './quotaReport.js';
 import { guid } from '../test/support/guids.js';
+import { adminFetch } from '../local-wix/local-key.js';
 
 const EVENTS = Number(process.env.EVENTS ?? 50);
 const PER_EVENT = Number(process.env.PER_EVENT ?? 100);
@@ -125,7 +126,8 @@ async function main() {
       connectors: syncTargetFactory({ secrets: { getSecret }, inlineRetries: 5, timeoutMs: 10_000, localWix: true, rateShare: RATE_SHARE, fetch: localWixFetch(new URL(baseUrl).origin) }),
     };
     // Route counts and quota counters start here (the seeding's requests were unmetered anyway).
-    await fetch(`${stack.baseUrl}/_local/stats/reset`, { method: 'POST' });
+    const reset = await adminFetch(`${stack.baseUrl}/_local/stats/reset`, { method: 'POST' });
+    if (!reset.ok) throw new Error(`resetting the local Wix's stats failed: ${reset.status}`);
     const t0 = performance.now();
     const config = await stack.host.runAs(ADMIN, () => loadSyncConfig(deps), 'bench: load sync config');
     if (config.problems.length) throw new Error(config.problems.join('\n'));
