@@ -22,8 +22,9 @@
 //     every sweep time the bench starts a second, overlapping run of the same job;
 //   - every `--fail-every`th triggered email fails once (the mail service refuses it), so those alerts
 //     only arrive through a later sweep's retry;
-//   - jobs are stopped at the local Wix's job limit (LOCAL_WIX_JOB_MS, 5 min); the flows stop starting
-//     work before their own budgets (4 min per job, 9 s per event handler).
+//   - jobs are stopped at the local Wix's job limit (LOCAL_WIX_JOB_MS, 5 min) and event handlers at
+//     LOCAL_WIX_EVENT_MS (9 s here, the trigger's own budget: Wix publishes no event-handler limit); the
+//     flows stop starting work before their own budgets (4 min per job, 9 s per event handler).
 // It stops when every expected alert is in the inbox and no failed send waits for a retry, or after
 // `--max-min` minutes. Each alert's delay is its inbox time minus its definition's sale start.
 import fs from 'node:fs';
@@ -54,6 +55,8 @@ const LATENCY = process.env.LOCAL_WIX_LATENCY_MS ?? '20-40';
 process.env.LOCAL_WIX_LATENCY_MS = LATENCY;
 // Event handlers in 2 worker threads (each its own container), as Wix runs site code apart from its APIs.
 process.env.LOCAL_WIX_EVENT_WORKERS ??= '2';
+// Event handlers are cut at the trigger's own budget (9 s; Wix publishes no event-handler limit).
+process.env.LOCAL_WIX_EVENT_MS ??= '9000';
 const C = COLLECTIONS;
 
 /**
@@ -269,9 +272,11 @@ try {
   let quotaLines: string[] = [];
   let throttled: number | string = 'n/a';
   try {
-    const q = await import('./quotaReport.js' as string) as { fetchQuotaStats(b: string): Promise<unknown>; quotaLines(s: unknown): string[]; throttledCount(s: unknown): number };
+    const q = await import('./quotaReport.js' as string) as { fetchQuotaStats(b: string): Promise<{ limits: { timeLimits: Record<string, unknown> } }>; quotaLines(s: unknown): string[]; throttledCount(s: unknown): number };
     const stats = await q.fetchQuotaStats(base);
     quotaLines = q.quotaLines(stats);
+    const t = stats.limits.timeLimits;
+    quotaLines.push(`time limits: job_ms=${t.jobMs} jobs_stopped=${t.jobsStopped} event_ms=${t.eventMs} events_stopped=${t.eventsStopped} data_request_ms=${t.dataRequestMs} data_requests_timed_out=${t.dataRequestsTimedOut}`);
     throttled = q.throttledCount(stats);
   } catch (e) {
     quotaLines = [`quota counters unavailable (bench/quotaReport.ts: ${String((e as Error)?.message ?? e).slice(0, 120)})`];
