@@ -16,6 +16,7 @@ import type { TicketDef } from '../core/ticketDefinition.js';
 import type { Item } from '../ports.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import type { ChunkBudget } from './alertsChunks.js';
+import { marketingKey } from './alertsSend.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { eventDetailsOrFallback, sendAndRecord } from './alertsDeliver.js';
 import { insertOnce } from './insertOnce.js';
@@ -64,7 +65,8 @@ export async function retryFailedDeliveries(deps: AlertsDeps, budget: ChunkBudge
       });
       const groups = dueRetries(items, now);
       stats.due += groups.reduce((n, g) => n + g.deliveries.length, 0);
-      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, definitions, stats));
+      const page = await pageAnswers(deps, groups);
+      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, definitions, stats, page));
       skip += items.length - done.reduce((n, x) => n + x, 0);
       return items.length === RETRY_PAGE_SIZE;
     });
@@ -73,8 +75,32 @@ export async function retryFailedDeliveries(deps: AlertsDeps, budget: ChunkBudge
   return stats;
 }
 
+/** A page's subscriptions and the marketing tool's answer for them, read once for the page. */
+interface PageAnswers { subs: Map<string, SaleAlertSubscription>; subscribed(s: SaleAlertSubscription): boolean | undefined }
+
+/**
+ * With a tool that answers in bulk (`subscribedAmong`, e.g. Wix contacts): the page's subscriptions
+ * (one query) and the tool's answer for the active ones (one call), instead of a read and a Wix API
+ * call per retried subscriber, which overlapping sweeps retrying a few dozen sends at once would pile
+ * up past the site's API quota. null: the tool answers one by one (asked per claimed group, as before).
+ */
+async function pageAnswers(deps: AlertsDeps, groups: readonly RetryGroup[]): Promise<PageAnswers | null> {
+  if (!deps.marketing.subscribedAmong || !groups.length) return null;
+  const ids = [...new Set(groups.map((g) => g.subscriptionId))];
+  const { items } = await deps.collections.query<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, { filter: { _id: { $in: ids } }, limit: ids.length });
+  const contact = (s: SaleAlertSubscription) => ({ email: s.email, contactId: s.contactId });
+  const active = items.filter((s) => s.status === 'active');
+  let answers: Map<string, boolean> | null = null;
+  try {
+    answers = active.length ? await deps.marketing.subscribedAmong(active.map(contact)) : new Map();
+  } catch (e) {
+    deps.logger?.warn('Marketing tool did not answer subscribedAmong (retry)', { subscribers: active.length, error: String(e) });
+  }
+  return { subs: new Map(items.map((s) => [s._id, s])), subscribed: (s) => answers?.get(marketingKey(contact(s))) };
+}
+
 /** One (subscriber, channel): claim, re-check, send as one message. Returns how many rows it changed. */
-async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, Promise<EventDetails>>, definitions: Map<string, Promise<TicketDef | null>>, stats: RetryStats): Promise<number> {
+async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, Promise<EventDetails>>, definitions: Map<string, Promise<TicketDef | null>>, stats: RetryStats, page: PageAnswers | null): Promise<number> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const won: SaleAlertDelivery[] = [];
@@ -90,23 +116,34 @@ async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, P
   const rows = new Map<string, SaleAlertDelivery>(won.map((d) => [d._id, { ...d, status: 'pending', attempts: attemptsOf(d) + 1, lastAttemptAt: at, nextAttemptAt: null }]));
   await deps.collections.bulkSave(C.SaleAlertDeliveries.id, [...rows.values()]);
 
-  // The subscriber may have opted out since the failure: here, or in the marketing tool.
-  const sub = await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, g.subscriptionId);
-  let verdict = subscriberVerdict(sub, g);
-  if (verdict.action === 'send') verdict = marketingVerdict(await stillSubscribed(deps, sub!));
+  // Rows marked pending must not stay so when a read before the send fails (a refused request, say):
+  // nothing was sent, so the attempt counts as failed and the next one is claimed as usual.
+  let sub: SaleAlertSubscription | null;
+  let verdict: RetryVerdict;
+  const defs = new Map<string, TicketDef | null>();
+  try {
+    // The subscriber may have opted out since the failure: here, or in the marketing tool.
+    sub = page ? page.subs.get(g.subscriptionId) ?? null : await deps.collections.get<SaleAlertSubscription>(C.SaleAlertSubscriptions.id, g.subscriptionId);
+    verdict = subscriberVerdict(sub, g);
+    if (verdict.action === 'send') verdict = marketingVerdict(page ? page.subscribed(sub!) : await stillSubscribed(deps, sub!));
+    // The sale may have closed or moved since: one read per definition per invocation, however many
+    // of its deliveries are retried.
+    if (verdict.action === 'send') {
+      await Promise.all([...rows.values()].map(async (r) => {
+        let d = definitions.get(r.definitionId);
+        if (!d) definitions.set(r.definitionId, (d = deps.definitions.get(r.definitionId).catch((e) => { definitions.delete(r.definitionId); throw e; })));
+        defs.set(r._id, await d);
+      }));
+    }
+  } catch (e) {
+    deps.logger?.warn('Sale alert retry could not read what it needs; retried later', { subscriptionId: g.subscriptionId, error: String(e) });
+    verdict = { action: 'fail', reason: `retry could not read what it needs: ${String((e as Error)?.message ?? e)}`.slice(0, 500) };
+  }
   if (verdict.action !== 'send') {
     await finish(deps, [...rows.values()], verdict, stats);
     return won.length + interrupted;
   }
 
-  // The sale may have closed or moved since.
-  const defs = new Map<string, TicketDef | null>();
-  // One read per definition per invocation, however many of its deliveries are retried.
-  await Promise.all([...rows.values()].map(async (r) => {
-    let d = definitions.get(r.definitionId);
-    if (!d) definitions.set(r.definitionId, (d = deps.definitions.get(r.definitionId).catch((e) => { definitions.delete(r.definitionId); throw e; })));
-    defs.set(r._id, await d);
-  }));
   const sendable: { row: SaleAlertDelivery; def: AlertDefinition }[] = [];
   for (const row of rows.values()) {
     const def = defs.get(row._id) ?? null;

@@ -17,6 +17,7 @@ import {
 } from "../core/alerts/deliveryRetry.js";
 import { alertMessages } from "../core/alerts/unsentAlerts.js";
 import { mapConcurrent } from "../lib/mapConcurrent.js";
+import { marketingKey } from "./alertsSend.js";
 import { eventDetailsOrFallback, sendAndRecord } from "./alertsDeliver.js";
 import { insertOnce } from "./insertOnce.js";
 const C = COLLECTIONS;
@@ -43,7 +44,8 @@ export async function retryFailedDeliveries(deps, budget) {
       });
       const groups = dueRetries(items, now);
       stats.due += groups.reduce((n, g) => n + g.deliveries.length, 0);
-      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, definitions, stats));
+      const page = await pageAnswers(deps, groups);
+      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, definitions, stats, page));
       skip += items.length - done.reduce((n, x) => n + x, 0);
       return items.length === RETRY_PAGE_SIZE;
     });
@@ -51,7 +53,21 @@ export async function retryFailedDeliveries(deps, budget) {
   }
   return stats;
 }
-async function retryGroup(deps, g, events, definitions, stats) {
+async function pageAnswers(deps, groups) {
+  if (!deps.marketing.subscribedAmong || !groups.length) return null;
+  const ids = [...new Set(groups.map((g) => g.subscriptionId))];
+  const { items } = await deps.collections.query(C.SaleAlertSubscriptions.id, { filter: { _id: { $in: ids } }, limit: ids.length });
+  const contact = (s) => ({ email: s.email, contactId: s.contactId });
+  const active = items.filter((s) => s.status === "active");
+  let answers = null;
+  try {
+    answers = active.length ? await deps.marketing.subscribedAmong(active.map(contact)) : /* @__PURE__ */ new Map();
+  } catch (e) {
+    deps.logger?.warn("Marketing tool did not answer subscribedAmong (retry)", { subscribers: active.length, error: String(e) });
+  }
+  return { subs: new Map(items.map((s) => [s._id, s])), subscribed: (s) => answers?.get(marketingKey(contact(s))) };
+}
+async function retryGroup(deps, g, events, definitions, stats, page) {
   const now = deps.clock.now();
   const at = now.toISOString();
   const won = [];
@@ -66,22 +82,31 @@ async function retryGroup(deps, g, events, definitions, stats) {
   stats.claimed += won.length;
   const rows = new Map(won.map((d) => [d._id, { ...d, status: "pending", attempts: attemptsOf(d) + 1, lastAttemptAt: at, nextAttemptAt: null }]));
   await deps.collections.bulkSave(C.SaleAlertDeliveries.id, [...rows.values()]);
-  const sub = await deps.collections.get(C.SaleAlertSubscriptions.id, g.subscriptionId);
-  let verdict = subscriberVerdict(sub, g);
-  if (verdict.action === "send") verdict = marketingVerdict(await stillSubscribed(deps, sub));
+  let sub;
+  let verdict;
+  const defs = /* @__PURE__ */ new Map();
+  try {
+    sub = page ? page.subs.get(g.subscriptionId) ?? null : await deps.collections.get(C.SaleAlertSubscriptions.id, g.subscriptionId);
+    verdict = subscriberVerdict(sub, g);
+    if (verdict.action === "send") verdict = marketingVerdict(page ? page.subscribed(sub) : await stillSubscribed(deps, sub));
+    if (verdict.action === "send") {
+      await Promise.all([...rows.values()].map(async (r2) => {
+        let d = definitions.get(r2.definitionId);
+        if (!d) definitions.set(r2.definitionId, d = deps.definitions.get(r2.definitionId).catch((e) => {
+          definitions.delete(r2.definitionId);
+          throw e;
+        }));
+        defs.set(r2._id, await d);
+      }));
+    }
+  } catch (e) {
+    deps.logger?.warn("Sale alert retry could not read what it needs; retried later", { subscriptionId: g.subscriptionId, error: String(e) });
+    verdict = { action: "fail", reason: `retry could not read what it needs: ${String(e?.message ?? e)}`.slice(0, 500) };
+  }
   if (verdict.action !== "send") {
     await finish(deps, [...rows.values()], verdict, stats);
     return won.length + interrupted;
   }
-  const defs = /* @__PURE__ */ new Map();
-  await Promise.all([...rows.values()].map(async (r2) => {
-    let d = definitions.get(r2.definitionId);
-    if (!d) definitions.set(r2.definitionId, d = deps.definitions.get(r2.definitionId).catch((e) => {
-      definitions.delete(r2.definitionId);
-      throw e;
-    }));
-    defs.set(r2._id, await d);
-  }));
   const sendable = [];
   for (const row of rows.values()) {
     const def = defs.get(row._id) ?? null;
