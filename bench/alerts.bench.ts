@@ -22,8 +22,9 @@
 //     every sweep time the bench starts a second, overlapping run of the same job;
 //   - every `--fail-every`th triggered email fails once (the mail service refuses it), so those alerts
 //     only arrive through a later sweep's retry;
-//   - jobs are stopped at the local Wix's job limit (LOCAL_WIX_JOB_MS, 5 min); the flows stop starting
-//     work before their own budgets (4 min per job, 9 s per event handler).
+//   - jobs are stopped at the local Wix's job limit (LOCAL_WIX_JOB_MS, 5 min) and event handlers at
+//     LOCAL_WIX_EVENT_MS (9 s here, the trigger's own budget: Wix publishes no event-handler limit); the
+//     flows stop starting work before their own budgets (4 min per job, 9 s per event handler).
 // It stops when every expected alert is in the inbox and no failed send waits for a retry, or after
 // `--max-min` minutes. Each alert's delay is its inbox time minus its definition's sale start.
 import fs from 'node:fs';
@@ -39,6 +40,7 @@ import { startStack, type StackOptions } from '../local-wix/stack.js';
 import { ADMIN, createLocalClient } from '../local-wix/sdk-client.js';
 import { SALE_STARTED_EVENT } from '../local-wix/server/ticketDefinitionEvents.js';
 import { crmFor } from '../local-wix/server/crm.js';
+import { adminFetch } from '../local-wix/local-key.js';
 
 const arg = (name: string, dflt: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
 const SUBSCRIBERS = arg('subscribers', Number(process.env.SUBSCRIBERS) || 50_000);
@@ -53,6 +55,8 @@ const LATENCY = process.env.LOCAL_WIX_LATENCY_MS ?? '20-40';
 process.env.LOCAL_WIX_LATENCY_MS = LATENCY;
 // Event handlers in 2 worker threads (each its own container), as Wix runs site code apart from its APIs.
 process.env.LOCAL_WIX_EVENT_WORKERS ??= '2';
+// Event handlers are cut at the trigger's own budget (9 s; Wix publishes no event-handler limit).
+process.env.LOCAL_WIX_EVENT_MS ??= '9000';
 const C = COLLECTIONS;
 
 /**
@@ -68,8 +72,25 @@ function confirmedSubscription(email: string, eventId: string, contactId: string
 }
 
 let peakRss = process.memoryUsage().rss;
-const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);
+/** Peak RSS since the last phase mark, and the main thread's peak heap (the local Wix serves Wix Data there). */
+let phasePeakRss = peakRss;
+let phasePeakHeap = process.memoryUsage().heapUsed;
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  phasePeakRss = Math.max(phasePeakRss, m.rss);
+  phasePeakHeap = Math.max(phasePeakHeap, m.heapUsed);
+}, 200);
 sampler.unref();
+const mb = (n: number) => Math.round(n / 1048576);
+/** `rss=… peak_rss=… peak_heap=…` (MB) since the previous call: where in the run the memory goes. */
+const memPhase = () => {
+  const m = process.memoryUsage();
+  const line = `rss=${mb(m.rss)} MB (phase peak ${mb(Math.max(phasePeakRss, m.rss))}), main heap=${mb(m.heapUsed)} MB (phase peak ${mb(Math.max(phasePeakHeap, m.heapUsed))})`;
+  phasePeakRss = m.rss;
+  phasePeakHeap = m.heapUsed;
+  return line;
+};
 const log = (msg: string) => process.stderr.write(`[bench:alerts ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alerts-bench-'));
@@ -83,10 +104,11 @@ try {
   const eventIds: string[] = [];
   for (let e = 0; e < EVENTS; e++) {
     const start = new Date(Date.now() + 30 * 24 * 3600_000);
-    const res = await fetch(`${base}/_local/events`, {
+    const res = await adminFetch(`${base}/_local/events`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ title: `Concert ${e}`, timeZoneId: ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo'][e % 3], startDate: start.toISOString(), endDate: new Date(start.getTime() + 3 * 3600_000).toISOString() }),
     });
+    if (!res.ok) throw new Error(`POST /_local/events: ${res.status} ${await res.text()}`);
     eventIds.push(((await res.json()) as { event: { id: string } }).event.id);
   }
   const wanted = new Map<string, string>(); // subscriptionId → eventId, for subscribers who must get alerts
@@ -121,7 +143,7 @@ try {
   })();
   const seedMs = performance.now() - seedT0;
   const rssAfterSeedMb = Math.round(process.memoryUsage().rss / 1048576);
-  log(`seeded ${SUBSCRIBERS} subscribers (${wanted.size} to alert) over ${EVENTS} events in ${Math.round(seedMs)} ms`);
+  log(`seeded ${SUBSCRIBERS} subscribers (${wanted.size} to alert) over ${EVENTS} events in ${Math.round(seedMs)} ms; ${memPhase()}`);
 
   // Every FAIL_EVERY-th triggered email fails once (a transient mail-service error). Bench fault
   // injection on the local CRM's send; the site code sees an error from emailContact, as on Wix.
@@ -157,13 +179,17 @@ try {
     await new Promise((r) => setTimeout(r, 15_000));
   });
   const bulkJobs = db.prepare('SELECT json FROM crm_bulk_jobs').all().map((r) => JSON.parse((r as { json: string }).json) as { totalItems: number; successTotal: number; status: string });
-  log(`created ${defStart.size} definitions; sales open ${new Date(firstStart).toISOString()} … +${SPREAD_MIN - 1} min; ${bulkJobs.length} contact bulk updates (${bulkJobs.reduce((n, j) => n + j.successTotal, 0)} contacts)`);
+  log(`created ${defStart.size} definitions; sales open ${new Date(firstStart).toISOString()} … +${SPREAD_MIN - 1} min; ${bulkJobs.length} contact bulk updates (${bulkJobs.reduce((n, j) => n + j.successTotal, 0)} contacts); ${memPhase()}`);
 
   // ---- the measured part: everything below runs under the local Wix's quotas ----
-  await fetch(`${base}/_local/stats/reset`, { method: 'POST' });
+  await adminFetch(`${base}/_local/stats/reset`, { method: 'POST' });
   stack.wix.stats.clear();
   const t0 = Date.now();
 
+  // A redelivery or extra sweep the local Wix refused (a 4xx: the bench's own mistake) must not pass unnoticed.
+  const refusedLocal = async (res: Response) => {
+    if (res.status >= 400 && res.status < 500) log(`local Wix refused a bench call: ${res.status} ${res.url} ${(await res.text()).slice(0, 200)}`);
+  };
   // Each sale-started event the local Wix fires is delivered a second time, as Wix redelivers.
   let seenEvents = 0;
   let redelivered = 0;
@@ -173,7 +199,7 @@ try {
       const ev = evs[seenEvents]!;
       if (ev.name !== SALE_STARTED_EVENT) continue;
       redelivered++;
-      setTimeout(() => void fetch(`${base}/_local/velo/events/${SALE_STARTED_EVENT}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ev.payload) }).catch(() => {}), 300);
+      setTimeout(() => void adminFetch(`${base}/_local/velo/events/${SALE_STARTED_EVENT}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ev.payload) }).then(refusedLocal, () => {}), 300);
     }
   }, 250);
   // At :02, :12, … (every other sweep of jobs.config), a second run of the sweep overlaps the scheduled one.
@@ -185,7 +211,7 @@ try {
     if (d.getUTCMinutes() % 10 === 2 && d.getUTCSeconds() >= 3 && minute !== lastExtraMinute) {
       lastExtraMinute = minute;
       extraSweeps++;
-      void fetch(`${base}/_local/jobs/sweepSaleAlerts/run`, { method: 'POST' }).catch(() => {});
+      void adminFetch(`${base}/_local/jobs/sweepSaleAlerts/run`, { method: 'POST' }).then(refusedLocal, () => {});
     }
   }, 1000);
 
@@ -197,7 +223,7 @@ try {
     await new Promise((r) => setTimeout(r, 5000));
     const sent = (inboxSent.get() as { n: number }).n;
     const retrying = (waiting.get(C.SaleAlertDeliveries.id) as { n: number }).n;
-    log(`${((Date.now() - t0) / 60_000).toFixed(1)} min: ${sent} emails in the inbox (expect ${wanted.size}), ${retrying} deliveries waiting for a retry, ${failedOnce} sends failed once`);
+    log(`${((Date.now() - t0) / 60_000).toFixed(1)} min: ${sent} emails in the inbox (expect ${wanted.size}), ${retrying} deliveries waiting for a retry, ${failedOnce} sends failed once; ${memPhase()}`);
     if (Date.now() > firstStart + SPREAD_MIN * 60_000 && sent >= wanted.size && retrying === 0) break;
     if (Date.now() - t0 > MAX_MIN * 60_000) { log('giving up: --max-min reached'); break; }
   }
@@ -246,14 +272,16 @@ try {
   let quotaLines: string[] = [];
   let throttled: number | string = 'n/a';
   try {
-    const q = await import('./quotaReport.js' as string) as { fetchQuotaStats(b: string): Promise<unknown>; quotaLines(s: unknown): string[]; throttledCount(s: unknown): number };
+    const q = await import('./quotaReport.js' as string) as { fetchQuotaStats(b: string): Promise<{ limits: { timeLimits: Record<string, unknown> } }>; quotaLines(s: unknown): string[]; throttledCount(s: unknown): number };
     const stats = await q.fetchQuotaStats(base);
     quotaLines = q.quotaLines(stats);
+    const t = stats.limits.timeLimits;
+    quotaLines.push(`time limits: job_ms=${t.jobMs} jobs_stopped=${t.jobsStopped} event_ms=${t.eventMs} events_stopped=${t.eventsStopped} data_request_ms=${t.dataRequestMs} data_requests_timed_out=${t.dataRequestsTimedOut}`);
     throttled = q.throttledCount(stats);
   } catch (e) {
     quotaLines = [`quota counters unavailable (bench/quotaReport.ts: ${String((e as Error)?.message ?? e).slice(0, 120)})`];
   }
-  const log2 = (await (await fetch(`${base}/_local/velo/log`)).json()) as { errors?: unknown[] };
+  const log2 = (await (await adminFetch(`${base}/_local/velo/log`)).json()) as { errors?: unknown[] };
   const deliveryRows = (db.prepare('SELECT COUNT(*) AS n FROM wix_data_items WHERE collection = ?').get(C.SaleAlertDeliveries.id) as { n: number }).n;
   const statusCounts = db.prepare(`SELECT json_extract(data, '$.status') AS s, COUNT(*) AS n FROM wix_data_items WHERE collection = ? GROUP BY s`).all(C.SaleAlertDeliveries.id) as { s: string; n: number }[];
   const peakRssMb = Math.round(peakRss / 1048576);

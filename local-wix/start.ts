@@ -2,7 +2,7 @@
 //   PORT=<n>              listen there (default 5173, DEFAULT_PORT in stack.ts)
 //   npm start -- --reset  delete the database and seed the demo again (.local-wix/secrets.json is kept)
 //   npm start -- --cold   or LOCAL_WIX_COLD=1: fresh module state for every backend invocation, as on Wix
-//   LOCAL_WIX_LIMITS=0 and LOCAL_WIX_*_PER_MIN, LOCAL_WIX_DATA_REQUEST_MS, LOCAL_WIX_JOB_MS, LOCAL_WIX_LATENCY_MS:
+//   LOCAL_WIX_LIMITS=0 and LOCAL_WIX_*_PER_MIN, LOCAL_WIX_DATA_REQUEST_MS, LOCAL_WIX_JOB_MS, LOCAL_WIX_EVENT_MS, LOCAL_WIX_LATENCY_MS:
 //                         a live site's quotas, time limits and latency (on by default; README → The local Wix)
 // Each start prints a fresh admin API key (also written to .local-wix/admin-api-key; see local-key.ts).
 // Data persists across restarts in .local-wix/local-wix.sqlite; the demo seed is idempotent (created once).
@@ -19,7 +19,7 @@ function describeLimits(s: LimitSettings): string {
   return [
     `data reads ${n(s.dataReadsPerMin, '/min')}, writes ${n(s.dataWritesPerMin, '/min')}, ${n(s.dataRequestMs, ' ms')} each;`,
     `Wix API calls ${n(s.apiCallsPerMin, '/min')}; emails ${n(s.emailsPerMin, '/min')}; backend requests ${n(s.backendRequestsPerMin, '/min')};`,
-    `jobs ${n(s.jobMs, ' ms')}; latency ${formatLatency(s.latencyMs)}`,
+    `jobs ${n(s.jobMs, ' ms')}, event handlers ${n(s.eventMs, ' ms')}; latency ${formatLatency(s.latencyMs)}`,
   ].join(' ');
 }
 import { StaticExportError } from './velo-host/static-exports.js';

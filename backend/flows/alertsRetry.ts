@@ -6,10 +6,10 @@
 import { alertDefinition } from '../core/alerts/alertDefinition.js';
 import type { EventDetails } from '../core/alerts/alertEmail.js';
 import {
-  ALERT_RETRY_POLICY, attemptsOf, CUT_OFF_SEND_ERROR, dueRetries, interruptedClaimKey, isCutOffSend, isStaleClaim, marketingVerdict, nextAttemptAt, retryClaimKey,
-  saleVerdict, subscriberVerdict, type RetryGroup, type RetryVerdict,
+  ALERT_RETRY_POLICY, attemptsOf, CUT_OFF_SEND_ERROR, dueRetries, interruptedClaimKey, isCutOffSend, isStaleClaim, nextAttemptAt, retryClaimKey,
+  saleVerdict, type RetryGroup, type RetryVerdict,
 } from '../core/alerts/deliveryRetry.js';
-import type { AlertDefinition, SaleAlertDelivery, SaleAlertSubscription } from '../core/alerts/saleAlertTypes.js';
+import type { AlertDefinition, SaleAlertDelivery } from '../core/alerts/saleAlertTypes.js';
 import { alertMessages } from '../core/alerts/unsentAlerts.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
@@ -17,6 +17,7 @@ import { alertDeliveries } from '../repositories/alertDeliveries.js';
 import { alertSubscriptions } from '../repositories/alertSubscriptions.js';
 import { alertSweeps } from '../repositories/alertSweeps.js';
 import type { ChunkBudget } from './alertsChunks.js';
+import { pageAnswers, recheck, type PageAnswers } from './alertsRetryChecks.js';
 import type { AlertsDeps } from './alertsDeps.js';
 import { eventDetailsOrFallback, sendAndRecord } from './alertsDeliver.js';
 
@@ -59,7 +60,8 @@ export async function retryFailedDeliveries(deps: AlertsDeps, budget: ChunkBudge
       const page = await alertDeliveries(deps).dueForRetry(now, RETRY_PAGE_SIZE, skip);
       const groups = dueRetries(page.rows, now);
       stats.due += groups.reduce((n, g) => n + g.deliveries.length, 0);
-      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, definitions, stats));
+      const answers = await pageAnswers(deps, groups);
+      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, definitions, stats, answers));
       skip += page.read - done.reduce((n, x) => n + x, 0);
       return page.read === RETRY_PAGE_SIZE;
     });
@@ -69,7 +71,7 @@ export async function retryFailedDeliveries(deps: AlertsDeps, budget: ChunkBudge
 }
 
 /** One (subscriber, channel): claim, re-check, send as one message. Returns how many rows it changed. */
-async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, Promise<EventDetails>>, definitions: Map<string, Promise<TicketDef | null>>, stats: RetryStats): Promise<number> {
+async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, Promise<EventDetails>>, definitions: Map<string, Promise<TicketDef | null>>, stats: RetryStats, page: PageAnswers | null): Promise<number> {
   const now = deps.clock.now();
   const at = now.toISOString();
   const won: SaleAlertDelivery[] = [];
@@ -85,23 +87,14 @@ async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, P
   const rows = new Map<string, SaleAlertDelivery>(won.map((d) => [d._id, { ...d, status: 'pending', attempts: attemptsOf(d) + 1, lastAttemptAt: at, nextAttemptAt: null }]));
   await alertDeliveries(deps).saveAll([...rows.values()]);
 
-  // The subscriber may have opted out since the failure: here, or in the marketing tool.
-  const sub = await alertSubscriptions(deps).get(g.subscriptionId);
-  let verdict = subscriberVerdict(sub, g);
-  if (verdict.action === 'send') verdict = marketingVerdict(await stillSubscribed(deps, sub!));
-  if (verdict.action !== 'send') {
-    await finish(deps, [...rows.values()], verdict, stats);
+  // Rows marked pending must not stay so when a read before the send fails (a refused request, say):
+  // nothing was sent, so the attempt counts as failed and the next one is claimed as usual.
+  const checked = await recheck(deps, g, [...rows.values()], definitions, page);
+  if (checked.verdict.action !== 'send') {
+    await finish(deps, [...rows.values()], checked.verdict, stats);
     return won.length + interrupted;
   }
-
-  // The sale may have closed or moved since.
-  const defs = new Map<string, TicketDef | null>();
-  // One read per definition per invocation, however many of its deliveries are retried.
-  await Promise.all([...rows.values()].map(async (r) => {
-    let d = definitions.get(r.definitionId);
-    if (!d) definitions.set(r.definitionId, (d = deps.definitions.get(r.definitionId).catch((e) => { definitions.delete(r.definitionId); throw e; })));
-    defs.set(r._id, await d);
-  }));
+  const defs = checked.defs;
   const sendable: { row: SaleAlertDelivery; def: AlertDefinition }[] = [];
   for (const row of rows.values()) {
     const def = defs.get(row._id) ?? null;
@@ -114,7 +107,7 @@ async function retryGroup(deps: AlertsDeps, g: RetryGroup, events: Map<string, P
   let event = events.get(g.eventId);
   if (!event) events.set(g.eventId, (event = eventDetailsOrFallback(deps, g.eventId)));
   const planned = sendable.map(({ row }) => ({ key: row._id, subscriptionId: row.subscriptionId, definitionId: row.definitionId, channel: row.channel }));
-  const [message] = alertMessages(planned, [sub!], sendable.map((s) => s.def));
+  const [message] = alertMessages(planned, [checked.sub!], sendable.map((s) => s.def));
   const r = await sendAndRecord(deps, await event, message!, rows);
   stats.sent += r.sent;
   stats.failed += r.failed;
@@ -154,15 +147,6 @@ async function finish(deps: AlertsDeps, rows: SaleAlertDelivery[], v: Exclude<Re
     nextAttemptAt: v.action === 'skip' ? null : nextAttemptAt(attemptsOf(r), now),
   } satisfies SaleAlertDelivery)));
   if (v.action === 'skip') stats.skipped += rows.length; else stats.failed += rows.length;
-}
-
-async function stillSubscribed(deps: AlertsDeps, sub: SaleAlertSubscription): Promise<boolean | undefined> {
-  try {
-    return await deps.marketing.isSubscribed({ email: sub.email, contactId: sub.contactId });
-  } catch (e) {
-    deps.logger?.warn('Marketing tool did not answer isSubscribed (retry)', { subscriptionId: sub._id, error: String(e) });
-    return undefined;
-  }
 }
 
 /**

@@ -64,6 +64,13 @@ export function alertSubscriptions(deps: RepositoryDeps) {
       return { rows: validRows(deps, SUBSCRIPTION_ROWS, items), lastId: items.at(-1)?._id ?? null, read: items.length };
     },
 
+    /** These subscriptions, in one read (at most 100 IDs, a page of retries). */
+    async byIds(ids: readonly string[]): Promise<SaleAlertSubscription[]> {
+      if (!ids.length) return [];
+      const { items } = await c.query<Item>(ID, { filter: { _id: { $in: [...ids] } }, limit: ids.length });
+      return validRows(deps, SUBSCRIPTION_ROWS, items);
+    },
+
     /** An event's subscriptions in any of these states (one read). */
     countForEvent: (eventId: string, statuses: readonly string[]) => countOf(c, ID, { eventId, status: statuses.length === 1 ? statuses[0] : { $in: [...statuses] } }),
   };

@@ -82,6 +82,9 @@ export interface InboxEntry {
   reason: string | null;
 }
 
+/** Contacts a local bulk job changes before it lets the local Wix's other requests in. */
+const BULK_JOB_SLICE = 100;
+
 /** A Contacts API bulk job, as Get Bulk Job answers it. */
 export interface BulkJob {
   id: string;
@@ -369,14 +372,19 @@ export class LocalCrm {
    * Starts a bulk job over the contacts `filter` matches and returns its ID at once; the job runs after
    * the call returns (Wix: "the job may not complete right away"), one contact at a time, each change
    * bumping that contact's revision. A contact that fails is counted in `failedTotal` with its error.
+   * It runs in slices of `BULK_JOB_SLICE` contacts, yielding between them, so a job over thousands of
+   * contacts does not hold up the local Wix's other requests (on Wix it runs on Wix's side); Get Bulk
+   * Job shows it RUNNING with its totals so far.
    */
   private startJob(type: BulkJob['type'], filter: unknown, apply: (contactId: string) => void): { jobId: string } {
     const ids = this.contactsMatching(filter);
     const job: BulkJob = { id: randomUUID(), type, status: 'NEW', startedDate: this.now(), totalItems: ids.length, successTotal: 0, failedTotal: 0, errors: [] };
     this.saveJob(job);
-    setImmediate(() => {
+    let next = 0;
+    const slice = () => {
       job.status = 'RUNNING';
-      for (const id of ids) {
+      for (const end = Math.min(ids.length, next + BULK_JOB_SLICE); next < end; next++) {
+        const id = ids[next]!;
         try {
           this.db.transaction(() => apply(id))();
           job.successTotal++;
@@ -385,10 +393,16 @@ export class LocalCrm {
           if (job.errors.length < 100) job.errors.push({ contactId: id, code: e instanceof CrmError ? e.code : 'INTERNAL', message: String((e as Error)?.message ?? e) });
         }
       }
+      if (next < ids.length) {
+        this.saveJob(job);
+        setImmediate(slice);
+        return;
+      }
       job.status = 'COMPLETED';
       job.finishedDate = this.now();
       this.saveJob(job);
-    });
+    };
+    setImmediate(slice);
     return { jobId: job.id };
   }
 

@@ -171,6 +171,43 @@ function idScan(cond: unknown): IdScan | null {
   return Object.keys(scan).length ? scan : null;
 }
 
+/**
+ * The part of a filter SQLite can test on a row's stored JSON (`json_extract`), besides the `_id`
+ * index: top-level and `$and` conditions on plain field paths (`a`, `a.b`; no array indexes) whose
+ * operands are strings: equal to or among strings (`$eq`, `$in`, `$hasSome`; the field may also be
+ * an array that holds one), and bounds (`$gt`, `$gte`, `$lt`, `$lte`) of ASCII strings on a string
+ * field (where SQLite's byte order and JavaScript's agree). Strings with NUL or unpaired surrogates
+ * are left to JavaScript. All must hold. Like `idScans`, the rows they select are a superset of the
+ * matches (any other condition is simply not pushed down); `matches` still decides.
+ */
+export interface FieldScan { path: string; in?: string[]; gt?: string; gte?: string; lt?: string; lte?: string }
+export function fieldScans(filter: unknown): FieldScan[] {
+  if (!filter || typeof filter !== 'object' || Array.isArray(filter)) return [];
+  const scans: FieldScan[] = [];
+  for (const [key, cond] of Object.entries(filter as Data)) {
+    if (key === '$and' && Array.isArray(cond)) for (const part of cond) scans.push(...fieldScans(part));
+    else if (key !== '_id' && PLAIN_PATH.test(key)) scans.push(...fieldScan(key, cond));
+  }
+  return scans;
+}
+
+const PLAIN_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/** A string SQLite stores and compares exactly as JavaScript sees it. */
+const plainString = (v: unknown): v is string => typeof v === 'string' && !/[\0\uD800-\uDFFF]/u.test(v);
+const asciiString = (v: unknown): v is string => plainString(v) && /^[\x01-\x7f]*$/.test(v);
+
+function fieldScan(path: string, cond: unknown): FieldScan[] {
+  if (plainString(cond)) return [{ path, in: [cond] }];
+  if (!cond || typeof cond !== 'object' || Array.isArray(cond) || isDateWire(cond)) return [];
+  const scans: FieldScan[] = [];
+  for (const [op, v] of Object.entries(cond as Data)) {
+    if (op === '$eq' && plainString(v)) scans.push({ path, in: [v] });
+    else if ((op === '$in' || op === '$hasSome') && Array.isArray(v) && v.length && v.every(plainString)) scans.push({ path, in: v as string[] });
+    else if ((op === '$gt' || op === '$gte' || op === '$lt' || op === '$lte') && asciiString(v)) scans.push({ path, [op.slice(1)]: v });
+  }
+  return scans;
+}
+
 /** Whether `item` (an item's `data` in wire form) satisfies the Wix filter model. */
 export function matches(item: Data, filter: unknown): boolean {
   if (filter === undefined || filter === null) return true;
@@ -190,20 +227,63 @@ export function matches(item: Data, filter: unknown): boolean {
 
 const kindRank: Record<Scalar['kind'], number> = { boolean: 1, number: 2, string: 3, date: 4 };
 
-/** Sort comparator: missing/empty values rank lowest; strings by code point ("abc" after "XYZ"). */
-export function sortComparator(sort: SortSpec[]): (a: Data, b: Data) => number {
+/** An item's comparable values for `sort` (null: missing or empty), computed once per item. */
+export type SortKeys = (Scalar | null)[];
+export function sortKeys(item: Data, sort: SortSpec[]): SortKeys {
+  return sort.map((s) => scalar(getPath(item, s.fieldName)));
+}
+
+/** Orders sort keys: missing/empty values rank lowest; strings by code point ("abc" after "XYZ"). */
+export function compareSortKeys(sort: SortSpec[]): (a: SortKeys, b: SortKeys) => number {
   return (a, b) => {
-    for (const s of sort) {
-      const sa = scalar(getPath(a, s.fieldName));
-      const sb = scalar(getPath(b, s.fieldName));
+    for (let i = 0; i < sort.length; i++) {
+      const sa = a[i];
+      const sb = b[i];
       let c = 0;
       if (!sa || !sb) c = (sa ? 1 : 0) - (sb ? 1 : 0);
       else if (sa.kind !== sb.kind) c = kindRank[sa.kind] - kindRank[sb.kind];
       else c = cmp(sa, sb);
-      if (c !== 0) return s.order === 'DESC' ? -c : c;
+      if (c !== 0) return sort[i]!.order === 'DESC' ? -c : c;
     }
     return 0;
   };
+}
+
+/**
+ * The first `size` of a stream in `compare` order, holding only those: a max-heap whose top is the
+ * worst kept. Memory is bounded by `size` (the page's offset + limit), not by the stream's length.
+ */
+export class FirstN<T> {
+  private readonly heap: T[] = [];
+  constructor(private readonly size: number, private readonly compare: (a: T, b: T) => number) {}
+
+  offer(x: T) {
+    const h = this.heap;
+    if (h.length < this.size) {
+      h.push(x);
+      for (let i = h.length - 1; i > 0;) {
+        const p = (i - 1) >> 1;
+        if (this.compare(h[i]!, h[p]!) <= 0) break;
+        [h[i], h[p]] = [h[p]!, h[i]!];
+        i = p;
+      }
+    } else if (this.size > 0 && this.compare(x, h[0]!) < 0) {
+      h[0] = x;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < h.length && this.compare(h[l]!, h[m]!) > 0) m = l;
+        if (r < h.length && this.compare(h[r]!, h[m]!) > 0) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+  }
+
+  /** What was kept, in order. */
+  sorted(): T[] { return [...this.heap].sort(this.compare); }
 }
 
 /** Wix's default order when a query has no sort: newest first. */

@@ -6,7 +6,7 @@ import type { Clock } from './clock.js';
 import { allows, type Identity } from './identity.js';
 import { WixHttpError } from './http.js';
 import { DataStore, type StoredCollection } from './dataStore.js';
-import { DEFAULT_SORT, idScans, matches, validateFilter, project, sortComparator, type Data, type SortSpec } from './dataQuery.js';
+import { compareSortKeys, DEFAULT_SORT, fieldScans, FirstN, idScans, matches, validateFilter, project, sortKeys, type Data, type SortKeys, type SortSpec } from './dataQuery.js';
 import { dataErrors, bulkItemError, itemExistsError, type DataAction } from './dataErrors.js';
 import { DataHooks, hookContext } from './dataHooks.js';
 
@@ -82,12 +82,18 @@ export class DataService {
     return !(c.permissions.read === 'SITE_MEMBER_AUTHOR' && who.role !== 'ADMIN' && item._owner !== guidFor(who.id));
   }
 
-  private matching(c: StoredCollection, who: Identity, filter: unknown): Data[] {
+  /**
+   * The items the caller may see that match `filter`, one at a time with their row number: SQLite
+   * selects the candidates (`idScans`, `fieldScans`), each is parsed and tested here and then dropped
+   * unless the caller keeps it, so a query holds what it keeps, not the collection.
+   */
+  private *matching(c: StoredCollection, who: Identity, filter: unknown): IterableIterator<{ seq: number; item: Data }> {
     this.checkRole(c, 'read', who);
     validateFilter(filter);
-    const scans = idScans(filter);
-    const candidates = scans ? this.store.byId(c.id, scans) : this.store.all(c.id);
-    return candidates.filter((it) => this.visible(c, who, it) && matches(it, filter));
+    for (const [seq, data] of this.store.scan(c.id, idScans(filter) ?? [], fieldScans(filter))) {
+      const item = JSON.parse(data) as Data;
+      if (this.visible(c, who, item) && matches(item, filter)) yield { seq, item };
+    }
   }
 
   query(collectionId: unknown, input: QueryInput, who: Identity, returnTotalCount = false) {
@@ -104,9 +110,19 @@ export class DataService {
     if (!Number.isInteger(limit) || limit < 0 || limit > MAX_LIMIT) throw WixHttpError.validation('query.paging.limit', `WDE0036: Invalid limit parameter [${limit}]. limit parameter cannot exceed ${MAX_LIMIT}.`);
     if (!Number.isInteger(offset) || offset < 0) throw WixHttpError.validation('query.paging.offset', `WDE0034: Invalid skip parameter [${offset}]. skip parameter must be a non-negative number.`);
     const sort = q.sort && q.sort.length ? q.sort : DEFAULT_SORT;
-    const all = this.matching(c, who, q.filter).sort(sortComparator(sort));
-    const page = all.slice(offset, offset + limit);
-    const hasNext = offset + page.length < all.length;
+    // The sort order, ties by newest row first (the tie-break under the default `_createdDate`
+    // descending order). Only the first offset + limit are held, as (row, sort keys), while counting.
+    const bySort = compareSortKeys(sort);
+    const first = new FirstN<{ seq: number; keys: SortKeys }>(offset + limit, (a, b) => bySort(a.keys, b.keys) || b.seq - a.seq);
+    let total = 0;
+    for (const { seq, item } of this.matching(c, who, q.filter)) {
+      total++;
+      first.offer({ seq, keys: sortKeys(item, sort) });
+    }
+    const kept = first.sorted().slice(offset);
+    const items = this.store.bySeq(kept.map((k) => k.seq));
+    const page = kept.map((k) => items.get(k.seq)!);
+    const hasNext = offset + page.length < total;
     const pagingMetadata: Record<string, unknown> = { count: page.length, offset, hasNext };
     if (cursorMode) {
       pagingMetadata.cursors = {
@@ -114,13 +130,15 @@ export class DataService {
         ...(offset > 0 ? { prev: encodeCursor({ query: { filter: q.filter, sort: q.sort, fields: q.fields }, offset: Math.max(0, offset - limit) }) } : {}),
       };
     } else if (returnTotalCount) {
-      pagingMetadata.total = all.length;
+      pagingMetadata.total = total;
     }
     return { dataItems: page.map((it) => this.wire(c, project(it, q.fields))), pagingMetadata };
   }
 
   count(collectionId: unknown, filter: unknown, who: Identity): number {
-    return this.matching(this.collection(collectionId), who, filter).length;
+    let n = 0;
+    for (const _ of this.matching(this.collection(collectionId), who, filter)) n++;
+    return n;
   }
 
   // ---- single writes ----------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // SQLite storage for the local Wix Data: collections (their REST `DataCollection` JSON) and items
 // (`data` in wire form, dates as {"$date"}). One row per item, keyed (collection, id).
 import type Database from 'better-sqlite3';
-import type { Data, IdScan } from './dataQuery.js';
+import type { Data, FieldScan, IdScan } from './dataQuery.js';
 
 export interface StoredCollection {
   id: string;
@@ -31,7 +31,7 @@ export class DataStore {
       putCollection: db.prepare('INSERT INTO wix_data_collections (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json'),
       deleteCollection: db.prepare('DELETE FROM wix_data_collections WHERE id = ?'),
       get: db.prepare<[string, string], { data: string }>('SELECT data FROM wix_data_items WHERE collection = ? AND id = ?'),
-      all: db.prepare<[string], { data: string }>('SELECT data FROM wix_data_items WHERE collection = ? ORDER BY seq DESC'),
+      bySeq: db.prepare<[string], [number, string]>('SELECT seq, data FROM wix_data_items WHERE seq IN (SELECT value FROM json_each(?))').raw(true),
       count: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM wix_data_items WHERE collection = ?'),
       insert: db.prepare('INSERT INTO wix_data_items (collection, id, data) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO NOTHING'),
       update: db.prepare('UPDATE wix_data_items SET data = ? WHERE collection = ? AND id = ?'),
@@ -69,29 +69,43 @@ export class DataStore {
     const row = this.q.get.get(collection, id);
     return row ? (JSON.parse(row.data) as Data) : null;
   }
-  /** All items, newest row first (the tie-break under the default `_createdDate` descending order). */
-  all(collection: string): Data[] {
-    return this.q.all.all(collection).map((r) => JSON.parse(r.data) as Data);
-  }
-  /** Items whose id passes every one of `scans` (the unique index on (collection, id)), newest row first. */
-  byId(collection: string, scans: IdScan[]): Data[] {
-    const where: string[] = [];
+  /**
+   * The rows of `collection` that pass every one of `ids` (the unique index on (collection, id)) and
+   * `fields` (`json_extract` on the stored JSON), one at a time as `[seq, data JSON]`, in no particular
+   * order: SQLite filters, and only candidates reach JavaScript, never the whole collection at once.
+   * A superset of the matches (the caller's `matches` decides).
+   */
+  *scan(collection: string, ids: IdScan[], fields: FieldScan[]): IterableIterator<[number, string]> {
+    const where: string[] = ['collection = ?'];
     const args: unknown[] = [collection];
-    for (const scan of scans) {
+    const bounds = [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const;
+    for (const scan of ids) {
       if (scan.in) { where.push(`id IN (${scan.in.map(() => '?').join(',') || 'NULL'})`); args.push(...scan.in); }
-      for (const [op, sql] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
-        if (scan[op] !== undefined) { where.push(`id ${sql} ?`); args.push(scan[op]); }
-      }
+      for (const [op, sql] of bounds) if (scan[op] !== undefined) { where.push(`id ${sql} ?`); args.push(scan[op]); }
     }
-    const sql = `SELECT data FROM wix_data_items WHERE collection = ? AND ${where.join(' AND ')} ORDER BY seq DESC`;
+    for (const f of fields) {
+      const path = `$.${f.path}`;
+      // An array field matches when one of its elements does: such rows go to JavaScript.
+      if (f.in) { where.push(`(json_extract(data, ?) IN (SELECT value FROM json_each(?)) OR json_type(data, ?) = 'array')`); args.push(path, JSON.stringify(f.in), path); }
+      for (const [op, sql] of bounds) if (f[op] !== undefined) { where.push(`(json_type(data, ?) = 'text' AND json_extract(data, ?) ${sql} ?)`); args.push(path, path, f[op]); }
+    }
+    const sql = `SELECT seq, data FROM wix_data_items WHERE ${where.join(' AND ')}`;
     let stmt = this.scans.get(sql);
     if (!stmt) {
-      stmt = this.db.prepare(sql);
+      stmt = this.db.prepare(sql).raw(true);
       if (this.scans.size < 200) this.scans.set(sql, stmt); // IN lists of many lengths: keep a few
     }
-    return (stmt.all(...args) as { data: string }[]).map((r) => JSON.parse(r.data) as Data);
+    yield* stmt.iterate(...args) as IterableIterator<[number, string]>;
   }
   private readonly scans = new Map<string, Database.Statement>();
+
+  /** Items by row number (`seq`), for the rows a streamed query kept. */
+  bySeq(seqs: number[]): Map<number, Data> {
+    const out = new Map<number, Data>();
+    if (!seqs.length) return out;
+    for (const [seq, data] of this.q.bySeq.all(JSON.stringify(seqs))) out.set(seq, JSON.parse(data) as Data);
+    return out;
+  }
 
   count(collection: string): number { return this.q.count.get(collection)?.n ?? 0; }
   /** false when an item with that id exists (the unique index decides, atomically). */

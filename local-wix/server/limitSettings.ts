@@ -23,6 +23,8 @@ export interface LimitSettings {
   backendRequestsPerMin: number;
   /** A job run is stopped after this many ms. 0: no limit. */
   jobMs: number;
+  /** An event handler run is stopped after this many ms. Wix publishes no number: off (0) by default. */
+  eventMs: number;
   /** Added to every Wix Data and Wix API call served to site code (uniform in [min, max]). */
   latencyMs: LatencyRange;
 }
@@ -41,6 +43,7 @@ export const DEFAULT_LIMITS: Omit<LimitSettings, 'enabled'> = {
   emailsPerMin: 0,
   backendRequestsPerMin: 5000,
   jobMs: 300_000,
+  eventMs: 0,
   latencyMs: { min: 0, max: 0 },
 };
 
@@ -53,6 +56,7 @@ export const LIMIT_ENV: Record<Numeric | 'latencyMs', string> = {
   emailsPerMin: 'LOCAL_WIX_EMAILS_PER_MIN',
   backendRequestsPerMin: 'LOCAL_WIX_BACKEND_REQUESTS_PER_MIN',
   jobMs: 'LOCAL_WIX_JOB_MS',
+  eventMs: 'LOCAL_WIX_EVENT_MS',
   latencyMs: 'LOCAL_WIX_LATENCY_MS',
 };
 export const LIMITS_SWITCH_ENV = 'LOCAL_WIX_LIMITS';

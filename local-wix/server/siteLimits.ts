@@ -14,7 +14,7 @@ export interface LimitsStats {
   enabled: boolean;
   latencyMs: LatencyRange;
   quotas: Record<QuotaName, QuotaStats>;
-  timeLimits: { dataRequestMs: number | null; jobMs: number | null; dataRequestsTimedOut: number; jobsStopped: number };
+  timeLimits: { dataRequestMs: number | null; jobMs: number | null; eventMs: number | null; dataRequestsTimedOut: number; jobsStopped: number; eventsStopped: number };
 }
 
 /** Thrown (in-process) for a Wix API call or triggered email past its quota; carries the HTTP status Wix answers with. */
@@ -50,6 +50,7 @@ export class SiteLimits {
   private readonly quotas: Record<QuotaName, RollingQuota>;
   private dataRequestsTimedOut = 0;
   private jobsStopped = 0;
+  private eventsStopped = 0;
   private unmeteredDepth = 0;
 
   constructor(option?: LimitsOption, now: () => number = Date.now) {
@@ -145,6 +146,8 @@ export class SiteLimits {
 
   /** For the Velo host: a job run was stopped at the time limit. */
   countJobStopped() { this.jobsStopped++; }
+  /** For the Velo host: an event handler run was stopped at the time limit (LOCAL_WIX_EVENT_MS). */
+  countEventStopped() { this.eventsStopped++; }
 
   stats(): LimitsStats {
     const s = this.settings;
@@ -155,8 +158,10 @@ export class SiteLimits {
       timeLimits: {
         dataRequestMs: s.dataRequestMs || null,
         jobMs: s.jobMs || null,
+        eventMs: s.eventMs || null,
         dataRequestsTimedOut: this.dataRequestsTimedOut,
         jobsStopped: this.jobsStopped,
+        eventsStopped: this.eventsStopped,
       },
     };
   }
@@ -166,5 +171,6 @@ export class SiteLimits {
     for (const q of Object.values(this.quotas)) q.resetStats();
     this.dataRequestsTimedOut = 0;
     this.jobsStopped = 0;
+    this.eventsStopped = 0;
   }
 }

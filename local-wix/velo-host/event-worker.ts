@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SiteLoader } from './site-loader.js';
 import { callEventHandler } from './event-handler.js';
 import { SecretsStore } from './secrets.js';
-import { runInvocation, setFallbackServices, WIX_BACKEND, type CrmLike, type HostServices } from './invocation.js';
+import { runInvocation, setFallbackServices, WIX_BACKEND, type CrmLike, type HostServices, type Invocation } from './invocation.js';
 import { installSdkContext } from './sdk-context.js';
 import { rememberLocalKey } from '../local-key.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './event-workers.js';
@@ -45,9 +45,18 @@ const services: HostServices = {
 const loader = new SiteLoader(setup.siteDir, setup.cold);
 setFallbackServices(services);
 
-async function runHandler(veloName: string, data: unknown): Promise<void> {
+/** The handlers running here, by the host's event id (a `stop` marks one stopped). */
+const running = new Map<number, Invocation>();
+
+async function runHandler(id: number, veloName: string, data: unknown): Promise<void> {
   installSdkContext();
-  await runInvocation({ services, identity: WIX_BACKEND, kind: 'event', name: veloName }, () => callEventHandler(loader, veloName, data));
+  const inv: Invocation = { services, identity: WIX_BACKEND, kind: 'event', name: veloName };
+  running.set(id, inv);
+  try {
+    await runInvocation(inv, () => callEventHandler(loader, veloName, data));
+  } finally {
+    running.delete(id);
+  }
 }
 
 // Loaded before the first event, as a container that has started (esbuild's compile and the first
@@ -57,10 +66,15 @@ loader.load('events.js').catch(() => {}).finally(() => send({ type: 'ready' }));
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'event') {
-    runHandler(m.veloName, m.data).then(
+    runHandler(m.id, m.veloName, m.data).then(
       () => send({ type: 'done', id: m.id, ok: true }),
       (err: unknown) => send({ type: 'done', id: m.id, ok: false, error: err instanceof Error ? err.message : String(err) }),
     );
+    return;
+  }
+  if (m.type === 'stop') {
+    const inv = running.get(m.id);
+    if (inv) inv.stopped = m.reason;
     return;
   }
   const call = pending.get(m.callId);

@@ -12,6 +12,8 @@ export interface WorkerSetup { siteDir: string; cold: boolean; baseUrl: string; 
 
 export type ToWorker =
   | { type: 'event'; id: number; veloName: string; data: unknown }
+  /** The host cut the handler (LOCAL_WIX_EVENT_MS): its later Wix calls fail. */
+  | { type: 'stop'; id: number; reason: string }
   | { type: 'reply'; callId: number; ok: true; value: unknown }
   | { type: 'reply'; callId: number; ok: false; error: { name: string; message: string; code?: unknown } };
 
@@ -57,8 +59,11 @@ export class EventWorkers {
     return this.slots.map((s, i) => s.worker.performance.eventLoopUtilization(since?.[i]));
   }
 
-  /** Runs `events.js` export `veloName` in the least busy worker; rejects with the handler's error. */
-  run(veloName: string, data: unknown): Promise<void> {
+  /**
+   * Runs `events.js` export `veloName` in the least busy worker; rejects with the handler's error.
+   * When `stop` aborts, the handler is marked stopped there (its later Wix calls fail) and runs on.
+   */
+  run(veloName: string, data: unknown, stop?: AbortSignal): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((a, b) => (b.running < a.running ? b : a));
     const id = this.nextId++;
@@ -69,6 +74,9 @@ export class EventWorkers {
         reject: (e) => { slot.running--; reject(e); },
       });
       slot.worker.postMessage({ type: 'event', id, veloName, data } satisfies ToWorker);
+      stop?.addEventListener('abort', () => {
+        if (this.waiting.has(id)) slot.worker.postMessage({ type: 'stop', id, reason: String(stop.reason) } satisfies ToWorker);
+      }, { once: true });
     });
   }
 

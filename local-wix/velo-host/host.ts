@@ -74,6 +74,14 @@ const DATA_HOOKS = ['beforeInsert', 'afterInsert', 'beforeUpdate', 'afterUpdate'
 const REALTIME_FILE = 'realtime-permissions.js';
 const REALTIME_EXPORT = 'realtime_check_permission';
 
+/** An event handler run past LOCAL_WIX_EVENT_MS (Wix publishes no event-handler limit; off by default). */
+export class EventStoppedError extends Error {
+  constructor(readonly veloName: string, readonly limitMs: number) {
+    super(`event handler ${veloName} was stopped after ${limitMs} ms (LOCAL_WIX_EVENT_MS; Wix publishes no event-handler limit)`);
+    this.name = 'EventStoppedError';
+  }
+}
+
 /** A job run past the job time limit (Wix: 5 minutes). */
 export class JobStoppedError extends Error {
   constructor(readonly functionName: string, readonly limitMs: number) {
@@ -281,10 +289,21 @@ export class VeloHost implements SiteCodeHost {
     if (!names.includes(veloName)) return this.unhandled(veloName, `events.js has no export named ${veloName}`, at);
     this.log.counts.handledEvents++;
     const t0 = performance.now();
+    // Past LOCAL_WIX_EVENT_MS (off by default) the handler is cut like a job: the delivery ends there,
+    // and whatever the handler still tries afterwards (an SDK call, a CRM call) fails.
+    const limitMs = this.ctx?.limits.settings.eventMs ?? 0;
+    const inv: Invocation = { services: this.services, identity: WIX_BACKEND, kind: 'event', name: veloName };
+    const cut = new AbortController();
+    cut.signal.addEventListener('abort', () => { inv.stopped = String(cut.signal.reason); });
+    const run = this.track(this.invoke('event', veloName, WIX_BACKEND, async () => {
+      if (this.workers) return this.workers.run(veloName, data, cut.signal);
+      return callEventHandler(this.loader, veloName, data);
+    }, inv));
     try {
-      await this.invoke('event', veloName, WIX_BACKEND, async () => {
-        if (this.workers) return this.workers.run(veloName, data);
-        return callEventHandler(this.loader, veloName, data);
+      await this.withinLimit(run, limitMs, () => {
+        cut.abort(`Wix stops an event handler after ${limitMs} ms (LOCAL_WIX_EVENT_MS)`);
+        this.ctx?.limits.countEventStopped();
+        return new EventStoppedError(veloName, limitMs);
       });
     } catch (err) {
       console.error(`[velo-host] event handler ${veloName} failed:`, toError(err).message);
@@ -467,22 +486,32 @@ export class VeloHost implements SiteCodeHost {
     // Wix stops a job run after 5 minutes: the caller gets the failure, and whatever the run still
     // tries afterwards (an SDK call, a CRM call) fails, since on Wix it would never happen.
     const limitMs = this.ctx?.limits.settings.jobMs ?? 0;
-    let timer: NodeJS.Timeout | undefined;
-    const stopped = limitMs > 0 ? new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+    try {
+      return await this.withinLimit(run, limitMs, () => {
         inv.stopped = `Wix stops a job run after ${limitMs} ms`;
         this.ctx?.limits.countJobStopped();
-        const err = new JobStoppedError(functionName, limitMs);
+        return new JobStoppedError(functionName, limitMs);
+      });
+    } catch (err) {
+      console.error(`[velo-host] job ${functionName} failed:`, toError(err).message);
+      throw err;
+    }
+  }
+
+  /** `run`, or the error `stop()` makes once `limitMs` (0: no limit) has passed; the run itself goes on. */
+  private async withinLimit<T>(run: Promise<T>, limitMs: number, stop: () => Error): Promise<T> {
+    if (limitMs <= 0) return run;
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = stop();
         this.log.warn(err.message);
         reject(err);
       }, limitMs);
       timer.unref();
-    }) : null;
+    });
     try {
-      return await (stopped ? Promise.race([run, stopped]) : run);
-    } catch (err) {
-      console.error(`[velo-host] job ${functionName} failed:`, toError(err).message);
-      throw err;
+      return await Promise.race([run, stopped]);
     } finally {
       clearTimeout(timer);
     }

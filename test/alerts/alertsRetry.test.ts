@@ -100,6 +100,39 @@ describe('retries of failed sends', () => {
     expect(w.mailer.inbox).toHaveLength(1);
   });
 
+  it('with a tool that answers in bulk, a page of retries asks it once, not once per subscriber', async () => {
+    const emails = ['a@x.io', 'b@x.io', 'c@x.io', 'd@x.io'];
+    const w = await world(emails);
+    flakyMailer(w, () => true);
+    await sweep(w.deps);
+    flakyMailer(w, () => false);
+    const asked: number[] = [];
+    w.deps.marketing.subscribedAmong = async (people) => { asked.push(people.length); return new Map(people.map((p) => [p.contactId ?? `email:${p.email}`, p.email !== 'b@x.io'])); };
+    w.deps.marketing.isSubscribed = async () => { throw new Error('asked one by one'); };
+    w.clock.set('2026-03-01T11:02:00Z');
+    expect((await sweep(w.deps)).retries).toMatchObject({ due: 8, claimed: 8, sent: 6, skipped: 2 });
+    expect(asked).toEqual([4]);
+    expect(w.mailer.inbox.map((e) => e.email).sort()).toEqual(['a@x.io', 'c@x.io', 'd@x.io']);
+  });
+
+  it('a read the retry needs is refused (say, past the API quota): its rows are failed attempts, not left pending, and the next retry sends once', async () => {
+    const w = await world(['a@x.io']);
+    flakyMailer(w, (i) => i === 0);
+    await sweep(w.deps);
+    const get = w.deps.definitions.get.bind(w.deps.definitions);
+    w.deps.definitions.get = async () => { throw new Error('Too many requests: the site exceeded 200 Wix API calls per minute'); };
+    w.clock.set('2026-03-01T10:07:00Z');
+    expect((await sweep(w.deps)).retries).toMatchObject({ due: 2, claimed: 2, failed: 2, sent: 0 });
+    for (const d of deliveries(w)) {
+      expect(d).toMatchObject({ status: 'failed', attempts: 2, nextAttemptAt: '2026-03-01T10:17:00.000Z', error: 'retry could not read what it needs: Too many requests: the site exceeded 200 Wix API calls per minute' });
+    }
+    w.deps.definitions.get = get;
+    w.clock.set('2026-03-01T10:17:00Z');
+    await sweep(w.deps);
+    expect(w.mailer.inbox.map((e) => [e.email, e.variables.ticketName])).toEqual([['a@x.io', 'General, VIP']]);
+    expect(deliveries(w).every((d) => d.status === 'sent' && d.attempts === 3)).toBe(true);
+  });
+
   it('waits longer after each failure and gives up after 3 attempts, with the last error on the row', async () => {
     const w = await world(['a@x.io']);
     const m = flakyMailer(w, () => true);

@@ -42,6 +42,17 @@ describe('local CRM bulk jobs', () => {
     expect(ids.map((id) => crm.getContact(id).info.extendedFields[key] ?? null)).toEqual(['2026-03-05', null, '2026-03-05', null, null]);
   });
 
+  it('a job over many contacts runs in slices, letting other requests in: RUNNING with its totals so far, then COMPLETED', async () => {
+    const { crm, label, key, ids } = crmWithContacts(250);
+    for (const id of ids) crm.labelContact(id, [label]);
+    const { jobId } = crm.bulkUpdateContacts({ filter: { 'info.labelKeys': { $hasSome: [label] } }, info: { extendedFields: { items: { [key]: '2026-03-05' } } }, fieldMask: { paths: [`info.extendedFields.${key}`] } });
+    await tick();
+    expect(crm.getBulkJob(jobId)).toMatchObject({ status: 'RUNNING', totalItems: 250, successTotal: 100 });
+    await tick(); await tick();
+    expect(crm.getBulkJob(jobId)).toMatchObject({ status: 'COMPLETED', totalItems: 250, successTotal: 250, failedTotal: 0 });
+    expect(ids.every((id) => crm.getContact(id).info.extendedFields[key] === '2026-03-05')).toBe(true);
+  });
+
   it('refuses what it cannot do as Wix would do it: no filter, search, other fields, bad values, unknown fields or labels', () => {
     const { crm, label, key } = crmWithContacts(1);
     const mask = { paths: [`info.extendedFields.${key}`] };

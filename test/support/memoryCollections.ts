@@ -3,7 +3,7 @@
 // Filters and sorts are the local Wix's own (local-wix/server/dataQuery.ts), given the port's filter
 // as the adapter hands it to the SDK. Optional per-call latency lets tests interleave concurrent invocations.
 import { DuplicateItemError, type BulkUpdatePort, type ClaimsPort, type CollectionsPort, type Filter, type Item } from '../../backend/ports.js';
-import { matches, sortComparator, validateFilter } from '../../local-wix/server/dataQuery.js';
+import { compareSortKeys, matches, sortKeys, validateFilter } from '../../local-wix/server/dataQuery.js';
 
 export class MemoryCollections implements CollectionsPort, ClaimsPort, BulkUpdatePort {
   readonly data = new Map<string, Map<string, Item>>();
@@ -58,8 +58,9 @@ export class MemoryCollections implements CollectionsPort, ClaimsPort, BulkUpdat
     validateFilter(filter);
     let all = [...this.coll(c).values()].map((it) => ({ it, wire: wireForm(it as unknown as Record<string, unknown>) })).filter((r) => matches(r.wire, filter));
     if (opts.sort?.length) {
-      const byWire = sortComparator(opts.sort.map((s) => ({ fieldName: s.field, order: s.order })));
-      all = all.sort((a, b) => byWire(a.wire, b.wire));
+      const spec = opts.sort.map((s) => ({ fieldName: s.field, order: s.order }));
+      const byKeys = compareSortKeys(spec);
+      all = all.sort((a, b) => byKeys(sortKeys(a.wire, spec), sortKeys(b.wire, spec)));
     }
     const skip = opts.skip ?? 0;
     return { items: structuredClone(all.slice(skip, skip + (opts.limit ?? 50)).map((r) => r.it)) as T[], total: all.length };

@@ -5,7 +5,7 @@
 import { adminFetch } from '../../local-wix/local-key.js';
 import path from 'node:path';
 import { expect, test, vi } from 'vitest';
-import type { StackOptions } from '../../local-wix/stack.js';
+import type { Stack, StackOptions } from '../../local-wix/stack.js';
 import { ADMIN } from '../../local-wix/sdk-client.js';
 import { tokenFor } from '../../local-wix/server/identity.js';
 import { SiteLimits } from '../../local-wix/server/siteLimits.js';
@@ -87,6 +87,32 @@ test('a job run is stopped at the job time limit; what it tries afterwards fails
   expect(g.__limitsSiteSlowJob).toMatch(/^failed: .*job slowJob was stopped: Wix stops a job run after 200 ms/);
   expect((await (await adminFetch(`${s.baseUrl}/_local/jobs/quickJob/run`, { method: 'POST' })).json())).toMatchObject({ result: 'done' });
   expect((await fetchQuotaStats(s.baseUrl)).limits.timeLimits).toMatchObject({ jobMs: 200, jobsStopped: 1 });
+});
+
+for (const workers of [0, 1]) {
+  test(`an event handler is stopped at LOCAL_WIX_EVENT_MS (event workers: ${workers}); what it tries afterwards fails`, async () => {
+    process.env.LOCAL_WIX_EVENT_WORKERS = String(workers);
+    let s: Stack;
+    try { s = await start({ eventMs: 300 }); } finally { delete process.env.LOCAL_WIX_EVENT_WORKERS; }
+    expect((await post('/wix-data/v2/collections', { collection: { id: 'Notes', fields: [], permissions: { read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' } } })).status).toBe(200);
+    expect((await post('/_local/velo/events/wixEvents_onEventCreated', { metadata: { id: 'e1' } })).status).toBe(200);
+    await s.host.idle();
+    const notes = s.wix.db.prepare("SELECT id FROM wix_data_items WHERE collection = 'Notes' ORDER BY id").all() as { id: string }[];
+    expect(notes.map((n) => n.id)).toEqual(['e1-before']);
+    expect((await fetchQuotaStats(s.baseUrl)).limits.timeLimits).toMatchObject({ eventMs: 300, eventsStopped: 1 });
+    const log = (await (await adminFetch(`${s.baseUrl}/_local/velo/log`)).json()) as { warnings?: unknown[] };
+    expect(JSON.stringify(log)).toContain('event handler wixEvents_onEventCreated was stopped after 300 ms (LOCAL_WIX_EVENT_MS; Wix publishes no event-handler limit)');
+  });
+}
+
+test('event handlers are not cut by default (Wix publishes no event-handler limit)', async () => {
+  const s = await start({});
+  expect((await post('/wix-data/v2/collections', { collection: { id: 'Notes', fields: [], permissions: { read: 'ADMIN', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' } } })).status).toBe(200);
+  await post('/_local/velo/events/wixEvents_onEventCreated', { metadata: { id: 'e2' } });
+  await s.host.idle();
+  const notes = s.wix.db.prepare("SELECT id FROM wix_data_items WHERE collection = 'Notes' ORDER BY id").all() as { id: string }[];
+  expect(notes.map((n) => n.id)).toEqual(['e2-after', 'e2-before']);
+  expect((await fetchQuotaStats(s.baseUrl)).limits.timeLimits).toMatchObject({ eventMs: null, eventsStopped: 0 });
 });
 
 test('the latency is added to Wix Data and Wix API calls, not to the local tooling routes', async () => {

@@ -8,17 +8,15 @@ import {
   interruptedClaimKey,
   isCutOffSend,
   isStaleClaim,
-  marketingVerdict,
   nextAttemptAt,
   retryClaimKey,
-  saleVerdict,
-  subscriberVerdict
+  saleVerdict
 } from "../core/alerts/deliveryRetry.js";
 import { alertMessages } from "../core/alerts/unsentAlerts.js";
 import { mapConcurrent } from "../lib/mapConcurrent.js";
 import { alertDeliveries } from "../repositories/alertDeliveries.js";
-import { alertSubscriptions } from "../repositories/alertSubscriptions.js";
 import { alertSweeps } from "../repositories/alertSweeps.js";
+import { pageAnswers, recheck } from "./alertsRetryChecks.js";
 import { eventDetailsOrFallback, sendAndRecord } from "./alertsDeliver.js";
 export const RETRY_PAGE_SIZE = 100;
 export const emptyRetryStats = () => ({ due: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, forgotten: 0, interrupted: 0, cutOff: 0, more: false });
@@ -38,7 +36,8 @@ export async function retryFailedDeliveries(deps, budget) {
       const page = await alertDeliveries(deps).dueForRetry(now, RETRY_PAGE_SIZE, skip);
       const groups = dueRetries(page.rows, now);
       stats.due += groups.reduce((n, g) => n + g.deliveries.length, 0);
-      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, definitions, stats));
+      const answers = await pageAnswers(deps, groups);
+      const done = await mapConcurrent(groups, deps.config.concurrency ?? 10, (g) => retryGroup(deps, g, events, definitions, stats, answers));
       skip += page.read - done.reduce((n, x) => n + x, 0);
       return page.read === RETRY_PAGE_SIZE;
     });
@@ -46,7 +45,7 @@ export async function retryFailedDeliveries(deps, budget) {
   }
   return stats;
 }
-async function retryGroup(deps, g, events, definitions, stats) {
+async function retryGroup(deps, g, events, definitions, stats, page) {
   const now = deps.clock.now();
   const at = now.toISOString();
   const won = [];
@@ -61,22 +60,12 @@ async function retryGroup(deps, g, events, definitions, stats) {
   stats.claimed += won.length;
   const rows = new Map(won.map((d) => [d._id, { ...d, status: "pending", attempts: attemptsOf(d) + 1, lastAttemptAt: at, nextAttemptAt: null }]));
   await alertDeliveries(deps).saveAll([...rows.values()]);
-  const sub = await alertSubscriptions(deps).get(g.subscriptionId);
-  let verdict = subscriberVerdict(sub, g);
-  if (verdict.action === "send") verdict = marketingVerdict(await stillSubscribed(deps, sub));
-  if (verdict.action !== "send") {
-    await finish(deps, [...rows.values()], verdict, stats);
+  const checked = await recheck(deps, g, [...rows.values()], definitions, page);
+  if (checked.verdict.action !== "send") {
+    await finish(deps, [...rows.values()], checked.verdict, stats);
     return won.length + interrupted;
   }
-  const defs = /* @__PURE__ */ new Map();
-  await Promise.all([...rows.values()].map(async (r2) => {
-    let d = definitions.get(r2.definitionId);
-    if (!d) definitions.set(r2.definitionId, d = deps.definitions.get(r2.definitionId).catch((e) => {
-      definitions.delete(r2.definitionId);
-      throw e;
-    }));
-    defs.set(r2._id, await d);
-  }));
+  const defs = checked.defs;
   const sendable = [];
   for (const row of rows.values()) {
     const def = defs.get(row._id) ?? null;
@@ -88,7 +77,7 @@ async function retryGroup(deps, g, events, definitions, stats) {
   let event = events.get(g.eventId);
   if (!event) events.set(g.eventId, event = eventDetailsOrFallback(deps, g.eventId));
   const planned = sendable.map(({ row }) => ({ key: row._id, subscriptionId: row.subscriptionId, definitionId: row.definitionId, channel: row.channel }));
-  const [message] = alertMessages(planned, [sub], sendable.map((s) => s.def));
+  const [message] = alertMessages(planned, [checked.sub], sendable.map((s) => s.def));
   const r = await sendAndRecord(deps, await event, message, rows);
   stats.sent += r.sent;
   stats.failed += r.failed;
@@ -126,14 +115,6 @@ async function finish(deps, rows, v, stats) {
   })));
   if (v.action === "skip") stats.skipped += rows.length;
   else stats.failed += rows.length;
-}
-async function stillSubscribed(deps, sub) {
-  try {
-    return await deps.marketing.isSubscribed({ email: sub.email, contactId: sub.contactId });
-  } catch (e) {
-    deps.logger?.warn("Marketing tool did not answer isSubscribed (retry)", { subscriptionId: sub._id, error: String(e) });
-    return void 0;
-  }
 }
 async function writeOffInterrupted(deps, d, attempt, now) {
   const sweeps = alertSweeps(deps);

@@ -53,6 +53,12 @@ export function alertSubscriptions(deps) {
       const { items } = await c.query(ID, { filter, sort: [{ field: "_id", order: "ASC" }], limit });
       return { rows: validRows(deps, SUBSCRIPTION_ROWS, items), lastId: items.at(-1)?._id ?? null, read: items.length };
     },
+    /** These subscriptions, in one read (at most 100 IDs, a page of retries). */
+    async byIds(ids) {
+      if (!ids.length) return [];
+      const { items } = await c.query(ID, { filter: { _id: { $in: [...ids] } }, limit: ids.length });
+      return validRows(deps, SUBSCRIPTION_ROWS, items);
+    },
     /** An event's subscriptions in any of these states (one read). */
     countForEvent: (eventId, statuses) => countOf(c, ID, { eventId, status: statuses.length === 1 ? statuses[0] : { $in: [...statuses] } })
   };
