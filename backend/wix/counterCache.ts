@@ -28,6 +28,14 @@ export async function invalidateCounterAnswers(): Promise<void> {
 interface Window { at: number; latest: Map<string, string> }
 let current: Window | null = null;
 
+/** Records the newest read time per definition among a window's changes. */
+function note(window: Window, snapshots: readonly CounterSnapshot[]) {
+  for (const s of snapshots) {
+    const known = window.latest.get(s.definitionId);
+    if (!known || Date.parse(s.readAt) > Date.parse(known)) window.latest.set(s.definitionId, s.readAt);
+  }
+}
+
 /**
  * The refresh flow's cache port. The first refresh of a window in this container waits for the
  * window's end (its invocation keeps the container running), clears the cache once, and then tells
@@ -37,13 +45,6 @@ let current: Window | null = null;
  * that saw the push ignore it. Later refreshes of the same window in this container add their changes
  * and return at once. Other containers do the same for theirs; their invalidations fall on the same instant.
  */
-function note(window: Window, snapshots: readonly CounterSnapshot[]) {
-  for (const s of snapshots) {
-    const known = window.latest.get(s.definitionId);
-    if (!known || Date.parse(s.readAt) > Date.parse(known)) window.latest.set(s.definitionId, s.readAt);
-  }
-}
-
 export function wixCounterCache(): CounterCachePort {
   return {
     async clearSoon(snapshots) {
