@@ -2,7 +2,7 @@
 // slot winner's refresh of every live counter.
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
 import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
-import { DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readTime, stillSlow } from '../core/counter/readBudget.js';
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readTime, stillSlow } from '../core/counter/readBudget.js';
 import { counterClaims } from '../repositories/counterClaims.js';
 import type { CounterDeps } from './counterDeps.js';
 import { liveSnapshots, refreshLiveCounters } from './counterRefresh.js';
@@ -76,7 +76,7 @@ async function scheduledRead(deps: CounterDeps, now: Date): Promise<{ at: Date; 
   // This container found the fast reads used up a moment ago: claim the slow slot holding now
   // directly (won: this call reads; lost: another call's read at that time covers this order).
   if (memory && stillSlow(memory.slowSince, t)) {
-    const at = slowReadTime(deps, now);
+    const at = readTimeFor(deps, now, Infinity);
     return rememberClaim(memory, { at, mine: await counterClaims(deps).claimRead(at) });
   }
   const lookup = lookUpOrClaim(deps, now);
@@ -98,10 +98,10 @@ function rememberClaim(memory: NonNullable<CounterDeps['memory']>, read: { at: D
   return { at: read.at, mine: read.mine };
 }
 
-/** The read time for `now` once the fast-read budget is used up: the end of the slow slot holding it. */
-function slowReadTime(deps: CounterDeps, now: Date): Date {
+/** When a read claimed at `now` goes, given the site's reads in the budget's window (Infinity: used up). */
+function readTimeFor(deps: CounterDeps, now: Date, recentReads: number): Date {
   const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
-  return readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, Infinity, deps.readBudget ?? DEFAULT_READ_BUDGET);
+  return readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recentReads, deps.readBudget ?? DEFAULT_READ_BUDGET);
 }
 
 /** `slow`: whether the budget was found used up (undefined when an already claimed read covered the order). */
@@ -110,8 +110,7 @@ async function lookUpOrClaim(deps: CounterDeps, now: Date): Promise<{ at: Date; 
   const claims = counterClaims(deps);
   const { latest, recent } = await claims.latestRead(now, budget.windowMs);
   if (latest !== null && latest >= now.getTime()) return { at: new Date(latest), mine: false };
-  const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
-  const at = readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recent, budget);
+  const at = readTimeFor(deps, now, recent);
   // Not won: another invocation claimed the same time, and its read covers this order too.
-  return { at, mine: await claims.claimRead(at), slow: recent >= budget.reads };
+  return { at, mine: await claims.claimRead(at), slow: budgetUsedUp(recent, budget) };
 }

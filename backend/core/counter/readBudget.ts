@@ -26,13 +26,18 @@ export function recentReadMarks(now: Date, windowMs: number): { _id: { $gte: str
   return { _id: { $gte: readMarkId(new Date(now.getTime() - windowMs)), $lt: AFTER_ALL } };
 }
 
+/** Whether the site's fast reads are used up: refreshes go to the slow slot. */
+export function budgetUsedUp(recentReads: number, budget: ReadBudget): boolean {
+  return recentReads >= budget.reads;
+}
+
 /**
  * When a slot winner reads: at its fast slot's end while under budget, else at the end of the slow
  * slot holding `now` (never earlier than the fast slot's end). Both are slot ends, so concurrent
  * winners that pick the same time share one mark and one read.
  */
 export function readTime(now: Date, fastSlotEnd: Date, slowSlotMs: number, recentReads: number, budget: ReadBudget): Date {
-  if (recentReads < budget.reads) return fastSlotEnd;
+  if (!budgetUsedUp(recentReads, budget)) return fastSlotEnd;
   const slowEnd = (Math.floor(now.getTime() / slowSlotMs) + 1) * slowSlotMs;
   return new Date(Math.max(slowEnd, fastSlotEnd.getTime()));
 }

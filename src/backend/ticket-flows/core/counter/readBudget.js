@@ -7,8 +7,11 @@ export function readMarkId(at) {
 export function recentReadMarks(now, windowMs) {
   return { _id: { $gte: readMarkId(new Date(now.getTime() - windowMs)), $lt: AFTER_ALL } };
 }
+export function budgetUsedUp(recentReads, budget) {
+  return recentReads >= budget.reads;
+}
 export function readTime(now, fastSlotEnd, slowSlotMs, recentReads, budget) {
-  if (recentReads < budget.reads) return fastSlotEnd;
+  if (!budgetUsedUp(recentReads, budget)) return fastSlotEnd;
   const slowEnd = (Math.floor(now.getTime() / slowSlotMs) + 1) * slowSlotMs;
   return new Date(Math.max(slowEnd, fastSlotEnd.getTime()));
 }
