@@ -63,8 +63,9 @@ export interface RealtimePort {
 
 /**
  * Cached getCounters answers (Wix's web method caching). `clearSoon` clears them at the end of the
- * current cache window (core/counter/cacheWindow.ts) and then pushes `snapshots` again, for pages that
- * opened during the window; it resolves once that is done.
+ * current cache window (core/counter/cacheWindow.ts), then tells the channels of the definitions in
+ * `snapshots` which read is now the newest (pages holding an older answer fetch again); it resolves
+ * once that is done, or at once when another refresh of the same window in this container will.
  */
 export interface CounterCachePort {
   clearSoon(snapshots: readonly CounterSnapshot[]): Promise<void>;
