@@ -1,7 +1,7 @@
 // Removes sale-alert bookkeeping past its retention (core/alerts/alertRetention.ts): delivery records,
 // sweep markers and retry claims after 90 days, rate-limit records once their window has passed.
 // Runs at the end of every sweep in chunks of one page, at most `maxPerRun` per collection, and only
-// while the invocation has time left; a backlog clears over the following hourly runs.
+// while the invocation has time left; a backlog clears over the following sweeps.
 import { ALERT_RETENTION, PRUNE_LIMITS, pruneCutoffs } from '../core/alerts/alertRetention.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import { alertDeliveries } from '../repositories/alertDeliveries.js';

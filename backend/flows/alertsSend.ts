@@ -1,4 +1,4 @@
-// The one idempotent send that the hourly sweep and the sale-started trigger share, in bulk: for a
+// The one idempotent send that the sweep (every 5 minutes) and the sale-started trigger share, in bulk: for a
 // page of subscribers it makes a fixed handful of Wix Data requests whatever the page's size.
 //  1. one bulk insert of message claims (`msg:…`, unique `_id`s in SaleAlertSweeps): of invocations
 //     racing on a page, each (subscriber, channel) message goes to exactly one, which then asks the

@@ -45,7 +45,7 @@ export async function subscribe(deps: AlertsDeps, input: unknown): Promise<Subsc
   await limits.saveHistory(limitId, decision.history, nowIso);
   if (!decision.allowed) return { outcome: 'rate_limited', retryAfterMs: decision.retryAfterMs };
 
-  // Only events of this site: a made-up ID would otherwise join every hourly sweep.
+  // Only events of this site: a made-up ID would otherwise join every scheduled sweep.
   const event = await knownEvent(deps, sub.eventId, now);
   if (event === 'over_budget') return { outcome: 'rate_limited', retryAfterMs: EVENT_MISS_MEMO_MS };
   if (!event) throw new InvalidSubscriptionError([`eventId: there is no event ${sub.eventId} on this site`]);

@@ -1,5 +1,5 @@
 // The sale-alert triggers (the prompt path): a definition changed, or its sale started. Both send at
-// once for the event's due definitions within a trigger's time budget; the hourly sweep
+// once for the event's due definitions within a trigger's time budget; the scheduled sweep (every 5 minutes)
 // (alertsSweep.ts) is the guarantee and finishes what a trigger could not.
 import { randomUUID } from 'node:crypto';
 import { triggerClaimKey } from '../core/alerts/alertKeys.js';

@@ -62,7 +62,7 @@ export const wixEvents_onTicketDefinitionDeleted = onDefinitionChanged;
 
 /**
  * V3 "sale started" (`{data: {ticketDefinition}, metadata}`; "may be delayed"). Its Velo name is
- * unconfirmed: if Wix never calls it, the hourly sweep (jobs.config) still sends every alert, once.
+ * unconfirmed: if Wix never calls it, the sweep (jobs.config, every 5 minutes) still sends every alert, once.
  */
 export async function wixEventsV2_onTicketDefinitionSaleStarted(event: unknown) {
   const e = event as { data?: { ticketDefinition?: { _id?: unknown; id?: unknown; eventId?: unknown } }; metadata?: { entityId?: unknown } } | null;

@@ -1,4 +1,4 @@
-// How long sale-alert bookkeeping is kept, and how much the hourly sweep removes per run.
+// How long sale-alert bookkeeping is kept, and how much the scheduled sweep (every 5 minutes) removes per run.
 // A delivery record is the exactly-once key of its alert, so it must outlive every way the same
 // sale could still be sent: the sweep's look-back and the retries. 90 days is far beyond both.
 import { DUE_LOOKBACK_MS } from './dueDefinitions.js';
