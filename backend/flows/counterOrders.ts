@@ -1,9 +1,11 @@
 // Order events: the read schedule (`read:<time>` marks in CounterClaims), claiming a read, and the
 // slot winner's refresh of every live counter.
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
-import { orderChange, refreshSlot, type OrderChangeKind } from '../core/counter/orderChange.js';
+import { orderChange, refreshSlot, type OrderChange, type OrderChangeKind } from '../core/counter/orderChange.js';
+import { isLateDelivery, storedReadCovering } from '../core/counter/lateDelivery.js';
 import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readTime, stillSlow } from '../core/counter/readBudget.js';
 import { counterClaims } from '../repositories/counterClaims.js';
+import { ticketCounters } from '../repositories/ticketCounters.js';
 import type { CounterDeps } from './counterDeps.js';
 import { liveSnapshots, refreshLiveCounters } from './counterRefresh.js';
 
@@ -13,7 +15,7 @@ const SLOT_MARGIN_MS = 15;
 export type OrderEventResult =
   /** Nothing to refresh (a confirmation without tickets). */
   | { outcome: 'ignored'; key: string }
-  /** A read scheduled at or after this event covers it; this call read and wrote nothing more. */
+  /** A read scheduled at or after this event (or, for a late delivery, a stored read since its change) covers it; this call read and wrote nothing more. */
   | { outcome: 'covered'; key: string; readAt: string; refreshed: string[] }
   /** This call claimed the read and refreshed the live counters. */
   | { outcome: 'refreshed'; key: string; readAt: string; refreshed: string[] };
@@ -25,12 +27,16 @@ export type OrderEventResult =
  * read marks in CounterClaims (`read:<time>`): one query (warm containers often skip it) tells; if no
  * read is due, this call claims one (a unique insert, so concurrent callers share it) and the winner
  * reads, at that time, every live counter's definition in one query. Every order confirmed before then
- * is in that read, so counts stay exact with one Ticket Definitions call per read.
+ * is in that read, so counts stay exact with one Ticket Definitions call per read. A late delivery
+ * (Wix's resend, a minute or more later) is covered by the stored counters when they were read since its
+ * change, and otherwise goes by the schedule like a first delivery, which heals a read that failed.
  */
 export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind, event: unknown): Promise<OrderEventResult> {
   const change = orderChange(kind, event);
   if (!needsRefresh(kind, change.definitionIds)) return { outcome: 'ignored', key: change.key };
   const now = deps.clock.now();
+  const storedRead = await coveringStoredRead(deps, change, now);
+  if (storedRead) return { outcome: 'covered', key: change.key, readAt: storedRead, refreshed: [] };
   const read = await scheduledRead(deps, now);
   let refreshed: string[] = [];
   if (read.mine) {
@@ -49,6 +55,16 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
     if (others.length) refreshed = (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed;
   }
   return { outcome: 'covered', key: change.key, readAt: read.at.toISOString(), refreshed };
+}
+
+/**
+ * A late delivery (Wix's resend of a failed or slow one) whose definitions' stored counters were read
+ * after its change: covered by that read, for one query and no claim (core/counter/lateDelivery.ts).
+ */
+async function coveringStoredRead(deps: CounterDeps, change: OrderChange, now: Date): Promise<string | null> {
+  if (!isLateDelivery(change.changedAt, now.getTime()) || !change.definitionIds.length) return null;
+  const stored = await ticketCounters(deps).ofDefinitions(change.definitionIds);
+  return storedReadCovering(change.changedAt, stored, change.definitionIds);
 }
 
 async function sleepUntil(deps: CounterDeps, at: Date): Promise<void> {

@@ -22,6 +22,7 @@ import { SecretNotFoundError, SecretsStore } from './secrets.js';
 import { SiteFileMissingError, SiteLoader } from './site-loader.js';
 import { EventWorkers } from './event-workers.js';
 import { callEventHandler } from './event-handler.js';
+import { Redeliveries, WIX_RESEND_SCHEDULE_MS } from './redelivery.js';
 import { STATIC_EXPORT_FILES, StaticExportError, readVeloExports, refusalMessage } from './static-exports.js';
 
 export interface VeloHostOptions {
@@ -37,6 +38,12 @@ export interface VeloHostOptions {
   scheduleJobs?: boolean;
   /** Wix redelivers events not acknowledged within ~1.25 s. */
   slowEventMs?: number;
+  /**
+   * When an event whose handler threw or ran past `slowEventMs` is delivered again: each further
+   * attempt's delay after the failure before it. Default: Wix's resend policy (WIX_RESEND_SCHEDULE_MS:
+   * 1 min, 10 min, 1 h, … 12 attempts); [] delivers once.
+   */
+  redeliveryMs?: readonly number[];
   /** Wix web methods time out after ~14 s. */
   webMethodTimeoutMs?: number;
   /**
@@ -146,7 +153,9 @@ export class VeloHost implements SiteCodeHost {
     this.scheduler = new JobScheduler((job) => this.runJob(job.functionName));
     this.eventGate = new Gate(Math.max(0, Math.floor(opts.eventConcurrency ?? Number(process.env.LOCAL_WIX_EVENT_CONCURRENCY ?? 0)) || 0));
     this.eventWorkerCount = Math.max(0, Math.floor(opts.eventWorkers ?? Number(process.env.LOCAL_WIX_EVENT_WORKERS ?? 0)) || 0);
+    this.redeliveries = new Redeliveries(opts.redeliveryMs ?? WIX_RESEND_SCHEDULE_MS);
   }
+  private readonly redeliveries: Redeliveries;
   private readonly eventGate: Gate;
   private readonly eventWorkerCount: number;
   private workers: EventWorkers | null = null;
@@ -224,6 +233,7 @@ export class VeloHost implements SiteCodeHost {
 
   async stop(): Promise<void> {
     this.scheduler.stop();
+    this.redeliveries.clear();
     await this.idle();
     await this.workers?.close();
     this.workers = null;
@@ -265,26 +275,42 @@ export class VeloHost implements SiteCodeHost {
   /** Like Wix: acknowledged at once, then `events.js`'s export of exactly this name runs (as the site's backend). */
   dispatchEvent(veloName: string, payload: unknown): void {
     this.log.counts.events++;
+    this.deliverLater(veloName, payload === undefined ? undefined : structuredClone(payload), 1);
+  }
+
+  /** Queues delivery attempt `attempt` of an event (each attempt gets its own copy of the payload). */
+  private deliverLater(veloName: string, payload: unknown, attempt: number): void {
     const at = new Date().toISOString();
-    const data = payload === undefined ? undefined : structuredClone(payload);
     this.track((async () => {
       await new Promise((r) => setImmediate(r));
       await this.eventGate.enter();
+      let failure: string | null;
       try {
-        await this.deliverEvent(veloName, data, at);
+        failure = await this.deliverEvent(veloName, payload === undefined ? undefined : structuredClone(payload), at);
       } finally {
         this.eventGate.leave();
       }
+      if (failure) this.redeliver(veloName, payload, attempt, failure);
     })());
   }
 
-  /** Runs the events.js export named `veloName`, as Wix does on delivery. */
-  private async deliverEvent(veloName: string, data: unknown, at: string): Promise<void> {
+  /** Wix's resend policy: a failed delivery is sent again after the schedule's delay, while attempts are left. */
+  private redeliver(veloName: string, payload: unknown, failed: number, failure: string): void {
+    const delay = this.redeliveries.after(failed, () => {
+      this.log.counts.redeliveries++;
+      this.deliverLater(veloName, payload, failed + 1);
+    });
+    const next = delay === null ? 'no attempt is left' : `Wix delivers it again in ${Math.round(delay / 1000)} s (attempt ${failed + 1} of ${this.redeliveries.attempts})`;
+    console.warn(`[velo-host] ${veloName} ${failure}: ${next} (expect duplicates)`);
+  }
+
+  /** Runs the events.js export named `veloName`, as Wix does on delivery. Returns why Wix would count the delivery failed, or null. */
+  private async deliverEvent(veloName: string, data: unknown, at: string): Promise<string | null> {
     let names: string[];
     try { names = await this.loader.exportsOf('events.js'); } catch (err) {
       if (err instanceof SiteFileMissingError) return this.unhandled(veloName, 'backend/events.js does not exist', at);
       console.error(`[velo-host] cannot load events.js for ${veloName}:`, toError(err).message);
-      return;
+      return null;
     }
     if (!names.includes(veloName)) return this.unhandled(veloName, `events.js has no export named ${veloName}`, at);
     this.log.counts.handledEvents++;
@@ -299,6 +325,7 @@ export class VeloHost implements SiteCodeHost {
       if (this.workers) return this.workers.run(veloName, data, cut.signal);
       return callEventHandler(this.loader, veloName, data);
     }, inv));
+    let failure: string | null = null;
     try {
       await this.withinLimit(run, limitMs, () => {
         cut.abort(`Wix stops an event handler after ${limitMs} ms (LOCAL_WIX_EVENT_MS)`);
@@ -307,18 +334,22 @@ export class VeloHost implements SiteCodeHost {
       });
     } catch (err) {
       console.error(`[velo-host] event handler ${veloName} failed:`, toError(err).message);
+      failure = `failed (${toError(err).message})`;
     }
     const ms = performance.now() - t0;
     if (ms > this.opts.slowEventMs) {
-      this.log.recordSlow({ kind: 'event', name: veloName, at, durationMs: ms, ok: true });
-      console.warn(`[velo-host] ${veloName} took ${Math.round(ms)} ms: Wix redelivers events not acknowledged within ~${this.opts.slowEventMs} ms (expect duplicates)`);
+      this.log.recordSlow({ kind: 'event', name: veloName, at, durationMs: ms, ok: failure === null });
+      failure ??= `took ${Math.round(ms)} ms, past the ~${this.opts.slowEventMs} ms within which Wix expects an acknowledgement`;
     }
+    return failure;
   }
 
-  private unhandled(name: string, reason: string, at: string) {
+  /** An event no handler receives: dropped silently, as on Wix (never a failed delivery). */
+  private unhandled(name: string, reason: string, at: string): null {
     if (this.log.recordUnhandled(name, reason, at)) {
       console.warn(`[velo-host] event ${name} was not handled: ${reason}. On Wix it would be dropped silently.`);
     }
+    return null;
   }
 
   // ---- data hooks ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ export class InvocationLog {
   readonly slow: InvocationRecord[] = [];
   readonly unhandled = new Map<string, UnhandledEvent>();
   readonly warnings: string[] = [];
-  counts = { events: 0, handledEvents: 0, hooks: 0, jobs: 0, webMethods: 0, webMethodCacheHits: 0, http: 0 };
+  counts = { events: 0, handledEvents: 0, redeliveries: 0, hooks: 0, jobs: 0, webMethods: 0, webMethodCacheHits: 0, http: 0 };
 
   record(r: InvocationRecord) {
     push(this.recent, r);

@@ -157,7 +157,7 @@ describe('counterText', () => {
 describe('orderChange', () => {
   it('keys a delivery by order and change, with distinct definitions', () => {
     const c = orderChange('confirmed', { orderNumber: 'A1', status: 'PAID', tickets: [{ ticketDefinitionId: 'x' }, { ticketDefinitionId: 'y' }, { ticketDefinitionId: 'x' }] });
-    expect(c).toEqual({ key: 'A1:confirmed:PAID', orderNumber: 'A1', definitionIds: ['x', 'y'] });
+    expect(c).toEqual({ key: 'A1:confirmed:PAID', orderNumber: 'A1', definitionIds: ['x', 'y'], changedAt: null });
   });
   it('refuses an event without an order number', () => {
     expect(() => orderChange('confirmed', { tickets: [] })).toThrow(InvalidOrderEventError);

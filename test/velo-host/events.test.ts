@@ -3,6 +3,7 @@ import { threadId } from 'node:worker_threads';
 import { crmFor } from '../../local-wix/server/crm.js';
 import { collect, startFixture } from './fixture.js';
 import { adminFetch } from '../../local-wix/local-key.js';
+import { WIX_RESEND_SCHEDULE_MS } from '../../local-wix/velo-host/redelivery.js';
 
 type Fixture = Awaited<ReturnType<typeof startFixture>>;
 let f: Fixture | null = null;
@@ -51,13 +52,58 @@ describe('event dispatch', () => {
     expect(got.map((m) => (m.payload as any).invocations)).toEqual([1, 2, 3]);
   });
 
-  test('a handler slower than the acknowledgement window is logged as one Wix would redeliver', async () => {
-    f = await startFixture({ slowEventMs: 30 });
+  test('a handler slower than the acknowledgement window is logged and delivered again, as Wix resends it', async () => {
+    f = await startFixture({ slowEventMs: 30, redeliveryMs: [40] });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    f.host.dispatchEvent('wixEvents_onOrderUpdated', { sleepMs: 80 });
+    const got = collect(f.hub, 'fixture-events');
+    f.host.dispatchEvent('wixEvents_onOrderUpdated', { sleepMs: 80, tag: 'slow' });
     await f.host.idle();
     expect(f.host.log.slow.map((s) => s.name)).toEqual(['wixEvents_onOrderUpdated']);
-    expect(warn.mock.calls.some((c) => String(c[0]).includes('redelivers'))).toBe(true);
+    expect(got).toHaveLength(1);
+    await vi.waitFor(() => expect(got).toHaveLength(2), { timeout: 2000 });
+    await f.host.idle();
+    // The same payload again; the second attempt was slow too, and the schedule [40] has no third.
+    expect(got.map((m) => (m.payload as any).tag)).toEqual(['slow', 'slow']);
+    expect(f.host.log.counts.redeliveries).toBe(1);
+    expect(warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('wixEvents_onOrderUpdated took'))).toEqual([
+      expect.stringContaining('Wix delivers it again in 0 s (attempt 2 of 2)'),
+      expect.stringContaining('no attempt is left'),
+    ]);
+  });
+
+  test('a handler that throws is delivered again on the schedule; a fast one that succeeds is not', async () => {
+    f = await startFixture({ redeliveryMs: [20, 20, 20] });
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const got = collect(f.hub, 'fixture-events');
+    f.host.dispatchEvent('wixEvents_onOrderUpdated', { fail: true, tag: 'failing' });
+    f.host.dispatchEvent('wixEvents_onOrderUpdated', { tag: 'fine' });
+    await vi.waitFor(() => expect(got.filter((m) => (m.payload as any).tag === 'failing')).toHaveLength(4), { timeout: 2000 });
+    await new Promise((r) => setTimeout(r, 100));
+    await f.host.idle();
+    // First delivery plus the schedule's three, then no more; the good one ran once.
+    expect(got.filter((m) => (m.payload as any).tag === 'failing')).toHaveLength(4);
+    expect(got.filter((m) => (m.payload as any).tag === 'fine')).toHaveLength(1);
+    expect(f.host.log.counts.redeliveries).toBe(3);
+  });
+
+  test('stopping the host drops the redeliveries still waiting', async () => {
+    f = await startFixture({ redeliveryMs: [100] });
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const got = collect(f.hub, 'fixture-events');
+    f.host.dispatchEvent('wixEvents_onOrderUpdated', { fail: true });
+    await f.host.idle();
+    await f.host.stop();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got).toHaveLength(1);
+    expect(f.host.log.counts.redeliveries).toBe(0);
+  });
+
+  test('by default the resend schedule is Wix\'s: 12 more attempts, 1 min after the first failure, about 47 h in all', () => {
+    expect(WIX_RESEND_SCHEDULE_MS).toHaveLength(12);
+    expect(WIX_RESEND_SCHEDULE_MS[0]).toBe(60_000);
+    expect(WIX_RESEND_SCHEDULE_MS.reduce((a, b) => a + b, 0) / 3_600_000).toBeCloseTo(47 + 11 / 60, 5);
   });
 
   test('eventConcurrency: at most that many handlers run at once; the others wait and all run', async () => {

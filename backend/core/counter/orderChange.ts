@@ -8,6 +8,8 @@ const orderEventSchema = z.object({
   orderNumber: z.string().min(1).max(100),
   eventId: z.string().min(1).max(100).optional(),
   status: z.string().max(40).optional(),
+  /** When the change happened, per Wix ("Date and time the order was confirmed"): a Date in Velo, a string over JSON. */
+  timestamp: z.union([z.string().max(40), z.date()]).optional(),
   tickets: z.array(z.object({ ticketDefinitionId: z.string().min(1).max(100) }).passthrough()).max(1000).default([]),
 }).passthrough();
 
@@ -16,6 +18,8 @@ export interface OrderChange {
   key: string;
   orderNumber: string;
   definitionIds: string[];
+  /** The event's `timestamp` (epoch ms), or null when it has none or it is not a date. */
+  changedAt: number | null;
 }
 
 export class InvalidOrderEventError extends Error {
@@ -31,7 +35,8 @@ export function orderChange(kind: OrderChangeKind, event: unknown): OrderChange 
   const e = parsed.data;
   const definitionIds = [...new Set(e.tickets.map((t) => t.ticketDefinitionId))].sort();
   const key = `${e.orderNumber}:${kind}:${e.status ?? ''}`;
-  return { key, orderNumber: e.orderNumber, definitionIds };
+  const changedAt = e.timestamp === undefined ? NaN : new Date(e.timestamp).getTime();
+  return { key, orderNumber: e.orderNumber, definitionIds, changedAt: Number.isFinite(changedAt) ? changedAt : null };
 }
 
 /**

@@ -5,6 +5,8 @@ const orderEventSchema = z.object({
   orderNumber: z.string().min(1).max(100),
   eventId: z.string().min(1).max(100).optional(),
   status: z.string().max(40).optional(),
+  /** When the change happened, per Wix ("Date and time the order was confirmed"): a Date in Velo, a string over JSON. */
+  timestamp: z.union([z.string().max(40), z.date()]).optional(),
   tickets: z.array(z.object({ ticketDefinitionId: z.string().min(1).max(100) }).passthrough()).max(1e3).default([])
 }).passthrough();
 export class InvalidOrderEventError extends Error {
@@ -19,7 +21,8 @@ export function orderChange(kind, event) {
   const e = parsed.data;
   const definitionIds = [...new Set(e.tickets.map((t) => t.ticketDefinitionId))].sort();
   const key = `${e.orderNumber}:${kind}:${e.status ?? ""}`;
-  return { key, orderNumber: e.orderNumber, definitionIds };
+  const changedAt = e.timestamp === void 0 ? NaN : new Date(e.timestamp).getTime();
+  return { key, orderNumber: e.orderNumber, definitionIds, changedAt: Number.isFinite(changedAt) ? changedAt : null };
 }
 export function refreshSlot(now, slotMs) {
   const index = Math.floor(now.getTime() / slotMs);
