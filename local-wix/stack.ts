@@ -48,6 +48,8 @@ export interface StackOptions {
   pages?: PageDef[] | string;
   /** Run jobs.config on its cron schedule. Default true. */
   scheduleJobs?: boolean;
+  /** When a failed or slow event delivery is sent again (VeloHostOptions.redeliveryMs). Default: Wix's resend policy. */
+  redeliveryMs?: readonly number[];
   /** Fill the local secrets file with demo settings and keys where missing (default true). */
   demoSecrets?: boolean;
   /** API keys accepted as admin (e.g. for `npm run sync`). */
@@ -109,6 +111,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     siteDir, hub, cold: opts.cold,
     secretsFile,
     scheduleJobs: opts.scheduleJobs ?? true,
+    redeliveryMs: opts.redeliveryMs,
   });
   const pages = resolvePages(opts.pages);
   // The owner's login to the local dashboard pages (local-wix/site/owner-session.ts), new each start.

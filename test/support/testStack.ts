@@ -8,9 +8,9 @@ import { afterEach } from 'vitest';
 import { startStack, type Stack, type StackOptions } from '../../local-wix/stack.js';
 import type { LimitsOption } from '../../local-wix/server/limitSettings.js';
 
-export async function startTestStack(name: string, opts: { seed: boolean; limits?: LimitsOption }): Promise<Stack & { dataDir: string }> {
+export async function startTestStack(name: string, opts: { seed: boolean; limits?: LimitsOption; redeliveryMs?: readonly number[] }): Promise<Stack & { dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
-  const stack = await startStack({ port: 0, dataDir, seed: opts.seed, cold: true, scheduleJobs: false, limits: opts.limits });
+  const stack = await startStack({ port: 0, dataDir, seed: opts.seed, cold: true, scheduleJobs: false, limits: opts.limits, redeliveryMs: opts.redeliveryMs });
   return {
     ...stack,
     dataDir,
