@@ -17,7 +17,7 @@ import { startStack, type Stack } from '../local-wix/stack.js';
 import { ADMIN, createLocalClient } from '../local-wix/sdk-client.js';
 import { launchBrowser } from '../test/support/browser.js';
 import type { PageDef } from '../local-wix/site/site-module.js';
-import { fetchQuotaStats, quotaLines, throttledCount } from './quotaReport.js';
+import { awaitRedeliveries, fetchQuotaStats, quotaLines, throttledCount } from './quotaReport.js';
 import { adminFetch } from '../local-wix/local-key.js';
 import { guid } from '../test/support/guids.js';
 import { openWatchedCounterPage } from './counterPage.js';
@@ -109,7 +109,6 @@ async function main() {
       load(stack.baseUrl, { path: '/_webMethods/counter.web.js/getCounters', bodies: [viewBody], count: VIEWS, spreadMs: VIEW_MS, keep: true }),
       load(stack.baseUrl, { path: '/_local/checkout/orders', bodies: orderBodies, count: ORDERS, spreadMs: ORDER_MS, keep: true, headers: { 'x-local-wix-key': stack.apiKey } }),
     ]);
-    const stats = await fetchQuotaStats(stack.baseUrl);
     const lastOrderAt = Math.max(...orders.map((o) => o.at));
     const failedOrders = orders.filter((o) => o.status !== 200).length;
     if (failedOrders) console.log(`an order was refused: ${orders.find((o) => o.status !== 200)!.status} ${orders.find((o) => o.status !== 200)!.text?.slice(0, 300)}`);
@@ -142,6 +141,9 @@ async function main() {
         slowestPageMs = Math.max(slowestPageMs, reached.at - lastOrderAt);
       }
     }
+    // Slow order handlers are resent by Wix a minute later: their cost belongs to this minute's load.
+    const resent = await awaitRedeliveries(stack.host);
+    const stats = await fetchQuotaStats(stack.baseUrl);
     const exact = refused === 0 && lateStale === 0 && late.length > 0 && pagesFresh && slowestPageMs <= FRESH_WITHIN_MS && failedOrders === 0
       && defs.every((id) => truth.get(id) === LIMIT - ORDERS / DEFINITIONS);
     const q = stats.limits.quotas;
@@ -149,8 +151,9 @@ async function main() {
     console.log(`views=${VIEWS} over ${VIEW_MS} ms, orders=${ORDERS} over ${ORDER_MS} ms (${failedOrders} refused), pages_open=${PAGES}, wall_ms=${Date.now() - started}, event_workers=${(stack.host as any).eventWorkers}`);
     console.log(`views refused or unanswered=${refused}; views after the last order + ${FRESH_WITHIN_MS} ms=${late.length}, of them stale=${lateStale}; open pages at the truth ${Math.round(slowestPageMs)} ms after the last order (${pagesFresh ? 'all' : 'not all'})`);
     if (veloLog?.counts) console.log(`velo host: ${JSON.stringify(veloLog.counts)}`);
+    console.log(`Wix's resends of slow or failed deliveries=${resent.ran} (${resent.waiting} still waiting for a later step of the schedule), counted below; backend_requests and data_reads in RESULT are the busiest minute's (each quota is per minute), totals in the quota lines`);
     for (const line of quotaLines(stats)) console.log(line);
-    console.log(`RESULT pageviews views=${VIEWS} exact=${exact} backend_requests=${q.backendRequests.total} data_reads=${q.dataReads.total} throttled=${throttledCount(stats)} backend_share=${(q.backendRequests.peakPerMinute / (q.backendRequests.limit ?? Infinity)).toFixed(3)} data_reads_share=${(q.dataReads.peakPerMinute / (q.dataReads.limit ?? Infinity)).toFixed(3)} settle_ms=${Math.round(slowestPageMs)}`);
+    console.log(`RESULT pageviews views=${VIEWS} exact=${exact} backend_requests=${q.backendRequests.peakPerMinute} data_reads=${q.dataReads.peakPerMinute} throttled=${throttledCount(stats)} backend_share=${(q.backendRequests.peakPerMinute / (q.backendRequests.limit ?? Infinity)).toFixed(3)} data_reads_share=${(q.dataReads.peakPerMinute / (q.dataReads.limit ?? Infinity)).toFixed(3)} settle_ms=${Math.round(slowestPageMs)}`);
   } finally {
     await browser.close();
     await stack.close();

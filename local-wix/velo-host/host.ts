@@ -156,6 +156,8 @@ export class VeloHost implements SiteCodeHost {
     this.redeliveries = new Redeliveries(opts.redeliveryMs ?? WIX_RESEND_SCHEDULE_MS);
   }
   private readonly redeliveries: Redeliveries;
+  /** Failed or slow event deliveries waiting for Wix's resend. */
+  get pendingRedeliveries(): number { return this.redeliveries.pending; }
   private readonly eventGate: Gate;
   private readonly eventWorkerCount: number;
   private workers: EventWorkers | null = null;
