@@ -19,7 +19,7 @@ function describeLimits(s: LimitSettings): string {
   return [
     `data reads ${n(s.dataReadsPerMin, '/min')}, writes ${n(s.dataWritesPerMin, '/min')}, ${n(s.dataRequestMs, ' ms')} each;`,
     `Wix API calls ${n(s.apiCallsPerMin, '/min')}; emails ${n(s.emailsPerMin, '/min')}; backend requests ${n(s.backendRequestsPerMin, '/min')};`,
-    `jobs ${n(s.jobMs, ' ms')}, event handlers ${n(s.eventMs, ' ms')}; latency ${formatLatency(s.latencyMs)}`,
+    `jobs ${n(s.jobMs, ' ms')}, event handlers ${n(s.eventMs, ' ms')} (one that fails or runs past 1,250 ms is sent again, on Wix's resend schedule); latency ${formatLatency(s.latencyMs)}`,
   ].join(' ');
 }
 import { StaticExportError } from './velo-host/static-exports.js';
