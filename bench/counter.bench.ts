@@ -6,6 +6,8 @@
 // 2. rush: 10,000 orders over 10 minutes (RUSH_ORDERS, RUSH_MS; RUSH=0 skips it), real time: the local
 //    Wix's quota windows use the wall clock. Prints the quotas and `RESULT counter-rush …`.
 // Each phase starts after a quiet minute, so that its busiest minute is its own.
+// Slow or failed deliveries are sent again a minute later, as Wix does: each phase's quotas are read
+// after those resends have run, and it prints how many there were.
 // How the local Wix runs the site's event handlers here, and why:
 // - in 2 worker threads (LOCAL_WIX_EVENT_WORKERS), as Wix runs site code in containers apart from its
 //   checkout and APIs: on one thread the checkout, Wix Data and the handlers queue behind each other;
@@ -27,7 +29,8 @@ import { ticketDefinitionsV2 } from '@wix/events';
 import { startStack, type Stack } from '../local-wix/stack.js';
 import { ADMIN, createLocalClient } from '../local-wix/sdk-client.js';
 import { launchBrowser } from '../test/support/browser.js';
-import { awaitRedeliveries, fetchQuotaStats, quotaLines, throttledCount, type QuotaStatsAnswer } from './quotaReport.js';
+import { fetchQuotaStats, quotaLines, throttledCount, type QuotaStatsAnswer } from './quotaReport.js';
+import { awaitRedeliveries } from './redeliveries.js';
 import { openWatchedCounterPage } from './counterPage.js';
 import { refreshCounters, type CounterDeps } from '../backend/flows/counter.js';
 import { wixTicketDefinitions } from '../backend/wix/ticketDefinitions.js';

@@ -37,16 +37,3 @@ export function peakShare(stats: QuotaStatsAnswer, quota: QuotaName): number | n
   const q = stats.limits.quotas[quota];
   return q.limit ? q.peakPerMinute / q.limit : null;
 }
-
-/**
- * Waits until every resend of a failed or slow event delivery due within `withinMs` (Wix's first resend
- * comes a minute after the failure) has run, so that a phase's quotas include what its resends cost.
- * Returns how many resends ran meanwhile and how many are still waiting (later steps of Wix's schedule).
- */
-export async function awaitRedeliveries(host: { pendingRedeliveries: number; idle(): Promise<void>; log: { counts: { redeliveries: number } } }, withinMs = 65_000): Promise<{ ran: number; waiting: number }> {
-  const before = host.log.counts.redeliveries;
-  const until = Date.now() + withinMs;
-  while (host.pendingRedeliveries > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
-  await host.idle();
-  return { ran: host.log.counts.redeliveries - before, waiting: host.pendingRedeliveries };
-}
