@@ -6,7 +6,7 @@
 // the unknown-ID memory), counterPageViews.ts (page views within a cache window) and counterRepair.ts (the hourly repair job).
 
 export { counterMemory, type CounterDeps, type CounterMemory } from './counterDeps.js';
-export { handleOrderEvent, type OrderEventResult } from './counterOrders.js';
+export { acceptOrderDelivery, handleOrderEvent, type OrderEventResult } from './counterOrders.js';
 export { refreshCounters, refreshLiveCounters, type LiveRefresh } from './counterRefresh.js';
 export { countersForMany, MAX_DEFINITIONS_PER_PAGE, MISSING_BUDGET, MISSING_TTL_MS } from './counterLookup.js';
 export { countersFor, countersForPage } from './counterPageViews.js';

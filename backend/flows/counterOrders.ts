@@ -1,7 +1,7 @@
 // Order events: the read schedule (`read:<time>` marks in CounterClaims), claiming a read, and the
 // slot winner's refresh of every live counter.
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
-import { orderChange, refreshSlot, type OrderChange, type OrderChangeKind } from '../core/counter/orderChange.js';
+import { InvalidOrderEventError, orderChange, refreshSlot, type OrderChange, type OrderChangeKind } from '../core/counter/orderChange.js';
 import { isLateDelivery, storedReadCovering } from '../core/counter/lateDelivery.js';
 import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readTime, stillSlow } from '../core/counter/readBudget.js';
 import { counterClaims } from '../repositories/counterClaims.js';
@@ -55,6 +55,21 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
     if (others.length) refreshed = (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed;
   }
   return { outcome: 'covered', key: change.key, readAt: read.at.toISOString(), refreshed };
+}
+
+/**
+ * One order delivery as Wix makes it: a malformed event would fail the same way each time Wix sent it
+ * again, so it is logged and acknowledged (`refused`); any other failure (Wix refused a read) is thrown,
+ * so that Wix's resend heals the count.
+ */
+export async function acceptOrderDelivery(deps: CounterDeps, kind: OrderChangeKind, event: unknown): Promise<OrderEventResult | { outcome: 'refused'; reason: string }> {
+  try {
+    return await handleOrderEvent(deps, kind, event);
+  } catch (err) {
+    if (!(err instanceof InvalidOrderEventError)) throw err;
+    deps.logger?.warn('Order event ignored', { kind, error: err.message });
+    return { outcome: 'refused', reason: err.message };
+  }
 }
 
 /**

@@ -1,7 +1,6 @@
 // Backend events (Velo names, `<module>_<event>`). Thin: parse, hand to the flows, let Wix acknowledge.
 // Wix redelivers unacknowledged events for up to 48 h, so every flow here tolerates duplicates.
-import { InvalidOrderEventError, type OrderChangeKind } from '../core/counter/orderChange.js';
-import { handleOrderEvent, refreshCounters } from '../flows/counter.js';
+import { acceptOrderDelivery, refreshCounters } from '../flows/counter.js';
 import { counterDeps } from './wiring/counterDeps.js';
 import { consoleLogger } from '../wix/runtime.js';
 
@@ -16,30 +15,17 @@ const alertsFlow = async () => {
   return { ...flow, deps: await alertsDeps() };
 };
 
-/**
- * A malformed order event would fail the same way each time Wix sent it again, so it is logged and
- * acknowledged. Any other failure (Wix refused a read) is thrown: Wix's resend then heals the count.
- */
-async function onOrder(kind: OrderChangeKind, event: unknown) {
-  try {
-    await handleOrderEvent(counterDeps(), kind, event);
-  } catch (err) {
-    if (!(err instanceof InvalidOrderEventError)) throw err;
-    consoleLogger.warn('Order event ignored', { kind, error: err.message });
-  }
-}
-
 export async function wixEvents_onOrderConfirmed(event: unknown) {
-  await onOrder('confirmed', event);
+  await acceptOrderDelivery(counterDeps(), 'confirmed', event);
 }
 
 /** Cancellations and refunds arrive as order updates; they give tickets back. */
 export async function wixEvents_onOrderUpdated(event: unknown) {
-  await onOrder('updated', event);
+  await acceptOrderDelivery(counterDeps(), 'updated', event);
 }
 
 export async function wixEvents_onOrderDeleted(event: unknown) {
-  await onOrder('deleted', event);
+  await acceptOrderDelivery(counterDeps(), 'deleted', event);
 }
 
 /** Runs each flow on its own: one failing (say, a missing secret) never stops the others. */

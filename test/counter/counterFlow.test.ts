@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handleOrderEvent, countersFor, countersForMany, counterMemory, refreshCounters, repairCounters, MISSING_BUDGET, MISSING_TTL_MS, type CounterDeps } from '../../backend/flows/counter.js';
+import { acceptOrderDelivery, handleOrderEvent, countersFor, countersForMany, counterMemory, refreshCounters, repairCounters, MISSING_BUDGET, MISSING_TTL_MS, type CounterDeps } from '../../backend/flows/counter.js';
 import { InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
 import { realClock } from '../support/clocks.js';
 import { MemoryCollections } from '../support/memoryCollections.js';
@@ -69,6 +69,18 @@ describe('counter flow', () => {
     expect(collections.reads - q1).toBe(2);
     expect(collections.writes - w1).toBe(2);
     expect(counters(collections)[0].unsold).toBe(38);
+  });
+
+  it('a delivery of a malformed event is logged and acknowledged; a failing read is thrown, so that Wix sends it again', async () => {
+    const { definitions, deps } = setup();
+    const warned: unknown[][] = [];
+    const logged: CounterDeps = { ...deps, logger: { info: () => {}, warn: (...a: unknown[]) => { warned.push(a); }, error: () => {} } };
+    const r = await acceptOrderDelivery(logged, 'confirmed', { tickets: 'x' });
+    expect(r).toMatchObject({ outcome: 'refused', reason: expect.stringContaining('Order event is not usable') });
+    expect(warned.map((w) => w[0])).toEqual(['Order event ignored']);
+    definitions.put(definition({ _id: 'd1' }));
+    definitions.getMany = async () => { throw new Error('429 Too Many Requests'); };
+    await expect(acceptOrderDelivery(logged, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] })).rejects.toThrow('429');
   });
 
   it('rejects a malformed event with a clear error', async () => {
