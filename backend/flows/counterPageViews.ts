@@ -1,5 +1,5 @@
 // Page views: what getCounters answers a page, with the cache window's rules (core/counter/cacheWindow.ts).
-import { cacheWindowOf, readServes } from '../core/counter/cacheWindow.js';
+import { readServes } from '../core/counter/cacheWindow.js';
 import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { CounterDeps } from './counterDeps.js';
 import { countersForMany } from './counterLookup.js';
@@ -19,7 +19,7 @@ export async function countersForPage(deps: CounterDeps, definitionIds: readonly
   for (let attempt = 0; ; attempt++) {
     const read = sharedRead(deps, ids);
     const answer = await read.promise;
-    if (attempt >= 1 || cacheWindowOf(read.startedAt) === cacheWindowOf(deps.clock.now().getTime())) return answer;
+    if (attempt >= 1 || readServes(read.startedAt, deps.clock.now().getTime())) return answer;
   }
 }
 
