@@ -2,6 +2,8 @@
 import { acceptOrderDelivery, refreshCounters } from "../flows/counter.js";
 import { counterDeps } from "./wiring/counterDeps.js";
 import { consoleLogger } from "../wix/runtime.js";
+import { definitionChange, saleStartedChange } from "../core/definitionEvents.js";
+import { runFlowsOnTheirOwn } from "../flows/definitionEvents.js";
 const syncFlow = async () => {
   const [{ onDefinitionChanged: onDefinitionChanged2 }, { syncDeps }] = await Promise.all([import("../flows/sync.js"), import("./wiring/syncDeps.js")]);
   return { onDefinitionChanged: onDefinitionChanged2, deps: syncDeps() };
@@ -19,23 +21,10 @@ export async function wixEvents_onOrderUpdated(event) {
 export async function wixEvents_onOrderDeleted(event) {
   await acceptOrderDelivery(counterDeps(), "deleted", event);
 }
-async function each(what, tasks) {
-  const names = Object.keys(tasks);
-  const results = await Promise.allSettled(names.map((n) => tasks[n]()));
-  results.forEach((r, i) => {
-    if (r.status === "rejected") consoleLogger.error(`${what}: ${names[i]} failed`, { error: String(r.reason?.message ?? r.reason) });
-  });
-}
-function definitionChange(event) {
-  const e = event;
-  const id = e?.ticketDefinitionId;
-  if (typeof id !== "string" || !id || id.length > 100) return null;
-  return { definitionId: id, eventId: typeof e?.eventId === "string" ? e.eventId : null };
-}
 async function onDefinitionChanged(event) {
   const change = definitionChange(event);
   if (!change) return consoleLogger.warn("Ticket definition event without a definition ID", { event });
-  await each("Ticket definition change", {
+  await runFlowsOnTheirOwn(consoleLogger, "Ticket definition change", {
     counter: () => refreshCounters(counterDeps(), change.definitionId),
     // Queued in the outbox and delivered at once; failures stay queued for the hourly drain.
     sync: async () => {
@@ -52,16 +41,13 @@ export const wixEvents_onTicketDefinitionCreated = onDefinitionChanged;
 export const wixEvents_onTicketDefinitionUpdated = onDefinitionChanged;
 export const wixEvents_onTicketDefinitionDeleted = onDefinitionChanged;
 export async function wixEventsV2_onTicketDefinitionSaleStarted(event) {
-  const e = event;
-  const id = e?.data?.ticketDefinition?._id ?? e?.data?.ticketDefinition?.id ?? e?.metadata?.entityId;
-  if (typeof id !== "string" || !id) return consoleLogger.warn("Sale-started event without a definition ID", { event });
-  const eventId = e?.data?.ticketDefinition?.eventId;
-  const payloadEventId = typeof eventId === "string" && eventId.length <= 100 ? eventId : null;
-  await each("Sale started", {
-    counter: () => refreshCounters(counterDeps(), id),
+  const change = saleStartedChange(event);
+  if (!change) return consoleLogger.warn("Sale-started event without a definition ID", { event });
+  await runFlowsOnTheirOwn(consoleLogger, "Sale started", {
+    counter: () => refreshCounters(counterDeps(), change.definitionId),
     alerts: async () => {
       const f = await alertsFlow();
-      return f.onSaleStarted(f.deps, id, payloadEventId);
+      return f.onSaleStarted(f.deps, change.definitionId, change.eventId);
     }
   });
 }
