@@ -68,7 +68,8 @@ export interface RealtimePort {
  * once that is done, or at once when another refresh of the same window in this container will.
  */
 export interface CounterCachePort {
-  clearSoon(snapshots: readonly CounterSnapshot[]): Promise<void>;
+  /** Clears the cached answers at the end of the current cache window (`atOnce`: now as well). */
+  clearSoon(snapshots: readonly CounterSnapshot[], options?: { atOnce?: boolean }): Promise<void>;
 }
 
 export interface ClockPort {

@@ -23,20 +23,24 @@ export interface CounterDeps {
   slowSlotMs?: number;
   /** Refresh reads per window (fast or slow) before refreshes move to the slow slot. */
   readBudget?: ReadBudget;
+  /** Width of a checkpoint within a slow slot (core/counter/readBudget.ts slowMark). */
+  settleStepMs?: number;
 }
 
 /**
- * A warm container's knowledge: the latest read known to be claimed, the schedule lookup in flight,
- * when a lookup last found the fast-read budget used up (0: never), and getCounters' reads by page
- * (sorted definition IDs), shared by page views of the same cache window.
+ * A warm container's knowledge: the latest read known to be claimed, the schedule lookup (or slow claim) in flight,
+ * when a lookup last found the fast-read budget used up (0: never), when it last handled an order,
+ * and getCounters' reads by page (sorted definition IDs) while in flight, shared by concurrent views.
  */
 export interface CounterMemory {
   claimedReadAt: number;
+  /** When this container last handled an order that went by the schedule (epoch ms; 0: never). */
+  lastOrderAt: number;
   lookup: Promise<number> | null;
   slowSince: number;
   answers: Map<string, { startedAt: number; promise: Promise<CounterSnapshot[]> }>;
 }
 
 export function counterMemory(): CounterMemory {
-  return { claimedReadAt: 0, lookup: null, slowSince: 0, answers: new Map() };
+  return { claimedReadAt: 0, lastOrderAt: 0, lookup: null, slowSince: 0, answers: new Map() };
 }

@@ -3,7 +3,7 @@
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
 import { InvalidOrderEventError, orderChange, refreshSlot, type OrderChange, type OrderChangeKind } from '../core/counter/orderChange.js';
 import { isLateDelivery, storedReadCovering } from '../core/counter/lateDelivery.js';
-import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readTime, stillSlow } from '../core/counter/readBudget.js';
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
 import { counterClaims } from '../repositories/counterClaims.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
 import type { CounterDeps } from './counterDeps.js';
@@ -40,11 +40,8 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
   const read = await scheduledRead(deps, now);
   let refreshed: string[] = [];
   if (read.mine) {
-    // Which counters are live does not depend on the orders still coming: look them up while waiting,
-    // so only the definitions' read (which must start after the read time) and the save follow it.
-    const [stored] = await Promise.all([liveSnapshots(deps, change.definitionIds), sleepUntil(deps, read.at)]);
-    refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
-    return { outcome: 'refreshed', key: change.key, readAt: read.at.toISOString(), refreshed };
+    const own = await ownRead(deps, change.definitionIds, read);
+    if (own) return { outcome: 'refreshed', key: change.key, readAt: own.readAt, refreshed: own.refreshed };
   }
   if (kind !== 'confirmed' && change.definitionIds.length) {
     // A cancellation can give tickets back to a definition whose sale ended; the scheduled read takes
@@ -55,6 +52,34 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
     if (others.length) refreshed = (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed;
   }
   return { outcome: 'covered', key: change.key, readAt: read.at.toISOString(), refreshed };
+}
+
+/**
+ * The claimed read's duty. A fast or tail mark: read at its time. A checkpoint (core/counter/readBudget.ts
+ * settleCheck): one step later, look for orders since it (this container's memory, else a claim of the
+ * next mark); found, the next mark's owner covers this one's orders (null); none, the stream paused, so
+ * read now, and if the claim won a tail, read at its end as well. Reads past the fast budget (tails and
+ * reads after a pause: at most about one per slow slot) clear the cached answers at once.
+ */
+async function ownRead(deps: CounterDeps, named: readonly string[], read: PlannedRead): Promise<{ readAt: string; refreshed: string[] } | null> {
+  if (read.kind !== 'checkpoint') return readCounters(deps, named, read.at, read.kind !== 'fast');
+  const check = settleCheck(read.at.getTime(), deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS);
+  await sleepUntil(deps, new Date(check.checkAt));
+  if ((deps.memory?.lastOrderAt ?? 0) >= read.at.getTime()) return null;
+  const next = new Date(check.next.at);
+  if (!(await counterClaims(deps).claimRead(next))) return null;
+  const settled = await readCounters(deps, named, deps.clock.now(), true);
+  if (check.next.kind !== 'tail') return settled;
+  return readCounters(deps, named, next, true);
+}
+
+/** Reads every live counter (and `named`) at `at`, looking the live ones up while waiting for it; `atOnce`: the cached answers are cleared at once. */
+async function readCounters(deps: CounterDeps, named: readonly string[], at: Date, atOnce: boolean): Promise<{ readAt: string; refreshed: string[] }> {
+  // Which counters are live does not depend on the orders still coming: look them up while waiting,
+  // so only the definitions' read (which must start after the read time) and the save follow it.
+  const [stored] = await Promise.all([liveSnapshots(deps, named), sleepUntil(deps, at)]);
+  const { refreshed } = await refreshLiveCounters(deps, named, stored, { atOnce });
+  return { readAt: at.toISOString(), refreshed };
 }
 
 /**
@@ -90,31 +115,30 @@ async function sleepUntil(deps: CounterDeps, at: Date): Promise<void> {
 /**
  * The read that covers an order handled at `now`: one already claimed for `now` or later (known to
  * this warm container, or found with one query of the read marks), else one this call claims: at its
- * fast slot's end while the site has read fewer than the budget's reads in the window, else at the
- * slow slot's end (see core/counter/readBudget.ts). `mine` is true only for the call that claimed it.
+ * fast slot's end while the site has read fewer than the budget's reads in the window, else at its
+ * slow mark (a checkpoint or the tail: see core/counter/readBudget.ts). `mine` is true only for the
+ * call that claimed it; what a claimed read then does is `ownRead`'s.
  */
-async function scheduledRead(deps: CounterDeps, now: Date): Promise<{ at: Date; mine: boolean }> {
+async function scheduledRead(deps: CounterDeps, now: Date): Promise<ScheduledRead> {
   const memory = deps.memory;
   const t = now.getTime();
   if (memory) {
-    if (memory.claimedReadAt >= t) return { at: new Date(memory.claimedReadAt), mine: false };
-    // Another invocation of this container is looking the schedule up: share its answer when it covers us.
+    // Checkpoint owners of this container look here for orders after their checkpoint.
+    if (t > memory.lastOrderAt) memory.lastOrderAt = t;
+    if (memory.claimedReadAt >= t) return covered(memory.claimedReadAt);
+    // Another invocation of this container is looking the schedule up or claiming: share its answer when it covers us.
     if (memory.lookup) {
       const known = await memory.lookup.catch(() => 0);
-      if (known >= t) return { at: new Date(known), mine: false };
+      if (known >= t) return covered(known);
     }
   }
-  // This container found the fast reads used up a moment ago: claim the slow slot holding now
-  // directly (won: this call reads; lost: another call's read at that time covers this order).
-  if (memory && stillSlow(memory.slowSince, t)) {
-    const at = readTimeFor(deps, now, Infinity);
-    return rememberClaim(memory, { at, mine: await counterClaims(deps).claimRead(at) });
-  }
-  const lookup = lookUpOrClaim(deps, now);
-  const known = lookup.then((r) => r.at.getTime());
+  // This container found the fast reads used up a moment ago: claim the slow mark of now directly
+  // (won: this call owns it; lost: another call's mark at that time covers this order).
+  const pending = memory && stillSlow(memory.slowSince, t) ? claimSlowMark(deps, now) : lookUpOrClaim(deps, now);
+  const known = pending.then((r) => r.at.getTime());
   if (memory) memory.lookup = known;
   try {
-    const read = await lookup;
+    const read = await pending;
     if (!memory) return read;
     if (read.slow !== undefined) memory.slowSince = read.slow ? t : 0;
     return rememberClaim(memory, read);
@@ -124,24 +148,38 @@ async function scheduledRead(deps: CounterDeps, now: Date): Promise<{ at: Date; 
   }
 }
 
-function rememberClaim(memory: NonNullable<CounterDeps['memory']>, read: { at: Date; mine: boolean }): { at: Date; mine: boolean } {
-  if (read.at.getTime() > memory.claimedReadAt) memory.claimedReadAt = read.at.getTime();
-  return { at: read.at, mine: read.mine };
+/** A read scheduled for an order: when and of which kind, and whether this call claimed it. */
+type ScheduledRead = PlannedRead & { mine: boolean };
+
+/** Covered by a read already claimed for `at` (its kind matters only to its owner). */
+function covered(at: number): ScheduledRead {
+  return { at: new Date(at), kind: 'fast', mine: false };
 }
 
-/** When a read claimed at `now` goes, given the site's reads in the budget's window (Infinity: used up). */
-function readTimeFor(deps: CounterDeps, now: Date, recentReads: number): Date {
+function rememberClaim(memory: NonNullable<CounterDeps['memory']>, read: ScheduledRead): ScheduledRead {
+  if (read.at.getTime() > memory.claimedReadAt) memory.claimedReadAt = read.at.getTime();
+  return { at: read.at, kind: read.kind, mine: read.mine };
+}
+
+/** The read a call at `now` claims, given the site's reads in the budget's window (Infinity: used up). */
+function readTimeFor(deps: CounterDeps, now: Date, recentReads: number): PlannedRead {
   const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
-  return readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recentReads, deps.readBudget ?? DEFAULT_READ_BUDGET);
+  return plannedRead(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recentReads, deps.readBudget ?? DEFAULT_READ_BUDGET, deps.settleStepMs ?? SETTLE_STEP_MS);
+}
+
+/** The slow mark of `now`, claimed without looking the schedule up (lost: another call's mark covers the order). */
+async function claimSlowMark(deps: CounterDeps, now: Date): Promise<ScheduledRead & { slow?: boolean }> {
+  const plan = readTimeFor(deps, now, Infinity);
+  return { ...plan, mine: await counterClaims(deps).claimRead(plan.at) };
 }
 
 /** `slow`: whether the budget was found used up (undefined when an already claimed read covered the order). */
-async function lookUpOrClaim(deps: CounterDeps, now: Date): Promise<{ at: Date; mine: boolean; slow?: boolean }> {
+async function lookUpOrClaim(deps: CounterDeps, now: Date): Promise<ScheduledRead & { slow?: boolean }> {
   const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
   const claims = counterClaims(deps);
   const { latest, recent } = await claims.latestRead(now, budget.windowMs);
-  if (latest !== null && latest >= now.getTime()) return { at: new Date(latest), mine: false };
-  const at = readTimeFor(deps, now, recent);
+  if (latest !== null && latest >= now.getTime()) return covered(latest);
+  const plan = readTimeFor(deps, now, recent);
   // Not won: another invocation claimed the same time, and its read covers this order too.
-  return { at, mine: await claims.claimRead(at), slow: budgetUsedUp(recent, budget) };
+  return { ...plan, mine: await claims.claimRead(plan.at), slow: budgetUsedUp(recent, budget) };
 }

@@ -4,15 +4,16 @@ import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { CounterDeps } from './counterDeps.js';
 import { countersForMany } from './counterLookup.js';
 
-/** How many pages' reads a warm container keeps for sharing (the oldest go first). */
+/** How many pages' reads in flight a warm container keeps for sharing (the oldest go first). */
 const MAX_SHARED_PAGES = 200;
 
 /**
  * What a page view is answered (getCounters): countersForMany, with two rules. In a warm container,
- * concurrent views of the same page share a read that started in their cache window (the misses after
- * an invalidation then cost one Wix Data read, not one each). And an answer whose read started in an
- * earlier window than it is returned in is read once more: that window's invalidation may have come
- * before Wix stored the answer.
+ * concurrent views of the same page share a read in flight that started in their cache window (the
+ * misses after an invalidation then cost one Wix Data read, not one each); a finished read is not
+ * shared, since the cache may have been cleared since (a read after a pause in the orders clears it at
+ * once). And an answer whose read started in an earlier window than it is returned in is read once
+ * more: that window's invalidation may have come before Wix stored the answer.
  */
 export async function countersForPage(deps: CounterDeps, definitionIds: readonly string[]): Promise<CounterSnapshot[]> {
   const ids = [...new Set(definitionIds)].sort();
@@ -39,6 +40,7 @@ function sharedRead(deps: CounterDeps, ids: string[]): { startedAt: number; prom
   answers.delete(key);
   answers.set(key, read);
   for (const [k, r] of answers) if (answers.size > MAX_SHARED_PAGES || !readServes(r.startedAt, now)) answers.delete(k);
-  read.promise.catch(() => { if (answers.get(key) === read) answers.delete(key); });
+  const done = () => { if (answers.get(key) === read) answers.delete(key); };
+  read.promise.then(done, done);
   return read;
 }

@@ -30,12 +30,12 @@ export interface LiveRefresh { refreshed: string[]; failed: string[] }
  * The stored rows compared against were read before the definitions; a newer read that lands in
  * between is kept by the TicketCounters_beforeUpdate hook, which never lets an older read replace it.
  */
-export async function refreshLiveCounters(deps: CounterDeps, named: readonly string[], stored?: CounterSnapshot[]): Promise<LiveRefresh> {
+export async function refreshLiveCounters(deps: CounterDeps, named: readonly string[], stored?: CounterSnapshot[], options: ClearOptions = {}): Promise<LiveRefresh> {
   stored ??= await liveSnapshots(deps, named);
   const ids = definitionsToRefresh(stored, named);
   const readAt = deps.clock.now();
   const read = await readDefinitions(deps, ids);
-  return storeReads(deps, read, stored, readAt);
+  return storeReads(deps, read, stored, readAt, options);
 }
 
 /** Stored snapshots of every live counter, plus those of the `named` definitions. */
@@ -60,7 +60,7 @@ async function readDefinitions(deps: CounterDeps, ids: readonly string[]): Promi
 }
 
 /** Stores what `read` (all read at `readAt`) changes against `stored`; one failing definition is logged and skipped. */
-export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef | null>, stored: readonly CounterSnapshot[], readAt: Date): Promise<LiveRefresh> {
+export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef | null>, stored: readonly CounterSnapshot[], readAt: Date, options: ClearOptions = {}): Promise<LiveRefresh> {
   const byDefinition = new Map<string, CounterSnapshot[]>();
   for (const s of stored) byDefinition.set(s.definitionId, [...(byDefinition.get(s.definitionId) ?? []), s]);
   const all: CounterChanges = { write: [], remove: [] };
@@ -76,19 +76,27 @@ export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef 
       deps.logger?.warn('Counter refresh: a definition failed', { definitionId: id, error: String((e as Error)?.message ?? e) });
     }
   }
-  await applyChanges(deps, all);
+  await applyChanges(deps, all, options);
   return result;
 }
 
 /**
- * Writes the changes (the TicketCounters hooks push each visible one at once), then has the cached page
- * answers cleared at the end of the cache window: one invalidation for every refresh of the window.
- * (A removal is rare, and its hook clears the cache at once.)
+ * How a refresh's changes leave the cached page answers: at the end of their cache window (a fast
+ * read: up to 10 a second, coalesced), or `atOnce` (a read past the fast budget, at most about one per
+ * slow slot: flows/counterOrders.ts), so that pages opened after a rush's last order get its count
+ * within about a second.
  */
-async function applyChanges(deps: CounterDeps, changes: CounterChanges): Promise<void> {
+export interface ClearOptions { atOnce?: boolean }
+
+/**
+ * Writes the changes (the TicketCounters hooks push each visible one at once), then has the cached page
+ * answers cleared: at the end of the cache window (one invalidation for every fast refresh of the
+ * window), or at once (`atOnce`). (A removal is rare, and its hook clears the cache at once.)
+ */
+async function applyChanges(deps: CounterDeps, changes: CounterChanges, options: ClearOptions = {}): Promise<void> {
   const counters = ticketCounters(deps);
   await counters.saveAll(changes.write);
   // Deleted definitions and removed price options (rare); the remove hook tells visitors.
   for (const id of changes.remove) await counters.remove(id);
-  if (deps.cache && changes.write.length) await deps.cache.clearSoon(changes.write);
+  if (deps.cache && changes.write.length) await deps.cache.clearSoon(changes.write, { atOnce: !!options.atOnce });
 }

@@ -36,6 +36,13 @@ function note(window: Window, snapshots: readonly CounterSnapshot[]) {
   }
 }
 
+/** Tells each changed definition's channel that answers read before its newest read here are stale. */
+async function announceCleared(latest: ReadonlyMap<string, string>): Promise<void> {
+  for (const [definitionId, readAt] of latest) {
+    await wixRealtime.publish(counterChannel(definitionId), clearedMessage(readAt)).catch(warn('the cleared message failed'));
+  }
+}
+
 /**
  * The refresh flow's cache port. The first refresh of a window in this container waits for the
  * window's end (its invocation keeps the container running), clears the cache once, and then tells
@@ -44,10 +51,20 @@ function note(window: Window, snapshots: readonly CounterSnapshot[]) {
  * answered from the cache before a change and subscribed after its push; it fetches again, and pages
  * that saw the push ignore it. Later refreshes of the same window in this container add their changes
  * and return at once. Other containers do the same for theirs; their invalidations fall on the same instant.
+ * `atOnce` (a read past the fast budget: at most about one per slow slot) clears and tells at once
+ * instead, and returns: page views share only reads in flight (flows/counterPageViews.ts), and the
+ * slow reads are far enough apart that none is in flight across one.
  */
 export function wixCounterCache(): CounterCachePort {
   return {
-    async clearSoon(snapshots) {
+    async clearSoon(snapshots, options) {
+      if (options?.atOnce) {
+        const now: Window = { at: Date.now(), latest: new Map() };
+        note(now, snapshots);
+        await invalidateCounterAnswers();
+        await announceCleared(now.latest);
+        return;
+      }
       const at = invalidationAt(Date.now());
       if (current && current.at === at) {
         note(current, snapshots);
@@ -59,9 +76,7 @@ export function wixCounterCache(): CounterCachePort {
       await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
       if (current === mine) current = null;
       await invalidateCounterAnswers();
-      for (const [definitionId, readAt] of mine.latest) {
-        await wixRealtime.publish(counterChannel(definitionId), clearedMessage(readAt)).catch(warn('the cleared message failed'));
-      }
+      await announceCleared(mine.latest);
     },
   };
 }

@@ -87,6 +87,24 @@ describe('page views (countersForPage)', () => {
     expect(collections.reads - r0).toBe(4);
   });
 
+  it('a finished read is not shared: a view after it reads again (the cache may have been cleared since)', async () => {
+    const { definitions, collections, deps } = setup();
+    const a = guid('page-done');
+    definitions.put(onSale(a));
+    await countersForPage(deps, [a]);
+    const warm: CounterDeps = { ...deps, memory: counterMemory() };
+    const r0 = collections.reads;
+    await countersForPage(warm, [a]);
+    // In the same window, after a refresh (say, the read after a pause, which clears the cache at once).
+    definitions.sell(a, 1);
+    await refreshCounters(deps, a);
+    const r1 = collections.reads;
+    expect((await countersForPage(warm, [a]))[0]!.unsold).toBe(9);
+    expect(r1 - r0).toBeGreaterThanOrEqual(1);
+    expect(collections.reads - r1).toBe(1);
+    expect(warm.memory!.answers.size).toBe(0); // nothing kept once answered
+  });
+
   it('an answer whose read started before the window it is returned in is read once more', async () => {
     const { clock, definitions, collections, deps } = setup(11 * W - 5);
     const a = guid('straddle');
@@ -106,6 +124,7 @@ describe('order events in a warm container past the fast-read budget', () => {
   it('claim the slow slot without looking the schedule up: no read, and a lost claim means covered', async () => {
     const { clock, definitions, collections, deps } = setup();
     deps.readBudget = { reads: 0, windowMs: 60_000 }; // always past the budget
+    deps.settleStepMs = 1500; // no checkpoints, the slow slot is all tail (checkpoints: counterSettle.test.ts)
     const a = guid('slow');
     definitions.put(onSale(a));
     await countersForPage(deps, [a]);

@@ -7,7 +7,7 @@ import { publicSnapshot } from '../../backend/core/counter/counterChannel.js';
 import { counterText, priceKindOf, formatCount, formatPrice } from '../../backend/core/counter/counterText.js';
 import { orderChange, refreshSlot, InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
 import { counterChanges, definitionsToRefresh, needsRefresh, notLive, stillMissing } from '../../backend/core/counter/counterRefresh.js';
-import { readMarkId, readTime, recentReadMarks } from '../../backend/core/counter/readBudget.js';
+import { plannedRead, readMarkId, recentReadMarks, settleCheck, slowMark } from '../../backend/core/counter/readBudget.js';
 import { definition } from '../support/ticketDefinitions.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
@@ -187,22 +187,60 @@ describe('readBudget', () => {
     const { _id: range } = recentReadMarks(new Date(0), 10 ** 15);
     for (const id of ['order:o1:confirmed:PAID', 'slot:site:42', 'missing:d1', 'reads', 'read']) expect(id >= range.$gte && id < range.$lt).toBe(false);
   });
-  it('reads at the fast slot\'s end while under budget, at the slow slot\'s end once it is used up', () => {
+  it('reads at the fast slot\'s end while under budget, at the slow mark once it is used up', () => {
     const now = new Date(12_345);
     const fastEnd = new Date(12_400);
-    expect(readTime(now, fastEnd, 1000, 2, budget)).toEqual(fastEnd);
-    expect(readTime(now, fastEnd, 1000, 3, budget)).toEqual(new Date(13_000));
+    expect(plannedRead(now, fastEnd, 1000, 2, budget)).toEqual({ at: fastEnd, kind: 'fast' });
+    // A 1 s slow slot with 300 ms steps has one checkpoint (at 300 ms), then its tail: 345 ms in is the tail.
+    expect(plannedRead(now, fastEnd, 1000, 3, budget, 300)).toEqual({ at: new Date(13_000), kind: 'tail' });
+    expect(plannedRead(new Date(12_100), new Date(12_200), 1000, 3, budget, 300)).toEqual({ at: new Date(12_300), kind: 'checkpoint' });
     // A slow slot ending before the fast one (mismatched settings) never reads early.
-    expect(readTime(now, new Date(12_600), 100, 9, budget)).toEqual(new Date(12_600));
+    expect(plannedRead(now, new Date(12_600), 100, 9, budget).at).toEqual(new Date(12_600));
   });
-  it('property: over budget, every winner of one slow slot picks the same read time, after its own fast slot', () => {
+  it.each([
+    // [ms into a 1,500 ms slow slot, its mark (ms into the slot), kind]
+    [0, 300, 'checkpoint'],
+    [299, 300, 'checkpoint'],
+    [300, 600, 'checkpoint'],
+    [899, 900, 'checkpoint'],
+    [900, 1500, 'tail'], // two steps left: the tail
+    [1499, 1500, 'tail'],
+  ])('slowMark: %i ms into a 1.5 s slot claims the mark at %i ms (%s)', (offset, at, kind) => {
+    const start = 30_000;
+    expect(slowMark(start + offset, 1500, 300)).toEqual({ at: start + at, kind });
+  });
+  it('slowMark: a slot shorter than three steps is all tail', () => {
+    expect(slowMark(10, 500, 300)).toEqual({ at: 500, kind: 'tail' });
+  });
+  it.each([
+    // [checkpoint (ms into the slot), checked at, next mark, its kind]
+    [300, 600, 600, 'checkpoint'],
+    [600, 900, 900, 'checkpoint'],
+    [900, 1200, 1500, 'tail'], // the tail's first step is over; the tail's owner still reads at its end
+  ])('settleCheck: the checkpoint at %i ms looks at %i ms for the mark at %i ms (%s)', (at, checkAt, next, kind) => {
+    const start = 30_000;
+    expect(settleCheck(start + at, 1500, 300)).toEqual({ checkAt: start + checkAt, next: { at: start + next, kind } });
+  });
+  it('property: every order is covered by its mark or a later one, and a stream\'s last order is read within two steps', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 30 }), fc.integer({ min: 0, max: 1499 }), (slot, offset) => {
+      const t = slot * 1500 + offset;
+      const mark = slowMark(t, 1500, 300);
+      expect(mark.at).toBeGreaterThan(t);
+      // The read that covers t when no order follows: the mark's own time (tail) or its settle check.
+      const last = mark.kind === 'tail' ? mark.at : settleCheck(mark.at, 1500, 300).checkAt;
+      expect(last - t).toBeLessThanOrEqual(600);
+      // Orders after a checkpoint claim the next mark, later than the checkpoint.
+      if (mark.kind === 'checkpoint') expect(settleCheck(mark.at, 1500, 300).next.at).toBeGreaterThan(mark.at);
+    }));
+  });
+  it('property: over budget, every winner of one slow slot\'s step picks the same mark, after its own fast slot', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 1, max: 999 }), (slowStart, offset) => {
       const a = new Date(slowStart * 1000 + offset - 1);
-      const b = new Date(slowStart * 1000 + 999);
+      const b = new Date(slowStart * 1000 + (offset - 1 < 300 ? 299 : 999)); // the same step: a 1 s slot has one checkpoint, then its tail
       const fastEnd = (t: Date) => new Date((Math.floor(t.getTime() / 100) + 1) * 100);
-      const ra = readTime(a, fastEnd(a), 1000, 99, budget);
-      expect(ra).toEqual(readTime(b, fastEnd(b), 1000, 99, budget));
-      expect(ra.getTime()).toBeGreaterThanOrEqual(fastEnd(a).getTime());
+      const ra = plannedRead(a, fastEnd(a), 1000, 99, budget, 300);
+      expect(ra).toEqual(plannedRead(b, fastEnd(b), 1000, 99, budget, 300));
+      expect(ra.at.getTime()).toBeGreaterThanOrEqual(fastEnd(a).getTime());
     }));
   });
 });

@@ -1,9 +1,10 @@
 // When cached counter answers are cleared (web method caching), and which stored-snapshot read may
-// answer a page view. Invalidations fall on a fixed grid of CACHE_WINDOW_MS: every visible change made
-// in a window is cleared at the window's end, in one invalidation, so a rush costs one wave of cache
-// misses per window rather than one per refresh. A read that started in the same window as a request
-// arrived may answer it: no invalidation falls between the two, so its answer is as fresh as the cache
-// is meant to be; an answer whose read started before the window it is stored in is read again.
+// answer a page view. The fast reads' invalidations fall on a fixed grid of CACHE_WINDOW_MS: every
+// visible change they make in a window is cleared at the window's end, in one invalidation, so a burst
+// costs one wave of cache misses per window rather than one per read. Reads past the fast budget (at
+// most about one per slow slot) clear at once instead (flows/counterRefresh.ts ClearOptions). A read in
+// flight that started in the same window as a request arrived may answer it; an answer whose read
+// started before the window it is stored in is read again.
 
 /**
  * 2 s: a busy page's misses come in waves, one per invalidation (about 7 at 170 views a second and
@@ -23,7 +24,7 @@ export function invalidationAt(t: number, windowMs = CACHE_WINDOW_MS): number {
   return (cacheWindowOf(t, windowMs) + 1) * windowMs;
 }
 
-/** Whether a read that started at `startedAt` may answer a request at `at`: started no later, within the same window. */
+/** Whether a read that started at `startedAt` may answer a request at `at`: started no later, within the same window (no grid invalidation between them). */
 export function readServes(startedAt: number, at: number, windowMs = CACHE_WINDOW_MS): boolean {
   return startedAt <= at && cacheWindowOf(startedAt, windowMs) === cacheWindowOf(at, windowMs);
 }

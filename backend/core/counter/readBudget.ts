@@ -2,9 +2,10 @@
 // shared with everything else the site does; a refresh slot of 100 ms would allow 600 in a long rush.
 // Each scheduled refresh is a "read mark" in CounterClaims (`read:<time>`, its read time), claimed by
 // the one invocation that will read. A new read goes at its (fast) slot's end while the site has
-// fewer than `reads` marks since `now − windowMs`; past that, at the end of the enclosing slow slot,
-// where one read serves every order until then. The marks are also the schedule an order handler
-// looks up: a mark at or after its own time means a read that will include its order is due.
+// fewer than `reads` marks since `now − windowMs`; past that, by the slow slot's marks (`slowMark`):
+// one read per slow slot while orders keep coming, and one soon after they stop. The marks are also the
+// schedule an order handler looks up: a mark at or after its own time means that a read starting at or
+// after that time will include its order.
 
 export interface ReadBudget {
   /** Refresh reads allowed in the window before refreshes move to the slow slot. */
@@ -31,15 +32,45 @@ export function budgetUsedUp(recentReads: number, budget: ReadBudget): boolean {
   return recentReads >= budget.reads;
 }
 
+/** Which read a mark stands for: a fast slot's, a checkpoint's within a slow slot, or a slow slot's tail. */
+export type ReadMarkKind = 'fast' | 'checkpoint' | 'tail';
+export interface PlannedRead { at: Date; kind: ReadMarkKind }
+
 /**
- * When a slot winner reads: at its fast slot's end while under budget, else at the end of the slow
- * slot holding `now` (never earlier than the fast slot's end). Both are slot ends, so concurrent
- * winners that pick the same time share one mark and one read.
+ * The mark an order handled at `t` claims once the fast reads are used up. A slow slot is cut into
+ * checkpoints of `stepMs` while at least two steps remain before its end, then its tail: with 2.1 s and
+ * 350 ms, checkpoints end at 350, 700, 1,050 and 1,400 ms and the tail at 2,100 ms. The tail's owner reads at
+ * its end. A checkpoint's owner reads only when the stream of orders has paused (see `settleCheck`);
+ * otherwise the next mark's owner covers its orders, so a continuous stream still costs one read per
+ * slow slot, and the last order of a stream is read within two steps of it.
  */
-export function readTime(now: Date, fastSlotEnd: Date, slowSlotMs: number, recentReads: number, budget: ReadBudget): Date {
-  if (!budgetUsedUp(recentReads, budget)) return fastSlotEnd;
-  const slowEnd = (Math.floor(now.getTime() / slowSlotMs) + 1) * slowSlotMs;
-  return new Date(Math.max(slowEnd, fastSlotEnd.getTime()));
+export function slowMark(t: number, slowSlotMs: number, stepMs: number = SETTLE_STEP_MS): { at: number; kind: 'checkpoint' | 'tail' } {
+  const start = Math.floor(t / slowSlotMs) * slowSlotMs;
+  const checkpoints = Math.max(0, Math.floor((slowSlotMs - 2 * stepMs) / stepMs));
+  const step = Math.floor((t - start) / stepMs);
+  return step < checkpoints ? { at: start + (step + 1) * stepMs, kind: 'checkpoint' } : { at: start + slowSlotMs, kind: 'tail' };
+}
+
+/**
+ * When the owner of the checkpoint mark at `at` looks for orders after it, and the mark those orders
+ * claim (the step or tail that starts at `at`). One step later: a next step is over by then, and in a
+ * tail the orders of its first step have claimed it. Orders found → the next mark's owner covers this
+ * one's orders. None → the stream paused: the owner reads now; having claimed the next mark to find
+ * out, it also owns that mark, so a tail's owner still reads at the tail's end.
+ */
+export function settleCheck(at: number, slowSlotMs: number, stepMs: number = SETTLE_STEP_MS): { checkAt: number; next: { at: number; kind: 'checkpoint' | 'tail' } } {
+  return { checkAt: at + stepMs, next: slowMark(at, slowSlotMs, stepMs) };
+}
+
+/**
+ * When a slot winner reads: at its fast slot's end while under budget, else at its slow mark (never
+ * earlier than the fast slot's end). Both are slot ends, so concurrent winners that pick the same time
+ * share one mark and one read.
+ */
+export function plannedRead(now: Date, fastSlotEnd: Date, slowSlotMs: number, recentReads: number, budget: ReadBudget, stepMs: number = SETTLE_STEP_MS): PlannedRead {
+  if (!budgetUsedUp(recentReads, budget)) return { at: fastSlotEnd, kind: 'fast' };
+  const mark = slowMark(now.getTime(), slowSlotMs, stepMs);
+  return { at: new Date(Math.max(mark.at, fastSlotEnd.getTime())), kind: mark.kind };
 }
 
 /** The read time a mark stands for (epoch ms), or null when the ID is not a read mark. */
@@ -51,10 +82,19 @@ export function readMarkTime(id: string): number | null {
 
 /** The width of a fast refresh slot and of a slow one (after the budget), in ms. */
 export const DEFAULT_SLOT_MS = 100;
-export const DEFAULT_SLOW_SLOT_MS = 1500;
+export const DEFAULT_SLOW_SLOT_MS = 2100;
 /**
- * 25 fast reads a minute (a 2.5 s burst read every 100 ms), then one every 1.5 s: at most about 25 + 40
- * = 65 Ticket Definitions calls in any minute, a third of Wix's ~200, leaving the rest to the site.
+ * A checkpoint's step within a slow slot. A stream's last order is read at most two steps after it
+ * (0.7 s, plus the read and the save), where the slow slot alone would leave it up to 2.1 s behind. Each
+ * checkpoint costs a claim (a write) per container that handles an order in it, and, when that
+ * container saw no later order, one more to find out; no read. (Shorter steps: more claims in a rush,
+ * against a third of the write quota; longer: the last order of a rush more than a second behind.)
+ */
+export const SETTLE_STEP_MS = 350;
+/**
+ * 25 fast reads a minute (a 2.5 s burst read every 100 ms), then one every 2.1 s while orders keep
+ * coming, and one after they stop: at most about 25 + 29 = 54 Ticket Definitions calls in any minute,
+ * well under a third of Wix's ~200, leaving the rest to the site.
  * (Measured against 150 ms / 40 / 3 s: more fast slots meant more concurrent claims that lose, 0.13
  * writes per order in the burst instead of 0.05–0.07, and no better latency on the shared machine.)
  */

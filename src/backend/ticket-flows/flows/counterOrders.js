@@ -2,7 +2,7 @@
 import { needsRefresh, notLive } from "../core/counter/counterRefresh.js";
 import { InvalidOrderEventError, orderChange, refreshSlot } from "../core/counter/orderChange.js";
 import { isLateDelivery, storedReadCovering } from "../core/counter/lateDelivery.js";
-import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, readTime, stillSlow } from "../core/counter/readBudget.js";
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow } from "../core/counter/readBudget.js";
 import { counterClaims } from "../repositories/counterClaims.js";
 import { ticketCounters } from "../repositories/ticketCounters.js";
 import { liveSnapshots, refreshLiveCounters } from "./counterRefresh.js";
@@ -16,9 +16,8 @@ export async function handleOrderEvent(deps, kind, event) {
   const read = await scheduledRead(deps, now);
   let refreshed = [];
   if (read.mine) {
-    const [stored] = await Promise.all([liveSnapshots(deps, change.definitionIds), sleepUntil(deps, read.at)]);
-    refreshed = (await refreshLiveCounters(deps, change.definitionIds, stored)).refreshed;
-    return { outcome: "refreshed", key: change.key, readAt: read.at.toISOString(), refreshed };
+    const own = await ownRead(deps, change.definitionIds, read);
+    if (own) return { outcome: "refreshed", key: change.key, readAt: own.readAt, refreshed: own.refreshed };
   }
   if (kind !== "confirmed" && change.definitionIds.length) {
     await sleepUntil(deps, read.at);
@@ -27,6 +26,22 @@ export async function handleOrderEvent(deps, kind, event) {
     if (others.length) refreshed = (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed;
   }
   return { outcome: "covered", key: change.key, readAt: read.at.toISOString(), refreshed };
+}
+async function ownRead(deps, named, read) {
+  if (read.kind !== "checkpoint") return readCounters(deps, named, read.at, read.kind !== "fast");
+  const check = settleCheck(read.at.getTime(), deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS);
+  await sleepUntil(deps, new Date(check.checkAt));
+  if ((deps.memory?.lastOrderAt ?? 0) >= read.at.getTime()) return null;
+  const next = new Date(check.next.at);
+  if (!await counterClaims(deps).claimRead(next)) return null;
+  const settled = await readCounters(deps, named, deps.clock.now(), true);
+  if (check.next.kind !== "tail") return settled;
+  return readCounters(deps, named, next, true);
+}
+async function readCounters(deps, named, at, atOnce) {
+  const [stored] = await Promise.all([liveSnapshots(deps, named), sleepUntil(deps, at)]);
+  const { refreshed } = await refreshLiveCounters(deps, named, stored, { atOnce });
+  return { readAt: at.toISOString(), refreshed };
 }
 export async function acceptOrderDelivery(deps, kind, event) {
   try {
@@ -49,21 +64,18 @@ async function scheduledRead(deps, now) {
   const memory = deps.memory;
   const t = now.getTime();
   if (memory) {
-    if (memory.claimedReadAt >= t) return { at: new Date(memory.claimedReadAt), mine: false };
+    if (t > memory.lastOrderAt) memory.lastOrderAt = t;
+    if (memory.claimedReadAt >= t) return covered(memory.claimedReadAt);
     if (memory.lookup) {
       const known2 = await memory.lookup.catch(() => 0);
-      if (known2 >= t) return { at: new Date(known2), mine: false };
+      if (known2 >= t) return covered(known2);
     }
   }
-  if (memory && stillSlow(memory.slowSince, t)) {
-    const at = readTimeFor(deps, now, Infinity);
-    return rememberClaim(memory, { at, mine: await counterClaims(deps).claimRead(at) });
-  }
-  const lookup = lookUpOrClaim(deps, now);
-  const known = lookup.then((r) => r.at.getTime());
+  const pending = memory && stillSlow(memory.slowSince, t) ? claimSlowMark(deps, now) : lookUpOrClaim(deps, now);
+  const known = pending.then((r) => r.at.getTime());
   if (memory) memory.lookup = known;
   try {
-    const read = await lookup;
+    const read = await pending;
     if (!memory) return read;
     if (read.slow !== void 0) memory.slowSince = read.slow ? t : 0;
     return rememberClaim(memory, read);
@@ -72,19 +84,26 @@ async function scheduledRead(deps, now) {
     if (memory && memory.lookup === known) memory.lookup = null;
   }
 }
+function covered(at) {
+  return { at: new Date(at), kind: "fast", mine: false };
+}
 function rememberClaim(memory, read) {
   if (read.at.getTime() > memory.claimedReadAt) memory.claimedReadAt = read.at.getTime();
-  return { at: read.at, mine: read.mine };
+  return { at: read.at, kind: read.kind, mine: read.mine };
 }
 function readTimeFor(deps, now, recentReads) {
   const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
-  return readTime(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recentReads, deps.readBudget ?? DEFAULT_READ_BUDGET);
+  return plannedRead(now, slot.endsAt, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, recentReads, deps.readBudget ?? DEFAULT_READ_BUDGET, deps.settleStepMs ?? SETTLE_STEP_MS);
+}
+async function claimSlowMark(deps, now) {
+  const plan = readTimeFor(deps, now, Infinity);
+  return { ...plan, mine: await counterClaims(deps).claimRead(plan.at) };
 }
 async function lookUpOrClaim(deps, now) {
   const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
   const claims = counterClaims(deps);
   const { latest, recent } = await claims.latestRead(now, budget.windowMs);
-  if (latest !== null && latest >= now.getTime()) return { at: new Date(latest), mine: false };
-  const at = readTimeFor(deps, now, recent);
-  return { at, mine: await claims.claimRead(at), slow: budgetUsedUp(recent, budget) };
+  if (latest !== null && latest >= now.getTime()) return covered(latest);
+  const plan = readTimeFor(deps, now, recent);
+  return { ...plan, mine: await claims.claimRead(plan.at), slow: budgetUsedUp(recent, budget) };
 }

@@ -24,8 +24,9 @@ function sharedRead(deps, ids) {
   answers.delete(key);
   answers.set(key, read);
   for (const [k, r] of answers) if (answers.size > MAX_SHARED_PAGES || !readServes(r.startedAt, now)) answers.delete(k);
-  read.promise.catch(() => {
+  const done = () => {
     if (answers.get(key) === read) answers.delete(key);
-  });
+  };
+  read.promise.then(done, done);
   return read;
 }

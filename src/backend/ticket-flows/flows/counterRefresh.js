@@ -12,12 +12,12 @@ export async function refreshCounters(deps, definitionId) {
   await applyChanges(deps, changes);
   return def ? counterSnapshots(def, readAt) : [];
 }
-export async function refreshLiveCounters(deps, named, stored) {
+export async function refreshLiveCounters(deps, named, stored, options = {}) {
   stored ??= await liveSnapshots(deps, named);
   const ids = definitionsToRefresh(stored, named);
   const readAt = deps.clock.now();
   const read = await readDefinitions(deps, ids);
-  return storeReads(deps, read, stored, readAt);
+  return storeReads(deps, read, stored, readAt, options);
 }
 export async function liveSnapshots(deps, named) {
   const counters = ticketCounters(deps);
@@ -37,7 +37,7 @@ async function readDefinitions(deps, ids) {
   });
   return read;
 }
-export async function storeReads(deps, read, stored, readAt) {
+export async function storeReads(deps, read, stored, readAt, options = {}) {
   const byDefinition = /* @__PURE__ */ new Map();
   for (const s of stored) byDefinition.set(s.definitionId, [...byDefinition.get(s.definitionId) ?? [], s]);
   const all = { write: [], remove: [] };
@@ -53,12 +53,12 @@ export async function storeReads(deps, read, stored, readAt) {
       deps.logger?.warn("Counter refresh: a definition failed", { definitionId: id, error: String(e?.message ?? e) });
     }
   }
-  await applyChanges(deps, all);
+  await applyChanges(deps, all, options);
   return result;
 }
-async function applyChanges(deps, changes) {
+async function applyChanges(deps, changes, options = {}) {
   const counters = ticketCounters(deps);
   await counters.saveAll(changes.write);
   for (const id of changes.remove) await counters.remove(id);
-  if (deps.cache && changes.write.length) await deps.cache.clearSoon(changes.write);
+  if (deps.cache && changes.write.length) await deps.cache.clearSoon(changes.write, { atOnce: !!options.atOnce });
 }

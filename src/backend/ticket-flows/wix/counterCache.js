@@ -20,9 +20,21 @@ function note(window, snapshots) {
     if (!known || Date.parse(s.readAt) > Date.parse(known)) window.latest.set(s.definitionId, s.readAt);
   }
 }
+async function announceCleared(latest) {
+  for (const [definitionId, readAt] of latest) {
+    await wixRealtime.publish(counterChannel(definitionId), clearedMessage(readAt)).catch(warn("the cleared message failed"));
+  }
+}
 export function wixCounterCache() {
   return {
-    async clearSoon(snapshots) {
+    async clearSoon(snapshots, options) {
+      if (options?.atOnce) {
+        const now = { at: Date.now(), latest: /* @__PURE__ */ new Map() };
+        note(now, snapshots);
+        await invalidateCounterAnswers();
+        await announceCleared(now.latest);
+        return;
+      }
       const at = invalidationAt(Date.now());
       if (current && current.at === at) {
         note(current, snapshots);
@@ -34,9 +46,7 @@ export function wixCounterCache() {
       await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
       if (current === mine) current = null;
       await invalidateCounterAnswers();
-      for (const [definitionId, readAt] of mine.latest) {
-        await wixRealtime.publish(counterChannel(definitionId), clearedMessage(readAt)).catch(warn("the cleared message failed"));
-      }
+      await announceCleared(mine.latest);
     }
   };
 }

@@ -10,10 +10,19 @@ export function recentReadMarks(now, windowMs) {
 export function budgetUsedUp(recentReads, budget) {
   return recentReads >= budget.reads;
 }
-export function readTime(now, fastSlotEnd, slowSlotMs, recentReads, budget) {
-  if (!budgetUsedUp(recentReads, budget)) return fastSlotEnd;
-  const slowEnd = (Math.floor(now.getTime() / slowSlotMs) + 1) * slowSlotMs;
-  return new Date(Math.max(slowEnd, fastSlotEnd.getTime()));
+export function slowMark(t, slowSlotMs, stepMs = SETTLE_STEP_MS) {
+  const start = Math.floor(t / slowSlotMs) * slowSlotMs;
+  const checkpoints = Math.max(0, Math.floor((slowSlotMs - 2 * stepMs) / stepMs));
+  const step = Math.floor((t - start) / stepMs);
+  return step < checkpoints ? { at: start + (step + 1) * stepMs, kind: "checkpoint" } : { at: start + slowSlotMs, kind: "tail" };
+}
+export function settleCheck(at, slowSlotMs, stepMs = SETTLE_STEP_MS) {
+  return { checkAt: at + stepMs, next: slowMark(at, slowSlotMs, stepMs) };
+}
+export function plannedRead(now, fastSlotEnd, slowSlotMs, recentReads, budget, stepMs = SETTLE_STEP_MS) {
+  if (!budgetUsedUp(recentReads, budget)) return { at: fastSlotEnd, kind: "fast" };
+  const mark = slowMark(now.getTime(), slowSlotMs, stepMs);
+  return { at: new Date(Math.max(mark.at, fastSlotEnd.getTime())), kind: mark.kind };
 }
 export function readMarkTime(id) {
   if (!id.startsWith(PREFIX)) return null;
@@ -21,7 +30,8 @@ export function readMarkTime(id) {
   return Number.isSafeInteger(ms) ? ms : null;
 }
 export const DEFAULT_SLOT_MS = 100;
-export const DEFAULT_SLOW_SLOT_MS = 1500;
+export const DEFAULT_SLOW_SLOT_MS = 2100;
+export const SETTLE_STEP_MS = 350;
 export const DEFAULT_READ_BUDGET = { reads: 25, windowMs: 6e4 };
 export const SLOW_MODE_MEMORY_MS = 1e4;
 export function stillSlow(slowSince, now, memoryMs = SLOW_MODE_MEMORY_MS) {
