@@ -15,8 +15,8 @@
 //   for many events; COLD=1 gives every invocation fresh module state, the worst case (a real cold
 //   start on Wix costs far more than here, and Wix does not cold-start every event);
 // - at most 16 handlers at once (LOCAL_WIX_EVENT_CONCURRENCY), a delivery queue: with every handler
-//   started at once the checkout itself slows. The read's winner waits for its read time (up to the
-//   1.5 s slow slot) and holds its place in the queue meanwhile, and each Wix call takes 20–40 ms, so
+//   started at once the checkout itself slows. The read's winner waits for its read time (up to a
+//   slow slot's 0.7 s tail or one checkpoint step) and holds its place in the queue meanwhile, and each Wix call takes 20–40 ms, so
 //   handlers spend their time waiting, not computing: 4 at once (the setting before the quotas) queued
 //   later orders behind sleeping winners.
 //   npm run bench:counter            ORDERS and SPREAD_MS (env) change the load; COLD=1 runs every invocation cold; BENCH_STATS=1 prints thread load, handler timing, request counts and slots won; BENCH_PROFILE=<file> writes a CPU profile of the main thread

@@ -298,7 +298,7 @@ control-room .status{min-height:1.4em;padding:.3rem 0;font-weight:600}`);
     if (!loaded) return root.append(h('p', {}, 'Loading…'));
     if (!loaded.ok) return root.append(h('p', { class: 'problem' }, `Could not load the counters: ${loaded.message}`));
     const d = loaded.data;
-    root.append(h('p', { 'data-part': 'reads' }, `Ticket Definitions reads by the counter in the last minute: ${d.reads.lastMinute} of a budget of ${d.reads.budget}.`));
+    root.append(h('p', { 'data-part': 'reads' }, `Counter read marks in the last minute: ${d.reads.lastMinute}. Each fast read is one, up to ${d.reads.budget} a minute; past that, each slow slot (one read while orders keep coming) has up to five.`));
     const r = d.lastRepair;
     root.append(h('p', {}, this.link('CounterClaims', 'Open CounterClaims (read marks, repair runs) in the CMS')));
     root.append(h('p', { 'data-part': 'repair' }, r

@@ -1,7 +1,8 @@
-// The control room's Counters section: one page of live counters with their last refresh, the
-// refresh reads of the last minute against the read budget (the read marks the counter flow leaves
-// in CounterClaims: what this package itself spends of the site's Wix API calls), and the repair
-// job's last run. "Refresh all now" runs the repair within a web method's time and records it.
+// The control room's Counters section: one page of live counters with their last refresh, the read
+// marks of the last minute against the fast-read budget (the marks the counter flow leaves in
+// CounterClaims: one per fast read; past the budget, a slow slot's checkpoints and tail, with one read
+// per slot while orders keep coming), and the repair job's last run. "Refresh all now" runs the
+// repair within a web method's time and records it.
 import { PAGE_SIZES } from '../core/controlRoom/controlRoomInput.js';
 import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { CollectionsPort } from '../ports.js';

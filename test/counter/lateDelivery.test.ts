@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLateDelivery, LATE_DELIVERY_MS, storedReadCovering } from '../../backend/core/counter/lateDelivery.js';
 import { orderChange } from '../../backend/core/counter/orderChange.js';
-import { handleOrderEvent, type CounterDeps } from '../../backend/flows/counter.js';
+import { counterMemory, handleOrderEvent, type CounterDeps } from '../../backend/flows/counter.js';
 import { ManualClock } from '../support/clocks.js';
 import { MemoryCollections } from '../support/memoryCollections.js';
 import { definition, MemoryDefinitions } from '../support/ticketDefinitions.js';
@@ -96,4 +96,15 @@ describe('late deliveries (order flow)', () => {
     expect(await handleOrderEvent(deps, 'confirmed', order(T - LATE_DELIVERY_MS))).toMatchObject({ outcome: 'refreshed' });
     expect(definitions.calls - calls).toBe(1);
   });
+
+  it('a late delivery in a warm container that knows a read claimed for now or later is covered by it for nothing', async () => {
+    const { clock, collections, definitions, deps } = setup();
+    const warm = { ...deps, memory: counterMemory() };
+    warm.memory.claimedReadAt = clock.t + 50; // this container claimed the read at the end of the current slot
+    const reads = collections.reads, writes = collections.writes, calls = definitions.calls;
+    // Held up 5 s in a queue: late by its timestamp, yet that read includes it.
+    expect(await handleOrderEvent(warm, 'confirmed', order(T - 5_000))).toMatchObject({ outcome: 'covered', readAt: new Date(clock.t + 50).toISOString() });
+    expect([collections.reads - reads, collections.writes - writes, definitions.calls - calls]).toEqual([0, 0, 0]);
+  });
 });
+

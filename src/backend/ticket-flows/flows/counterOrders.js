@@ -11,7 +11,8 @@ export async function handleOrderEvent(deps, kind, event) {
   const change = orderChange(kind, event);
   if (!needsRefresh(kind, change.definitionIds)) return { outcome: "ignored", key: change.key };
   const now = deps.clock.now();
-  const storedRead = await coveringStoredRead(deps, change, now);
+  const known = (deps.memory?.claimedReadAt ?? 0) >= now.getTime();
+  const storedRead = known ? null : await coveringStoredRead(deps, change, now);
   if (storedRead) return { outcome: "covered", key: change.key, readAt: storedRead, refreshed: [] };
   const read = await scheduledRead(deps, now);
   let refreshed = [];
