@@ -3,7 +3,7 @@
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
 import { InvalidOrderEventError, orderChange, refreshSlot, type OrderChange, type OrderChangeKind } from '../core/counter/orderChange.js';
 import { isLateDelivery, storedReadCovering } from '../core/counter/lateDelivery.js';
-import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, clearsAtOnce, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
 import { counterClaims } from '../repositories/counterClaims.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
 import type { CounterDeps } from './counterDeps.js';
@@ -37,8 +37,7 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
   const now = deps.clock.now();
   // A warm container that knows a read claimed for now or later is covered for nothing, late or not
   // (a delivery the checkout's queue held up is late too); only then may the stored reads be asked.
-  const known = (deps.memory?.claimedReadAt ?? 0) >= now.getTime();
-  const storedRead = known ? null : await coveringStoredRead(deps, change, now);
+  const storedRead = knownRead(deps.memory, now.getTime()) !== null ? null : await coveringStoredRead(deps, change, now);
   if (storedRead) return { outcome: 'covered', key: change.key, readAt: storedRead, refreshed: [] };
   const read = await scheduledRead(deps, now);
   let refreshed: string[] = [];
@@ -65,7 +64,7 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
  * reads after a pause: at most about one per slow slot) clear the cached answers at once.
  */
 async function ownRead(deps: CounterDeps, named: readonly string[], read: PlannedRead): Promise<{ readAt: string; refreshed: string[] } | null> {
-  if (read.kind !== 'checkpoint') return readCounters(deps, named, read.at, read.kind !== 'fast');
+  if (read.kind !== 'checkpoint') return readCounters(deps, named, read.at, clearsAtOnce(read.kind));
   const check = settleCheck(read.at.getTime(), deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS);
   await sleepUntil(deps, new Date(check.checkAt));
   if ((deps.memory?.lastOrderAt ?? 0) >= read.at.getTime()) return null;
@@ -128,7 +127,8 @@ async function scheduledRead(deps: CounterDeps, now: Date): Promise<ScheduledRea
   if (memory) {
     // Checkpoint owners of this container look here for orders after their checkpoint.
     if (t > memory.lastOrderAt) memory.lastOrderAt = t;
-    if (memory.claimedReadAt >= t) return covered(memory.claimedReadAt);
+    const known = knownRead(memory, t);
+    if (known !== null) return covered(known);
     // Another invocation of this container is looking the schedule up or claiming: share its answer when it covers us.
     if (memory.lookup) {
       const known = await memory.lookup.catch(() => 0);
@@ -149,6 +149,11 @@ async function scheduledRead(deps: CounterDeps, now: Date): Promise<ScheduledRea
     known.catch(() => undefined);
     if (memory && memory.lookup === known) memory.lookup = null;
   }
+}
+
+/** The read this warm container knows to be claimed for `t` or later (epoch ms), or null. */
+function knownRead(memory: CounterDeps['memory'], t: number): number | null {
+  return memory && memory.claimedReadAt >= t ? memory.claimedReadAt : null;
 }
 
 /** A read scheduled for an order: when and of which kind, and whether this call claimed it. */

@@ -36,6 +36,11 @@ export function budgetUsedUp(recentReads: number, budget: ReadBudget): boolean {
 export type ReadMarkKind = 'fast' | 'checkpoint' | 'tail';
 export interface PlannedRead { at: Date; kind: ReadMarkKind }
 
+/** Whether a read of this kind clears the cached page answers at once: past the fast budget (about one per slow slot), not a fast read (up to 10 a second, cleared with their cache window). */
+export function clearsAtOnce(kind: ReadMarkKind): boolean {
+  return kind !== 'fast';
+}
+
 /**
  * The mark an order handled at `t` claims once the fast reads are used up. A slow slot is cut into
  * checkpoints of `stepMs` while at least two steps remain before its end, then its tail: with 2.1 s and

@@ -2,7 +2,7 @@
 import { needsRefresh, notLive } from "../core/counter/counterRefresh.js";
 import { InvalidOrderEventError, orderChange, refreshSlot } from "../core/counter/orderChange.js";
 import { isLateDelivery, storedReadCovering } from "../core/counter/lateDelivery.js";
-import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow } from "../core/counter/readBudget.js";
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, clearsAtOnce, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow } from "../core/counter/readBudget.js";
 import { counterClaims } from "../repositories/counterClaims.js";
 import { ticketCounters } from "../repositories/ticketCounters.js";
 import { liveSnapshots, refreshLiveCounters } from "./counterRefresh.js";
@@ -11,8 +11,7 @@ export async function handleOrderEvent(deps, kind, event) {
   const change = orderChange(kind, event);
   if (!needsRefresh(kind, change.definitionIds)) return { outcome: "ignored", key: change.key };
   const now = deps.clock.now();
-  const known = (deps.memory?.claimedReadAt ?? 0) >= now.getTime();
-  const storedRead = known ? null : await coveringStoredRead(deps, change, now);
+  const storedRead = knownRead(deps.memory, now.getTime()) !== null ? null : await coveringStoredRead(deps, change, now);
   if (storedRead) return { outcome: "covered", key: change.key, readAt: storedRead, refreshed: [] };
   const read = await scheduledRead(deps, now);
   let refreshed = [];
@@ -29,7 +28,7 @@ export async function handleOrderEvent(deps, kind, event) {
   return { outcome: "covered", key: change.key, readAt: read.at.toISOString(), refreshed };
 }
 async function ownRead(deps, named, read) {
-  if (read.kind !== "checkpoint") return readCounters(deps, named, read.at, read.kind !== "fast");
+  if (read.kind !== "checkpoint") return readCounters(deps, named, read.at, clearsAtOnce(read.kind));
   const check = settleCheck(read.at.getTime(), deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS);
   await sleepUntil(deps, new Date(check.checkAt));
   if ((deps.memory?.lastOrderAt ?? 0) >= read.at.getTime()) return null;
@@ -66,10 +65,11 @@ async function scheduledRead(deps, now) {
   const t = now.getTime();
   if (memory) {
     if (t > memory.lastOrderAt) memory.lastOrderAt = t;
-    if (memory.claimedReadAt >= t) return covered(memory.claimedReadAt);
+    const known2 = knownRead(memory, t);
+    if (known2 !== null) return covered(known2);
     if (memory.lookup) {
-      const known2 = await memory.lookup.catch(() => 0);
-      if (known2 >= t) return covered(known2);
+      const known3 = await memory.lookup.catch(() => 0);
+      if (known3 >= t) return covered(known3);
     }
   }
   const pending = memory && stillSlow(memory.slowSince, t) ? claimSlowMark(deps, now) : lookUpOrClaim(deps, now);
@@ -84,6 +84,9 @@ async function scheduledRead(deps, now) {
     known.catch(() => void 0);
     if (memory && memory.lookup === known) memory.lookup = null;
   }
+}
+function knownRead(memory, t) {
+  return memory && memory.claimedReadAt >= t ? memory.claimedReadAt : null;
 }
 function covered(at) {
   return { at: new Date(at), kind: "fast", mine: false };
