@@ -47,6 +47,16 @@ async function inBulkCalls<T>(list: T[], call: (chunk: T[]) => Promise<{ errors:
   }
 }
 
+/**
+ * Every read of the package's collections goes to Wix Data's primary instance. A read otherwise goes to
+ * a mirror that Wix updates "with a short delay (typically a few seconds)" (Wix Data and Eventual
+ * Consistency), and these collections coordinate: a claim, a snapshot or an outbox row just written by
+ * another container must be seen, and a page's cached counters must not be filled from a mirror that
+ * has not yet received the refresh that cleared the cache. Wix says it "slows down the operation"; its
+ * quota page lists no separate count for it (the local Wix counts it as any read).
+ */
+const PRIMARY = { consistentRead: true } as const;
+
 export function wixCollections(): CollectionsPort & ClaimsPort & BulkUpdatePort {
   const get = auth.elevate(items.get);
   const insert = auth.elevate(items.insert);
@@ -58,7 +68,7 @@ export function wixCollections(): CollectionsPort & ClaimsPort & BulkUpdatePort 
   const bulkUpdate = auth.elevate(items.bulkUpdate);
   return {
     async get<T extends Item>(collection: string, id: string) {
-      return ((await get(collection, id)) as T | null) ?? null;
+      return ((await get(collection, id, PRIMARY)) as T | null) ?? null;
     },
     async insert<T extends Item>(collection: string, item: T) {
       try {
@@ -79,7 +89,7 @@ export function wixCollections(): CollectionsPort & ClaimsPort & BulkUpdatePort 
       for (const s of opts.sort ?? []) q = s.order === 'DESC' ? q.descending(s.field) : q.ascending(s.field);
       q = q.limit(Math.min(opts.limit ?? 50, MAX_PAGE));
       if (opts.skip) q = q.skip(opts.skip);
-      const res = await q.find({ returnTotalCount: true });
+      const res = await q.find({ returnTotalCount: true, ...PRIMARY });
       return { items: res.items as T[], total: res.totalCount };
     },
     async claim<T extends Item>(collection: string, list: T[]) {

@@ -47,7 +47,7 @@ export async function seedControlRoomDemo(baseUrl: string, secretsFile: string, 
   ensureDemoTicketingSecret(secretsFile);
   const cms = createLocalClient(baseUrl, { items }, ADMIN);
   const targetUrl = `${baseUrl}${DEMO_TICKETING_PATH}`;
-  const existing = (await cms.items.get('SyncTargets', DEMO_TARGET_ID).catch(() => null)) as Record<string, unknown> | null;
+  const existing = (await cms.items.get('SyncTargets', DEMO_TARGET_ID, { consistentRead: true }).catch(() => null)) as Record<string, unknown> | null;
   if (existing) {
     if (existing.baseUrl !== targetUrl && String(existing.baseUrl ?? '').endsWith(DEMO_TICKETING_PATH)) await cms.items.update('SyncTargets', { ...existing, _id: DEMO_TARGET_ID, baseUrl: targetUrl });
     return false;

@@ -23,7 +23,7 @@ export function registerCmsRoutes(router: Router, data: DataService, store: Data
 
   router.get('/_local/cms/:collection', (req) => {
     const id = req.params.collection!;
-    const { dataItems } = data.query(id, { paging: { limit: 1000 } }, OWNER);
+    const { dataItems } = data.query(id, { paging: { limit: 1000 } }, OWNER, false, 'primary');
     const error = req.url.searchParams.get('error');
     return page(`CMS: ${id}`, `<p><a href="/_local/cms">All collections</a></p><h1>${escapeHtml(id)}</h1>
 ${error ? `<p class="err">${escapeHtml(error)}</p>` : ''}

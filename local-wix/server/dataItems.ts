@@ -4,6 +4,7 @@ import type { Router, RequestContext } from './http.js';
 import { WixHttpError } from './http.js';
 import type { Identity } from './identity.js';
 import type { DataService, QueryInput, WriteOptions } from './dataService.js';
+import type { ReadFrom } from './dataStore.js';
 
 type Who = (req: RequestContext) => Identity;
 
@@ -37,18 +38,22 @@ function queryRequest(req: RequestContext): Record<string, unknown> {
   }
 }
 
+const flag = (v: unknown) => v === true || v === 'true';
+/** `consistentRead: true` reads the primary; otherwise a mirror that lags it (dataMirror.ts). */
+const readFrom = (consistentRead: unknown): ReadFrom => (flag(consistentRead) ? 'primary' : 'mirror');
+
 export function registerItemRoutes(router: Router, data: DataService, who: Who) {
   const query = (req: RequestContext) => {
     const body = queryRequest(req);
-    return data.query(body.dataCollectionId, (body.query ?? {}) as QueryInput, who(req), body.returnTotalCount === true || body.returnTotalCount === 'true');
+    return data.query(body.dataCollectionId, (body.query ?? {}) as QueryInput, who(req), flag(body.returnTotalCount), readFrom(body.consistentRead));
   };
   router.get(`${BASE}/items/query`, query);
   router.post(`${BASE}/items/query`, query);
 
-  router.post(`${BASE}/items/count`, (req) => ({ totalCount: data.count(req.body.dataCollectionId, req.body.filter, who(req)) }));
+  router.post(`${BASE}/items/count`, (req) => ({ totalCount: data.count(req.body.dataCollectionId, req.body.filter, who(req), readFrom(req.body.consistentRead)) }));
 
   router.get(`${BASE}/items/:id`, (req) => ({
-    dataItem: data.get(req.url.searchParams.get('dataCollectionId'), req.url.searchParams.get('dataItemId') ?? req.params.id!, who(req)),
+    dataItem: data.get(req.url.searchParams.get('dataCollectionId'), req.url.searchParams.get('dataItemId') ?? req.params.id!, who(req), readFrom(req.url.searchParams.get('consistentRead'))),
   }));
 
   router.post(`${BASE}/items`, async (req) => ({

@@ -9,7 +9,7 @@ import { CollectionsService, registerCollectionRoutes } from './dataCollections.
 import { registerCmsRoutes } from './dataCms.js';
 
 export const dataModule: LocalWixModule = (ctx) => {
-  const store = new DataStore(ctx.db);
+  const store = new DataStore(ctx.db, ctx.limits.settings.dataMirrorLagMs);
   const data = new DataService(store, ctx.clock, new DataHooks(ctx.host));
   const collections = new CollectionsService(store, ctx.clock);
   registerCollectionRoutes(ctx.router, collections, store, ctx.identity);

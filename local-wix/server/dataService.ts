@@ -5,7 +5,7 @@ import { guidFor } from './guid.js';
 import type { Clock } from './clock.js';
 import { allows, type Identity } from './identity.js';
 import { WixHttpError } from './http.js';
-import { DataStore, type StoredCollection } from './dataStore.js';
+import { DataStore, type ReadFrom, type StoredCollection } from './dataStore.js';
 import { compareSortKeys, DEFAULT_SORT, fieldScans, FirstN, idScans, matches, validateFilter, project, sortKeys, type Data, type SortKeys, type SortSpec } from './dataQuery.js';
 import { dataErrors, bulkItemError, itemExistsError, type DataAction } from './dataErrors.js';
 import { DataHooks, hookContext } from './dataHooks.js';
@@ -70,10 +70,12 @@ export class DataService {
 
   // ---- reads ------------------------------------------------------------------------------
 
-  get(collectionId: unknown, id: string, who: Identity): WireItem {
+  // A read goes to the mirror (it lags the primary: dataMirror.ts) unless it asks for `consistentRead`.
+
+  get(collectionId: unknown, id: string, who: Identity, from: ReadFrom = 'mirror'): WireItem {
     const c = this.collection(collectionId);
     this.checkRole(c, 'read', who);
-    const item = this.store.get(c.id, id);
+    const item = this.store.get(c.id, id, from);
     if (!item || !this.visible(c, who, item)) throw dataErrors.itemMissing(c.id, id);
     return this.wire(c, item);
   }
@@ -87,16 +89,16 @@ export class DataService {
    * selects the candidates (`idScans`, `fieldScans`), each is parsed and tested here and then dropped
    * unless the caller keeps it, so a query holds what it keeps, not the collection.
    */
-  private *matching(c: StoredCollection, who: Identity, filter: unknown): IterableIterator<{ seq: number; item: Data }> {
+  private *matching(c: StoredCollection, who: Identity, filter: unknown, from: ReadFrom): IterableIterator<{ seq: number; item: Data }> {
     this.checkRole(c, 'read', who);
     validateFilter(filter);
-    for (const [seq, data] of this.store.scan(c.id, idScans(filter) ?? [], fieldScans(filter))) {
+    for (const [seq, data] of this.store.scan(c.id, idScans(filter) ?? [], fieldScans(filter), from)) {
       const item = JSON.parse(data) as Data;
       if (this.visible(c, who, item) && matches(item, filter)) yield { seq, item };
     }
   }
 
-  query(collectionId: unknown, input: QueryInput, who: Identity, returnTotalCount = false) {
+  query(collectionId: unknown, input: QueryInput, who: Identity, returnTotalCount = false, from: ReadFrom = 'mirror') {
     const c = this.collection(collectionId);
     let q = input;
     let offset = input.paging?.offset ?? 0;
@@ -115,12 +117,12 @@ export class DataService {
     const bySort = compareSortKeys(sort);
     const first = new FirstN<{ seq: number; keys: SortKeys }>(offset + limit, (a, b) => bySort(a.keys, b.keys) || b.seq - a.seq);
     let total = 0;
-    for (const { seq, item } of this.matching(c, who, q.filter)) {
+    for (const { seq, item } of this.matching(c, who, q.filter, from)) {
       total++;
       first.offer({ seq, keys: sortKeys(item, sort) });
     }
     const kept = first.sorted().slice(offset);
-    const items = this.store.bySeq(kept.map((k) => k.seq));
+    const items = this.store.bySeq(kept.map((k) => k.seq), from);
     const page = kept.map((k) => items.get(k.seq)!);
     const hasNext = offset + page.length < total;
     const pagingMetadata: Record<string, unknown> = { count: page.length, offset, hasNext };
@@ -135,9 +137,9 @@ export class DataService {
     return { dataItems: page.map((it) => this.wire(c, project(it, q.fields))), pagingMetadata };
   }
 
-  count(collectionId: unknown, filter: unknown, who: Identity): number {
+  count(collectionId: unknown, filter: unknown, who: Identity, from: ReadFrom = 'mirror'): number {
     let n = 0;
-    for (const _ of this.matching(this.collection(collectionId), who, filter)) n++;
+    for (const _ of this.matching(this.collection(collectionId), who, filter, from)) n++;
     return n;
   }
 

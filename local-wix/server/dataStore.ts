@@ -2,6 +2,10 @@
 // (`data` in wire form, dates as {"$date"}). One row per item, keyed (collection, id).
 import type Database from 'better-sqlite3';
 import type { Data, FieldScan, IdScan } from './dataQuery.js';
+import { DataMirror, MIRROR_TABLE } from './dataMirror.js';
+
+/** Where a read goes: the primary, or (Wix's default, without `consistentRead`) a mirror that lags it (dataMirror.ts). */
+export type ReadFrom = 'primary' | 'mirror';
 
 export interface StoredCollection {
   id: string;
@@ -17,13 +21,19 @@ export interface StoredCollection {
 
 export class DataStore {
   private q;
-  constructor(private readonly db: Database.Database) {
+  /** null when mirror reads are off (a lag of 0): every read then sees the primary. */
+  private readonly mirror: DataMirror | null;
+  constructor(private readonly db: Database.Database, mirrorLagMs = 0) {
     db.exec(`
       CREATE TABLE IF NOT EXISTS wix_data_collections (id TEXT PRIMARY KEY, json TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS wix_data_items (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL);
       CREATE UNIQUE INDEX IF NOT EXISTS wix_data_items_key ON wix_data_items (collection, id);
+      CREATE TABLE IF NOT EXISTS ${MIRROR_TABLE} (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        collection TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE UNIQUE INDEX IF NOT EXISTS ${MIRROR_TABLE}_key ON ${MIRROR_TABLE} (collection, id);
     `);
     this.q = {
       getCollection: db.prepare<[string], { json: string }>('SELECT json FROM wix_data_collections WHERE id = ?'),
@@ -37,8 +47,20 @@ export class DataStore {
       update: db.prepare('UPDATE wix_data_items SET data = ? WHERE collection = ? AND id = ?'),
       remove: db.prepare('DELETE FROM wix_data_items WHERE collection = ? AND id = ?'),
       truncate: db.prepare('DELETE FROM wix_data_items WHERE collection = ?'),
+      mirrorGet: db.prepare<[string, string], { data: string }>(`SELECT data FROM ${MIRROR_TABLE} WHERE collection = ? AND id = ?`),
+      mirrorBySeq: db.prepare<[string], [number, string]>(`SELECT seq, data FROM ${MIRROR_TABLE} WHERE seq IN (SELECT value FROM json_each(?))`).raw(true),
     };
+    this.mirror = mirrorLagMs > 0 ? new DataMirror(db, mirrorLagMs) : null;
   }
+
+  /** The table a read of `from` uses, brought up to date first when it is the mirror. */
+  private table(from: ReadFrom): string {
+    if (from === 'primary' || !this.mirror) return 'wix_data_items';
+    this.mirror.catchUp();
+    return MIRROR_TABLE;
+  }
+  /** How long a change takes to reach mirror reads (0: they see the primary). */
+  get mirrorLagMs(): number { return this.mirror?.lagMs ?? 0; }
 
   /** Collections are read on every item call: parsed once, dropped when written. Callers must not mutate. */
   private collections = new Map<string, StoredCollection | null>();
@@ -59,14 +81,24 @@ export class DataStore {
   }
   deleteCollection(id: string) {
     this.db.transaction(() => { this.q.deleteCollection.run(id); this.q.truncate.run(id); })();
+    this.mirror?.truncate(id);
     this.collections.delete(id);
   }
 
   /** Runs `fn` in one SQLite transaction (one commit). */
-  atomically<T>(fn: () => T): T { return this.db.transaction(fn)(); }
+  atomically<T>(fn: () => T): T {
+    const mark = this.mirror?.mark();
+    try {
+      return this.db.transaction(fn)();
+    } catch (e) {
+      // Rolled back: what it sent towards the mirror never happened.
+      if (mark !== undefined) this.mirror!.dropSince(mark);
+      throw e;
+    }
+  }
 
-  get(collection: string, id: string): Data | null {
-    const row = this.q.get.get(collection, id);
+  get(collection: string, id: string, from: ReadFrom = 'primary'): Data | null {
+    const row = (this.table(from) === MIRROR_TABLE ? this.q.mirrorGet : this.q.get).get(collection, id);
     return row ? (JSON.parse(row.data) as Data) : null;
   }
   /**
@@ -75,7 +107,8 @@ export class DataStore {
    * order: SQLite filters, and only candidates reach JavaScript, never the whole collection at once.
    * A superset of the matches (the caller's `matches` decides).
    */
-  *scan(collection: string, ids: IdScan[], fields: FieldScan[]): IterableIterator<[number, string]> {
+  *scan(collection: string, ids: IdScan[], fields: FieldScan[], from: ReadFrom = 'primary'): IterableIterator<[number, string]> {
+    const table = this.table(from);
     const where: string[] = ['collection = ?'];
     const args: unknown[] = [collection];
     const bounds = [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const;
@@ -89,7 +122,7 @@ export class DataStore {
       if (f.in) { where.push(`(json_extract(data, ?) IN (SELECT value FROM json_each(?)) OR json_type(data, ?) = 'array')`); args.push(path, JSON.stringify(f.in), path); }
       for (const [op, sql] of bounds) if (f[op] !== undefined) { where.push(`(json_type(data, ?) = 'text' AND json_extract(data, ?) ${sql} ?)`); args.push(path, path, f[op]); }
     }
-    const sql = `SELECT seq, data FROM wix_data_items WHERE ${where.join(' AND ')}`;
+    const sql = `SELECT seq, data FROM ${table} WHERE ${where.join(' AND ')}`;
     let stmt = this.scans.get(sql);
     if (!stmt) {
       stmt = this.db.prepare(sql).raw(true);
@@ -99,25 +132,40 @@ export class DataStore {
   }
   private readonly scans = new Map<string, Database.Statement>();
 
-  /** Items by row number (`seq`), for the rows a streamed query kept. */
-  bySeq(seqs: number[]): Map<number, Data> {
+  /** Items by row number (`seq`), for the rows a streamed query kept (from the table it scanned). */
+  bySeq(seqs: number[], from: ReadFrom = 'primary'): Map<number, Data> {
     const out = new Map<number, Data>();
     if (!seqs.length) return out;
-    for (const [seq, data] of this.q.bySeq.all(JSON.stringify(seqs))) out.set(seq, JSON.parse(data) as Data);
+    // No catch-up here: the rows are those the scan just read, from the same state of the mirror.
+    const stmt = from === 'mirror' && this.mirror ? this.q.mirrorBySeq : this.q.bySeq;
+    for (const [seq, data] of stmt.all(JSON.stringify(seqs))) out.set(seq, JSON.parse(data) as Data);
     return out;
   }
 
   count(collection: string): number { return this.q.count.get(collection)?.n ?? 0; }
   /** false when an item with that id exists (the unique index decides, atomically). */
   insert(collection: string, item: Data): boolean {
-    return this.q.insert.run(collection, String(item._id), JSON.stringify(item)).changes > 0;
+    const json = JSON.stringify(item);
+    const done = this.q.insert.run(collection, String(item._id), json).changes > 0;
+    if (done) this.mirror?.put(collection, String(item._id), json);
+    return done;
   }
   /** false when the item does not exist. */
   update(collection: string, item: Data): boolean {
-    return this.q.update.run(JSON.stringify(item), collection, String(item._id)).changes > 0;
+    const json = JSON.stringify(item);
+    const done = this.q.update.run(json, collection, String(item._id)).changes > 0;
+    if (done) this.mirror?.put(collection, String(item._id), json);
+    return done;
   }
-  remove(collection: string, id: string): boolean { return this.q.remove.run(collection, id).changes > 0; }
-  truncate(collection: string) { this.q.truncate.run(collection); }
+  remove(collection: string, id: string): boolean {
+    const done = this.q.remove.run(collection, id).changes > 0;
+    if (done) this.mirror?.remove(collection, id);
+    return done;
+  }
+  truncate(collection: string) {
+    this.q.truncate.run(collection);
+    this.mirror?.truncate(collection);
+  }
 }
 
 function freeze<T>(v: T): T {

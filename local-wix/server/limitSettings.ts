@@ -2,7 +2,7 @@
 // Limits): per-minute quotas, per-request time limits and an added per-call latency. Each is an
 // environment variable and a `startStack({ limits: {...} })` option; an option wins over the
 // environment, the environment over the default. `limits: false` (or LOCAL_WIX_LIMITS=0) turns every
-// quota and time limit off; the latency stays as set.
+// quota and time limit off; the latency and the Wix Data mirror's lag stay as set.
 
 export interface LatencyRange { min: number; max: number }
 
@@ -25,6 +25,11 @@ export interface LimitSettings {
   jobMs: number;
   /** An event handler run is stopped after this many ms. Wix publishes no number: off (0) by default. */
   eventMs: number;
+  /**
+   * How long a Wix Data change takes to reach reads without `consistentRead` (Wix: "a short delay,
+   * typically a few seconds"; local-wix/server/dataMirror.ts). Every such read lags by exactly this. 0: off.
+   */
+  dataMirrorLagMs: number;
   /** Added to every Wix Data and Wix API call served to site code (uniform in [min, max]). */
   latencyMs: LatencyRange;
 }
@@ -44,6 +49,7 @@ export const DEFAULT_LIMITS: Omit<LimitSettings, 'enabled'> = {
   backendRequestsPerMin: 5000,
   jobMs: 300_000,
   eventMs: 0,
+  dataMirrorLagMs: 2000,
   latencyMs: { min: 0, max: 0 },
 };
 
@@ -57,6 +63,7 @@ export const LIMIT_ENV: Record<Numeric | 'latencyMs', string> = {
   backendRequestsPerMin: 'LOCAL_WIX_BACKEND_REQUESTS_PER_MIN',
   jobMs: 'LOCAL_WIX_JOB_MS',
   eventMs: 'LOCAL_WIX_EVENT_MS',
+  dataMirrorLagMs: 'LOCAL_WIX_DATA_MIRROR_LAG_MS',
   latencyMs: 'LOCAL_WIX_LATENCY_MS',
 };
 export const LIMITS_SWITCH_ENV = 'LOCAL_WIX_LIMITS';
@@ -114,7 +121,8 @@ export function resolveLimits(option?: LimitsOption, env: NodeJS.ProcessEnv = pr
   }
   if (given.latencyMs !== undefined) out.latencyMs = parseLatency('limits.latencyMs', given.latencyMs);
   else if (env[LIMIT_ENV.latencyMs]) out.latencyMs = parseLatency(LIMIT_ENV.latencyMs, env[LIMIT_ENV.latencyMs]);
-  if (!enabled) for (const key of NUMERIC) out[key] = 0;
+  // The mirror's lag, like the latency, is how Wix behaves, not a limit: it stays as set.
+  if (!enabled) for (const key of NUMERIC) if (key !== 'dataMirrorLagMs') out[key] = 0;
   return out;
 }
 

@@ -33,12 +33,12 @@ it('an update carrying an older read keeps the stored row; unchanged newer reads
 
   await cms.update('TicketCounters', row(5, '2026-01-01T00:00:01.000Z'));
   await stack.host.idle();
-  expect(await cms.get('TicketCounters', ROW_ID)).toMatchObject({ unsold: 4, readAt: '2026-01-01T00:00:02.000Z' });
+  expect(await cms.get('TicketCounters', ROW_ID, { consistentRead: true })).toMatchObject({ unsold: 4, readAt: '2026-01-01T00:00:02.000Z' });
   expect(pushes()).toEqual([4]);
 
   await cms.update('TicketCounters', row(4, '2026-01-01T00:00:03.000Z'));
   await stack.host.idle();
-  expect(await cms.get('TicketCounters', ROW_ID)).toMatchObject({ unsold: 4, readAt: '2026-01-01T00:00:03.000Z' });
+  expect(await cms.get('TicketCounters', ROW_ID, { consistentRead: true })).toMatchObject({ unsold: 4, readAt: '2026-01-01T00:00:03.000Z' });
   expect(pushes()).toEqual([4]);
 
   await cms.update('TicketCounters', row(3, '2026-01-01T00:00:04.000Z'));

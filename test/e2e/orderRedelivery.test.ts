@@ -38,7 +38,7 @@ it('Wix resends an order event from a minute ago whose counters were read since:
   expect(res.status).toBe(200);
   const order = await res.json() as { orderNumber: string };
   await vi.waitFor(async () => {
-    const { items } = await stack.host.runAs(ADMIN, async () => (await import('@wix/data')).items.query('TicketCounters').eq('definitionId', def._id).find());
+    const { items } = await stack.host.runAs(ADMIN, async () => (await import('@wix/data')).items.query('TicketCounters').eq('definitionId', def._id).find({ consistentRead: true }));
     expect(items.map((i: any) => i.unsold)).toEqual([9]);
   }, { timeout: 5000 });
   await stack.host.idle();

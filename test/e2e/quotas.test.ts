@@ -52,7 +52,7 @@ test('1,600 Wix Data writes within a minute over REST: the first 1,500 succeed, 
     expect(r.message).toBe('WDE0014: Requests per minute quota exceeded.');
   }
   // Only the admitted writes happened; a refused write stored nothing.
-  const count = await post('/wix-data/v2/items/count', { dataCollectionId: 'QuotaProbe' });
+  const count = await post('/wix-data/v2/items/count', { dataCollectionId: 'QuotaProbe', consistentRead: true });
   expect(count.body.totalCount).toBe(1500);
 
   // The genuine SDK surfaces the refusal as an error carrying WDE0014, as it would on Wix.
@@ -62,7 +62,7 @@ test('1,600 Wix Data writes within a minute over REST: the first 1,500 succeed, 
   expect(JSON.stringify({ message: (err as Error).message, details: (err as { details?: unknown }).details })).toContain('WDE0014');
 
   // Reads have their own quota: still answered.
-  expect((await post('/wix-data/v2/items/count', { dataCollectionId: 'QuotaProbe' })).status).toBe(200);
+  expect((await post('/wix-data/v2/items/count', { dataCollectionId: 'QuotaProbe', consistentRead: true })).status).toBe(200);
 
   const stats = await fetchQuotaStats(stack.baseUrl);
   // 1,500 inserts; the refused 100 and the SDK's insert count in refused, not in total.

@@ -58,11 +58,11 @@ describe('sale alerts on the local Wix', () => {
     expect(b.result).toMatchObject({ ok: false, reason: 'rate_limited' });
     expect((await allMessages('fan@example.com')).map((m) => m.templateId)).toEqual(['sale-alert-confirm']);
     const owner = createLocalClient(stack.baseUrl, { items }, ADMIN);
-    const subs = await owner.items.query('SaleAlertSubscriptions').eq('email', 'fan@example.com').find();
+    const subs = await owner.items.query('SaleAlertSubscriptions').eq('email', 'fan@example.com').find({ consistentRead: true });
     expect(subs.items).toHaveLength(1);
     expect(subs.items[0]).toMatchObject({ status: 'pending' });
     await confirmFromInbox('fan@example.com');
-    expect((await owner.items.get('SaleAlertSubscriptions', subs.items[0]!._id))).toMatchObject({ status: 'active', consentWording: 'sale-alert-v1' });
+    expect((await owner.items.get('SaleAlertSubscriptions', subs.items[0]!._id, { consistentRead: true }))).toMatchObject({ status: 'active', consentWording: 'sale-alert-v1' });
     // The event's next sale (VIP, in 30 days) is in the contact's date field for Wix Automations.
     expect(await saleStartField('fan@example.com')).toBe(new Date(vip.salePeriod.startDate).toISOString().slice(0, 10));
     await subscribe({ email: 'gone@example.com', eventId: DEMO.eventId, channels: ['email'] });
@@ -94,7 +94,7 @@ describe('sale alerts on the local Wix', () => {
     const link = /https?:\/\/[^"\s]+saleAlertUnsubscribe\?[^"\s]+/.exec(JSON.stringify(mail))?.[0]?.replace(/\\u0026/g, '&');
     expect(link).toBeTruthy();
     const owner = createLocalClient(stack.baseUrl, { items }, ADMIN);
-    const status = async () => (await owner.items.get('SaleAlertSubscriptions', new URL(link!).searchParams.get('s')!))?.status;
+    const status = async () => (await owner.items.get('SaleAlertSubscriptions', new URL(link!).searchParams.get('s')!, { consistentRead: true }))?.status;
     const opened = await fetch(local(link!));
     expect(opened.status).toBe(200);
     expect(await opened.text()).toContain('<input type="hidden" name="List-Unsubscribe" value="One-Click">');

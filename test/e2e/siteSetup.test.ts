@@ -63,7 +63,7 @@ it('copies a shipped field mapping for a target once; fields the owner already m
   const first = await addPreset({ targetId: 'hooks' });
   const fields = MAPPING_PRESETS.signedRest.map((r) => r.targetField);
   expect(first.body.result).toEqual({ preset: 'signedRest', inserted: fields.filter((f) => f !== 'name'), skipped: ['name'] });
-  const rows = (await cms.query(COLLECTIONS.SyncFieldMappings.id).eq('targetId', 'hooks').limit(1000).find()).items;
+  const rows = (await cms.query(COLLECTIONS.SyncFieldMappings.id).eq('targetId', 'hooks').limit(1000).find({ consistentRead: true })).items;
   expect(rows.filter((r) => r.targetField === 'name').map((r) => r._id)).toEqual(['mine']);
 
   const again = await addPreset({ targetId: 'hooks' });

@@ -44,7 +44,7 @@ const post = async (p: string, body: unknown, auth?: string | null) => {
 const syncEventNow = (input: unknown, auth: string | null = tokenFor(ADMIN)) => post('/_webMethods/sync.web.js/syncEventNow', { args: [input] }, auth);
 const runJob = (name: string) => post(`/_local/jobs/${name}/run`, {});
 const veloLog = async () => (await (await adminFetch(`${stack.baseUrl}/_local/velo/log`)).json()) as any;
-const all = async (collection: string) => (await cms.items.query(collection).limit(1000).find()).items as any[];
+const all = async (collection: string) => (await cms.items.query(collection).limit(1000).find({ consistentRead: true })).items as any[];
 const byInternalName = () => new Map(pretix.allItems().map((i) => [String(i.internal_name), i]));
 const writeSecrets = (extra: Record<string, string>) => {
   const file = path.join(dataDir, 'secrets.json');

@@ -7,10 +7,10 @@ import { RollingQuota } from '../../local-wix/server/rollingQuota.js';
 import { SiteLimits } from '../../local-wix/server/siteLimits.js';
 
 describe('limit settings', () => {
-  test("defaults are a free site's published limits, on; emails off; no latency", () => {
+  test("defaults are a free site's published limits, on; emails off; no latency; reads lag 2 s without consistentRead", () => {
     expect(resolveLimits(undefined, {})).toEqual({
       enabled: true, dataReadsPerMin: 3000, dataWritesPerMin: 1500, dataRequestMs: 5000, apiCallsPerMin: 200,
-      emailsPerMin: 0, backendRequestsPerMin: 5000, jobMs: 300_000, eventMs: 0, latencyMs: { min: 0, max: 0 },
+      emailsPerMin: 0, backendRequestsPerMin: 5000, jobMs: 300_000, eventMs: 0, dataMirrorLagMs: 2000, latencyMs: { min: 0, max: 0 },
     });
   });
 
@@ -18,20 +18,21 @@ describe('limit settings', () => {
     const env = {
       LOCAL_WIX_DATA_READS_PER_MIN: '10', LOCAL_WIX_DATA_WRITES_PER_MIN: '11', LOCAL_WIX_DATA_REQUEST_MS: '12', LOCAL_WIX_API_CALLS_PER_MIN: '13',
       LOCAL_WIX_EMAILS_PER_MIN: '14', LOCAL_WIX_BACKEND_REQUESTS_PER_MIN: '15', LOCAL_WIX_JOB_MS: '16', LOCAL_WIX_EVENT_MS: '17', LOCAL_WIX_LATENCY_MS: '20-40',
+      LOCAL_WIX_DATA_MIRROR_LAG_MS: '18',
     };
     expect(resolveLimits(undefined, env)).toEqual({
       enabled: true, dataReadsPerMin: 10, dataWritesPerMin: 11, dataRequestMs: 12, apiCallsPerMin: 13,
-      emailsPerMin: 14, backendRequestsPerMin: 15, jobMs: 16, eventMs: 17, latencyMs: { min: 20, max: 40 },
+      emailsPerMin: 14, backendRequestsPerMin: 15, jobMs: 16, eventMs: 17, dataMirrorLagMs: 18, latencyMs: { min: 20, max: 40 },
     });
     expect(resolveLimits({ apiCallsPerMin: 7, latencyMs: 30 }, env)).toMatchObject({ apiCallsPerMin: 7, dataReadsPerMin: 10, latencyMs: { min: 30, max: 30 } });
     expect(resolveLimits({ latencyMs: { min: 5, max: 9 } }, {}).latencyMs).toEqual({ min: 5, max: 9 });
   });
 
-  test('limits: false or LOCAL_WIX_LIMITS=0 turns every quota and time limit off; the latency stays', () => {
+  test('limits: false or LOCAL_WIX_LIMITS=0 turns every quota and time limit off; the latency and the mirror lag stay', () => {
     for (const off of [resolveLimits(false, { LOCAL_WIX_LATENCY_MS: '25' }), resolveLimits({ apiCallsPerMin: 9 }, { LOCAL_WIX_LIMITS: '0', LOCAL_WIX_LATENCY_MS: '25' })]) {
       expect(off).toEqual({
         enabled: false, dataReadsPerMin: 0, dataWritesPerMin: 0, dataRequestMs: 0, apiCallsPerMin: 0,
-        emailsPerMin: 0, backendRequestsPerMin: 0, jobMs: 0, eventMs: 0, latencyMs: { min: 25, max: 25 },
+        emailsPerMin: 0, backendRequestsPerMin: 0, jobMs: 0, eventMs: 0, dataMirrorLagMs: 2000, latencyMs: { min: 25, max: 25 },
       });
     }
   });

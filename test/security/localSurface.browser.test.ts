@@ -55,7 +55,7 @@ test('a form on another site posting to the local CMS is refused and saves nothi
   const refused = page.waitForResponse((r) => r.url().includes('/_local/cms/SyncTargets'));
   await page.goto(`http://evil.test:${evilPort}/form`);
   expect((await refused).status()).toBe(403);
-  expect(await owner().get('SyncTargets', 'evil-form').catch(() => null)).toBeNull();
+  expect(await owner().get('SyncTargets', 'evil-form', { consistentRead: true }).catch(() => null)).toBeNull();
   await page.close();
 });
 
@@ -85,6 +85,6 @@ test("the local site's own CMS form still saves (same origin)", async () => {
   await page.goto(`${stack.baseUrl}/_local/cms/SyncTargets`);
   await page.fill('textarea[name=item]', item('own-form'));
   await Promise.all([page.waitForURL(/\/_local\/cms\/SyncTargets$/), page.click('button[value=save]')]);
-  expect(await owner().get('SyncTargets', 'own-form')).toMatchObject({ title: 'own-form' });
+  expect(await owner().get('SyncTargets', 'own-form', { consistentRead: true })).toMatchObject({ title: 'own-form' });
   await page.close();
 });

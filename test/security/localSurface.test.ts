@@ -62,7 +62,7 @@ describe('the local Wix surface', () => {
     // The key does not make a cross-site browser request acceptable either.
     expect((await request('POST', '/_local/cms/SyncTargets', { ...formHeaders, ...evil, ...key() }, form)).status).toBe(403);
     const owner = createLocalClient(stack.baseUrl, { items }, ADMIN);
-    expect(await owner.items.get('SyncTargets', 'evil-target').catch(() => null)).toBeNull();
+    expect(await owner.items.get('SyncTargets', 'evil-target', { consistentRead: true }).catch(() => null)).toBeNull();
 
     // The CMS page's own form (same origin) still saves.
     const own = await request('POST', '/_local/cms/SyncTargets', { ...formHeaders, origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin' },

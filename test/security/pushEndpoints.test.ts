@@ -39,7 +39,7 @@ describe('push endpoints', () => {
     expect(r.status).toBe(200);
     expect(r.body.result).toMatchObject({ ok: false, reason: 'invalid', issues: [expect.stringMatching(/^push\.endpoint must be a push service endpoint/)] });
     const owner = createLocalClient(live.baseUrl, { items }, ADMIN);
-    expect((await owner.items.query('SaleAlertSubscriptions').find()).items.filter((s: any) => JSON.stringify(s).includes(endpoint))).toEqual([]);
+    expect((await owner.items.query('SaleAlertSubscriptions').find({ consistentRead: true })).items.filter((s: any) => JSON.stringify(s).includes(endpoint))).toEqual([]);
   });
 
   it.each([

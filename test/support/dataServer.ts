@@ -43,9 +43,13 @@ function makeClient(url: string, identity: Identity, exchanges: Exchange[]) {
 }
 export type DataClient = ReturnType<typeof makeClient>;
 
-export async function startDataServer(opts: { host?: SiteCodeHost } = {}): Promise<DataServer> {
+/**
+ * `mirrorLagMs`: how long a write takes to reach reads without consistentRead (dataMirror.ts). Default
+ * 0 here: these contract tests read what they just wrote; the lag has its own tests (dataMirror.test.ts).
+ */
+export async function startDataServer(opts: { host?: SiteCodeHost; mirrorLagMs?: number } = {}): Promise<DataServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-wix-data-'));
-  const wix = createLocalWix({ dbFile: path.join(dir, 'wix.db') }, [dataModule]);
+  const wix = createLocalWix({ dbFile: path.join(dir, 'wix.db'), limits: { dataMirrorLagMs: opts.mirrorLagMs ?? 0 } }, [dataModule]);
   if (opts.host) wix.attachHost(opts.host);
   const url = await wix.listen(0);
   const exchanges: Exchange[] = [];

@@ -53,6 +53,7 @@ async function inBulkCalls(list, call, what) {
     }
   }
 }
+const PRIMARY = { consistentRead: true };
 export function wixCollections() {
   const get = auth.elevate(items.get);
   const insert = auth.elevate(items.insert);
@@ -64,7 +65,7 @@ export function wixCollections() {
   const bulkUpdate = auth.elevate(items.bulkUpdate);
   return {
     async get(collection, id) {
-      return await get(collection, id) ?? null;
+      return await get(collection, id, PRIMARY) ?? null;
     },
     async insert(collection, item) {
       try {
@@ -85,7 +86,7 @@ export function wixCollections() {
       for (const s of opts.sort ?? []) q = s.order === "DESC" ? q.descending(s.field) : q.ascending(s.field);
       q = q.limit(Math.min(opts.limit ?? 50, MAX_PAGE));
       if (opts.skip) q = q.skip(opts.skip);
-      const res = await q.find({ returnTotalCount: true });
+      const res = await q.find({ returnTotalCount: true, ...PRIMARY });
       return { items: res.items, total: res.totalCount };
     },
     async claim(collection, list) {
