@@ -3,8 +3,8 @@
 // few seconds)"; a read goes to a mirror unless it asks for `consistentRead`. Here the mirror is a
 // second table in the same SQLite file, and every change reaches it exactly `lagMs` after it was
 // made: a read without consistentRead never sees a change younger than that (the strict side of
-// "typically"). Changes are copied when a mirror read comes, not on a timer, so nothing runs between
-// reads. The mirror is rebuilt from the primary at each start (what was still on its way is there).
+// "typically"). Changes are copied when a mirror read comes, and by a timer when they are due. The
+// mirror is rebuilt from the primary at each start (what was still on its way is there).
 import type Database from 'better-sqlite3';
 
 export const MIRROR_TABLE = 'wix_data_mirror';
@@ -32,11 +32,32 @@ export class DataMirror {
   }
 
   /** A change the primary has just committed; the mirror gets it `lagMs` from now. */
-  put(collection: string, id: string, data: string) { this.changes.push({ due: this.now() + this.lagMs, kind: 'put', collection, id, data }); }
-  remove(collection: string, id: string) { this.changes.push({ due: this.now() + this.lagMs, kind: 'remove', collection, id }); }
-  truncate(collection: string) { this.changes.push({ due: this.now() + this.lagMs, kind: 'truncate', collection }); }
+  put(collection: string, id: string, data: string) { this.queue({ due: this.now() + this.lagMs, kind: 'put', collection, id, data }); }
+  remove(collection: string, id: string) { this.queue({ due: this.now() + this.lagMs, kind: 'remove', collection, id }); }
+  truncate(collection: string) { this.queue({ due: this.now() + this.lagMs, kind: 'truncate', collection }); }
 
-  /** Applies, in order, every change whose time has come; called before each mirror read. */
+  private timer: NodeJS.Timeout | null = null;
+  private queue(change: Change) {
+    this.changes.push(change);
+    this.wake();
+  }
+  /**
+   * A timer also applies due changes when no mirror read comes, so the queue holds at most `lagMs` of
+   * changes. It runs outside any transaction (better-sqlite3's are synchronous) and never keeps the
+   * process alive; after the database is closed it does nothing.
+   */
+  private wake() {
+    if (this.timer || !this.changes.length) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.db.open) return;
+      this.catchUp();
+      this.wake();
+    }, Math.max(0, this.changes[0]!.due - this.now()));
+    this.timer.unref();
+  }
+
+  /** Applies, in order, every change whose time has come (before each mirror read, and on the timer). */
   catchUp() {
     const now = this.now();
     let n = 0;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import Database from 'better-sqlite3';
 import { startDataServer, type DataServer } from '../support/dataServer.js';
 import { DataStore } from '../../local-wix/server/dataStore.js';
+import { MIRROR_TABLE } from '../../local-wix/server/dataMirror.js';
 
 const LAG = 400;
 const PERMS = { read: 'ANYONE', insert: 'ADMIN', update: 'ADMIN', remove: 'ADMIN' } as const;
@@ -77,6 +78,24 @@ describe('the mirror at a start', () => {
     const after = new DataStore(db, LAG);
     expect(after.get('Notes', 'r1', 'mirror')).toMatchObject({ text: 'kept' });
     expect(after.get('Notes', 'r1', 'primary')).toMatchObject({ text: 'kept' });
+  });
+
+  test('due changes reach the mirror on a timer too, with no read to pull them: the queue holds only the lag', async () => {
+    const db = new Database(':memory:');
+    const store = new DataStore(db, 50);
+    store.insert('Notes', { _id: 't1', text: 'queued' });
+    const inMirror = () => (db.prepare(`SELECT COUNT(*) AS n FROM ${MIRROR_TABLE}`).get() as { n: number }).n;
+    expect(inMirror()).toBe(0);
+    await sleep(150);
+    expect(inMirror()).toBe(1);
+    db.close();
+  });
+
+  test('a change still on its way when the database closes is dropped quietly (an error in the timer would fail this run)', async () => {
+    const db = new Database(':memory:');
+    new DataStore(db, 30).insert('Notes', { _id: 'c1', text: 'late' });
+    db.close();
+    await sleep(100);
   });
 
   test('with a lag of 0 every read sees the primary', () => {
