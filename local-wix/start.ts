@@ -14,12 +14,13 @@ import { JobsConfigError } from './velo-host/jobs.js';
 import { LimitSettingError, formatLatency, type LimitSettings } from './server/limitSettings.js';
 
 function describeLimits(s: LimitSettings): string {
-  if (!s.enabled) return `off (LOCAL_WIX_LIMITS=0)   latency ${formatLatency(s.latencyMs)}`;
+  const lag = `; reads without consistentRead lag ${s.dataMirrorLagMs > 0 ? `${s.dataMirrorLagMs.toLocaleString('en-US')} ms` : 'not at all'} (LOCAL_WIX_DATA_MIRROR_LAG_MS)`;
+  if (!s.enabled) return `off (LOCAL_WIX_LIMITS=0)   latency ${formatLatency(s.latencyMs)}${lag}`;
   const n = (v: number, unit: string) => (v > 0 ? `${v.toLocaleString('en-US')}${unit}` : 'no limit');
   return [
     `data reads ${n(s.dataReadsPerMin, '/min')}, writes ${n(s.dataWritesPerMin, '/min')}, ${n(s.dataRequestMs, ' ms')} each;`,
     `Wix API calls ${n(s.apiCallsPerMin, '/min')}; emails ${n(s.emailsPerMin, '/min')}; backend requests ${n(s.backendRequestsPerMin, '/min')};`,
-    `jobs ${n(s.jobMs, ' ms')}, event handlers ${n(s.eventMs, ' ms')} (one that fails or runs past 1,250 ms is sent again, on Wix's resend schedule); latency ${formatLatency(s.latencyMs)}`,
+    `jobs ${n(s.jobMs, ' ms')}, event handlers ${n(s.eventMs, ' ms')} (one that fails or runs past 1,250 ms is sent again, on Wix's resend schedule); latency ${formatLatency(s.latencyMs)}${lag}`,
   ].join(' ');
 }
 import { StaticExportError } from './velo-host/static-exports.js';

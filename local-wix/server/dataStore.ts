@@ -59,8 +59,6 @@ export class DataStore {
     this.mirror.catchUp();
     return MIRROR_TABLE;
   }
-  /** How long a change takes to reach mirror reads (0: they see the primary). */
-  get mirrorLagMs(): number { return this.mirror?.lagMs ?? 0; }
 
   /** Collections are read on every item call: parsed once, dropped when written. Callers must not mutate. */
   private collections = new Map<string, StoredCollection | null>();
