@@ -157,9 +157,12 @@ describe('refresh and the cache port', () => {
     const a = guid('port');
     definitions.put(onSale(a));
     const cleared: CounterSnapshot[][] = [];
-    deps.cache = { clearSoon: async (s) => { cleared.push([...s]); } };
+    const atOnce: boolean[] = [];
+    deps.cache = { clearSoon: async (s, o) => { cleared.push([...s]); atOnce.push(!!o?.atOnce); } };
     await refreshCounters(deps, a); // first read: the snapshot is new
     expect(cleared.map((c) => c.map((s) => [s.definitionId, s.unsold]))).toEqual([[[a, 10]]]);
+    // A definition's own event clears at once: its handler does not wait for the cache window.
+    expect(atOnce).toEqual([true]);
     await refreshCounters(deps, a); // same counts: nothing written
     expect(cleared).toHaveLength(1);
     definitions.sell(a, 3);

@@ -7,7 +7,7 @@ import { publicSnapshot } from '../../backend/core/counter/counterChannel.js';
 import { counterText, priceKindOf, formatCount, formatPrice } from '../../backend/core/counter/counterText.js';
 import { orderChange, refreshSlot, InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
 import { counterChanges, definitionsToRefresh, needsRefresh, notLive, stillMissing } from '../../backend/core/counter/counterRefresh.js';
-import { plannedRead, readMarkId, recentReadMarks, settleCheck, slowMark } from '../../backend/core/counter/readBudget.js';
+import { clearsAtOnce, plannedRead, readMarkId, recentReadMarks, settleCheck, slowMark } from '../../backend/core/counter/readBudget.js';
 import { definition } from '../support/ticketDefinitions.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
@@ -175,6 +175,11 @@ describe('orderChange', () => {
 
 describe('readBudget', () => {
   const budget = { reads: 3, windowMs: 60_000 };
+  it.each([
+    ['fast', false], ['checkpoint', true], ['tail', true], ['definition', true],
+  ] as const)('a %s read clears the cached page answers at once: %s', (cause, atOnce) => {
+    expect(clearsAtOnce(cause)).toBe(atOnce);
+  });
   it('property: read marks sort as their times do, and the window holds exactly the marks at or after now − window', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 42 }), fc.integer({ min: 0, max: 2 ** 42 }), fc.integer({ min: 1, max: 120_000 }), (a, b, w) => {
       expect(Math.sign(readMarkId(new Date(a)).localeCompare(readMarkId(new Date(b))))).toBe(Math.sign(a - b));

@@ -36,9 +36,18 @@ export function budgetUsedUp(recentReads: number, budget: ReadBudget): boolean {
 export type ReadMarkKind = 'fast' | 'checkpoint' | 'tail';
 export interface PlannedRead { at: Date; kind: ReadMarkKind }
 
-/** Whether a read of this kind clears the cached page answers at once: past the fast budget (about one per slow slot), not a fast read (up to 10 a second, cleared with their cache window). */
-export function clearsAtOnce(kind: ReadMarkKind): boolean {
-  return kind !== 'fast';
+/** Why counters are read: a read mark of the order flow, or one definition's own event (created, updated, sale started). */
+export type RefreshCause = ReadMarkKind | 'definition';
+
+/**
+ * Whether a read clears the cached page answers at once, rather than at its cache window's end: every
+ * read but a fast one. Fast reads come up to 10 a second and share one clearing per window. Reads past the
+ * fast budget come about once per slow slot. A definition's own event is rare (an owner's edit, a sale
+ * start), and waiting for the window would keep its handler past the ~1.25 s within which Wix expects an
+ * acknowledgement, so Wix would send the event again.
+ */
+export function clearsAtOnce(cause: RefreshCause): boolean {
+  return cause !== 'fast';
 }
 
 /**

@@ -10,8 +10,8 @@ export function recentReadMarks(now, windowMs) {
 export function budgetUsedUp(recentReads, budget) {
   return recentReads >= budget.reads;
 }
-export function clearsAtOnce(kind) {
-  return kind !== "fast";
+export function clearsAtOnce(cause) {
+  return cause !== "fast";
 }
 export function slowMark(t, slowSlotMs, stepMs = SETTLE_STEP_MS) {
   const start = Math.floor(t / slowSlotMs) * slowSlotMs;
