@@ -52,8 +52,8 @@ async function inBulkCalls<T>(list: T[], call: (chunk: T[]) => Promise<{ errors:
  * a mirror that Wix updates "with a short delay (typically a few seconds)" (Wix Data and Eventual
  * Consistency), and these collections coordinate: a claim, a snapshot or an outbox row just written by
  * another container must be seen, and a page's cached counters must not be filled from a mirror that
- * has not yet received the refresh that cleared the cache. Wix says it "slows down the operation"; its
- * quota page lists no separate count for it (the local Wix counts it as any read).
+ * has not yet received the refresh that cleared the cache. Wix says it "slows down the operation". The
+ * local Wix counts it as any other read; whether Wix's quota counts it differently is not documented.
  */
 const PRIMARY = { consistentRead: true } as const;
 
