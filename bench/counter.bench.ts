@@ -30,7 +30,7 @@ import { startStack, type Stack } from '../local-wix/stack.js';
 import { ADMIN, createLocalClient } from '../local-wix/sdk-client.js';
 import { launchBrowser } from '../test/support/browser.js';
 import { fetchQuotaStats, quotaLines, throttledCount, type QuotaStatsAnswer } from './quotaReport.js';
-import { awaitRedeliveries } from './redeliveries.js';
+import { afterSetUp, awaitRedeliveries } from './redeliveries.js';
 import { openWatchedCounterPage } from './counterPage.js';
 import { refreshCounters, type CounterDeps } from '../backend/flows/counter.js';
 import { wixTicketDefinitions } from '../backend/wix/ticketDefinitions.js';
@@ -109,11 +109,7 @@ function definitionReads(stack: Stack): number {
   return n;
 }
 
-/**
- * A phase's definitions. Their own events (created) are handled, and any resend of a slow one has run,
- * before the phase's quiet minute starts: that cost is the set-up's, and a resend landing in the phase
- * would be counted as the phase's.
- */
+/** A phase's definitions, with their own events' cost left in the set-up (redeliveries.ts afterSetUp). */
 async function createDefinitions(stack: Stack, eventId: string): Promise<string[]> {
   const client = createLocalClient(stack.baseUrl, { ticketDefinitionsV2 }, ADMIN);
   const ids: string[] = [];
@@ -124,9 +120,8 @@ async function createDefinitions(stack: Stack, eventId: string): Promise<string[
     });
     ids.push(d._id!);
   }
-  await stack.host.idle();
-  const resent = await awaitRedeliveries(stack.host);
-  if (resent.ran) console.log(`set-up: ${resent.ran} resend(s) of the definitions' own events ran before the phase`);
+  const resent = await afterSetUp(stack.host);
+  if (resent) console.log(`set-up: ${resent} resend(s) of the definitions' own events ran before the phase`);
   return ids;
 }
 

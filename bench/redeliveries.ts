@@ -13,3 +13,13 @@ export async function awaitRedeliveries(host: { pendingRedeliveries: number; idl
   await host.idle();
   return { ran: host.log.counts.redeliveries - before, waiting: host.pendingRedeliveries };
 }
+
+/**
+ * After a phase's set-up (its definitions created): their own events are handled, and any resend of a
+ * slow one has run, before the phase's quiet minute starts. That cost is the set-up's; a resend landing in
+ * the phase would be counted as the phase's. Returns how many resends ran.
+ */
+export async function afterSetUp(host: Parameters<typeof awaitRedeliveries>[0]): Promise<number> {
+  await host.idle();
+  return (await awaitRedeliveries(host)).ran;
+}

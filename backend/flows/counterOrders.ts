@@ -3,7 +3,8 @@
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
 import { InvalidOrderEventError, orderChange, refreshSlot, type OrderChange, type OrderChangeKind } from '../core/counter/orderChange.js';
 import { isLateDelivery, storedReadCovering } from '../core/counter/lateDelivery.js';
-import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, clearsAtOnce, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
+import { clearsAtOnce } from '../core/counter/cacheWindow.js';
 import { counterClaims } from '../repositories/counterClaims.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
 import type { CounterDeps } from './counterDeps.js';

@@ -1,7 +1,7 @@
 // Refreshing counters: a definition's (or every live counter's) salesDetails read, compared with the
 // stored snapshots, and the changed snapshots written to TicketCounters.
 import { counterChanges, definitionsToRefresh, type CounterChanges } from '../core/counter/counterRefresh.js';
-import { clearsAtOnce } from '../core/counter/readBudget.js';
+import { clearsAtOnce } from '../core/counter/cacheWindow.js';
 import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
@@ -12,7 +12,7 @@ const MAX_IDS_PER_QUERY = 100;
 
 /**
  * One definition's own event (created, updated, sale started): reads it with SALES_DETAILS, stores the
- * snapshots that are newer, and clears the cached page answers at once (core/counter/readBudget.ts
+ * snapshots that are newer, and clears the cached page answers at once (core/counter/cacheWindow.ts
  * clearsAtOnce).
  */
 export async function refreshCounters(deps: CounterDeps, definitionId: string): Promise<CounterSnapshot[]> {
@@ -89,7 +89,7 @@ export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef 
  * How a refresh's changes leave the cached page answers: at the end of their cache window (a fast
  * read: up to 10 a second, coalesced), or `atOnce` (a read past the fast budget, at most about one per
  * slow slot: flows/counterOrders.ts, so that pages opened after a rush's last order get its count
- * within about a second; or a definition's own event). The rule: core/counter/readBudget.ts clearsAtOnce.
+ * within about a second; or a definition's own event). The rule: core/counter/cacheWindow.ts clearsAtOnce.
  */
 export interface ClearOptions { atOnce?: boolean }
 

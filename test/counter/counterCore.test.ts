@@ -6,8 +6,9 @@ import { counterState, parseThreshold } from '../../backend/core/counter/counter
 import { publicSnapshot } from '../../backend/core/counter/counterChannel.js';
 import { counterText, priceKindOf, formatCount, formatPrice } from '../../backend/core/counter/counterText.js';
 import { orderChange, refreshSlot, InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
+import { clearsAtOnce } from '../../backend/core/counter/cacheWindow.js';
 import { counterChanges, definitionsToRefresh, needsRefresh, notLive, stillMissing } from '../../backend/core/counter/counterRefresh.js';
-import { clearsAtOnce, plannedRead, readMarkId, recentReadMarks, settleCheck, slowMark } from '../../backend/core/counter/readBudget.js';
+import { plannedRead, readMarkId, recentReadMarks, settleCheck, slowMark } from '../../backend/core/counter/readBudget.js';
 import { definition } from '../support/ticketDefinitions.js';
 
 const now = new Date('2026-11-26T12:00:00Z');

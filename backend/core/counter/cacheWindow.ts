@@ -2,9 +2,11 @@
 // answer a page view. The fast reads' invalidations fall on a fixed grid of CACHE_WINDOW_MS: every
 // visible change they make in a window is cleared at the window's end, in one invalidation, so a burst
 // costs one wave of cache misses per window rather than one per read. Reads past the fast budget (at
-// most about one per slow slot) clear at once instead (flows/counterRefresh.ts ClearOptions). A read in
+// most about one per slow slot), and a definition's own event, clear at once instead (clearsAtOnce). A read in
 // flight that started in the same window as a request arrived may answer it; an answer whose read
 // started before the window it is stored in is read again.
+
+import type { ReadMarkKind } from './readBudget.js';
 
 /**
  * 2 s: a busy page's misses come in waves, one per invalidation (about 7 at 170 views a second and
@@ -37,4 +39,18 @@ export function readServes(startedAt: number, at: number, windowMs = CACHE_WINDO
  */
 export function refreshWrite(item: { readAt?: string | null }, current: { readAt?: string | null } | null | undefined): boolean {
   return !!current && typeof item.readAt === 'string' && typeof current.readAt === 'string' && Date.parse(item.readAt) > Date.parse(current.readAt);
+}
+
+/** Why counters are read: a read mark of the order flow, or one definition's own event (created, updated, sale started). */
+export type RefreshCause = ReadMarkKind | 'definition';
+
+/**
+ * Whether a read clears the cached page answers at once, rather than at its cache window's end: every
+ * read but a fast one. Fast reads come up to 10 a second and share one clearing per window. Reads past the
+ * fast budget come about once per slow slot. A definition's own event is rare (an owner's edit, a sale
+ * start), and waiting for the window would keep its handler past the ~1.25 s within which Wix expects an
+ * acknowledgement, so Wix would send the event again.
+ */
+export function clearsAtOnce(cause: RefreshCause): boolean {
+  return cause !== 'fast';
 }

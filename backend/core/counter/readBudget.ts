@@ -36,20 +36,6 @@ export function budgetUsedUp(recentReads: number, budget: ReadBudget): boolean {
 export type ReadMarkKind = 'fast' | 'checkpoint' | 'tail';
 export interface PlannedRead { at: Date; kind: ReadMarkKind }
 
-/** Why counters are read: a read mark of the order flow, or one definition's own event (created, updated, sale started). */
-export type RefreshCause = ReadMarkKind | 'definition';
-
-/**
- * Whether a read clears the cached page answers at once, rather than at its cache window's end: every
- * read but a fast one. Fast reads come up to 10 a second and share one clearing per window. Reads past the
- * fast budget come about once per slow slot. A definition's own event is rare (an owner's edit, a sale
- * start), and waiting for the window would keep its handler past the ~1.25 s within which Wix expects an
- * acknowledgement, so Wix would send the event again.
- */
-export function clearsAtOnce(cause: RefreshCause): boolean {
-  return cause !== 'fast';
-}
-
 /**
  * The mark an order handled at `t` claims once the fast reads are used up. A slow slot is cut into
  * checkpoints of `stepMs` while at least two steps remain before its end, then its tail: with 2.1 s and

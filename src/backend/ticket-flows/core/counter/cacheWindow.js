@@ -12,3 +12,6 @@ export function readServes(startedAt, at, windowMs = CACHE_WINDOW_MS) {
 export function refreshWrite(item, current) {
   return !!current && typeof item.readAt === "string" && typeof current.readAt === "string" && Date.parse(item.readAt) > Date.parse(current.readAt);
 }
+export function clearsAtOnce(cause) {
+  return cause !== "fast";
+}

@@ -10,9 +10,6 @@ export function recentReadMarks(now, windowMs) {
 export function budgetUsedUp(recentReads, budget) {
   return recentReads >= budget.reads;
 }
-export function clearsAtOnce(cause) {
-  return cause !== "fast";
-}
 export function slowMark(t, slowSlotMs, stepMs = SETTLE_STEP_MS) {
   const start = Math.floor(t / slowSlotMs) * slowSlotMs;
   const checkpoints = Math.max(0, Math.floor((slowSlotMs - 2 * stepMs) / stepMs));
