@@ -124,6 +124,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const wix = createLocalWix({ dbFile, apiKeys: [...(opts.apiKeys ?? []), ownerKey], limits: opts.limits, siteId }, modules);
   // Site code reaches the CRM in-process (wix-crm-backend): its calls count as Wix API calls and emails.
   host.crm = wix.limits.meterCrm(crmFor(wix.db));
+  // Publishing and clearing cached web method answers are Wix calls too: each waits the latency.
+  host.callLatency = () => wix.limits.latency();
   wix.attachHost(host);
 
   const port = opts.port ?? (process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT);

@@ -19,28 +19,28 @@ const send = (m: FromWorker) => port.postMessage(m);
 let nextCall = 0;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
-/** Each CrmLike method as a call to the main thread's CRM; its errors come back with name, message and code. */
-const crm = new Proxy({}, {
-  get: (_t, method) => (...args: unknown[]) => new Promise((resolve, reject) => {
+/** A call answered by the main thread (its reply carries the value, or the error's name, message and code). */
+function callMain<T>(message: (callId: number) => FromWorker): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
     const callId = nextCall++;
-    pending.set(callId, { resolve, reject });
-    send({ type: 'crm', callId, method: String(method), args });
-  }),
+    pending.set(callId, { resolve: resolve as (v: unknown) => void, reject });
+    send(message(callId));
+  });
+}
+
+/** Each CrmLike method as a call to the main thread's CRM. */
+const crm = new Proxy({}, {
+  get: (_t, method) => (...args: unknown[]) => callMain((callId) => ({ type: 'crm', callId, method: String(method), args })),
 }) as CrmLike;
 
 const services: HostServices = {
   baseUrl: setup.baseUrl,
-  hub: { publish: (channel, payload) => send({ type: 'publish', channel, payload }) },
+  // Resolves once the main thread has published (after a Wix call's latency there), as on Wix.
+  hub: { publish: (channel, payload) => callMain<void>((callId) => ({ type: 'publish', callId, channel, payload })) },
   crm,
   secrets: new SecretsStore(setup.secretsFile),
   // wix-cache-backend clears the main thread's cache (Wix keeps cached answers outside containers).
-  cache: {
-    invalidate: (tags) => new Promise<number>((resolve, reject) => {
-      const callId = nextCall++;
-      pending.set(callId, { resolve: resolve as (v: unknown) => void, reject });
-      send({ type: 'cache', callId, tags });
-    }),
-  },
+  cache: { invalidate: (tags) => callMain<number>((callId) => ({ type: 'cache', callId, tags })) },
 };
 const loader = new SiteLoader(setup.siteDir, setup.cold);
 setFallbackServices(services);

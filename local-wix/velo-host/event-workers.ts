@@ -21,7 +21,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'done'; id: number; ok: true }
   | { type: 'done'; id: number; ok: false; error: string }
-  | { type: 'publish'; channel: RealtimeChannel; payload: unknown }
+  | { type: 'publish'; callId: number; channel: RealtimeChannel; payload: unknown }
   | { type: 'crm'; callId: number; method: string; args: unknown[] }
   | { type: 'cache'; callId: number; tags: string[] };
 
@@ -94,33 +94,27 @@ export class EventWorkers {
       if (m.ok) w?.resolve();
       else w?.reject(new Error(m.error));
     } else if (m.type === 'publish') {
-      this.services.hub.publish(m.channel, m.payload);
+      void this.answer(worker, m.callId, async () => { await this.services.hub.publish(m.channel, m.payload); return null; });
     } else if (m.type === 'cache') {
-      void this.answerCache(worker, m.callId, m.tags);
+      void this.answer(worker, m.callId, () => {
+        if (!this.services.cache) throw new Error('[velo-host] wix-cache-backend: this Velo host has no web method cache attached');
+        return this.services.cache.invalidate(m.tags);
+      });
     } else {
-      void this.answerCrm(worker, m.callId, m.method, m.args);
+      void this.answer(worker, m.callId, () => {
+        const crm = this.services.crm as unknown as Record<string, (...a: unknown[]) => unknown> | null;
+        if (!crm) throw new Error('[velo-host] wix-crm-backend: this Velo host has no local CRM attached');
+        if (typeof crm[m.method] !== 'function') throw new Error(`[velo-host] wix-crm-backend: the local CRM has no ${m.method}`);
+        return crm[m.method]!(...m.args);
+      });
     }
   }
 
-  private async answerCache(worker: Worker, callId: number, tags: string[]) {
+  /** Runs a worker's forwarded call in this thread and replies with its value or its error (name, message, code). */
+  private async answer(worker: Worker, callId: number, run: () => unknown) {
     let reply: ToWorker;
     try {
-      if (!this.services.cache) throw new Error('[velo-host] wix-cache-backend: this Velo host has no web method cache attached');
-      reply = { type: 'reply', callId, ok: true, value: await this.services.cache.invalidate(tags) };
-    } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      reply = { type: 'reply', callId, ok: false, error: { name: e.name, message: e.message } };
-    }
-    worker.postMessage(reply);
-  }
-
-  private async answerCrm(worker: Worker, callId: number, method: string, args: unknown[]) {
-    let reply: ToWorker;
-    try {
-      const crm = this.services.crm as unknown as Record<string, (...a: unknown[]) => unknown> | null;
-      if (!crm) throw new Error('[velo-host] wix-crm-backend: this Velo host has no local CRM attached');
-      if (typeof crm[method] !== 'function') throw new Error(`[velo-host] wix-crm-backend: the local CRM has no ${method}`);
-      reply = { type: 'reply', callId, ok: true, value: await crm[method]!(...args) };
+      reply = { type: 'reply', callId, ok: true, value: await run() };
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       reply = { type: 'reply', callId, ok: false, error: { name: e.name, message: e.message, code: (e as { code?: unknown }).code } };

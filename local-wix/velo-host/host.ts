@@ -169,6 +169,15 @@ export class VeloHost implements SiteCodeHost {
   get baseUrl() { return this.services.baseUrl; }
   /** The local CRM the `wix-crm-backend` module delegates to (settable until the first invocation). */
   set crm(crm: CrmLike | null) { this.services.crm = crm; }
+  /**
+   * A Wix call's latency (the site limits' `latencyMs`), waited by each `wix-realtime-backend` publish
+   * and `wix-cache-backend` invalidation before it takes effect: both are calls to Wix's services.
+   * Settable until the first invocation; without it both are immediate.
+   */
+  set callLatency(wait: () => Promise<void>) {
+    this.services.hub = { publish: async (channel, payload) => { await wait(); this.hub.publish(channel, payload); } };
+    this.services.cache = { invalidate: async (tags) => { await wait(); return this.webMethodCache.invalidate(tags); } };
+  }
 
   /** Routes of the host; pass it to createLocalWix before any catch-all module (the site). */
   readonly module: LocalWixModule = (ctx) => {

@@ -32,7 +32,7 @@ export interface CrmLike {
 export const WIX_BACKEND: Identity = { role: 'ANYONE', id: 'wix-code-backend' };
 
 /** What `wix-realtime-backend` publishes to: the local hub, or (in an event worker) a forwarder to it. */
-export interface Publisher { publish(channel: RealtimeChannel, payload: unknown): void }
+export interface Publisher { publish(channel: RealtimeChannel, payload: unknown): void | Promise<void> }
 
 /** What `wix-cache-backend` clears: the host's web method cache, or (in an event worker) a forwarder to it. */
 export interface CacheLike { invalidate(tags: string[]): Answer<number> }

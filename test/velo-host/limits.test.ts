@@ -122,6 +122,12 @@ test('the latency is added to Wix Data and Wix API calls, not to the local tooli
   expect(await waited(() => post('/wix-data/v2/items/count', { dataCollectionId: 'SyncRuns' }))).toBe(1);
   expect(await waited(() => post('/events-ticket-definitions/v3/ticket-definitions/query', { query: {} }))).toBe(1);
   expect(await waited(() => adminFetch(`${s.baseUrl}/_local/clock`))).toBe(0);
+  // A realtime publish and a cache invalidation from site code are Wix calls: each waits the latency
+  // before it takes effect (the web method call itself, a visitor's request to the site, waits none).
+  const published = s.hub.published.length;
+  expect(await waited(() => callWebMethod(s.baseUrl, 'limits.web.js', 'announce', []))).toBe(1);
+  expect(s.hub.published.length).toBe(published + 1);
+  expect(await waited(() => callWebMethod(s.baseUrl, 'limits.web.js', 'clearAnswers', []))).toBe(1);
   expect((await fetchQuotaStats(s.baseUrl)).limits.latencyMs).toEqual({ min: 400, max: 450 });
   waits.mockRestore();
 });

@@ -11,5 +11,5 @@ export async function publish(channel: Channel, payload: unknown, options?: { us
   const wire = JSON.parse(JSON.stringify(payload));
   if (options?.users) console.warn('[velo-host] publish options.users is ignored locally: every permitted subscriber receives the message');
   const c: Channel = channel.resourceId ? { name: channel.name, resourceId: channel.resourceId } : { name: channel.name };
-  currentServices().hub.publish(c, wire);
+  await currentServices().hub.publish(c, wire);
 }
