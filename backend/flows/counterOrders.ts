@@ -9,6 +9,7 @@ import { counterClaims } from '../repositories/counterClaims.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
 import type { CounterDeps } from './counterDeps.js';
 import { liveSnapshots, refreshLiveCounters } from './counterRefresh.js';
+import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
 
 /** Past the slot's end, so that orders confirmed in the last instant of the slot are in the read. */
 const SLOT_MARGIN_MS = 15;
@@ -40,7 +41,7 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
   // (a delivery the checkout's queue held up is late too); only then may the stored reads be asked.
   const storedRead = knownRead(deps.memory, now.getTime()) !== null ? null : await coveringStoredRead(deps, change, now);
   if (storedRead) return { outcome: 'covered', key: change.key, readAt: storedRead, refreshed: [] };
-  const read = await scheduledRead(deps, now);
+  const read = await scheduledRead(deps, now, () => liveSnapshots(deps, change.definitionIds));
   let refreshed: string[] = [];
   if (read.mine) {
     const own = await ownRead(deps, change.definitionIds, read);
@@ -64,8 +65,8 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
  * read now, and if the claim won a tail, read at its end as well. Reads past the fast budget (tails and
  * reads after a pause: at most about one per slow slot) clear the cached answers at once.
  */
-async function ownRead(deps: CounterDeps, named: readonly string[], read: PlannedRead): Promise<{ readAt: string; refreshed: string[] } | null> {
-  if (read.kind !== 'checkpoint') return readCounters(deps, named, read.at, clearsAtOnce(read.kind));
+async function ownRead(deps: CounterDeps, named: readonly string[], read: ScheduledRead): Promise<{ readAt: string; refreshed: string[] } | null> {
+  if (read.kind !== 'checkpoint') return readCounters(deps, named, read.at, clearsAtOnce(read.kind), read.live);
   const check = settleCheck(read.at.getTime(), deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS);
   await sleepUntil(deps, new Date(check.checkAt));
   if ((deps.memory?.lastOrderAt ?? 0) >= read.at.getTime()) return null;
@@ -76,11 +77,14 @@ async function ownRead(deps: CounterDeps, named: readonly string[], read: Planne
   return readCounters(deps, named, next, true);
 }
 
-/** Reads every live counter (and `named`) at `at`, looking the live ones up while waiting for it; `atOnce`: the cached answers are cleared at once. */
-async function readCounters(deps: CounterDeps, named: readonly string[], at: Date, atOnce: boolean): Promise<{ readAt: string; refreshed: string[] }> {
+/**
+ * Reads every live counter (and `named`) at `at`, looking the live ones up while waiting for it (or
+ * taking `live`, looked up while the read was claimed); `atOnce`: the cached answers are cleared at once.
+ */
+async function readCounters(deps: CounterDeps, named: readonly string[], at: Date, atOnce: boolean, live?: Promise<CounterSnapshot[]>): Promise<{ readAt: string; refreshed: string[] }> {
   // Which counters are live does not depend on the orders still coming: look them up while waiting,
   // so only the definitions' read (which must start after the read time) and the save follow it.
-  const [stored] = await Promise.all([liveSnapshots(deps, named), sleepUntil(deps, at)]);
+  const [stored] = await Promise.all([live ?? liveSnapshots(deps, named), sleepUntil(deps, at)]);
   const { refreshed } = await refreshLiveCounters(deps, named, stored, { atOnce });
   return { readAt: at.toISOString(), refreshed };
 }
@@ -122,7 +126,7 @@ async function sleepUntil(deps: CounterDeps, at: Date): Promise<void> {
  * slow mark (a checkpoint or the tail: see core/counter/readBudget.ts). `mine` is true only for the
  * call that claimed it; what a claimed read then does is `ownRead`'s.
  */
-async function scheduledRead(deps: CounterDeps, now: Date): Promise<ScheduledRead> {
+async function scheduledRead(deps: CounterDeps, now: Date, lookUpLive: () => Promise<CounterSnapshot[]>): Promise<ScheduledRead> {
   const memory = deps.memory;
   const t = now.getTime();
   if (memory) {
@@ -138,7 +142,7 @@ async function scheduledRead(deps: CounterDeps, now: Date): Promise<ScheduledRea
   }
   // This container found the fast reads used up a moment ago: claim the slow mark of now directly
   // (won: this call owns it; lost: another call's mark at that time covers this order).
-  const pending = memory && stillSlow(memory.slowSince, t) ? claimSlowMark(deps, now) : lookUpOrClaim(deps, now);
+  const pending = memory && stillSlow(memory.slowSince, t) ? claimSlowMark(deps, now) : lookUpOrClaim(deps, now, lookUpLive);
   const known = pending.then((r) => r.at.getTime());
   if (memory) memory.lookup = known;
   try {
@@ -157,8 +161,11 @@ function knownRead(memory: CounterDeps['memory'], t: number): number | null {
   return memory && memory.claimedReadAt >= t ? memory.claimedReadAt : null;
 }
 
-/** A read scheduled for an order: when and of which kind, and whether this call claimed it. */
-type ScheduledRead = PlannedRead & { mine: boolean };
+/**
+ * A read scheduled for an order: when and of which kind, and whether this call claimed it; for a fast
+ * read it claimed, `live`: the live counters' rows, looked up while claiming.
+ */
+type ScheduledRead = PlannedRead & { mine: boolean; live?: Promise<CounterSnapshot[]> };
 
 /** Covered by a read already claimed for `at` (its kind matters only to its owner). */
 function covered(at: number): ScheduledRead {
@@ -167,7 +174,7 @@ function covered(at: number): ScheduledRead {
 
 function rememberClaim(memory: NonNullable<CounterDeps['memory']>, read: ScheduledRead): ScheduledRead {
   if (read.at.getTime() > memory.claimedReadAt) memory.claimedReadAt = read.at.getTime();
-  return { at: read.at, kind: read.kind, mine: read.mine };
+  return { at: read.at, kind: read.kind, mine: read.mine, live: read.live };
 }
 
 /** The read a call at `now` claims, given the site's reads in the budget's window (Infinity: used up). */
@@ -183,12 +190,17 @@ async function claimSlowMark(deps: CounterDeps, now: Date): Promise<ScheduledRea
 }
 
 /** `slow`: whether the budget was found used up (undefined when an already claimed read covered the order). */
-async function lookUpOrClaim(deps: CounterDeps, now: Date): Promise<ScheduledRead & { slow?: boolean }> {
+async function lookUpOrClaim(deps: CounterDeps, now: Date, lookUpLive: () => Promise<CounterSnapshot[]>): Promise<ScheduledRead & { slow?: boolean }> {
   const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
   const claims = counterClaims(deps);
   const { latest, recent } = await claims.latestRead(now, budget.windowMs);
   if (latest !== null && latest >= now.getTime()) return covered(latest);
   const plan = readTimeFor(deps, now, recent);
+  // A fast read is due within a slot: its owner looks the live counters up while claiming it, not
+  // after (a lost claim costs that one read; a slow mark's owner looks them up nearer its time).
+  const live = plan.kind === 'fast' ? lookUpLive() : undefined;
+  live?.catch(() => undefined);
   // Not won: another invocation claimed the same time, and its read covers this order too.
-  return { ...plan, mine: await claims.claimRead(plan.at), slow: budgetUsedUp(recent, budget) };
+  const mine = await claims.claimRead(plan.at);
+  return { ...plan, mine, ...(mine && live ? { live } : {}), slow: budgetUsedUp(recent, budget) };
 }

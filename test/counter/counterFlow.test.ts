@@ -71,6 +71,43 @@ describe('counter flow', () => {
     expect(counters(collections)[0].unsold).toBe(38);
   });
 
+
+  it("a fast read's winner looks the live counters up while its claim is on the way, not after it; a lost claim costs that one read", async () => {
+    const { definitions, collections, deps } = setup(200);
+    definitions.put(definition({ _id: 'd1' }));
+    await countersFor(deps, 'd1');
+    const log: string[] = [];
+    const query = collections.query.bind(collections);
+    collections.query = (async (c: string, q: any) => { log.push(`query ${c}`); return query(c, q); }) as typeof collections.query;
+    let lose = false;
+    const timed: CounterDeps = {
+      ...deps,
+      claims: {
+        claim: async (c, items) => {
+          log.push('claim sent');
+          await sleep(30); // a Wix Data round trip
+          const won = lose ? new Set<string>() : await collections.claim(c, items);
+          log.push('claim answered');
+          return won;
+        },
+      },
+    };
+    await sleep(200 - (Date.now() % 200) + 5);
+    definitions.sell('d1', 1);
+    expect(await handleOrderEvent(timed, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] })).toMatchObject({ outcome: 'refreshed' });
+    expect([...log].sort()).toEqual(['claim answered', 'claim sent', 'query CounterClaims', 'query TicketCounters']);
+    expect(log.indexOf('query TicketCounters')).toBeLessThan(log.indexOf('claim answered'));
+    expect(counters(collections)[0].unsold).toBe(4);
+    // Lost (another container claimed the same read): covered by that read, after one lookup of each.
+    log.length = 0;
+    lose = true;
+    await sleep(200 - (Date.now() % 200) + 5);
+    const calls = definitions.calls;
+    expect(await handleOrderEvent(timed, 'confirmed', { orderNumber: 'o2', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] })).toMatchObject({ outcome: 'covered' });
+    expect([...log].sort()).toEqual(['claim answered', 'claim sent', 'query CounterClaims', 'query TicketCounters']);
+    expect(log.indexOf('query TicketCounters')).toBeLessThan(log.indexOf('claim answered'));
+    expect(definitions.calls).toBe(calls);
+  });
   it('a delivery of a malformed event is logged and acknowledged; a failing read is thrown, so that Wix sends it again', async () => {
     const { definitions, deps } = setup();
     const warned: unknown[][] = [];

@@ -14,7 +14,7 @@ export async function handleOrderEvent(deps, kind, event) {
   const now = deps.clock.now();
   const storedRead = knownRead(deps.memory, now.getTime()) !== null ? null : await coveringStoredRead(deps, change, now);
   if (storedRead) return { outcome: "covered", key: change.key, readAt: storedRead, refreshed: [] };
-  const read = await scheduledRead(deps, now);
+  const read = await scheduledRead(deps, now, () => liveSnapshots(deps, change.definitionIds));
   let refreshed = [];
   if (read.mine) {
     const own = await ownRead(deps, change.definitionIds, read);
@@ -29,7 +29,7 @@ export async function handleOrderEvent(deps, kind, event) {
   return { outcome: "covered", key: change.key, readAt: read.at.toISOString(), refreshed };
 }
 async function ownRead(deps, named, read) {
-  if (read.kind !== "checkpoint") return readCounters(deps, named, read.at, clearsAtOnce(read.kind));
+  if (read.kind !== "checkpoint") return readCounters(deps, named, read.at, clearsAtOnce(read.kind), read.live);
   const check = settleCheck(read.at.getTime(), deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS);
   await sleepUntil(deps, new Date(check.checkAt));
   if ((deps.memory?.lastOrderAt ?? 0) >= read.at.getTime()) return null;
@@ -39,8 +39,8 @@ async function ownRead(deps, named, read) {
   if (check.next.kind !== "tail") return settled;
   return readCounters(deps, named, next, true);
 }
-async function readCounters(deps, named, at, atOnce) {
-  const [stored] = await Promise.all([liveSnapshots(deps, named), sleepUntil(deps, at)]);
+async function readCounters(deps, named, at, atOnce, live) {
+  const [stored] = await Promise.all([live ?? liveSnapshots(deps, named), sleepUntil(deps, at)]);
   const { refreshed } = await refreshLiveCounters(deps, named, stored, { atOnce });
   return { readAt: at.toISOString(), refreshed };
 }
@@ -61,7 +61,7 @@ async function coveringStoredRead(deps, change, now) {
 async function sleepUntil(deps, at) {
   await deps.clock.sleep(Math.max(0, at.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
 }
-async function scheduledRead(deps, now) {
+async function scheduledRead(deps, now, lookUpLive) {
   const memory = deps.memory;
   const t = now.getTime();
   if (memory) {
@@ -73,7 +73,7 @@ async function scheduledRead(deps, now) {
       if (known3 >= t) return covered(known3);
     }
   }
-  const pending = memory && stillSlow(memory.slowSince, t) ? claimSlowMark(deps, now) : lookUpOrClaim(deps, now);
+  const pending = memory && stillSlow(memory.slowSince, t) ? claimSlowMark(deps, now) : lookUpOrClaim(deps, now, lookUpLive);
   const known = pending.then((r) => r.at.getTime());
   if (memory) memory.lookup = known;
   try {
@@ -94,7 +94,7 @@ function covered(at) {
 }
 function rememberClaim(memory, read) {
   if (read.at.getTime() > memory.claimedReadAt) memory.claimedReadAt = read.at.getTime();
-  return { at: read.at, kind: read.kind, mine: read.mine };
+  return { at: read.at, kind: read.kind, mine: read.mine, live: read.live };
 }
 function readTimeFor(deps, now, recentReads) {
   const slot = refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS);
@@ -104,11 +104,14 @@ async function claimSlowMark(deps, now) {
   const plan = readTimeFor(deps, now, Infinity);
   return { ...plan, mine: await counterClaims(deps).claimRead(plan.at) };
 }
-async function lookUpOrClaim(deps, now) {
+async function lookUpOrClaim(deps, now, lookUpLive) {
   const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
   const claims = counterClaims(deps);
   const { latest, recent } = await claims.latestRead(now, budget.windowMs);
   if (latest !== null && latest >= now.getTime()) return covered(latest);
   const plan = readTimeFor(deps, now, recent);
-  return { ...plan, mine: await claims.claimRead(plan.at), slow: budgetUsedUp(recent, budget) };
+  const live = plan.kind === "fast" ? lookUpLive() : void 0;
+  live?.catch(() => void 0);
+  const mine = await claims.claimRead(plan.at);
+  return { ...plan, mine, ...mine && live ? { live } : {}, slow: budgetUsedUp(recent, budget) };
 }
