@@ -181,6 +181,15 @@ async function truth(stack: Stack, ids: string[]): Promise<Map<string, number>> 
   return m;
 }
 
+/** A snapshot push as the local hub received it: its count, its read time and when it arrived (epoch ms). */
+type Push = { definitionId: string; unsold: number; readAt: number; at: number };
+
+/**
+ * Pushes in the order of their reads. Each publish is a Wix call with its own latency, so two pushes
+ * sent close together may arrive swapped (the page keeps the newer read); by read time they must not go back.
+ */
+const byReadTime = (pushes: Push[]) => [...pushes].sort((a, b) => a.readAt - b.readAt);
+
 /** Per definition, unsold counts must only go down (no cancellations here): a rise means an older read won. */
 function neverBackwards(series: { definitionId: string; unsold: number }[]): boolean {
   const last = new Map<string, number>();
@@ -267,11 +276,11 @@ async function main() {
   const stack = await startStack({ port: 0, dataDir, cold: process.env.COLD === '1', seed: false, scheduleJobs: false, pages: [benchPage], limits: { latencyMs: LATENCY } });
   const browser = await launchBrowser();
   try {
-    // Snapshot pushes, timed where the data hook publishes them.
-    const pushes: { definitionId: string; unsold: number; at: number }[] = [];
+    // Snapshot pushes, timed where the local hub receives them (after the publish call's latency).
+    const pushes: Push[] = [];
     const publish = stack.hub.publish.bind(stack.hub);
     stack.hub.publish = (channel, payload: any) => {
-      if (payload?.type === 'counter') pushes.push({ definitionId: payload.snapshot.definitionId, unsold: payload.snapshot.unsold, at: Date.now() });
+      if (payload?.type === 'counter') pushes.push({ definitionId: payload.snapshot.definitionId, unsold: payload.snapshot.unsold, readAt: Date.parse(payload.snapshot.readAt), at: Date.now() });
       publish(channel, payload);
     };
     const host = stack.host as any;
@@ -312,7 +321,7 @@ async function main() {
       storedIsTruth: ours.every((id) => stored.find((s: any) => s.definitionId === id)?.unsold === real.get(id)),
       domIsTruth: ours.every((id) => domFinal.get(id) === real.get(id)),
       allSold: real.get(ours[0]!) === LIMIT - ORDERS / DEFINITIONS,
-      pushesNeverBack: neverBackwards(pushes),
+      pushesNeverBack: neverBackwards(byReadTime(pushes)),
       domNeverBack: neverBackwards(domSeen),
     };
     const exact = Object.values(checks).every(Boolean);
@@ -364,7 +373,7 @@ const median = (xs: number[]) => {
 };
 
 /** The sustained rush: RUSH_ORDERS over RUSH_MS, real time, with the counters open on a page (getCounters). */
-async function rush(stack: Stack, pushes: { definitionId: string; unsold: number; at: number }[], setup: string) {
+async function rush(stack: Stack, pushes: Push[], setup: string) {
   await sleep(QUIET_MS); // the naive burst used the whole API quota: let its minute pass
   const defs = await createDefinitions(stack, RUSH_EVENT);
   await openCounters(stack, defs);
@@ -385,7 +394,7 @@ async function rush(stack: Stack, pushes: { definitionId: string; unsold: number
   const checks = {
     storedIsTruth: defs.every((id) => stored.find((s: any) => s.definitionId === id)?.unsold === real.get(id)),
     allSold: real.get(defs[0]!) === LIMIT - RUSH_ORDERS / DEFINITIONS,
-    pushesNeverBack: neverBackwards(rushPushes),
+    pushesNeverBack: neverBackwards(byReadTime(rushPushes)),
   };
   const exact = Object.values(checks).every(Boolean);
   if (!exact) console.log(`rush not exact: ${Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k).join(', ')}`);

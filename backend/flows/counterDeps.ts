@@ -1,7 +1,7 @@
 // What the counter flows need (ports, the warm container's memory, slot and budget settings).
 import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { ReadBudget } from '../core/counter/readBudget.js';
-import type { ClaimsPort, ClockPort, CollectionsPort, CounterCachePort, LoggerPort, TicketDefinitionsPort } from '../ports.js';
+import type { ClaimsPort, ClockPort, CollectionsPort, CounterCachePort, LoggerPort, RealtimePort, TicketDefinitionsPort } from '../ports.js';
 
 export interface CounterDeps {
   definitions: TicketDefinitionsPort;
@@ -11,6 +11,11 @@ export interface CounterDeps {
   logger?: LoggerPort;
   /** Cached page answers, cleared after a refresh changes counters (none: nothing is cached, as in most tests). */
   cache?: CounterCachePort;
+  /**
+   * Realtime publishing: a refresh pushes its changes to open pages as soon as it has read them,
+   * alongside the save (none: the TicketCounters hooks push them after the save).
+   */
+  realtime?: RealtimePort;
   /**
    * What this container remembers between invocations when Wix keeps it warm (the wiring keeps one
    * per module instance). It only ever saves a Wix Data read: a cold container starts without it and

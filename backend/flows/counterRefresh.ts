@@ -6,6 +6,8 @@ import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterS
 import type { TicketDef } from '../core/ticketDefinition.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
+import { counterPush, pushedWrite } from '../core/counter/counterPush.js';
+import type { RealtimePort } from '../ports.js';
 import type { CounterDeps } from './counterDeps.js';
 
 const MAX_IDS_PER_QUERY = 100;
@@ -21,7 +23,7 @@ export async function refreshCounters(deps: CounterDeps, definitionId: string): 
   // Stored rows read after the definition: a newer read that landed meanwhile is seen and kept.
   const stored = await ticketCounters(deps).ofDefinitions([definitionId]);
   const changes = counterChanges(def, stored, readAt);
-  await applyChanges(deps, changes, { atOnce: clearsAtOnce('definition') });
+  await applyChanges(deps, changes, stored, { atOnce: clearsAtOnce('definition') });
   return def ? counterSnapshots(def, readAt) : [];
 }
 
@@ -81,7 +83,7 @@ export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef 
       deps.logger?.warn('Counter refresh: a definition failed', { definitionId: id, error: String((e as Error)?.message ?? e) });
     }
   }
-  await applyChanges(deps, all, options);
+  await applyChanges(deps, all, stored, options);
   return result;
 }
 
@@ -94,14 +96,34 @@ export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef 
 export interface ClearOptions { atOnce?: boolean }
 
 /**
- * Writes the changes (the TicketCounters hooks push each visible one at once), then has the cached page
- * answers cleared: at the end of the cache window (one invalidation for every fast refresh of the
- * window), or at once (`atOnce`). (A removal is rare, and its hook clears the cache at once.)
+ * Writes the changes and pushes each to open pages at the same time (marked as pushed over the `stored`
+ * row it was compared against, so that the TicketCounters hooks leave it: core/counter/counterPush.ts;
+ * without a realtime port the hooks push after the save), then has the cached page answers cleared: at
+ * the end of the cache window (one invalidation for every fast refresh of the window), or at once
+ * (`atOnce`). (A removal is rare, and its hook clears the cache and tells visitors.)
  */
-async function applyChanges(deps: CounterDeps, changes: CounterChanges, options: ClearOptions = {}): Promise<void> {
+async function applyChanges(deps: CounterDeps, changes: CounterChanges, stored: readonly CounterSnapshot[], options: ClearOptions = {}): Promise<void> {
   const counters = ticketCounters(deps);
-  await counters.saveAll(changes.write);
+  if (deps.realtime && changes.write.length) {
+    const byId = new Map(stored.map((s) => [s._id, s]));
+    const writes = changes.write.map((w) => pushedWrite(w, byId.get(w._id)));
+    await saveAndPush(deps, deps.realtime, writes);
+  } else {
+    await counters.saveAll(changes.write);
+  }
   // Deleted definitions and removed price options (rare); the remove hook tells visitors.
   for (const id of changes.remove) await counters.remove(id);
   if (deps.cache && changes.write.length) await deps.cache.clearSoon(changes.write, { atOnce: !!options.atOnce });
+}
+
+/**
+ * Saves the marked writes and publishes each at once. A push that fails is tried once more after the
+ * save; if it fails again the error is thrown (Wix resends the event), as a hook's failed push would be.
+ */
+async function saveAndPush(deps: CounterDeps, realtime: RealtimePort, writes: CounterSnapshot[]): Promise<void> {
+  const push = (s: CounterSnapshot) => { const { channel, message } = counterPush(s); return realtime.publish(channel, message); };
+  const [saved, ...pushed] = await Promise.allSettled([ticketCounters(deps).saveAll(writes), ...writes.map(push)]);
+  if (saved!.status === 'rejected') throw saved!.reason;
+  const failed = writes.filter((_, i) => pushed[i]!.status === 'rejected');
+  if (failed.length) await Promise.all(failed.map(push));
 }

@@ -1,5 +1,5 @@
 // TicketCounters: one snapshot per (definition, price point) (`_id` = counterId), what visitors are
-// shown; the data hooks push each write. Rows are checked on read against the schema below.
+// shown; a refresh pushes its writes, the data hooks every other change (core/counter/counterPush.ts). Rows are checked on read against the schema below.
 import { z } from 'zod';
 import { COLLECTIONS } from '../collections.js';
 import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
@@ -29,6 +29,7 @@ export const counterSnapshotSchema: z.ZodType<CounterSnapshot> = z.looseObject({
   hidden: z.boolean(),
   readAt: z.string(),
   revision: z.string(),
+  pushedOver: z.string().nullish(),
 });
 export const COUNTER_ROWS = rowSchema(ID, counterSnapshotSchema);
 

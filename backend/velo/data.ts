@@ -1,21 +1,26 @@
 // Data hooks (`<Collection>_<hook>`): they run for writes from code, REST and the CMS dashboard alike.
-import { counterChannel, publicSnapshot } from '../core/counter/counterChannel.js';
+import { counterChannel } from '../core/counter/counterChannel.js';
+import { counterPush, pushedByRefresh } from '../core/counter/counterPush.js';
 import { snapshotToStore, visiblyDifferent, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
 import type { SyncConfigCollection } from '../core/sync/checkSyncRow.js';
 import { wixRealtime } from '../wix/realtime.js';
 import { invalidateCounterAnswers } from '../wix/counterCache.js';
 import { refreshWrite } from '../core/counter/cacheWindow.js';
 
-/** A visible change goes to the pages that are open at once. */
-async function pushCounter(item: CounterSnapshot) {
-  await wixRealtime.publish(counterChannel(item.definitionId), { type: 'counter', snapshot: publicSnapshot(item) });
+/** A visible change goes to the pages that are open at once (unless its refresh pushed it already). */
+async function pushCounter(item: CounterSnapshot, current?: CounterSnapshot) {
+  if (pushedByRefresh(item, current)) return item;
+  const { channel, message } = counterPush(item);
+  await wixRealtime.publish(channel, message);
   return item;
 }
 
 /** Velo passes the stored item as `context.currentItem` to update hooks. */
 interface UpdateContext { currentItem?: CounterSnapshot }
 
-export const TicketCounters_afterInsert = pushCounter;
+export async function TicketCounters_afterInsert(item: CounterSnapshot) {
+  return pushCounter(item);
+}
 
 /** Two refreshes can cross: the one that read earlier but writes later must not win. */
 export async function TicketCounters_beforeUpdate(item: CounterSnapshot, context: UpdateContext) {
@@ -29,7 +34,7 @@ export async function TicketCounters_beforeUpdate(item: CounterSnapshot, context
 export async function TicketCounters_afterUpdate(item: CounterSnapshot, context: UpdateContext) {
   if (!visiblyDifferent(item, context?.currentItem)) return item;
   if (!refreshWrite(item, context?.currentItem)) await invalidateCounterAnswers();
-  return pushCounter(item);
+  return pushCounter(item, context?.currentItem);
 }
 
 export async function TicketCounters_afterRemove(item: CounterSnapshot) {

@@ -108,6 +108,47 @@ describe('counter flow', () => {
     expect(log.indexOf('query TicketCounters')).toBeLessThan(log.indexOf('claim answered'));
     expect(definitions.calls).toBe(calls);
   });
+  it('with a realtime port, a refresh pushes each change while its save is on the way and marks the row, so the hooks leave it', async () => {
+    const { definitions, collections, deps } = setup();
+    definitions.put(definition({ _id: 'd1' }));
+    const log: string[] = [];
+    const bulkSave = collections.bulkSave.bind(collections);
+    collections.bulkSave = (async (c: string, items: any[]) => { log.push('save sent'); await sleep(30); await bulkSave(c, items); log.push('save answered'); }) as typeof collections.bulkSave;
+    const pushed: { channel: unknown; message: any }[] = [];
+    const live: CounterDeps = { ...deps, realtime: { publish: async (channel, message) => { log.push('pushed'); pushed.push({ channel, message }); } } };
+    await refreshCounters(live, 'd1');
+    expect(log).toEqual(['save sent', 'pushed', 'save answered']);
+    expect(pushed).toEqual([{ channel: { name: 'ticket-counters', resourceId: 'd1' }, message: { type: 'counter', snapshot: expect.objectContaining({ _id: 'd1:fixed', unsold: 5 }) } }]);
+    expect(counters(collections)[0]).toMatchObject({ unsold: 5, pushedOver: 'none' });
+    const firstRead = counters(collections)[0].readAt;
+    // The next change: marked over the row it compared against.
+    definitions.sell('d1', 2);
+    await refreshCounters(live, 'd1');
+    expect(pushed.map((p) => p.message.snapshot.unsold)).toEqual([5, 3]);
+    expect(counters(collections)[0]).toMatchObject({ unsold: 3, pushedOver: firstRead });
+    // Without a realtime port the rows carry no mark: the hooks push them.
+    definitions.sell('d1', 1);
+    await refreshCounters(deps, 'd1');
+    expect(counters(collections)[0]).toMatchObject({ unsold: 2 });
+    expect(counters(collections)[0].pushedOver).toBeUndefined();
+  });
+
+  it('a push that fails is tried once more after the save; failing again, the refresh fails (Wix resends the event)', async () => {
+    const { definitions, collections, deps } = setup();
+    definitions.put(definition({ _id: 'd1' }));
+    let failures = 1;
+    const attempts: number[] = [];
+    const flaky: CounterDeps = { ...deps, realtime: { publish: async (_c, message: any) => { attempts.push(message.snapshot.unsold); if (failures-- > 0) throw new Error('realtime unavailable'); } } };
+    await refreshCounters(flaky, 'd1');
+    expect(attempts).toEqual([5, 5]);
+    expect(counters(collections)[0].unsold).toBe(5);
+    definitions.sell('d1', 1);
+    failures = 2;
+    await expect(refreshCounters(flaky, 'd1')).rejects.toThrow('realtime unavailable');
+    // The save went through: the count is stored.
+    expect(counters(collections)[0].unsold).toBe(4);
+  });
+
   it('a delivery of a malformed event is logged and acknowledged; a failing read is thrown, so that Wix sends it again', async () => {
     const { definitions, deps } = setup();
     const warned: unknown[][] = [];

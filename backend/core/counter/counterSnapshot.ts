@@ -24,6 +24,8 @@ export interface CounterSnapshot {
   /** When the counts were read from Wix (ISO). */
   readAt: string;
   revision: string;
+  /** Set by a refresh that pushed this row itself: the read time of the row it compared against (core/counter/counterPush.ts). */
+  pushedOver?: string | null;
 }
 
 export function counterId(definitionId: string, pricePointKey: string): string {

@@ -4,6 +4,7 @@ import { wixCollections } from '../../wix/collections.js';
 import { wixCounterCache } from '../../wix/counterCache.js';
 import { wixTicketDefinitions } from '../../wix/ticketDefinitions.js';
 import { consoleLogger, systemClock } from '../../wix/runtime.js';
+import { wixRealtime } from '../../wix/realtime.js';
 
 /**
  * Module state: kept while Wix keeps this container warm, gone in a cold one. The flow uses it only to
@@ -13,5 +14,5 @@ const memory = counterMemory();
 
 export function counterDeps(): CounterDeps {
   const collections = wixCollections();
-  return { definitions: wixTicketDefinitions(), collections, claims: collections, clock: systemClock, logger: consoleLogger, memory, cache: wixCounterCache() };
+  return { definitions: wixTicketDefinitions(), collections, claims: collections, clock: systemClock, logger: consoleLogger, memory, cache: wixCounterCache(), realtime: wixRealtime };
 }

@@ -20,7 +20,9 @@ export const COLLECTIONS = {
       { key: "saleEnd", type: "TEXT" },
       { key: "hidden", type: "BOOLEAN" },
       { key: "readAt", type: "TEXT" },
-      { key: "revision", type: "TEXT" }
+      { key: "revision", type: "TEXT" },
+      // The read time of the row a refresh compared against when it pushed this row itself (core/counter/counterPush.ts).
+      { key: "pushedOver", type: "TEXT" }
     ],
     // Admin only: rows hold `sold`, `eventId`, `revision` and hidden definitions. Visitors get the
     // public fields of a snapshot through getCounters and realtime pushes (core/counter/counterChannel.ts).

@@ -4,13 +4,14 @@ import { clearsAtOnce } from "../core/counter/cacheWindow.js";
 import { counterSnapshots } from "../core/counter/counterSnapshot.js";
 import { mapConcurrent } from "../lib/mapConcurrent.js";
 import { ticketCounters } from "../repositories/ticketCounters.js";
+import { counterPush, pushedWrite } from "../core/counter/counterPush.js";
 const MAX_IDS_PER_QUERY = 100;
 export async function refreshCounters(deps, definitionId) {
   const readAt = deps.clock.now();
   const def = await deps.definitions.get(definitionId, { salesDetails: true });
   const stored = await ticketCounters(deps).ofDefinitions([definitionId]);
   const changes = counterChanges(def, stored, readAt);
-  await applyChanges(deps, changes, { atOnce: clearsAtOnce("definition") });
+  await applyChanges(deps, changes, stored, { atOnce: clearsAtOnce("definition") });
   return def ? counterSnapshots(def, readAt) : [];
 }
 export async function refreshLiveCounters(deps, named, stored, options = {}) {
@@ -54,12 +55,28 @@ export async function storeReads(deps, read, stored, readAt, options = {}) {
       deps.logger?.warn("Counter refresh: a definition failed", { definitionId: id, error: String(e?.message ?? e) });
     }
   }
-  await applyChanges(deps, all, options);
+  await applyChanges(deps, all, stored, options);
   return result;
 }
-async function applyChanges(deps, changes, options = {}) {
+async function applyChanges(deps, changes, stored, options = {}) {
   const counters = ticketCounters(deps);
-  await counters.saveAll(changes.write);
+  if (deps.realtime && changes.write.length) {
+    const byId = new Map(stored.map((s) => [s._id, s]));
+    const writes = changes.write.map((w) => pushedWrite(w, byId.get(w._id)));
+    await saveAndPush(deps, deps.realtime, writes);
+  } else {
+    await counters.saveAll(changes.write);
+  }
   for (const id of changes.remove) await counters.remove(id);
   if (deps.cache && changes.write.length) await deps.cache.clearSoon(changes.write, { atOnce: !!options.atOnce });
+}
+async function saveAndPush(deps, realtime, writes) {
+  const push = (s) => {
+    const { channel, message } = counterPush(s);
+    return realtime.publish(channel, message);
+  };
+  const [saved, ...pushed] = await Promise.allSettled([ticketCounters(deps).saveAll(writes), ...writes.map(push)]);
+  if (saved.status === "rejected") throw saved.reason;
+  const failed = writes.filter((_, i) => pushed[i].status === "rejected");
+  if (failed.length) await Promise.all(failed.map(push));
 }

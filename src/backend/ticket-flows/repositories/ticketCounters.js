@@ -23,7 +23,8 @@ export const counterSnapshotSchema = z.looseObject({
   saleEnd: nullable(z.string()),
   hidden: z.boolean(),
   readAt: z.string(),
-  revision: z.string()
+  revision: z.string(),
+  pushedOver: z.string().nullish()
 });
 export const COUNTER_ROWS = rowSchema(ID, counterSnapshotSchema);
 const LIVE = { saleStatus: { $ne: "SALE_ENDED" } };

@@ -4,8 +4,9 @@ import { wixCollections } from "../../wix/collections.js";
 import { wixCounterCache } from "../../wix/counterCache.js";
 import { wixTicketDefinitions } from "../../wix/ticketDefinitions.js";
 import { consoleLogger, systemClock } from "../../wix/runtime.js";
+import { wixRealtime } from "../../wix/realtime.js";
 const memory = counterMemory();
 export function counterDeps() {
   const collections = wixCollections();
-  return { definitions: wixTicketDefinitions(), collections, claims: collections, clock: systemClock, logger: consoleLogger, memory, cache: wixCounterCache() };
+  return { definitions: wixTicketDefinitions(), collections, claims: collections, clock: systemClock, logger: consoleLogger, memory, cache: wixCounterCache(), realtime: wixRealtime };
 }
