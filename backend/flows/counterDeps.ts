@@ -34,7 +34,7 @@ export interface CounterDeps {
 
 /**
  * A warm container's knowledge: the latest read known to be claimed, the schedule lookup (or slow claim) in flight,
- * when a lookup last found the fast-read budget used up (0: never) and when it last looked, when it last handled an order,
+ * when a lookup last found the fast-read budget used up (0: never), when it last handled an order,
  * and getCounters' reads by page (sorted definition IDs) while in flight, shared by concurrent views.
  */
 export interface CounterMemory {
@@ -43,11 +43,9 @@ export interface CounterMemory {
   lastOrderAt: number;
   lookup: Promise<number> | null;
   slowSince: number;
-  /** When this container last looked the schedule up (epoch ms; 0: never): core/counter/readBudget.ts claimsWhileLookingUp. */
-  lookedUpAt: number;
   answers: Map<string, { startedAt: number; promise: Promise<CounterSnapshot[]> }>;
 }
 
 export function counterMemory(): CounterMemory {
-  return { claimedReadAt: 0, lastOrderAt: 0, lookup: null, slowSince: 0, lookedUpAt: 0, answers: new Map() };
+  return { claimedReadAt: 0, lastOrderAt: 0, lookup: null, slowSince: 0, answers: new Map() };
 }

@@ -3,7 +3,7 @@
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
 import { InvalidOrderEventError, orderChange, refreshSlot, type OrderChange, type OrderChangeKind } from '../core/counter/orderChange.js';
 import { isLateDelivery, storedReadCovering } from '../core/counter/lateDelivery.js';
-import { budgetUsedUp, claimsWhileLookingUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
 import { clearsAtOnce } from '../core/counter/cacheWindow.js';
 import { counterClaims } from '../repositories/counterClaims.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
@@ -141,18 +141,14 @@ async function scheduledRead(deps: CounterDeps, now: Date, lookUpLive: () => Pro
     }
   }
   // This container found the fast reads used up a moment ago: claim the slow mark of now directly
-  // (won: this call owns it; lost: another call's mark at that time covers this order). It last found
-  // them not used up: claim the fast read while looking the schedule up.
-  const pending = !memory ? lookUpOrClaim(deps, now, lookUpLive)
-    : stillSlow(memory.slowSince, t) ? claimSlowMark(deps, now)
-      : claimsWhileLookingUp(memory.lookedUpAt, memory.slowSince, t) ? claimFastWhileLookingUp(deps, now, lookUpLive)
-        : lookUpOrClaim(deps, now, lookUpLive);
+  // (won: this call owns it; lost: another call's mark at that time covers this order).
+  const pending = memory && stillSlow(memory.slowSince, t) ? claimSlowMark(deps, now) : lookUpOrClaim(deps, now, lookUpLive);
   const known = pending.then((r) => r.at.getTime());
   if (memory) memory.lookup = known;
   try {
     const read = await pending;
     if (!memory) return read;
-    if (read.slow !== undefined) { memory.slowSince = read.slow ? t : 0; memory.lookedUpAt = t; }
+    if (read.slow !== undefined) memory.slowSince = read.slow ? t : 0;
     return rememberClaim(memory, read);
   } finally {
     known.catch(() => undefined);
@@ -191,20 +187,6 @@ function readTimeFor(deps: CounterDeps, now: Date, recentReads: number): Planned
 async function claimSlowMark(deps: CounterDeps, now: Date): Promise<ScheduledRead & { slow?: boolean }> {
   const plan = readTimeFor(deps, now, Infinity);
   return { ...plan, mine: await counterClaims(deps).claimRead(plan.at) };
-}
-
-/**
- * The fast read of now's slot, claimed alongside the schedule's lookup (core/counter/readBudget.ts
- * claimsWhileLookingUp) and the live counters' lookup. `slow`: whether the lookup found the budget used up.
- */
-async function claimFastWhileLookingUp(deps: CounterDeps, now: Date, lookUpLive: () => Promise<CounterSnapshot[]>): Promise<ScheduledRead & { slow: boolean }> {
-  const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
-  const claims = counterClaims(deps);
-  const plan: PlannedRead = { at: refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS).endsAt, kind: 'fast' };
-  const live = lookUpLive();
-  live.catch(() => undefined);
-  const [{ recent }, mine] = await Promise.all([claims.latestRead(now, budget.windowMs), claims.claimRead(plan.at)]);
-  return { ...plan, mine, ...(mine ? { live } : {}), slow: budgetUsedUp(recent, budget) };
 }
 
 /** `slow`: whether the budget was found used up (undefined when an already claimed read covered the order). */

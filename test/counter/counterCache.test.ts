@@ -3,7 +3,7 @@
 // a lookup in a warm container, and the refresh asking the cache port to clear its changes.
 import { describe, expect, it } from 'vitest';
 import { cacheWindowOf, invalidationAt, readServes, refreshWrite, CACHE_WINDOW_MS } from '../../backend/core/counter/cacheWindow.js';
-import { claimsWhileLookingUp, stillSlow, SLOW_MODE_MEMORY_MS } from '../../backend/core/counter/readBudget.js';
+import { stillSlow, SLOW_MODE_MEMORY_MS } from '../../backend/core/counter/readBudget.js';
 import { countersForPage, counterMemory, handleOrderEvent, refreshCounters, type CounterDeps } from '../../backend/flows/counter.js';
 import type { CounterSnapshot } from '../../backend/core/counter/counterSnapshot.js';
 import { ManualClock } from '../support/clocks.js';
@@ -56,17 +56,6 @@ describe('cache window rules', () => {
     [5_000, 4_000, false], // a clock that went back
   ])('found slow at %i, still assumed at %i: %s', (since, now, expected) => {
     expect(stillSlow(since, now)).toBe(expected);
-  });
-
-  it.each([
-    [0, 0, 1_000, false], // a fresh container: it looks first
-    [1_000, 0, 1_000, true], // just found the fast reads not used up
-    [1_000, 0, 1_000 + SLOW_MODE_MEMORY_MS - 1, true],
-    [1_000, 0, 1_000 + SLOW_MODE_MEMORY_MS, false], // that knowledge is too old
-    [1_000, 1_000, 1_500, false], // found them used up
-    [5_000, 0, 4_000, false], // a clock that went back
-  ])('looked up at %i (found slow at %i), at %i claims the fast read while looking up: %s', (lookedUpAt, slowSince, now, expected) => {
-    expect(claimsWhileLookingUp(lookedUpAt, slowSince, now)).toBe(expected);
   });
 });
 
@@ -158,73 +147,6 @@ describe('order events in a warm container past the fast-read budget', () => {
     const r2 = collections.reads;
     expect(await handleOrderEvent(other, 'confirmed', order(3))).toMatchObject({ outcome: 'covered', readAt: new Date(slowEnd).toISOString() });
     expect(collections.reads - r2).toBe(0);
-    expect((await countersForPage(deps, [a]))[0]!.unsold).toBe(8);
-  });
-});
-
-describe('order events in a warm container under the fast-read budget', () => {
-  it('once a lookup found the fast reads not used up, the next slot\'s read is claimed alongside the lookup, not after it', async () => {
-    const { definitions, collections, deps } = setup();
-    deps.slotMs = 100;
-    const a = guid('fast-claim');
-    definitions.put(onSale(a));
-    await countersForPage(deps, [a]);
-    const log: string[] = [];
-    const query = collections.query.bind(collections);
-    collections.query = (async (c: string, q: any) => {
-      if (c !== 'CounterClaims') return query(c, q);
-      log.push('lookup sent');
-      const r = await query(c, q);
-      log.push('lookup answered');
-      return r;
-    }) as typeof collections.query;
-    const claim = collections.claim.bind(collections);
-    const warm: CounterDeps = { ...deps, claims: { claim: async (c, items) => { log.push('claim sent'); return claim(c, items); } }, memory: counterMemory() };
-    const order = (n: number) => ({ orderNumber: `o${n}`, status: 'PAID', tickets: [{ ticketDefinitionId: a }] });
-    // A fresh container looks first, then claims.
-    definitions.sell(a, 1);
-    expect(await handleOrderEvent(warm, 'confirmed', order(1))).toMatchObject({ outcome: 'refreshed' });
-    expect(log).toEqual(['lookup sent', 'lookup answered', 'claim sent']);
-    // Its next order (a later slot): the claim goes out before the lookup has answered.
-    log.length = 0;
-    definitions.sell(a, 1);
-    expect(await handleOrderEvent(warm, 'confirmed', order(2))).toMatchObject({ outcome: 'refreshed' });
-    expect(log.indexOf('claim sent')).toBeLessThan(log.indexOf('lookup answered'));
-    expect((await countersForPage(deps, [a]))[0]!.unsold).toBe(8);
-  });
-
-  it('a claim made alongside the lookup that is lost is covered by the read claimed for that time; one that finds the budget used up still reads, then goes by the slow marks', async () => {
-    const { clock, definitions, collections, deps } = setup();
-    deps.slotMs = 100;
-    deps.settleStepMs = 1500; // no checkpoints: the slow slot is all tail
-    const a = guid('fast-claim-lost');
-    definitions.put(onSale(a));
-    await countersForPage(deps, [a]);
-    const memory = counterMemory();
-    memory.lookedUpAt = clock.now().getTime(); // a lookup a moment ago found the fast reads not used up
-    const warm: CounterDeps = { ...deps, memory };
-    const order = (n: number) => ({ orderNumber: `o${n}`, status: 'PAID', tickets: [{ ticketDefinitionId: a }] });
-    // Another container claimed this slot's read already: lost, so covered by it, with no read here.
-    const slotEnd = Math.ceil((clock.now().getTime() + 1) / 100) * 100;
-    await collections.insert('CounterClaims', { _id: `read:${String(slotEnd).padStart(15, '0')}`, kind: 'read', at: new Date(slotEnd).toISOString() });
-    const calls = definitions.calls;
-    expect(await handleOrderEvent(warm, 'confirmed', order(1))).toMatchObject({ outcome: 'covered', readAt: new Date(slotEnd).toISOString() });
-    expect(definitions.calls).toBe(calls);
-    // The budget is used up meanwhile (the lookup says so): the claim won is read all the same, and the
-    // container's next order goes by the slow marks.
-    deps.readBudget = { reads: 0, windowMs: 60_000 };
-    warm.readBudget = deps.readBudget;
-    clock.advance(200);
-    definitions.sell(a, 1);
-    const fastEnd = Math.ceil((clock.now().getTime() + 1) / 100) * 100;
-    expect(await handleOrderEvent(warm, 'confirmed', order(2))).toMatchObject({ outcome: 'refreshed', readAt: new Date(fastEnd).toISOString() });
-    expect(definitions.calls).toBe(calls + 1);
-    expect(memory.slowSince).toBeGreaterThan(0);
-    clock.advance(200);
-    definitions.sell(a, 1);
-    const r = await handleOrderEvent(warm, 'confirmed', order(3));
-    expect(r).toMatchObject({ outcome: 'refreshed' });
-    expect(Date.parse((r as { readAt: string }).readAt) % 1500).toBe(0); // a slow slot's end
     expect((await countersForPage(deps, [a]))[0]!.unsold).toBe(8);
   });
 });

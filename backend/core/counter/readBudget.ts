@@ -108,19 +108,6 @@ export const DEFAULT_READ_BUDGET: ReadBudget = { reads: 25, windowMs: 60_000 };
  */
 export const SLOW_MODE_MEMORY_MS = 10_000;
 
-/**
- * Whether a warm container claims its slot's fast read at once, alongside its lookup of the schedule,
- * rather than after the lookup has answered: when its last lookup, at `lookedUpAt` (0: never), found
- * the fast reads not used up (`slowSince` 0) less than `memoryMs` before `now`. Lost, another call's
- * read at that time covers the order; won, the read happens even if the lookup finds the budget used up
- * meanwhile, so a container overspends by at most one fast read each time a burst goes past the budget
- * (its later orders go by the slow marks). In return, one Wix Data round trip less stands between an
- * order and its read. A fresh container, or one whose knowledge is older or says "used up", looks first.
- */
-export function claimsWhileLookingUp(lookedUpAt: number, slowSince: number, now: number, memoryMs = SLOW_MODE_MEMORY_MS): boolean {
-  return lookedUpAt > 0 && slowSince === 0 && now >= lookedUpAt && now - lookedUpAt < memoryMs;
-}
-
 /** Whether a container whose lookup found the budget used up at `slowSince` (0: never) still assumes so at `now`. */
 export function stillSlow(slowSince: number, now: number, memoryMs = SLOW_MODE_MEMORY_MS): boolean {
   return slowSince > 0 && now >= slowSince && now - slowSince < memoryMs;

@@ -2,7 +2,7 @@
 import { needsRefresh, notLive } from "../core/counter/counterRefresh.js";
 import { InvalidOrderEventError, orderChange, refreshSlot } from "../core/counter/orderChange.js";
 import { isLateDelivery, storedReadCovering } from "../core/counter/lateDelivery.js";
-import { budgetUsedUp, claimsWhileLookingUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow } from "../core/counter/readBudget.js";
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow } from "../core/counter/readBudget.js";
 import { clearsAtOnce } from "../core/counter/cacheWindow.js";
 import { counterClaims } from "../repositories/counterClaims.js";
 import { ticketCounters } from "../repositories/ticketCounters.js";
@@ -73,16 +73,13 @@ async function scheduledRead(deps, now, lookUpLive) {
       if (known3 >= t) return covered(known3);
     }
   }
-  const pending = !memory ? lookUpOrClaim(deps, now, lookUpLive) : stillSlow(memory.slowSince, t) ? claimSlowMark(deps, now) : claimsWhileLookingUp(memory.lookedUpAt, memory.slowSince, t) ? claimFastWhileLookingUp(deps, now, lookUpLive) : lookUpOrClaim(deps, now, lookUpLive);
+  const pending = memory && stillSlow(memory.slowSince, t) ? claimSlowMark(deps, now) : lookUpOrClaim(deps, now, lookUpLive);
   const known = pending.then((r) => r.at.getTime());
   if (memory) memory.lookup = known;
   try {
     const read = await pending;
     if (!memory) return read;
-    if (read.slow !== void 0) {
-      memory.slowSince = read.slow ? t : 0;
-      memory.lookedUpAt = t;
-    }
+    if (read.slow !== void 0) memory.slowSince = read.slow ? t : 0;
     return rememberClaim(memory, read);
   } finally {
     known.catch(() => void 0);
@@ -106,15 +103,6 @@ function readTimeFor(deps, now, recentReads) {
 async function claimSlowMark(deps, now) {
   const plan = readTimeFor(deps, now, Infinity);
   return { ...plan, mine: await counterClaims(deps).claimRead(plan.at) };
-}
-async function claimFastWhileLookingUp(deps, now, lookUpLive) {
-  const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;
-  const claims = counterClaims(deps);
-  const plan = { at: refreshSlot(now, deps.slotMs ?? DEFAULT_SLOT_MS).endsAt, kind: "fast" };
-  const live = lookUpLive();
-  live.catch(() => void 0);
-  const [{ recent }, mine] = await Promise.all([claims.latestRead(now, budget.windowMs), claims.claimRead(plan.at)]);
-  return { ...plan, mine, ...mine ? { live } : {}, slow: budgetUsedUp(recent, budget) };
 }
 async function lookUpOrClaim(deps, now, lookUpLive) {
   const budget = deps.readBudget ?? DEFAULT_READ_BUDGET;

@@ -34,9 +34,6 @@ export const DEFAULT_SLOW_SLOT_MS = 2100;
 export const SETTLE_STEP_MS = 350;
 export const DEFAULT_READ_BUDGET = { reads: 25, windowMs: 6e4 };
 export const SLOW_MODE_MEMORY_MS = 1e4;
-export function claimsWhileLookingUp(lookedUpAt, slowSince, now, memoryMs = SLOW_MODE_MEMORY_MS) {
-  return lookedUpAt > 0 && slowSince === 0 && now >= lookedUpAt && now - lookedUpAt < memoryMs;
-}
 export function stillSlow(slowSince, now, memoryMs = SLOW_MODE_MEMORY_MS) {
   return slowSince > 0 && now >= slowSince && now - slowSince < memoryMs;
 }
