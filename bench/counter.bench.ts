@@ -8,6 +8,9 @@
 // Each phase starts after a quiet minute, so that its busiest minute is its own.
 // Slow or failed deliveries are sent again a minute later, as Wix does: each phase's quotas are read
 // after those resends have run, and it prints how many there were.
+// The shoppers check out through a checkout in its own thread (local-wix/server/checkoutWorker.ts) on
+// the local Wix's database, as Wix's checkout runs apart from the APIs the site's code calls; each
+// confirmation is timed from its order event's timestamp.
 // How the local Wix runs the site's event handlers here, and why:
 // - in 2 worker threads (LOCAL_WIX_EVENT_WORKERS), as Wix runs site code in containers apart from its
 //   checkout and APIs: on one thread the checkout, Wix Data and the handlers queue behind each other;
@@ -39,6 +42,7 @@ import { systemClock } from '../backend/wix/runtime.js';
 import type { PageDef } from '../local-wix/site/site-module.js';
 import { guid } from '../test/support/guids.js';
 import { adminFetch } from '../local-wix/local-key.js';
+import { startCheckoutWorker } from '../local-wix/server/checkoutWorker.js';
 
 /** Wix event IDs are GUIDs (the local Wix refuses other shapes). */
 const OURS_EVENT = guid('bench-ours');
@@ -97,6 +101,10 @@ const checkout = (body) => new Promise((resolve, reject) => {
 
 type Confirm = { definitionId: string; position: number; at: number };
 
+/** Where a stack's shoppers check out: its checkout worker, else the local Wix's own route. */
+const checkouts = new WeakMap<Stack, string>();
+const checkoutUrl = (stack: Stack) => checkouts.get(stack) ?? stack.baseUrl;
+
 const p95 = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? Math.round(s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!) : NaN;
@@ -139,7 +147,8 @@ async function burst(stack: Stack, eventId: string, defs: string[], handler?: (n
   const deliver = handler ?? original;
   host.dispatchEvent = (name: string, payload: any) => {
     if (name === 'wixEvents_onOrderConfirmed' && payload?.eventId === eventId) {
-      const at = Date.now();
+      // Timed from the order's confirmation (its event's timestamp), not from its arrival here.
+      const at = Date.parse(payload.timestamp);
       for (const id of new Set<string>(payload.tickets.map((t: any) => t.ticketDefinitionId))) {
         const position = (positions.get(id) ?? 0) + 1;
         positions.set(id, position);
@@ -155,7 +164,7 @@ async function burst(stack: Stack, eventId: string, defs: string[], handler?: (n
   // serves checkouts and runs site code.
   const start = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const w = new Worker(SHOPPERS, { eval: true, workerData: { baseUrl: stack.baseUrl, localKey: stack.apiKey, eventId, defs, orders: load.orders, spreadMs: load.spreadMs } });
+    const w = new Worker(SHOPPERS, { eval: true, workerData: { baseUrl: checkoutUrl(stack), localKey: stack.apiKey, eventId, defs, orders: load.orders, spreadMs: load.spreadMs } });
     w.once('message', (m: { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve()));
     w.once('error', reject);
   });
@@ -275,6 +284,11 @@ async function main() {
   const benchPage: PageDef = { path: '/bench', name: 'Home', layoutFile: path.resolve(import.meta.dirname, 'counter-page.html'), title: 'Counter benchmark' };
   const stack = await startStack({ port: 0, dataDir, cold: process.env.COLD === '1', seed: false, scheduleJobs: false, pages: [benchPage], limits: { latencyMs: LATENCY } });
   const browser = await launchBrowser();
+  // The shoppers' checkouts run in their own thread (local-wix/server/checkoutWorker.ts), as Wix's
+  // checkout runs apart from the APIs the site's code calls: on the local Wix's thread a burst of
+  // checkouts queued every Wix Data and Ticket Definitions call of the flow behind it.
+  const checkout = await startCheckoutWorker({ dbFile: stack.dbFile, localKey: stack.apiKey }, (name, payload) => stack.host.dispatchEvent(name, payload));
+  checkouts.set(stack, checkout.url);
   try {
     // Snapshot pushes, timed where the local hub receives them (after the publish call's latency).
     const pushes: Push[] = [];
@@ -356,6 +370,7 @@ async function main() {
 
     if (RUSH) await rush(stack, pushes, setup);
   } finally {
+    await checkout.close();
     await browser.close();
     await stack.close();
     fs.rmSync(dataDir, { recursive: true, force: true });

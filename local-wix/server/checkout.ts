@@ -11,6 +11,8 @@ import { WixHttpError, type Json, type RequestContext } from './http.js';
 import { requireGuid } from './guid.js';
 import { MAX_PER_CHECKOUT, saleStatusAt, ticketPrice, unsoldCount, type StoredDefinition } from './ticketDefinitionModel.js';
 import { ticketDefinitionsOf, type TicketDefinitionsApi } from './ticketDefinitions.js';
+import type { TicketDefinitionStore } from './ticketDefinitionStore.js';
+import type Database from 'better-sqlite3';
 import { amount, isZero, sum } from './checkoutMoney.js';
 import { OrderStore, orderEventPayload, ticketNumber, type Order, type OrderTicket } from './checkoutOrders.js';
 
@@ -151,14 +153,17 @@ function cancelOrder(orders: OrderStore, store: TicketDefinitionsApi['store'], o
   return updated;
 }
 
-export function createCheckout(ctx: ServerContext) {
-  const orders = new OrderStore(ctx.db);
-  const definitions = () => ticketDefinitionsOf(ctx).store;
-
-  const confirm = ctx.db.transaction((body: Json): Order => {
+/**
+ * The checkout's transactions over one SQLite connection: the local Wix's own, or a checkout worker's
+ * (checkoutWorker.ts). Each confirmation or cancellation is one immediate transaction; the caller
+ * emits the order event after it commits.
+ */
+export function checkoutService(db: Database.Database, definitions: () => TicketDefinitionStore, clock: { now(): Date }) {
+  const orders = new OrderStore(db);
+  const confirm = db.transaction((body: Json): Order => {
     const req = parseRequest(body);
     const store = definitions();
-    const now = ctx.clock.now();
+    const now = clock.now();
     const at = now.toISOString();
     const { checked, perDefinition, currency } = checkOrder(store, req, now);
     for (const [id, n] of perDefinition) store.addSold(id, n);
@@ -177,16 +182,26 @@ export function createCheckout(ctx: ServerContext) {
     orders.insert(order);
     return order;
   });
+  const cancel = db.transaction((orderNumber: string): Order => cancelOrder(orders, definitions(), orderNumber, clock.now()));
+  return {
+    orders,
+    /** Confirms an order (throws WixHttpError when Wix's checkout would refuse it); emit ORDER_CONFIRMED_EVENT after. */
+    confirm: (body: Json): Order => confirm.immediate(body),
+    /** Cancels an order; emit ORDER_UPDATED_EVENT after. */
+    cancel: (orderNumber: string): Order => cancel.immediate(orderNumber),
+  };
+}
 
-  const cancel = ctx.db.transaction((orderNumber: string): Order => cancelOrder(orders, definitions(), orderNumber, ctx.clock.now()));
-
+export function createCheckout(ctx: ServerContext) {
+  const checkout = checkoutService(ctx.db, () => ticketDefinitionsOf(ctx).store, ctx.clock);
+  const orders = checkout.orders;
   ctx.router.post('/_local/checkout/orders', (req: RequestContext) => {
-    const order = confirm.immediate(req.body as Json);
+    const order = checkout.confirm(req.body as Json);
     ctx.host.dispatchEvent(ORDER_CONFIRMED_EVENT, orderEventPayload(order, order.created));
     return order;
   });
   ctx.router.post('/_local/checkout/orders/:orderNumber/cancel', (req: RequestContext) => {
-    const order = cancel.immediate(req.params.orderNumber!);
+    const order = checkout.cancel(req.params.orderNumber!);
     ctx.host.dispatchEvent(ORDER_UPDATED_EVENT, orderEventPayload(order, order.updated));
     return order;
   });
