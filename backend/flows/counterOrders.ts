@@ -134,10 +134,15 @@ async function scheduledRead(deps: CounterDeps, now: Date, lookUpLive: () => Pro
     if (t > memory.lastOrderAt) memory.lastOrderAt = t;
     const known = knownRead(memory, t);
     if (known !== null) return covered(known);
-    // Another invocation of this container is looking the schedule up or claiming: share its answer when it covers us.
-    if (memory.lookup) {
-      const known = await memory.lookup.catch(() => 0);
+    // Other invocations of this container are looking the schedule up or claiming: share their answer
+    // when it covers us. One that does not: whoever of the waiting calls wakes first looks up again, and
+    // the others wait for that lookup rather than each making its own.
+    for (let waited: Promise<number> | null = null; memory.lookup && memory.lookup !== waited;) {
+      waited = memory.lookup;
+      const known = await waited.catch(() => 0);
       if (known >= t) return covered(known);
+      const claimed = knownRead(memory, t);
+      if (claimed !== null) return covered(claimed);
     }
   }
   // This container found the fast reads used up a moment ago: claim the slow mark of now directly

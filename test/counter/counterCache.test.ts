@@ -120,6 +120,40 @@ describe('page views (countersForPage)', () => {
   });
 });
 
+describe('order events in a warm container under the fast-read budget', () => {
+  it('orders of a later slot that waited for an earlier lookup share one new lookup and one claim, not one each', async () => {
+    const { clock, definitions, collections, deps } = setup();
+    const a = guid('shared-lookup');
+    definitions.put(onSale(a));
+    await countersForPage(deps, [a]);
+    const warm: CounterDeps = { ...deps, memory: counterMemory() };
+    const order = (n: number) => ({ orderNumber: `o${n}`, status: 'PAID', tickets: [{ ticketDefinitionId: a }] });
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    let lookups = 0;
+    const query = collections.query.bind(collections);
+    collections.query = (async (c: string, q: any) => {
+      if (c === 'CounterClaims' && lookups++ === 0) await held; // the first lookup is slow
+      return query(c, q);
+    }) as typeof collections.query;
+    const w0 = collections.writes;
+    clock.set(Math.floor(clock.t / 100) * 100 + 10);
+    definitions.sell(a, 1);
+    const first = handleOrderEvent(warm, 'confirmed', order(1));
+    await new Promise((r) => setImmediate(r));
+    clock.advance(150); // the next slot: the first order's read does not cover these
+    definitions.sell(a, 3);
+    const later = [2, 3, 4].map((n) => handleOrderEvent(warm, 'confirmed', order(n)));
+    await new Promise((r) => setImmediate(r));
+    release();
+    const results = await Promise.all([first, ...later]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['covered', 'covered', 'refreshed', 'refreshed']);
+    expect(lookups).toBe(2);
+    expect(collections.writes - w0).toBe(2 + 2); // two claims and two snapshot saves
+    expect((await countersForPage(deps, [a]))[0]!.unsold).toBe(6);
+  });
+});
+
 describe('order events in a warm container past the fast-read budget', () => {
   it('claim the slow slot without looking the schedule up: no read, and a lost claim means covered', async () => {
     const { clock, definitions, collections, deps } = setup();

@@ -68,9 +68,12 @@ async function scheduledRead(deps, now, lookUpLive) {
     if (t > memory.lastOrderAt) memory.lastOrderAt = t;
     const known2 = knownRead(memory, t);
     if (known2 !== null) return covered(known2);
-    if (memory.lookup) {
-      const known3 = await memory.lookup.catch(() => 0);
+    for (let waited = null; memory.lookup && memory.lookup !== waited; ) {
+      waited = memory.lookup;
+      const known3 = await waited.catch(() => 0);
       if (known3 >= t) return covered(known3);
+      const claimed = knownRead(memory, t);
+      if (claimed !== null) return covered(claimed);
     }
   }
   const pending = memory && stillSlow(memory.slowSince, t) ? claimSlowMark(deps, now) : lookUpOrClaim(deps, now, lookUpLive);
