@@ -3,7 +3,7 @@
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
 import { InvalidOrderEventError, orderChange, refreshSlot, type OrderChange, type OrderChangeKind } from '../core/counter/orderChange.js';
 import { isLateDelivery, storedReadCovering } from '../core/counter/lateDelivery.js';
-import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, nextMarkAfter, plannedRead, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
 import { clearsAtOnce } from '../core/counter/cacheWindow.js';
 import { counterClaims } from '../repositories/counterClaims.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
@@ -11,8 +11,6 @@ import type { CounterDeps } from './counterDeps.js';
 import { liveSnapshots, refreshLiveCounters } from './counterRefresh.js';
 import type { CounterSnapshot } from '../core/counter/counterSnapshot.js';
 
-/** Past the slot's end, so that orders confirmed in the last instant of the slot are in the read. */
-const SLOT_MARGIN_MS = 15;
 
 export type OrderEventResult =
   /** Nothing to refresh (a confirmation without tickets). */
@@ -66,26 +64,30 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
  * reads after a pause: at most about one per slow slot) clear the cached answers at once.
  */
 async function ownRead(deps: CounterDeps, named: readonly string[], read: ScheduledRead): Promise<{ readAt: string; refreshed: string[] } | null> {
-  if (read.kind !== 'checkpoint') return readCounters(deps, named, read.at, clearsAtOnce(read.kind), read.live);
+  if (read.kind !== 'checkpoint') return readCounters(deps, named, read.at, { atOnce: clearsAtOnce(read.kind), live: read.live, fast: read.kind === 'fast' });
   const check = settleCheck(read.at.getTime(), deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS);
   await sleepUntil(deps, new Date(check.checkAt));
   if ((deps.memory?.lastOrderAt ?? 0) >= read.at.getTime()) return null;
   const next = new Date(check.next.at);
   if (!(await counterClaims(deps).claimRead(next))) return null;
-  const settled = await readCounters(deps, named, deps.clock.now(), true);
+  const settled = await readCounters(deps, named, deps.clock.now(), { atOnce: true });
   if (check.next.kind !== 'tail') return settled;
-  return readCounters(deps, named, next, true);
+  return readCounters(deps, named, next, { atOnce: true });
 }
 
 /**
  * Reads every live counter (and `named`) at `at`, looking the live ones up while waiting for it (or
- * taking `live`, looked up while the read was claimed); `atOnce`: the cached answers are cleared at once.
+ * taking `live`, looked up while the read was claimed); `atOnce`: the cached answers are cleared at
+ * once; `fast`: a fast slot's read, which pushes its changes itself when answered before the next
+ * read can start (core/counter/counterPush.ts pushesAtOnce).
  */
-async function readCounters(deps: CounterDeps, named: readonly string[], at: Date, atOnce: boolean, live?: Promise<CounterSnapshot[]>): Promise<{ readAt: string; refreshed: string[] }> {
+async function readCounters(deps: CounterDeps, named: readonly string[], at: Date, how: { atOnce: boolean; live?: Promise<CounterSnapshot[]>; fast?: boolean }): Promise<{ readAt: string; refreshed: string[] }> {
+  const { atOnce, live } = how;
   // Which counters are live does not depend on the orders still coming: look them up while waiting,
   // so only the definitions' read (which must start after the read time) and the save follow it.
   const [stored] = await Promise.all([live ?? liveSnapshots(deps, named), sleepUntil(deps, at)]);
-  const { refreshed } = await refreshLiveCounters(deps, named, stored, { atOnce });
+  const pushBefore = how.fast ? nextMarkAfter(at.getTime(), deps.slotMs ?? DEFAULT_SLOT_MS, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS) + READ_MARGIN_MS : undefined;
+  const { refreshed } = await refreshLiveCounters(deps, named, stored, { atOnce, pushBefore });
   return { readAt: at.toISOString(), refreshed };
 }
 
@@ -116,7 +118,7 @@ async function coveringStoredRead(deps: CounterDeps, change: OrderChange, now: D
 
 async function sleepUntil(deps: CounterDeps, at: Date): Promise<void> {
   // From the clock's *now*: the lookups took time, and waiting from the event's time would read late.
-  await deps.clock.sleep(Math.max(0, at.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
+  await deps.clock.sleep(Math.max(0, at.getTime() - deps.clock.now().getTime()) + READ_MARGIN_MS);
 }
 
 /**

@@ -6,7 +6,7 @@ import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterS
 import type { TicketDef } from '../core/ticketDefinition.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
-import { counterPush, pushedWrite } from '../core/counter/counterPush.js';
+import { counterPush, pushedWrite, pushesAtOnce } from '../core/counter/counterPush.js';
 import type { RealtimePort } from '../ports.js';
 import type { CounterDeps } from './counterDeps.js';
 
@@ -37,13 +37,21 @@ export interface LiveRefresh { refreshed: string[]; failed: string[] }
  * The stored rows compared against were read before the definitions; a newer read that lands in
  * between is kept by the TicketCounters_beforeUpdate hook, which never lets an older read replace it.
  */
-export async function refreshLiveCounters(deps: CounterDeps, named: readonly string[], stored?: CounterSnapshot[], options: ClearOptions = {}): Promise<LiveRefresh> {
+export async function refreshLiveCounters(deps: CounterDeps, named: readonly string[], stored?: CounterSnapshot[], options: RefreshOptions = {}): Promise<LiveRefresh> {
   stored ??= await liveSnapshots(deps, named);
   const ids = definitionsToRefresh(stored, named);
   const readAt = deps.clock.now();
   const read = await readDefinitions(deps, ids);
-  return storeReads(deps, read, stored, readAt, options);
+  const pushNow = options.pushBefore !== undefined && pushesAtOnce(deps.clock.now().getTime(), options.pushBefore);
+  return storeReads(deps, read, stored, readAt, { atOnce: options.atOnce, pushNow });
 }
+
+/**
+ * A slot refresh's options: how it clears the cached answers (ClearOptions), and for a fast read,
+ * `pushBefore`: the earliest a later read can be sent (epoch ms). Answered before then, the refresh
+ * pushes its changes itself (core/counter/counterPush.ts pushesAtOnce); otherwise the hooks do.
+ */
+export interface RefreshOptions extends ClearOptions { pushBefore?: number }
 
 /** Stored snapshots of every live counter, plus those of the `named` definitions. */
 export async function liveSnapshots(deps: CounterDeps, named: readonly string[]): Promise<CounterSnapshot[]> {
@@ -93,18 +101,22 @@ export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef 
  * slow slot: flows/counterOrders.ts, so that pages opened after a rush's last order get its count
  * within about a second; or a definition's own event). The rule: core/counter/cacheWindow.ts clearsAtOnce.
  */
-export interface ClearOptions { atOnce?: boolean }
+export interface ClearOptions {
+  atOnce?: boolean;
+  /** Push the changes alongside the save (needs a realtime port); otherwise the TicketCounters hooks push them after it. */
+  pushNow?: boolean;
+}
 
 /**
- * Writes the changes and pushes each to open pages at the same time (marked as pushed over the `stored`
- * row it was compared against, so that the TicketCounters hooks leave it: core/counter/counterPush.ts;
- * without a realtime port the hooks push after the save), then has the cached page answers cleared: at
+ * Writes the changes. With `pushNow` it pushes each to open pages at the same time, marked as pushed
+ * over the `stored` row it was compared against, so that the TicketCounters hooks leave it
+ * (core/counter/counterPush.ts); otherwise the hooks push them after the save. Then it has the cached page answers cleared: at
  * the end of the cache window (one invalidation for every fast refresh of the window), or at once
  * (`atOnce`). (A removal is rare, and its hook clears the cache and tells visitors.)
  */
 async function applyChanges(deps: CounterDeps, changes: CounterChanges, stored: readonly CounterSnapshot[], options: ClearOptions = {}): Promise<void> {
   const counters = ticketCounters(deps);
-  if (deps.realtime && changes.write.length) {
+  if (options.pushNow && deps.realtime && changes.write.length) {
     const byId = new Map(stored.map((s) => [s._id, s]));
     const writes = changes.write.map((w) => pushedWrite(w, byId.get(w._id)));
     await saveAndPush(deps, deps.realtime, writes);

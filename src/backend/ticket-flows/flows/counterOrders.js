@@ -2,12 +2,11 @@
 import { needsRefresh, notLive } from "../core/counter/counterRefresh.js";
 import { InvalidOrderEventError, orderChange, refreshSlot } from "../core/counter/orderChange.js";
 import { isLateDelivery, storedReadCovering } from "../core/counter/lateDelivery.js";
-import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, settleCheck, SETTLE_STEP_MS, stillSlow } from "../core/counter/readBudget.js";
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, nextMarkAfter, plannedRead, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow } from "../core/counter/readBudget.js";
 import { clearsAtOnce } from "../core/counter/cacheWindow.js";
 import { counterClaims } from "../repositories/counterClaims.js";
 import { ticketCounters } from "../repositories/ticketCounters.js";
 import { liveSnapshots, refreshLiveCounters } from "./counterRefresh.js";
-const SLOT_MARGIN_MS = 15;
 export async function handleOrderEvent(deps, kind, event) {
   const change = orderChange(kind, event);
   if (!needsRefresh(kind, change.definitionIds)) return { outcome: "ignored", key: change.key };
@@ -29,19 +28,21 @@ export async function handleOrderEvent(deps, kind, event) {
   return { outcome: "covered", key: change.key, readAt: read.at.toISOString(), refreshed };
 }
 async function ownRead(deps, named, read) {
-  if (read.kind !== "checkpoint") return readCounters(deps, named, read.at, clearsAtOnce(read.kind), read.live);
+  if (read.kind !== "checkpoint") return readCounters(deps, named, read.at, { atOnce: clearsAtOnce(read.kind), live: read.live, fast: read.kind === "fast" });
   const check = settleCheck(read.at.getTime(), deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS);
   await sleepUntil(deps, new Date(check.checkAt));
   if ((deps.memory?.lastOrderAt ?? 0) >= read.at.getTime()) return null;
   const next = new Date(check.next.at);
   if (!await counterClaims(deps).claimRead(next)) return null;
-  const settled = await readCounters(deps, named, deps.clock.now(), true);
+  const settled = await readCounters(deps, named, deps.clock.now(), { atOnce: true });
   if (check.next.kind !== "tail") return settled;
-  return readCounters(deps, named, next, true);
+  return readCounters(deps, named, next, { atOnce: true });
 }
-async function readCounters(deps, named, at, atOnce, live) {
+async function readCounters(deps, named, at, how) {
+  const { atOnce, live } = how;
   const [stored] = await Promise.all([live ?? liveSnapshots(deps, named), sleepUntil(deps, at)]);
-  const { refreshed } = await refreshLiveCounters(deps, named, stored, { atOnce });
+  const pushBefore = how.fast ? nextMarkAfter(at.getTime(), deps.slotMs ?? DEFAULT_SLOT_MS, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS) + READ_MARGIN_MS : void 0;
+  const { refreshed } = await refreshLiveCounters(deps, named, stored, { atOnce, pushBefore });
   return { readAt: at.toISOString(), refreshed };
 }
 export async function acceptOrderDelivery(deps, kind, event) {
@@ -59,7 +60,7 @@ async function coveringStoredRead(deps, change, now) {
   return storedReadCovering(change.changedAt, stored, change.definitionIds);
 }
 async function sleepUntil(deps, at) {
-  await deps.clock.sleep(Math.max(0, at.getTime() - deps.clock.now().getTime()) + SLOT_MARGIN_MS);
+  await deps.clock.sleep(Math.max(0, at.getTime() - deps.clock.now().getTime()) + READ_MARGIN_MS);
 }
 async function scheduledRead(deps, now, lookUpLive) {
   const memory = deps.memory;

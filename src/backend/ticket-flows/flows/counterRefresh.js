@@ -4,7 +4,7 @@ import { clearsAtOnce } from "../core/counter/cacheWindow.js";
 import { counterSnapshots } from "../core/counter/counterSnapshot.js";
 import { mapConcurrent } from "../lib/mapConcurrent.js";
 import { ticketCounters } from "../repositories/ticketCounters.js";
-import { counterPush, pushedWrite } from "../core/counter/counterPush.js";
+import { counterPush, pushedWrite, pushesAtOnce } from "../core/counter/counterPush.js";
 const MAX_IDS_PER_QUERY = 100;
 export async function refreshCounters(deps, definitionId) {
   const readAt = deps.clock.now();
@@ -19,7 +19,8 @@ export async function refreshLiveCounters(deps, named, stored, options = {}) {
   const ids = definitionsToRefresh(stored, named);
   const readAt = deps.clock.now();
   const read = await readDefinitions(deps, ids);
-  return storeReads(deps, read, stored, readAt, options);
+  const pushNow = options.pushBefore !== void 0 && pushesAtOnce(deps.clock.now().getTime(), options.pushBefore);
+  return storeReads(deps, read, stored, readAt, { atOnce: options.atOnce, pushNow });
 }
 export async function liveSnapshots(deps, named) {
   const counters = ticketCounters(deps);
@@ -60,7 +61,7 @@ export async function storeReads(deps, read, stored, readAt, options = {}) {
 }
 async function applyChanges(deps, changes, stored, options = {}) {
   const counters = ticketCounters(deps);
-  if (deps.realtime && changes.write.length) {
+  if (options.pushNow && deps.realtime && changes.write.length) {
     const byId = new Map(stored.map((s) => [s._id, s]));
     const writes = changes.write.map((w) => pushedWrite(w, byId.get(w._id)));
     await saveAndPush(deps, deps.realtime, writes);

@@ -7,6 +7,9 @@ export function counterMessage(s) {
 export function counterPush(s) {
   return { channel: counterChannel(s.definitionId), message: counterMessage(s) };
 }
+export function pushesAtOnce(answeredAt, nextReadSentAt) {
+  return answeredAt < nextReadSentAt;
+}
 export function pushedWrite(write, compared) {
   return { ...write, pushedOver: compared?.readAt ?? PUSHED_OVER_NONE };
 }
