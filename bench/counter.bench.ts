@@ -200,11 +200,15 @@ type Push = { definitionId: string; unsold: number; readAt: number; at: number }
 const byReadTime = (pushes: Push[]) => [...pushes].sort((a, b) => a.readAt - b.readAt);
 
 /** Per definition, unsold counts must only go down (no cancellations here): a rise means an older read won. */
-function neverBackwards(series: { definitionId: string; unsold: number }[]): boolean {
-  const last = new Map<string, number>();
+function neverBackwards(series: { definitionId: string; unsold: number }[], what = ''): boolean {
+  const last = new Map<string, (typeof series)[number]>();
   for (const s of series) {
-    if (s.unsold > (last.get(s.definitionId) ?? Infinity)) return false;
-    last.set(s.definitionId, s.unsold);
+    const before = last.get(s.definitionId);
+    if (before && s.unsold > before.unsold) {
+      if (what) console.log(`${what} went back: ${JSON.stringify(before)} then ${JSON.stringify(s)}`);
+      return false;
+    }
+    last.set(s.definitionId, s);
   }
   return true;
 }
@@ -335,8 +339,8 @@ async function main() {
       storedIsTruth: ours.every((id) => stored.find((s: any) => s.definitionId === id)?.unsold === real.get(id)),
       domIsTruth: ours.every((id) => domFinal.get(id) === real.get(id)),
       allSold: real.get(ours[0]!) === LIMIT - ORDERS / DEFINITIONS,
-      pushesNeverBack: neverBackwards(byReadTime(pushes)),
-      domNeverBack: neverBackwards(domSeen),
+      pushesNeverBack: neverBackwards(byReadTime(pushes), 'pushes (by read time)'),
+      domNeverBack: neverBackwards(domSeen, 'page'),
     };
     const exact = Object.values(checks).every(Boolean);
     if (!exact) console.log(`not exact: ${Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k).join(', ')}`);
