@@ -32,8 +32,11 @@ export async function startCheckoutWorker(setup: CheckoutWorkerSetup, dispatch: 
   });
   return {
     url,
+    // Closes the server and the database; a worker that does not answer within 2 s is stopped.
     close: () => new Promise<void>((resolve) => {
-      closed = () => { void worker.terminate().then(() => resolve()); };
+      const stop = () => { clearTimeout(timer); void worker.terminate().then(() => resolve()); };
+      const timer = setTimeout(stop, 2000);
+      closed = stop;
       worker.postMessage({ type: 'close' });
     }),
   };
