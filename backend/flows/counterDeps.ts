@@ -12,8 +12,9 @@ export interface CounterDeps {
   /** Cached page answers, cleared after a refresh changes counters (none: nothing is cached, as in most tests). */
   cache?: CounterCachePort;
   /**
-   * Realtime publishing: a refresh pushes its changes to open pages as soon as it has read them,
-   * alongside the save (none: the TicketCounters hooks push them after the save).
+   * Realtime publishing: a fast read answered in time pushes its changes to open pages alongside its
+   * save (core/counter/counterPush.ts pushesAtOnce; none: the TicketCounters hooks push every change
+   * after its save, as they do for every other refresh).
    */
   realtime?: RealtimePort;
   /**

@@ -75,7 +75,7 @@ async function readDefinitions(deps: CounterDeps, ids: readonly string[]): Promi
 }
 
 /** Stores what `read` (all read at `readAt`) changes against `stored`; one failing definition is logged and skipped. */
-export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef | null>, stored: readonly CounterSnapshot[], readAt: Date, options: ClearOptions = {}): Promise<LiveRefresh> {
+export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef | null>, stored: readonly CounterSnapshot[], readAt: Date, options: StoreOptions = {}): Promise<LiveRefresh> {
   const byDefinition = new Map<string, CounterSnapshot[]>();
   for (const s of stored) byDefinition.set(s.definitionId, [...(byDefinition.get(s.definitionId) ?? []), s]);
   const all: CounterChanges = { write: [], remove: [] };
@@ -101,11 +101,10 @@ export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef 
  * slow slot: flows/counterOrders.ts, so that pages opened after a rush's last order get its count
  * within about a second; or a definition's own event). The rule: core/counter/cacheWindow.ts clearsAtOnce.
  */
-export interface ClearOptions {
-  atOnce?: boolean;
-  /** Push the changes alongside the save (needs a realtime port); otherwise the TicketCounters hooks push them after it. */
-  pushNow?: boolean;
-}
+export interface ClearOptions { atOnce?: boolean }
+
+/** How a refresh stores its changes: how it clears (ClearOptions), and `pushNow`: push them alongside the save (needs a realtime port; otherwise the TicketCounters hooks push them after it). */
+export interface StoreOptions extends ClearOptions { pushNow?: boolean }
 
 /**
  * Writes the changes. With `pushNow` it pushes each to open pages at the same time, marked as pushed
@@ -114,7 +113,7 @@ export interface ClearOptions {
  * the end of the cache window (one invalidation for every fast refresh of the window), or at once
  * (`atOnce`). (A removal is rare, and its hook clears the cache and tells visitors.)
  */
-async function applyChanges(deps: CounterDeps, changes: CounterChanges, stored: readonly CounterSnapshot[], options: ClearOptions = {}): Promise<void> {
+async function applyChanges(deps: CounterDeps, changes: CounterChanges, stored: readonly CounterSnapshot[], options: StoreOptions = {}): Promise<void> {
   const counters = ticketCounters(deps);
   if (options.pushNow && deps.realtime && changes.write.length) {
     const byId = new Map(stored.map((s) => [s._id, s]));

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { checkoutService, ORDER_CONFIRMED_EVENT } from './checkout.js';
 import { orderEventPayload } from './checkoutOrders.js';
 import { Clock } from './clock.js';
-import { WixHttpError, type Json } from './http.js';
+import { errorAnswer, WixHttpError, type Json } from './http.js';
 import { TicketDefinitionStore } from './ticketDefinitionStore.js';
 import type { CheckoutWorkerSetup, FromCheckoutWorker } from './checkoutWorker.js';
 
@@ -28,26 +28,23 @@ function reply(res: http.ServerResponse, status: number, body: unknown) {
   res.end(text);
 }
 
+/** Confirms the order in `text` and hands its event to the main thread; errors are answered as the local Wix answers them. */
 function confirm(text: string): { status: number; body: unknown } {
-  let body: Json;
   try {
-    body = JSON.parse(text) as Json;
-  } catch {
-    return { status: 400, body: { message: 'INVALID_ARGUMENT: the body is not JSON', details: {} } };
-  }
-  try {
+    let body: Json;
+    try { body = JSON.parse(text) as Json; } catch { throw WixHttpError.validation('body', 'Request body is not valid JSON'); }
     const order = checkout.confirm(body);
     send({ type: 'event', name: ORDER_CONFIRMED_EVENT, payload: orderEventPayload(order, order.created) });
     return { status: 200, body: order };
   } catch (err) {
-    if (err instanceof WixHttpError) return { status: err.status, body: { message: err.message, details: err.details } };
-    return { status: 500, body: { message: err instanceof Error ? err.message : String(err), details: {} } };
+    return errorAnswer(err);
   }
 }
 
 const server = http.createServer((req, res) => {
-  if (req.headers['x-local-wix-key'] !== setup.localKey) return reply(res, 401, { message: 'This local route needs the local key (x-local-wix-key)', details: {} });
-  if (req.method !== 'POST' || req.url !== '/_local/checkout/orders') return reply(res, 404, { message: `Not found: ${req.method} ${req.url} (the checkout worker confirms orders only)`, details: {} });
+  const refuse = (err: WixHttpError) => { const a = errorAnswer(err); reply(res, a.status, a.body); };
+  if (req.headers['x-local-wix-key'] !== setup.localKey) return refuse(WixHttpError.application(401, 'UNAUTHENTICATED', 'This local route needs the local key (x-local-wix-key)'));
+  if (req.method !== 'POST' || req.url !== '/_local/checkout/orders') return refuse(WixHttpError.notFound('NOT_FOUND', `Not found: ${req.method} ${req.url} (the checkout worker confirms orders only)`));
   let text = '';
   req.setEncoding('utf8');
   req.on('data', (c: string) => { text += c; });

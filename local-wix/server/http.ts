@@ -182,13 +182,17 @@ function parseJson(rawBody: string, headers: http.IncomingHttpHeaders): unknown 
   try { return JSON.parse(rawBody) ?? {}; } catch { throw WixHttpError.validation('body', 'Request body is not valid JSON'); }
 }
 
-function errorReply(err: unknown): Reply {
-  if (err instanceof WixHttpError) {
-    return Reply.json({ message: err.message, details: err.details }, { status: err.status, headers: err.headers });
-  }
+/** An error as the local Wix answers it: a WixHttpError's status and body, anything else an internal error (logged). */
+export function errorAnswer(err: unknown): { status: number; body: { message: string; details: Json }; headers: Record<string, string> } {
+  if (err instanceof WixHttpError) return { status: err.status, body: { message: err.message, details: err.details }, headers: err.headers };
   console.error('[local-wix] internal error', err);
   const description = String((err as Error)?.message ?? err);
-  return Reply.json({ message: 'Internal error', details: { applicationError: { code: 'INTERNAL', description, data: {} } } }, { status: 500 });
+  return { status: 500, body: { message: 'Internal error', details: { applicationError: { code: 'INTERNAL', description, data: {} } } }, headers: {} };
+}
+
+function errorReply(err: unknown): Reply {
+  const a = errorAnswer(err);
+  return Reply.json(a.body, { status: a.status, headers: a.headers });
 }
 
 function send(res: http.ServerResponse, reply: Reply) {

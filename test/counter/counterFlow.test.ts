@@ -12,6 +12,8 @@ function setup(slotMs = 40) {
   return { definitions, collections, deps };
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until just after the next slot of `slotMs` starts, so that what follows shares that slot. */
+const justAfterSlotStart = (slotMs: number) => sleep(slotMs - (Date.now() % slotMs) + 5);
 const counters = (c: MemoryCollections) => [...(c.data.get('TicketCounters')?.values() ?? [])] as any[];
 
 describe('counter flow', () => {
@@ -44,7 +46,7 @@ describe('counter flow', () => {
     const { definitions, collections, deps } = setup(200);
     definitions.put(definition({ _id: 'd1', initialLimit: 50, actualLimit: 50, salesDetails: { unsoldCount: 50, soldCount: 0, reservedCount: 0, soldOut: false } }));
     await countersFor(deps, 'd1');
-    await sleep(200 - (Date.now() % 200) + 5); // just after a slot starts, so the orders below share it
+    await justAfterSlotStart(200); // just after a slot starts, so the orders below share it
     const w0 = collections.writes, q0 = collections.reads;
     definitions.sell('d1', 1);
     const first = handleOrderEvent(deps, 'confirmed', { orderNumber: 'o0', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] });
@@ -60,7 +62,7 @@ describe('counter flow', () => {
     expect(counters(collections)[0].unsold).toBe(44);
     // Warm: the container knows the next read is claimed, so covered orders cost no Wix Data request at all.
     const warm: CounterDeps = { ...deps, memory: counterMemory() };
-    await sleep(200 - (Date.now() % 200) + 5);
+    await justAfterSlotStart(200);
     const q1 = collections.reads, w1 = collections.writes;
     const all: Promise<unknown>[] = [];
     for (let i = 0; i < 6; i++) { definitions.sell('d1', 1); all.push(handleOrderEvent(warm, 'confirmed', { orderNumber: `w${i}`, status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] })); }
@@ -92,7 +94,7 @@ describe('counter flow', () => {
         },
       },
     };
-    await sleep(200 - (Date.now() % 200) + 5);
+    await justAfterSlotStart(200);
     definitions.sell('d1', 1);
     expect(await handleOrderEvent(timed, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] })).toMatchObject({ outcome: 'refreshed' });
     expect([...log].sort()).toEqual(['claim answered', 'claim sent', 'query CounterClaims', 'query TicketCounters']);
@@ -101,7 +103,7 @@ describe('counter flow', () => {
     // Lost (another container claimed the same read): covered by that read, after one lookup of each.
     log.length = 0;
     lose = true;
-    await sleep(200 - (Date.now() % 200) + 5);
+    await justAfterSlotStart(200);
     const calls = definitions.calls;
     expect(await handleOrderEvent(timed, 'confirmed', { orderNumber: 'o2', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] })).toMatchObject({ outcome: 'covered' });
     expect([...log].sort()).toEqual(['claim answered', 'claim sent', 'query CounterClaims', 'query TicketCounters']);
@@ -118,7 +120,7 @@ describe('counter flow', () => {
     const pushed: { channel: unknown; message: any }[] = [];
     const live: CounterDeps = { ...deps, realtime: { publish: async (channel, message) => { log.push('pushed'); pushed.push({ channel, message }); } } };
     const firstRead = counters(collections)[0].readAt;
-    await sleep(200 - (Date.now() % 200) + 5);
+    await justAfterSlotStart(200);
     definitions.sell('d1', 2);
     expect(await handleOrderEvent(live, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] })).toMatchObject({ outcome: 'refreshed' });
     expect(log).toEqual(['save sent', 'pushed', 'save answered']);
@@ -143,7 +145,7 @@ describe('counter flow', () => {
       definitions: Object.assign(Object.create(definitions), { getMany: async (ids: string[], o: any) => { await sleep(250); return getMany(ids, o); } }),
       realtime: { publish: async (_c, message) => { pushed.push(message); } },
     };
-    await sleep(200 - (Date.now() % 200) + 5);
+    await justAfterSlotStart(200);
     definitions.sell('d1', 1);
     expect(await handleOrderEvent(slow, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] })).toMatchObject({ outcome: 'refreshed' });
     expect(pushed).toEqual([]);
@@ -159,12 +161,12 @@ describe('counter flow', () => {
     const attempts: number[] = [];
     const flaky: CounterDeps = { ...deps, realtime: { publish: async (_c, message: any) => { attempts.push(message.snapshot.unsold); if (failures-- > 0) throw new Error('realtime unavailable'); } } };
     const order = (n: number) => ({ orderNumber: `o${n}`, status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] });
-    await sleep(200 - (Date.now() % 200) + 5);
+    await justAfterSlotStart(200);
     definitions.sell('d1', 1);
     await handleOrderEvent(flaky, 'confirmed', order(1));
     expect(attempts).toEqual([4, 4]);
     expect(counters(collections)[0].unsold).toBe(4);
-    await sleep(200 - (Date.now() % 200) + 5);
+    await justAfterSlotStart(200);
     definitions.sell('d1', 1);
     failures = 2;
     await expect(handleOrderEvent(flaky, 'confirmed', order(2))).rejects.toThrow('realtime unavailable');

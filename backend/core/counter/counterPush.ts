@@ -13,14 +13,9 @@ export const PUSHED_OVER_NONE = 'none';
 
 export interface CounterMessage { type: 'counter'; snapshot: PublicSnapshot }
 
-/** What a definition's channel carries for a snapshot: its public fields only. */
-export function counterMessage(s: CounterSnapshot): CounterMessage {
-  return { type: 'counter', snapshot: publicSnapshot(s) };
-}
-
-/** Where and what to publish for a snapshot. */
+/** Where and what to publish for a snapshot: its definition's channel, its public fields only. */
 export function counterPush(s: CounterSnapshot): { channel: { name: string; resourceId: string }; message: CounterMessage } {
-  return { channel: counterChannel(s.definitionId), message: counterMessage(s) };
+  return { channel: counterChannel(s.definitionId), message: { type: 'counter', snapshot: publicSnapshot(s) } };
 }
 
 /**
