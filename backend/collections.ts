@@ -23,6 +23,8 @@ export const COLLECTIONS = {
       { key: 'unsold', type: 'NUMBER' }, { key: 'sold', type: 'NUMBER' }, { key: 'limit', type: 'NUMBER' },
       { key: 'soldOut', type: 'BOOLEAN' }, { key: 'saleStatus', type: 'TEXT' }, { key: 'saleStart', type: 'TEXT' },
       { key: 'saleEnd', type: 'TEXT' }, { key: 'hidden', type: 'BOOLEAN' }, { key: 'readAt', type: 'TEXT' }, { key: 'revision', type: 'TEXT' },
+      // When the read's answer came back: with readAt, what orders two reads (core/counter/counterSnapshot.ts isNewerSnapshot).
+      { key: 'answeredAt', type: 'TEXT' },
       // The read time of the row a refresh compared against when it pushed this row itself (core/counter/counterPush.ts).
       { key: 'pushedOver', type: 'TEXT' },
     ],

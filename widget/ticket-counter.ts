@@ -7,7 +7,7 @@
 // does not talk over the page.
 import { counterState, DEFAULT_THRESHOLD, parseThreshold } from '../backend/core/counter/counterState.js';
 import { counterText, priceKindOf, safeLocale } from '../backend/core/counter/counterText.js';
-import { counterId } from '../backend/core/counter/counterSnapshot.js';
+import { counterId, isNewerSnapshot } from '../backend/core/counter/counterSnapshot.js';
 import { parseSnapshot, type WidgetSnapshot } from './snapshotInput.js';
 import { attributeOverrides } from './attributeOverrides.js';
 
@@ -72,7 +72,7 @@ export class TicketCounterElement extends HTMLElement {
     if (snap.definitionId !== this.getAttribute('definition-id')) return;
     if (!this.matchesPricePoint(snap)) return;
     // Realtime messages and the first fetch can cross: never go back to an older read.
-    if (this.current && this.current.pricePointKey === snap.pricePointKey && Date.parse(snap.readAt) < Date.parse(this.current.readAt)) return;
+    if (this.current && this.current.pricePointKey === snap.pricePointKey && !isNewerSnapshot(snap, this.current)) return;
     this.current = snap;
     this.render();
   }

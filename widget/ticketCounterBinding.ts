@@ -10,6 +10,7 @@
 import { onConnected, onDisconnected, subscribe } from 'wix-realtime-frontend';
 import { getCounters } from 'backend/counter.web';
 import { counterChannel } from '../backend/core/counter/counterChannel.js';
+import { isNewerSnapshot, type ReadStamp } from '../backend/core/counter/counterSnapshot.js';
 
 interface CounterElement {
   on(event: string, handler: (e: { detail?: { definitionId?: unknown } }) => void): void;
@@ -19,7 +20,7 @@ interface CounterElement {
 /** Elements that announce themselves within this long share one getCounters call. */
 const BATCH_MS = 30;
 
-interface Seen { readAt: number; json: string | null }
+interface Seen { readAt: number; stamp: ReadStamp | null; json: string | null }
 
 export function bindTicketCounters($w: (selector: string) => CounterElement, selectors: string[]) {
   const byDefinition = new Map<string, Set<CounterElement>>();
@@ -27,25 +28,32 @@ export function bindTicketCounters($w: (selector: string) => CounterElement, sel
   const seen = new Map<string, Map<string, Seen>>();
   const seenOf = (definitionId: string) => seen.get(definitionId) ?? seen.set(definitionId, new Map()).get(definitionId)!;
   const readAtOf = (snapshot: unknown) => Date.parse(String((snapshot as { readAt?: unknown })?.readAt ?? ''));
+  /** What orders two reads (core/counter/counterSnapshot.ts isNewerSnapshot), from a snapshot of any shape. */
+  const stampOf = (snapshot: unknown): ReadStamp => {
+    const s = snapshot as Partial<Record<keyof ReadStamp, unknown>>;
+    const text = (v: unknown) => (typeof v === 'string' ? v : null);
+    const count = (v: unknown) => (typeof v === 'number' ? v : null);
+    return { readAt: String(s.readAt), answeredAt: text(s.answeredAt), unsold: count(s.unsold), limit: count(s.limit) };
+  };
 
   /** The newest read time the page has seen for a definition's counters (-Infinity: none). */
   const newestOf = (definitionId: string) => Math.max(-Infinity, ...[...seenOf(definitionId).values()].map((s) => s.readAt));
 
-  /** Passes a snapshot to `els` unless the page has seen a newer one (or a removal after it) for that counter. */
+  /** Passes a snapshot to `els` unless the page has seen a newer read (or a removal after it) for that counter. */
   const offer = (definitionId: string, snapshot: unknown, els: Iterable<CounterElement>) => {
     const key = (snapshot as { _id?: unknown })?._id;
     const readAt = readAtOf(snapshot);
     if (typeof key !== 'string' || Number.isNaN(readAt)) return;
     const known = seenOf(definitionId).get(key);
-    if (known && (readAt < known.readAt || (known.json === null && readAt <= known.readAt))) return;
+    if (known && (known.json === null ? readAt <= known.readAt : !isNewerSnapshot(stampOf(snapshot), known.stamp))) return;
     const json = JSON.stringify(snapshot);
-    seenOf(definitionId).set(key, { readAt, json });
+    seenOf(definitionId).set(key, { readAt, stamp: stampOf(snapshot), json });
     for (const el of els) el.setAttribute('snapshot', json);
   };
   const removed = (definitionId: string, id: unknown) => {
     if (typeof id !== 'string') return;
     const known = seenOf(definitionId).get(id);
-    seenOf(definitionId).set(id, { readAt: known?.readAt ?? 0, json: null });
+    seenOf(definitionId).set(id, { readAt: known?.readAt ?? 0, stamp: null, json: null });
     for (const el of byDefinition.get(definitionId) ?? []) el.setAttribute('removed', id);
   };
 

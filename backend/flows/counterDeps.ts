@@ -12,9 +12,9 @@ export interface CounterDeps {
   /** Cached page answers, cleared after a refresh changes counters (none: nothing is cached, as in most tests). */
   cache?: CounterCachePort;
   /**
-   * Realtime publishing: a fast read answered in time pushes its changes to open pages alongside its
-   * save (core/counter/counterPush.ts pushesAtOnce; none: the TicketCounters hooks push every change
-   * after its save, as they do for every other refresh).
+   * Realtime publishing: a scheduled read pushes its changes to open pages alongside its save
+   * (core/counter/counterPush.ts; none: the TicketCounters hooks push every change after its save, as
+   * they do for a definition's own refresh and the repair's).
    */
   realtime?: RealtimePort;
   /**

@@ -3,7 +3,7 @@
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
 import { InvalidOrderEventError, orderChange, refreshSlot, type OrderChange, type OrderChangeKind } from '../core/counter/orderChange.js';
 import { isLateDelivery, storedReadCovering } from '../core/counter/lateDelivery.js';
-import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, nextMarkAfter, plannedRead, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
 import { clearsAtOnce } from '../core/counter/cacheWindow.js';
 import { counterClaims } from '../repositories/counterClaims.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
@@ -64,7 +64,7 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
  * reads after a pause: at most about one per slow slot) clear the cached answers at once.
  */
 async function ownRead(deps: CounterDeps, named: readonly string[], read: ScheduledRead): Promise<{ readAt: string; refreshed: string[] } | null> {
-  if (read.kind !== 'checkpoint') return readCounters(deps, named, read.at, { atOnce: clearsAtOnce(read.kind), live: read.live, fast: read.kind === 'fast' });
+  if (read.kind !== 'checkpoint') return readCounters(deps, named, read.at, { atOnce: clearsAtOnce(read.kind), live: read.live });
   const check = settleCheck(read.at.getTime(), deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS);
   await sleepUntil(deps, new Date(check.checkAt));
   if ((deps.memory?.lastOrderAt ?? 0) >= read.at.getTime()) return null;
@@ -77,17 +77,15 @@ async function ownRead(deps: CounterDeps, named: readonly string[], read: Schedu
 
 /**
  * Reads every live counter (and `named`) at `at`, looking the live ones up while waiting for it (or
- * taking `live`, looked up while the read was claimed); `atOnce`: the cached answers are cleared at
- * once; `fast`: a fast slot's read, which pushes its changes itself when answered before the next
- * read can start (core/counter/counterPush.ts pushesAtOnce).
+ * taking `live`, looked up while the read was claimed), and pushes the changes to open pages alongside
+ * their save (core/counter/counterPush.ts); `atOnce`: the cached answers are cleared at once.
  */
-async function readCounters(deps: CounterDeps, named: readonly string[], at: Date, how: { atOnce: boolean; live?: Promise<CounterSnapshot[]>; fast?: boolean }): Promise<{ readAt: string; refreshed: string[] }> {
+async function readCounters(deps: CounterDeps, named: readonly string[], at: Date, how: { atOnce: boolean; live?: Promise<CounterSnapshot[]> }): Promise<{ readAt: string; refreshed: string[] }> {
   const { atOnce, live } = how;
   // Which counters are live does not depend on the orders still coming: look them up while waiting,
   // so only the definitions' read (which must start after the read time) and the save follow it.
   const [stored] = await Promise.all([live ?? liveSnapshots(deps, named), sleepUntil(deps, at)]);
-  const pushBefore = how.fast ? nextMarkAfter(at.getTime(), deps.slotMs ?? DEFAULT_SLOT_MS, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS) + READ_MARGIN_MS : undefined;
-  const { refreshed } = await refreshLiveCounters(deps, named, stored, { atOnce, pushBefore });
+  const { refreshed } = await refreshLiveCounters(deps, named, stored, { atOnce, pushNow: true });
   return { readAt: at.toISOString(), refreshed };
 }
 

@@ -6,7 +6,7 @@ import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterS
 import type { TicketDef } from '../core/ticketDefinition.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
-import { counterPush, pushedWrite, pushesAtOnce } from '../core/counter/counterPush.js';
+import { counterPush, pushedWrite } from '../core/counter/counterPush.js';
 import type { RealtimePort } from '../ports.js';
 import type { CounterDeps } from './counterDeps.js';
 
@@ -20,11 +20,12 @@ const MAX_IDS_PER_QUERY = 100;
 export async function refreshCounters(deps: CounterDeps, definitionId: string): Promise<CounterSnapshot[]> {
   const readAt = deps.clock.now();
   const def = await deps.definitions.get(definitionId, { salesDetails: true });
+  const answeredAt = deps.clock.now();
   // Stored rows read after the definition: a newer read that landed meanwhile is seen and kept.
   const stored = await ticketCounters(deps).ofDefinitions([definitionId]);
-  const changes = counterChanges(def, stored, readAt);
+  const changes = counterChanges(def, stored, readAt, answeredAt);
   await applyChanges(deps, changes, stored, { atOnce: clearsAtOnce('definition') });
-  return def ? counterSnapshots(def, readAt) : [];
+  return def ? counterSnapshots(def, readAt, answeredAt) : [];
 }
 
 export interface LiveRefresh { refreshed: string[]; failed: string[] }
@@ -42,16 +43,14 @@ export async function refreshLiveCounters(deps: CounterDeps, named: readonly str
   const ids = definitionsToRefresh(stored, named);
   const readAt = deps.clock.now();
   const read = await readDefinitions(deps, ids);
-  const pushNow = options.pushBefore !== undefined && pushesAtOnce(deps.clock.now().getTime(), options.pushBefore);
-  return storeReads(deps, read, stored, readAt, { atOnce: options.atOnce, pushNow });
+  return storeReads(deps, read, stored, { readAt, answeredAt: deps.clock.now() }, options);
 }
 
-/**
- * A slot refresh's options: how it clears the cached answers (ClearOptions), and for a fast read,
- * `pushBefore`: the earliest a later read can be sent (epoch ms). Answered before then, the refresh
- * pushes its changes itself (core/counter/counterPush.ts pushesAtOnce); otherwise the hooks do.
- */
-export interface RefreshOptions extends ClearOptions { pushBefore?: number }
+/** A slot refresh's options: how it clears the cached answers and whether it pushes its changes itself (StoreOptions). */
+export type RefreshOptions = StoreOptions;
+
+/** When a read was sent (every order confirmed before it is in it) and when its answer came back. */
+export interface ReadTimes { readAt: Date; answeredAt: Date }
 
 /** Stored snapshots of every live counter, plus those of the `named` definitions. */
 export async function liveSnapshots(deps: CounterDeps, named: readonly string[]): Promise<CounterSnapshot[]> {
@@ -74,15 +73,15 @@ async function readDefinitions(deps: CounterDeps, ids: readonly string[]): Promi
   return read;
 }
 
-/** Stores what `read` (all read at `readAt`) changes against `stored`; one failing definition is logged and skipped. */
-export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef | null>, stored: readonly CounterSnapshot[], readAt: Date, options: StoreOptions = {}): Promise<LiveRefresh> {
+/** Stores what `read` (all sent and answered at `times`) changes against `stored`; one failing definition is logged and skipped. */
+export async function storeReads(deps: CounterDeps, read: Map<string, TicketDef | null>, stored: readonly CounterSnapshot[], times: ReadTimes, options: StoreOptions = {}): Promise<LiveRefresh> {
   const byDefinition = new Map<string, CounterSnapshot[]>();
   for (const s of stored) byDefinition.set(s.definitionId, [...(byDefinition.get(s.definitionId) ?? []), s]);
   const all: CounterChanges = { write: [], remove: [] };
   const result: LiveRefresh = { refreshed: [], failed: [] };
   for (const [id, def] of read) {
     try {
-      const c = counterChanges(def, byDefinition.get(id) ?? [], readAt);
+      const c = counterChanges(def, byDefinition.get(id) ?? [], times.readAt, times.answeredAt);
       all.write.push(...c.write);
       all.remove.push(...c.remove);
       result.refreshed.push(id);

@@ -19,9 +19,10 @@ export async function repairCounters(deps: CounterDeps, opts: { keepDedupHours?:
     if (outOfTime()) { result.complete = false; return result; }
     const readAt = deps.clock.now();
     const page = await deps.definitions.querySaleStarted({ cursor, limit: 100 });
+    const answeredAt = deps.clock.now();
     if (outOfTime()) { result.complete = false; return result; }
     const stored = page.items.length ? await ticketCounters(deps).ofDefinitions(page.items.map((d) => d._id)) : [];
-    const r = await storeReads(deps, new Map(page.items.map((d) => [d._id, d])), stored, readAt);
+    const r = await storeReads(deps, new Map(page.items.map((d) => [d._id, d])), stored, { readAt, answeredAt });
     result.refreshed += r.refreshed.length;
     result.failed += r.failed.length;
     cursor = page.nextCursor;

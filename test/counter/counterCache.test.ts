@@ -41,7 +41,8 @@ describe('cache window rules', () => {
   it.each([
     [{ readAt: '2026-12-01T10:00:01.000Z' }, { readAt: '2026-12-01T10:00:00.000Z' }, true],
     [{ readAt: '2026-12-01T10:00:00.000Z' }, { readAt: '2026-12-01T10:00:00.000Z' }, false], // an edit that kept the read time
-    [{ readAt: '2026-12-01T09:59:00.000Z' }, { readAt: '2026-12-01T10:00:00.000Z' }, false],
+    [{ readAt: '2026-12-01T09:59:59.980Z' }, { readAt: '2026-12-01T10:00:00.000Z' }, true], // a read that was in flight with the stored one and stored after it
+    [{ readAt: 'not a date' }, { readAt: '2026-12-01T10:00:00.000Z' }, false],
     [{ readAt: '2026-12-01T10:00:01.000Z' }, null, false], // a new row
     [{ readAt: null }, { readAt: '2026-12-01T10:00:00.000Z' }, false],
   ])('the update %j over %j is a refresh\'s: %s', (item, current, expected) => {

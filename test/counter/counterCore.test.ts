@@ -59,7 +59,7 @@ describe('counterSnapshots', () => {
     const changed = { ...b!, unsold: 2 };
     expect(visiblyDifferent(changed, a!)).toBe(true);
     expect(snapshotsToWrite([changed], [a!])).toEqual([changed]);
-    expect(snapshotsToWrite([{ ...a!, unsold: 2, readAt: '2025-12-31T23:59:59.000Z' }], [a!])).toEqual([]);
+    expect(snapshotsToWrite([{ ...a!, unsold: 2, readAt: '2025-12-31T23:59:59.000Z', answeredAt: '2025-12-31T23:59:59.000Z' }], [a!])).toEqual([]);
   });
   it('crossing refreshes: an older read that writes last keeps the newer row (the update hook rule)', () => {
     const sd = (unsold: number) => ({ salesDetails: { unsoldCount: unsold, soldCount: 10 - unsold, reservedCount: 0, soldOut: unsold === 0 } });
@@ -71,6 +71,40 @@ describe('counterSnapshots', () => {
     expect(snapshotsToWrite([slow!], [t0!])).toEqual([slow]);
     expect(snapshotToStore(fast!, t0)).toBe(fast);
     expect(snapshotToStore(slow!, fast)).toBe(fast);
+  });
+  const stamp = (sent: number, answered: number | null, unsold: number | null, limit: number | null = 50) => ({
+    readAt: new Date(sent).toISOString(), answeredAt: answered === null ? null : new Date(answered).toISOString(), unsold, limit,
+  });
+  it.each([
+    ['sent after the other was answered, even with more tickets left (a cancellation)', stamp(200, 230, 9), stamp(100, 150, 7), true],
+    ['answered before the other was sent, even with fewer tickets left', stamp(100, 150, 7), stamp(200, 230, 9), false],
+    ['in flight together, sent later but with more tickets left (taken first)', stamp(120, 140, 9), stamp(100, 160, 7), false],
+    ['in flight together, sent earlier but with fewer tickets left (taken last)', stamp(100, 160, 7), stamp(120, 140, 9), true],
+    ['in flight together, the same count: the later sent', stamp(120, 140, 7), stamp(100, 160, 7), true],
+    ['in flight together, the same count: not the earlier sent', stamp(100, 160, 7), stamp(120, 140, 7), false],
+    ['in flight together, another limit: the later sent', stamp(120, 140, 9, 60), stamp(100, 160, 7), true],
+    ['in flight together, unlimited: the later sent', stamp(120, 140, null, null), stamp(100, 160, null, null), true],
+    ['no answer time kept (an older row): an instant read, before the other was sent', stamp(200, 230, 9), stamp(100, null, 7), true],
+    ['no answer time kept: an instant read after the other was answered', stamp(100, 150, 7), stamp(200, null, 9), false],
+    ['the same instant, fewer left', stamp(100, null, 6), stamp(100, null, 7), true],
+  ])('isNewerSnapshot: a read %s', (_what, candidate, stored, expected) => {
+    expect(isNewerSnapshot(candidate, stored)).toBe(expected);
+  });
+  it('property: reads in flight together, stored in any order, never go back and end on the count taken last, while orders only take tickets', () => {
+    // Each read is sent at `sent`, taken at `sent + inbound` and answered `outbound` later; the count it
+    // sees is the truth at the moment it was taken (the oracle: a count that falls by one per 7 ms).
+    const truth = (t: number) => Math.max(0, 500 - Math.floor(t / 7));
+    const arb = fc.array(fc.record({ sent: fc.integer({ min: 0, max: 2_000 }), inbound: fc.integer({ min: 0, max: 120 }), outbound: fc.integer({ min: 0, max: 120 }), order: fc.double({ min: 0, max: 1, noNaN: true }) }), { minLength: 1, maxLength: 25 });
+    fc.assert(fc.property(arb, (reads) => {
+      const snaps = reads.map((r) => ({ ...stamp(r.sent, r.sent + r.inbound + r.outbound, truth(r.sent + r.inbound), 500), order: r.order }));
+      let stored: (typeof snaps)[number] | null = null;
+      for (const s of [...snaps].sort((x, y) => x.order - y.order)) {
+        const next: (typeof snaps)[number] = snapshotToStore(s, stored);
+        if (stored) expect(next.unsold!).toBeLessThanOrEqual(stored.unsold!);
+        stored = next;
+      }
+      expect(stored!.unsold).toBe(Math.min(...reads.map((r) => truth(r.sent + r.inbound))));
+    }));
   });
   it('property: stored reads never go back in time; reads arriving in time order end on the newest count', () => {
     const read = (r: { t: number; unsold: number }) => counterSnapshots(definition({ _id: 'd', salesDetails: { unsoldCount: r.unsold, soldCount: 50 - r.unsold, reservedCount: 0, soldOut: r.unsold === 0 } }), new Date(r.t));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { counterPush, PUSHED_OVER_NONE, pushedByRefresh, pushedWrite, pushesAtOnce } from '../../backend/core/counter/counterPush.js';
-import { nextMarkAfter, READ_MARGIN_MS } from '../../backend/core/counter/readBudget.js';
+import { counterPush, PUSHED_OVER_NONE, pushedByRefresh, pushedWrite } from '../../backend/core/counter/counterPush.js';
 import { counterSnapshots } from '../../backend/core/counter/counterSnapshot.js';
 import { definition } from '../support/ticketDefinitions.js';
 
@@ -39,25 +38,5 @@ describe('who pushes a counter change', () => {
     expect(message.snapshot).not.toHaveProperty('revision');
     expect(message.snapshot).not.toHaveProperty('eventId');
     expect(message.snapshot).toMatchObject({ definitionId: 'd1', readAt: T2 });
-  });
-});
-
-describe('when a fast read may push at once', () => {
-  it.each([
-    // at, slot, slow slot, step → the earliest later mark
-    [1_100, 100, 2100, 350, 1_200], // the next fast slot's end
-    [1_000, 100, 2100, 350, 1_050], // a checkpoint (3 × 350) comes sooner
-    [2_050, 100, 2100, 350, 2_100], // a tail (2,100) comes sooner than the next fast end (2,150)
-    [2_400, 100, 2100, 350, 2_450], // a checkpoint (2,100 + 350) comes sooner
-    [700, 100, 2100, 350, 800],
-  ])('after a fast read at %i (slots %i / %i, steps %i) the next mark is at %i', (at, slot, slow, step, expected) => {
-    expect(nextMarkAfter(at, slot, slow, step)).toBe(expected);
-  });
-
-  it('only a read answered before the next read can be sent', () => {
-    const next = nextMarkAfter(1_100, 100, 2100, 350) + READ_MARGIN_MS;
-    expect(next).toBe(1_215);
-    expect(pushesAtOnce(1_214, next)).toBe(true);
-    expect(pushesAtOnce(1_215, next)).toBe(false);
   });
 });

@@ -199,7 +199,7 @@ describe('live ticket counter on the demo page', () => {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args: [{ definitionIds: [d._id] }] }),
     })).json() as { result: { counters: any[] } };
     const old = structuredClone(fresh);
-    for (const c of old.result.counters) { c.unsold += 7; c.readAt = new Date(Date.parse(c.readAt) - 60_000).toISOString(); }
+    for (const c of old.result.counters) { c.unsold += 7; c.readAt = new Date(Date.parse(c.readAt) - 60_000).toISOString(); c.answeredAt = new Date(Date.parse(c.answeredAt) - 60_000).toISOString(); }
     const stalePage = await browser.newPage();
     // Only calls that ask for this definition count: on a slow machine the page's other counters may
     // announce themselves after the first call's 30 ms batch and be fetched in a call of their own.

@@ -57,6 +57,20 @@ describe('<ticket-counter>', () => {
     expect(await text()).toBe('Sold out');
   });
 
+  it('of two reads in flight together, keeps the one with fewer tickets left, whichever arrives last', async () => {
+    // Sent 12:00:01.100 and answered .160; the other sent .120 (later) and answered .140, but taken first.
+    const early = snap({ unsold: 2, readAt: '2026-11-26T12:00:01.100Z', answeredAt: '2026-11-26T12:00:01.160Z' });
+    const late = snap({ unsold: 3, readAt: '2026-11-26T12:00:01.120Z', answeredAt: '2026-11-26T12:00:01.140Z' });
+    for (const order of [[early, late], [late, early]]) {
+      await mount({ 'definition-id': 'def-1' });
+      for (const j of order) await setSnapshot(j);
+      expect(await text()).toBe('Only 2 tickets left at $25.00');
+    }
+    // A read sent after both were answered wins, even with more left (a cancellation).
+    await setSnapshot(snap({ unsold: 4, readAt: '2026-11-26T12:00:01.200Z', answeredAt: '2026-11-26T12:00:01.230Z' }));
+    expect(await text()).toBe('Only 4 tickets left at $25.00');
+  });
+
   it('uses the template, threshold and locale attributes', async () => {
     await mount({ 'definition-id': 'def-1', template: 'Nur noch {count} zu {price}', threshold: '50%', locale: 'de-DE' });
     await setSnapshot(snap({ unsold: 2, limit: 4, currency: 'EUR', price: '1234.50' }));

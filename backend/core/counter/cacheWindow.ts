@@ -32,13 +32,16 @@ export function readServes(startedAt: number, at: number, windowMs = CACHE_WINDO
 }
 
 /**
- * Whether a stored snapshot's update is a refresh's: it carries a newer read time than the row it
- * replaces. The refresh clears the cache at its window's end; any other visible change (an edit made
- * in the CMS) is cleared at once. New rows come from a refresh (which clears the cache) or from the
- * getCounters answer that is about to be cached with them.
+ * Whether a stored snapshot's update is a refresh's: it carries another read time than the row it
+ * replaces (storage keeps only newer reads, and two reads in flight at once may be stored in either
+ * order: counterSnapshot.ts isNewerSnapshot). The refresh clears the cache at its window's end; any
+ * other visible change (an edit made in the CMS, which keeps the row's read time) is cleared at once.
+ * New rows come from a refresh (which clears the cache) or from the getCounters answer that is about
+ * to be cached with them.
  */
 export function refreshWrite(item: { readAt?: string | null }, current: { readAt?: string | null } | null | undefined): boolean {
-  return !!current && typeof item.readAt === 'string' && typeof current.readAt === 'string' && Date.parse(item.readAt) > Date.parse(current.readAt);
+  const read = Date.parse(item?.readAt ?? ''), stored = Date.parse(current?.readAt ?? '');
+  return Number.isFinite(read) && Number.isFinite(stored) && read !== stored;
 }
 
 /** Why counters are read: a read mark of the order flow, or one definition's own event (created, updated, sale started). */

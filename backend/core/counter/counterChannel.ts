@@ -34,12 +34,12 @@ export function publicSnapshot(s: CounterSnapshot): PublicSnapshot {
   if (s.hidden) {
     return {
       _id: s._id, definitionId: s.definitionId, pricePointKey: s.pricePointKey, label: '', price: null, currency: null, unsold: null, limit: null,
-      soldOut: false, saleStatus: s.saleStatus, saleStart: null, saleEnd: null, hidden: true, readAt: s.readAt,
+      soldOut: false, saleStatus: s.saleStatus, saleStart: null, saleEnd: null, hidden: true, readAt: s.readAt, answeredAt: s.answeredAt ?? null,
     };
   }
   return {
     _id: s._id, definitionId: s.definitionId, pricePointKey: s.pricePointKey, label: s.label,
     price: s.price, currency: s.currency, unsold: s.unsold, limit: s.limit, soldOut: s.soldOut,
-    saleStatus: s.saleStatus, saleStart: s.saleStart, saleEnd: s.saleEnd, hidden: s.hidden, readAt: s.readAt,
+    saleStatus: s.saleStatus, saleStart: s.saleStart, saleEnd: s.saleEnd, hidden: s.hidden, readAt: s.readAt, answeredAt: s.answeredAt ?? null,
   };
 }

@@ -1,10 +1,11 @@
-// Who pushes a counter's change to open pages. A fast read that was answered before any later read can
-// have been sent pushes what it read itself, alongside the save, so pages do not wait for the save's
-// round trip; it marks each row it pushed with the read time of the row it compared against
-// (`pushedOver`). The TicketCounters hooks push every other visible change: other refreshes' (they
-// push only what storage accepts), an edit in the CMS, or a pushed row that meets a different row
-// than the one its refresh compared against (another container wrote in between; pushing it again is
-// harmless, pages keep the newest read).
+// Who pushes a counter's change to open pages. A scheduled read (flows/counterOrders.ts) pushes what it
+// read itself, alongside the save, so pages do not wait for the save's round trip; it marks each row it
+// pushed with the read time of the row it compared against (`pushedOver`). Pages and storage keep the
+// newer read by one rule (counterSnapshot.ts isNewerSnapshot), so two reads pushed in any order end on
+// the same one. The TicketCounters hooks push every other visible change: a definition's own refresh
+// and the repair's (they push only what storage accepts), an edit in the CMS, or a pushed row that meets
+// a different row than the one its refresh compared against (another container wrote in between;
+// pushing it again is harmless).
 import { counterChannel, publicSnapshot, type PublicSnapshot } from './counterChannel.js';
 import type { CounterSnapshot } from './counterSnapshot.js';
 
@@ -16,18 +17,6 @@ export interface CounterMessage { type: 'counter'; snapshot: PublicSnapshot }
 /** Where and what to publish for a snapshot: its definition's channel, its public fields only. */
 export function counterPush(s: CounterSnapshot): { channel: { name: string; resourceId: string }; message: CounterMessage } {
   return { channel: counterChannel(s.definitionId), message: { type: 'counter', snapshot: publicSnapshot(s) } };
-}
-
-/**
- * Whether a refresh may push what it read at once: only when its read was answered (`answeredAt`)
- * before any later read can have been sent (`nextReadSentAt`: core/counter/readBudget.ts nextMarkAfter
- * plus READ_MARGIN_MS). Pages keep the snapshot with the newest read time, and a read time is when the
- * read was sent; two reads in flight at once may see the sales in the other order, and pushing both
- * at once could then show a count going back. A read answered in time saw an older state than every
- * later read. A slower one leaves its pushes to the hooks, which push only what storage accepts.
- */
-export function pushesAtOnce(answeredAt: number, nextReadSentAt: number): boolean {
-  return answeredAt < nextReadSentAt;
 }
 
 /** A refresh's write, marked as pushed by the refresh over `compared` (the stored row it compared against; none: new). */

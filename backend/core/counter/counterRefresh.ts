@@ -28,12 +28,12 @@ export interface CounterChanges {
 }
 
 /**
- * Changes for one definition as read at `readAt` (null: it no longer exists), given its stored rows.
- * Throws MissingSalesDetailsError when the read lacks sales details.
+ * Changes for one definition as read at `readAt` and answered at `answeredAt` (null: it no longer
+ * exists), given its stored rows. Throws MissingSalesDetailsError when the read lacks sales details.
  */
-export function counterChanges(def: TicketDef | null, stored: readonly CounterSnapshot[], readAt: Date): CounterChanges {
+export function counterChanges(def: TicketDef | null, stored: readonly CounterSnapshot[], readAt: Date, answeredAt: Date = readAt): CounterChanges {
   if (!def) return { write: [], remove: stored.map((s) => s._id) };
-  const fresh = counterSnapshots(def, readAt);
+  const fresh = counterSnapshots(def, readAt, answeredAt);
   const keep = new Set(fresh.map((s) => s._id));
   return { write: snapshotsToWrite(fresh, [...stored]), remove: stored.filter((s) => !keep.has(s._id)).map((s) => s._id) };
 }

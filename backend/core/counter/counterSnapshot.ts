@@ -1,5 +1,6 @@
 // A counter snapshot: what is stored per (definition, price point) and pushed to visitors.
-// Counts come from one read of `salesDetails`; `readAt` orders snapshots so an older read never wins.
+// Counts come from one read of `salesDetails`; its send and answer times order snapshots so an older
+// read never wins (isNewerSnapshot).
 import type { SaleStatus, TicketDef } from '../ticketDefinition.js';
 import { pricePoints } from './pricePoints.js';
 
@@ -21,8 +22,13 @@ export interface CounterSnapshot {
   saleStart: string | null;
   saleEnd: string | null;
   hidden: boolean;
-  /** When the counts were read from Wix (ISO). */
+  /** When the read was sent to Wix (ISO): every order confirmed before it is in the counts. */
   readAt: string;
+  /**
+   * When Wix's answer came back (ISO): Wix took the counts somewhere between `readAt` and this. Absent
+   * on rows written before it was kept: taken as `readAt`.
+   */
+  answeredAt?: string | null;
   revision: string;
   /** Set by a refresh that pushed this row itself: the read time of the row it compared against (core/counter/counterPush.ts). */
   pushedOver?: string | null;
@@ -39,7 +45,8 @@ export class MissingSalesDetailsError extends Error {
   }
 }
 
-export function counterSnapshots(def: TicketDef, readAt: Date): CounterSnapshot[] {
+/** A read's snapshots: sent at `readAt`, answered at `answeredAt` (default: the same instant). */
+export function counterSnapshots(def: TicketDef, readAt: Date, answeredAt: Date = readAt): CounterSnapshot[] {
   const sd = def.salesDetails;
   if (!sd) throw new MissingSalesDetailsError(def._id);
   const limit = def.actualLimit ?? def.initialLimit ?? null;
@@ -61,14 +68,37 @@ export function counterSnapshots(def: TicketDef, readAt: Date): CounterSnapshot[
     saleEnd: def.salePeriod?.endDate ?? null,
     hidden: def.hidden === true,
     readAt: readAt.toISOString(),
+    answeredAt: answeredAt.toISOString(),
     revision: def.revision,
   }));
 }
 
-/** Whether `candidate` may replace `stored`: an older read never does (reads of the same instant may). */
-export function isNewerSnapshot(candidate: Pick<CounterSnapshot, 'readAt'>, stored: Pick<CounterSnapshot, 'readAt'> | null | undefined): boolean {
+/** What orders two reads of one counter: when each was sent and answered, and the counts it saw. */
+export type ReadStamp = Pick<CounterSnapshot, 'readAt' | 'answeredAt' | 'unsold' | 'limit'>;
+
+/**
+ * Whether `candidate` may replace `stored`: it is not an older read. Wix took each read's counts at
+ * some moment between its send (`readAt`) and its answer (`answeredAt`). A read sent after the other
+ * was answered is the newer; one answered before the other was sent, the older. Two reads in flight at
+ * once cannot be ordered by time (the one sent later may have been taken first): the one with fewer
+ * tickets left is the newer, as orders take tickets and only a cancellation gives them back (README,
+ * Known limits); the same count: the later sent (reads of the same instant may replace each other).
+ */
+export function isNewerSnapshot(candidate: ReadStamp, stored: ReadStamp | null | undefined): boolean {
   if (!stored) return true;
-  return Date.parse(candidate.readAt) >= Date.parse(stored.readAt);
+  const sent = Date.parse(candidate.readAt), storedSent = Date.parse(stored.readAt);
+  if (sent > answeredAt(stored)) return true;
+  if (storedSent > answeredAt(candidate)) return false;
+  const counted = typeof candidate.unsold === 'number' && typeof stored.unsold === 'number' && candidate.limit === stored.limit;
+  if (counted && candidate.unsold !== stored.unsold) return candidate.unsold! < stored.unsold!;
+  return sent >= storedSent;
+}
+
+/** When a read was answered (epoch ms): `answeredAt`, or its send time when unknown or not after it. */
+function answeredAt(s: ReadStamp): number {
+  const sent = Date.parse(s.readAt);
+  const answered = typeof s.answeredAt === 'string' ? Date.parse(s.answeredAt) : NaN;
+  return answered > sent ? answered : sent;
 }
 
 /**
@@ -84,12 +114,12 @@ export function snapshotsToWrite(fresh: CounterSnapshot[], stored: CounterSnapsh
   const byId = new Map(stored.map((s) => [s._id, s]));
   return fresh.filter((s) => {
     const old = byId.get(s._id);
-    return !old || (Date.parse(s.readAt) >= Date.parse(old.readAt) && visibleFieldsDiffer(s, old));
+    return !old || (isNewerSnapshot(s, old) && visibleFieldsDiffer(s, old));
   });
 }
 
 /** What an update may store, given the row as it is now: never an older read. */
-export function snapshotToStore<T extends Pick<CounterSnapshot, 'readAt'>>(incoming: T, current: T | null | undefined): T {
+export function snapshotToStore<T extends ReadStamp>(incoming: T, current: T | null | undefined): T {
   return current && !isNewerSnapshot(incoming, current) ? current : incoming;
 }
 

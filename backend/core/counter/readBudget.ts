@@ -83,14 +83,6 @@ export function readMarkTime(id: string): number | null {
 /** How long past its read time a read waits, so that orders confirmed in the last instant before it are in it. */
 export const READ_MARGIN_MS = 15;
 
-/**
- * The earliest read time of any mark after a fast read at `at` (epoch ms): the next fast slot's end, or
- * the next slow mark (a checkpoint or tail; at the budget's edge another container may claim those).
- */
-export function nextMarkAfter(at: number, slotMs: number, slowSlotMs: number, stepMs: number = SETTLE_STEP_MS): number {
-  return Math.min(at + slotMs, slowMark(at, slowSlotMs, stepMs).at);
-}
-
 /** The width of a fast refresh slot and of a slow one (after the budget), in ms. */
 export const DEFAULT_SLOT_MS = 100;
 export const DEFAULT_SLOW_SLOT_MS = 2100;

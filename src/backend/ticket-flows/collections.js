@@ -21,6 +21,8 @@ export const COLLECTIONS = {
       { key: "hidden", type: "BOOLEAN" },
       { key: "readAt", type: "TEXT" },
       { key: "revision", type: "TEXT" },
+      // When the read's answer came back: with readAt, what orders two reads (core/counter/counterSnapshot.ts isNewerSnapshot).
+      { key: "answeredAt", type: "TEXT" },
       // The read time of the row a refresh compared against when it pushed this row itself (core/counter/counterPush.ts).
       { key: "pushedOver", type: "TEXT" }
     ],

@@ -30,8 +30,9 @@ async function readUnknown(deps, unknown) {
   toRead = toRead.slice(0, left);
   const readAt = deps.clock.now();
   const defs = await deps.definitions.getMany(toRead, { salesDetails: true });
+  const answeredAt = deps.clock.now();
   const found = new Set(defs.map((d) => d._id));
-  const fresh = defs.flatMap((d) => counterSnapshots(d, readAt));
+  const fresh = defs.flatMap((d) => counterSnapshots(d, readAt, answeredAt));
   if (fresh.length) await ticketCounters(deps).saveAll(fresh);
   const gone = toRead.filter((id) => !found.has(id));
   if (gone.length) await claims.markMissing(gone, now.toISOString());

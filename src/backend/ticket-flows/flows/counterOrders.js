@@ -2,7 +2,7 @@
 import { needsRefresh, notLive } from "../core/counter/counterRefresh.js";
 import { InvalidOrderEventError, orderChange, refreshSlot } from "../core/counter/orderChange.js";
 import { isLateDelivery, storedReadCovering } from "../core/counter/lateDelivery.js";
-import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, nextMarkAfter, plannedRead, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow } from "../core/counter/readBudget.js";
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow } from "../core/counter/readBudget.js";
 import { clearsAtOnce } from "../core/counter/cacheWindow.js";
 import { counterClaims } from "../repositories/counterClaims.js";
 import { ticketCounters } from "../repositories/ticketCounters.js";
@@ -28,7 +28,7 @@ export async function handleOrderEvent(deps, kind, event) {
   return { outcome: "covered", key: change.key, readAt: read.at.toISOString(), refreshed };
 }
 async function ownRead(deps, named, read) {
-  if (read.kind !== "checkpoint") return readCounters(deps, named, read.at, { atOnce: clearsAtOnce(read.kind), live: read.live, fast: read.kind === "fast" });
+  if (read.kind !== "checkpoint") return readCounters(deps, named, read.at, { atOnce: clearsAtOnce(read.kind), live: read.live });
   const check = settleCheck(read.at.getTime(), deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS);
   await sleepUntil(deps, new Date(check.checkAt));
   if ((deps.memory?.lastOrderAt ?? 0) >= read.at.getTime()) return null;
@@ -41,8 +41,7 @@ async function ownRead(deps, named, read) {
 async function readCounters(deps, named, at, how) {
   const { atOnce, live } = how;
   const [stored] = await Promise.all([live ?? liveSnapshots(deps, named), sleepUntil(deps, at)]);
-  const pushBefore = how.fast ? nextMarkAfter(at.getTime(), deps.slotMs ?? DEFAULT_SLOT_MS, deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS) + READ_MARGIN_MS : void 0;
-  const { refreshed } = await refreshLiveCounters(deps, named, stored, { atOnce, pushBefore });
+  const { refreshed } = await refreshLiveCounters(deps, named, stored, { atOnce, pushNow: true });
   return { readAt: at.toISOString(), refreshed };
 }
 export async function acceptOrderDelivery(deps, kind, event) {

@@ -4,23 +4,23 @@ import { clearsAtOnce } from "../core/counter/cacheWindow.js";
 import { counterSnapshots } from "../core/counter/counterSnapshot.js";
 import { mapConcurrent } from "../lib/mapConcurrent.js";
 import { ticketCounters } from "../repositories/ticketCounters.js";
-import { counterPush, pushedWrite, pushesAtOnce } from "../core/counter/counterPush.js";
+import { counterPush, pushedWrite } from "../core/counter/counterPush.js";
 const MAX_IDS_PER_QUERY = 100;
 export async function refreshCounters(deps, definitionId) {
   const readAt = deps.clock.now();
   const def = await deps.definitions.get(definitionId, { salesDetails: true });
+  const answeredAt = deps.clock.now();
   const stored = await ticketCounters(deps).ofDefinitions([definitionId]);
-  const changes = counterChanges(def, stored, readAt);
+  const changes = counterChanges(def, stored, readAt, answeredAt);
   await applyChanges(deps, changes, stored, { atOnce: clearsAtOnce("definition") });
-  return def ? counterSnapshots(def, readAt) : [];
+  return def ? counterSnapshots(def, readAt, answeredAt) : [];
 }
 export async function refreshLiveCounters(deps, named, stored, options = {}) {
   stored ??= await liveSnapshots(deps, named);
   const ids = definitionsToRefresh(stored, named);
   const readAt = deps.clock.now();
   const read = await readDefinitions(deps, ids);
-  const pushNow = options.pushBefore !== void 0 && pushesAtOnce(deps.clock.now().getTime(), options.pushBefore);
-  return storeReads(deps, read, stored, readAt, { atOnce: options.atOnce, pushNow });
+  return storeReads(deps, read, stored, { readAt, answeredAt: deps.clock.now() }, options);
 }
 export async function liveSnapshots(deps, named) {
   const counters = ticketCounters(deps);
@@ -40,14 +40,14 @@ async function readDefinitions(deps, ids) {
   });
   return read;
 }
-export async function storeReads(deps, read, stored, readAt, options = {}) {
+export async function storeReads(deps, read, stored, times, options = {}) {
   const byDefinition = /* @__PURE__ */ new Map();
   for (const s of stored) byDefinition.set(s.definitionId, [...byDefinition.get(s.definitionId) ?? [], s]);
   const all = { write: [], remove: [] };
   const result = { refreshed: [], failed: [] };
   for (const [id, def] of read) {
     try {
-      const c = counterChanges(def, byDefinition.get(id) ?? [], readAt);
+      const c = counterChanges(def, byDefinition.get(id) ?? [], times.readAt, times.answeredAt);
       all.write.push(...c.write);
       all.remove.push(...c.remove);
       result.refreshed.push(id);

@@ -23,6 +23,7 @@ export const counterSnapshotSchema = z.looseObject({
   saleEnd: nullable(z.string()),
   hidden: z.boolean(),
   readAt: z.string(),
+  answeredAt: z.string().nullish(),
   revision: z.string(),
   pushedOver: z.string().nullish()
 });

@@ -10,7 +10,8 @@ export function readServes(startedAt, at, windowMs = CACHE_WINDOW_MS) {
   return startedAt <= at && cacheWindowOf(startedAt, windowMs) === cacheWindowOf(at, windowMs);
 }
 export function refreshWrite(item, current) {
-  return !!current && typeof item.readAt === "string" && typeof current.readAt === "string" && Date.parse(item.readAt) > Date.parse(current.readAt);
+  const read = Date.parse(item?.readAt ?? ""), stored = Date.parse(current?.readAt ?? "");
+  return Number.isFinite(read) && Number.isFinite(stored) && read !== stored;
 }
 export function clearsAtOnce(cause) {
   return cause !== "fast";

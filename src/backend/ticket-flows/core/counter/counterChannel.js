@@ -24,7 +24,8 @@ export function publicSnapshot(s) {
       saleStart: null,
       saleEnd: null,
       hidden: true,
-      readAt: s.readAt
+      readAt: s.readAt,
+      answeredAt: s.answeredAt ?? null
     };
   }
   return {
@@ -41,6 +42,7 @@ export function publicSnapshot(s) {
     saleStart: s.saleStart,
     saleEnd: s.saleEnd,
     hidden: s.hidden,
-    readAt: s.readAt
+    readAt: s.readAt,
+    answeredAt: s.answeredAt ?? null
   };
 }

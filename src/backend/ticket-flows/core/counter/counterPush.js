@@ -4,9 +4,6 @@ export const PUSHED_OVER_NONE = "none";
 export function counterPush(s) {
   return { channel: counterChannel(s.definitionId), message: { type: "counter", snapshot: publicSnapshot(s) } };
 }
-export function pushesAtOnce(answeredAt, nextReadSentAt) {
-  return answeredAt < nextReadSentAt;
-}
 export function pushedWrite(write, compared) {
   return { ...write, pushedOver: compared?.readAt ?? PUSHED_OVER_NONE };
 }

@@ -9,9 +9,9 @@ export function notLive(stored, named) {
   const live = new Set(stored.filter((s) => s.saleStatus !== "SALE_ENDED").map((s) => s.definitionId));
   return named.filter((id) => !live.has(id));
 }
-export function counterChanges(def, stored, readAt) {
+export function counterChanges(def, stored, readAt, answeredAt = readAt) {
   if (!def) return { write: [], remove: stored.map((s) => s._id) };
-  const fresh = counterSnapshots(def, readAt);
+  const fresh = counterSnapshots(def, readAt, answeredAt);
   const keep = new Set(fresh.map((s) => s._id));
   return { write: snapshotsToWrite(fresh, [...stored]), remove: stored.filter((s) => !keep.has(s._id)).map((s) => s._id) };
 }

@@ -9,7 +9,7 @@ export class MissingSalesDetailsError extends Error {
     this.name = "MissingSalesDetailsError";
   }
 }
-export function counterSnapshots(def, readAt) {
+export function counterSnapshots(def, readAt, answeredAt2 = readAt) {
   const sd = def.salesDetails;
   if (!sd) throw new MissingSalesDetailsError(def._id);
   const limit = def.actualLimit ?? def.initialLimit ?? null;
@@ -31,18 +31,29 @@ export function counterSnapshots(def, readAt) {
     saleEnd: def.salePeriod?.endDate ?? null,
     hidden: def.hidden === true,
     readAt: readAt.toISOString(),
+    answeredAt: answeredAt2.toISOString(),
     revision: def.revision
   }));
 }
 export function isNewerSnapshot(candidate, stored) {
   if (!stored) return true;
-  return Date.parse(candidate.readAt) >= Date.parse(stored.readAt);
+  const sent = Date.parse(candidate.readAt), storedSent = Date.parse(stored.readAt);
+  if (sent > answeredAt(stored)) return true;
+  if (storedSent > answeredAt(candidate)) return false;
+  const counted = typeof candidate.unsold === "number" && typeof stored.unsold === "number" && candidate.limit === stored.limit;
+  if (counted && candidate.unsold !== stored.unsold) return candidate.unsold < stored.unsold;
+  return sent >= storedSent;
+}
+function answeredAt(s) {
+  const sent = Date.parse(s.readAt);
+  const answered = typeof s.answeredAt === "string" ? Date.parse(s.answeredAt) : NaN;
+  return answered > sent ? answered : sent;
 }
 export function snapshotsToWrite(fresh, stored) {
   const byId = new Map(stored.map((s) => [s._id, s]));
   return fresh.filter((s) => {
     const old = byId.get(s._id);
-    return !old || Date.parse(s.readAt) >= Date.parse(old.readAt) && visibleFieldsDiffer(s, old);
+    return !old || isNewerSnapshot(s, old) && visibleFieldsDiffer(s, old);
   });
 }
 export function snapshotToStore(incoming, current) {

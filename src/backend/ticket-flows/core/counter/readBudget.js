@@ -30,9 +30,6 @@ export function readMarkTime(id) {
   return Number.isSafeInteger(ms) ? ms : null;
 }
 export const READ_MARGIN_MS = 15;
-export function nextMarkAfter(at, slotMs, slowSlotMs, stepMs = SETTLE_STEP_MS) {
-  return Math.min(at + slotMs, slowMark(at, slowSlotMs, stepMs).at);
-}
 export const DEFAULT_SLOT_MS = 100;
 export const DEFAULT_SLOW_SLOT_MS = 2100;
 export const SETTLE_STEP_MS = 350;
