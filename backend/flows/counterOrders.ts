@@ -3,7 +3,7 @@
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
 import { InvalidOrderEventError, orderChange, refreshSlot, type OrderChange, type OrderChangeKind } from '../core/counter/orderChange.js';
 import { isLateDelivery, storedReadCovering } from '../core/counter/lateDelivery.js';
-import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, CANCEL_SETTLE_MS, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
 import { clearsAtOnce } from '../core/counter/cacheWindow.js';
 import { counterClaims } from '../repositories/counterClaims.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
@@ -40,20 +40,37 @@ export async function handleOrderEvent(deps: CounterDeps, kind: OrderChangeKind,
   const storedRead = knownRead(deps.memory, now.getTime()) !== null ? null : await coveringStoredRead(deps, change, now);
   if (storedRead) return { outcome: 'covered', key: change.key, readAt: storedRead, refreshed: [] };
   const read = await scheduledRead(deps, now, () => liveSnapshots(deps, change.definitionIds));
-  let refreshed: string[] = [];
+  if (kind !== 'confirmed') return settleGivenBack(deps, change, read);
   if (read.mine) {
     const own = await ownRead(deps, change.definitionIds, read);
     if (own) return { outcome: 'refreshed', key: change.key, readAt: own.readAt, refreshed: own.refreshed };
   }
-  if (kind !== 'confirmed' && change.definitionIds.length) {
-    // A cancellation can give tickets back to a definition whose sale ended; the scheduled read takes
-    // in only live counters, so read those here (rare: cancellations, not confirmations).
+  return { outcome: 'covered', key: change.key, readAt: read.at.toISOString(), refreshed: [] };
+}
+
+/**
+ * An update or deletion of an order (a cancellation) may give tickets back. Its scheduled read covers
+ * it; then the definitions it names whose sale ended (the scheduled read takes in only live counters)
+ * are read here; and CANCEL_SETTLE_MS after the scheduled read, it goes by the schedule once more, so
+ * that a read sent after every read in flight with the first one was answered stands (two reads in
+ * flight together are ordered by their counts, which a cancellation between them can get wrong).
+ */
+async function settleGivenBack(deps: CounterDeps, change: OrderChange, read: ScheduledRead): Promise<OrderEventResult> {
+  const refreshed = new Set<string>();
+  const own = read.mine ? await ownRead(deps, change.definitionIds, read) : null;
+  own?.refreshed.forEach((id) => refreshed.add(id));
+  if (!own && change.definitionIds.length) {
+    // Not read by this call: its definitions whose sale ended are not in the scheduled read.
     await sleepUntil(deps, read.at);
     const stored = await liveSnapshots(deps, change.definitionIds);
     const others = notLive(stored, change.definitionIds);
-    if (others.length) refreshed = (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed;
+    if (others.length) (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed.forEach((id) => refreshed.add(id));
   }
-  return { outcome: 'covered', key: change.key, readAt: read.at.toISOString(), refreshed };
+  await sleepUntil(deps, new Date(read.at.getTime() + CANCEL_SETTLE_MS));
+  const again = await scheduledRead(deps, deps.clock.now(), () => liveSnapshots(deps, change.definitionIds));
+  const settled = again.mine ? await ownRead(deps, change.definitionIds, again) : null;
+  settled?.refreshed.forEach((id) => refreshed.add(id));
+  return { outcome: own || settled ? 'refreshed' : 'covered', key: change.key, readAt: again.at.toISOString(), refreshed: [...refreshed] };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { acceptOrderDelivery, handleOrderEvent, countersFor, countersForMany, counterMemory, refreshCounters, repairCounters, MISSING_BUDGET, MISSING_TTL_MS, type CounterDeps } from '../../backend/flows/counter.js';
 import { InvalidOrderEventError } from '../../backend/core/counter/orderChange.js';
+import { counterSnapshots } from '../../backend/core/counter/counterSnapshot.js';
+import { CANCEL_SETTLE_MS } from '../../backend/core/counter/readBudget.js';
 import { realClock } from '../support/clocks.js';
 import { MemoryCollections } from '../support/memoryCollections.js';
 import { definition, MemoryDefinitions } from '../support/ticketDefinitions.js';
@@ -315,6 +317,34 @@ describe('counter flow', () => {
     definitions.sell('d1', -2); // a cancellation gave two tickets back; its update does not say which
     expect(await handleOrderEvent(deps, 'updated', { orderNumber: 'o2', status: 'CANCELED', tickets: [] })).toMatchObject({ outcome: 'refreshed', refreshed: ['d1'] });
     expect(counters(collections)[0].unsold).toBe(4);
+  });
+
+  it('a cancellation between two reads in flight together is put right by its read once more, CANCEL_SETTLE_MS later', async () => {
+    const { definitions, collections, deps } = setup();
+    definitions.put(definition({ _id: 'd1' }));
+    definitions.sell('d1', 3);
+    // Stored: a read taken before the cancellation, sent just now and answered only 200 ms from now, so
+    // the cancellation's own read is in flight with it and, with more tickets left, counts as the older.
+    const now = Date.now();
+    const [taken] = counterSnapshots(await definitions.get('d1', { salesDetails: true }) as any, new Date(now - 5), new Date(now + 200));
+    await collections.bulkSave('TicketCounters', [taken!]);
+    definitions.sell('d1', -2); // the cancellation gives two back: 4 left
+    const calls = definitions.calls;
+    const r = await handleOrderEvent(deps, 'updated', { orderNumber: 'o1', status: 'CANCELED', tickets: [{ ticketDefinitionId: 'd1' }] });
+    expect(r).toMatchObject({ outcome: 'refreshed', refreshed: ['d1'] });
+    expect(definitions.calls - calls).toBe(2);
+    expect(Date.parse((r as { readAt: string }).readAt) - now).toBeGreaterThanOrEqual(CANCEL_SETTLE_MS);
+    expect(counters(collections)[0]).toMatchObject({ unsold: 4 });
+  });
+
+  it('a confirmation is read once: no read once more', async () => {
+    const { definitions, collections, deps } = setup();
+    definitions.put(definition({ _id: 'd1' }));
+    definitions.sell('d1', 1);
+    const calls = definitions.calls;
+    await handleOrderEvent(deps, 'confirmed', { orderNumber: 'o1', status: 'PAID', tickets: [{ ticketDefinitionId: 'd1' }] });
+    expect(definitions.calls - calls).toBe(1);
+    expect(counters(collections)[0]).toMatchObject({ unsold: 4 });
   });
 
   it('the slot winner reads at the slot\'s end even when its claim was slow (it does not wait a whole slot after the claim)', async () => {

@@ -83,6 +83,15 @@ export function readMarkTime(id: string): number | null {
 /** How long past its read time a read waits, so that orders confirmed in the last instant before it are in it. */
 export const READ_MARGIN_MS = 15;
 
+/**
+ * How long after its covering read an order change that may give tickets back (an update or deletion:
+ * a cancellation) is read once more. Two reads in flight together are ordered by their counts, fewer
+ * left being newer (counterSnapshot.ts isNewerSnapshot); a cancellation between the moments Wix took
+ * them can leave the older one stored. A read sent this long after the covering read is sent after
+ * both were answered (a round trip is 20–150 ms), so it is newer by time and its count stands.
+ */
+export const CANCEL_SETTLE_MS = 300;
+
 /** The width of a fast refresh slot and of a slow one (after the budget), in ms. */
 export const DEFAULT_SLOT_MS = 100;
 export const DEFAULT_SLOW_SLOT_MS = 2100;

@@ -2,7 +2,7 @@
 import { needsRefresh, notLive } from "../core/counter/counterRefresh.js";
 import { InvalidOrderEventError, orderChange, refreshSlot } from "../core/counter/orderChange.js";
 import { isLateDelivery, storedReadCovering } from "../core/counter/lateDelivery.js";
-import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow } from "../core/counter/readBudget.js";
+import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, CANCEL_SETTLE_MS, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow } from "../core/counter/readBudget.js";
 import { clearsAtOnce } from "../core/counter/cacheWindow.js";
 import { counterClaims } from "../repositories/counterClaims.js";
 import { ticketCounters } from "../repositories/ticketCounters.js";
@@ -14,18 +14,28 @@ export async function handleOrderEvent(deps, kind, event) {
   const storedRead = knownRead(deps.memory, now.getTime()) !== null ? null : await coveringStoredRead(deps, change, now);
   if (storedRead) return { outcome: "covered", key: change.key, readAt: storedRead, refreshed: [] };
   const read = await scheduledRead(deps, now, () => liveSnapshots(deps, change.definitionIds));
-  let refreshed = [];
+  if (kind !== "confirmed") return settleGivenBack(deps, change, read);
   if (read.mine) {
     const own = await ownRead(deps, change.definitionIds, read);
     if (own) return { outcome: "refreshed", key: change.key, readAt: own.readAt, refreshed: own.refreshed };
   }
-  if (kind !== "confirmed" && change.definitionIds.length) {
+  return { outcome: "covered", key: change.key, readAt: read.at.toISOString(), refreshed: [] };
+}
+async function settleGivenBack(deps, change, read) {
+  const refreshed = /* @__PURE__ */ new Set();
+  const own = read.mine ? await ownRead(deps, change.definitionIds, read) : null;
+  own?.refreshed.forEach((id) => refreshed.add(id));
+  if (!own && change.definitionIds.length) {
     await sleepUntil(deps, read.at);
     const stored = await liveSnapshots(deps, change.definitionIds);
     const others = notLive(stored, change.definitionIds);
-    if (others.length) refreshed = (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed;
+    if (others.length) (await refreshLiveCounters(deps, others, stored.filter((s) => others.includes(s.definitionId)))).refreshed.forEach((id) => refreshed.add(id));
   }
-  return { outcome: "covered", key: change.key, readAt: read.at.toISOString(), refreshed };
+  await sleepUntil(deps, new Date(read.at.getTime() + CANCEL_SETTLE_MS));
+  const again = await scheduledRead(deps, deps.clock.now(), () => liveSnapshots(deps, change.definitionIds));
+  const settled = again.mine ? await ownRead(deps, change.definitionIds, again) : null;
+  settled?.refreshed.forEach((id) => refreshed.add(id));
+  return { outcome: own || settled ? "refreshed" : "covered", key: change.key, readAt: again.at.toISOString(), refreshed: [...refreshed] };
 }
 async function ownRead(deps, named, read) {
   if (read.kind !== "checkpoint") return readCounters(deps, named, read.at, { atOnce: clearsAtOnce(read.kind), live: read.live });

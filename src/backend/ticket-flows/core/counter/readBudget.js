@@ -30,6 +30,7 @@ export function readMarkTime(id) {
   return Number.isSafeInteger(ms) ? ms : null;
 }
 export const READ_MARGIN_MS = 15;
+export const CANCEL_SETTLE_MS = 300;
 export const DEFAULT_SLOT_MS = 100;
 export const DEFAULT_SLOW_SLOT_MS = 2100;
 export const SETTLE_STEP_MS = 350;
