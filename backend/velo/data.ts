@@ -22,7 +22,7 @@ export async function TicketCounters_afterInsert(item: CounterSnapshot) {
   return pushCounter(item);
 }
 
-/** Two refreshes can cross: the one that read earlier but writes later must not win. */
+/** Two refreshes can cross: an older read (core/counter/counterSnapshot.ts isNewerSnapshot) that writes later must not win. */
 export async function TicketCounters_beforeUpdate(item: CounterSnapshot, context: UpdateContext) {
   return snapshotToStore(item, context?.currentItem);
 }

@@ -71,3 +71,20 @@ it("a row its refresh pushed already is not pushed again by the hooks, unless it
   expect(pushes()).toEqual([7, 7]);
   expect(await cms.get('TicketCounters', id, { consistentRead: true })).toMatchObject({ label: 'General admission', unsold: 7 });
 });
+
+it('of two reads in flight together, the stored row is the one with fewer tickets left, whichever is saved last', async () => {
+  const cms = createLocalClient(stack.baseUrl, { items }, ADMIN).items;
+  // Sent at .100 and answered at .160; the other sent later (.120) but answered sooner (.140): taken first.
+  const takenLast = { answeredAt: '2026-01-02T00:00:00.160Z' };
+  const takenFirst = { answeredAt: '2026-01-02T00:00:00.140Z' };
+  for (const [i, order] of [[0, ['last', 'first']], [1, ['first', 'last']]] as const) {
+    const def = guid(`def-overlap-${i}`);
+    const read = (which: string) => which === 'last'
+      ? { ...row(6, '2026-01-02T00:00:00.100Z'), ...takenLast, _id: `${def}:fixed`, definitionId: def }
+      : { ...row(7, '2026-01-02T00:00:00.120Z'), ...takenFirst, _id: `${def}:fixed`, definitionId: def };
+    await cms.insert('TicketCounters', { ...row(8, '2026-01-02T00:00:00.000Z'), _id: `${def}:fixed`, definitionId: def });
+    for (const which of order) await cms.update('TicketCounters', read(which));
+    await stack.host.idle();
+    expect(await cms.get('TicketCounters', `${def}:fixed`, { consistentRead: true })).toMatchObject({ unsold: 6, readAt: '2026-01-02T00:00:00.100Z' });
+  }
+});

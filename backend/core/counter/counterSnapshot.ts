@@ -106,9 +106,8 @@ function answeredAt(s: ReadStamp): number {
  * than the stored one (two reads of the same millisecond cannot be ordered; the differing one is
  * written, as the update hook allows). A read that changes nothing visible is not written: a slot
  * refresh reads every live counter, and rewriting them all every 250 ms would run the TicketCounters
- * hooks for each row. The cost: when two refreshes cross and a cancellation undid a change in between,
- * the older read can land last; the next refresh (the next slot with an order, or the hourly repair)
- * puts it right. An older read never replaces a newer stored one (TicketCounters_beforeUpdate).
+ * hooks for each row. An older read never replaces a newer stored one (TicketCounters_beforeUpdate,
+ * by isNewerSnapshot).
  */
 export function snapshotsToWrite(fresh: CounterSnapshot[], stored: CounterSnapshot[]): CounterSnapshot[] {
   const byId = new Map(stored.map((s) => [s._id, s]));
