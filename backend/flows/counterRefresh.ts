@@ -38,16 +38,13 @@ export interface LiveRefresh { refreshed: string[]; failed: string[] }
  * The stored rows compared against were read before the definitions; a newer read that lands in
  * between is kept by the TicketCounters_beforeUpdate hook, which never lets an older read replace it.
  */
-export async function refreshLiveCounters(deps: CounterDeps, named: readonly string[], stored?: CounterSnapshot[], options: RefreshOptions = {}): Promise<LiveRefresh> {
+export async function refreshLiveCounters(deps: CounterDeps, named: readonly string[], stored?: CounterSnapshot[], options: StoreOptions = {}): Promise<LiveRefresh> {
   stored ??= await liveSnapshots(deps, named);
   const ids = definitionsToRefresh(stored, named);
   const readAt = deps.clock.now();
   const read = await readDefinitions(deps, ids);
   return storeReads(deps, read, stored, { readAt, answeredAt: deps.clock.now() }, options);
 }
-
-/** A slot refresh's options: how it clears the cached answers and whether it pushes its changes itself (StoreOptions). */
-export type RefreshOptions = StoreOptions;
 
 /** When a read was sent (every order confirmed before it is in it) and when its answer came back. */
 export interface ReadTimes { readAt: Date; answeredAt: Date }
