@@ -11,6 +11,7 @@ import { onConnected, onDisconnected, subscribe } from 'wix-realtime-frontend';
 import { getCounters } from 'backend/counter.web';
 import { counterChannel } from '../backend/core/counter/counterChannel.js';
 import { isNewerSnapshot, type ReadStamp } from '../backend/core/counter/counterSnapshot.js';
+import { parseSnapshot } from './snapshotInput.js';
 
 interface CounterElement {
   on(event: string, handler: (e: { detail?: { definitionId?: unknown } }) => void): void;
@@ -28,13 +29,6 @@ export function bindTicketCounters($w: (selector: string) => CounterElement, sel
   const seen = new Map<string, Map<string, Seen>>();
   const seenOf = (definitionId: string) => seen.get(definitionId) ?? seen.set(definitionId, new Map()).get(definitionId)!;
   const readAtOf = (snapshot: unknown) => Date.parse(String((snapshot as { readAt?: unknown })?.readAt ?? ''));
-  /** What orders two reads (core/counter/counterSnapshot.ts isNewerSnapshot), from a snapshot of any shape. */
-  const stampOf = (snapshot: unknown): ReadStamp => {
-    const s = snapshot as Partial<Record<keyof ReadStamp, unknown>>;
-    const text = (v: unknown) => (typeof v === 'string' ? v : null);
-    const count = (v: unknown) => (typeof v === 'number' ? v : null);
-    return { readAt: String(s.readAt), answeredAt: text(s.answeredAt), unsold: count(s.unsold), limit: count(s.limit) };
-  };
 
   /** The newest read time the page has seen for a definition's counters (-Infinity: none). */
   const newestOf = (definitionId: string) => Math.max(-Infinity, ...[...seenOf(definitionId).values()].map((s) => s.readAt));
@@ -44,10 +38,13 @@ export function bindTicketCounters($w: (selector: string) => CounterElement, sel
     const key = (snapshot as { _id?: unknown })?._id;
     const readAt = readAtOf(snapshot);
     if (typeof key !== 'string' || Number.isNaN(readAt)) return;
-    const known = seenOf(definitionId).get(key);
-    if (known && (known.json === null ? readAt <= known.readAt : !isNewerSnapshot(stampOf(snapshot), known.stamp))) return;
     const json = JSON.stringify(snapshot);
-    seenOf(definitionId).set(key, { readAt, stamp: stampOf(snapshot), json });
+    const stamp = parseSnapshot(json);
+    // Not a snapshot the widget takes: the elements say why they ignore it; the page remembers nothing of it.
+    if (!stamp) { for (const el of els) el.setAttribute('snapshot', json); return; }
+    const known = seenOf(definitionId).get(key);
+    if (known && (known.json === null ? readAt <= known.readAt : !isNewerSnapshot(stamp, known.stamp))) return;
+    seenOf(definitionId).set(key, { readAt, stamp, json });
     for (const el of els) el.setAttribute('snapshot', json);
   };
   const removed = (definitionId: string, id: unknown) => {

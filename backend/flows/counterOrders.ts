@@ -3,7 +3,7 @@
 import { needsRefresh, notLive } from '../core/counter/counterRefresh.js';
 import { InvalidOrderEventError, orderChange, refreshSlot, type OrderChange, type OrderChangeKind } from '../core/counter/orderChange.js';
 import { isLateDelivery, storedReadCovering } from '../core/counter/lateDelivery.js';
-import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, CANCEL_SETTLE_MS, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
+import { budgetUsedUp, CANCEL_SETTLE_MS, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow, type PlannedRead } from '../core/counter/readBudget.js';
 import { clearsAtOnce } from '../core/counter/cacheWindow.js';
 import { counterClaims } from '../repositories/counterClaims.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
@@ -81,15 +81,15 @@ async function settleGivenBack(deps: CounterDeps, change: OrderChange, read: Sch
  * reads after a pause: at most about one per slow slot) clear the cached answers at once.
  */
 async function ownRead(deps: CounterDeps, named: readonly string[], read: ScheduledRead): Promise<{ readAt: string; refreshed: string[] } | null> {
-  if (read.kind !== 'checkpoint') return readCounters(deps, named, read.at, { atOnce: clearsAtOnce(read.kind), live: read.live });
+  if (read.kind !== 'checkpoint') return readCounters(deps, named, read.at, clearsAtOnce(read.kind), read.live);
   const check = settleCheck(read.at.getTime(), deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS);
   await sleepUntil(deps, new Date(check.checkAt));
   if ((deps.memory?.lastOrderAt ?? 0) >= read.at.getTime()) return null;
   const next = new Date(check.next.at);
   if (!(await counterClaims(deps).claimRead(next))) return null;
-  const settled = await readCounters(deps, named, deps.clock.now(), { atOnce: true });
+  const settled = await readCounters(deps, named, deps.clock.now(), true);
   if (check.next.kind !== 'tail') return settled;
-  return readCounters(deps, named, next, { atOnce: true });
+  return readCounters(deps, named, next, true);
 }
 
 /**
@@ -97,8 +97,7 @@ async function ownRead(deps: CounterDeps, named: readonly string[], read: Schedu
  * taking `live`, looked up while the read was claimed), and pushes the changes to open pages alongside
  * their save (core/counter/counterPush.ts); `atOnce`: the cached answers are cleared at once.
  */
-async function readCounters(deps: CounterDeps, named: readonly string[], at: Date, how: { atOnce: boolean; live?: Promise<CounterSnapshot[]> }): Promise<{ readAt: string; refreshed: string[] }> {
-  const { atOnce, live } = how;
+async function readCounters(deps: CounterDeps, named: readonly string[], at: Date, atOnce: boolean, live?: Promise<CounterSnapshot[]>): Promise<{ readAt: string; refreshed: string[] }> {
   // Which counters are live does not depend on the orders still coming: look them up while waiting,
   // so only the definitions' read (which must start after the read time) and the save follow it.
   const [stored] = await Promise.all([live ?? liveSnapshots(deps, named), sleepUntil(deps, at)]);

@@ -2,7 +2,7 @@
 // stored snapshots, and the changed snapshots written to TicketCounters.
 import { counterChanges, definitionsToRefresh, type CounterChanges } from '../core/counter/counterRefresh.js';
 import { clearsAtOnce } from '../core/counter/cacheWindow.js';
-import { counterSnapshots, type CounterSnapshot } from '../core/counter/counterSnapshot.js';
+import { counterSnapshots, type CounterSnapshot, type ReadTimes } from '../core/counter/counterSnapshot.js';
 import type { TicketDef } from '../core/ticketDefinition.js';
 import { mapConcurrent } from '../lib/mapConcurrent.js';
 import { ticketCounters } from '../repositories/ticketCounters.js';
@@ -45,9 +45,6 @@ export async function refreshLiveCounters(deps: CounterDeps, named: readonly str
   const read = await readDefinitions(deps, ids);
   return storeReads(deps, read, stored, { readAt, answeredAt: deps.clock.now() }, options);
 }
-
-/** When a read was sent (every order confirmed before it is in it) and when its answer came back. */
-export interface ReadTimes { readAt: Date; answeredAt: Date }
 
 /** Stored snapshots of every live counter, plus those of the `named` definitions. */
 export async function liveSnapshots(deps: CounterDeps, named: readonly string[]): Promise<CounterSnapshot[]> {

@@ -45,6 +45,9 @@ export class MissingSalesDetailsError extends Error {
   }
 }
 
+/** When a read was sent (every order confirmed before it is in it) and when its answer came back. */
+export interface ReadTimes { readAt: Date; answeredAt: Date }
+
 /** A read's snapshots: sent at `readAt`, answered at `answeredAt` (default: the same instant). */
 export function counterSnapshots(def: TicketDef, readAt: Date, answeredAt: Date = readAt): CounterSnapshot[] {
   const sd = def.salesDetails;

@@ -2,7 +2,7 @@
 import { needsRefresh, notLive } from "../core/counter/counterRefresh.js";
 import { InvalidOrderEventError, orderChange, refreshSlot } from "../core/counter/orderChange.js";
 import { isLateDelivery, storedReadCovering } from "../core/counter/lateDelivery.js";
-import { budgetUsedUp, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, CANCEL_SETTLE_MS, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow } from "../core/counter/readBudget.js";
+import { budgetUsedUp, CANCEL_SETTLE_MS, DEFAULT_READ_BUDGET, DEFAULT_SLOT_MS, DEFAULT_SLOW_SLOT_MS, plannedRead, READ_MARGIN_MS, settleCheck, SETTLE_STEP_MS, stillSlow } from "../core/counter/readBudget.js";
 import { clearsAtOnce } from "../core/counter/cacheWindow.js";
 import { counterClaims } from "../repositories/counterClaims.js";
 import { ticketCounters } from "../repositories/ticketCounters.js";
@@ -38,18 +38,17 @@ async function settleGivenBack(deps, change, read) {
   return { outcome: own || settled ? "refreshed" : "covered", key: change.key, readAt: again.at.toISOString(), refreshed: [...refreshed] };
 }
 async function ownRead(deps, named, read) {
-  if (read.kind !== "checkpoint") return readCounters(deps, named, read.at, { atOnce: clearsAtOnce(read.kind), live: read.live });
+  if (read.kind !== "checkpoint") return readCounters(deps, named, read.at, clearsAtOnce(read.kind), read.live);
   const check = settleCheck(read.at.getTime(), deps.slowSlotMs ?? DEFAULT_SLOW_SLOT_MS, deps.settleStepMs ?? SETTLE_STEP_MS);
   await sleepUntil(deps, new Date(check.checkAt));
   if ((deps.memory?.lastOrderAt ?? 0) >= read.at.getTime()) return null;
   const next = new Date(check.next.at);
   if (!await counterClaims(deps).claimRead(next)) return null;
-  const settled = await readCounters(deps, named, deps.clock.now(), { atOnce: true });
+  const settled = await readCounters(deps, named, deps.clock.now(), true);
   if (check.next.kind !== "tail") return settled;
-  return readCounters(deps, named, next, { atOnce: true });
+  return readCounters(deps, named, next, true);
 }
-async function readCounters(deps, named, at, how) {
-  const { atOnce, live } = how;
+async function readCounters(deps, named, at, atOnce, live) {
   const [stored] = await Promise.all([live ?? liveSnapshots(deps, named), sleepUntil(deps, at)]);
   const { refreshed } = await refreshLiveCounters(deps, named, stored, { atOnce, pushNow: true });
   return { readAt: at.toISOString(), refreshed };
